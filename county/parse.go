@@ -1,0 +1,261 @@
+package county
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse reads a county file. It is strict: unknown keys, wrong types, missing
+// required fields, bad values and dangling references are all errors. When
+// anything is wrong it returns Errors, each naming filename, line and field.
+func Parse(filename string, data []byte) (*County, error) {
+	root, ferr := parseNode(filename, data)
+	if ferr != nil {
+		return nil, Errors{ferr}
+	}
+	d := &decoder{file: filename, lines: map[string]int{}, bad: map[string]bool{}}
+	c := new(County)
+	d.decode(root, reflect.ValueOf(c).Elem(), "")
+	chk := &checker{file: filename, lines: d.lines, bad: d.bad}
+	chk.county(c)
+	if err := asError(append(d.errs, chk.errs...)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseNode parses exactly one YAML document whose root is a mapping.
+func parseNode(filename string, data []byte) (root *yaml.Node, ferr *FileError) {
+	defer func() {
+		// yaml.v3 is not supposed to panic, but a county file is user input
+		// and the importer must fail with a message, never crash.
+		if r := recover(); r != nil {
+			root, ferr = nil, &FileError{File: filename, Msg: fmt.Sprintf("YAML 解析失败：%v", r)}
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &FileError{File: filename, Msg: "文件为空"}
+		}
+		return nil, syntaxError(filename, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, &FileError{File: filename, Line: extra.Line, Msg: "文件只能包含一个 YAML 文档"}
+	} else if !errors.Is(err, io.EOF) {
+		return nil, syntaxError(filename, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &FileError{File: filename, Msg: "文件为空"}
+	}
+	root = resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return nil, &FileError{File: filename, Line: root.Line, Msg: "文件顶层应为映射（键: 值）"}
+	}
+	return root, nil
+}
+
+func syntaxError(filename string, err error) *FileError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	return &FileError{File: filename, Line: line, Msg: "YAML 语法错误：" + msg}
+}
+
+// resolve follows aliases to the anchored node.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// decoder walks the node tree along the Go types, so recursion is bounded by
+// the schema's depth whatever aliases the file contains. It records the line
+// of every field path for the checker and marks paths with type errors as bad
+// so the checker does not report follow-up noise for them.
+type decoder struct {
+	file  string
+	lines map[string]int
+	bad   map[string]bool
+	errs  []*FileError
+}
+
+func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	d.bad[path] = true
+	d.errs = append(d.errs, &FileError{File: d.file, Line: n.Line, Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) at(path string, line int) {
+	if _, ok := d.lines[path]; !ok {
+		d.lines[path] = line
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	n = resolve(n)
+	d.at(path, n.Line)
+	if n.Kind == yaml.AliasNode {
+		d.fail(n, path, "无法解析的 YAML 别名")
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.mapping(n, v, path)
+	case reflect.Slice:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.fail(n, path, "应为列表")
+			return
+		}
+		if len(n.Content) == 0 {
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.String:
+		if isNull(n) {
+			return
+		}
+		if n.Kind != yaml.ScalarNode {
+			d.fail(n, path, "应为文本")
+			return
+		}
+		// The text as written: a phone 13800000001 or a date 2027-03-01 stays as typed.
+		v.SetString(n.Value)
+	case reflect.Int:
+		if isNull(n) {
+			return
+		}
+		i, err := strconv.ParseInt(n.Value, 10, 32)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.fail(n, path, "应为整数，实际为 %s", describe(n))
+			return
+		}
+		v.SetInt(i)
+	case reflect.Pointer:
+		if isNull(n) {
+			return
+		}
+		var b bool
+		if v.Type().Elem().Kind() != reflect.Bool || n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
+			d.fail(n, path, "应为 true 或 false，实际为 %s", describe(n))
+			return
+		}
+		v.Set(reflect.ValueOf(&b))
+	default:
+		panic("county: unsupported field type " + v.Type().String())
+	}
+}
+
+// mapping fills a struct from a mapping node, rejecting unknown and repeated keys.
+func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "应为映射（键: 值），实际为 %s", describe(n))
+		return
+	}
+	fields := yamlFields(v.Type())
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, path, "字段名应为文本")
+			continue
+		}
+		key := k.Value
+		child := key
+		if path != "" {
+			child = path + "." + key
+		}
+		if k.ShortTag() == "!!merge" {
+			d.fail(k, child, "不支持 YAML 合并键 <<，请直接写出字段")
+			continue
+		}
+		idx, ok := fields[key]
+		if !ok {
+			d.fail(k, child, "未知字段 %q（可用字段：%s）", key, strings.Join(fieldNames(v.Type()), "、"))
+			continue
+		}
+		if seen[key] {
+			d.fail(k, child, "字段 %q 重复", key)
+			continue
+		}
+		seen[key] = true
+		d.at(child, k.Line)
+		d.decode(val, v.Field(idx), child)
+	}
+}
+
+// describe names a node's kind for type errors, in Chinese.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "映射"
+	case yaml.SequenceNode:
+		return "列表"
+	default:
+		return strconv.Quote(n.Value)
+	}
+}
+
+// yamlFields maps yaml key names to struct field indexes.
+func yamlFields(t reflect.Type) map[string]int {
+	m := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		if name := yamlName(t.Field(i)); name != "" {
+			m[name] = i
+		}
+	}
+	return m
+}
+
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		if name := yamlName(t.Field(i)); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func yamlName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	if name == "-" {
+		return ""
+	}
+	if name == "" {
+		name = strings.ToLower(f.Name)
+	}
+	return name
+}
