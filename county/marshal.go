@@ -54,6 +54,9 @@ func tidy(n *yaml.Node, path string) {
 			if path != "" {
 				child = path + "." + k.Value
 			}
+			if k.Value == "no" {
+				k.Style = 0 // quoted only for YAML 1.1 readers, which would take it for false
+			}
 			tidy(v, child)
 			if isEmpty(v) {
 				continue
@@ -64,7 +67,7 @@ func tidy(n *yaml.Node, path string) {
 			if dateKeys[child] && v.Kind == yaml.ScalarNode {
 				if _, err := roster.ParseDate(v.Value); err == nil {
 					// Tagged as a timestamp the encoder needs no quotes; Parse reads the text either way.
-					v.Tag = "!!timestamp"
+					v.Tag, v.Style = "!!timestamp", 0
 				}
 			}
 			kept = append(kept, k, v)
