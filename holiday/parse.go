@@ -1,0 +1,316 @@
+package holiday
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"zhiban/roster"
+)
+
+// Year is one imported holiday file.
+type Year struct {
+	Year   int
+	Papers []string // the notices the file is based on (holiday-cn "papers")
+	Days   []roster.HolidayDay
+}
+
+// Error lists every problem found in holiday data, each naming its line or entry.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Years outside this range are typing mistakes, not schedules.
+const minYear, maxYear = 1949, 2100
+
+var bom = []byte("\ufeff")
+
+var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// checker collects problems while entries are checked one by one.
+type checker struct {
+	seen     map[roster.Date]string
+	problems []string
+}
+
+func (c *checker) fail(at, format string, args ...any) {
+	c.problems = append(c.problems, at+"："+fmt.Sprintf(format, args...))
+}
+
+// day checks one parsed entry found at the place named by at.
+func (c *checker) day(at string, h roster.HolidayDay) {
+	if y := h.Date.Year(); y < minYear || y > maxYear {
+		c.fail(at, "日期 %s 的年份超出 %d–%d", h.Date, minYear, maxYear)
+		return
+	}
+	switch h.Kind {
+	case roster.Off:
+		if h.Name == "" {
+			c.fail(at, "%s 是放假日，名称不能为空", h.Date)
+		}
+	case roster.Work:
+		// 调休补班 always moves a weekend day to work; a weekday "work" entry
+		// is a mistake that would otherwise pass silently.
+		if wd := h.Date.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			c.fail(at, "%s 是%s，补班日只能在周六或周日", h.Date, weekdayNames[wd])
+		}
+	default:
+		c.fail(at, "类型 %q 无效，应为 off（休）或 work（班）", h.Kind)
+	}
+	if strings.IndexFunc(h.Name, unicode.IsControl) >= 0 {
+		c.fail(at, "名称 %q 含有控制字符", h.Name)
+	}
+	if c.seen == nil {
+		c.seen = map[roster.Date]string{}
+	}
+	if prev, ok := c.seen[h.Date]; ok {
+		c.fail(at, "日期 %s 重复，与%s相同", h.Date, spaced(prev))
+	} else {
+		c.seen[h.Date] = at
+	}
+}
+
+func (c *checker) err() error {
+	if len(c.problems) == 0 {
+		return nil
+	}
+	return &Error{Problems: c.problems}
+}
+
+// spaced pads a Latin label such as days[2] for use inside a Chinese sentence.
+func spaced(label string) string {
+	if label != "" && label[0] < 0x80 {
+		return " " + label + " "
+	}
+	return label
+}
+
+// Validate checks entries from any source: make-up workdays fall on a
+// weekend, dates are unique and in range, kinds are off or work, and days off
+// are named. Problems name the entry as "第 N 条" (1-based).
+func Validate(days []roster.HolidayDay) error {
+	var c checker
+	for i, h := range days {
+		c.day(fmt.Sprintf("第 %d 条", i+1), h)
+	}
+	return c.err()
+}
+
+// parseKind accepts the file words and the 休/班 marks of printed calendars.
+func parseKind(s string) (roster.HolidayKind, bool) {
+	switch strings.ToLower(s) {
+	case "off", "休":
+		return roster.Off, true
+	case "work", "班":
+		return roster.Work, true
+	}
+	return "", false
+}
+
+type jsonFile struct {
+	Year   int        `json:"year"`
+	Papers []string   `json:"papers"`
+	Days   *[]jsonDay `json:"days"`
+}
+
+type jsonDay struct {
+	Name     string `json:"name"`
+	Date     string `json:"date"`
+	IsOffDay *bool  `json:"isOffDay"`
+}
+
+// ParseJSON parses the holiday-cn format:
+// {"year":2027,"papers":[...],"days":[{"name":"春节","date":"2027-02-05","isOffDay":true}]}.
+// Problems name the entry as days[i] (0-based, as in the file).
+func ParseJSON(data []byte) (Year, error) {
+	data = bytes.TrimPrefix(data, bom)
+	var f jsonFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return Year{}, jsonError(data, err)
+	}
+	var c checker
+	if f.Days == nil {
+		c.fail("days", "缺少 days 列表")
+		return Year{}, c.err()
+	}
+	if f.Year != 0 && (f.Year < minYear || f.Year > maxYear) {
+		c.fail("year", "年份 %d 超出 %d–%d", f.Year, minYear, maxYear)
+		return Year{}, c.err()
+	}
+	y := Year{Year: f.Year, Papers: f.Papers}
+	for i, jd := range *f.Days {
+		at := fmt.Sprintf("days[%d]", i)
+		d, err := roster.ParseDate(strings.TrimSpace(jd.Date))
+		if err != nil {
+			c.fail(at, "%v", err)
+			continue
+		}
+		if jd.IsOffDay == nil {
+			c.fail(at, "缺少 isOffDay（true 放假，false 补班）")
+			continue
+		}
+		// holiday-cn files carry the make-up days of a year's New Year that
+		// fall in late December of the year before, so allow a year either side.
+		if f.Year != 0 && (d.Year() < f.Year-1 || d.Year() > f.Year+1) {
+			c.fail(at, "日期 %s 与文件年份 %d 相差太远", d, f.Year)
+			continue
+		}
+		h := roster.HolidayDay{Date: d, Kind: roster.Work, Name: strings.TrimSpace(jd.Name)}
+		if *jd.IsOffDay {
+			h.Kind = roster.Off
+		}
+		c.day(at, h)
+		y.Days = append(y.Days, h)
+	}
+	if f.Year != 0 && len(c.problems) == 0 && len(y.Days) > 0 && !slices.ContainsFunc(y.Days, func(h roster.HolidayDay) bool { return h.Date.Year() == f.Year }) {
+		c.fail("year", "文件年份为 %d，但没有任何日期属于该年", f.Year)
+	}
+	if err := finish(&y, &c); err != nil {
+		return Year{}, err
+	}
+	return y, nil
+}
+
+// jsonError turns a decoding error into a Chinese message with a line number.
+func jsonError(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return &Error{Problems: []string{fmt.Sprintf("第 %d 行：JSON 格式错误（%v）", lineAt(data, syn.Offset), syn)}}
+	case errors.As(err, &typ):
+		return &Error{Problems: []string{fmt.Sprintf("第 %d 行：字段 %s 的类型应为 %s，实际为 JSON %s",
+			lineAt(data, typ.Offset), typ.Field, typ.Type, typ.Value)}}
+	}
+	return &Error{Problems: []string{fmt.Sprintf("JSON 格式错误（%v）", err)}}
+}
+
+func lineAt(data []byte, offset int64) int {
+	offset = min(max(offset, 0), int64(len(data)))
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+// ParseCSV parses lines of date,name,off|work. A header line (date,… or
+// 日期,…), blank lines, lines starting with #, a UTF-8 BOM and quoted names
+// are accepted; 休 and 班 may stand for off and work. Problems name the line
+// as "第 N 行".
+func ParseCSV(data []byte) (Year, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	r.FieldsPerRecord = -1
+	r.Comment = '#'
+	r.ReuseRecord = true
+	var (
+		c     checker
+		y     Year
+		first = true
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				c.fail(fmt.Sprintf("第 %d 行", pe.Line), "引号使用有误，含逗号或引号的名称请整体用双引号括起，内部引号写两次")
+			} else {
+				c.fail("CSV", "%v", err)
+			}
+			break // the reader cannot resynchronise after a quoting error
+		}
+		line, _ := r.FieldPos(0)
+		at := fmt.Sprintf("第 %d 行", line)
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+		}
+		if len(rec) == 1 && rec[0] == "" {
+			continue // a line of spaces
+		}
+		if first {
+			first = false
+			if h := strings.ToLower(rec[0]); h == "date" || h == "日期" {
+				continue
+			}
+		}
+		if len(rec) != 3 {
+			c.fail(at, "应有 3 列（日期,名称,off|work），实际 %d 列", len(rec))
+			continue
+		}
+		d, err := roster.ParseDate(rec[0])
+		if err != nil {
+			c.fail(at, "%v", err)
+			continue
+		}
+		kind, ok := parseKind(rec[2])
+		if !ok {
+			c.fail(at, "类型 %q 无效，应为 off（休）或 work（班）", rec[2])
+			continue
+		}
+		h := roster.HolidayDay{Date: d, Kind: kind, Name: rec[1]}
+		c.day(at, h)
+		y.Days = append(y.Days, h)
+	}
+	if err := finish(&y, &c); err != nil {
+		return Year{}, err
+	}
+	return y, nil
+}
+
+// finish rejects empty files, sorts the days and fills in a missing year with
+// the year most days fall in.
+func finish(y *Year, c *checker) error {
+	if len(c.problems) == 0 && len(y.Days) == 0 {
+		c.fail("文件", "没有任何节假日条目")
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	sortDays(y.Days)
+	if y.Year == 0 {
+		count := map[int]int{}
+		for _, h := range y.Days {
+			count[h.Date.Year()]++
+			if n := count[h.Date.Year()]; n > count[y.Year] || (n == count[y.Year] && h.Date.Year() < y.Year) {
+				y.Year = h.Date.Year()
+			}
+		}
+	}
+	return nil
+}
+
+// Detect parses data as JSON or CSV, by the file's extension when it is
+// .json, .csv or .txt and otherwise by whether the content starts with '{'.
+func Detect(filename string, data []byte) (Year, error) {
+	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".json":
+		return ParseJSON(data)
+	case ".csv", ".txt":
+		return ParseCSV(data)
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(bytes.TrimPrefix(data, bom)), []byte("{")) {
+		return ParseJSON(data)
+	}
+	return ParseCSV(data)
+}
+
+// FormatCSV writes days in the format ParseCSV reads, with a header line.
+func FormatCSV(days []roster.HolidayDay) []byte {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"date", "name", "kind"})
+	for _, h := range days {
+		w.Write([]string{h.Date.String(), h.Name, string(h.Kind)})
+	}
+	w.Flush()
+	return buf.Bytes()
+}
