@@ -67,12 +67,29 @@ func parseNode(filename string, data []byte) (root *yaml.Node, ferr *FileError) 
 	return root, nil
 }
 
+// parserProblems are the messages of yaml.v3's parser (as opposed to its
+// scanner). For these it reports a 0-based line, and none at all for the first line.
+var parserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"found undefined tag handle", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found duplicate %YAML directive", "found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
 func syntaxError(filename string, err error) *FileError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+	}
+	for _, p := range parserProblems {
+		if msg == p {
+			line++
+			break
+		}
 	}
 	return &FileError{File: filename, Line: line, Msg: "YAML 语法错误：" + msg}
 }
