@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"zhiban/county"
+)
+
+// runImport loads a county file into the database in one transaction.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, com := newFlags("import", stderr)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("用法: zhiban import FILE.yaml")
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	c, err := county.Parse(pos[0], data)
+	if err != nil {
+		return fmt.Errorf("导入失败，未写入任何数据:\n%w", err)
+	}
+	_, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := st.ImportCounty(ctx, c, "cli")
+	if err != nil {
+		return fmt.Errorf("导入失败，未写入任何数据: %w", err)
+	}
+	if res.Changed == 0 {
+		fmt.Fprintf(stdout, "导入完成：%s 与数据库一致，无变更。\n", c.County)
+	} else {
+		fmt.Fprintf(stdout, "导入完成：%s，%d 项变更。\n", c.County, res.Changed)
+	}
+	return nil
+}
+
+// runExport writes the stored county in the county-file format.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, com := newFlags("export", stderr)
+	out := fs.String("out", "", "写入文件（默认标准输出）")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	_, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := st.ExportCounty(ctx)
+	if err != nil {
+		return err
+	}
+	data, err := c.Marshal()
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(*out, data, 0o644)
+}

@@ -1,0 +1,75 @@
+// Command zhiban schedules and publishes a county's duty roster, visits and sweeps.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	_ "time/tzdata" // zones resolve on minimal hosts
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// command is one subcommand: a one-line Chinese summary and its body.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+// commands is the whole CLI surface, one line per subcommand.
+var commands = map[string]command{
+	"serve":    {"启动服务（公开页面、订阅、接口与定时任务）", runServe},
+	"import":   {"导入县情文件（YAML）", runImport},
+	"export":   {"导出县情文件（YAML）", runExport},
+	"holidays": {"节假日日历：list 查看、import 导入", runHolidays},
+	"version":  {"显示版本", runVersion},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "未知命令 %q\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err := cmd.run(ctx, args[1:], stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "zhiban %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "用法: zhiban <命令> [参数]")
+	fmt.Fprintln(w, "命令:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "每个命令都接受 --config FILE 与 --db PATH（环境变量 ZHIBAN_CONFIG、ZHIBAN_DB）。")
+}
+
+func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fmt.Fprintln(stdout, "zhiban", version)
+	return nil
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhiban/county"
+)
+
+// zhiban runs the CLI in-process and returns exit code, stdout and stderr.
+func zhiban(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportExportCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, out, errs := zhiban(t, "import", file, "--db", db); code != 0 || !strings.Contains(out, "项变更") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	if code, out, _ := zhiban(t, "import", "--db", db, file); code != 0 || !strings.Contains(out, "无变更") {
+		t.Fatalf("second import: %d %s", code, out)
+	}
+	code, out, _ := zhiban(t, "export", "--db", db)
+	if code != 0 {
+		t.Fatalf("export: %d", code)
+	}
+	want, _ := county.Demo().Marshal()
+	if out != string(want) {
+		t.Fatalf("export differs from the imported file")
+	}
+}
+
+func TestImportErrorWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	bad := strings.Replace(string(county.DemoYAML()), "county: ", "county: \nbogus_key: 1\ncounty_x: ", 1)
+	file := writeFile(t, dir, "bad.yaml", []byte(bad))
+	code, _, errs := zhiban(t, "import", "--db", db, file)
+	if code == 0 || !strings.Contains(errs, "bad.yaml:") {
+		t.Fatalf("bad import: exit %d, stderr %q", code, errs)
+	}
+	code, out, _ := zhiban(t, "export", "--db", db)
+	if code != 0 || strings.Contains(out, "people:") && strings.Contains(out, "- id:") {
+		t.Fatalf("something was written: %s", out)
+	}
+}
+
+func TestHolidaysCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	code, out, _ := zhiban(t, "holidays", "list", "--year", "2026", "--db", db)
+	if code != 0 || !strings.Contains(out, "2026-10-01") || !strings.Contains(out, "2026-10-10 周六 补班") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	if _, out, _ := zhiban(t, "holidays", "list", "--year", "2027", "--db", db); !strings.Contains(out, "暂定") {
+		t.Fatalf("2027 not marked provisional: %s", out)
+	}
+	csv := writeFile(t, dir, "2027.csv", []byte("date,name,kind\n2027-02-06,春节,off\n2027-02-20,春节,work\n"))
+	if code, out, errs := zhiban(t, "holidays", "import", csv, "--db", db); code != 0 || !strings.Contains(out, "已保存") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	_, out, _ = zhiban(t, "holidays", "list", "--year", "2027", "--db", db)
+	if strings.Contains(out, "暂定") || !strings.Contains(out, "2027-02-20 周六 补班 春节") {
+		t.Fatalf("after import: %s", out)
+	}
+	badCSV := writeFile(t, dir, "bad.csv", []byte("2027-03-03,x,work\n"))
+	if code, _, errs := zhiban(t, "holidays", "import", badCSV, "--db", db); code == 0 || !strings.Contains(errs, "第 1 行") {
+		t.Fatalf("bad csv accepted: %d %s", code, errs)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if code, _, errs := zhiban(t, "frobnicate"); code != 2 || !strings.Contains(errs, "未知命令") {
+		t.Fatalf("%d %s", code, errs)
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"zhiban/config"
+	"zhiban/county"
+	"zhiban/httpapi"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// runServe serves the public pages, feeds and API, and runs the jobs.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, com := newFlags("serve", stderr)
+	listen := fs.String("listen", "", "监听地址（环境变量 ZHIBAN_LISTEN，默认 127.0.0.1:8080）")
+	demo := fs.Bool("demo", false, "首次运行时载入示例县数据并排好值班")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	cfg, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	log := newLogger(stderr)
+	if *demo {
+		if err := seedDemo(ctx, cfg, st, log, time.Now()); err != nil {
+			return err
+		}
+	}
+	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version})
+	if err != nil {
+		return err
+	}
+	log.Info("Serving", "addr", cfg.Listen, "database", cfg.Database, "timezone", cfg.Timezone)
+	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", version, cfg.Listen)
+	return srv.ListenAndServe(ctx, cfg.Listen)
+}
+
+// seedDemo loads the demo county on first run and fills the roster horizon,
+// so the page is never empty on a duty day.
+func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, now time.Time) error {
+	name, err := st.Setting(ctx, "county")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		if _, err := st.ImportCounty(ctx, county.Demo(), "demo"); err != nil {
+			return fmt.Errorf("载入示例数据: %w", err)
+		}
+		log.Info("Loaded the demo county")
+	}
+	today := roster.Today(now, cfg.Location)
+	res, err := planner.Fill(ctx, st, today, today.AddDays(cfg.HorizonDays), today, "demo")
+	if err != nil {
+		return err
+	}
+	log.Info("Filled the roster horizon", "written", res.Written, "unfilled", len(res.Plan.Unfilled))
+	return nil
+}

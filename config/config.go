@@ -1,0 +1,210 @@
+// Package config loads zhiban's YAML configuration, applies environment and
+// flag overrides, and validates every key so a bad value names itself.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole service configuration. config.example.yaml documents every key.
+type Config struct {
+	Listen      string `yaml:"listen"`
+	Database    string `yaml:"database"`
+	Timezone    string `yaml:"timezone"`
+	PublicURL   string `yaml:"public_url"`
+	HorizonDays int    `yaml:"horizon_days"`
+	// AdminToken authorises writes to the JSON API until staff accounts exist.
+	AdminToken string `yaml:"admin_token"`
+	Jobs       Jobs   `yaml:"jobs"`
+	Notify     Notify `yaml:"notify"`
+
+	// Location is Timezone resolved; set by Load and Validate.
+	Location *time.Location `yaml:"-"`
+}
+
+// Jobs holds the cron specs (in Timezone) and the catch-up window.
+type Jobs struct {
+	CatchUpDays  int    `yaml:"catch_up_days"`
+	ExtendRoster string `yaml:"extend_roster"`
+	DutyReminder string `yaml:"duty_reminder"`
+	HolidayCheck string `yaml:"holiday_check"`
+	OpenSweep    string `yaml:"open_sweep"`
+	PlanVisits   string `yaml:"plan_visits"`
+	FollowUps    string `yaml:"follow_ups"`
+}
+
+// Notify configures where reminders go.
+type Notify struct {
+	Log     bool    `yaml:"log"`
+	Webhook Webhook `yaml:"webhook"`
+	SMTP    SMTP    `yaml:"smtp"`
+	// RemindDaysAhead is when a leader is told of a coming duty (real offices give 5 days).
+	RemindDaysAhead int `yaml:"remind_days_ahead"`
+}
+
+// Webhook posts to a WeCom (企业微信) or DingTalk group robot.
+type Webhook struct {
+	URL  string `yaml:"url"`
+	Kind string `yaml:"kind"` // wecom | dingtalk
+}
+
+// SMTP sends e-mail; Office receives the daily summary.
+type SMTP struct {
+	Host     string   `yaml:"host"`
+	Port     int      `yaml:"port"`
+	Username string   `yaml:"username"`
+	Password string   `yaml:"password"`
+	From     string   `yaml:"from"`
+	Office   []string `yaml:"office"`
+}
+
+// Default returns the configuration used when no file is given.
+func Default() Config {
+	return Config{
+		Listen:      "127.0.0.1:8080",
+		Database:    "zhiban.db",
+		Timezone:    "Asia/Shanghai",
+		PublicURL:   "http://127.0.0.1:8080",
+		HorizonDays: 60,
+		Jobs: Jobs{
+			CatchUpDays:  7,
+			ExtendRoster: "10 0 * * *",
+			DutyReminder: "0 17 * * *",
+			HolidayCheck: "0 9 1 * *",
+			OpenSweep:    "0 8 1 * *",
+			PlanVisits:   "0 7 25 * *",
+			FollowUps:    "30 7 * * *",
+		},
+		Notify: Notify{Log: true, RemindDaysAhead: 5, SMTP: SMTP{Port: 25}},
+	}
+}
+
+// Error names the offending key.
+type Error struct {
+	Key string
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("配置项 %s: %s", e.Key, e.Msg) }
+
+// Load reads path (if not empty) over the defaults, then applies ZHIBAN_*
+// environment overrides from getenv, and validates the result.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("读取配置文件: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file sets nothing
+			return c, fmt.Errorf("配置文件 %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	if err := c.applyEnv(getenv); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	if getenv == nil {
+		return nil
+	}
+	for key, dst := range map[string]*string{
+		"ZHIBAN_DB":          &c.Database,
+		"ZHIBAN_LISTEN":      &c.Listen,
+		"ZHIBAN_TIMEZONE":    &c.Timezone,
+		"ZHIBAN_PUBLIC_URL":  &c.PublicURL,
+		"ZHIBAN_ADMIN_TOKEN": &c.AdminToken,
+	} {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	if v := getenv("ZHIBAN_HORIZON_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &Error{"ZHIBAN_HORIZON_DAYS", fmt.Sprintf("%q 不是整数", v)}
+		}
+		c.HorizonDays = n
+	}
+	return nil
+}
+
+// Validate checks every value and resolves the time zone.
+func (c *Config) Validate() error {
+	if c.Listen == "" {
+		return &Error{"listen", "不能为空"}
+	}
+	if c.Database == "" {
+		return &Error{"database", "不能为空"}
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil || c.Timezone == "" || c.Timezone == "Local" {
+		return &Error{"timezone", fmt.Sprintf("未知时区 %q", c.Timezone)}
+	}
+	c.Location = loc
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{"public_url", fmt.Sprintf("%q 不是 http(s) 地址", c.PublicURL)}
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.HorizonDays < 1 || c.HorizonDays > 730 {
+		return &Error{"horizon_days", fmt.Sprintf("%d 超出范围（1–730）", c.HorizonDays)}
+	}
+	if c.Jobs.CatchUpDays < 0 || c.Jobs.CatchUpDays > 60 {
+		return &Error{"jobs.catch_up_days", fmt.Sprintf("%d 超出范围（0–60）", c.Jobs.CatchUpDays)}
+	}
+	for key, spec := range c.JobSpecs() {
+		if strings.TrimSpace(spec) == "" {
+			return &Error{key, "定时规则不能为空"}
+		}
+	}
+	switch c.Notify.Webhook.Kind {
+	case "", "wecom", "dingtalk":
+	default:
+		return &Error{"notify.webhook.kind", fmt.Sprintf("%q 无效，应为 wecom 或 dingtalk", c.Notify.Webhook.Kind)}
+	}
+	if c.Notify.Webhook.URL != "" {
+		if u, err := url.Parse(c.Notify.Webhook.URL); err != nil || u.Host == "" {
+			return &Error{"notify.webhook.url", fmt.Sprintf("%q 不是有效地址", c.Notify.Webhook.URL)}
+		}
+		if c.Notify.Webhook.Kind == "" {
+			return &Error{"notify.webhook.kind", "设置了 url 时必须指定 wecom 或 dingtalk"}
+		}
+	}
+	if c.Notify.SMTP.Host != "" && c.Notify.SMTP.From == "" {
+		return &Error{"notify.smtp.from", "设置了 host 时不能为空"}
+	}
+	if c.Notify.SMTP.Port < 1 || c.Notify.SMTP.Port > 65535 {
+		return &Error{"notify.smtp.port", fmt.Sprintf("%d 不是有效端口", c.Notify.SMTP.Port)}
+	}
+	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
+		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}
+	}
+	return nil
+}
+
+// JobSpecs maps each job's config key to its cron spec.
+func (c *Config) JobSpecs() map[string]string {
+	return map[string]string{
+		"jobs.extend_roster": c.Jobs.ExtendRoster,
+		"jobs.duty_reminder": c.Jobs.DutyReminder,
+		"jobs.holiday_check": c.Jobs.HolidayCheck,
+		"jobs.open_sweep":    c.Jobs.OpenSweep,
+		"jobs.plan_visits":   c.Jobs.PlanVisits,
+		"jobs.follow_ups":    c.Jobs.FollowUps,
+	}
+}

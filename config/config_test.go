@@ -1,0 +1,91 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func noEnv(string) string { return "" }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load("", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.HorizonDays != 60 || c.Location.String() != "Asia/Shanghai" || c.Jobs.CatchUpDays != 7 {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestExampleFileIsValidAndMatchesDefaults(t *testing.T) {
+	c, err := Load("../config.example.yaml", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	d.Location = c.Location
+	if c.Listen != d.Listen || c.Database != d.Database || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
+		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead {
+		t.Fatalf("config.example.yaml does not show the defaults:\n%+v\n%+v", c, d)
+	}
+}
+
+func TestErrorsNameTheKey(t *testing.T) {
+	cases := []struct{ body, key string }{
+		{"listn: x\n", "listn"},
+		{"timezone: Mars/Olympus\n", "timezone"},
+		{"horizon_days: 0\n", "horizon_days"},
+		{"public_url: ftp://x\n", "public_url"},
+		{"jobs:\n  extend_roster: \"\"\n", "jobs.extend_roster"},
+		{"jobs:\n  catch_up_days: -1\n", "jobs.catch_up_days"},
+		{"notify:\n  webhook:\n    kind: slack\n", "notify.webhook.kind"},
+		{"notify:\n  smtp:\n    host: mail\n", "notify.smtp.from"},
+		{"horizon_days: many\n", "horizon_days"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key, func(t *testing.T) {
+			_, err := Load(write(t, tc.body), noEnv)
+			if err == nil || !strings.Contains(err.Error(), tc.key) {
+				t.Fatalf("error %v does not name %s", err, tc.key)
+			}
+		})
+	}
+}
+
+func TestEnvOverridesFile(t *testing.T) {
+	p := write(t, "listen: 0.0.0.0:9000\ndatabase: a.db\n")
+	env := map[string]string{"ZHIBAN_DB": "b.db", "ZHIBAN_LISTEN": "127.0.0.1:9999"}
+	c, err := Load(p, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Database != "b.db" || c.Listen != "127.0.0.1:9999" {
+		t.Fatalf("env not applied: %+v", c)
+	}
+	_, err = Load(p, func(k string) string {
+		if k == "ZHIBAN_HORIZON_DAYS" {
+			return "x"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "ZHIBAN_HORIZON_DAYS") {
+		t.Fatalf("bad env value: %v", err)
+	}
+}
+
+func TestEmptyFileMeansDefaults(t *testing.T) {
+	if _, err := Load(write(t, ""), noEnv); err != nil {
+		t.Fatal(err)
+	}
+}

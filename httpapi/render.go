@@ -1,0 +1,49 @@
+package httpapi
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+)
+
+var weekdayLabels = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+var templateFuncs = template.FuncMap{
+	"weekday": func(d roster.Date) string { return weekdayLabels[d.Weekday()] },
+	"cnDate": func(d roster.Date) string {
+		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
+	},
+	"md": func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
+	"join": strings.Join,
+}
+
+// render executes a page into a buffer first, so a template error is a clean 500.
+func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	t, ok := s.tpl[page]
+	if !ok {
+		return fmt.Errorf("httpapi: no template %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("httpapi: render %s: %w", page, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderBytes executes a page and returns the bytes (for cached pages).
+func (s *Server) renderBytes(page string, data any) ([]byte, error) {
+	t, ok := s.tpl[page]
+	if !ok {
+		return nil, fmt.Errorf("httpapi: no template %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("httpapi: render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}

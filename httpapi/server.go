@@ -1,0 +1,106 @@
+// Package httpapi serves zhiban over HTTP with echo: public pages, feeds,
+// the JSON API and the staff workspace. It holds no SQL and no business rules.
+package httpapi
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/config"
+	"zhiban/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Server is the HTTP side of zhiban.
+type Server struct {
+	cfg     config.Config
+	store   *store.Store
+	now     func() time.Time
+	log     *slog.Logger
+	version string
+	tpl     map[string]*template.Template
+	echo    *echo.Echo
+}
+
+// Options are what New needs besides the store.
+type Options struct {
+	Config  config.Config
+	Now     func() time.Time // the clock; time.Now in production
+	Logger  *slog.Logger
+	Version string
+}
+
+// New builds the server and parses every template; a broken template fails here.
+func New(st *store.Store, o Options) (*Server, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version}
+	tpl, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.tpl = tpl
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	s.echo = e
+	static, _ := fs.Sub(staticFiles, "static")
+	e.StaticFS("/static", static)
+	s.routes(e)
+	return s, nil
+}
+
+// Handler returns the server as an http.Handler (for httptest and http.Server).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// ListenAndServe serves on the configured address until ctx ends, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	srv := &http.Server{Addr: addr, Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutCtx)
+	}
+}
+
+func parseTemplates() (map[string]*template.Template, error) {
+	pages, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		name := p[len("templates/"):]
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", p)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = t
+	}
+	return out, nil
+}

@@ -1,0 +1,163 @@
+// Package planner runs the roster engine against the database: it loads the
+// county, the calendar and what is stored, fills missing or invalidated
+// future slots, and writes them back in one transaction.
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"zhiban/holiday"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// historyDays is how far back served duties count toward fairness: a year,
+// so last Spring Festival's leader is not picked first again.
+const historyDays = 400
+
+// Calendar returns the effective official calendar for [from, to]: the
+// built-in State Council schedule overridden by staff entries. A year staff
+// imported whole replaces the built-in schedule, so an entry they dropped is gone.
+func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Calendar, error) {
+	overrides, err := st.HolidayOverrides(ctx)
+	if err != nil {
+		return roster.Calendar{}, err
+	}
+	confirmed, err := st.ConfirmedHolidayYears(ctx)
+	if err != nil {
+		return roster.Calendar{}, err
+	}
+	var builtin []roster.HolidayDay
+	for _, h := range holiday.BuiltinBetween(from, to) {
+		if !confirmed[h.Date.Year()] {
+			builtin = append(builtin, h)
+		}
+	}
+	return roster.NewCalendar(builtin, overrides), nil
+}
+
+// Input loads everything the engine needs for [from, to] with no Fixed or
+// Previous set, plus the stored assignments from the history window to to.
+func Input(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Input, []store.StoredAssignment, error) {
+	in := roster.Input{From: from, To: to}
+	histFrom := from.AddDays(-historyDays)
+	var err error
+	if in.Calendar, err = Calendar(ctx, st, histFrom, to); err != nil {
+		return in, nil, err
+	}
+	if in.People, err = st.People(ctx); err != nil {
+		return in, nil, err
+	}
+	if in.Pools, err = st.Pools(ctx); err != nil {
+		return in, nil, err
+	}
+	if in.Rosters, err = st.Rosters(ctx); err != nil {
+		return in, nil, err
+	}
+	if in.Absences, err = st.Absences(ctx, histFrom, to); err != nil {
+		return in, nil, err
+	}
+	stored, err := st.Assignments(ctx, histFrom, to)
+	if err != nil {
+		return in, nil, err
+	}
+	for _, a := range stored {
+		if a.Date < from {
+			in.History = append(in.History, a.Assignment)
+		}
+	}
+	return in, stored, nil
+}
+
+// Result says what Fill did.
+type Result struct {
+	Plan    roster.Plan
+	Written int // slots inserted or changed
+	Removed int // stale generated slots deleted
+}
+
+// Fill generates [from, to] against the database. Manual, pinned and past
+// (before today) slots are kept; still-valid generated slots are kept too, so
+// only missing or invalidated slots change — the engine's stability rule at
+// its strictest. Stale generated slots (no longer a duty day) are removed.
+func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
+	if to < from {
+		return Result{}, fmt.Errorf("planner: 结束日期 %s 早于开始日期 %s", to, from)
+	}
+	var res Result
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		in, stored, err := Input(ctx, tx, from, to)
+		if err != nil {
+			return err
+		}
+		slots := dutySlots(in)
+		var candidates []roster.Assignment
+		var remove []roster.Key
+		for _, a := range stored {
+			if a.Date < from {
+				continue
+			}
+			switch {
+			case a.Source == roster.Manual || a.Pinned || a.Date < today:
+				in.Fixed = append(in.Fixed, a.Assignment)
+			case !slots[a.Key()]:
+				remove = append(remove, a.Key())
+			default:
+				candidates = append(candidates, a.Assignment)
+			}
+		}
+		invalid := map[roster.Key]bool{}
+		for _, v := range roster.Validate(in, append(append([]roster.Assignment{}, in.Fixed...), candidates...)) {
+			invalid[v.Key] = true
+		}
+		for _, a := range candidates {
+			if invalid[a.Key()] {
+				in.Previous = append(in.Previous, a)
+			} else {
+				in.Fixed = append(in.Fixed, a)
+			}
+		}
+		plan, err := roster.Generate(in)
+		if err != nil {
+			return fmt.Errorf("planner: generate %s–%s: %w", from, to, err)
+		}
+		planned := map[roster.Key]bool{}
+		fixed := map[roster.Key]bool{}
+		for _, a := range in.Fixed {
+			fixed[a.Key()] = true
+		}
+		var writes []roster.Assignment
+		for _, a := range plan.Assignments {
+			planned[a.Key()] = true
+			if !fixed[a.Key()] {
+				writes = append(writes, a)
+			}
+		}
+		for _, a := range in.Previous {
+			if !planned[a.Key()] {
+				remove = append(remove, a.Key()) // invalid and nobody can take it: unfilled
+			}
+		}
+		written, removed, err := tx.SaveGenerated(ctx, writes, remove, actor)
+		res = Result{Plan: plan, Written: written, Removed: removed}
+		return err
+	})
+	return res, err
+}
+
+// dutySlots lists every slot that should exist in [in.From, in.To].
+func dutySlots(in roster.Input) map[roster.Key]bool {
+	out := map[roster.Key]bool{}
+	for _, r := range in.Rosters {
+		for d := in.From; d <= in.To; d++ {
+			if !r.Days.IsDutyDay(d, in.Calendar) {
+				continue
+			}
+			for _, s := range r.Slots {
+				out[roster.Key{Roster: r.ID, Date: d, Role: s.Role}] = true
+			}
+		}
+	}
+	return out
+}

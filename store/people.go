@@ -1,0 +1,255 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"zhiban/roster"
+)
+
+// People returns everyone, active or not, in file order.
+func (s *Store) People(ctx context.Context) ([]roster.Person, error) {
+	return s.queryPeople(ctx, ``)
+}
+
+// Person returns one person by id, or ErrNotFound.
+func (s *Store) Person(ctx context.Context, id string) (roster.Person, error) {
+	ps, err := s.queryPeople(ctx, `WHERE p.id = ?`, id)
+	if err != nil {
+		return roster.Person{}, err
+	}
+	if len(ps) == 0 {
+		return roster.Person{}, fmt.Errorf("store: person %s: %w", id, ErrNotFound)
+	}
+	return ps[0], nil
+}
+
+func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]roster.Person, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, p.title, p.rank, p.portfolio, p.phone, p.active,
+			COALESCE(l1.value, ''), COALESCE(l2.value, ''), COALESCE(l3.value, ''), COALESCE(l4.value, '')
+		FROM people p
+		LEFT JOIN person_links l1 ON l1.person_id = p.id AND l1.kind = 'township'
+		LEFT JOIN person_links l2 ON l2.person_id = p.id AND l2.kind = 'enterprise'
+		LEFT JOIN person_links l3 ON l3.person_id = p.id AND l3.kind = 'project'
+		LEFT JOIN person_links l4 ON l4.person_id = p.id AND l4.kind = 'village' `+where+`
+		ORDER BY p.position, p.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: people: %w", err)
+	}
+	defer rows.Close()
+	var out []roster.Person
+	for rows.Next() {
+		var p roster.Person
+		var active int
+		if err := rows.Scan(&p.ID, &p.Name, &p.Title, &p.Rank, &p.Portfolio, &p.Phone, &active,
+			&p.Links.Township, &p.Links.Enterprise, &p.Links.Project, &p.Links.Village); err != nil {
+			return nil, fmt.Errorf("store: people: %w", err)
+		}
+		p.Active = active == 1
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Pools returns every pool with its members in order.
+func (s *Store) Pools(ctx context.Context) ([]roster.Pool, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, COALESCE(m.person_id, '')
+		FROM pools p LEFT JOIN pool_members m ON m.pool_id = p.id
+		ORDER BY p.position, p.id, m.position`)
+	if err != nil {
+		return nil, fmt.Errorf("store: pools: %w", err)
+	}
+	defer rows.Close()
+	var out []roster.Pool
+	for rows.Next() {
+		var id, name, member string
+		if err := rows.Scan(&id, &name, &member); err != nil {
+			return nil, fmt.Errorf("store: pools: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, roster.Pool{ID: id, Name: name})
+		}
+		if member != "" {
+			out[len(out)-1].Members = append(out[len(out)-1].Members, member)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Rosters returns every roster definition with its slots.
+func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT r.id, r.name, r.days, r.start_time, r.end_time, r.place, r.min_gap_days,
+			COALESCE(sl.role, ''), COALESCE(sl.pool_id, '')
+		FROM rosters r LEFT JOIN roster_slots sl ON sl.roster_id = r.id
+		ORDER BY r.position, r.id, sl.position`)
+	if err != nil {
+		return nil, fmt.Errorf("store: rosters: %w", err)
+	}
+	defer rows.Close()
+	var out []roster.Definition
+	for rows.Next() {
+		var d roster.Definition
+		var days, start, end, role, pool string
+		if err := rows.Scan(&d.ID, &d.Name, &days, &start, &end, &d.Place, &d.MinGapDays, &role, &pool); err != nil {
+			return nil, fmt.Errorf("store: rosters: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != d.ID {
+			if d.Days, err = roster.ParseDaysRule(days); err != nil {
+				return nil, fmt.Errorf("store: roster %s: %w", d.ID, err)
+			}
+			if d.Start, err = roster.ParseClock(start); err != nil {
+				return nil, fmt.Errorf("store: roster %s: %w", d.ID, err)
+			}
+			if d.End, err = roster.ParseClock(end); err != nil {
+				return nil, fmt.Errorf("store: roster %s: %w", d.ID, err)
+			}
+			out = append(out, d)
+		}
+		if role != "" {
+			last := &out[len(out)-1]
+			last.Slots = append(last.Slots, roster.Slot{Role: role, Pool: pool})
+		}
+	}
+	return out, rows.Err()
+}
+
+// Absences returns absences overlapping [from, to]; zero bounds mean unbounded.
+func (s *Store) Absences(ctx context.Context, from, to roster.Date) ([]roster.Absence, error) {
+	q := `SELECT id, person_id, kind, from_date, to_date, reason FROM absences WHERE 1 = 1`
+	var args []any
+	if to != 0 {
+		q += ` AND from_date <= ?`
+		args = append(args, to.String())
+	}
+	if from != 0 {
+		q += ` AND to_date >= ?`
+		args = append(args, from.String())
+	}
+	rows, err := s.q.QueryContext(ctx, q+` ORDER BY from_date, person_id, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: absences: %w", err)
+	}
+	defer rows.Close()
+	var out []roster.Absence
+	for rows.Next() {
+		var a roster.Absence
+		var f, t string
+		if err := rows.Scan(&a.ID, &a.Person, &a.Kind, &f, &t, &a.Reason); err != nil {
+			return nil, fmt.Errorf("store: absences: %w", err)
+		}
+		a.From, _ = roster.ParseDate(f)
+		a.To, _ = roster.ParseDate(t)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AddAbsence records an absence and returns its id.
+func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) (int64, error) {
+	if _, err := s.Person(ctx, a.Person); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.WithTx(ctx, func(tx *Store) error {
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, a.Person, a.Kind, a.From.String(), a.To.String(), a.Reason, stamp(s.Now()))
+		if err != nil {
+			return fmt.Errorf("store: add absence: %w", err)
+		}
+		id, _ = r.LastInsertId()
+		return tx.Audit(ctx, actor, "create", "absence", itoa(id), "", fmt.Sprintf("%s %s～%s %s", a.Person, a.From, a.To, a.Kind))
+	})
+	return id, err
+}
+
+// DeleteAbsence removes an absence.
+func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		var before string
+		err := tx.q.QueryRowContext(ctx, `SELECT person_id || ' ' || from_date || '～' || to_date || ' ' || kind FROM absences WHERE id = ?`, id).Scan(&before)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: absence %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: absence %d: %w", id, err)
+		}
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM absences WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: delete absence %d: %w", id, err)
+		}
+		return tx.Audit(ctx, actor, "delete", "absence", itoa(id), before, "")
+	})
+}
+
+// HolidayOverrides returns the staff overrides of the official calendar.
+func (s *Store) HolidayOverrides(ctx context.Context) ([]roster.HolidayDay, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT date, kind, name FROM holidays ORDER BY date`)
+	if err != nil {
+		return nil, fmt.Errorf("store: holidays: %w", err)
+	}
+	defer rows.Close()
+	var out []roster.HolidayDay
+	for rows.Next() {
+		var h roster.HolidayDay
+		var d string
+		if err := rows.Scan(&d, &h.Kind, &h.Name); err != nil {
+			return nil, fmt.Errorf("store: holidays: %w", err)
+		}
+		h.Date, _ = roster.ParseDate(d)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// ReplaceHolidayYear replaces the overrides of one year with days and marks
+// the year confirmed by actor.
+func (s *Store) ReplaceHolidayYear(ctx context.Context, year int, days []roster.HolidayDay, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		from, to := roster.NewDate(year, 1, 1).String(), roster.NewDate(year, 12, 31).String()
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM holidays WHERE date BETWEEN ? AND ?`, from, to); err != nil {
+			return fmt.Errorf("store: replace holidays %d: %w", year, err)
+		}
+		for _, h := range days {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO holidays (date, kind, name) VALUES (?, ?, ?)`,
+				h.Date.String(), string(h.Kind), h.Name); err != nil {
+				return fmt.Errorf("store: replace holidays %s: %w", h.Date, err)
+			}
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO holiday_years (year, confirmed_at, confirmed_by) VALUES (?, ?, ?)
+			ON CONFLICT (year) DO UPDATE SET confirmed_at = excluded.confirmed_at, confirmed_by = excluded.confirmed_by`,
+			year, stamp(s.Now()), actor); err != nil {
+			return fmt.Errorf("store: confirm holidays %d: %w", year, err)
+		}
+		return tx.Audit(ctx, actor, "import", "holidays", fmt.Sprint(year), "", fmt.Sprintf("%d 天", len(days)))
+	})
+}
+
+// HolidayYearConfirmed reports whether staff imported or confirmed year's calendar.
+func (s *Store) HolidayYearConfirmed(ctx context.Context, year int) (bool, error) {
+	var n int
+	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM holiday_years WHERE year = ?`, year).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: holiday year %d: %w", year, err)
+	}
+	return n > 0, nil
+}
+
+// ConfirmedHolidayYears returns the years whose calendar staff imported; for
+// them the stored entries replace the built-in schedule.
+func (s *Store) ConfirmedHolidayYears(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT year FROM holiday_years`)
+	if err != nil {
+		return nil, fmt.Errorf("store: holiday years: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, fmt.Errorf("store: holiday years: %w", err)
+		}
+		out[y] = true
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,183 @@
+// Package store keeps zhiban's data in SQLite (modernc.org/sqlite): schema,
+// migrations, queries and transactions. It holds no business rules.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the embedded default database
+)
+
+// Sentinel errors callers map to HTTP status codes and messages.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// querier is what both *sql.DB and *sql.Tx offer, so every method works in
+// or out of a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store is the database. A Store from WithTx runs every method inside that transaction.
+type Store struct {
+	db *sql.DB
+	q  querier
+	// Now stamps updated_at and audit rows; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the SQLite file at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	// busy_timeout first so the other pragmas wait instead of failing on a locked file.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// One writer: SQLite serialises writes anyway, and one connection avoids SQLITE_BUSY.
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, q: db, Now: time.Now}
+	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the database answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	return s.q.QueryRowContext(ctx, "SELECT 1").Scan(&n)
+}
+
+// WithTx runs fn in one transaction, committing if fn returns nil. Inside a
+// transaction it simply calls fn, so transactional methods compose.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
+	if _, inTx := s.q.(*sql.Tx); inTx {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	txs := &Store{db: s.db, q: tx, Now: s.Now}
+	if err := fn(txs); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies the embedded migrations not yet applied, each in its own
+// transaction; running it again is a no-op.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("store: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, _, _ := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if err != nil {
+			return fmt.Errorf("store: migration %s: name must start with a number", base)
+		}
+		var applied int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
+			return fmt.Errorf("store: read schema_migrations: %w", err)
+		}
+		if applied > 0 {
+			continue
+		}
+		body, err := migrationFiles.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("store: read %s: %w", base, err)
+		}
+		err = s.WithTx(ctx, func(tx *Store) error {
+			if _, err := tx.q.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("store: migration %s: %w", base, err)
+			}
+			_, err := tx.q.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				version, base, stamp(s.Now()))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	return int(v.Int64), err
+}
+
+// stamp formats an instant for storage: UTC RFC 3339, sortable as text.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// parseStamp reads a stored instant.
+func parseStamp(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Setting returns a stored setting, or "" when absent.
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetSetting stores a setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("store: set setting %s: %w", key, err)
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"zhiban/county"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+func openTemp(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "zhiban.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Now = func() time.Time { return time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC) }
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestMigrateTwiceIsNoOp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "z.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := st.SchemaVersion(ctx)
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	st.Close()
+	st, err = store.Open(ctx, path) // and a third time on reopen
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v2, _ := st.SchemaVersion(ctx)
+	if v1 == 0 || v1 != v2 {
+		t.Fatalf("schema version %d then %d", v1, v2)
+	}
+}
+
+func TestImportExportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	demo := county.Demo()
+	res, err := st.ImportCounty(ctx, demo, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Changed == 0 {
+		t.Fatal("first import changed nothing")
+	}
+	again, err := st.ImportCounty(ctx, demo, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Changed != 0 {
+		t.Fatalf("second import changed %d rows, want 0", again.Changed)
+	}
+	out, err := st.ExportCounty(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := demo.Marshal()
+	b, _ := out.Marshal()
+	if string(a) != string(b) {
+		t.Fatalf("export differs from import:\n--- import\n%s\n--- export\n%s", a, b)
+	}
+}
+
+func TestImportUpdatesTitle(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c.People[0].Title = "县委书记（新）"
+	res, err := st.ImportCounty(ctx, c, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Changed != 1 {
+		t.Fatalf("changed %d, want 1", res.Changed)
+	}
+	p, err := st.Person(ctx, c.People[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "县委书记（新）" {
+		t.Fatalf("title %q", p.Title)
+	}
+}
+
+func TestDomainRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.Domain()
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, _ := st.People(ctx)
+	if !reflect.DeepEqual(people, d.People) {
+		t.Errorf("people differ")
+	}
+	pools, _ := st.Pools(ctx)
+	if !reflect.DeepEqual(pools, d.Pools) {
+		t.Errorf("pools differ: %v vs %v", pools, d.Pools)
+	}
+	defs, _ := st.Rosters(ctx)
+	if !reflect.DeepEqual(defs, d.Rosters) {
+		t.Errorf("rosters differ: %+v vs %+v", defs, d.Rosters)
+	}
+}
+
+func TestAssignmentVersionConflict(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	people, _ := st.People(ctx)
+	defs, _ := st.Rosters(ctx)
+	a := roster.Assignment{Roster: defs[0].ID, Date: roster.MustDate("2027-03-01"), Role: defs[0].Slots[0].Role, Person: people[0].ID}
+	w, r, err := st.SaveGenerated(ctx, []roster.Assignment{a}, nil, "job")
+	if err != nil || w != 1 || r != 0 {
+		t.Fatalf("save generated: %d %d %v", w, r, err)
+	}
+	cur, err := st.Assignment(ctx, a.Key())
+	if err != nil || cur.Version != 1 || cur.Source != roster.Generated {
+		t.Fatalf("stored %+v %v", cur, err)
+	}
+	a.Person = people[1].ID
+	saved, err := st.SetAssignment(ctx, a, 1, "alice")
+	if err != nil || saved.Version != 2 || saved.Source != roster.Manual {
+		t.Fatalf("edit: %+v %v", saved, err)
+	}
+	a.Person = people[2].ID
+	if _, err := st.SetAssignment(ctx, a, 1, "bob"); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale edit: %v, want ErrConflict", err)
+	}
+	// Generation never overwrites a manual slot.
+	a.Person = people[3].ID
+	if w, _, err := st.SaveGenerated(ctx, []roster.Assignment{a}, []roster.Key{a.Key()}, "job"); err != nil || w != 0 {
+		t.Fatalf("generated over manual: %d %v", w, err)
+	}
+	cur, _ = st.Assignment(ctx, a.Key())
+	if cur.Person != people[1].ID {
+		t.Fatalf("manual slot changed to %s", cur.Person)
+	}
+	log, _ := st.AuditLog(ctx, store.AuditFilter{Entity: "assignment"})
+	if len(log) != 1 || log[0].Actor != "alice" || log[0].Before != people[0].ID || log[0].After != people[1].ID {
+		t.Fatalf("audit %+v", log)
+	}
+}
+
+func TestJobLedger(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := st.JobRun(ctx, "x", "2026-11-28"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing run: %v", err)
+	}
+	now := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
+	run := store.JobRun{Job: "x", Period: "2026-11-28", Status: "failed", StartedAt: now, FinishedAt: now, Error: "boom"}
+	if err := st.RecordJobRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	run.Status, run.Error = "done", ""
+	if err := st.RecordJobRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.JobRun(ctx, "x", "2026-11-28")
+	if err != nil || got.Status != "done" || got.Attempts != 2 || !got.StartedAt.Equal(now) {
+		t.Fatalf("ledger %+v %v", got, err)
+	}
+}
+
+func TestAbsencesAndHolidays(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	people, _ := st.People(ctx)
+	id, err := st.AddAbsence(ctx, roster.Absence{Person: people[0].ID, From: roster.MustDate("2027-05-01"), To: roster.MustDate("2027-05-03"), Kind: roster.Trip, Reason: "出差"}, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Absences(ctx, roster.MustDate("2027-05-03"), roster.MustDate("2027-05-10"))
+	found := false
+	for _, a := range got {
+		found = found || a.ID == id
+	}
+	if !found {
+		t.Fatalf("absence %d not found in overlap query: %+v", id, got)
+	}
+	if _, err := st.AddAbsence(ctx, roster.Absence{Person: "nobody", From: 1, To: 2, Kind: roster.Leave}, "t"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("absence of unknown person: %v", err)
+	}
+	days := []roster.HolidayDay{{Date: roster.MustDate("2027-02-06"), Kind: roster.Off, Name: "春节"}}
+	if err := st.ReplaceHolidayYear(ctx, 2027, days, "t"); err != nil {
+		t.Fatal(err)
+	}
+	ok, _ := st.HolidayYearConfirmed(ctx, 2027)
+	hs, _ := st.HolidayOverrides(ctx)
+	if !ok || len(hs) < 1 {
+		t.Fatalf("confirmed %v overrides %v", ok, hs)
+	}
+}
