@@ -18,7 +18,7 @@ var templateFuncs = template.FuncMap{
 	"cnDate": func(d roster.Date) string {
 		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
 	},
-	"md": func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
+	"md":   func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
 	"join": strings.Join,
 }
 
