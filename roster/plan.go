@@ -16,6 +16,8 @@ type Input struct {
 	Previous []Assignment
 	// History is what was served before From; it counts toward fairness and gaps.
 	History []Assignment
+	// Weights weigh each day class in the total load; zero means the defaults.
+	Weights ClassWeights
 }
 
 // Unfilled is a slot no valid person could take, with the reason.

@@ -1,0 +1,79 @@
+package roster
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+)
+
+var benchFrom, benchTo = MustDate("2027-01-01"), MustDate("2027-12-31")
+
+// BenchmarkGenerateCountyYear plans a county-year: 30 county leaders, 10
+// department leaders, two slots every day, random leave.
+func BenchmarkGenerateCountyYear(b *testing.B) {
+	in := SyntheticCounty(1, 30, 10, benchFrom, benchTo)
+	var plan Plan
+	for b.Loop() {
+		var err error
+		plan, err = Generate(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportPlan(b, plan)
+}
+
+// BenchmarkGenerateProvince plans 100 counties of 8–30 and 4–10 leaders for a
+// year, the counties in parallel on GOMAXPROCS workers.
+func BenchmarkGenerateProvince(b *testing.B) {
+	ins := SyntheticProvince(1, 100, benchFrom, benchTo)
+	plans := make([]Plan, len(ins))
+	for b.Loop() {
+		GenerateAll(ins, plans, runtime.GOMAXPROCS(0))
+	}
+	over, viol := 0, 0
+	for _, p := range plans {
+		over += overBound(p.Metrics)
+		viol += p.Metrics.HardViolations
+	}
+	b.ReportMetric(float64(over), "over_bound")
+	b.ReportMetric(float64(viol), "violations")
+}
+
+// GenerateAll is a helper for the benchmark: plans ins on workers goroutines.
+func GenerateAll(ins []Input, out []Plan, workers int) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				out[i], _ = Generate(ins[i])
+			}
+		})
+	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func overBound(m Metrics) int {
+	n := 0
+	for _, c := range m.Classes {
+		if c.Spread > c.Bound {
+			n += c.Spread - c.Bound
+		}
+	}
+	return n
+}
+
+func reportPlan(b *testing.B, p Plan) {
+	b.ReportMetric(float64(overBound(p.Metrics)), "over_bound")
+	b.ReportMetric(float64(p.Metrics.HardViolations), "violations")
+	unused := 0
+	for _, ps := range p.Metrics.Pairs {
+		unused += ps.Possible - ps.Used
+	}
+	b.ReportMetric(float64(unused), "unused_pairs")
+}

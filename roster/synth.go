@@ -1,0 +1,107 @@
+package roster
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// SyntheticCounty builds a county for benchmarks and tests: countyLeaders
+// county-level leaders (值班领导) and deptLeaders department leaders (跟班领导)
+// on a reception roster open every day, a holiday calendar shaped like the
+// official one, and random leave, trips and meetings. Equal seeds give equal inputs.
+func SyntheticCounty(seed int64, countyLeaders, deptLeaders int, from, to Date) Input {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x7a686962616e))
+	in := Input{From: from, To: to}
+	county := Pool{ID: "county-leaders", Name: "县领导"}
+	dept := Pool{ID: "dept-leaders", Name: "群众工作部领导"}
+	for i := 1; i <= countyLeaders; i++ {
+		id := fmt.Sprintf("C%02d", i)
+		in.People = append(in.People, Person{ID: id, Name: "县领导" + id, Title: "副县长", Rank: RankCounty, Active: true})
+		county.Members = append(county.Members, id)
+	}
+	for i := 1; i <= deptLeaders; i++ {
+		id := fmt.Sprintf("D%02d", i)
+		in.People = append(in.People, Person{ID: id, Name: "部领导" + id, Title: "副部长", Rank: RankDepartment, Active: true})
+		dept.Members = append(dept.Members, id)
+	}
+	in.Pools = []Pool{county, dept}
+	gap := 3
+	if deptLeaders < 8 {
+		gap = 2
+	}
+	days, _ := ParseDaysRule("all")
+	in.Rosters = []Definition{{
+		ID: "county-duty", Name: "县领导接访值班", Days: days,
+		Start: 8 * 60, End: 18 * 60, Place: "县来访接待中心", MinGapDays: gap,
+		Slots: []Slot{{Role: "值班领导", Pool: county.ID}, {Role: "跟班领导", Pool: dept.ID}},
+	}}
+	var hol []HolidayDay
+	for y := from.Year(); y <= to.Year(); y++ {
+		hol = append(hol, syntheticHolidays(y)...)
+	}
+	in.Calendar = NewCalendar(hol)
+	span := int(to-from) + 1
+	kinds := []AbsenceKind{Leave, Leave, Trip, Meeting}
+	for _, ps := range in.People {
+		for range rng.IntN(4) {
+			start := from + Date(rng.IntN(span))
+			n := 1 + rng.IntN(10)
+			k := kinds[rng.IntN(len(kinds))]
+			if k == Meeting {
+				n = 1 + rng.IntN(2)
+			}
+			in.Absences = append(in.Absences, Absence{Person: ps.ID, From: start, To: start + Date(n-1), Kind: k})
+		}
+	}
+	return in
+}
+
+// SyntheticProvince builds n counties of 8–30 county leaders and 4–10
+// department leaders, each planned from from to to.
+func SyntheticProvince(seed int64, n int, from, to Date) []Input {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x70726f76))
+	out := make([]Input, n)
+	for i := range out {
+		out[i] = SyntheticCounty(seed*1000+int64(i), 8+rng.IntN(23), 4+rng.IntN(7), from, to)
+	}
+	return out
+}
+
+// syntheticHolidays approximates a year of the State Council's schedule:
+// seven-day breaks at the Spring Festival and National Day, shorter ones
+// for the other festivals, with make-up working weekends around the long breaks.
+func syntheticHolidays(y int) []HolidayDay {
+	var out []HolidayDay
+	add := func(m time.Month, d, n int, name string, makeup int) {
+		start := NewDate(y, m, d)
+		for i := 0; i < n; i++ {
+			out = append(out, HolidayDay{Date: start + Date(i), Kind: Off, Name: name})
+		}
+		// make-up workdays: the nearest weekend days before and after the break
+		before, after := start-1, start+Date(n)
+		for k := 0; k < makeup; k++ {
+			if k%2 == 0 {
+				for !isWeekend(before) {
+					before--
+				}
+				out = append(out, HolidayDay{Date: before, Kind: Work, Name: name + "调休"})
+				before--
+			} else {
+				for !isWeekend(after) {
+					after++
+				}
+				out = append(out, HolidayDay{Date: after, Kind: Work, Name: name + "调休"})
+				after++
+			}
+		}
+	}
+	add(time.January, 1, 1, "元旦", 0)
+	add(time.February, 6+y%7, 8, "春节", 2)
+	add(time.April, 4, 3, "清明节", 0)
+	add(time.May, 1, 5, "劳动节", 1)
+	add(time.June, 1+y%20, 3, "端午节", 0)
+	add(time.September, 10+y%15, 3, "中秋节", 0)
+	add(time.October, 1, 7, "国庆节", 2)
+	return out
+}

@@ -1,0 +1,217 @@
+package roster
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Violation is an assignment that breaks a hard rule, with the reason in Chinese.
+type Violation struct {
+	Key    Key
+	Person string
+	Reason string
+}
+
+// MarshalJSON writes {"roster","date","role","person","reason"}.
+func (v Violation) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Roster string `json:"roster"`
+		Date   Date   `json:"date"`
+		Role   string `json:"role"`
+		Person string `json:"person"`
+		Reason string `json:"reason"`
+	}{v.Key.Roster, v.Key.Date, v.Key.Role, v.Person, v.Reason})
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s %s %s %s：%s", v.Key.Date, v.Key.Roster, v.Key.Role, v.Person, v.Reason)
+}
+
+var absenceLabel = map[AbsenceKind]string{Leave: "请假", Trip: "出差", Meeting: "开会"}
+
+// Validate checks as against every hard rule of in: the slot exists on a duty
+// day, the person is active and in the slot's pool, not absent, not in two
+// slots the same day and not closer than the roster's min gap to another duty
+// (History and Fixed included). Only assignments of as are reported; of two
+// clashing duties the movable one (not pinned, not fixed, the later one) is
+// blamed, so the scheduler knows which slot to refill.
+func Validate(in Input, as []Assignment) []Violation {
+	ridx := map[string]int{}
+	for i, r := range in.Rosters {
+		ridx[r.ID] = i
+	}
+	people := map[string]Person{}
+	for _, ps := range in.People {
+		people[ps.ID] = ps
+	}
+	pools := map[string]map[string]bool{}
+	for _, pl := range in.Pools {
+		m := map[string]bool{}
+		for _, id := range pl.Members {
+			m[id] = true
+		}
+		pools[pl.ID] = m
+	}
+	absences := map[string][]Absence{}
+	for _, a := range in.Absences {
+		absences[a.Person] = append(absences[a.Person], a)
+	}
+
+	type duty struct {
+		a       Assignment
+		checked bool // from as: violations are reported
+		firm    bool // never moves: history, fixed or pinned
+		order   int
+	}
+	var out []Violation
+	report := func(d duty, reason string) {
+		if d.checked {
+			out = append(out, Violation{d.a.Key(), d.a.Person, reason})
+		}
+	}
+	inAs := map[Key]bool{}
+	var all []duty
+	for i, a := range as {
+		if inAs[a.Key()] {
+			out = append(out, Violation{a.Key(), a.Person, "同一岗位重复排班"})
+			continue
+		}
+		inAs[a.Key()] = true
+		all = append(all, duty{a: a, checked: true, firm: a.Pinned, order: len(in.History) + len(in.Fixed) + i})
+	}
+	fixed := map[Key]bool{}
+	for i, a := range in.Fixed {
+		fixed[a.Key()] = true
+		if !inAs[a.Key()] {
+			all = append(all, duty{a: a, firm: true, order: len(in.History) + i})
+		}
+	}
+	for i, a := range in.History {
+		if !inAs[a.Key()] && !fixed[a.Key()] {
+			all = append(all, duty{a: a, firm: true, order: i})
+		}
+	}
+	for i := range all {
+		if fixed[all[i].a.Key()] {
+			all[i].firm = true
+		}
+	}
+
+	for _, d := range all {
+		if !d.checked {
+			continue
+		}
+		a := d.a
+		ri, ok := ridx[a.Roster]
+		if !ok {
+			report(d, fmt.Sprintf("值班表 %s 不存在", a.Roster))
+			continue
+		}
+		def := in.Rosters[ri]
+		var slot *Slot
+		for i := range def.Slots {
+			if def.Slots[i].Role == a.Role {
+				slot = &def.Slots[i]
+			}
+		}
+		switch ps, known := people[a.Person]; {
+		case slot == nil:
+			report(d, fmt.Sprintf("值班表 %s 没有岗位 %s", def.Name, a.Role))
+		case !def.Days.IsDutyDay(a.Date, in.Calendar):
+			report(d, fmt.Sprintf("%s 不是值班表 %s 的值班日", a.Date, def.Name))
+		case !known:
+			report(d, fmt.Sprintf("人员 %s 不存在", a.Person))
+		case !ps.Active:
+			report(d, fmt.Sprintf("%s 已不在岗", personName(ps)))
+		case !pools[slot.Pool][a.Person]:
+			report(d, fmt.Sprintf("%s 不在值班池 %s 中", personName(ps), slot.Pool))
+		default:
+			for _, ab := range absences[a.Person] {
+				if ab.Covers(a.Date) {
+					kind := absenceLabel[ab.Kind]
+					if kind == "" {
+						kind = "不在岗"
+					}
+					report(d, fmt.Sprintf("%s 当天%s（%s 至 %s）", personName(ps), kind, ab.From, ab.To))
+					break
+				}
+			}
+		}
+	}
+
+	// clashes between duties of one person, in date order
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].a.Person != all[j].a.Person {
+			return all[i].a.Person < all[j].a.Person
+		}
+		if all[i].a.Date != all[j].a.Date {
+			return all[i].a.Date < all[j].a.Date
+		}
+		if all[i].firm != all[j].firm {
+			return all[i].firm
+		}
+		return all[i].order < all[j].order
+	})
+	blame := func(x, y duty, reason string) {
+		if y.firm && !x.firm {
+			report(x, reason)
+		} else {
+			report(y, reason)
+		}
+	}
+	for i := range all {
+		x := all[i]
+		for j := i + 1; j < len(all) && all[j].a.Person == x.a.Person; j++ {
+			y := all[j]
+			if y.a.Date == x.a.Date {
+				blame(x, y, fmt.Sprintf("%s 当天已在 %s 的 %s 岗位值班", x.a.Person, x.a.Roster, x.a.Role))
+				continue
+			}
+			if x.a.Roster != y.a.Roster {
+				continue
+			}
+			ri, ok := ridx[x.a.Roster]
+			if !ok {
+				continue
+			}
+			g := in.Rosters[ri].MinGapDays
+			gap := int(y.a.Date - x.a.Date)
+			if gap >= g {
+				break
+			}
+			blame(x, y, fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", x.a.Person, x.a.Date, gap, g))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Key, out[j].Key
+		if a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		if a.Roster != b.Roster {
+			return a.Roster < b.Roster
+		}
+		return a.Role < b.Role
+	})
+	return dedupViolations(out)
+}
+
+// dedupViolations keeps the first reason per slot.
+func dedupViolations(vs []Violation) []Violation {
+	seen := map[Key]bool{}
+	out := vs[:0]
+	for _, v := range vs {
+		if !seen[v.Key] {
+			seen[v.Key] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func personName(ps Person) string {
+	if ps.Name != "" {
+		return ps.Name
+	}
+	return ps.ID
+}
