@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"zhiban/county"
+	"zhiban/holiday"
+	"zhiban/planner"
+	"zhiban/roster"
+)
+
+// runPlan is a dry run of the roster engine on a county file: no database.
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, _ := newFlags("plan", stderr)
+	data := fs.String("data", "", "县情文件（YAML）")
+	fromS := fs.String("from", "", "开始日期 YYYY-MM-DD")
+	toS := fs.String("to", "", "结束日期 YYYY-MM-DD")
+	previous := fs.String("previous", "", "此前的排班（plan 输出的 JSON），用于稳定性与历史计数")
+	freezeS := fs.String("freeze-before", "", "此日期之前的既有排班固定不动")
+	format := fs.String("format", "json", "输出格式：json 或 table")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *data == "" || *fromS == "" || *toS == "" {
+		return usageError("用法: zhiban plan --data county.yaml --from 2027-01-01 --to 2027-12-31 [--previous plan.json] [--freeze-before DATE] [--format json|table]")
+	}
+	from, to, err := parseRange(*fromS, *toS)
+	if err != nil {
+		return err
+	}
+	if *format != "json" && *format != "table" {
+		return usageError("--format 应为 json 或 table")
+	}
+	raw, err := os.ReadFile(*data)
+	if err != nil {
+		return err
+	}
+	c, err := county.Parse(*data, raw)
+	if err != nil {
+		return err
+	}
+	d, err := c.Domain()
+	if err != nil {
+		return err
+	}
+	in := roster.Input{
+		From: from, To: to,
+		People: d.People, Pools: d.Pools, Rosters: d.Rosters, Absences: d.Absences,
+		Calendar: roster.NewCalendar(holiday.BuiltinBetween(from.AddDays(-400), to), d.Holidays),
+	}
+	if *previous != "" {
+		prev, err := readPlan(*previous)
+		if err != nil {
+			return err
+		}
+		freeze := from
+		if *freezeS != "" {
+			if freeze, err = roster.ParseDate(*freezeS); err != nil {
+				return fmt.Errorf("--freeze-before: %w", err)
+			}
+		}
+		for _, a := range prev.Assignments {
+			switch {
+			case a.Date < from:
+				in.History = append(in.History, a)
+			case a.Date < freeze || a.Pinned:
+				in.Fixed = append(in.Fixed, a)
+			case a.Date <= to:
+				in.Previous = append(in.Previous, a)
+			}
+		}
+	}
+	plan, err := roster.Generate(in)
+	if err != nil {
+		return err
+	}
+	return writePlan(stdout, plan, *format)
+}
+
+func parseRange(fromS, toS string) (roster.Date, roster.Date, error) {
+	from, err := roster.ParseDate(fromS)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--from: %w", err)
+	}
+	to, err := roster.ParseDate(toS)
+	if err != nil {
+		return 0, 0, fmt.Errorf("--to: %w", err)
+	}
+	if to < from {
+		return 0, 0, fmt.Errorf("--to %s 早于 --from %s", to, from)
+	}
+	if to.DaysSince(from) > 3*366 {
+		return 0, 0, fmt.Errorf("日期范围过长（最多三年）")
+	}
+	return from, to, nil
+}
+
+func readPlan(path string) (roster.Plan, error) {
+	var p roster.Plan
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, fmt.Errorf("%s: 不是 plan 输出的 JSON: %w", path, err)
+	}
+	return p, nil
+}
+
+func writePlan(w io.Writer, plan roster.Plan, format string) error {
+	if plan.Assignments == nil {
+		plan.Assignments = []roster.Assignment{}
+	}
+	if plan.Unfilled == nil {
+		plan.Unfilled = []roster.Unfilled{}
+	}
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(plan)
+	}
+	fmt.Fprintf(w, "%-12s %-6s %-14s %-10s %s\n", "日期", "星期", "值班表", "岗位", "人员")
+	for _, a := range plan.Assignments {
+		fmt.Fprintf(w, "%-12s %-6s %-14s %-10s %s\n", a.Date, weekdayCN[a.Date.Weekday()], a.Roster, a.Role, a.Person)
+	}
+	for _, u := range plan.Unfilled {
+		fmt.Fprintf(w, "%-12s %-6s %-14s %-10s 未排：%s\n", u.Date, weekdayCN[u.Date.Weekday()], u.Roster, u.Role, u.Reason)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprint(w, plan.Metrics.Table())
+	if plan.Changed > 0 {
+		fmt.Fprintf(w, "与原排班相比变更 %d 个班次\n", plan.Changed)
+	}
+	return nil
+}
+
+// runGenerate fills the stored rosters: only missing or invalidated future
+// slots are written, in one transaction; manual and pinned ones stay.
+func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, com := newFlags("generate", stderr)
+	fromS := fs.String("from", "", "开始日期（默认今天）")
+	toS := fs.String("to", "", "结束日期（默认今天起 horizon_days 天）")
+	format := fs.String("format", "table", "输出格式：json 或 table")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	cfg, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	today := roster.Today(time.Now(), cfg.Location)
+	if *fromS == "" {
+		*fromS = today.String()
+	}
+	if *toS == "" {
+		*toS = today.AddDays(cfg.HorizonDays).String()
+	}
+	from, to, err := parseRange(*fromS, *toS)
+	if err != nil {
+		return err
+	}
+	res, err := planner.Fill(ctx, st, from, to, today, "cli")
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writePlan(stdout, res.Plan, "json")
+	}
+	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个过期班次，未排 %d 个。\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
+	for _, u := range res.Plan.Unfilled {
+		fmt.Fprintf(stdout, "  未排 %s %s %s：%s\n", u.Date, u.Roster, u.Role, u.Reason)
+	}
+	fmt.Fprint(stdout, res.Plan.Metrics.Table())
+	return nil
+}
+
+// runRoster prints what is stored.
+func runRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "show" {
+		return usageError("用法: zhiban roster show --from DATE --to DATE [--format json|table]")
+	}
+	fs, com := newFlags("roster show", stderr)
+	fromS := fs.String("from", "", "开始日期")
+	toS := fs.String("to", "", "结束日期")
+	format := fs.String("format", "table", "输出格式：json 或 table")
+	if _, err := parseArgs(fs, args[1:]); err != nil {
+		return err
+	}
+	if *fromS == "" || *toS == "" {
+		return usageError("用法: zhiban roster show --from DATE --to DATE [--format json|table]")
+	}
+	from, to, err := parseRange(*fromS, *toS)
+	if err != nil {
+		return err
+	}
+	_, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in, stored, err := planner.Input(ctx, st, from, to)
+	if err != nil {
+		return err
+	}
+	var plan roster.Plan
+	for _, a := range stored {
+		if a.Date >= from {
+			plan.Assignments = append(plan.Assignments, a.Assignment)
+		}
+	}
+	plan.Metrics = roster.ComputeMetrics(in, plan.Assignments)
+	return writePlan(stdout, plan, *format)
+}
