@@ -2,7 +2,6 @@ package roster
 
 import (
 	"runtime"
-	"sync"
 	"testing"
 )
 
@@ -27,9 +26,12 @@ func BenchmarkGenerateCountyYear(b *testing.B) {
 // year, the counties in parallel on GOMAXPROCS workers.
 func BenchmarkGenerateProvince(b *testing.B) {
 	ins := SyntheticProvince(1, 100, benchFrom, benchTo)
-	plans := make([]Plan, len(ins))
+	var plans []Plan
 	for b.Loop() {
-		GenerateAll(ins, plans, runtime.GOMAXPROCS(0))
+		var err error
+		if plans, err = GenerateAll(ins, runtime.GOMAXPROCS(0)); err != nil {
+			b.Fatal(err)
+		}
 	}
 	over, viol := 0, 0
 	for _, p := range plans {
@@ -38,24 +40,6 @@ func BenchmarkGenerateProvince(b *testing.B) {
 	}
 	b.ReportMetric(float64(over), "over_bound")
 	b.ReportMetric(float64(viol), "violations")
-}
-
-// GenerateAll is a helper for the benchmark: plans ins on workers goroutines.
-func GenerateAll(ins []Input, out []Plan, workers int) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				out[i], _ = Generate(ins[i])
-			}
-		})
-	}
-	for i := range ins {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 func overBound(m Metrics) int {

@@ -1,8 +1,10 @@
 package roster
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -104,4 +106,26 @@ func syntheticHolidays(y int) []HolidayDay {
 	add(time.September, 10+y%15, 3, "中秋节", 0)
 	add(time.October, 1, 7, "国庆节", 2)
 	return out
+}
+
+// GenerateAll plans independent inputs (e.g. the counties of a province) on
+// workers goroutines; plans come back in input order.
+func GenerateAll(ins []Input, workers int) ([]Plan, error) {
+	out := make([]Plan, len(ins))
+	errs := make([]error, len(ins))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = Generate(ins[i])
+			}
+		})
+	}
+	for i := range ins {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, errors.Join(errs...)
 }

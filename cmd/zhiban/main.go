@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"generate": {"按数据库排班：补齐缺失或失效的未来班次", runGenerate},
 	"roster":   {"查看已排值班：roster show --from --to", runRoster},
 	"version":  {"显示版本", runVersion},
+	"bench":    {"性能基准：bench roster", runBench},
 }
 
 func main() {
