@@ -16,6 +16,15 @@ func Generate(in Input) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	s := solve(p)
+	plan := s.plan()
+	plan.Metrics = s.metrics()
+	plan.Changed = plan.Metrics.Changed
+	return plan, nil
+}
+
+// solve runs the whole engine: bounds, construction, repair and swaps.
+func solve(p *problem) *state {
 	p.computeBounds()
 	s := newState(p)
 	s.placeFixed()
@@ -37,10 +46,7 @@ func Generate(in Input) (Plan, error) {
 		}
 	}
 	s.improvePairs()
-	plan := s.plan()
-	plan.Metrics = s.metrics()
-	plan.Changed = plan.Metrics.Changed
-	return plan, nil
+	return s
 }
 
 // keepPrevious re-places every previous assignment that is still valid, in date order.
