@@ -78,8 +78,9 @@ const pairWeight = 0.5
 // construct fills the empty slots day by day. Each slot takes the eligible
 // member most behind their pro-rata share so far (their target times the
 // fraction of their available days already passed), so duties come evenly
-// spaced and nobody catches up after leave. On a regeneration the slot goes to
-// whoever is furthest below their target for the whole period.
+// spaced and nobody catches up after leave. A slot whose previous person is no
+// longer valid goes to whoever is furthest below their target for the whole
+// period, which the repair then rarely has to undo.
 func (s *state) construct() {
 	p := s.p
 	elapsed := make([][]int, len(p.groups))
@@ -120,7 +121,7 @@ func (s *state) construct() {
 					continue
 				}
 				var score float64
-				if regen {
+				if regen && in.prefer >= 0 {
 					score = gr.target[m] - float64(s.cnt[in.group][m])
 				} else {
 					score = gr.target[m]*float64(elapsed[in.group][m])/float64(gr.avail[m]) - float64(done[in.group][m])

@@ -551,3 +551,23 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// Extending the horizon keeps the planned months and fills the rest fairly.
+func TestExtendHorizon(t *testing.T) {
+	t.Parallel()
+	in := SyntheticCounty(4, 20, 8, MustDate("2027-01-01"), MustDate("2027-06-30"))
+	first := mustGenerate(t, in)
+	in.To = MustDate("2027-12-31")
+	in.Previous = first.Assignments
+	second := mustGenerate(t, in)
+	m := second.Metrics
+	t.Logf("changed %d of %d\n%s", second.Changed, len(first.Assignments), m.Table())
+	if second.Changed > len(first.Assignments)/10 {
+		t.Errorf("changed %d of %d kept slots", second.Changed, len(first.Assignments))
+	}
+	for _, c := range m.Classes {
+		if c.Spread > c.Bound+1 {
+			t.Errorf("%s/%s spread %d bound %d", c.Pool, c.Class, c.Spread, c.Bound)
+		}
+	}
+}
