@@ -1,0 +1,247 @@
+package ical_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"zhiban/ical"
+	"zhiban/ical/icaljstest"
+	"zhiban/roster"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func shanghai(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// sampleFeed has an all-day duty, a cancelled one, a timed visit and text
+// that needs escaping and folding.
+func sampleFeed(loc *time.Location) ical.Feed {
+	upd := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
+	return ical.Feed{
+		Name:        "示例县领导值班接访",
+		Description: "县领导值班接访安排, 每个工作日更新; 详见官网",
+		URL:         "https://zhiban.example.cn/",
+		ProductID:   "-//zhiban//示例县//ZH",
+		Location:    loc,
+		Events: []ical.Event{
+			{UID: "duty-1-L01@zhiban.example.cn", Summary: "值班领导：李志远（县委书记）", Date: roster.MustDate("2026-12-01"),
+				Description: "分管：主持县委全面工作\r\n时间：08:30–17:30\r地点：县群众来访接待中心",
+				Place:       "县群众来访接待中心, 示例县人民路88号", Updated: upd, Sequence: 1, Transparent: true, Categories: []string{"值班", "接访"}},
+			{UID: "duty-2-L02@zhiban.example.cn", Summary: "值班领导：陈立新（县长）", Date: roster.MustDate("2026-12-02"),
+				Updated: upd.Add(time.Hour), Sequence: 2, Cancelled: true, Transparent: true},
+			{UID: "visit-7@zhiban.example.cn", Summary: "带案下访：漕河镇",
+				Start: time.Date(2026, 12, 3, 9, 0, 0, 0, loc), End: time.Date(2026, 12, 3, 11, 30, 0, 0, loc),
+				Description: strings.Repeat("一段很长的说明，含逗号, 分号; 反斜杠\\ 与换行\n", 4), Place: "漕河镇群众工作站", Updated: upd},
+		},
+	}
+}
+
+func TestBuildMatchesGolden(t *testing.T) {
+	t.Parallel()
+	got, err := ical.Build(sampleFeed(shanghai(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "sample.ics")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ical -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("feed differs from %s (run go test ./ical -update and review the diff):\n%s", path, got)
+	}
+}
+
+func TestBuildIsRFC5545(t *testing.T) {
+	t.Parallel()
+	out, err := ical.Build(sampleFeed(shanghai(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if strings.Contains(strings.ReplaceAll(s, "\r\n", ""), "\n") || strings.Contains(strings.ReplaceAll(s, "\r\n", ""), "\r") {
+		t.Error("a line ends without CRLF")
+	}
+	for i, line := range strings.Split(strings.TrimSuffix(s, "\r\n"), "\r\n") {
+		if len(line) > 75 {
+			t.Errorf("line %d has %d octets: %q", i+1, len(line), line)
+		}
+		if !utf8.ValidString(line) {
+			t.Errorf("line %d splits a UTF-8 character: %q", i+1, line)
+		}
+		if strings.HasSuffix(strings.TrimRight(line, "\\"), "") && (len(line)-len(strings.TrimRight(line, "\\")))%2 == 1 {
+			t.Errorf("line %d splits an escape: %q", i+1, line)
+		}
+	}
+	for _, want := range []string{
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", "PRODID:", "NAME:示例县领导值班接访\r\n", "X-WR-CALNAME:示例县领导值班接访\r\n",
+		"X-WR-TIMEZONE:Asia/Shanghai\r\n", "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n", "X-PUBLISHED-TTL:PT1H\r\n",
+		"DTSTART;VALUE=DATE:20261201\r\n", "DTEND;VALUE=DATE:20261202\r\n", "TRANSP:TRANSPARENT\r\n",
+		"STATUS:CANCELLED\r\n", "SUMMARY:【已取消】值班领导：陈立新（县长）\r\n", "SEQUENCE:2\r\n",
+		"DTSTAMP:20261120T023000Z\r\n", "LAST-MODIFIED:20261120T023000Z\r\n",
+		"BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\nBEGIN:STANDARD\r\n", "TZOFFSETTO:+0800\r\n",
+		"DTSTART;TZID=Asia/Shanghai:20261203T090000\r\n", "DTEND;TZID=Asia/Shanghai:20261203T113000\r\n",
+		`县群众来访接待中心\, 示例县人民路88号`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("feed lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "\r\n\r\n") || strings.Contains(s, ";TZID=Asia/Shanghai:20261203T090000Z") {
+		t.Error("empty line, or TZID with a UTC time")
+	}
+}
+
+// All-day dates come from civil dates, whatever zone the feed or the machine is in.
+func TestAllDayDatesIgnoreZones(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []string{"Asia/Shanghai", "America/New_York", "Pacific/Kiritimati", "UTC"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := ical.Build(ical.Feed{Name: "x", Location: loc, Events: []ical.Event{{UID: "u", Summary: "s", Date: roster.MustDate("2027-03-01")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(out, []byte("DTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270302\r\n")) {
+			t.Errorf("%s: wrong all-day dates:\n%s", zone, out)
+		}
+	}
+}
+
+// A zone with daylight saving gets UTC times rather than a wrong VTIMEZONE.
+func TestTimedEventsInDSTZoneAreUTC(t *testing.T) {
+	t.Parallel()
+	loc, _ := time.LoadLocation("America/New_York")
+	start := time.Date(2027, 7, 1, 9, 0, 0, 0, loc)
+	out, err := ical.Build(ical.Feed{Name: "x", Location: loc, Events: []ical.Event{{UID: "u", Summary: "s", Start: start, End: start.Add(time.Hour)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("VTIMEZONE")) || !bytes.Contains(out, []byte("DTSTART:20270701T130000Z\r\n")) {
+		t.Errorf("want UTC times and no VTIMEZONE:\n%s", out)
+	}
+}
+
+func TestFold(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		line string
+	}{
+		{"ascii", "DESCRIPTION:" + strings.Repeat("a", 200)},
+		{"chinese", "SUMMARY:" + strings.Repeat("值班领导", 30)},
+		{"escapes at every position", "DESCRIPTION:" + strings.Repeat(`\,`, 100)},
+		{"backslashes then text", "DESCRIPTION:a" + strings.Repeat(`\\`, 50) + strings.Repeat("中", 30)},
+		{"mixed", "LOCATION:" + strings.Repeat(`县\;a\n中\\`, 25)},
+		{"exactly 75", strings.Repeat("x", 75)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := string(ical.Fold([]byte(tt.line + "\r\n")))
+			lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+			for i, l := range lines {
+				if len(l) > 75 {
+					t.Errorf("line %d: %d octets", i, len(l))
+				}
+				if !utf8.ValidString(l) {
+					t.Errorf("line %d splits a character: %q", i, l)
+				}
+				if i > 0 && !strings.HasPrefix(l, " ") {
+					t.Errorf("continuation line %d lacks the space", i)
+				}
+				if i < len(lines)-1 && (len(l)-len(strings.TrimRight(l, `\`)))%2 == 1 {
+					t.Errorf("line %d ends inside an escape: %q", i, l)
+				}
+			}
+			if unfolded := strings.ReplaceAll(out, "\r\n ", ""); unfolded != tt.line+"\r\n" {
+				t.Errorf("unfolding does not give the line back")
+			}
+		})
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	f.Add("SUMMARY:" + strings.Repeat(`中\,`, 40))
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n") {
+			return
+		}
+		out := string(ical.Fold([]byte(s + "\r\n")))
+		if strings.ReplaceAll(out, "\r\n ", "") != s+"\r\n" {
+			t.Fatalf("fold lost data: %q", out)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+			if len(l) > 75 || !utf8.ValidString(l) {
+				t.Fatalf("bad line %q", l)
+			}
+		}
+	})
+}
+
+// Mozilla's ical.js reads back exactly what went in.
+func TestICALJSReadsTheFeed(t *testing.T) {
+	t.Parallel()
+	loc := shanghai(t)
+	feed := sampleFeed(loc)
+	out, err := ical.Build(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok, err := icaljstest.Parse(out)
+	if !ok {
+		t.Skip(icaljstest.Env + " not set; .ci/run installs ical.js")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != feed.Name || p.XWRCalName != feed.Name || p.XWRTimezone != "Asia/Shanghai" || p.RefreshInterval != "PT1H" || p.Version != "2.0" {
+		t.Errorf("calendar properties: %+v", p)
+	}
+	if len(p.Events) != len(feed.Events) {
+		t.Fatalf("ical.js sees %d events, want %d", len(p.Events), len(feed.Events))
+	}
+	for i, e := range feed.Events {
+		got := p.Events[i]
+		wantSummary := e.Summary
+		if e.Cancelled {
+			wantSummary = ical.CancelledPrefix + wantSummary
+		}
+		wantDesc := strings.ReplaceAll(strings.ReplaceAll(e.Description, "\r\n", "\n"), "\r", "\n")
+		if got.UID != e.UID || got.Summary != wantSummary || got.Description != wantDesc || got.Location != e.Place || got.Sequence != e.Sequence {
+			t.Errorf("event %d: ical.js reads %+v", i, got)
+		}
+		if e.AllDay() {
+			if !got.AllDay || got.Start != e.Date.String() || got.End != e.Date.AddDays(1).String() {
+				t.Errorf("event %d: dates %s–%s", i, got.Start, got.End)
+			}
+		} else if got.StartUnix != e.Start.Unix() || got.EndUnix != e.End.Unix() {
+			t.Errorf("event %d: times %d–%d, want %d–%d", i, got.StartUnix, got.EndUnix, e.Start.Unix(), e.End.Unix())
+		}
+		if (got.Status == "CANCELLED") != e.Cancelled {
+			t.Errorf("event %d: status %s", i, got.Status)
+		}
+	}
+	if len(p.Events[0].Categories) != 2 {
+		t.Errorf("categories: %v", p.Events[0].Categories)
+	}
+}

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhiban/roster"
+)
+
+// FeedTokenBytes is the entropy of a private feed token: 160 bits, above the
+// 128 the issue requires, and a URL-safe 27 characters.
+const FeedTokenBytes = 20
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// RotateFeedToken revokes personID's current feed tokens and issues a new
+// one. The token is returned once; only its hash is stored.
+func (s *Store) RotateFeedToken(ctx context.Context, personID, actor string) (string, error) {
+	if _, err := s.Person(ctx, personID); err != nil {
+		return "", err
+	}
+	raw := make([]byte, FeedTokenBytes)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("store: feed token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		now := stamp(s.Now())
+		if _, err := tx.q.ExecContext(ctx, `UPDATE feed_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL`,
+			now, personID); err != nil {
+			return fmt.Errorf("store: revoke feed tokens of %s: %w", personID, err)
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO feed_tokens (person_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)`,
+			personID, hashToken(token), actor, now); err != nil {
+			return fmt.Errorf("store: add feed token of %s: %w", personID, err)
+		}
+		return tx.Audit(ctx, actor, "rotate", "feed_token", personID, "", "")
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// RevokeFeedTokens revokes every live feed token of personID and reports how many.
+func (s *Store) RevokeFeedTokens(ctx context.Context, personID, actor string) (int, error) {
+	if _, err := s.Person(ctx, personID); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.WithTx(ctx, func(tx *Store) error {
+		r, err := tx.q.ExecContext(ctx, `UPDATE feed_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL`,
+			stamp(s.Now()), personID)
+		if err != nil {
+			return fmt.Errorf("store: revoke feed tokens of %s: %w", personID, err)
+		}
+		n, _ = r.RowsAffected()
+		return tx.Audit(ctx, actor, "revoke", "feed_token", personID, "", "")
+	})
+	return int(n), err
+}
+
+// FeedTokenPerson returns the person a live token belongs to, or ErrNotFound
+// for an unknown or revoked token.
+func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, error) {
+	var id string
+	err := s.q.QueryRowContext(ctx, `SELECT person_id FROM feed_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
+		hashToken(token)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: feed token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: feed token: %w", err)
+	}
+	return id, nil
+}
+
+// CancelledAssignment is a person taken off a duty: the slot was reassigned
+// to someone else or removed.
+type CancelledAssignment struct {
+	roster.Assignment
+	AssignmentID int64     `json:"assignment_id"`
+	Version      int       `json:"version"` // the row's version when the person was taken off
+	CancelledAt  time.Time `json:"cancelled_at"`
+}
+
+// CancelledAssignments returns tombstones for duty dates between from and to
+// inclusive, oldest first. A person put back on the same row later appears
+// here and in Assignments; callers let the live row win.
+func (s *Store) CancelledAssignments(ctx context.Context, from, to roster.Date) ([]CancelledAssignment, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT assignment_id, roster_id, date, role, person_id, version, cancelled_at
+		FROM cancelled_assignments WHERE date >= ? AND date <= ? ORDER BY date, roster_id, role, id`, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: cancelled assignments %s–%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []CancelledAssignment
+	for rows.Next() {
+		var c CancelledAssignment
+		var date, at string
+		if err := rows.Scan(&c.AssignmentID, &c.Roster, &date, &c.Role, &c.Person, &c.Version, &at); err != nil {
+			return nil, fmt.Errorf("store: cancelled assignments: %w", err)
+		}
+		c.Date, _ = roster.ParseDate(date)
+		c.CancelledAt = parseStamp(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DayChange says when the duties of one date last changed after publication:
+// a reassignment, a removal or a manual edit (a first generated fill is not a change).
+type DayChange struct {
+	Date roster.Date `json:"date"`
+	At   time.Time   `json:"at"`
+}
+
+// ChangedDays returns the duty dates between from and to that changed after
+// since, in date order.
+func (s *Store) ChangedDays(ctx context.Context, since time.Time, from, to roster.Date) ([]DayChange, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT date, MAX(at) FROM (
+			SELECT date, updated_at AS at FROM assignments WHERE version > 1 AND updated_at > ? AND date >= ? AND date <= ?
+			UNION ALL
+			SELECT date, cancelled_at AS at FROM cancelled_assignments WHERE cancelled_at > ? AND date >= ? AND date <= ?
+		) changes GROUP BY date ORDER BY date`,
+		stamp(since), from.String(), to.String(), stamp(since), from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: changed days: %w", err)
+	}
+	defer rows.Close()
+	var out []DayChange
+	for rows.Next() {
+		var d, at string
+		if err := rows.Scan(&d, &at); err != nil {
+			return nil, fmt.Errorf("store: changed days: %w", err)
+		}
+		date, _ := roster.ParseDate(d)
+		out = append(out, DayChange{Date: date, At: parseStamp(at)})
+	}
+	return out, rows.Err()
+}
+
+// LastChange returns when published data last changed: the latest edit of an
+// assignment, a tombstone, a person or the county file. Zero when empty.
+func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
+	var a, c, p sql.NullString
+	err := s.q.QueryRowContext(ctx, `SELECT (SELECT MAX(updated_at) FROM assignments),
+		(SELECT MAX(cancelled_at) FROM cancelled_assignments), (SELECT MAX(updated_at) FROM people)`).Scan(&a, &c, &p)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: last change: %w", err)
+	}
+	var last time.Time
+	for _, v := range []sql.NullString{a, c, p} {
+		if t := parseStamp(v.String); v.Valid && t.After(last) {
+			last = t
+		}
+	}
+	return last, nil
+}
+
+// DataVersion identifies the database's content: it differs after any
+// committed write by this process or another one. Caches of rendered pages
+// and feeds key on it.
+//
+// SQLite-specific (a PostgreSQL dialect would read a counter bumped by
+// triggers): PRAGMA data_version moves when another connection commits, and
+// total_changes() counts rows this connection changed — with one connection
+// in the pool, every write of this process.
+func (s *Store) DataVersion(ctx context.Context) (string, error) {
+	var dv, tc int64
+	if err := s.q.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&dv); err != nil {
+		return "", fmt.Errorf("store: data version: %w", err)
+	}
+	if err := s.q.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&tc); err != nil {
+		return "", fmt.Errorf("store: data version: %w", err)
+	}
+	return fmt.Sprintf("%d.%d", dv, tc), nil
+}
