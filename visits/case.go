@@ -1,0 +1,530 @@
+package visits
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"zhiban/roster"
+)
+
+// Refusal is a rule saying no: a bad value (Field set) or a transition the
+// case's state does not allow. Messages are Chinese and never quote petitioner data.
+type Refusal struct {
+	Field string
+	Msg   string
+}
+
+func (r *Refusal) Error() string {
+	if r.Field == "" {
+		return r.Msg
+	}
+	return r.Field + ": " + r.Msg
+}
+
+func refuse(field, format string, args ...any) error {
+	return &Refusal{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Category of a case.
+type Category string
+
+// Categories lists the case categories in display order.
+var Categories = []Category{"征地拆迁", "企业改制", "社会保障", "涉法涉诉", "劳资", "环境", "其他"}
+
+// Valid reports whether c is a known category.
+func (c Category) Valid() bool {
+	for _, k := range Categories {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel is how a petition arrived.
+type Channel string
+
+// Channels lists the petition channels.
+var Channels = []Channel{"来信", "来访", "电话", "网上"}
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool {
+	for _, k := range Channels {
+		if k == c {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxRepresentatives is the most people a group visit may send (信访工作条例 art. 26 practice: ≤5).
+const MaxRepresentatives = 5
+
+// CaseState is where a case stands.
+type CaseState string
+
+const (
+	StateReceived  CaseState = "received"  // 已登记，待受理
+	StateAccepted  CaseState = "accepted"  // 已受理，办理中
+	StateRejected  CaseState = "rejected"  // 不予受理
+	StateReplied   CaseState = "replied"   // 已出具处理意见
+	StateReview    CaseState = "review"    // 复查中
+	StateReviewed  CaseState = "reviewed"  // 已出具复查意见
+	StateRecheck   CaseState = "recheck"   // 复核中
+	StateRechecked CaseState = "rechecked" // 已出具复核意见（终结）
+	StateClosed    CaseState = "closed"    // 已办结
+)
+
+var stateLabels = map[CaseState]string{
+	StateReceived: "待受理", StateAccepted: "办理中", StateRejected: "不予受理", StateReplied: "已答复",
+	StateReview: "复查中", StateReviewed: "已复查", StateRecheck: "复核中", StateRechecked: "已复核", StateClosed: "已办结",
+}
+
+// Label is the Chinese name of the state.
+func (s CaseState) Label() string { return stateLabels[s] }
+
+// Open reports whether the case still needs the office's work.
+func (s CaseState) Open() bool { return s != StateClosed && s != StateRejected && s != "" }
+
+// Duty is one of the five duties of a 包保领导, in order.
+type Duty string
+
+const (
+	DutyInvestigate Duty = "investigate" // 包调查
+	DutyHandle      Duty = "handle"      // 包处理
+	DutyClose       Duty = "close"       // 包结案
+	DutyStabilise   Duty = "stabilise"   // 包稳控
+	DutyCease       Duty = "cease"       // 包息访
+)
+
+// Duties lists the five duties in the order they are done.
+var Duties = []Duty{DutyInvestigate, DutyHandle, DutyClose, DutyStabilise, DutyCease}
+
+var dutyLabels = map[Duty]string{
+	DutyInvestigate: "包调查", DutyHandle: "包处理", DutyClose: "包结案", DutyStabilise: "包稳控", DutyCease: "包息访",
+}
+
+// Label is the Chinese name of the duty.
+func (d Duty) Label() string { return dutyLabels[d] }
+
+func dutyIndex(d Duty) int {
+	for i, k := range Duties {
+		if k == d {
+			return i
+		}
+	}
+	return -1
+}
+
+// Milestone records one duty done.
+type Milestone struct {
+	Duty Duty        `json:"duty"`
+	On   roster.Date `json:"on"`
+	Note string      `json:"note,omitempty"`
+}
+
+// Petitioner is private: never on a public page, feed, log line or error.
+type Petitioner struct {
+	Name    string `json:"name"`
+	Phone   string `json:"phone,omitempty"`
+	Address string `json:"address,omitempty"`
+}
+
+// Case is a petition matter (信访事项) with its clocks and milestones.
+type Case struct {
+	ID              int64       `json:"id"`
+	Code            string      `json:"code"`
+	Title           string      `json:"title"`
+	Category        Category    `json:"category"`
+	Township        string      `json:"township"`
+	Received        roster.Date `json:"received"`
+	Channel         Channel     `json:"channel"`
+	Petitioner      Petitioner  `json:"petitioner"`
+	Content         string      `json:"content,omitempty"` // private case text
+	GroupSize       int         `json:"group_size"`
+	Representatives int         `json:"representatives,omitempty"`
+	Leader          string      `json:"leader,omitempty"` // 包案领导 / 包保领导
+	LeaderReason    string      `json:"leader_reason,omitempty"`
+	Unit            string      `json:"unit,omitempty"` // responsible unit
+	State           CaseState   `json:"state"`
+	// Key marks a 重点 case (from the sweep or staff's choice).
+	Key             bool        `json:"key,omitempty"`
+	FromFinding     int64       `json:"from_finding,omitempty"`
+	Accepted        roster.Date `json:"accepted,omitempty"`
+	Replied         roster.Date `json:"replied,omitempty"` // handling opinion served
+	ExtensionDays   int         `json:"extension_days,omitempty"`
+	ExtensionReason string      `json:"extension_reason,omitempty"`
+	Extended        roster.Date `json:"extended,omitempty"`
+	ReviewAsked     roster.Date `json:"review_asked,omitempty"`
+	Reviewed        roster.Date `json:"reviewed,omitempty"`
+	RecheckAsked    roster.Date `json:"recheck_asked,omitempty"`
+	Rechecked       roster.Date `json:"rechecked,omitempty"`
+	Reopened        roster.Date `json:"reopened,omitempty"`
+	Closed          roster.Date `json:"closed,omitempty"`
+	Milestones      []Milestone `json:"milestones"`
+	Version         int         `json:"version"`
+}
+
+// ParseCode checks a case code of the form YYYY-NNNN (e.g. 2027-0042).
+func ParseCode(s string) (year, seq int, err error) {
+	y, n, ok := strings.Cut(s, "-")
+	if !ok || len(y) != 4 || len(n) < 4 || len(n) > 6 || !digits(y) || !digits(n) {
+		return 0, 0, refuse("code", "案件编号应为“年份-序号”，如 2027-0042")
+	}
+	year, _ = strconv.Atoi(y)
+	seq, _ = strconv.Atoi(n)
+	if year < 2000 || year > 2100 || seq == 0 {
+		return 0, 0, refuse("code", "案件编号的年份或序号超出范围")
+	}
+	return year, seq, nil
+}
+
+// FormatCode builds the code of the seq-th case of year.
+func FormatCode(year, seq int) string { return fmt.Sprintf("%04d-%04d", year, seq) }
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Validate checks a new or edited case. Messages name the field, never the value.
+func (c *Case) Validate() error {
+	if _, _, err := ParseCode(c.Code); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(c.Title)); n == 0 || n > 100 {
+		return refuse("title", "标题不能为空，且不超过100字")
+	}
+	if !c.Category.Valid() {
+		return refuse("category", "类别无效，应为：%s", joinCats())
+	}
+	if c.Township == "" {
+		return refuse("township", "请选择乡镇")
+	}
+	if c.Received == 0 {
+		return refuse("received", "请填写收到日期")
+	}
+	if !c.Channel.Valid() {
+		return refuse("channel", "渠道无效，应为 来信、来访、电话 或 网上")
+	}
+	if strings.TrimSpace(c.Petitioner.Name) == "" {
+		return refuse("petitioner.name", "请填写信访人姓名")
+	}
+	if p := c.Petitioner.Phone; p != "" && !validPhone(p) {
+		return refuse("petitioner.phone", "电话号码格式无效")
+	}
+	if c.GroupSize < 1 {
+		return refuse("group_size", "人数至少为1")
+	}
+	if c.Representatives < 0 || c.Representatives > MaxRepresentatives {
+		return refuse("representatives", "集体访推选的代表不得超过%d人", MaxRepresentatives)
+	}
+	if c.Representatives > c.GroupSize {
+		return refuse("representatives", "代表人数不能多于来访人数")
+	}
+	return nil
+}
+
+func joinCats() string {
+	s := make([]string, len(Categories))
+	for i, c := range Categories {
+		s[i] = string(c)
+	}
+	return strings.Join(s, "、")
+}
+
+func validPhone(p string) bool {
+	p = strings.ReplaceAll(p, "-", "")
+	return len(p) >= 7 && len(p) <= 13 && digits(p)
+}
+
+// Has reports whether duty d has been recorded.
+func (c *Case) Has(d Duty) bool {
+	for _, m := range c.Milestones {
+		if m.Duty == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Milestone records duty d done on day on. Duties follow each other: a duty
+// needs the one before it, 包结案 is recorded only by closing the case, and
+// 包处理 needs the case accepted.
+func (c *Case) Milestone(d Duty, on roster.Date, note string) error {
+	i := dutyIndex(d)
+	if i < 0 {
+		return refuse("duty", "职责无效，应为 investigate、handle、close、stabilise 或 cease")
+	}
+	if c.Has(d) {
+		return refuse("duty", "“%s”已记录", d.Label())
+	}
+	if i > 0 && !c.Has(Duties[i-1]) {
+		return refuse("duty", "须先完成“%s”，才能记录“%s”", Duties[i-1].Label(), d.Label())
+	}
+	if d == DutyClose {
+		return refuse("duty", "“包结案”在办结案件时自动记录")
+	}
+	if !c.State.Open() && d != DutyStabilise && d != DutyCease {
+		return refuse("state", "案件%s，不能再记录“%s”", c.State.Label(), d.Label())
+	}
+	if c.State == StateReceived {
+		return refuse("state", "案件尚未受理，不能记录“%s”", d.Label())
+	}
+	if on < c.Received {
+		return refuse("on", "日期不能早于收到日期")
+	}
+	c.Milestones = append(c.Milestones, Milestone{Duty: d, On: on, Note: note})
+	return nil
+}
+
+// Transition names a state change staff can ask for.
+type Transition string
+
+const (
+	ActAccept   Transition = "accept"
+	ActReject   Transition = "reject"
+	ActReply    Transition = "reply"         // serve the handling opinion
+	ActReview   Transition = "review"        // petitioner asks for review
+	ActReviewed Transition = "review_reply"  // review opinion served
+	ActRecheck  Transition = "recheck"       // petitioner asks for re-check
+	ActRechckd  Transition = "recheck_reply" // re-check opinion served
+	ActClose    Transition = "close"
+	ActReopen   Transition = "reopen"
+)
+
+// Apply performs transition t on day on (the date of the act), enforcing the
+// state machine and the statutory windows.
+func (c *Case) Apply(t Transition, on roster.Date, cal roster.Calendar) error {
+	if on == 0 {
+		return refuse("on", "请填写日期")
+	}
+	if on < c.Received {
+		return refuse("on", "日期不能早于收到日期 %s", c.Received)
+	}
+	need := func(states ...CaseState) error {
+		for _, s := range states {
+			if c.State == s {
+				return nil
+			}
+		}
+		return refuse("state", "案件当前为“%s”，不能执行此操作", c.State.Label())
+	}
+	switch t {
+	case ActAccept:
+		if err := need(StateReceived); err != nil {
+			return err
+		}
+		c.State, c.Accepted = StateAccepted, on
+	case ActReject:
+		if err := need(StateReceived); err != nil {
+			return err
+		}
+		c.State, c.Closed = StateRejected, on
+	case ActReply:
+		if err := need(StateAccepted); err != nil {
+			return err
+		}
+		if !c.Has(DutyInvestigate) {
+			return refuse("milestones", "尚未记录“包调查”，不能出具处理意见")
+		}
+		c.State, c.Replied = StateReplied, on
+	case ActReview:
+		if err := need(StateReplied); err != nil {
+			return err
+		}
+		if due := DueAfter(c.Replied, ReviewDays, cal); on > due {
+			return refuse("on", "复查申请应在收到书面答复之日起%d日内提出（截止 %s，第三十五条）", ReviewDays, due)
+		}
+		c.State, c.ReviewAsked = StateReview, on
+	case ActReviewed:
+		if err := need(StateReview); err != nil {
+			return err
+		}
+		c.State, c.Reviewed = StateReviewed, on
+	case ActRecheck:
+		if err := need(StateReviewed); err != nil {
+			return err
+		}
+		if due := DueAfter(c.Reviewed, RecheckDays, cal); on > due {
+			return refuse("on", "复核申请应在收到复查意见之日起%d日内提出（截止 %s，第三十六条）", RecheckDays, due)
+		}
+		c.State, c.RecheckAsked = StateRecheck, on
+	case ActRechckd:
+		if err := need(StateRecheck); err != nil {
+			return err
+		}
+		c.State, c.Rechecked = StateRechecked, on
+	case ActClose:
+		if err := need(StateReplied, StateReviewed, StateRechecked); err != nil {
+			return err
+		}
+		if !c.Has(DutyHandle) {
+			return refuse("milestones", "尚未记录“包处理”，不能办结")
+		}
+		c.State, c.Closed = StateClosed, on
+		c.Milestones = append(c.Milestones, Milestone{Duty: DutyClose, On: on})
+	case ActReopen:
+		if err := need(StateReplied, StateReviewed, StateRechecked, StateClosed); err != nil {
+			return err
+		}
+		c.State, c.Reopened, c.Closed = StateAccepted, on, 0
+		kept := c.Milestones[:0]
+		for _, m := range c.Milestones {
+			if m.Duty == DutyInvestigate { // the facts stay investigated; handling starts again
+				kept = append(kept, m)
+			}
+		}
+		c.Milestones = kept
+	default:
+		return refuse("action", "操作无效，应为 accept、reject、reply、review、review_reply、recheck、recheck_reply、close 或 reopen")
+	}
+	return nil
+}
+
+// Extend lengthens the handling period once, by at most 30 days, with a
+// reason the petitioner is told (art. 34). It must be decided before the
+// period runs out.
+func (c *Case) Extend(days int, reason string, on roster.Date, cal roster.Calendar) error {
+	if c.State != StateAccepted {
+		return refuse("state", "只有办理中的案件可以延期")
+	}
+	if c.ExtensionDays > 0 {
+		return refuse("days", "办理期限只能延长一次（第三十四条）")
+	}
+	if days < 1 || days > MaxExtensionDays {
+		return refuse("days", "延长期限应为1至%d日（第三十四条）", MaxExtensionDays)
+	}
+	if strings.TrimSpace(reason) == "" {
+		return refuse("reason", "延期须说明理由并告知信访人")
+	}
+	if h := c.handlingDeadline(cal); on > h.Due {
+		return refuse("on", "办理期限已于 %s 届满，不能再延期", h.Due)
+	}
+	c.ExtensionDays, c.ExtensionReason, c.Extended = days, reason, on
+	return nil
+}
+
+func (c *Case) handlingDeadline(cal roster.Calendar) Deadline {
+	start, article := c.Accepted, "信访工作条例第三十四条"
+	if c.Reopened != 0 {
+		start, article = c.Reopened, "信访工作条例第三十四条（重新办理）"
+	}
+	due := DueAfter(start, HandlingDays, cal)
+	label := "办理"
+	if c.ExtensionDays > 0 {
+		// The extension runs from the end of the original period, then moves off holidays again.
+		due = DueAfter(due, c.ExtensionDays, cal)
+		label = fmt.Sprintf("办理（已延期%d日）", c.ExtensionDays)
+	}
+	d := Deadline{Kind: DeadlineHandling, Label: label, Article: article, Start: start, Due: due, Office: true}
+	if c.Replied != 0 && c.Replied >= start {
+		d.Met, d.MetOn = true, c.Replied
+	}
+	return d
+}
+
+// Deadlines returns every clock the case has started, in order.
+func (c *Case) Deadlines(cal roster.Calendar) []Deadline {
+	var out []Deadline
+	acc := Deadline{Kind: DeadlineAcceptance, Label: "受理告知", Article: "信访工作条例第二十二条、第二十三条",
+		Start: c.Received, Due: DueAfter(c.Received, AcceptanceDays, cal), Office: true}
+	if c.Accepted != 0 {
+		acc.Met, acc.MetOn = true, c.Accepted
+	} else if c.State == StateRejected {
+		acc.Met, acc.MetOn = true, c.Closed
+	}
+	out = append(out, acc)
+	if c.Accepted == 0 {
+		return out
+	}
+	h := c.handlingDeadline(cal)
+	out = append(out, h)
+	if !h.Met {
+		return out
+	}
+	rr := Deadline{Kind: DeadlineReviewRequest, Label: "申请复查期限", Article: "信访工作条例第三十五条",
+		Start: c.Replied, Due: DueAfter(c.Replied, ReviewDays, cal)}
+	if c.ReviewAsked != 0 {
+		rr.Met, rr.MetOn = true, c.ReviewAsked
+	}
+	out = append(out, rr)
+	if c.ReviewAsked == 0 {
+		return out
+	}
+	rv := Deadline{Kind: DeadlineReview, Label: "复查", Article: "信访工作条例第三十五条",
+		Start: c.ReviewAsked, Due: DueAfter(c.ReviewAsked, ReviewDays, cal), Office: true}
+	if c.Reviewed != 0 {
+		rv.Met, rv.MetOn = true, c.Reviewed
+	}
+	out = append(out, rv)
+	if c.Reviewed == 0 {
+		return out
+	}
+	kr := Deadline{Kind: DeadlineRecheckReq, Label: "申请复核期限", Article: "信访工作条例第三十六条",
+		Start: c.Reviewed, Due: DueAfter(c.Reviewed, RecheckDays, cal)}
+	if c.RecheckAsked != 0 {
+		kr.Met, kr.MetOn = true, c.RecheckAsked
+	}
+	out = append(out, kr)
+	if c.RecheckAsked == 0 {
+		return out
+	}
+	k := Deadline{Kind: DeadlineRecheck, Label: "复核", Article: "信访工作条例第三十六条",
+		Start: c.RecheckAsked, Due: DueAfter(c.RecheckAsked, RecheckDays, cal), Office: true}
+	if c.Rechecked != 0 {
+		k.Met, k.MetOn = true, c.Rechecked
+	}
+	return append(out, k)
+}
+
+// NextDeadline returns the office's earliest unmet deadline; false when none
+// is running (the case is closed, or waits on the petitioner).
+func (c *Case) NextDeadline(cal roster.Calendar) (Deadline, bool) {
+	if !c.State.Open() {
+		return Deadline{}, false
+	}
+	for _, d := range c.Deadlines(cal) {
+		if d.Office && !d.Met {
+			return d, true
+		}
+	}
+	return Deadline{}, false
+}
+
+// Clock is the summary shown for each case: next deadline, days left, overdue.
+type Clock struct {
+	Next     *Deadline `json:"next,omitempty"`
+	DaysLeft int       `json:"days_left"`
+	Overdue  bool      `json:"overdue"`
+	Alert    Alert     `json:"alert,omitempty"`
+}
+
+// ClockOn summarises the case's clock on today.
+func (c *Case) ClockOn(today roster.Date, cal roster.Calendar) Clock {
+	d, ok := c.NextDeadline(cal)
+	if !ok {
+		return Clock{}
+	}
+	return Clock{Next: &d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today)}
+}
+
+// Public is what may leave the office about a case: code, title, category,
+// township and state. Never the petitioner or the text.
+type PublicCase struct {
+	Code     string    `json:"code"`
+	Category Category  `json:"category"`
+	Township string    `json:"township"`
+	State    CaseState `json:"state"`
+}
+
+// Public strips the private fields.
+func (c *Case) Public() PublicCase {
+	return PublicCase{Code: c.Code, Category: c.Category, Township: c.Township, State: c.State}
+}
