@@ -1,0 +1,146 @@
+package planner_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"zhiban/county"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+func demoStore(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = func() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }
+	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func byKey(as []store.StoredAssignment) map[roster.Key]store.StoredAssignment {
+	m := map[roster.Key]store.StoredAssignment{}
+	for _, a := range as {
+		m[a.Key()] = a
+	}
+	return m
+}
+
+func TestFillIsIdempotentAndValid(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	from, to := roster.MustDate("2027-03-01"), roster.MustDate("2027-04-30")
+	res, err := planner.Fill(ctx, st, from, to, from, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Written == 0 || len(res.Plan.Unfilled) != 0 || res.Plan.Metrics.HardViolations != 0 {
+		t.Fatalf("first fill: written %d unfilled %v violations %d", res.Written, res.Plan.Unfilled, res.Plan.Metrics.HardViolations)
+	}
+	again, err := planner.Fill(ctx, st, from, to, from, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Written != 0 || again.Removed != 0 {
+		t.Fatalf("second fill changed %d/%d slots", again.Written, again.Removed)
+	}
+	in, stored, err := planner.Input(ctx, st, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var as []roster.Assignment
+	for _, a := range stored {
+		if a.Date >= from {
+			as = append(as, a.Assignment)
+			if !in.Calendar.IsWorkday(a.Date) {
+				t.Errorf("duty on non-working day %s", a.Date)
+			}
+		}
+	}
+	if v := roster.Validate(in, as); len(v) != 0 {
+		t.Fatalf("stored roster breaks rules: %v", v)
+	}
+}
+
+func TestFillRepairsOnlyWhatAnAbsenceBreaks(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	from, to := roster.MustDate("2027-03-01"), roster.MustDate("2027-04-30")
+	if _, err := planner.Fill(ctx, st, from, to, from, "test"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.Assignments(ctx, from, to)
+	// Pin one slot and edit another by hand: neither may move.
+	pinned := before[0].Assignment
+	pinned.Pinned = true
+	if _, err := st.SetAssignment(ctx, pinned, before[0].Version, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	// A week's absence for the person on duty on 2027-03-10.
+	var victim store.StoredAssignment
+	for _, a := range before {
+		if a.Date == roster.MustDate("2027-03-10") {
+			victim = a
+			break
+		}
+	}
+	if _, err := st.AddAbsence(ctx, roster.Absence{Person: victim.Person, From: roster.MustDate("2027-03-08"), To: roster.MustDate("2027-03-14"), Kind: roster.Trip}, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := planner.Fill(ctx, st, from, to, from, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := st.Assignments(ctx, from, to)
+	old, now := byKey(before), byKey(after)
+	changed := 0
+	for k, a := range now {
+		if old[k].Person != a.Person {
+			changed++
+			if a.Date < roster.MustDate("2027-03-08") || a.Date > roster.MustDate("2027-03-14") || old[k].Person != victim.Person {
+				t.Errorf("slot %v changed (%s → %s) though the absence did not break it", k, old[k].Person, a.Person)
+			}
+		}
+		if a.Person == victim.Person && a.Date >= roster.MustDate("2027-03-08") && a.Date <= roster.MustDate("2027-03-14") {
+			t.Errorf("absent %s still on duty %s", a.Person, a.Date)
+		}
+	}
+	if changed == 0 || changed != res.Written {
+		t.Fatalf("changed %d slots, Fill reported %d", changed, res.Written)
+	}
+	if now[pinned.Key()].Person != pinned.Person || !now[pinned.Key()].Pinned {
+		t.Fatalf("pinned slot moved")
+	}
+}
+
+func TestFillRemovesDutiesOnNewHolidays(t *testing.T) {
+	ctx := context.Background()
+	st := demoStore(t)
+	from, to := roster.MustDate("2027-06-01"), roster.MustDate("2027-06-30")
+	if _, err := planner.Fill(ctx, st, from, to, from, "test"); err != nil {
+		t.Fatal(err)
+	}
+	day := roster.MustDate("2027-06-15") // a Tuesday, declared a holiday by staff
+	if err := st.ReplaceHolidayYear(ctx, 2027, []roster.HolidayDay{{Date: day, Kind: roster.Off, Name: "测试假日"}}, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := planner.Fill(ctx, st, from, to, from, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Removed == 0 {
+		t.Fatal("no stale slot removed")
+	}
+	if got, _ := st.Assignments(ctx, day, day); len(got) != 0 {
+		t.Fatalf("duties remain on the new holiday: %v", got)
+	}
+}
