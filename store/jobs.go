@@ -62,3 +62,128 @@ func (s *Store) LastJobRun(ctx context.Context, job string) (JobRun, error) {
 	}
 	return s.JobRun(ctx, job, period)
 }
+
+// JobRuns returns job's most recent runs, newest first; limit <= 0 means 20.
+func (s *Store) JobRuns(ctx context.Context, job string, limit int) ([]JobRun, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	rows, err := s.q.QueryContext(ctx, `SELECT job, period, status, attempts, started_at, finished_at, error, summary
+		FROM job_runs WHERE job = ? ORDER BY finished_at DESC, period DESC LIMIT ?`, job, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: runs of %s: %w", job, err)
+	}
+	defer rows.Close()
+	var out []JobRun
+	for rows.Next() {
+		var r JobRun
+		var started, finished string
+		if err := rows.Scan(&r.Job, &r.Period, &r.Status, &r.Attempts, &started, &finished, &r.Error, &r.Summary); err != nil {
+			return nil, fmt.Errorf("store: runs of %s: %w", job, err)
+		}
+		r.StartedAt, r.FinishedAt = parseStamp(started), parseStamp(finished)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Notification is one message in the outbox. Recipients is JSON written by
+// the scheduler; the store does not look inside.
+type Notification struct {
+	ID         int64     `json:"id"`
+	Job        string    `json:"job,omitempty"`
+	Period     string    `json:"period,omitempty"`
+	Recipients string    `json:"recipients"`
+	Subject    string    `json:"subject"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Delivery is a notification's state on one channel.
+type Delivery struct {
+	Notification
+	Channel   string    `json:"channel"`
+	Status    string    `json:"status"` // pending | sent | failed
+	Attempts  int       `json:"attempts"`
+	Error     string    `json:"error,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// EnqueueNotification adds n to the outbox with a pending delivery per
+// channel. Called in a job's transaction, it commits or rolls back with the job.
+func (s *Store) EnqueueNotification(ctx context.Context, n Notification, channels []string) (int64, error) {
+	var id int64
+	err := s.WithTx(ctx, func(tx *Store) error {
+		now := stamp(s.Now())
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO notifications (job, period, recipients, subject, body, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, n.Job, n.Period, n.Recipients, n.Subject, n.Body, now)
+		if err != nil {
+			return fmt.Errorf("store: enqueue notification: %w", err)
+		}
+		if id, err = r.LastInsertId(); err != nil {
+			return fmt.Errorf("store: enqueue notification: %w", err)
+		}
+		for _, c := range channels {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO notification_deliveries (notification_id, channel, status, attempts, updated_at)
+				VALUES (?, ?, 'pending', 0, ?)`, id, c, now); err != nil {
+				return fmt.Errorf("store: enqueue notification %d/%s: %w", id, c, err)
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+// DeliveryFilter narrows Deliveries; empty fields match everything.
+type DeliveryFilter struct {
+	Job, Period, Status string
+	Limit               int
+}
+
+const deliveryQuery = `SELECT n.id, n.job, n.period, n.recipients, n.subject, n.body, n.created_at,
+		d.channel, d.status, d.attempts, d.error, d.updated_at
+	FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE 1 = 1`
+
+// Deliveries returns delivery rows oldest first: the delivery log.
+func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+	q := deliveryQuery
+	var args []any
+	for col, v := range map[string]string{"n.job": f.Job, "n.period": f.Period, "d.status": f.Status} {
+		if v != "" {
+			q += ` AND ` + col + ` = ?`
+			args = append(args, v)
+		}
+	}
+	q += ` ORDER BY n.id, d.channel`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var created, updated string
+		if err := rows.Scan(&d.ID, &d.Job, &d.Period, &d.Recipients, &d.Subject, &d.Body, &created,
+			&d.Channel, &d.Status, &d.Attempts, &d.Error, &updated); err != nil {
+			return nil, fmt.Errorf("store: deliveries: %w", err)
+		}
+		d.CreatedAt, d.UpdatedAt = parseStamp(created), parseStamp(updated)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// RecordDelivery stores the outcome of delivering notification id on channel.
+func (s *Store) RecordDelivery(ctx context.Context, id int64, channel, status string, attempts int, errMsg string) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE notification_deliveries SET status = ?, attempts = attempts + ?, error = ?, updated_at = ?
+		WHERE notification_id = ? AND channel = ?`, status, attempts, errMsg, stamp(s.Now()), id, channel)
+	if err != nil {
+		return fmt.Errorf("store: record delivery %d/%s: %w", id, channel, err)
+	}
+	return nil
+}

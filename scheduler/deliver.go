@@ -1,0 +1,99 @@
+package scheduler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhiban/notify"
+	"zhiban/store"
+)
+
+// Notify puts m in the outbox inside the running job's transaction: it is
+// sent only if the run commits, after the commit, on every configured channel.
+// Jobs call it with the ctx and tx they were given.
+func Notify(ctx context.Context, tx *store.Store, m notify.Message) error {
+	info, ok := ctx.Value(runKey{}).(runInfo)
+	if !ok {
+		return errors.New("scheduler: Notify called outside a job run")
+	}
+	to, err := json.Marshal(m.To)
+	if err != nil {
+		return fmt.Errorf("scheduler: notify: %w", err)
+	}
+	_, err = tx.EnqueueNotification(ctx, store.Notification{
+		Job: info.job, Period: info.period, Recipients: string(to), Subject: m.Subject, Body: m.Text,
+	}, info.channels)
+	return err
+}
+
+// deliveryTimeout bounds one delivery pass, retries included.
+const deliveryTimeout = 2 * time.Minute
+
+// deliverAsync starts a delivery pass in the background; Flush waits for it.
+func (s *Scheduler) deliverAsync() {
+	if s.opt.Notify == nil || !s.track() {
+		return
+	}
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(s.base, deliveryTimeout)
+		defer cancel()
+		s.Deliver(ctx)
+	}()
+}
+
+// Flush waits until the runs and deliveries started so far are over, or ctx ends.
+func (s *Scheduler) Flush(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Deliver sends every pending delivery, retrying each with backoff, and
+// records it sent or failed. A failure is logged and recorded, never returned
+// to a job. It returns how many were sent and how many failed.
+func (s *Scheduler) Deliver(ctx context.Context) (sent, failed int) {
+	if s.opt.Notify == nil {
+		return 0, 0
+	}
+	s.delMu.Lock()
+	defer s.delMu.Unlock()
+	pending, err := s.st.Deliveries(ctx, store.DeliveryFilter{Status: "pending", Limit: 500})
+	if err != nil {
+		s.log.Error("Cannot read the notification outbox", "err", err)
+		return 0, 0
+	}
+	for _, d := range pending {
+		if ctx.Err() != nil {
+			break
+		}
+		m := notify.Message{Subject: d.Subject, Text: d.Body}
+		if err := json.Unmarshal([]byte(d.Recipients), &m.To); err != nil {
+			s.log.Error("Bad notification recipients", "notification_id", d.ID, "err", err)
+		}
+		n, err := s.opt.Notify.Deliver(ctx, d.Channel, m)
+		status, msg := "sent", ""
+		if err != nil {
+			status, msg = "failed", err.Error()
+			failed++
+			s.log.Warn("Notification not delivered", "notification_id", d.ID, "channel", d.Channel,
+				"job", d.Job, "period", d.Period, "attempts", n, "err", err)
+		} else {
+			sent++
+		}
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if err := s.st.RecordDelivery(wctx, d.ID, d.Channel, status, n, msg); err != nil {
+			s.log.Error("Cannot record a delivery", "notification_id", d.ID, "channel", d.Channel, "err", err)
+		}
+		cancel()
+	}
+	return sent, failed
+}
