@@ -1,0 +1,357 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"zhiban/roster"
+	"zhiban/visits"
+)
+
+// dateCol stores a civil date; the zero date is "".
+func dateCol(d roster.Date) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
+func readDate(s string) roster.Date {
+	if s == "" {
+		return 0
+	}
+	d, _ := roster.ParseDate(s)
+	return d
+}
+
+const caseCols = `id, code, title, category, township, received_on, channel, petitioner_name, petitioner_phone,
+	petitioner_address, content, group_size, representatives, COALESCE(leader_id, ''), leader_reason, unit, state, key_case,
+	COALESCE(from_finding, 0), accepted_on, replied_on, extension_days, extension_reason, extended_on, review_asked_on,
+	reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version`
+
+func scanCase(sc interface{ Scan(...any) error }) (visits.Case, error) {
+	var c visits.Case
+	var received, accepted, replied, extended, rvAsked, reviewed, rkAsked, rechecked, reopened, closed string
+	var key int
+	err := sc.Scan(&c.ID, &c.Code, &c.Title, &c.Category, &c.Township, &received, &c.Channel, &c.Petitioner.Name,
+		&c.Petitioner.Phone, &c.Petitioner.Address, &c.Content, &c.GroupSize, &c.Representatives, &c.Leader, &c.LeaderReason,
+		&c.Unit, &c.State, &key, &c.FromFinding, &accepted, &replied, &c.ExtensionDays, &c.ExtensionReason, &extended,
+		&rvAsked, &reviewed, &rkAsked, &rechecked, &reopened, &closed, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.Key = key == 1
+	c.Received, c.Accepted, c.Replied, c.Extended = readDate(received), readDate(accepted), readDate(replied), readDate(extended)
+	c.ReviewAsked, c.Reviewed, c.RecheckAsked, c.Rechecked = readDate(rvAsked), readDate(reviewed), readDate(rkAsked), readDate(rechecked)
+	c.Reopened, c.Closed = readDate(reopened), readDate(closed)
+	return c, nil
+}
+
+// caseSummary is what the audit log keeps of a case: no petitioner data.
+func caseSummary(c visits.Case) string {
+	return fmt.Sprintf("%s %s %s 包案领导=%s 延期=%d 节点=%d", c.Code, c.State, c.Township, c.Leader, c.ExtensionDays, len(c.Milestones))
+}
+
+// CreateCase inserts a case with its milestones. A taken code is ErrConflict.
+func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (visits.Case, error) {
+	err := s.WithTx(ctx, func(tx *Store) error {
+		var n int
+		if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE code = ?`, c.Code).Scan(&n); err != nil {
+			return fmt.Errorf("store: create case %s: %w", c.Code, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("store: case code %s is taken: %w", c.Code, ErrConflict)
+		}
+		now := stamp(s.Now())
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO cases (code, title, category, township, received_on, channel,
+			petitioner_name, petitioner_phone, petitioner_address, content, group_size, representatives, leader_id, leader_reason,
+			unit, state, key_case, from_finding, accepted_on, replied_on, extension_days, extension_reason, extended_on,
+			review_asked_on, reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			c.Code, c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name,
+			c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason,
+			c.Unit, string(c.State), boolInt(c.Key), nullInt(c.FromFinding), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays,
+			c.ExtensionReason, dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked),
+			dateCol(c.Rechecked), dateCol(c.Reopened), dateCol(c.Closed), now, now)
+		if err != nil {
+			return fmt.Errorf("store: create case %s: %w", c.Code, err)
+		}
+		c.ID, _ = r.LastInsertId()
+		if err := tx.writeMilestones(ctx, c); err != nil {
+			return err
+		}
+		if c, err = tx.Case(ctx, c.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "create", "case", itoa(c.ID), "", caseSummary(c))
+	})
+	if err != nil {
+		return visits.Case{}, err
+	}
+	return s.Case(ctx, c.ID)
+}
+
+func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
+
+func (s *Store) writeMilestones(ctx context.Context, c visits.Case) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM case_milestones WHERE case_id = ?`, c.ID); err != nil {
+		return fmt.Errorf("store: milestones of case %d: %w", c.ID, err)
+	}
+	for _, m := range c.Milestones {
+		if _, err := s.q.ExecContext(ctx, `INSERT INTO case_milestones (case_id, duty, done_on, note) VALUES (?, ?, ?, ?)`,
+			c.ID, string(m.Duty), dateCol(m.On), m.Note); err != nil {
+			return fmt.Errorf("store: milestone %s of case %d: %w", m.Duty, c.ID, err)
+		}
+	}
+	return nil
+}
+
+// SaveCase writes an edited case. version is the version the editor read; a
+// different stored version is ErrConflict. action names the change in the audit log.
+func (s *Store) SaveCase(ctx context.Context, c visits.Case, version int, action, actor string) (visits.Case, error) {
+	var out visits.Case
+	err := s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.Case(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return fmt.Errorf("store: case %s changed (version %d, not %d): %w", cur.Code, cur.Version, version, ErrConflict)
+		}
+		_, err = tx.q.ExecContext(ctx, `UPDATE cases SET title = ?, category = ?, township = ?, received_on = ?, channel = ?,
+			petitioner_name = ?, petitioner_phone = ?, petitioner_address = ?, content = ?, group_size = ?, representatives = ?,
+			leader_id = ?, leader_reason = ?, unit = ?, state = ?, key_case = ?, accepted_on = ?, replied_on = ?, extension_days = ?,
+			extension_reason = ?, extended_on = ?, review_asked_on = ?, reviewed_on = ?, recheck_asked_on = ?, rechecked_on = ?,
+			reopened_on = ?, closed_on = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name, c.Petitioner.Phone,
+			c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason, c.Unit,
+			string(c.State), boolInt(c.Key), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays, c.ExtensionReason,
+			dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked), dateCol(c.Rechecked),
+			dateCol(c.Reopened), dateCol(c.Closed), stamp(s.Now()), c.ID)
+		if err != nil {
+			return fmt.Errorf("store: save case %s: %w", cur.Code, err)
+		}
+		if err := tx.writeMilestones(ctx, c); err != nil {
+			return err
+		}
+		if out, err = tx.Case(ctx, c.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, action, "case", itoa(c.ID), caseSummary(cur), caseSummary(out))
+	})
+	return out, err
+}
+
+// Case returns one case with its milestones, or ErrNotFound.
+func (s *Store) Case(ctx context.Context, id int64) (visits.Case, error) {
+	cs, err := s.queryCases(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return visits.Case{}, err
+	}
+	if len(cs) == 0 {
+		return visits.Case{}, fmt.Errorf("store: case %d: %w", id, ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// CaseByCode returns one case by its code, or ErrNotFound.
+func (s *Store) CaseByCode(ctx context.Context, code string) (visits.Case, error) {
+	cs, err := s.queryCases(ctx, `WHERE code = ?`, code)
+	if err != nil {
+		return visits.Case{}, err
+	}
+	if len(cs) == 0 {
+		return visits.Case{}, fmt.Errorf("store: case %s: %w", code, ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// CaseFilter narrows Cases; empty fields match everything.
+type CaseFilter struct {
+	Township string
+	Leader   string
+	States   []visits.CaseState
+	OpenOnly bool // not closed and not rejected
+	IDs      []int64
+}
+
+// Cases returns cases matching f, newest received first.
+func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]visits.Case, error) {
+	var where []string
+	var args []any
+	if f.Township != "" {
+		where, args = append(where, "township = ?"), append(args, f.Township)
+	}
+	if f.Leader != "" {
+		where, args = append(where, "leader_id = ?"), append(args, f.Leader)
+	}
+	if f.OpenOnly {
+		where = append(where, "state NOT IN ('closed', 'rejected')")
+	}
+	if len(f.States) > 0 {
+		where = append(where, "state IN ("+placeholders(len(f.States))+")")
+		for _, st := range f.States {
+			args = append(args, string(st))
+		}
+	}
+	if len(f.IDs) > 0 {
+		where = append(where, "id IN ("+placeholders(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	return s.queryCases(ctx, q, args...)
+}
+
+func (s *Store) queryCases(ctx context.Context, where string, args ...any) ([]visits.Case, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+caseCols+` FROM cases `+where+` ORDER BY received_on DESC, id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: cases: %w", err)
+	}
+	var out []visits.Case
+	byID := map[int64]int{}
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: cases: %w", err)
+		}
+		c.Milestones = []visits.Milestone{}
+		byID[c.ID] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: cases: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ms, err := s.q.QueryContext(ctx, `SELECT case_id, duty, done_on, note FROM case_milestones ORDER BY done_on, case_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: milestones: %w", err)
+	}
+	defer ms.Close()
+	for ms.Next() {
+		var id int64
+		var m visits.Milestone
+		var on string
+		if err := ms.Scan(&id, &m.Duty, &on, &m.Note); err != nil {
+			return nil, fmt.Errorf("store: milestones: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			m.On = readDate(on)
+			out[i].Milestones = append(out[i].Milestones, m)
+		}
+	}
+	// Keep duty order for equal dates.
+	for i := range out {
+		sortMilestones(out[i].Milestones)
+	}
+	return out, ms.Err()
+}
+
+func sortMilestones(ms []visits.Milestone) {
+	rank := map[visits.Duty]int{}
+	for i, d := range visits.Duties {
+		rank[d] = i
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && rank[ms[j].Duty] < rank[ms[j-1].Duty]; j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+// NextCaseCode returns the next free code of year, e.g. 2027-0043.
+func (s *Store) NextCaseCode(ctx context.Context, year int) (string, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT code FROM cases WHERE code LIKE ?`, fmt.Sprintf("%04d-%%", year))
+	if err != nil {
+		return "", fmt.Errorf("store: next case code: %w", err)
+	}
+	defer rows.Close()
+	top := 0
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return "", fmt.Errorf("store: next case code: %w", err)
+		}
+		if _, n, err := visits.ParseCode(code); err == nil && n > top {
+			top = n
+		}
+	}
+	return visits.FormatCode(year, top+1), rows.Err()
+}
+
+// OpenCaseLoad counts each leader's open cases (not closed, not rejected).
+func (s *Store) OpenCaseLoad(ctx context.Context) (map[string]int, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT leader_id, COUNT(*) FROM cases
+		WHERE leader_id IS NOT NULL AND state NOT IN ('closed', 'rejected') GROUP BY leader_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: case load: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("store: case load: %w", err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// Flag records a follow-up flag once per (kind, entity, id, level); it
+// reports whether the flag is new.
+func (s *Store) Flag(ctx context.Context, f Flag) (bool, error) {
+	r, err := s.q.ExecContext(ctx, `INSERT INTO flags (kind, entity, entity_id, level, on_date, message, leader_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, entity, entity_id, level) DO NOTHING`,
+		f.Kind, f.Entity, f.EntityID, f.Level, dateCol(f.On), f.Message, f.Leader, stamp(s.Now()))
+	if err != nil {
+		return false, fmt.Errorf("store: flag %s %s/%s: %w", f.Kind, f.Entity, f.EntityID, err)
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
+
+// Flag is a follow-up notice: a case near or past a deadline, a missing
+// sweep report, a key finding without a 包保领导. Messages carry codes, never petitioner data.
+type Flag struct {
+	ID       int64       `json:"id"`
+	Kind     string      `json:"kind"` // deadline | missing_report | unassigned_finding
+	Entity   string      `json:"entity"`
+	EntityID string      `json:"entity_id"`
+	Level    string      `json:"level,omitempty"`
+	On       roster.Date `json:"on"`
+	Message  string      `json:"message"`
+	Leader   string      `json:"leader,omitempty"`
+}
+
+// Flags returns flags raised on or after since (zero: all), newest first.
+func (s *Store) Flags(ctx context.Context, since roster.Date) ([]Flag, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT id, kind, entity, entity_id, level, on_date, message, leader_id
+		FROM flags WHERE on_date >= ? ORDER BY on_date DESC, id DESC`, dateCol(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: flags: %w", err)
+	}
+	defer rows.Close()
+	out := []Flag{}
+	for rows.Next() {
+		var f Flag
+		var on string
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Entity, &f.EntityID, &f.Level, &on, &f.Message, &f.Leader); err != nil {
+			return nil, fmt.Errorf("store: flags: %w", err)
+		}
+		f.On = readDate(on)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

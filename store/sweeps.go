@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhiban/visits"
+)
+
+// CreateSweep stores a month's sweep and its tasks. A month already opened
+// is left as it is and created is false, so opening is idempotent.
+func (s *Store) CreateSweep(ctx context.Context, sw visits.Sweep, tasks []visits.Task, actor string) (created bool, err error) {
+	err = s.WithTx(ctx, func(tx *Store) error {
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO sweeps (month, opened_on, due_on) VALUES (?, ?, ?) ON CONFLICT (month) DO NOTHING`,
+			string(sw.Month), dateCol(sw.Opened), dateCol(sw.Due))
+		if err != nil {
+			return fmt.Errorf("store: open sweep %s: %w", sw.Month, err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return nil
+		}
+		created = true
+		for _, t := range tasks {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO sweep_tasks (month, township, leader_id, due_on, status)
+				VALUES (?, ?, ?, ?, 'open')`, string(sw.Month), t.Township, nullString(t.Leader), dateCol(t.Due)); err != nil {
+				return fmt.Errorf("store: sweep task %s/%s: %w", sw.Month, t.Township, err)
+			}
+		}
+		return tx.Audit(ctx, actor, "open", "sweep", string(sw.Month), "", fmt.Sprintf("%d 个单位，%s 前报送", len(tasks), sw.Due))
+	})
+	return created, err
+}
+
+// Sweep returns one month's sweep, or ErrNotFound.
+func (s *Store) Sweep(ctx context.Context, month visits.Month) (visits.Sweep, error) {
+	sw := visits.Sweep{Month: month}
+	var opened, due string
+	err := s.q.QueryRowContext(ctx, `SELECT opened_on, due_on FROM sweeps WHERE month = ?`, string(month)).Scan(&opened, &due)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sw, fmt.Errorf("store: sweep %s: %w", month, ErrNotFound)
+	}
+	if err != nil {
+		return sw, fmt.Errorf("store: sweep %s: %w", month, err)
+	}
+	sw.Opened, sw.Due = readDate(opened), readDate(due)
+	return sw, nil
+}
+
+// LatestSweep returns the most recent sweep, or ErrNotFound.
+func (s *Store) LatestSweep(ctx context.Context) (visits.Sweep, error) {
+	var month string
+	err := s.q.QueryRowContext(ctx, `SELECT month FROM sweeps ORDER BY month DESC LIMIT 1`).Scan(&month)
+	if errors.Is(err, sql.ErrNoRows) {
+		return visits.Sweep{}, fmt.Errorf("store: latest sweep: %w", ErrNotFound)
+	}
+	if err != nil {
+		return visits.Sweep{}, fmt.Errorf("store: latest sweep: %w", err)
+	}
+	return s.Sweep(ctx, visits.Month(month))
+}
+
+const taskCols = `id, month, township, COALESCE(leader_id, ''), due_on, status, filed_on, filed_by, flagged_on`
+
+func scanTask(sc interface{ Scan(...any) error }) (visits.Task, error) {
+	var t visits.Task
+	var due, filed, flagged string
+	if err := sc.Scan(&t.ID, &t.Month, &t.Township, &t.Leader, &due, &t.Status, &filed, &t.FiledBy, &flagged); err != nil {
+		return t, err
+	}
+	t.Due, t.Filed, t.Flagged = readDate(due), readDate(filed), readDate(flagged)
+	return t, nil
+}
+
+// SweepTasks returns a month's tasks in township order.
+func (s *Store) SweepTasks(ctx context.Context, month visits.Month) ([]visits.Task, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE month = ? ORDER BY township`, string(month))
+	if err != nil {
+		return nil, fmt.Errorf("store: sweep tasks %s: %w", month, err)
+	}
+	defer rows.Close()
+	out := []visits.Task{}
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: sweep tasks %s: %w", month, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// SweepTask returns one task, or ErrNotFound.
+func (s *Store) SweepTask(ctx context.Context, id int64) (visits.Task, error) {
+	t, err := scanTask(s.q.QueryRowContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("store: sweep task %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return t, fmt.Errorf("store: sweep task %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// SweepTaskOf returns a month's task of one township, or ErrNotFound.
+func (s *Store) SweepTaskOf(ctx context.Context, month visits.Month, township string) (visits.Task, error) {
+	t, err := scanTask(s.q.QueryRowContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE month = ? AND township = ?`,
+		string(month), township))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("store: sweep task %s/%s: %w", month, township, ErrNotFound)
+	}
+	if err != nil {
+		return t, fmt.Errorf("store: sweep task %s/%s: %w", month, township, err)
+	}
+	return t, nil
+}
+
+// SaveSweepTask writes a task's status, filing and flag. Filing a task that
+// was filed meanwhile is ErrConflict.
+func (s *Store) SaveSweepTask(ctx context.Context, t visits.Task, action, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.SweepTask(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		if action == "file" && cur.Status != visits.TaskOpen {
+			return fmt.Errorf("store: sweep task %d already filed: %w", t.ID, ErrConflict)
+		}
+		if _, err := tx.q.ExecContext(ctx, `UPDATE sweep_tasks SET leader_id = ?, status = ?, filed_on = ?, filed_by = ?, flagged_on = ?
+			WHERE id = ?`, nullString(t.Leader), string(t.Status), dateCol(t.Filed), t.FiledBy, dateCol(t.Flagged), t.ID); err != nil {
+			return fmt.Errorf("store: save sweep task %d: %w", t.ID, err)
+		}
+		return tx.Audit(ctx, actor, action, "sweep_task", itoa(t.ID), string(cur.Status), fmt.Sprintf("%s %s %s", t.Month, t.Township, t.Status))
+	})
+}
+
+// AddFindings stores findings (their Task set) and returns them with ids.
+// A rolled finding already carried into the task is skipped.
+func (s *Store) AddFindings(ctx context.Context, fs []visits.Finding, actor string) ([]visits.Finding, error) {
+	var out []visits.Finding
+	err := s.WithTx(ctx, func(tx *Store) error {
+		for _, f := range fs {
+			r, err := tx.q.ExecContext(ctx, `INSERT INTO sweep_findings (task_id, summary, category, village, parties, risk, case_id,
+				resolved, rolled_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id, rolled_from) DO NOTHING`,
+				f.Task, f.Summary, string(f.Category), f.Village, f.Parties, string(f.Risk), nullInt(f.Case), boolInt(f.Resolved),
+				nullInt(f.RolledFrom), stamp(s.Now()))
+			if err != nil {
+				return fmt.Errorf("store: add finding to task %d: %w", f.Task, err)
+			}
+			if n, _ := r.RowsAffected(); n == 0 {
+				continue
+			}
+			f.ID, _ = r.LastInsertId()
+			out = append(out, f)
+			if err := tx.Audit(ctx, actor, "create", "finding", itoa(f.ID), "",
+				fmt.Sprintf("任务 %d %s %s风险", f.Task, f.Category, f.Risk)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// FindingFilter narrows Findings.
+type FindingFilter struct {
+	Month      visits.Month
+	Task       int64
+	Unresolved bool
+	// HighNoCase: high-risk findings that have not become a case yet.
+	HighNoCase bool
+	ID         int64
+}
+
+// Findings returns findings matching f in id order.
+func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]visits.Finding, error) {
+	var where []string
+	var args []any
+	if f.Month != "" {
+		where, args = append(where, "task_id IN (SELECT id FROM sweep_tasks WHERE month = ?)"), append(args, string(f.Month))
+	}
+	if f.Task != 0 {
+		where, args = append(where, "task_id = ?"), append(args, f.Task)
+	}
+	if f.ID != 0 {
+		where, args = append(where, "id = ?"), append(args, f.ID)
+	}
+	if f.Unresolved {
+		where = append(where, "resolved = 0")
+	}
+	if f.HighNoCase {
+		where = append(where, "risk = '高' AND case_id IS NULL")
+	}
+	q := `SELECT id, task_id, summary, category, village, parties, risk, COALESCE(case_id, 0), resolved, COALESCE(rolled_from, 0)
+		FROM sweep_findings`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.q.QueryContext(ctx, q+" ORDER BY id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: findings: %w", err)
+	}
+	defer rows.Close()
+	out := []visits.Finding{}
+	for rows.Next() {
+		var x visits.Finding
+		var resolved int
+		if err := rows.Scan(&x.ID, &x.Task, &x.Summary, &x.Category, &x.Village, &x.Parties, &x.Risk, &x.Case, &resolved, &x.RolledFrom); err != nil {
+			return nil, fmt.Errorf("store: findings: %w", err)
+		}
+		x.Resolved = resolved == 1
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// Finding returns one finding, or ErrNotFound.
+func (s *Store) Finding(ctx context.Context, id int64) (visits.Finding, error) {
+	fs, err := s.Findings(ctx, FindingFilter{ID: id})
+	if err != nil {
+		return visits.Finding{}, err
+	}
+	if len(fs) == 0 {
+		return visits.Finding{}, fmt.Errorf("store: finding %d: %w", id, ErrNotFound)
+	}
+	return fs[0], nil
+}
+
+// SaveFinding writes a finding's case link and resolution.
+func (s *Store) SaveFinding(ctx context.Context, f visits.Finding, action, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		r, err := tx.q.ExecContext(ctx, `UPDATE sweep_findings SET case_id = ?, resolved = ? WHERE id = ?`,
+			nullInt(f.Case), boolInt(f.Resolved), f.ID)
+		if err != nil {
+			return fmt.Errorf("store: save finding %d: %w", f.ID, err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: finding %d: %w", f.ID, ErrNotFound)
+		}
+		return tx.Audit(ctx, actor, action, "finding", itoa(f.ID), "", fmt.Sprintf("case=%d resolved=%v", f.Case, f.Resolved))
+	})
+}
+
+// TaskTownships maps task ids to their township, for rolling findings over.
+func (s *Store) TaskTownships(ctx context.Context, month visits.Month) (map[int64]string, error) {
+	tasks, err := s.SweepTasks(ctx, month)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, t := range tasks {
+		out[t.ID] = t.Township
+	}
+	return out, nil
+}

@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiban/roster"
+	"zhiban/visits"
+)
+
+const visitCols = `id, kind, leader_id, date, start_time, end_time, place, township, state, notes, satisfaction, walk_ins, created_by, version`
+
+func visitSummary(v visits.Visit) string {
+	return fmt.Sprintf("%s %s %s %s–%s %s %s", v.Kind, v.Leader, v.Date, v.Start, v.End, v.Township, v.State)
+}
+
+// CreateVisit inserts a visit with its linked cases.
+func (s *Store) CreateVisit(ctx context.Context, v visits.Visit, actor string) (visits.Visit, error) {
+	var out visits.Visit
+	err := s.WithTx(ctx, func(tx *Store) error {
+		now := stamp(s.Now())
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO visits (kind, leader_id, date, start_time, end_time, place, township, state,
+			notes, satisfaction, walk_ins, created_by, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			string(v.Kind), v.Leader, dateCol(v.Date), v.Start.String(), v.End.String(), v.Place, v.Township, string(v.State),
+			v.Notes, string(v.Satisfaction), v.WalkIns, v.CreatedBy, now, now)
+		if err != nil {
+			return fmt.Errorf("store: create visit: %w", err)
+		}
+		v.ID, _ = r.LastInsertId()
+		if err := tx.writeVisitCases(ctx, v); err != nil {
+			return err
+		}
+		if out, err = tx.Visit(ctx, v.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "create", "visit", itoa(v.ID), "", visitSummary(out))
+	})
+	return out, err
+}
+
+func (s *Store) writeVisitCases(ctx context.Context, v visits.Visit) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM visit_cases WHERE visit_id = ?`, v.ID); err != nil {
+		return fmt.Errorf("store: cases of visit %d: %w", v.ID, err)
+	}
+	seen := map[int64]bool{}
+	for _, id := range v.Cases {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := s.q.ExecContext(ctx, `INSERT INTO visit_cases (visit_id, case_id) VALUES (?, ?)`, v.ID, id); err != nil {
+			return fmt.Errorf("store: link case %d to visit %d: %w", id, v.ID, err)
+		}
+	}
+	return nil
+}
+
+// SaveVisit writes an edited visit; version is the one the editor read (a
+// different stored version is ErrConflict). Moves beyond the stored history are appended.
+func (s *Store) SaveVisit(ctx context.Context, v visits.Visit, version int, action, actor string) (visits.Visit, error) {
+	var out visits.Visit
+	err := s.WithTx(ctx, func(tx *Store) error {
+		cur, err := tx.Visit(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return fmt.Errorf("store: visit %d changed (version %d, not %d): %w", v.ID, cur.Version, version, ErrConflict)
+		}
+		now := stamp(s.Now())
+		_, err = tx.q.ExecContext(ctx, `UPDATE visits SET kind = ?, leader_id = ?, date = ?, start_time = ?, end_time = ?, place = ?,
+			township = ?, state = ?, notes = ?, satisfaction = ?, walk_ins = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			string(v.Kind), v.Leader, dateCol(v.Date), v.Start.String(), v.End.String(), v.Place, v.Township, string(v.State),
+			v.Notes, string(v.Satisfaction), v.WalkIns, now, v.ID)
+		if err != nil {
+			return fmt.Errorf("store: save visit %d: %w", v.ID, err)
+		}
+		for _, m := range v.History[min(len(cur.History), len(v.History)):] {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO visit_moves (visit_id, from_date, from_start, from_end, to_date, to_start,
+				to_end, reason, moved_by, moved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, dateCol(m.FromDate), m.FromStart.String(),
+				m.FromEnd.String(), dateCol(m.ToDate), m.ToStart.String(), m.ToEnd.String(), m.Reason, m.By, now); err != nil {
+				return fmt.Errorf("store: move visit %d: %w", v.ID, err)
+			}
+		}
+		if err := tx.writeVisitCases(ctx, v); err != nil {
+			return err
+		}
+		if out, err = tx.Visit(ctx, v.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, action, "visit", itoa(v.ID), visitSummary(cur), visitSummary(out))
+	})
+	return out, err
+}
+
+// Visit returns one visit with its cases and history, or ErrNotFound.
+func (s *Store) Visit(ctx context.Context, id int64) (visits.Visit, error) {
+	vs, err := s.queryVisits(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return visits.Visit{}, err
+	}
+	if len(vs) == 0 {
+		return visits.Visit{}, fmt.Errorf("store: visit %d: %w", id, ErrNotFound)
+	}
+	return vs[0], nil
+}
+
+// VisitFilter narrows Visits; zero fields match everything.
+type VisitFilter struct {
+	Leader     string
+	Township   string
+	Kind       visits.Kind
+	From, To   roster.Date
+	ActiveOnly bool // planned or confirmed
+	Case       int64
+}
+
+// Visits returns visits matching f by date and start time.
+func (s *Store) Visits(ctx context.Context, f VisitFilter) ([]visits.Visit, error) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) { where, args = append(where, cond), append(args, arg) }
+	if f.Leader != "" {
+		add("leader_id = ?", f.Leader)
+	}
+	if f.Township != "" {
+		add("township = ?", f.Township)
+	}
+	if f.Kind != "" {
+		add("kind = ?", string(f.Kind))
+	}
+	if f.From != 0 {
+		add("date >= ?", f.From.String())
+	}
+	if f.To != 0 {
+		add("date <= ?", f.To.String())
+	}
+	if f.Case != 0 {
+		add("id IN (SELECT visit_id FROM visit_cases WHERE case_id = ?)", f.Case)
+	}
+	if f.ActiveOnly {
+		where = append(where, "state IN ('planned', 'confirmed')")
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	return s.queryVisits(ctx, q, args...)
+}
+
+func (s *Store) queryVisits(ctx context.Context, where string, args ...any) ([]visits.Visit, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+visitCols+` FROM visits `+where+` ORDER BY date, start_time, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: visits: %w", err)
+	}
+	out := []visits.Visit{}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var v visits.Visit
+		var date, start, end string
+		if err := rows.Scan(&v.ID, &v.Kind, &v.Leader, &date, &start, &end, &v.Place, &v.Township, &v.State, &v.Notes,
+			&v.Satisfaction, &v.WalkIns, &v.CreatedBy, &v.Version); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: visits: %w", err)
+		}
+		v.Date = readDate(date)
+		v.Start, _ = roster.ParseClock(start)
+		v.End, _ = roster.ParseClock(end)
+		v.Cases = []int64{}
+		byID[v.ID] = len(out)
+		out = append(out, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]any, 0, len(out))
+	for _, v := range out {
+		ids = append(ids, v.ID)
+	}
+	in := "(" + placeholders(len(ids)) + ")"
+	links, err := s.q.QueryContext(ctx, `SELECT visit_id, case_id FROM visit_cases WHERE visit_id IN `+in+` ORDER BY case_id`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("store: visit cases: %w", err)
+	}
+	for links.Next() {
+		var vid, cid int64
+		if err := links.Scan(&vid, &cid); err != nil {
+			links.Close()
+			return nil, fmt.Errorf("store: visit cases: %w", err)
+		}
+		out[byID[vid]].Cases = append(out[byID[vid]].Cases, cid)
+	}
+	links.Close()
+	moves, err := s.q.QueryContext(ctx, `SELECT visit_id, from_date, from_start, from_end, to_date, to_start, to_end, reason, moved_by
+		FROM visit_moves WHERE visit_id IN `+in+` ORDER BY id`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("store: visit moves: %w", err)
+	}
+	defer moves.Close()
+	for moves.Next() {
+		var vid int64
+		var m visits.Move
+		var fd, fs, fe, td, ts, te string
+		if err := moves.Scan(&vid, &fd, &fs, &fe, &td, &ts, &te, &m.Reason, &m.By); err != nil {
+			return nil, fmt.Errorf("store: visit moves: %w", err)
+		}
+		m.FromDate, m.ToDate = readDate(fd), readDate(td)
+		m.FromStart, _ = roster.ParseClock(fs)
+		m.FromEnd, _ = roster.ParseClock(fe)
+		m.ToStart, _ = roster.ParseClock(ts)
+		m.ToEnd, _ = roster.ParseClock(te)
+		out[byID[vid]].History = append(out[byID[vid]].History, m)
+	}
+	return out, moves.Err()
+}
+
+// PublicVisit is a 带案下访 as the public sees it: date, time, leader,
+// township and place. No case data of any kind.
+type PublicVisit struct {
+	ID        int64             `json:"id"`
+	Date      roster.Date       `json:"date"`
+	Start     roster.Clock      `json:"start"`
+	End       roster.Clock      `json:"end"`
+	Leader    string            `json:"leader"`
+	Township  string            `json:"township"`
+	Place     string            `json:"place"`
+	State     visits.VisitState `json:"state"` // planned | confirmed | cancelled; feeds mark cancelled ones
+	Version   int               `json:"version"`
+	UpdatedAt time.Time         `json:"updated_at"`
+}
+
+// PublicCarryVisits returns the 带案下访 between from and to (zero bounds
+// are open), optionally of one township, without case data. Done and no-show
+// visits stay listed as they were; publishers decide what to show.
+func (s *Store) PublicCarryVisits(ctx context.Context, from, to roster.Date, township string) ([]PublicVisit, error) {
+	q := `SELECT id, date, start_time, end_time, leader_id, township, place, state, version, updated_at
+		FROM visits WHERE kind = 'carry'`
+	var args []any
+	if from != 0 {
+		q, args = q+` AND date >= ?`, append(args, from.String())
+	}
+	if to != 0 {
+		q, args = q+` AND date <= ?`, append(args, to.String())
+	}
+	if township != "" {
+		q, args = q+` AND township = ?`, append(args, township)
+	}
+	rows, err := s.q.QueryContext(ctx, q+` ORDER BY date, start_time, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: public visits: %w", err)
+	}
+	defer rows.Close()
+	out := []PublicVisit{}
+	for rows.Next() {
+		var p PublicVisit
+		var date, start, end, at string
+		if err := rows.Scan(&p.ID, &date, &start, &end, &p.Leader, &p.Township, &p.Place, &p.State, &p.Version, &at); err != nil {
+			return nil, fmt.Errorf("store: public visits: %w", err)
+		}
+		p.Date = readDate(date)
+		p.Start, _ = roster.ParseClock(start)
+		p.End, _ = roster.ParseClock(end)
+		p.UpdatedAt = parseStamp(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Duties returns every stored duty between from and to with its roster's
+// hours and place, for conflict checks and free-day searches.
+func (s *Store) Duties(ctx context.Context, from, to roster.Date) ([]visits.OnDuty, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT a.person_id, a.date, a.role, r.start_time, r.end_time, r.place
+		FROM assignments a JOIN rosters r ON r.id = a.roster_id
+		WHERE a.date >= ? AND a.date <= ? ORDER BY a.date, a.person_id`, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: duties %s–%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []visits.OnDuty
+	for rows.Next() {
+		var d visits.OnDuty
+		var date, start, end string
+		if err := rows.Scan(&d.Person, &date, &d.Role, &start, &end, &d.Place); err != nil {
+			return nil, fmt.Errorf("store: duties: %w", err)
+		}
+		d.Date = readDate(date)
+		d.Start, _ = roster.ParseClock(start)
+		d.End, _ = roster.ParseClock(end)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Busy loads everything that holds leaders' time in [from, to]: duties,
+// absences and active visits.
+func (s *Store) Busy(ctx context.Context, from, to roster.Date) (visits.Busy, error) {
+	var b visits.Busy
+	var err error
+	if b.Duties, err = s.Duties(ctx, from, to); err != nil {
+		return b, err
+	}
+	if b.Absences, err = s.Absences(ctx, from, to); err != nil {
+		return b, err
+	}
+	b.Visits, err = s.Visits(ctx, VisitFilter{From: from, To: to, ActiveOnly: true})
+	return b, err
+}
