@@ -47,10 +47,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msg = "页面不存在"
 		case http.StatusMethodNotAllowed:
 			msg = "不支持的请求方法"
-		case http.StatusUnauthorized:
+		case http.StatusUnauthorized, http.StatusForbidden:
 			msg = "需要登录"
-		case http.StatusForbidden:
-			msg = "没有权限"
+			if status == http.StatusForbidden {
+				msg = "没有权限"
+			}
+			if m, ok := he.Message.(string); ok && m != http.StatusText(status) {
+				msg = m // a reason the handler gave, e.g. a missing CSRF token
+			}
 		default:
 			if m, ok := he.Message.(string); ok {
 				msg = m

@@ -55,6 +55,9 @@ func New(st *store.Store, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := parseStaffTemplates(tpl); err != nil {
+		return nil, err
+	}
 	s.tpl = tpl
 	e := echo.New()
 	e.HideBanner = true

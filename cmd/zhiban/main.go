@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"roster":   {"查看已排值班：roster show --from --to", runRoster},
 	"version":  {"显示版本", runVersion},
 	"bench":    {"性能基准：bench roster", runBench},
+	"user":     {"工作人员账号：user add、passwd、token、list", runUser},
 }
 
 func main() {

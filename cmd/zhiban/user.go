@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"zhiban/httpapi"
+	"zhiban/store"
+)
+
+// stdin is where passwords are read from; tests replace it.
+var stdin io.Reader = os.Stdin
+
+const userUsage = `用法:
+  zhiban user add NAME --role admin|editor|viewer   新建用户（密码从终端输入，或从标准输入读取一行）
+  zhiban user passwd NAME                           修改密码（该用户所有登录会话失效）
+  zhiban user token NAME [--label 用途]             生成接口令牌（只显示一次）
+  zhiban user list                                  列出用户`
+
+// runUser manages staff accounts from the command line; the first admin is made here.
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError(userUsage)
+	}
+	sub := args[0]
+	fs, com := newFlags("user "+sub, stderr)
+	role := fs.String("role", "", "角色：admin、editor 或 viewer")
+	label := fs.String("label", "", "令牌用途")
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if sub != "list" && len(pos) != 1 {
+		return usageError(userUsage)
+	}
+	_, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	const by = "cli"
+	switch sub {
+	case "add":
+		r, err := store.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		hash, err := readPassword(stderr)
+		if err != nil {
+			return err
+		}
+		if _, err := st.CreateUser(ctx, pos[0], r, hash, by); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已新建用户 %s（%s）\n", pos[0], r.Label())
+	case "passwd":
+		if _, err := st.UserByName(ctx, pos[0]); err != nil {
+			return err
+		}
+		hash, err := readPassword(stderr)
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, pos[0], hash, by); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已修改 %s 的密码，其登录会话已全部注销\n", pos[0])
+	case "token":
+		secret, hash := httpapi.NewToken()
+		t, err := st.CreateAPIToken(ctx, pos[0], hash, *label, by)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "接口令牌 #%d 只显示这一次，请妥善保存（请求头 Authorization: Bearer 令牌）：\n", t.ID)
+		fmt.Fprintln(stdout, secret)
+	case "list":
+		users, err := st.Users(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			state := ""
+			if u.Disabled {
+				state = "（已停用）"
+			}
+			fmt.Fprintf(stdout, "%-16s %s%s\n", u.Name, u.Role, state)
+		}
+	default:
+		return usageError(userUsage)
+	}
+	return nil
+}
+
+// readPassword prompts twice without echo on a terminal, or reads one line
+// from standard input (for scripts: echo "$PW" | zhiban user add ...).
+func readPassword(stderr io.Writer) (string, error) {
+	var pw string
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "密码：")
+		a, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "再次输入：")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(a) != string(b) {
+			return "", fmt.Errorf("两次输入的密码不一致")
+		}
+		pw = string(a)
+	} else {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("从标准输入读取密码失败：%w", err)
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	hash, err := httpapi.HashPassword(pw)
+	if err != nil {
+		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "password: "))
+	}
+	return hash, nil
+}

@@ -1,0 +1,250 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+
+	"zhiban/store"
+)
+
+// Session and lockout policy. Office PCs are shared, so a session ends after
+// a working day of idleness and after a week whatever the activity.
+const (
+	sessionCookie   = "zhiban_session"
+	sessionIdle     = 12 * time.Hour
+	sessionAbsolute = 7 * 24 * time.Hour
+	// Five wrong passwords for one account, or twenty from one address (an
+	// office shares one address behind NAT), lock that account or address
+	// for lockoutWindow after the last failure.
+	maxUserFailures = 5
+	maxIPFailures   = 20
+	lockoutWindow   = 15 * time.Minute
+	bcryptCost      = 11
+	minPasswordLen  = 8
+)
+
+// HashPassword returns the bcrypt hash of a password that passes CheckPassword.
+func HashPassword(pw string) (string, error) {
+	if err := CheckPassword(pw); err != nil {
+		return "", err
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
+	if err != nil {
+		return "", err
+	}
+	return string(h), nil
+}
+
+// CheckPassword enforces the password rules: 8 to 72 bytes (bcrypt's limit).
+func CheckPassword(pw string) error {
+	if len([]rune(pw)) < minPasswordLen {
+		return badRequest("password", "密码至少 8 个字符")
+	}
+	if len(pw) > 72 {
+		return badRequest("password", "密码过长（最多 72 字节）")
+	}
+	return nil
+}
+
+// NewToken returns a random secret and the hash under which it is stored.
+func NewToken() (secret, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand since Go 1.24)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashToken(secret)
+}
+
+// HashToken is the stored form of a session or API token: hex SHA-256. The
+// secrets are 256 random bits, so a fast hash is enough.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// dummyHash is compared against when the user does not exist, so a login
+// takes as long for an unknown name as for a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("zhiban-dummy-password"), bcryptCost)
+
+// auth is who is making a request and how they proved it.
+type auth struct {
+	User      store.User
+	CSRF      string // the session's form token; empty for API tokens
+	tokenHash string // the session's hash, for logout
+	apiToken  bool
+}
+
+const authKey = "zhiban.auth"
+
+// authOf returns the caller of a request that passed requireRole.
+func authOf(c echo.Context) *auth {
+	a, _ := c.Get(authKey).(*auth)
+	return a
+}
+
+// actor is the name written to the audit log.
+func actor(c echo.Context) string {
+	if a := authOf(c); a != nil {
+		return a.User.Name
+	}
+	return "anonymous"
+}
+
+// authenticate finds the caller from a Bearer API token or the session
+// cookie; nil means anonymous. Expired sessions are deleted on sight.
+func (s *Server) authenticate(c echo.Context) (*auth, error) {
+	ctx := c.Request().Context()
+	if h := c.Request().Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, nil
+		}
+		u, err := s.store.UserByAPIToken(ctx, HashToken(strings.TrimSpace(secret)))
+		if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &auth{User: u, apiToken: true}, nil
+	}
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return nil, nil
+	}
+	hash := HashToken(ck.Value)
+	sess, err := s.store.SessionByHash(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > sessionIdle {
+		return nil, s.store.DeleteSession(ctx, hash)
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return nil, s.store.DeleteSession(ctx, hash)
+	}
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.store.TouchSession(ctx, hash, now); err != nil {
+			return nil, err
+		}
+	}
+	return &auth{User: u, CSRF: sess.CSRF, tokenHash: hash}, nil
+}
+
+// requireRole admits callers with at least role min. It is on every staff
+// and API write route: an anonymous caller gets 401 (a staff page GET is
+// sent to the login page), a session without the form's CSRF token on a
+// write gets 403, and a role below min gets 403.
+func (s *Server) requireRole(min store.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			a, err := s.authenticate(c)
+			if err != nil {
+				return err
+			}
+			r := c.Request()
+			write := r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions
+			if a == nil {
+				if !write && !wantsJSON(c) {
+					return c.Redirect(http.StatusSeeOther, "/staff/login?next="+url.QueryEscape(r.URL.RequestURI()))
+				}
+				return echo.NewHTTPError(http.StatusUnauthorized, "需要登录")
+			}
+			if write && !a.apiToken && !validCSRF(c, a.CSRF) {
+				return echo.NewHTTPError(http.StatusForbidden, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试")
+			}
+			if a.User.Role.Rank() < min.Rank() {
+				return echo.NewHTTPError(http.StatusForbidden, "没有权限："+a.User.Role.Label()+"账号不能进行此操作")
+			}
+			c.Set(authKey, a)
+			return next(c)
+		}
+	}
+}
+
+// validCSRF checks the form field csrf or the X-CSRF-Token header against
+// the session's token, in constant time.
+func validCSRF(c echo.Context, want string) bool {
+	got := c.Request().Header.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("csrf")
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// startSession logs u in on this browser.
+func (s *Server) startSession(c echo.Context, u store.User) error {
+	secret, hash := NewToken()
+	csrf, _ := NewToken()
+	now := s.now()
+	if err := s.store.CreateSession(c.Request().Context(), hash, store.Session{
+		UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(sessionAbsolute),
+	}); err != nil {
+		return err
+	}
+	c.SetCookie(s.sessionCookie(c, secret, now.Add(sessionAbsolute)))
+	return nil
+}
+
+func (s *Server) sessionCookie(c echo.Context, value string, expires time.Time) *http.Cookie {
+	ck := &http.Cookie{
+		Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://"),
+	}
+	if value == "" {
+		ck.MaxAge = -1
+	} else {
+		ck.Expires = expires
+	}
+	return ck
+}
+
+// clientIP is the peer address. Forwarding headers are not trusted, so a
+// client cannot dodge the per-address lockout by forging them.
+func clientIP(c echo.Context) string {
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return c.Request().RemoteAddr
+	}
+	return host
+}
+
+// lockedOut reports whether key has failed max times within the window.
+func (s *Server) lockedOut(c echo.Context, key string, max int) (bool, error) {
+	n, last, err := s.store.LoginFailures(c.Request().Context(), key)
+	if err != nil {
+		return false, err
+	}
+	return n >= max && s.now().Sub(last) < lockoutWindow, nil
+}
+
+// recordFailure counts a failed login under key; a failure after a quiet
+// window starts the count again.
+func (s *Server) recordFailure(c echo.Context, key string) error {
+	ctx := c.Request().Context()
+	n, last, err := s.store.LoginFailures(ctx, key)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if now.Sub(last) >= lockoutWindow {
+		n = 0
+	}
+	return s.store.SetLoginFailures(ctx, key, n+1, now)
+}

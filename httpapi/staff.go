@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/store"
+)
+
+//go:embed templates/staff/*.html
+var staffTemplateFiles embed.FS
+
+// navLink is one entry of the staff navigation bar.
+type navLink struct {
+	Key, Label, Href string
+	Min              store.Role // the least role that sees the link
+}
+
+// staffNav is the staff navigation in display order. A new staff page adds
+// its link here (案件 /staff/cases, 走访 /staff/visits, 排查 /staff/sweeps,
+// 任务 /staff/jobs, 节假日 /staff/holidays, 领导 /staff/leaders go between
+// 公平统计 and Excel 导入).
+var staffNav = []navLink{
+	{"roster", "值班表", "/staff/roster", store.RoleViewer},
+	{"absences", "请假/出差", "/staff/absences", store.RoleViewer},
+	{"fairness", "公平统计", "/staff/fairness", store.RoleViewer},
+	{"import", "Excel 导入", "/staff/import", store.RoleEditor},
+	{"audit", "审计日志", "/staff/audit", store.RoleViewer},
+	{"users", "用户", "/staff/users", store.RoleAdmin},
+}
+
+type navItem struct {
+	Label, Href string
+	Active      bool
+}
+
+// parseStaffTemplates parses each templates/staff page with the staff layout;
+// they are keyed "staff/NAME.html".
+func parseStaffTemplates(out map[string]*template.Template) error {
+	pages, err := fs.Glob(staffTemplateFiles, "templates/staff/*.html")
+	if err != nil {
+		return err
+	}
+	for _, p := range pages {
+		name := strings.TrimPrefix(p, "templates/")
+		if name == "staff/layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).Funcs(staffFuncs).
+			ParseFS(staffTemplateFiles, "templates/staff/layout.html", p)
+		if err != nil {
+			return err
+		}
+		out[name] = t
+	}
+	return nil
+}
+
+var staffFuncs = template.FuncMap{
+	"roleLabel": func(r store.Role) string { return r.Label() },
+	"atLeast":   func(r store.Role, min string) bool { return r.Rank() >= store.Role(min).Rank() },
+	"add":       func(a, b int) int { return a + b },
+	"pct":       func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+}
+
+// renderStaff renders a staff page inside the staff layout. data may be nil;
+// the layout reads Title, User, CSRF and NavItems, which are filled in here.
+// nav is the staffNav key to highlight.
+func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Title"] = title
+	if a := authOf(c); a != nil {
+		data["User"] = a.User
+		data["CSRF"] = a.CSRF
+		var items []navItem
+		for _, l := range staffNav {
+			if a.User.Role.Rank() >= l.Min.Rank() {
+				items = append(items, navItem{l.Label, l.Href, l.Key == nav})
+			}
+		}
+		data["NavItems"] = items
+	}
+	t, ok := s.tpl[page]
+	if !ok {
+		return fmt.Errorf("httpapi: no template %s", page)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("httpapi: render %s: %w", page, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// showStaffHome sends staff to the roster, their main page.
+func (s *Server) showStaffHome(c echo.Context) error {
+	return c.Redirect(http.StatusSeeOther, "/staff/roster")
+}
+
+// Routes lists the registered routes; tests walk it to check every write route.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }

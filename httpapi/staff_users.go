@@ -1,0 +1,255 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+
+	"zhiban/store"
+)
+
+// safeNext keeps a post-login redirect inside the staff workspace.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/staff") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/staff/roster"
+}
+
+// showLogin shows the login form; a logged-in user goes straight on.
+func (s *Server) showLogin(c echo.Context) error {
+	if a, err := s.authenticate(c); err == nil && a != nil && !a.apiToken {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	return s.renderStaff(c, http.StatusOK, "staff/login.html", "", "工作人员登录", map[string]any{"Next": c.QueryParam("next")})
+}
+
+// login checks a password with per-account and per-address lockout.
+func (s *Server) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := strings.TrimSpace(c.FormValue("name"))
+	pw := c.FormValue("password")
+	next := c.FormValue("next")
+	fail := func(status int, msg string) error {
+		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录", map[string]any{"Next": next, "Name": name, "Error": msg})
+	}
+	userKey, ipKey := "user:"+name, "ip:"+clientIP(c)
+	for _, k := range []struct {
+		key string
+		max int
+	}{{userKey, maxUserFailures}, {ipKey, maxIPFailures}} {
+		locked, err := s.lockedOut(c, k.key, k.max)
+		if err != nil {
+			return err
+		}
+		if locked {
+			return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
+		}
+	}
+	u, err := s.store.UserByName(ctx, name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	hash := dummyHash
+	if err == nil {
+		hash = []byte(u.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || err != nil || u.Disabled {
+		for _, k := range []string{userKey, ipKey} {
+			if err := s.recordFailure(c, k); err != nil {
+				return err
+			}
+		}
+		s.log.Info("Login failed", "user", name, "ip", clientIP(c))
+		return fail(http.StatusUnauthorized, "用户名或密码错误")
+	}
+	if err := s.store.SetLoginFailures(ctx, userKey, 0, s.now()); err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	if err := s.store.Audit(ctx, u.Name, "login", "session", u.Name, "", clientIP(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, safeNext(next))
+}
+
+// logout ends this session only.
+func (s *Server) logout(c echo.Context) error {
+	a := authOf(c)
+	if a.tokenHash != "" {
+		if err := s.store.DeleteSession(c.Request().Context(), a.tokenHash); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(s.sessionCookie(c, "", s.now()))
+	return c.Redirect(http.StatusSeeOther, "/staff/login")
+}
+
+// showPasswordForm lets any user change their own password.
+func (s *Server) showPasswordForm(c echo.Context) error {
+	return s.renderStaff(c, http.StatusOK, "staff/password.html", "", "修改密码", nil)
+}
+
+// changePassword checks the current password, stores the new one, ends every
+// session of the user and logs this browser in again.
+func (s *Server) changePassword(c echo.Context) error {
+	a := authOf(c)
+	fail := func(msg string) error {
+		return s.renderStaff(c, http.StatusBadRequest, "staff/password.html", "", "修改密码", map[string]any{"Error": msg})
+	}
+	if bcrypt.CompareHashAndPassword([]byte(a.User.PasswordHash), []byte(c.FormValue("current"))) != nil {
+		return fail("当前密码不正确")
+	}
+	pw := c.FormValue("password")
+	if pw != c.FormValue("password2") {
+		return fail("两次输入的新密码不一致")
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return fail(err.(*userError).Msg)
+	}
+	if err := s.store.SetPassword(c.Request().Context(), a.User.Name, hash, a.User.Name); err != nil {
+		return err
+	}
+	if err := s.startSession(c, a.User); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/roster?msg=password")
+}
+
+// showUsers lists accounts and their API tokens (admins only).
+func (s *Server) showUsers(c echo.Context) error {
+	return s.renderUsers(c, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) renderUsers(c echo.Context, status int, data map[string]any) error {
+	ctx := c.Request().Context()
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		store.User
+		Tokens []store.APIToken
+	}
+	var rows []row
+	for _, u := range users {
+		ts, err := s.store.APITokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{u, ts})
+	}
+	data["Users"] = rows
+	data["Roles"] = []store.Role{store.RoleViewer, store.RoleEditor, store.RoleAdmin}
+	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", data)
+}
+
+// createUser adds an account with a first password.
+func (s *Server) createUser(c echo.Context) error {
+	name := strings.TrimSpace(c.FormValue("name"))
+	form := map[string]any{"NewName": name, "NewRole": c.FormValue("role")}
+	fail := func(msg string) error {
+		form["Error"] = msg
+		return s.renderUsers(c, http.StatusBadRequest, form)
+	}
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
+		return fail("用户名不能为空，不能含空格或 /，最多 64 字节")
+	}
+	role, err := store.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return fail(err.Error())
+	}
+	hash, err := HashPassword(c.FormValue("password"))
+	if err != nil {
+		return fail(err.(*userError).Msg)
+	}
+	if _, err := s.store.CreateUser(c.Request().Context(), name, role, hash, actor(c)); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fail("用户名 " + name + " 已存在")
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/users")
+}
+
+// updateUser changes a user's role, disables or enables them, or resets the password.
+func (s *Server) updateUser(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := c.Param("name")
+	u, err := s.store.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if pw := c.FormValue("password"); pw != "" {
+		hash, err := HashPassword(pw)
+		if err != nil {
+			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + err.(*userError).Msg})
+		}
+		if err := s.store.SetPassword(ctx, name, hash, actor(c)); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/staff/users")
+	}
+	role, err := store.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return badRequest("role", err.Error())
+	}
+	disabled := c.FormValue("disabled") == "1"
+	if name == actor(c) && (role != store.RoleAdmin || disabled) {
+		return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": "不能降低或停用自己的管理员账号"})
+	}
+	if role != u.Role || disabled != u.Disabled {
+		if err := s.store.SetUserRole(ctx, name, role, disabled, actor(c)); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/users")
+}
+
+// createToken issues an API token for a user and shows it once.
+func (s *Server) createToken(c echo.Context) error {
+	name := c.Param("name")
+	secret, hash := NewToken()
+	label := strings.TrimSpace(c.FormValue("label"))
+	if _, err := s.store.CreateAPIToken(c.Request().Context(), name, hash, label, actor(c)); err != nil {
+		return err
+	}
+	return s.renderUsers(c, http.StatusOK, map[string]any{"NewToken": secret, "NewTokenUser": name})
+}
+
+// revokeToken revokes one API token.
+func (s *Server) revokeToken(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return badRequest("id", "令牌编号无效")
+	}
+	if err := s.store.RevokeAPIToken(c.Request().Context(), c.Param("name"), id, actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/users")
+}
+
+// showAudit lists the audit log, filtered by actor and entity.
+func (s *Server) showAudit(c echo.Context) error {
+	f := store.AuditFilter{
+		Actor:    strings.TrimSpace(c.QueryParam("actor")),
+		Entity:   strings.TrimSpace(c.QueryParam("entity")),
+		EntityID: strings.TrimSpace(c.QueryParam("entity_id")),
+		Limit:    500,
+	}
+	entries, err := s.store.AuditLog(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return s.renderStaff(c, http.StatusOK, "staff/audit.html", "audit", "审计日志", map[string]any{
+		"Filter": f, "Entries": entries, "Loc": s.cfg.Location,
+		"Entities": []string{"assignment", "absence", "person", "user", "api_token", "session", "roster", "county", "holidays"},
+	})
+}

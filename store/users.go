@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Role is what a staff user may do: viewers read, editors also write, admins also manage users.
+type Role string
+
+const (
+	RoleViewer Role = "viewer"
+	RoleEditor Role = "editor"
+	RoleAdmin  Role = "admin"
+)
+
+// ParseRole accepts admin, editor or viewer.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.TrimSpace(s)); r {
+	case RoleViewer, RoleEditor, RoleAdmin:
+		return r, nil
+	}
+	return "", fmt.Errorf("角色 %q 无效，应为 admin、editor 或 viewer", s)
+}
+
+// Rank orders roles so a check is "at least editor".
+func (r Role) Rank() int {
+	switch r {
+	case RoleAdmin:
+		return 3
+	case RoleEditor:
+		return 2
+	case RoleViewer:
+		return 1
+	}
+	return 0
+}
+
+// Label is the Chinese name of the role.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "管理员"
+	case RoleEditor:
+		return "编辑"
+	case RoleViewer:
+		return "只读"
+	}
+	return string(r)
+}
+
+// User is a staff account. PasswordHash is never shown.
+type User struct {
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	PasswordHash string    `json:"-"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+const userCols = `id, name, role, password_hash, disabled, created_at, updated_at`
+
+func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var disabled int
+	var created, updated string
+	if err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.PasswordHash, &disabled, &created, &updated); err != nil {
+		return u, err
+	}
+	u.Disabled = disabled == 1
+	u.CreatedAt, u.UpdatedAt = parseStamp(created), parseStamp(updated)
+	return u, nil
+}
+
+// CreateUser adds an account; a taken name is ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, name string, role Role, passwordHash, actor string) (User, error) {
+	var u User
+	err := s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.UserByName(ctx, name); err == nil {
+			return fmt.Errorf("store: user %s exists: %w", name, ErrConflict)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		now := stamp(s.Now())
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, 0, ?, ?)`, name, string(role), passwordHash, now, now)
+		if err != nil {
+			return fmt.Errorf("store: create user %s: %w", name, err)
+		}
+		id, _ := r.LastInsertId()
+		if u, err = tx.UserByID(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "create", "user", name, "", "角色 "+string(role))
+	})
+	return u, err
+}
+
+// UserByName returns an account by login name, or ErrNotFound.
+func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("store: user %s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user %s: %w", name, err)
+	}
+	return u, nil
+}
+
+// UserByID returns an account by id, or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("store: user %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users returns every account by name.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	defer rows.Close()
+	var out []User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// SetPassword replaces a user's password hash and ends all their sessions,
+// so a stolen session does not survive a password change.
+func (s *Store) SetPassword(ctx context.Context, name, passwordHash, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		u, err := tx.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.q.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`,
+			passwordHash, stamp(s.Now()), u.ID); err != nil {
+			return fmt.Errorf("store: set password %s: %w", name, err)
+		}
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return fmt.Errorf("store: revoke sessions %s: %w", name, err)
+		}
+		return tx.Audit(ctx, actor, "password", "user", name, "", "已修改密码，登录会话已全部注销")
+	})
+}
+
+// SetUserRole changes a role and whether the account is disabled; disabling
+// ends the user's sessions and revokes nothing else (API tokens stop working
+// because a disabled user is refused).
+func (s *Store) SetUserRole(ctx context.Context, name string, role Role, disabled bool, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		u, err := tx.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.q.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			string(role), boolInt(disabled), stamp(s.Now()), u.ID); err != nil {
+			return fmt.Errorf("store: set role %s: %w", name, err)
+		}
+		if disabled {
+			if _, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+				return fmt.Errorf("store: revoke sessions %s: %w", name, err)
+			}
+		}
+		return tx.Audit(ctx, actor, "update", "user", name, userState(u.Role, u.Disabled), userState(role, disabled))
+	})
+}
+
+func userState(r Role, disabled bool) string {
+	if disabled {
+		return "角色 " + string(r) + "（已停用）"
+	}
+	return "角色 " + string(r)
+}
+
+// Session is a login: the cookie holds the secret, the table its hash.
+type Session struct {
+	UserID    int64
+	CSRF      string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time // absolute end, whatever the activity
+}
+
+// CreateSession stores a new session under the hash of its secret.
+func (s *Store) CreateSession(ctx context.Context, tokenHash string, sess Session) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, tokenHash, sess.UserID, sess.CSRF, stamp(sess.CreatedAt), stamp(sess.LastSeen), stamp(sess.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByHash returns a session, or ErrNotFound.
+func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (Session, error) {
+	var sess Session
+	var created, seen, expires string
+	err := s.q.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, last_seen, expires_at FROM sessions WHERE token_hash = ?`,
+		tokenHash).Scan(&sess.UserID, &sess.CSRF, &created, &seen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sess, fmt.Errorf("store: session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return sess, fmt.Errorf("store: session: %w", err)
+	}
+	sess.CreatedAt, sess.LastSeen, sess.ExpiresAt = parseStamp(created), parseStamp(seen), parseStamp(expires)
+	return sess, nil
+}
+
+// TouchSession records activity, which extends the idle timeout.
+func (s *Store) TouchSession(ctx context.Context, tokenHash string, at time.Time) error {
+	if _, err := s.q.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE token_hash = ?`, stamp(at), tokenHash); err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session (logout or expiry).
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// APIToken is a per-user secret for scripts; only its hash is stored.
+type APIToken struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	Label     string    `json:"label"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used"`
+	Revoked   bool      `json:"revoked"`
+}
+
+// CreateAPIToken stores the hash of a new token for user name.
+func (s *Store) CreateAPIToken(ctx context.Context, name, tokenHash, label, actor string) (APIToken, error) {
+	var t APIToken
+	err := s.WithTx(ctx, func(tx *Store) error {
+		u, err := tx.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)`,
+			u.ID, tokenHash, label, stamp(s.Now()))
+		if err != nil {
+			return fmt.Errorf("store: create token for %s: %w", name, err)
+		}
+		id, _ := r.LastInsertId()
+		t = APIToken{ID: id, UserID: u.ID, Label: label, CreatedAt: s.Now()}
+		return tx.Audit(ctx, actor, "create", "api_token", fmt.Sprint(id), "", name+" "+label)
+	})
+	return t, err
+}
+
+// APITokens returns a user's tokens, newest first.
+func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT id, user_id, label, created_at, last_used, revoked_at
+		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: api tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []APIToken
+	for rows.Next() {
+		var t APIToken
+		var created, used, revoked string
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Label, &created, &used, &revoked); err != nil {
+			return nil, fmt.Errorf("store: api tokens: %w", err)
+		}
+		t.CreatedAt, t.LastUsed, t.Revoked = parseStamp(created), parseStamp(used), revoked != ""
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// UserByAPIToken returns the owner of a live token and records its use, or ErrNotFound.
+func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (User, error) {
+	var id, userID int64
+	err := s.q.QueryRowContext(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`, tokenHash).Scan(&id, &userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, fmt.Errorf("store: api token: %w", ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("store: api token: %w", err)
+	}
+	if _, err := s.q.ExecContext(ctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, stamp(s.Now()), id); err != nil {
+		return User{}, fmt.Errorf("store: api token: %w", err)
+	}
+	return s.UserByID(ctx, userID)
+}
+
+// RevokeAPIToken revokes token id of user name.
+func (s *Store) RevokeAPIToken(ctx context.Context, name string, id int64, actor string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		u, err := tx.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		r, err := tx.q.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = ''`,
+			stamp(s.Now()), id, u.ID)
+		if err != nil {
+			return fmt.Errorf("store: revoke token %d: %w", id, err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: token %d of %s: %w", id, name, ErrNotFound)
+		}
+		return tx.Audit(ctx, actor, "revoke", "api_token", fmt.Sprint(id), name, "")
+	})
+}
+
+// LoginFailures returns the failure count under key and when the last one was.
+func (s *Store) LoginFailures(ctx context.Context, key string) (int, time.Time, error) {
+	var n int
+	var last string
+	err := s.q.QueryRowContext(ctx, `SELECT count, last_at FROM login_failures WHERE key = ?`, key).Scan(&n, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: login failures: %w", err)
+	}
+	return n, parseStamp(last), nil
+}
+
+// SetLoginFailures stores the failure count under key; 0 clears it.
+func (s *Store) SetLoginFailures(ctx context.Context, key string, n int, at time.Time) error {
+	var err error
+	if n <= 0 {
+		_, err = s.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
+	} else {
+		_, err = s.q.ExecContext(ctx, `INSERT INTO login_failures (key, count, last_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET count = excluded.count, last_at = excluded.last_at`, key, n, stamp(at))
+	}
+	if err != nil {
+		return fmt.Errorf("store: login failures: %w", err)
+	}
+	return nil
+}
