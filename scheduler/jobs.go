@@ -38,12 +38,13 @@ func ExtendRoster(cfg config.Config) Job {
 	return Job{
 		Name: "extend-roster", Title: "补齐值班表", Kind: Daily, Key: "jobs.extend_roster", Spec: cfg.Jobs.ExtendRoster,
 		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+			// The horizon counts from the period's day, so each caught-up day
+			// adds its own day at the end; but days that have since passed (by
+			// the real clock) are history and are neither filled nor rewritten.
 			day := roster.Today(now, cfg.Location)
 			to := day.AddDays(cfg.HorizonDays)
-			// A catch-up run for an earlier day must not rewrite days that have
-			// since passed: "past" is measured by the real clock.
-			past := max(day, roster.Today(Started(ctx), cfg.Location))
-			res, err := planner.Fill(ctx, tx, day, to, past, Actor)
+			today := max(day, roster.Today(Started(ctx), cfg.Location))
+			res, err := planner.Fill(ctx, tx, today, to, today, Actor)
 			if err != nil {
 				return "", err
 			}
