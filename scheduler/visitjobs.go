@@ -1,0 +1,413 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiban/config"
+	"zhiban/notify"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// VisitJobs returns the jobs of the four visits, cases and the dispute sweep.
+func VisitJobs(cfg config.Config) []Job {
+	return []Job{OpenSweepJob(cfg), PlanVisitsJob(cfg), FollowUpsJob(cfg)}
+}
+
+// OpenSweepJob opens the month's 矛盾大排查 on the 1st.
+func OpenSweepJob(cfg config.Config) Job {
+	return Job{
+		Name: "open-sweep", Title: "开启矛盾大排查", Kind: Monthly, Key: "jobs.open_sweep", Spec: cfg.Jobs.OpenSweep,
+		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+			return OpenSweep(ctx, tx, roster.Today(now, cfg.Location), visits.DefaultSweepDueDay)
+		},
+	}
+}
+
+// PlanVisitsJob proposes the next month's 带案下访.
+func PlanVisitsJob(cfg config.Config) Job {
+	return Job{
+		Name: "plan-visits", Title: "安排带案下访", Kind: Monthly, Key: "jobs.plan_visits", Spec: cfg.Jobs.PlanVisits,
+		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+			today := roster.Today(now, cfg.Location)
+			from, to := PlanWindow(today)
+			return PlanVisits(ctx, tx, from, to, 1)
+		},
+	}
+}
+
+// FollowUpsJob does the daily follow-ups of cases, visits and the sweep.
+func FollowUpsJob(cfg config.Config) Job {
+	return Job{
+		Name: "follow-ups", Title: "案件与排查跟踪", Kind: Daily, Key: "jobs.follow_ups", Spec: cfg.Jobs.FollowUps,
+		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+			return FollowUps(ctx, tx, roster.Today(now, cfg.Location))
+		},
+	}
+}
+
+// PlanWindow is the period plan-visits fills when run on today: the rest of
+// this month in its first half (a first run or catch-up), else all of next month.
+func PlanWindow(today roster.Date) (from, to roster.Date) {
+	if today.Day() < 15 {
+		return today.AddDays(1), today.MonthEnd()
+	}
+	next := today.MonthEnd().AddDays(1)
+	return next, next.MonthEnd()
+}
+
+func calendarAround(ctx context.Context, tx *store.Store, today roster.Date) (roster.Calendar, error) {
+	return planner.Calendar(ctx, tx, today.AddDays(-3*366), today.AddDays(366))
+}
+
+func townships(ctx context.Context, tx *store.Store) ([]visits.Unit, map[string]string, error) {
+	units, err := tx.Units(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []visits.Unit
+	names := map[string]string{}
+	for _, u := range units {
+		if u.Kind == "township" {
+			out = append(out, visits.Unit{ID: u.ID, Name: u.Name})
+			names[u.ID] = u.Name
+		}
+	}
+	return out, names, nil
+}
+
+// OpenSweep opens the sweep of today's month (idempotent per month) and
+// rolls last month's unresolved findings into the new tasks.
+func OpenSweep(ctx context.Context, tx *store.Store, today roster.Date, dueDay int) (string, error) {
+	first := today.MonthStart()
+	month := visits.MonthOf(first)
+	units, names, err := townships(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	people, err := tx.People(ctx)
+	if err != nil {
+		return "", err
+	}
+	cal, err := calendarAround(ctx, tx, today)
+	if err != nil {
+		return "", err
+	}
+	sw, tasks := visits.OpenSweep(first, units, people, dueDay, cal, today)
+	created, err := tx.CreateSweep(ctx, sw, tasks, Actor)
+	if err != nil {
+		return "", err
+	}
+	if !created {
+		return fmt.Sprintf("%s 矛盾大排查已开启，未重复开启", month), nil
+	}
+	stored, err := tx.SweepTasks(ctx, month)
+	if err != nil {
+		return "", err
+	}
+	newTask := map[string]int64{}
+	var unassigned []string
+	for _, t := range stored {
+		newTask[t.Township] = t.ID
+		if t.Leader == "" {
+			unassigned = append(unassigned, names[t.Township])
+		}
+	}
+	prev := visits.MonthOf(first.AddDays(-1))
+	old, err := tx.Findings(ctx, store.FindingFilter{Month: prev, Unresolved: true})
+	if err != nil {
+		return "", err
+	}
+	taskOf, err := tx.TaskTownships(ctx, prev)
+	if err != nil {
+		return "", err
+	}
+	rolled, err := tx.AddFindings(ctx, visits.RollOver(old, taskOf, newTask), Actor)
+	if err != nil {
+		return "", err
+	}
+	text := fmt.Sprintf("【矛盾大排查】%s 矛盾纠纷大排查已开启，共 %d 个乡镇，请于 %s 前报送排查情况（无矛盾请报零报告）。",
+		month, len(stored), sw.Due)
+	if len(unassigned) > 0 {
+		text += "以下乡镇没有挂点县领导，请指定：" + strings.Join(unassigned, "、") + "。"
+	}
+	if err := Notify(ctx, tx, notify.Message{To: leadersOf(people, stored), Subject: string(month) + " 矛盾大排查已开启", Text: text}); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("开启 %s 排查：%d 个单位，%s 截止，结转未化解 %d 件", month, len(stored), sw.Due, len(rolled)), nil
+}
+
+func leadersOf(people []roster.Person, tasks []visits.Task) []notify.Recipient {
+	byID := map[string]roster.Person{}
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	to := []notify.Recipient{notify.Office}
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		if p, ok := byID[t.Leader]; ok && !seen[p.ID] {
+			seen[p.ID] = true
+			to = append(to, notify.Recipient{PersonID: p.ID, Name: p.Name})
+		}
+	}
+	return to
+}
+
+// PlanVisits stores the proposed 带案下访 for [from, to], perLeader per leader.
+func PlanVisits(ctx context.Context, tx *store.Store, from, to roster.Date, perLeader int) (string, error) {
+	people, err := tx.People(ctx)
+	if err != nil {
+		return "", err
+	}
+	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
+	if err != nil {
+		return "", err
+	}
+	cal, err := calendarAround(ctx, tx, from)
+	if err != nil {
+		return "", err
+	}
+	busy, err := tx.Busy(ctx, from, to)
+	if err != nil {
+		return "", err
+	}
+	// Done visits count toward the month too, so a rerun adds nothing.
+	done, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: from, To: to})
+	if err != nil {
+		return "", err
+	}
+	for _, v := range done {
+		if v.State == visits.VisitDone {
+			busy.Visits = append(busy.Visits, v)
+		}
+	}
+	_, names, err := townships(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	places := map[string]string{}
+	for id, n := range names {
+		places[id] = n + "群众工作站"
+	}
+	props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: cal,
+		Busy: busy, PerLeader: perLeader, Places: places})
+	made, failed := 0, []string{}
+	var lines []string
+	for _, p := range props {
+		if p.Reason != "" {
+			failed = append(failed, p.Visit.Leader)
+			continue
+		}
+		if _, err := tx.CreateVisit(ctx, p.Visit, Actor); err != nil {
+			return "", err
+		}
+		made++
+		lines = append(lines, fmt.Sprintf("%s %s 赴%s（带 %d 件案件）", p.Visit.Date, nameOf(people, p.Visit.Leader), names[p.Visit.Township], len(p.Visit.Cases)))
+	}
+	if made > 0 || len(failed) > 0 {
+		text := "【带案下访】已拟定 " + fmt.Sprintf("%s～%s", from, to) + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
+		if len(failed) > 0 {
+			text += "\n以下领导在期间没有空闲工作日，请人工安排：" + strings.Join(failed, "、")
+		}
+		if err := Notify(ctx, tx, notify.Message{To: []notify.Recipient{notify.Office}, Subject: "带案下访安排待确认", Text: text}); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%s～%s 拟定带案下访 %d 次，%d 位领导无空闲日", from, to, made, len(failed)), nil
+}
+
+func nameOf(people []roster.Person, id string) string {
+	for _, p := range people {
+		if p.ID == id {
+			return p.Name
+		}
+	}
+	return id
+}
+
+// ScheduleReturnVisit stores the 上门回访 of a case whose handling opinion
+// was served, on the leader's first free day in the review window. It
+// returns the existing one if there is one, and nil when no day is free
+// (follow-ups retries daily and flags it).
+func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, cal roster.Calendar, who string) (*visits.Visit, error) {
+	existing, err := tx.Visits(ctx, store.VisitFilter{Case: k.ID, Kind: visits.KindReturn, From: k.Replied})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return &existing[0], nil
+	}
+	busy, err := tx.Busy(ctx, k.Replied, k.Replied.AddDays(visits.ReviewDays+15))
+	if err != nil {
+		return nil, err
+	}
+	v, err := visits.PlanReturnVisit(k, cal, busy, 0)
+	var rf *visits.Refusal
+	if errors.As(err, &rf) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	saved, err := tx.CreateVisit(ctx, v, who)
+	return &saved, err
+}
+
+// EscalateFinding turns a high-risk finding into a key case with a 包保领导
+// chosen by visits.ChooseLeader, and links the finding to it.
+func EscalateFinding(ctx context.Context, tx *store.Store, f visits.Finding, today roster.Date, who string) (visits.Case, visits.Choice, error) {
+	if f.Case != 0 {
+		k, err := tx.Case(ctx, f.Case)
+		return k, visits.Choice{Leader: k.Leader, Explanation: k.LeaderReason}, err
+	}
+	task, err := tx.SweepTask(ctx, f.Task)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	people, err := tx.People(ctx)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	load, err := tx.OpenCaseLoad(ctx)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	ch, err := visits.ChooseLeader(task.Township, people, load)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	code, err := tx.NextCaseCode(ctx, today.Year())
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	k, err := tx.CreateCase(ctx, visits.CaseFromFinding(f, task, code, ch, today), who)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	f.Case = k.ID
+	if err := tx.SaveFinding(ctx, f, "escalate", who); err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	return k, ch, nil
+}
+
+// FollowUps runs the daily follow-ups on today: return visits for served
+// opinions, deadline flags at 75%, 90% and overdue, missing sweep reports
+// (the day after the due day) and high-risk findings without a 包保领导.
+// Each flag is recorded once, so a rerun notifies nobody twice.
+func FollowUps(ctx context.Context, tx *store.Store, today roster.Date) (string, error) {
+	cal, err := calendarAround(ctx, tx, today)
+	if err != nil {
+		return "", err
+	}
+	people, err := tx.People(ctx)
+	if err != nil {
+		return "", err
+	}
+	_, names, err := townships(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	var returns, flags, missing, escalated int
+	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
+	if err != nil {
+		return "", err
+	}
+	for _, k := range cases {
+		if k.State == visits.StateReplied && today <= k.Replied.AddDays(visits.ReviewDays) {
+			v, err := ScheduleReturnVisit(ctx, tx, k, cal, Actor)
+			if err != nil {
+				return "", err
+			}
+			if v != nil && v.CreatedBy == "job:follow-ups" && v.Date > today {
+				returns++
+			}
+		}
+		clk := k.ClockOn(today, cal)
+		if clk.Alert == visits.AlertNone {
+			continue
+		}
+		d := clk.Next
+		msg := fmt.Sprintf("案件 %s（%s，%s）%s期限 %s（%s）%s", k.Code, names[k.Township], k.Category, d.Label, d.Due, d.Article, clk.Alert.Label())
+		if clk.Overdue {
+			msg += fmt.Sprintf("，已超期 %d 天", -clk.DaysLeft)
+		} else {
+			msg += fmt.Sprintf("，剩余 %d 天", clk.DaysLeft)
+		}
+		isNew, err := tx.Flag(ctx, store.Flag{Kind: "deadline", Entity: "case", EntityID: fmt.Sprint(k.ID),
+			Level: string(d.Kind) + ":" + string(clk.Alert) + ":" + d.Due.String(), On: today, Message: msg, Leader: k.Leader})
+		if err != nil {
+			return "", err
+		}
+		if isNew {
+			flags++
+			to := []notify.Recipient{notify.Office}
+			if k.Leader != "" {
+				to = append(to, notify.Recipient{PersonID: k.Leader, Name: nameOf(people, k.Leader)})
+			}
+			if err := Notify(ctx, tx, notify.Message{To: to, Subject: "案件期限提醒 " + k.Code, Text: "【案件期限】" + msg}); err != nil {
+				return "", err
+			}
+		}
+	}
+	if sw, err := tx.LatestSweep(ctx); err == nil {
+		tasks, err := tx.SweepTasks(ctx, sw.Month)
+		if err != nil {
+			return "", err
+		}
+		for _, t := range tasks {
+			if !t.Missing(today) || t.Flagged != 0 {
+				continue
+			}
+			t.Flagged = today
+			if err := tx.SaveSweepTask(ctx, t, "flag", Actor); err != nil {
+				return "", err
+			}
+			msg := fmt.Sprintf("%s %s 矛盾排查报告逾期未报（截止 %s）", sw.Month, names[t.Township], t.Due)
+			if _, err := tx.Flag(ctx, store.Flag{Kind: "missing_report", Entity: "sweep_task", EntityID: fmt.Sprint(t.ID),
+				On: today, Message: msg, Leader: t.Leader}); err != nil {
+				return "", err
+			}
+			missing++
+			to := []notify.Recipient{notify.Office}
+			if t.Leader != "" {
+				to = append(to, notify.Recipient{PersonID: t.Leader, Name: nameOf(people, t.Leader)})
+			}
+			if err := Notify(ctx, tx, notify.Message{To: to, Subject: "排查报告逾期", Text: "【矛盾大排查】" + msg}); err != nil {
+				return "", err
+			}
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	high, err := tx.Findings(ctx, store.FindingFilter{HighNoCase: true})
+	if err != nil {
+		return "", err
+	}
+	for _, f := range high {
+		k, ch, err := EscalateFinding(ctx, tx, f, today, Actor)
+		var rf *visits.Refusal
+		if errors.As(err, &rf) {
+			continue // nobody eligible: the office assigns by hand
+		}
+		if err != nil {
+			return "", err
+		}
+		escalated++
+		msg := fmt.Sprintf("高风险排查发现已转为重点案件 %s（%s），包保领导：%s。%s", k.Code, names[k.Township], nameOf(people, ch.Leader), ch.Explanation)
+		if _, err := tx.Flag(ctx, store.Flag{Kind: "escalated", Entity: "finding", EntityID: fmt.Sprint(f.ID), On: today, Message: msg, Leader: ch.Leader}); err != nil {
+			return "", err
+		}
+		to := []notify.Recipient{notify.Office, {PersonID: ch.Leader, Name: nameOf(people, ch.Leader)}}
+		if err := Notify(ctx, tx, notify.Message{To: to, Subject: "重点矛盾包保 " + k.Code, Text: "【矛盾大排查】" + msg}); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("安排回访 %d 次，期限提醒 %d 条，逾期未报 %d 个，高风险转案 %d 件", returns, flags, missing, escalated), nil
+}
