@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"zhiban/store"
@@ -9,7 +11,18 @@ import (
 // routes is the whole HTTP surface in one table.
 func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.showHealth)
-	e.GET("/", s.showTodayPage)
+	// Public pages, feeds and JSON: rendered once per change (cache.go), GET and HEAD.
+	public := []string{http.MethodGet, http.MethodHead}
+	e.Match(public, "/", s.showTodayPage)
+	e.Match(public, "/roster/:month", s.showRosterMonth)
+	e.Match(public, "/visits", s.showVisitsPage)
+	e.Match(public, "/qr.png", s.showQRCode)
+	e.Match(public, "/feeds/roster.ics", s.showRosterFeed)
+	e.Match(public, "/feeds/township/:file", s.showTownshipFeed)
+	e.Match(public, "/feeds/leader/:file", s.showLeaderFeed)
+	e.Match(public, "/api/v1/public/today", s.showTodayJSON)
+	e.Match(public, "/api/v1/public/range", s.showRangeJSON)
+	e.Match(public, "/api/v1/public/visits", s.showVisitsJSON)
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).

@@ -32,6 +32,7 @@ type Server struct {
 	version string
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
+	pub     *pubCache // rendered public pages and feeds, per data version and day
 }
 
 // Options are what New needs besides the store.
@@ -40,6 +41,10 @@ type Options struct {
 	Now     func() time.Time // the clock; time.Now in production
 	Logger  *slog.Logger
 	Version string
+	// CacheCheck is how long a checked database version is trusted before
+	// public pages and feeds look again; 0 means one second, negative means
+	// every request (tests).
+	CacheCheck time.Duration
 }
 
 // New builds the server and parses every template; a broken template fails here.
@@ -51,6 +56,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version}
+	s.pub = newPubCache(st, o.CacheCheck)
 	tpl, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -2,10 +2,14 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/county"
 	"zhiban/roster"
 )
 
@@ -26,8 +30,17 @@ type dutyDay struct {
 	Start      string       `json:"start"`
 	End        string       `json:"end"`
 	Place      string       `json:"place"`
+	Form       string       `json:"form"` // 形式, required by the 2009 publication practice
+	Changed    bool         `json:"changed"`
 	Leaders    []dutyPerson `json:"leaders"`
 }
+
+// receptionForm is how leaders receive the public on a duty day.
+const receptionForm = "现场接待来访群众（开门接访）"
+
+// changedWindowDays is how far back an edit counts as "changed since the last
+// publication": the roster is published weekly, so a week.
+const changedWindowDays = 7
 
 // publicDuties returns the stored duties between from and to, per day and roster.
 func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]dutyDay, error) {
@@ -43,6 +56,15 @@ func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]duty
 	if err != nil {
 		return nil, err
 	}
+	today := roster.Today(s.now(), s.cfg.Location)
+	changes, err := s.store.ChangedDays(ctx, today.AddDays(-changedWindowDays).In(s.cfg.Location), from, to)
+	if err != nil {
+		return nil, err
+	}
+	changed := map[roster.Date]bool{}
+	for _, c := range changes {
+		changed[c.Date] = true
+	}
 	byID := map[string]roster.Person{}
 	for _, p := range people {
 		byID[p.ID] = p
@@ -55,7 +77,8 @@ func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]duty
 	for _, a := range as {
 		if len(out) == 0 || out[len(out)-1].Date != a.Date || out[len(out)-1].RosterID != a.Roster {
 			d := defByID[a.Roster]
-			out = append(out, dutyDay{Date: a.Date, RosterID: d.ID, RosterName: d.Name, Start: d.Start.String(), End: d.End.String(), Place: d.Place})
+			out = append(out, dutyDay{Date: a.Date, RosterID: d.ID, RosterName: d.Name, Start: d.Start.String(), End: d.End.String(),
+				Place: d.Place, Form: receptionForm, Changed: changed[a.Date]})
 		}
 		p := byID[a.Person]
 		last := &out[len(out)-1]
@@ -64,37 +87,179 @@ func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]duty
 	return out, nil
 }
 
-// showTodayPage shows today's duty leaders and the coming days.
-func (s *Server) showTodayPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	today := roster.Today(s.now(), s.cfg.Location)
-	duties, err := s.publicDuties(ctx, today, today.AddDays(30))
-	if err != nil {
-		return err
-	}
+// publicReception is the reception centre as published: its phone is the
+// office line, which is public.
+type publicReception struct {
+	Name    string          `json:"name"`
+	Address string          `json:"address"`
+	Phone   string          `json:"phone"`
+	Windows []county.Window `json:"windows"`
+}
+
+// todayData is the whole today page; the JSON API serves the same value.
+type todayData struct {
+	County      string          `json:"county"`
+	Date        roster.Date     `json:"date"`
+	Weekday     string          `json:"weekday"`
+	DutyDay     bool            `json:"duty_day"`
+	OffReason   string          `json:"off_reason,omitempty"`
+	Duties      []dutyDay       `json:"duties"`
+	NextDuty    []dutyDay       `json:"next_duty,omitempty"` // the next duty day, when today has none
+	Week        []dutyDay       `json:"week"`                // tomorrow and the following days
+	Visits      []publicVisit   `json:"visits"`
+	Reception   publicReception `json:"reception"`
+	LastChanged *time.Time      `json:"last_changed,omitempty"`
+	ChangedDays []roster.Date   `json:"changed_days"`
+}
+
+// weekDays is how far the "coming days" table reaches: tomorrow and the rest of a week.
+const weekDays = 7
+
+func (s *Server) todayData(ctx context.Context) (todayData, error) {
+	loc := s.cfg.Location
+	today := roster.Today(s.now(), loc)
 	countyName, err := s.store.Setting(ctx, "county")
 	if err != nil {
-		return err
+		return todayData{}, err
+	}
+	duties, err := s.publicDuties(ctx, today, today.AddDays(60))
+	if err != nil {
+		return todayData{}, err
 	}
 	rec, err := s.store.Reception(ctx)
 	if err != nil {
-		return err
+		return todayData{}, err
 	}
-	var todays, upcoming []dutyDay
-	for _, d := range duties {
+	visits, err := s.publicVisits(ctx, today, today.AddDays(60))
+	if err != nil {
+		return todayData{}, err
+	}
+	d := todayData{County: countyName, Date: today, Weekday: weekdayLabels[today.Weekday()], Visits: visits,
+		Reception:   publicReception{Name: rec.Name, Address: rec.Address, Phone: rec.Phone, Windows: rec.Windows},
+		Duties:      []dutyDay{},
+		Week:        []dutyDay{},
+		ChangedDays: []roster.Date{}}
+	for _, dd := range duties {
 		switch {
-		case d.Date == today:
-			todays = append(todays, d)
-		case d.Date <= today.AddDays(7) || len(upcoming) == 0:
-			upcoming = append(upcoming, d)
+		case dd.Date == today:
+			d.Duties = append(d.Duties, dd)
+		case dd.Date <= today.AddDays(weekDays):
+			d.Week = append(d.Week, dd)
+		}
+		if dd.Changed && (len(d.ChangedDays) == 0 || d.ChangedDays[len(d.ChangedDays)-1] != dd.Date) {
+			d.ChangedDays = append(d.ChangedDays, dd.Date)
 		}
 	}
-	return s.render(c, http.StatusOK, "today.html", map[string]any{
-		"Title":     countyName + "领导值班接访",
-		"County":    countyName,
-		"Today":     today,
-		"Duties":    todays,
-		"Upcoming":  upcoming,
-		"Reception": rec,
+	d.DutyDay = len(d.Duties) > 0
+	if !d.DutyDay {
+		for _, dd := range duties {
+			if dd.Date > today && (len(d.NextDuty) == 0 || d.NextDuty[0].Date == dd.Date) {
+				d.NextDuty = append(d.NextDuty, dd)
+			}
+		}
+		d.OffReason = s.offReason(ctx, today)
+	}
+	if len(d.Visits) > 10 {
+		d.Visits = d.Visits[:10]
+	}
+	last, err := s.store.LastChange(ctx)
+	if err != nil {
+		return todayData{}, err
+	}
+	if !last.IsZero() {
+		l := last.In(loc)
+		d.LastChanged = &l
+	}
+	return d, nil
+}
+
+// offReason says why today has no duty: a named holiday, a weekend or no roster yet.
+func (s *Server) offReason(ctx context.Context, d roster.Date) string {
+	cal, err := s.calendar(ctx, d, d)
+	if err == nil {
+		if h, ok := cal.Entry(d); ok && h.Kind == roster.Off {
+			if h.Name != "" {
+				return "法定节假日（" + h.Name + "）"
+			}
+			return "法定节假日"
+		}
+		if !cal.IsWorkday(d) {
+			return "周末"
+		}
+	}
+	return "暂无值班安排"
+}
+
+// showTodayPage shows today's duty leaders, the coming days, visits,
+// windows and how to subscribe.
+func (s *Server) showTodayPage(c echo.Context) error {
+	return s.serveCached(c, "page:/", "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		d, err := s.todayData(ctx)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := s.renderBytes("today.html", map[string]any{
+			"Title":       d.County + "领导值班接访",
+			"Desc":        d.County + "今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式",
+			"D":           d,
+			"Subscribe":   s.subscribeLinks(),
+			"Canonical":   s.cfg.PublicURL + "/",
+			"MonthPath":   "/roster/" + monthKey(d.Date),
+			"MonthLabel":  fmt.Sprintf("%d年%d月", d.Date.Year(), int(d.Date.Month())),
+			"LastChanged": cnStamp(d.LastChanged),
+		})
+		return body, lastOf(d.LastChanged), err
+	})
+}
+
+// showTodayJSON is the today page as JSON for hall displays and other sites.
+func (s *Server) showTodayJSON(c echo.Context) error {
+	return s.serveCached(c, "api:today", "application/json; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		d, err := s.todayData(ctx)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := json.Marshal(d)
+		return body, lastOf(d.LastChanged), err
+	})
+}
+
+// cnStamp formats an instant already in the county zone, e.g. 2026年12月1日 09:05.
+func cnStamp(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute())
+}
+
+func lastOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// subscribe holds the links of the public feed.
+type subscribe struct {
+	HTTPS, Page string
+	Webcal      template.URL // html/template refuses the webcal scheme otherwise; built from config, not input
+}
+
+func (s *Server) subscribeLinks() subscribe {
+	u := s.cfg.PublicURL + "/feeds/roster.ics"
+	webcal := u
+	for _, p := range []string{"https://", "http://"} {
+		if len(u) > len(p) && u[:len(p)] == p {
+			webcal = "webcal://" + u[len(p):]
+		}
+	}
+	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: s.cfg.PublicURL + "/"}
+}
+
+// showQRCode serves a QR code of the public page's address, for phones.
+func (s *Server) showQRCode(c echo.Context) error {
+	return s.serveCached(c, "qr", "image/png", "public, max-age=86400", func(ctx context.Context) ([]byte, time.Time, error) {
+		png, err := qrPNG(s.cfg.PublicURL + "/")
+		return png, time.Time{}, err
 	})
 }

@@ -1,0 +1,213 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// pubCache holds public pages and feeds rendered once per change. An entry
+// is valid for one database version and one county-zone date, so any write
+// and the day rolling over at midnight both re-render it.
+type pubCache struct {
+	store      *store.Store
+	checkEvery time.Duration
+
+	probeMu sync.Mutex
+	probe   atomic.Pointer[probe]
+
+	mu      sync.Mutex
+	entries map[string]*cacheEntry
+}
+
+type probe struct {
+	version string
+	at      time.Time // wall clock of the check; only used to rate-limit checks
+}
+
+type cacheEntry struct {
+	mu       sync.Mutex // one render at a time per key
+	rendered atomic.Pointer[rendered]
+}
+
+// rendered is one representation, ready to write.
+type rendered struct {
+	version     string
+	day         roster.Date
+	contentType string
+	body, gz    []byte
+	etag        string // strong, of the identity body; gzip adds a suffix
+	modified    time.Time
+}
+
+// maxCacheEntries bounds memory when clients vary query parameters.
+const maxCacheEntries = 512
+
+func newPubCache(st *store.Store, checkEvery time.Duration) *pubCache {
+	if checkEvery == 0 {
+		checkEvery = time.Second
+	}
+	return &pubCache{store: st, checkEvery: checkEvery, entries: map[string]*cacheEntry{}}
+}
+
+// version returns the database version, asking the database at most once
+// per checkEvery so a burst of requests costs one query.
+func (p *pubCache) version(ctx context.Context) (string, error) {
+	if pr := p.probe.Load(); pr != nil && p.checkEvery > 0 && time.Since(pr.at) < p.checkEvery {
+		return pr.version, nil
+	}
+	p.probeMu.Lock()
+	defer p.probeMu.Unlock()
+	if pr := p.probe.Load(); pr != nil && p.checkEvery > 0 && time.Since(pr.at) < p.checkEvery {
+		return pr.version, nil
+	}
+	v, err := p.store.DataVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	p.probe.Store(&probe{version: v, at: time.Now()})
+	return v, nil
+}
+
+func (p *pubCache) entry(key string) *cacheEntry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, ok := p.entries[key]
+	if !ok {
+		if len(p.entries) >= maxCacheEntries {
+			p.entries = map[string]*cacheEntry{}
+		}
+		e = &cacheEntry{}
+		p.entries[key] = e
+	}
+	return e
+}
+
+// builder renders one public resource: its bytes and when its data last changed.
+type builder func(ctx context.Context) (body []byte, modified time.Time, err error)
+
+// serveCached answers a GET or HEAD for key from the cache, rendering with
+// build only when the data version or the county date moved.
+func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build builder) error {
+	ctx := c.Request().Context()
+	version, err := s.pub.version(ctx)
+	if err != nil {
+		return err
+	}
+	day := roster.Today(s.now(), s.cfg.Location)
+	e := s.pub.entry(key)
+	r := e.rendered.Load()
+	if r == nil || r.version != version || r.day != day {
+		e.mu.Lock()
+		r = e.rendered.Load()
+		if r == nil || r.version != version || r.day != day {
+			r, err = s.renderEntry(ctx, version, day, contentType, build)
+			if err != nil {
+				e.mu.Unlock()
+				return err
+			}
+			e.rendered.Store(r)
+		}
+		e.mu.Unlock()
+	}
+	return writeRendered(c, r, cacheControl)
+}
+
+func (s *Server) renderEntry(ctx context.Context, version string, day roster.Date, contentType string, build builder) (*rendered, error) {
+	body, modified, err := build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A page that names "today" changes at midnight even when no data does.
+	if start := day.In(s.cfg.Location); modified.Before(start) {
+		modified = start
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(body)
+	return &rendered{
+		version: version, day: day, contentType: contentType,
+		body: body, gz: gz.Bytes(),
+		etag:     `"` + hex.EncodeToString(sum[:12]) + `"`,
+		modified: modified.UTC().Truncate(time.Second),
+	}, nil
+}
+
+// writeRendered writes r with validators, answering 304 when the client's
+// copy is current and gzip when the client accepts it.
+func writeRendered(c echo.Context, r *rendered, cacheControl string) error {
+	req, h := c.Request(), c.Response().Header()
+	useGzip := acceptsGzip(req.Header.Get("Accept-Encoding"))
+	etag := r.etag
+	if useGzip {
+		etag = strings.TrimSuffix(r.etag, `"`) + `-gz"`
+	}
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", r.modified.Format(http.TimeFormat))
+	h.Set("Vary", "Accept-Encoding")
+	if cacheControl != "" {
+		h.Set("Cache-Control", cacheControl)
+	}
+	if notModified(req, r) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := r.body
+	if useGzip {
+		body = r.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Type", r.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.Response().WriteHeader(http.StatusOK)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// notModified applies RFC 9110 §13.1: If-None-Match wins over If-Modified-Since.
+func notModified(req *http.Request, r *rendered) bool {
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == "*" || t == r.etag || t == strings.TrimSuffix(r.etag, `"`)+`-gz"` {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !r.modified.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) != "gzip" {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
