@@ -31,6 +31,7 @@ var commands = map[string]command{
 	"plan":     {"试排值班（不写数据库）：plan --data county.yaml --from --to", runPlan},
 	"generate": {"按数据库排班：补齐缺失或失效的未来班次", runGenerate},
 	"roster":   {"查看已排值班：roster show --from --to", runRoster},
+	"feeds":    {"领导私人订阅：feeds token LEADER_ID 发新地址（旧地址失效），--revoke 吊销", runFeeds},
 	"version":  {"显示版本", runVersion},
 	"bench":    {"性能基准：bench roster", runBench},
 	"user":     {"工作人员账号：user add、passwd、token、list", runUser},
