@@ -335,7 +335,13 @@ func (s *Scheduler) runDue(ctx context.Context, now time.Time, jobs []*entry) []
 	defer s.runMu.Unlock()
 	var list []due
 	for i, e := range jobs {
-		for _, d := range s.periods(e, now) {
+		periods := s.periods(e, now)
+		// A job that never ran missed nothing: a fresh install runs only the
+		// latest due period, not a week of history.
+		if hist, err := s.st.JobRuns(ctx, e.Name, 1); err == nil && len(hist) == 0 && len(periods) > 1 {
+			periods = periods[len(periods)-1:]
+		}
+		for _, d := range periods {
 			d.order = i
 			r, err := s.st.JobRun(ctx, e.Name, d.period)
 			switch {

@@ -411,6 +411,7 @@ func TestStaleReminderIsSkipped(t *testing.T) {
 	c := &clock{t: at("2026-12-02 09:00:00")}
 	rec := &recorder{}
 	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(testConfig()))
+	st.RecordJobRun(ctx, store.JobRun{Job: "duty-reminder", Period: "2026-11-20", Status: "done", FinishedAt: at("2026-11-20 17:00:00")})
 	res := s.RunDue(ctx, c.Now())
 	s.Flush(ctx)
 	if len(res) != 7 {
@@ -530,6 +531,7 @@ func TestCatchUpNeverWritesPastDays(t *testing.T) {
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-03 12:00:00")}
 	s := newScheduler(t, st, c, nil, scheduler.ExtendRoster(testConfig()))
+	st.RecordJobRun(ctx, store.JobRun{Job: "extend-roster", Period: "2026-11-01", Status: "done", FinishedAt: at("2026-11-01 00:10:00")})
 	if res := s.RunDue(ctx, c.Now()); len(res) != 8 {
 		t.Fatalf("ran %d periods", len(res))
 	}
@@ -538,5 +540,16 @@ func TestCatchUpNeverWritesPastDays(t *testing.T) {
 	}
 	if as, _ := st.Assignments(ctx, roster.MustDate("2026-12-03"), roster.MustDate("2026-12-03")); len(as) != 2 {
 		t.Fatalf("today has %d slots", len(as))
+	}
+}
+
+func TestFreshInstallRunsOnlyTheLatestPeriod(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	c := &clock{t: at("2026-12-03 12:00:00")}
+	var runs []string
+	s := newScheduler(t, st, c, nil, counter("fresh", scheduler.Daily, "10 0 * * *", &runs))
+	if res := s.RunDue(ctx, c.Now()); len(res) != 1 || res[0].Period != "2026-12-03" {
+		t.Fatalf("fresh install ran %+v", res)
 	}
 }

@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"import":   {"导入县情文件（YAML）", runImport},
 	"export":   {"导出县情文件（YAML）", runExport},
 	"holidays": {"节假日日历：list 查看、import 导入", runHolidays},
+	"jobs":     {"定时任务：jobs list 查看、jobs run 任务名 [--now 时刻] 立即运行", runJobs},
 	"plan":     {"试排值班（不写数据库）：plan --data county.yaml --from --to", runPlan},
 	"generate": {"按数据库排班：补齐缺失或失效的未来班次", runGenerate},
 	"roster":   {"查看已排值班：roster show --from --to", runRoster},

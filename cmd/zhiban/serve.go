@@ -32,6 +32,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Listen = *listen
 	}
 	log := newLogger(stderr)
+	// Built first so a bad cron spec stops start-up before anything is served.
+	jobs, err := newScheduler(cfg, st, log, time.Now)
+	if err != nil {
+		return err
+	}
 	if *demo {
 		if err := seedDemo(ctx, cfg, st, log, time.Now()); err != nil {
 			return err
@@ -41,9 +46,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// Start catches up missed periods in the background, so a server that was
+	// down over midnight still gets today's roster and reminders.
+	if err := jobs.Start(); err != nil {
+		return err
+	}
 	log.Info("Serving", "addr", cfg.Listen, "database", cfg.Database, "timezone", cfg.Timezone)
 	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", version, cfg.Listen)
-	return srv.ListenAndServe(ctx, cfg.Listen)
+	err = srv.ListenAndServe(ctx, cfg.Listen)
+	// SIGTERM: no new runs; a running job gets a bounded time to finish.
+	if serr := jobs.Shutdown(context.Background()); serr != nil {
+		log.Error("Scheduler shutdown", "err", serr)
+	}
+	return err
 }
 
 // seedDemo loads the demo county on first run and fills the roster horizon,

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"zhiban/config"
+	"zhiban/notify"
+	"zhiban/scheduler"
+	"zhiban/store"
+)
+
+// allJobs lists every scheduled job; later jobs (open-sweep, plan-visits,
+// follow-ups) are appended here.
+func allJobs(cfg config.Config) []scheduler.Job {
+	return scheduler.Standard(cfg)
+}
+
+// newScheduler builds the scheduler with every job and the configured
+// notifiers. Every cron spec in the config is checked, so a bad one fails
+// start-up with an error naming its key.
+func newScheduler(cfg config.Config, st *store.Store, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
+	specs := cfg.JobSpecs()
+	keys := make([]string, 0, len(specs))
+	for k := range specs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, err := scheduler.ParseSpec(k, specs[k]); err != nil {
+			return nil, err
+		}
+	}
+	s := scheduler.New(st, scheduler.Options{
+		Location:    cfg.Location,
+		CatchUpDays: cfg.Jobs.CatchUpDays,
+		Logger:      log,
+		Now:         now,
+		Notify:      &notify.Fanout{Channels: notify.Channels(cfg.Notify, log)},
+	})
+	for _, j := range allJobs(cfg) {
+		if err := s.Add(j); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// runJobs lists the jobs or runs one now.
+func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, com := newFlags("jobs", stderr)
+	nowFlag := fs.String("now", "", "以此时刻运行（RFC 3339，如 2026-11-30T17:00:00+08:00），默认当前时间")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 || (pos[0] == "list" && len(pos) != 1) || (pos[0] == "run" && len(pos) != 2) || (pos[0] != "list" && pos[0] != "run") {
+		return usageError("用法: zhiban jobs list | zhiban jobs run 任务名 [--now RFC3339]")
+	}
+	now := time.Now()
+	if *nowFlag != "" {
+		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+			return usageError("--now %q 无效，应为 RFC 3339 时间，如 2026-11-30T17:00:00+08:00", *nowFlag)
+		}
+	}
+	cfg, st, err := com.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	st.Now = func() time.Time { return now }
+	s, err := newScheduler(cfg, st, newLogger(stderr), func() time.Time { return now })
+	if err != nil {
+		return err
+	}
+	if pos[0] == "list" {
+		return listJobs(ctx, s, cfg, now, stdout)
+	}
+	res, err := s.RunNow(ctx, pos[1], now)
+	if errors.Is(err, scheduler.ErrUnknownJob) {
+		var names []string
+		for _, j := range s.Jobs() {
+			names = append(names, j.Name)
+		}
+		return fmt.Errorf("没有任务 %q（可用：%s）", pos[1], strings.Join(names, "、"))
+	}
+	if err != nil {
+		return err
+	}
+	fctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	s.Flush(fctx)
+	fmt.Fprintln(stdout, res)
+	if res.Status == "done" {
+		ds, err := st.Deliveries(ctx, store.DeliveryFilter{Job: res.Job, Period: res.Period})
+		if err != nil {
+			return err
+		}
+		sent, failed := 0, 0
+		for _, d := range ds {
+			switch d.Status {
+			case "sent":
+				sent++
+			case "failed":
+				failed++
+			}
+		}
+		if len(ds) > 0 {
+			fmt.Fprintf(stdout, "通知：送达 %d，失败 %d\n", sent, failed)
+		}
+	}
+	if res.Status == "failed" {
+		return fmt.Errorf("任务 %s 失败", res.Job)
+	}
+	return nil
+}
+
+func listJobs(ctx context.Context, s *scheduler.Scheduler, cfg config.Config, now time.Time, stdout io.Writer) error {
+	list, err := s.List(ctx, now)
+	if err != nil {
+		return err
+	}
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(cfg.Location).Format("2006-01-02 15:04")
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "任务\t说明\t规则\t上次执行\t下次执行\t最近错误")
+	for _, j := range list {
+		last, lastErr := "—", "—"
+		if j.Last != nil {
+			last = fmt.Sprintf("%s %s（%s）", when(j.Last.FinishedAt), statusLabel(j.Last.Status), j.Last.Period)
+		}
+		if j.LastError != nil {
+			msg, _, _ := strings.Cut(j.LastError.Error, "\n")
+			lastErr = fmt.Sprintf("%s：%s", j.LastError.Period, msg)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Title, j.Spec, last, when(j.Next), lastErr)
+	}
+	return w.Flush()
+}
+
+func statusLabel(s string) string {
+	if s == "done" {
+		return "完成"
+	}
+	return "失败"
+}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhiban/county"
+)
+
+func TestJobsCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	code, out, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "2026-11-30T00:10:00+08:00", "--db", db)
+	if code != 0 || !strings.Contains(out, "extend-roster 2026-11-30：排至 2027-01-29") {
+		t.Fatalf("run: %d %q %q", code, out, errs)
+	}
+	// The same day in New York's evening is still the same Shanghai period.
+	code, out, _ = zhiban(t, "jobs", "run", "extend-roster", "--db", db, "--now", "2026-11-30T10:00:00-05:00")
+	if code != 0 || !strings.Contains(out, "本期已执行过") {
+		t.Fatalf("second run: %d %q", code, out)
+	}
+	code, out, errs = zhiban(t, "jobs", "run", "duty-reminder", "--now", "2026-11-30T17:00:00+08:00", "--db", db)
+	if code != 0 || !strings.Contains(out, "发送提醒") || !strings.Contains(out, "通知：送达") || !strings.Contains(errs, "【值班提醒】明天（12月1日 星期二）") {
+		t.Fatalf("reminder: %d %q %q", code, out, errs)
+	}
+	code, out, _ = zhiban(t, "jobs", "list", "--db", db, "--now", "2026-11-30T18:00:00+08:00")
+	for _, want := range []string{"extend-roster", "2026-11-30 00:10 完成（2026-11-30）", "2026-12-01 00:10", "duty-reminder", "holiday-check", "0 9 1 * *", "2026-12-01 09:00"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("list lacks %q: %d\n%s", want, code, out)
+		}
+	}
+	if code, _, errs := zhiban(t, "jobs", "run", "nope", "--db", db); code == 0 || !strings.Contains(errs, "没有任务") {
+		t.Fatalf("unknown job: %d %q", code, errs)
+	}
+	if code, _, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "tomorrow", "--db", db); code == 0 || !strings.Contains(errs, "RFC 3339") {
+		t.Fatalf("bad --now: %d %q", code, errs)
+	}
+	cfg := writeFile(t, dir, "bad.yaml", []byte("jobs:\n  open_sweep: \"0 8 32 * *\"\n"))
+	if code, _, errs := zhiban(t, "jobs", "list", "--db", db, "--config", cfg); code == 0 || !strings.Contains(errs, "配置项 jobs.open_sweep") {
+		t.Fatalf("bad spec: %d %q", code, errs)
+	}
+}
