@@ -29,8 +29,8 @@ type pubCache struct {
 	probeMu sync.Mutex
 	probe   atomic.Pointer[probe]
 
-	mu      sync.Mutex
-	entries map[string]*cacheEntry
+	entries sync.Map // key → *cacheEntry
+	size    atomic.Int64
 }
 
 type probe struct {
@@ -51,6 +51,12 @@ type rendered struct {
 	body, gz    []byte
 	etag        string // strong, of the identity body; gzip adds a suffix
 	modified    time.Time
+	// Header values built once, so a hit allocates almost nothing.
+	hPlain, hGzip headerSet
+}
+
+type headerSet struct {
+	etag, lastModified, contentType, length []string
 }
 
 // maxCacheEntries bounds memory when clients vary query parameters.
@@ -60,7 +66,7 @@ func newPubCache(st *store.Store, checkEvery time.Duration) *pubCache {
 	if checkEvery == 0 {
 		checkEvery = time.Second
 	}
-	return &pubCache{store: st, checkEvery: checkEvery, entries: map[string]*cacheEntry{}}
+	return &pubCache{store: st, checkEvery: checkEvery}
 }
 
 // version returns the database version, asking the database at most once
@@ -83,17 +89,15 @@ func (p *pubCache) version(ctx context.Context) (string, error) {
 }
 
 func (p *pubCache) entry(key string) *cacheEntry {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e, ok := p.entries[key]
-	if !ok {
-		if len(p.entries) >= maxCacheEntries {
-			p.entries = map[string]*cacheEntry{}
-		}
-		e = &cacheEntry{}
-		p.entries[key] = e
+	if e, ok := p.entries.Load(key); ok {
+		return e.(*cacheEntry)
 	}
-	return e
+	if p.size.Add(1) > maxCacheEntries {
+		p.entries.Clear()
+		p.size.Store(1)
+	}
+	e, _ := p.entries.LoadOrStore(key, &cacheEntry{})
+	return e.(*cacheEntry)
 }
 
 // builder renders one public resource: its bytes and when its data last changed.
@@ -140,39 +144,48 @@ func (s *Server) renderEntry(ctx context.Context, version string, day roster.Dat
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
-	return &rendered{
+	r := &rendered{
 		version: version, day: day, contentType: contentType,
 		body: body, gz: gz.Bytes(),
 		etag:     `"` + hex.EncodeToString(sum[:12]) + `"`,
 		modified: modified.UTC().Truncate(time.Second),
-	}, nil
+	}
+	lm := []string{r.modified.Format(http.TimeFormat)}
+	ct := []string{contentType}
+	r.hPlain = headerSet{etag: []string{r.etag}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.body))}}
+	r.hGzip = headerSet{etag: []string{strings.TrimSuffix(r.etag, `"`) + `-gz"`}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.gz))}}
+	return r, nil
 }
+
+var (
+	hVary = []string{"Accept-Encoding"}
+	hGzip = []string{"gzip"}
+)
 
 // writeRendered writes r with validators, answering 304 when the client's
 // copy is current and gzip when the client accepts it.
 func writeRendered(c echo.Context, r *rendered, cacheControl string) error {
 	req, h := c.Request(), c.Response().Header()
 	useGzip := acceptsGzip(req.Header.Get("Accept-Encoding"))
-	etag := r.etag
+	hs, body := &r.hPlain, r.body
 	if useGzip {
-		etag = strings.TrimSuffix(r.etag, `"`) + `-gz"`
+		hs, body = &r.hGzip, r.gz
 	}
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", r.modified.Format(http.TimeFormat))
-	h.Set("Vary", "Accept-Encoding")
+	// Canonical keys assigned directly: this is the hot path of every hit.
+	h["Etag"] = hs.etag
+	h["Last-Modified"] = hs.lastModified
+	h["Vary"] = hVary
 	if cacheControl != "" {
-		h.Set("Cache-Control", cacheControl)
+		h["Cache-Control"] = []string{cacheControl}
 	}
 	if notModified(req, r) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := r.body
 	if useGzip {
-		body = r.gz
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = hGzip
 	}
-	h.Set("Content-Type", r.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = hs.contentType
+	h["Content-Length"] = hs.length
 	c.Response().WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
 		return nil
