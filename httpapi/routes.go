@@ -63,5 +63,18 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/findings/:id/escalate", apiV1(s.escalateFinding), apiWrite)
 	e.POST("/api/v1/findings/:id/resolve", apiV1(s.resolveFinding), apiWrite)
 	e.GET("/api/v1/flags", apiV1(s.listFlags), apiRead)
-	_ = editor
+	e.GET("/staff/roster", s.showRosterIndex, viewer)
+	e.GET("/staff/roster/:roster/slot", s.showSlot, viewer)
+	e.POST("/staff/roster/:roster/assign", s.assignSlot, editor)
+	e.POST("/staff/roster/:roster/pin", s.pinSlot, editor)
+	e.POST("/staff/roster/:roster/swap", s.swapSlots, editor)
+	e.GET("/staff/roster/:roster/:month", s.showStaffMonth, viewer) // YYYY-MM, or YYYY-MM.xlsx to download
+	e.GET("/staff/regenerate", s.showRegenerate, viewer)
+	e.POST("/staff/regenerate", s.applyRegenerate, editor)
+	e.GET("/staff/fairness", s.showFairness, viewer)
+	e.GET("/staff/absences", s.showAbsences, viewer)
+	e.POST("/staff/absences/preview", s.previewAbsence, editor)
+	e.POST("/staff/absences", s.createAbsence, editor)
+	e.POST("/staff/absences/:id/delete", s.deleteAbsence, editor)
+	e.PUT("/api/v1/assignments/:roster/:date/:role", s.putAssignment, editor)
 }
