@@ -17,10 +17,9 @@ import (
 	"zhiban/store"
 )
 
-// allJobs lists every scheduled job; later jobs (open-sweep, plan-visits,
-// follow-ups) are appended here.
+// allJobs lists every scheduled job: the roster jobs and the visits jobs.
 func allJobs(cfg config.Config) []scheduler.Job {
-	return scheduler.Standard(cfg)
+	return append(scheduler.Standard(cfg), scheduler.VisitJobs(cfg)...)
 }
 
 // newScheduler builds the scheduler with every job and the configured

@@ -12,6 +12,7 @@ import (
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/scheduler"
 	"zhiban/store"
 )
 
@@ -80,5 +81,12 @@ func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog
 		return err
 	}
 	log.Info("Filled the roster horizon", "written", res.Written, "unfilled", len(res.Plan.Unfilled))
+	cal, err := planner.Calendar(ctx, st, today.AddDays(-120), today.AddDays(cfg.HorizonDays+60))
+	if err != nil {
+		return err
+	}
+	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+		return fmt.Errorf("载入示例案件: %w", err)
+	}
 	return nil
 }
