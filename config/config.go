@@ -23,7 +23,9 @@ type Config struct {
 	Timezone    string `yaml:"timezone"`
 	PublicURL   string `yaml:"public_url"`
 	HorizonDays int    `yaml:"horizon_days"`
-	// AdminToken authorises writes to the JSON API until staff accounts exist.
+	// AdminToken was the shared API token before staff accounts. It is
+	// removed: a non-empty value is an error, so an old config does not keep
+	// a token that silently stopped working. Use "zhiban user token NAME".
 	AdminToken string `yaml:"admin_token"`
 	Jobs       Jobs   `yaml:"jobs"`
 	Notify     Notify `yaml:"notify"`
@@ -123,11 +125,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		return nil
 	}
 	for key, dst := range map[string]*string{
-		"ZHIBAN_DB":          &c.Database,
-		"ZHIBAN_LISTEN":      &c.Listen,
-		"ZHIBAN_TIMEZONE":    &c.Timezone,
-		"ZHIBAN_PUBLIC_URL":  &c.PublicURL,
-		"ZHIBAN_ADMIN_TOKEN": &c.AdminToken,
+		"ZHIBAN_DB":         &c.Database,
+		"ZHIBAN_LISTEN":     &c.Listen,
+		"ZHIBAN_TIMEZONE":   &c.Timezone,
+		"ZHIBAN_PUBLIC_URL": &c.PublicURL,
 	} {
 		if v := getenv(key); v != "" {
 			*dst = v
@@ -147,6 +148,9 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 func (c *Config) Validate() error {
 	if c.Listen == "" {
 		return &Error{"listen", "不能为空"}
+	}
+	if c.AdminToken != "" {
+		return &Error{"admin_token", "已移除：请删除此项，改用个人接口令牌（zhiban user token 用户名）"}
 	}
 	if c.Database == "" {
 		return &Error{"database", "不能为空"}

@@ -52,6 +52,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"notify:\n  webhook:\n    kind: slack\n", "notify.webhook.kind"},
 		{"notify:\n  smtp:\n    host: mail\n", "notify.smtp.from"},
 		{"horizon_days: many\n", "horizon_days"},
+		{"admin_token: secret\n", "admin_token"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {

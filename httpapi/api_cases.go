@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,25 +22,11 @@ import (
 	"zhiban/visits"
 )
 
-// staffAPI admits the configured admin token (config admin_token) as an
-// admin, and otherwise defers to requireRole(min): staff accounts' API
-// tokens and sessions. Cases, visits and sweeps hold petitioner data, so
-// their reads are staff-only too.
-func (s *Server) staffAPI(min store.Role) echo.MiddlewareFunc {
-	byRole := s.requireRole(min)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		viaRole := byRole(next)
-		return func(c echo.Context) error {
-			secret, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-			tok := s.cfg.AdminToken
-			if ok && tok != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(secret)), []byte(tok)) == 1 {
-				c.Set(authKey, &auth{User: store.User{Name: "admin-token", Role: store.RoleAdmin}, apiToken: true})
-				return next(c)
-			}
-			return viaRole(c)
-		}
-	}
-}
+// staffAPI guards the cases, visits and sweeps API: staff API tokens
+// (Authorization: Bearer, made with "zhiban user token") or a session with
+// its CSRF token, at least role min. Cases, visits and sweeps hold
+// petitioner data, so their reads are staff-only too.
+func (s *Server) staffAPI(min store.Role) echo.MiddlewareFunc { return s.requireRole(min) }
 
 // apiConflict is a 409 that carries the conflicting items.
 type apiConflict struct {

@@ -60,8 +60,18 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
 		t.Fatal(err)
 	}
+	// adminToken is a real staff API token of an admin account.
+	hash, err := httpapi.HashPassword("admin-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateAPIToken(ctx, "admin", httpapi.HashToken(adminToken), "test", "test"); err != nil {
+		t.Fatal(err)
+	}
 	cfg := config.Default()
-	cfg.AdminToken = adminToken
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/users/:name/tokens", s.createToken, admin)
 	e.POST("/staff/users/:name/tokens/:id/revoke", s.revokeToken, admin)
 	// Cases, visits and sweeps (issue 5): private data, so reads are staff-only
-	// too; the config admin_token is accepted as an admin (staffAPI).
+	// too (staffAPI: staff API tokens or sessions).
 	apiRead, apiWrite := s.staffAPI(store.RoleViewer), s.staffAPI(store.RoleEditor)
 	e.GET("/api/v1/cases", apiV1(s.listCases), apiRead)
 	e.POST("/api/v1/cases", apiV1(s.createCase), apiWrite)
