@@ -298,9 +298,14 @@ func (s *Server) showLeaderFeed(c echo.Context) error {
 		for i := range events {
 			events[i].Transparent = false // the leader is busy on a duty day
 		}
-		// HOOK(visits): add the leader's visits of all four kinds (a case by its
-		// code and township only), sweep tasks and case deadlines here once the
-		// visits engineer's store is committed.
+		agenda, agendaLast, err := s.agendaEvents(ctx, personID, roster.Today(s.now(), s.cfg.Location))
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		events = append(events, agenda...)
+		if agendaLast.After(last) {
+			last = agendaLast
+		}
 		body, err := ical.Build(ical.Feed{
 			Name:        p.Name + "的值班与接访日程",
 			Description: fc.county + " " + p.Name + "（" + p.Title + "）的值班、下访与案件期限，请勿转发此订阅地址",

@@ -20,6 +20,7 @@ import (
 	"zhiban/ical/icaljstest"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/scheduler"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -61,6 +62,15 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 	if _, err := planner.Fill(ctx, st, today.AddDays(-10), today.AddDays(45), today.AddDays(-10), "test"); err != nil {
 		t.Fatal(err)
 	}
+	// The demo cases, visits and sweeps: invented petitioners that no
+	// public output and no leader feed may show.
+	cal, err := planner.Calendar(ctx, st, today.AddDays(-400), today.AddDays(400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range demo.People {
 		if p.Phone != "" {
 			f.private = append(f.private, p.Phone)
@@ -76,14 +86,14 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := st.CreateCase(ctx, visits.Case{Code: "2026-0901", Title: "征地补偿争议", Category: "征地拆迁", Township: "t02",
+	c, err := st.CreateCase(ctx, visits.Case{Code: "2026-0991", Title: "征地补偿争议", Category: "征地拆迁", Township: "t02",
 		Received: today.AddDays(-5), Channel: "来访", Petitioner: petitioner, Content: "反映绝密内容甲乙丙", GroupSize: 1,
 		Leader: "L02", State: visits.StateAccepted, Accepted: today.AddDays(-4)}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range append(cases, c) {
-		for _, s := range []string{c.Petitioner.Name, c.Petitioner.Phone, c.Petitioner.Address, c.Content} {
+		for _, s := range []string{c.Petitioner.Name, c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.Title} {
 			if s != "" {
 				f.private = append(f.private, s)
 			}

@@ -24,8 +24,8 @@ func (s *Store) CreateSweep(ctx context.Context, sw visits.Sweep, tasks []visits
 		}
 		created = true
 		for _, t := range tasks {
-			if _, err := tx.q.ExecContext(ctx, `INSERT INTO sweep_tasks (month, township, leader_id, due_on, status)
-				VALUES (?, ?, ?, ?, 'open')`, string(sw.Month), t.Township, nullString(t.Leader), dateCol(t.Due)); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO sweep_tasks (month, township, leader_id, due_on, status, updated_at)
+				VALUES (?, ?, ?, ?, 'open', ?)`, string(sw.Month), t.Township, nullString(t.Leader), dateCol(t.Due), stamp(s.Now())); err != nil {
 				return fmt.Errorf("store: sweep task %s/%s: %w", sw.Month, t.Township, err)
 			}
 		}
@@ -128,8 +128,9 @@ func (s *Store) SaveSweepTask(ctx context.Context, t visits.Task, action, actor 
 		if action == "file" && cur.Status != visits.TaskOpen {
 			return fmt.Errorf("store: sweep task %d already filed: %w", t.ID, ErrConflict)
 		}
-		if _, err := tx.q.ExecContext(ctx, `UPDATE sweep_tasks SET leader_id = ?, status = ?, filed_on = ?, filed_by = ?, flagged_on = ?
-			WHERE id = ?`, nullString(t.Leader), string(t.Status), dateCol(t.Filed), t.FiledBy, dateCol(t.Flagged), t.ID); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE sweep_tasks SET leader_id = ?, status = ?, filed_on = ?, filed_by = ?, flagged_on = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`, nullString(t.Leader), string(t.Status), dateCol(t.Filed), t.FiledBy, dateCol(t.Flagged),
+			stamp(s.Now()), t.ID); err != nil {
 			return fmt.Errorf("store: save sweep task %d: %w", t.ID, err)
 		}
 		return tx.Audit(ctx, actor, action, "sweep_task", itoa(t.ID), string(cur.Status), fmt.Sprintf("%s %s %s", t.Month, t.Township, t.Status))

@@ -1,0 +1,271 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiban/ical"
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// A leader's private feed names a case by its code and township only: the
+// phone it syncs to is not the office, so no petitioner, title or text.
+type caseRef struct {
+	Code, Township string
+}
+
+func (r caseRef) String() string {
+	if r.Township == "" {
+		return r.Code
+	}
+	return r.Code + "（" + r.Township + "）"
+}
+
+// agendaEvents returns a leader's visits of all four kinds, sweep tasks and
+// open cases' next deadlines in the feed window, and when they last changed.
+func (s *Server) agendaEvents(ctx context.Context, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
+	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	township := map[string]string{}
+	for _, u := range units {
+		township[u.ID] = u.Name
+	}
+	var events []ical.Event
+	var last time.Time
+	touch := func(t time.Time) {
+		if t.After(last) {
+			last = t
+		}
+	}
+
+	// Visits, cancelled ones included: they stay as STATUS:CANCELLED while
+	// their day is in the window.
+	vs, err := s.store.Visits(ctx, store.VisitFilter{Leader: personID, From: from, To: to})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var visitIDs, caseIDs []int64
+	for _, v := range vs {
+		visitIDs = append(visitIDs, v.ID)
+		caseIDs = append(caseIDs, v.Cases...)
+	}
+	vstamps, err := s.store.VisitStamps(ctx, visitIDs)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	refs := map[int64]caseRef{}
+	if len(caseIDs) > 0 {
+		linked, err := s.store.Cases(ctx, store.CaseFilter{IDs: caseIDs})
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		for _, c := range linked {
+			pc := c.Public()
+			refs[c.ID] = caseRef{Code: pc.Code, Township: township[pc.Township]}
+		}
+	}
+	for _, v := range vs {
+		st := vstamps[v.ID]
+		events = append(events, s.visitAgendaEvent(v, st, refs, township))
+		touch(st.UpdatedAt)
+	}
+
+	// Sweep tasks: the report's due day, as an all-day reminder.
+	tasks, err := s.store.LeaderSweepTasks(ctx, personID, from, to)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	for _, t := range tasks {
+		updated := t.UpdatedAt
+		if updated.IsZero() { // stored before tasks had stamps
+			updated = t.Due.In(s.cfg.Location)
+		}
+		events = append(events, s.sweepTaskEvent(t, township[t.Township], updated))
+		touch(updated)
+	}
+
+	// Open cases: the office's next statutory deadline of each.
+	cases, err := s.store.Cases(ctx, store.CaseFilter{Leader: personID, OpenOnly: true})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if len(cases) > 0 {
+		cal, err := s.caseCalendar(ctx, s.store)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		ids := make([]int64, len(cases))
+		for i, c := range cases {
+			ids[i] = c.ID
+		}
+		cstamps, err := s.store.CaseStamps(ctx, ids)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		for _, c := range cases {
+			clock := c.ClockOn(today, cal)
+			if clock.Next == nil || clock.Next.Due < from || clock.Next.Due > to {
+				continue
+			}
+			pc := c.Public()
+			st := cstamps[c.ID]
+			events = append(events, s.deadlineEvent(c.ID, caseRef{Code: pc.Code, Township: township[pc.Township]}, *clock.Next, st))
+			touch(st.UpdatedAt)
+		}
+	}
+	return events, last, nil
+}
+
+// visitAgendaEvent is one visit as a timed event. The place of a return
+// visit is the petitioner's home, so only its township is written.
+func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64]caseRef, township map[string]string) ical.Event {
+	var cases []string
+	for _, id := range v.Cases {
+		if r, ok := refs[id]; ok {
+			cases = append(cases, r.String())
+		}
+	}
+	tw := township[v.Township]
+	var title string
+	switch v.Kind {
+	case visits.KindOpen:
+		title = v.Place
+	case visits.KindCarry:
+		title = strings.TrimSpace(tw + " " + codesOnly(v.Cases, refs))
+	default:
+		title = strings.Join(cases, "、")
+		if title == "" {
+			title = tw
+		}
+	}
+	place := v.Place
+	if v.Kind == visits.KindReturn {
+		place = tw + "（上门回访，地址见案件材料）"
+	}
+	var desc strings.Builder
+	fmt.Fprintf(&desc, "类型：%s\n状态：%s", v.Kind.Label(), v.State.Label())
+	if len(cases) > 0 {
+		fmt.Fprintf(&desc, "\n案件：%s", strings.Join(cases, "、"))
+	}
+	if n := len(v.History); n > 0 {
+		m := v.History[n-1]
+		fmt.Fprintf(&desc, "\n已改期（原定 %s %s–%s）", m.FromDate, m.FromStart, m.FromEnd)
+	}
+	e := ical.Event{
+		UID:         fmt.Sprintf("visit-%d@%s", v.ID, s.feedHost()),
+		Summary:     "【" + v.Kind.Label() + "】" + title,
+		Description: desc.String(),
+		Place:       place,
+		Updated:     st.UpdatedAt,
+		Sequence:    max(st.Version-1, 0),
+		Cancelled:   v.State == visits.VisitCancelled,
+		Categories:  []string{v.Kind.Label()},
+	}
+	if v.End > v.Start {
+		e.Start, e.End = v.Date.At(v.Start, s.cfg.Location), v.Date.At(v.End, s.cfg.Location)
+	} else {
+		e.Date = v.Date
+	}
+	return e
+}
+
+func codesOnly(ids []int64, refs map[int64]caseRef) string {
+	var codes []string
+	for _, id := range ids {
+		if r, ok := refs[id]; ok {
+			codes = append(codes, r.Code)
+		}
+	}
+	return strings.Join(codes, "、")
+}
+
+// sweepTaskEvent is a sweep report's due day, e.g. 【矛盾排查】漕河镇 11月排查报告截止.
+func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated time.Time) ical.Event {
+	month := string(t.Month)
+	if first, err := visits.ParseMonth(month); err == nil {
+		month = strconv.Itoa(int(first.Month())) + "月"
+	}
+	status := "未报送"
+	switch t.Status {
+	case visits.TaskFiled:
+		status = "已报送（" + t.Filed.String() + "）"
+	case visits.TaskNil:
+		status = "零报告（" + t.Filed.String() + "）"
+	}
+	return ical.Event{
+		UID:         fmt.Sprintf("sweep-task-%d@%s", t.ID, s.feedHost()),
+		Summary:     "【矛盾排查】" + township + " " + month + "排查报告截止",
+		Description: fmt.Sprintf("矛盾纠纷大排查（%s）：%s排查报告截止日\n状态：%s", t.Month, township, status),
+		Date:        t.Due,
+		Updated:     updated,
+		Sequence:    max(t.Version-1, 0),
+		Transparent: true,
+		Categories:  []string{"矛盾排查"},
+	}
+}
+
+// deadlineEvent is a case's next statutory deadline, e.g.
+// 【期限】2026-0042（漕河镇）办理期限 第34条.
+func (s *Server) deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp) ical.Event {
+	label, note, _ := strings.Cut(d.Label, "（")
+	if note != "" {
+		note = "（" + note
+	}
+	article := arabicArticles(strings.TrimPrefix(d.Article, "信访工作条例"))
+	return ical.Event{
+		UID:         fmt.Sprintf("case-%d-%s@%s", caseID, d.Kind, s.feedHost()),
+		Summary:     "【期限】" + ref.String() + label + "期限" + note + " " + article,
+		Description: fmt.Sprintf("案件：%s\n%s期限%s：%s 起算，%s 届满\n依据：%s", ref, label, note, d.Start, d.Due, d.Article),
+		Date:        d.Due,
+		Updated:     st.UpdatedAt,
+		Sequence:    max(st.Version-1, 0),
+		Transparent: true,
+		Categories:  []string{"案件期限"},
+	}
+}
+
+var articleRE = regexp.MustCompile(`第([零一二三四五六七八九十百]+)条`)
+
+// arabicArticles writes article numbers in digits (第三十四条 → 第34条),
+// shorter on a phone's calendar line.
+func arabicArticles(s string) string {
+	return articleRE.ReplaceAllStringFunc(s, func(m string) string {
+		n := chineseNumber(strings.TrimSuffix(strings.TrimPrefix(m, "第"), "条"))
+		if n <= 0 {
+			return m
+		}
+		return "第" + strconv.Itoa(n) + "条"
+	})
+}
+
+// chineseNumber reads a Chinese numeral below 1000; 0 when it cannot.
+func chineseNumber(s string) int {
+	digit := map[rune]int{'零': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	total, cur := 0, 0
+	for _, r := range s {
+		switch r {
+		case '百':
+			total += max(cur, 1) * 100
+			cur = 0
+		case '十':
+			total += max(cur, 1) * 10
+			cur = 0
+		default:
+			d, ok := digit[r]
+			if !ok {
+				return 0
+			}
+			cur = d
+		}
+	}
+	return total + cur
+}
