@@ -77,4 +77,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/absences", s.createAbsence, editor)
 	e.POST("/staff/absences/:id/delete", s.deleteAbsence, editor)
 	e.PUT("/api/v1/assignments/:roster/:date/:role", s.putAssignment, editor)
+	e.GET("/staff/import", s.showImport, editor)
+	e.POST("/staff/import/preview", s.previewImport, editor)
+	e.POST("/staff/import/apply", s.applyImport, editor)
+	e.GET("/staff/import/leaders.xlsx", s.exportLeaders, editor) // phones are in it: not for viewers
+	e.GET("/staff/import/absences-template.xlsx", s.exportAbsencesTemplate, editor)
 }

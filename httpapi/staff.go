@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/roster"
 	"zhiban/store"
 )
 
@@ -68,6 +69,14 @@ var staffFuncs = template.FuncMap{
 	"atLeast":   func(r store.Role, min string) bool { return r.Rank() >= store.Role(min).Rank() },
 	"add":       func(a, b int) int { return a + b },
 	"pct":       func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+	"classLabel": func(c string) string {
+		for _, k := range roster.Classes {
+			if k.String() == c {
+				return k.Label()
+			}
+		}
+		return c
+	},
 }
 
 // renderStaff renders a staff page inside the staff layout. data may be nil;

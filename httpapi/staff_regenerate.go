@@ -205,11 +205,16 @@ func (s *Server) showFairness(c echo.Context) error {
 		year = y
 	}
 	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
-	in, stored, err := planner.Input(ctx, s.store, from, to)
+	all, err := s.store.Assignments(ctx, 0, to)
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Assignments(ctx, 0, to)
+	// Measure up to the last stored duty: the unplanned rest of the year
+	// would count as unfilled and swamp the figures.
+	if len(all) > 0 && all[len(all)-1].Date >= from {
+		to = all[len(all)-1].Date
+	}
+	in, stored, err := planner.Input(ctx, s.store, from, to)
 	if err != nil {
 		return err
 	}
@@ -268,5 +273,6 @@ func (s *Server) showFairness(c echo.Context) error {
 		"Year": year, "PrevYear": year - 1, "NextYear": year + 1, "Rows": order, "Metrics": m, "PoolNames": poolNames,
 		"ClassLabels": []string{roster.Workday.Label(), roster.Weekend.Label(), roster.Holiday.Label()},
 		"Since":       first,
+		"Until":       to,
 	})
 }

@@ -501,7 +501,3 @@ func (s *Server) swapSlots(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, slotHref(ka)+"&done="+url.QueryEscape("已与 "+d2.String()+" 交换"))
 }
-
-func (s *Server) exportRosterMonth(c echo.Context, rosterID, month string) error {
-	return echo.ErrNotFound
-}

@@ -1,0 +1,275 @@
+package xlsx
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"zhiban/roster"
+)
+
+func timeMonth(m int) time.Month { return time.Month(m) }
+
+// Leader is one row of the leaders sheet.
+type Leader struct {
+	Row    int
+	Person roster.Person
+	Pools  []string // pool ids to add the leader to
+}
+
+// leaderCols are the leaders sheet's columns in order, with accepted aliases.
+var leaderCols = []struct {
+	name    string
+	aliases []string
+	width   float64
+}{
+	{"编号", []string{"id", "人员编号"}, 8},
+	{"姓名", []string{"name"}, 10},
+	{"职务", []string{"title"}, 24},
+	{"级别", []string{"rank"}, 8},
+	{"分管工作", []string{"分管", "portfolio"}, 30},
+	{"电话", []string{"手机", "phone"}, 14},
+	{"在岗", []string{"active"}, 6},
+	{"联系乡镇", []string{"township"}, 10},
+	{"联系企业", []string{"enterprise"}, 14},
+	{"联系项目", []string{"project"}, 14},
+	{"联系村", []string{"village"}, 10},
+	{"值班池", []string{"pools"}, 16},
+}
+
+// Leaders writes the leaders sheet; the file is also the import template.
+func Leaders(ls []Leader) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "领导名单"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range leaderCols {
+		f.SetCellValue(sheet, cell(i+1, 1), c.name)
+		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
+	}
+	f.SetCellStyle(sheet, "A1", cell(len(leaderCols), 1), st.header)
+	for i, l := range ls {
+		p := l.Person
+		rank := "县级"
+		if p.Rank == roster.RankDepartment {
+			rank = "部门"
+		}
+		active := "是"
+		if !p.Active {
+			active = "否"
+		}
+		vals := []string{p.ID, p.Name, p.Title, rank, p.Portfolio, p.Phone, active,
+			p.Links.Township, p.Links.Enterprise, p.Links.Project, p.Links.Village, strings.Join(l.Pools, ",")}
+		for j, v := range vals {
+			f.SetCellStr(sheet, cell(j+1, i+2), v)
+		}
+	}
+	if len(ls) > 0 {
+		f.SetCellStyle(sheet, "A2", cell(len(leaderCols), len(ls)+1), st.cell)
+	}
+	if err := printA4Landscape(f, sheet, 1); err != nil {
+		return nil, err
+	}
+	return finish(f)
+}
+
+// ParseLeaders reads a leaders sheet. Every row is checked; the errors name
+// the row, and a row with an error is left out of the result.
+func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
+	rows, err := open(r)
+	if err != nil {
+		return nil, []RowError{{Msg: err.Error()}}
+	}
+	aliases := map[string][]string{}
+	for _, c := range leaderCols {
+		aliases[c.name] = c.aliases
+	}
+	h, cols, err := header(rows, "姓名", aliases)
+	if err != nil {
+		return nil, []RowError{{Msg: err.Error()}}
+	}
+	for _, need := range []string{"编号", "姓名", "职务"} {
+		if _, ok := cols[need]; !ok {
+			return nil, []RowError{{Row: h + 1, Msg: "缺少“" + need + "”列"}}
+		}
+	}
+	var out []Leader
+	var errs []RowError
+	seen := map[string]int{}
+	for i := h + 1; i < len(rows); i++ {
+		row, n := rows[i], i+1
+		if strings.Join(row, "") == "" {
+			continue
+		}
+		p := roster.Person{
+			ID: get(row, cols, "编号"), Name: get(row, cols, "姓名"), Title: get(row, cols, "职务"),
+			Portfolio: get(row, cols, "分管工作"), Phone: get(row, cols, "电话"), Active: true,
+			Links: roster.Links{Township: get(row, cols, "联系乡镇"), Enterprise: get(row, cols, "联系企业"),
+				Project: get(row, cols, "联系项目"), Village: get(row, cols, "联系村")},
+		}
+		bad := func(msg string) { errs = append(errs, RowError{n, msg}) }
+		switch {
+		case p.ID == "":
+			bad("编号为空")
+			continue
+		case strings.ContainsAny(p.ID, " /\\|"):
+			bad("编号“" + p.ID + "”不能含空格、/、\\ 或 |")
+			continue
+		case p.Name == "":
+			bad("姓名为空")
+			continue
+		case p.Title == "":
+			bad("职务为空")
+			continue
+		}
+		if prev, dup := seen[p.ID]; dup {
+			bad(fmt.Sprintf("编号 %s 与第 %d 行重复", p.ID, prev))
+			continue
+		}
+		seen[p.ID] = n
+		switch v := get(row, cols, "级别"); v {
+		case "县级", "county", "":
+			p.Rank = roster.RankCounty
+		case "部门", "部级", "department":
+			p.Rank = roster.RankDepartment
+		default:
+			bad("级别“" + v + "”无效，应为 县级 或 部门")
+			continue
+		}
+		switch v := get(row, cols, "在岗"); v {
+		case "是", "", "在岗", "yes", "1":
+		case "否", "不在岗", "no", "0":
+			p.Active = false
+		default:
+			bad("在岗“" + v + "”无效，应为 是 或 否")
+			continue
+		}
+		var pools []string
+		for _, x := range strings.FieldsFunc(get(row, cols, "值班池"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+			pools = append(pools, x)
+		}
+		out = append(out, Leader{Row: n, Person: p, Pools: pools})
+	}
+	return out, errs
+}
+
+// Absence is one row of the absences sheet. Person is as typed (编号 or 姓名);
+// the caller resolves it.
+type Absence struct {
+	Row      int
+	Person   string
+	Kind     roster.AbsenceKind
+	From, To roster.Date
+	Reason   string
+}
+
+var absenceCols = []struct {
+	name    string
+	aliases []string
+	width   float64
+}{
+	{"人员", []string{"姓名", "编号", "person"}, 12},
+	{"类型", []string{"kind"}, 8},
+	{"开始日期", []string{"开始", "from"}, 14},
+	{"结束日期", []string{"结束", "to"}, 14},
+	{"事由", []string{"reason", "备注"}, 30},
+}
+
+var kindNames = map[string]roster.AbsenceKind{
+	"请假": roster.Leave, "休假": roster.Leave, "leave": roster.Leave,
+	"出差": roster.Trip, "trip": roster.Trip,
+	"开会": roster.Meeting, "会议": roster.Meeting, "meeting": roster.Meeting,
+}
+
+// AbsencesTemplate is an empty absences sheet with one example row.
+func AbsencesTemplate() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "请假出差"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range absenceCols {
+		f.SetCellValue(sheet, cell(i+1, 1), c.name)
+		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
+	}
+	f.SetCellStyle(sheet, "A1", cell(len(absenceCols), 1), st.header)
+	for i, v := range []string{"（姓名或编号）", "请假", "2026-12-01", "2026-12-03", "（不公开）"} {
+		f.SetCellStr(sheet, cell(i+1, 2), v)
+	}
+	f.SetCellValue(sheet, "A4", "类型：请假、出差或开会；日期如 2026-12-01，也可用 Excel 日期格式。删除示例行后填写。")
+	f.SetCellStyle(sheet, "A4", "A4", st.note)
+	return finish(f)
+}
+
+// ParseAbsences reads an absences sheet; rows with errors are left out.
+func ParseAbsences(r io.Reader) ([]Absence, []RowError) {
+	rows, err := open(r)
+	if err != nil {
+		return nil, []RowError{{Msg: err.Error()}}
+	}
+	aliases := map[string][]string{}
+	for _, c := range absenceCols {
+		aliases[c.name] = c.aliases
+	}
+	h, cols, err := header(rows, "类型", aliases)
+	if err != nil {
+		return nil, []RowError{{Msg: err.Error()}}
+	}
+	for _, need := range []string{"人员", "类型", "开始日期", "结束日期"} {
+		if _, ok := cols[need]; !ok {
+			return nil, []RowError{{Row: h + 1, Msg: "缺少“" + need + "”列"}}
+		}
+	}
+	var out []Absence
+	var errs []RowError
+	for i := h + 1; i < len(rows); i++ {
+		row, n := rows[i], i+1
+		if strings.Join(row, "") == "" || strings.HasPrefix(get(row, cols, "人员"), "（") || strings.HasPrefix(first(row), "类型：") {
+			continue // blank, the template's example row, or its note
+		}
+		a := Absence{Row: n, Person: get(row, cols, "人员"), Reason: get(row, cols, "事由")}
+		bad := func(msg string) { errs = append(errs, RowError{n, msg}) }
+		if a.Person == "" {
+			bad("人员为空")
+			continue
+		}
+		k, ok := kindNames[strings.ToLower(get(row, cols, "类型"))]
+		if !ok {
+			bad("类型“" + get(row, cols, "类型") + "”无效，应为 请假、出差 或 开会")
+			continue
+		}
+		a.Kind = k
+		if a.From, err = ParseDate(get(row, cols, "开始日期")); err != nil {
+			bad("开始" + err.Error())
+			continue
+		}
+		if a.To, err = ParseDate(get(row, cols, "结束日期")); err != nil {
+			bad("结束" + err.Error())
+			continue
+		}
+		if a.To < a.From {
+			bad("结束日期早于开始日期")
+			continue
+		}
+		if a.To.DaysSince(a.From) > 366 {
+			bad("一次最多登记一年")
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, errs
+}
