@@ -26,9 +26,10 @@ type Config struct {
 	// AdminToken was the shared API token before staff accounts. It is
 	// removed: a non-empty value is an error, so an old config does not keep
 	// a token that silently stopped working. Use "zhiban user token NAME".
-	AdminToken string `yaml:"admin_token"`
-	Jobs       Jobs   `yaml:"jobs"`
-	Notify     Notify `yaml:"notify"`
+	AdminToken string  `yaml:"admin_token"`
+	Jobs       Jobs    `yaml:"jobs"`
+	Notify     Notify  `yaml:"notify"`
+	Publish    Publish `yaml:"publish"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -52,6 +53,13 @@ type Notify struct {
 	SMTP    SMTP    `yaml:"smtp"`
 	// RemindDaysAhead is when a leader is told of a coming duty (real offices give 5 days).
 	RemindDaysAhead int `yaml:"remind_days_ahead"`
+}
+
+// Publish decides when stored duties reach the public.
+type Publish struct {
+	// Auto makes every stored assignment public at once. When false, a
+	// month is public only after staff publish it; until then only staff see it.
+	Auto bool `yaml:"auto"`
 }
 
 // Webhook posts to a WeCom (企业微信) or DingTalk group robot.
@@ -87,7 +95,8 @@ func Default() Config {
 			PlanVisits:   "0 7 25 * *",
 			FollowUps:    "30 7 * * *",
 		},
-		Notify: Notify{Log: true, RemindDaysAhead: 5, SMTP: SMTP{Port: 25}},
+		Notify:  Notify{Log: true, RemindDaysAhead: 5, SMTP: SMTP{Port: 25}},
+		Publish: Publish{Auto: true},
 	}
 }
 

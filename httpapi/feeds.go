@@ -91,11 +91,19 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 	if err != nil {
 		return nil, time.Time{}, err
 	}
+	// The public feed shows published months only (publish.auto: all); a
+	// leader's own feed shows every stored duty of theirs.
+	view := publicView{auto: true}
+	if keep == "" {
+		if view, err = s.loadPublicView(ctx, from, to); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
 	var events []ical.Event
 	var last time.Time
 	liveUID := map[string]bool{}
 	for _, a := range live {
-		if keep != "" && a.Person != keep {
+		if keep != "" && a.Person != keep || !view.visible(a.Roster, a.Date) {
 			continue
 		}
 		e := s.dutyEvent(fc, a.Assignment, s.dutyUID(a.ID, a.Person), a.Version-1, a.UpdatedAt, false)
@@ -111,7 +119,12 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 			continue
 		}
 		uid := s.dutyUID(g.AssignmentID, g.Person)
-		if liveUID[uid] {
+		if liveUID[uid] || !view.visible(g.Roster, g.Date) {
+			continue
+		}
+		// A duty taken off before its month was published never reached the
+		// public, so there is nothing to cancel.
+		if p, ok := view.published(g.Roster, g.Date); ok && !view.auto && g.CancelledAt.Before(p.PublishedAt) {
 			continue
 		}
 		// The tombstone's SEQUENCE is one above the live event it replaces.

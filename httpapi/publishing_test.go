@@ -41,6 +41,12 @@ var petitioner = visits.Petitioner{Name: "钱秘密", Phone: "13912345678", Addr
 
 func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 	t.Helper()
+	return newPubFixtureWith(t, now, nil)
+}
+
+// newPubFixtureWith is newPubFixture with the configuration adjusted by edit.
+func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *pubFixture {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pub.db"))
 	if err != nil {
@@ -54,6 +60,9 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 	}
 	cfg := config.Default()
 	cfg.PublicURL = "https://zhiban.example.cn"
+	if edit != nil {
+		edit(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -517,7 +526,7 @@ func TestPagesFollowWrites(t *testing.T) {
 		t.Errorf("month page did not follow the write or mark the changed day (%s)", p.Name)
 	}
 	_, today := f.do(t, "GET", "/", nil)
-	if !strings.Contains(string(today), "近 7 日调整的值班日：12月3日") {
+	if !strings.Contains(string(today), "公布后调整的值班日：12月3日") {
 		t.Errorf("today page lacks the changed day")
 	}
 }

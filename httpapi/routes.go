@@ -63,6 +63,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/findings/:id/escalate", apiV1(s.escalateFinding), apiWrite)
 	e.POST("/api/v1/findings/:id/resolve", apiV1(s.resolveFinding), apiWrite)
 	e.GET("/api/v1/flags", apiV1(s.listFlags), apiRead)
+	e.POST("/api/v1/rosters/:roster/months/:month/publish", apiV1(s.publishMonth), apiWrite)
 	e.GET("/staff/roster", s.showRosterIndex, viewer)
 	e.GET("/staff/roster/:roster/slot", s.showSlot, viewer)
 	e.POST("/staff/roster/:roster/assign", s.assignSlot, editor)

@@ -20,6 +20,9 @@ type dutyPerson struct {
 	Name      string `json:"name"`
 	Title     string `json:"title"`
 	Portfolio string `json:"portfolio"`
+	// Was is the person published for this slot when an edit after
+	// publication replaced them (shown as 调整，原：Was).
+	Was string `json:"was,omitempty"`
 }
 
 // dutyDay is one roster's duty on one day.
@@ -65,6 +68,10 @@ func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]duty
 	for _, c := range changes {
 		changed[c.Date] = true
 	}
+	view, err := s.loadPublicView(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[string]roster.Person{}
 	for _, p := range people {
 		byID[p.ID] = p
@@ -75,14 +82,30 @@ func (s *Server) publicDuties(ctx context.Context, from, to roster.Date) ([]duty
 	}
 	var out []dutyDay
 	for _, a := range as {
+		if !view.visible(a.Roster, a.Date) {
+			continue // an unpublished month is for staff only
+		}
 		if len(out) == 0 || out[len(out)-1].Date != a.Date || out[len(out)-1].RosterID != a.Roster {
 			d := defByID[a.Roster]
 			out = append(out, dutyDay{Date: a.Date, RosterID: d.ID, RosterName: d.Name, Start: d.Start.String(), End: d.End.String(),
-				Place: d.Place, Form: receptionForm, Changed: changed[a.Date]})
+				Place: d.Place, Form: receptionForm})
 		}
 		p := byID[a.Person]
 		last := &out[len(out)-1]
-		last.Leaders = append(last.Leaders, dutyPerson{Role: a.Role, ID: p.ID, Name: p.Name, Title: p.Title, Portfolio: p.Portfolio})
+		dp := dutyPerson{Role: a.Role, ID: p.ID, Name: p.Name, Title: p.Title, Portfolio: p.Portfolio}
+		// A published month compares with its snapshot; otherwise recent
+		// edits count as changes.
+		if was, adj, ok := view.adjusted(a.Assignment); ok {
+			if adj {
+				last.Changed = true
+				if was != "" {
+					dp.Was = byID[was].Name
+				}
+			}
+		} else if changed[a.Date] {
+			last.Changed = true
+		}
+		last.Leaders = append(last.Leaders, dp)
 	}
 	return out, nil
 }

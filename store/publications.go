@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhiban/roster"
+)
+
+// Publication is one publishing of a roster month: who published it, when,
+// and how many assignments the snapshot holds.
+type Publication struct {
+	ID          int64       `json:"id"`
+	Roster      string      `json:"roster"`
+	Month       string      `json:"month"` // YYYY-MM
+	PublishedAt time.Time   `json:"published_at"`
+	PublishedBy string      `json:"published_by"`
+	Count       int         `json:"count"`
+	First       roster.Date `json:"-"`
+}
+
+// MonthKey is the YYYY-MM of d, the key publications use.
+func MonthKey(d roster.Date) string { return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month())) }
+
+func monthBounds(month string) (roster.Date, roster.Date, error) {
+	first, err := roster.ParseDate(month + "-01")
+	if err != nil || len(month) != 7 {
+		return 0, 0, fmt.Errorf("store: month %q: want YYYY-MM", month)
+	}
+	return first, first.MonthEnd(), nil
+}
+
+// PublishMonth publishes the stored assignments of roster's month: it
+// records a snapshot of them, so later edits can be shown as changes. An
+// unknown roster is ErrNotFound. Publishing again replaces the snapshot in
+// force (the earlier ones stay as history).
+func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string) (Publication, error) {
+	first, last, err := monthBounds(month)
+	if err != nil {
+		return Publication{}, err
+	}
+	var out Publication
+	err = s.WithTx(ctx, func(tx *Store) error {
+		var n int
+		if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM rosters WHERE id = ?`, rosterID).Scan(&n); err != nil {
+			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("store: roster %s: %w", rosterID, ErrNotFound)
+		}
+		now := stamp(s.Now())
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO publications (roster_id, month, published_at, published_by) VALUES (?, ?, ?, ?)`,
+			rosterID, month, now, actor)
+		if err != nil {
+			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
+		}
+		id, _ := r.LastInsertId()
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO published_assignments (publication_id, roster_id, date, role, person_id)
+			SELECT ?, roster_id, date, role, person_id FROM assignments WHERE roster_id = ? AND date >= ? AND date <= ?`,
+			id, rosterID, first.String(), last.String()); err != nil {
+			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
+		}
+		if out, err = tx.Publication(ctx, rosterID, month); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, "publish", "roster_month", rosterID+"/"+month, "", fmt.Sprintf("发布 %d 个班次", out.Count))
+	})
+	return out, err
+}
+
+// Publication returns the publication in force of roster's month, or ErrNotFound.
+func (s *Store) Publication(ctx context.Context, rosterID, month string) (Publication, error) {
+	p := Publication{Roster: rosterID, Month: month}
+	var at string
+	err := s.q.QueryRowContext(ctx, `SELECT p.id, p.published_at, p.published_by,
+			(SELECT COUNT(*) FROM published_assignments pa WHERE pa.publication_id = p.id)
+		FROM publications p WHERE p.roster_id = ? AND p.month = ? ORDER BY p.id DESC LIMIT 1`, rosterID, month).
+		Scan(&p.ID, &at, &p.PublishedBy, &p.Count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("store: publication %s %s: %w", rosterID, month, ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("store: publication %s %s: %w", rosterID, month, err)
+	}
+	p.PublishedAt = parseStamp(at)
+	p.First, _, _ = monthBounds(month)
+	return p, nil
+}
+
+// Publications returns the publication in force of every published roster
+// month that overlaps from–to, keyed by roster and YYYY-MM.
+func (s *Store) Publications(ctx context.Context, from, to roster.Date) (map[[2]string]Publication, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.roster_id, p.month, p.published_at, p.published_by
+		FROM publications p WHERE p.month >= ? AND p.month <= ? AND p.id = (SELECT MAX(q.id) FROM publications q
+			WHERE q.roster_id = p.roster_id AND q.month = p.month)`, MonthKey(from), MonthKey(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: publications: %w", err)
+	}
+	defer rows.Close()
+	out := map[[2]string]Publication{}
+	for rows.Next() {
+		var p Publication
+		var at string
+		if err := rows.Scan(&p.ID, &p.Roster, &p.Month, &at, &p.PublishedBy); err != nil {
+			return nil, fmt.Errorf("store: publications: %w", err)
+		}
+		p.PublishedAt = parseStamp(at)
+		p.First, _, _ = monthBounds(p.Month)
+		out[[2]string{p.Roster, p.Month}] = p
+	}
+	return out, rows.Err()
+}
+
+// PublishedAssignment is one row of a publication's snapshot.
+type PublishedAssignment struct {
+	roster.Assignment
+	Publication int64     `json:"publication"`
+	PublishedAt time.Time `json:"published_at"`
+}
+
+// PublishedAssignments returns the assignments as published (the snapshot
+// of each month's publication in force) between from and to inclusive, by
+// date, roster and role.
+func (s *Store) PublishedAssignments(ctx context.Context, from, to roster.Date) ([]PublishedAssignment, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT pa.publication_id, pa.roster_id, pa.date, pa.role, pa.person_id, p.published_at
+		FROM published_assignments pa JOIN publications p ON p.id = pa.publication_id
+		WHERE pa.date >= ? AND pa.date <= ? AND p.id = (SELECT MAX(q.id) FROM publications q
+			WHERE q.roster_id = p.roster_id AND q.month = p.month)
+		ORDER BY pa.date, pa.roster_id, pa.role`, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: published assignments %s–%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []PublishedAssignment
+	for rows.Next() {
+		var a PublishedAssignment
+		var date, at string
+		if err := rows.Scan(&a.Publication, &a.Roster, &date, &a.Role, &a.Person, &at); err != nil {
+			return nil, fmt.Errorf("store: published assignments: %w", err)
+		}
+		a.Date, _ = roster.ParseDate(date)
+		a.PublishedAt = parseStamp(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
