@@ -165,7 +165,7 @@ func Validate(in Input, as []Assignment) []Violation {
 		for j := i + 1; j < len(all) && all[j].a.Person == x.a.Person; j++ {
 			y := all[j]
 			if y.a.Date == x.a.Date {
-				blame(x, y, fmt.Sprintf("%s 当天已在 %s 的 %s 岗位值班", x.a.Person, x.a.Roster, x.a.Role))
+				blame(x, y, fmt.Sprintf("%s 当天已在 %s 的 %s 岗位值班", nameOf(people, x.a.Person), x.a.Roster, x.a.Role))
 				continue
 			}
 			if x.a.Roster != y.a.Roster {
@@ -180,7 +180,7 @@ func Validate(in Input, as []Assignment) []Violation {
 			if gap >= g {
 				break
 			}
-			blame(x, y, fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", x.a.Person, x.a.Date, gap, g))
+			blame(x, y, fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", nameOf(people, x.a.Person), x.a.Date, gap, g))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -207,6 +207,14 @@ func dedupViolations(vs []Violation) []Violation {
 		}
 	}
 	return out
+}
+
+// nameOf names a person for a message, falling back to the id.
+func nameOf(people map[string]Person, id string) string {
+	if p, ok := people[id]; ok && p.Name != "" {
+		return p.Name
+	}
+	return id
 }
 
 func personName(ps Person) string {
