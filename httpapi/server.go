@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/config"
+	"zhiban/scheduler"
 	"zhiban/store"
 )
 
@@ -33,6 +34,7 @@ type Server struct {
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
 	pub     *pubCache // rendered public pages and feeds, per data version and day
+	sched   *scheduler.Scheduler
 }
 
 // Options are what New needs besides the store.
@@ -45,6 +47,9 @@ type Options struct {
 	// public pages and feeds look again; 0 means one second, negative means
 	// every request (tests).
 	CacheCheck time.Duration
+	// Scheduler runs the jobs the staff jobs page lists and runs now; nil
+	// means this process has no jobs (the page says so).
+	Scheduler *scheduler.Scheduler
 }
 
 // New builds the server and parses every template; a broken template fails here.
@@ -55,7 +60,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version}
+	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version, sched: o.Scheduler}
 	s.pub = newPubCache(st, o.CacheCheck)
 	tpl, err := parseTemplates()
 	if err != nil {

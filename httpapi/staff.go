@@ -32,6 +32,12 @@ var staffNav = []navLink{
 	{"roster", "值班表", "/staff/roster", store.RoleViewer},
 	{"absences", "请假/出差", "/staff/absences", store.RoleViewer},
 	{"fairness", "公平统计", "/staff/fairness", store.RoleViewer},
+	{"cases", "案件", "/staff/cases", store.RoleViewer},
+	{"visits", "走访", "/staff/visits", store.RoleViewer},
+	{"sweeps", "排查", "/staff/sweeps", store.RoleViewer},
+	{"jobs", "任务", "/staff/jobs", store.RoleViewer},
+	{"holidays", "节假日", "/staff/holidays", store.RoleViewer},
+	{"leaders", "领导", "/staff/leaders", store.RoleViewer},
 	{"import", "Excel 导入", "/staff/import", store.RoleEditor},
 	{"audit", "审计日志", "/staff/audit", store.RoleViewer},
 	{"users", "用户", "/staff/users", store.RoleAdmin},
@@ -69,6 +75,7 @@ var staffFuncs = template.FuncMap{
 	"atLeast":   func(r store.Role, min string) bool { return r.Rank() >= store.Role(min).Rank() },
 	"add":       func(a, b int) int { return a + b },
 	"pct":       func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
+	"neg":       func(n int) int { return -n },
 	"classLabel": func(c string) string {
 		for _, k := range roster.Classes {
 			if k.String() == c {

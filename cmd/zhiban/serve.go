@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version})
+	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version, Scheduler: jobs})
 	if err != nil {
 		return err
 	}

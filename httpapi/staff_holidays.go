@@ -1,0 +1,219 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/holiday"
+	"zhiban/planner"
+	"zhiban/roster"
+)
+
+const maxHolidayUpload = 1 << 20
+
+type holidayRow struct {
+	roster.HolidayDay
+	Off     bool
+	Weekday string
+}
+
+type changeRow struct {
+	Date     roster.Date
+	Old, New string
+}
+
+// holidayYearParam reads ?year= or the year field, default this year.
+func (s *Server) holidayYearParam(v string) (int, error) {
+	if v == "" {
+		return s.today().Year(), nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, badRequest("year", "年份无效")
+	}
+	return y, nil
+}
+
+// holidaySpan is the span an imported year is compared over: the year, and
+// any make-up day of the previous December the file carries.
+func holidaySpan(year int, days []roster.HolidayDay) (from, to roster.Date) {
+	from, to = roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
+	for _, h := range days {
+		from, to = min(from, h.Date), max(to, h.Date)
+	}
+	return from, to
+}
+
+// holidayBase fingerprints the calendar a preview was computed against, so
+// saving over a calendar someone changed since is a conflict, not a surprise.
+func holidayBase(days []roster.HolidayDay) string {
+	sum := sha256.Sum256(holiday.FormatCSV(days))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (s *Server) holidayEntries(ctx context.Context, from, to roster.Date) ([]roster.HolidayDay, error) {
+	cal, err := planner.Calendar(ctx, s.store, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return cal.Entries(from, to), nil
+}
+
+func entryText(h *roster.HolidayDay) string {
+	if h == nil {
+		return ""
+	}
+	if h.Kind == roster.Work {
+		return h.Name + "（补班）"
+	}
+	return h.Name + "（放假）"
+}
+
+// showHolidays shows one year's official calendar and whether it is provisional.
+func (s *Server) showHolidays(c echo.Context) error {
+	year, err := s.holidayYearParam(c.QueryParam("year"))
+	if err != nil {
+		return err
+	}
+	return s.renderHolidays(c, http.StatusOK, year, nil)
+}
+
+func (s *Server) renderHolidays(c echo.Context, status, year int, extra map[string]any) error {
+	ctx := c.Request().Context()
+	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
+	entries, err := s.holidayEntries(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	confirmed, err := s.store.HolidayYearConfirmed(ctx, year)
+	if err != nil {
+		return err
+	}
+	var rows []holidayRow
+	for _, h := range entries {
+		rows = append(rows, holidayRow{HolidayDay: h, Off: h.Kind != roster.Work, Weekday: weekdayLabels[h.Date.Weekday()]})
+	}
+	data := map[string]any{
+		"Year": year, "Prev": year - 1, "Next": year + 1, "Entries": rows, "Confirmed": confirmed,
+		"Provisional": holiday.Provisional(year) && !confirmed, "Base": holidayBase(entries),
+	}
+	if d := c.QueryParam("done"); d != "" {
+		data["Notice"] = d
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.renderStaff(c, status, "staff/holidays.html", "holidays", fmt.Sprintf("%d 年节假日", year), data)
+}
+
+// previewHolidays parses an uploaded JSON or CSV file and shows what would
+// change, with a form to save it.
+func (s *Server) previewHolidays(c echo.Context) error {
+	ctx := c.Request().Context()
+	year, _ := s.holidayYearParam(c.FormValue("year"))
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "请选择要导入的 JSON 或 CSV 文件"})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxHolidayUpload+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxHolidayUpload {
+		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件过大（最多 1 MB）"})
+	}
+	y, err := holiday.Detect(fh.Filename, data)
+	if err != nil {
+		var he *holiday.Error
+		if errors.As(err, &he) {
+			return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件有误，未导入：", "Problems": he.Problems})
+		}
+		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件有误，未导入：" + err.Error()})
+	}
+	return s.renderHolidayPreview(c, ctx, http.StatusOK, y, nil)
+}
+
+func (s *Server) renderHolidayPreview(c echo.Context, ctx context.Context, status int, y holiday.Year, extra map[string]any) error {
+	from, to := holidaySpan(y.Year, y.Days)
+	cur, err := s.holidayEntries(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	var changes []changeRow
+	for _, ch := range holiday.Diff(cur, y.Days) {
+		changes = append(changes, changeRow{Date: ch.Date, Old: entryText(ch.Old), New: entryText(ch.New)})
+	}
+	x := map[string]any{
+		"Preview": true, "PreviewYear": y.Year, "PreviewDays": len(y.Days), "Papers": y.Papers, "Changes": changes,
+		"CSV": string(holiday.FormatCSV(y.Days)), "PreviewBase": holidayBase(cur),
+	}
+	for k, v := range extra {
+		x[k] = v
+	}
+	return s.renderHolidays(c, status, y.Year, x)
+}
+
+// saveHolidays stores a previewed year; the year becomes confirmed.
+func (s *Server) saveHolidays(c echo.Context) error {
+	ctx := c.Request().Context()
+	y, err := holiday.ParseCSV([]byte(c.FormValue("csv")))
+	if err != nil {
+		return badRequest("csv", "导入内容无效，请重新上传文件")
+	}
+	if ys := c.FormValue("year"); ys != "" && ys != strconv.Itoa(y.Year) {
+		return badRequest("year", "年份与导入内容不一致，请重新上传文件")
+	}
+	from, to := holidaySpan(y.Year, y.Days)
+	cur, err := s.holidayEntries(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	if holidayBase(cur) != c.FormValue("base") {
+		return s.renderHolidayPreview(c, ctx, http.StatusConflict, y, map[string]any{
+			"Error": "预览之后节假日已被他人修改。下方是按当前日历重新计算的变更，请核对后再保存。"})
+	}
+	if err := s.store.ReplaceHolidayYear(ctx, y.Year, y.Days, actor(c)); err != nil {
+		return err
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", y.Year),
+		fmt.Sprintf("已保存 %d 年节假日（%d 天）。下次排班任务运行时将按新日历修正受影响的值班。", y.Year, len(y.Days)))
+}
+
+// confirmHolidays marks a provisional built-in year as checked against the
+// State Council notice, keeping its entries as they are shown.
+func (s *Server) confirmHolidays(c echo.Context) error {
+	ctx := c.Request().Context()
+	year, err := s.holidayYearParam(c.Param("year"))
+	if err != nil {
+		return err
+	}
+	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
+	cur, err := s.holidayEntries(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	if holidayBase(cur) != c.FormValue("base") {
+		return s.renderHolidays(c, http.StatusConflict, year, map[string]any{
+			"Error": "页面打开之后节假日已被他人修改，下方是当前内容，请核对后再确认。"})
+	}
+	if len(cur) == 0 {
+		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": fmt.Sprintf("%d 年没有节假日数据，请先导入。", year)})
+	}
+	if err := s.store.ReplaceHolidayYear(ctx, year, cur, actor(c)); err != nil {
+		return err
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", year), fmt.Sprintf("已确认 %d 年节假日安排", year))
+}

@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+)
+
+type leaderRow struct {
+	roster.Person
+	TownName  string
+	OpenCases int
+}
+
+// showLeaders lists leaders with their 四个一 links and private feeds.
+func (s *Server) showLeaders(c echo.Context) error {
+	return s.renderLeaders(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderLeaders(c echo.Context, status int, extra map[string]any) error {
+	ctx := c.Request().Context()
+	n, err := s.workNames(ctx)
+	if err != nil {
+		return err
+	}
+	ps, err := s.store.People(ctx)
+	if err != nil {
+		return err
+	}
+	load, err := s.store.OpenCaseLoad(ctx)
+	if err != nil {
+		return err
+	}
+	var rows []leaderRow
+	for _, p := range ps {
+		r := leaderRow{Person: p, OpenCases: load[p.ID]}
+		if p.Links.Township != "" {
+			r.TownName = n.Town(p.Links.Township)
+		}
+		rows = append(rows, r)
+	}
+	data := map[string]any{"Leaders": rows, "Names": n, "Edit": "", "Form": map[string]string{}}
+	if d := c.QueryParam("done"); d != "" {
+		data["Notice"] = d
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.renderStaff(c, status, "staff/leaders.html", "leaders", "领导与四个一", data)
+}
+
+// saveLeaderLinks changes a leader's 四个一 links. The form carries the links
+// it showed; if someone changed them since, nothing is saved and the page
+// shows the current links next to what was typed.
+func (s *Server) saveLeaderLinks(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	p, err := s.store.Person(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
+	typed := map[string]string{"township": f("township"), "enterprise": f("enterprise"), "project": f("project"), "village": f("village")}
+	old := roster.Links{Township: f("old_township"), Enterprise: f("old_enterprise"), Project: f("old_project"), Village: f("old_village")}
+	fail := func(status int, msg string) error {
+		return s.renderLeaders(c, status, map[string]any{"Error": msg, "Edit": id, "Form": typed})
+	}
+	if old != p.Links {
+		n, _ := s.workNames(ctx)
+		return fail(http.StatusConflict, fmt.Sprintf("%s 的四个一已被他人修改，当前为：乡镇 %s，企业 %s，项目 %s，村 %s。未保存，请核对后重新提交。",
+			p.Name, dash(n.Town(p.Links.Township)), dash(p.Links.Enterprise), dash(p.Links.Project), dash(p.Links.Village)))
+	}
+	if t := typed["township"]; t != "" {
+		if err := s.checkTownship(ctx, s.store, t); err != nil {
+			return fail(http.StatusBadRequest, "乡镇不存在")
+		}
+	}
+	for k, v := range typed {
+		if len([]rune(v)) > 50 {
+			return fail(http.StatusBadRequest, fieldLabelOr(k)+"不超过50字")
+		}
+	}
+	p.Links = roster.Links{Township: typed["township"], Enterprise: typed["enterprise"], Project: typed["project"], Village: typed["village"]}
+	if _, err := s.store.UpsertPerson(ctx, p, nil, actor(c)); err != nil {
+		return err
+	}
+	return redirectDone(c, "/staff/leaders", "已更新 "+p.Name+" 的四个一")
+}
+
+func fieldLabelOr(k string) string {
+	switch k {
+	case "enterprise":
+		return "企业"
+	case "project":
+		return "项目"
+	case "village":
+		return "村"
+	}
+	return "乡镇"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// rotateLeaderFeed issues a new private feed URL for a leader and shows it
+// once: only its hash is stored, and the old URL stops working.
+func (s *Server) rotateLeaderFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.store.Person(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	token, err := s.store.RotateFeedToken(ctx, p.ID, actor(c))
+	if err != nil {
+		return err
+	}
+	url := strings.TrimRight(s.cfg.PublicURL, "/") + "/feeds/leader/" + token + ".ics"
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return s.renderLeaders(c, http.StatusOK, map[string]any{"FeedFor": p.Name, "FeedURL": url,
+		"Notice": "已为 " + p.Name + " 生成新的私人日历地址，旧地址已失效。"})
+}
+
+// revokeLeaderFeed stops a leader's private feed without issuing a new one.
+func (s *Server) revokeLeaderFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.store.Person(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	n, err := s.store.RevokeFeedTokens(ctx, p.ID, actor(c))
+	if err != nil {
+		return err
+	}
+	return redirectDone(c, "/staff/leaders", fmt.Sprintf("已停用 %s 的私人日历地址（%d 个）", p.Name, n))
+}

@@ -1,0 +1,307 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+	"zhiban/scheduler"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+type taskRow struct {
+	visits.Task
+	TownName, LeaderName string
+	StatusLabel, CSS     string
+}
+
+func newTaskRow(t visits.Task, today roster.Date, n workNames) taskRow {
+	r := taskRow{Task: t, TownName: n.Town(t.Township), LeaderName: n.Leader(t.Leader)}
+	switch {
+	case t.Status == visits.TaskFiled:
+		r.StatusLabel, r.CSS = "已报送", "ok"
+	case t.Status == visits.TaskNil:
+		r.StatusLabel, r.CSS = "零报告", "ok"
+	case t.Missing(today):
+		r.StatusLabel, r.CSS = "逾期未报", "overdue"
+	default:
+		r.StatusLabel = "待报送"
+	}
+	return r
+}
+
+type findingRow struct {
+	visits.Finding
+	TownName string
+	CaseCode string
+}
+
+// findingForm is one row of the report form, kept on a refusal.
+type findingForm struct {
+	Summary, Category, Village, Parties, Risk string
+}
+
+type countRow struct {
+	Label string
+	N     int
+}
+
+// showCurrentSweepPage sends staff to the latest sweep.
+func (s *Server) showCurrentSweepPage(c echo.Context) error {
+	sw, err := s.store.LatestSweep(c.Request().Context())
+	if errors.Is(err, store.ErrNotFound) {
+		return s.renderStaff(c, http.StatusOK, "staff/sweep.html", "sweeps", "矛盾大排查", map[string]any{"Empty": true})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/sweeps/"+string(sw.Month))
+}
+
+// showSweepPage shows one month's sweep, or sends its report as .xlsx.
+func (s *Server) showSweepPage(c echo.Context) error {
+	if m, ok := strings.CutSuffix(c.Param("month"), ".xlsx"); ok {
+		return s.exportSweepReport(c, m)
+	}
+	month, err := sweepMonth(c)
+	if err != nil {
+		return err
+	}
+	return s.renderSweepPage(c, month, http.StatusOK, nil)
+}
+
+func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int, extra map[string]any) error {
+	ctx := c.Request().Context()
+	v, err := s.loadSweep(ctx, month)
+	if err != nil {
+		return err
+	}
+	n, err := s.workNames(ctx)
+	if err != nil {
+		return err
+	}
+	today := s.today()
+	townOfTask := map[int64]string{}
+	var tasks []taskRow
+	var open []option
+	for _, t := range v.Tasks {
+		townOfTask[t.ID] = t.Township
+		r := newTaskRow(t, today, n)
+		tasks = append(tasks, r)
+		if t.Status == visits.TaskOpen {
+			open = append(open, option{t.Township, r.TownName})
+		}
+	}
+	var findings []findingRow
+	for _, f := range v.Findings {
+		r := findingRow{Finding: f, TownName: n.Town(townOfTask[f.Task])}
+		if f.Case != 0 {
+			if k, err := s.store.Case(ctx, f.Case); err == nil {
+				r.CaseCode = k.Code
+			}
+		}
+		findings = append(findings, r)
+	}
+	var byCat, byRisk []countRow
+	for _, k := range visits.Categories {
+		if m := v.Report.ByCategory[k]; m > 0 {
+			byCat = append(byCat, countRow{string(k), m})
+		}
+	}
+	for _, k := range visits.Risks {
+		byRisk = append(byRisk, countRow{string(k), v.Report.ByRisk[k]})
+	}
+	var missing []string
+	for _, t := range v.Report.Missing {
+		missing = append(missing, n.Town(t))
+	}
+	rows := []findingForm{{}, {}, {}}
+	data := map[string]any{
+		"Sweep": v.Sweep, "Tasks": tasks, "Findings": findings, "Report": v.Report, "ByCategory": byCat, "ByRisk": byRisk,
+		"MissingNames": missing, "OpenTasks": open, "Categories": visits.Categories, "Risks": visits.Risks,
+		"Rows": rows, "Township": "", "Nil": false, "Today": today,
+		"XLSX": "/staff/sweeps/" + string(month) + ".xlsx",
+	}
+	if d := c.QueryParam("done"); d != "" {
+		data["Notice"] = d
+	}
+	for k, x := range extra {
+		data[k] = x
+	}
+	return s.renderStaff(c, status, "staff/sweep.html", "sweeps", "矛盾大排查 "+string(month), data)
+}
+
+// postSweepReport files a township's report: findings, or 零报告.
+func (s *Server) postSweepReport(c echo.Context) error {
+	month, err := sweepMonth(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	form, _ := c.FormParams()
+	township := c.FormValue("township")
+	isNil := c.FormValue("nil") == "1"
+	var rows []findingForm
+	sum, cat, vil, par, risk := form["summary"], form["category"], form["village"], form["parties"], form["risk"]
+	at := func(xs []string, i int) string {
+		if i < len(xs) {
+			return strings.TrimSpace(xs[i])
+		}
+		return ""
+	}
+	for i := range sum {
+		rows = append(rows, findingForm{at(sum, i), at(cat, i), at(vil, i), at(par, i), at(risk, i)})
+	}
+	var notice string
+	err = func() error {
+		if township == "" {
+			return badRequest("township", "请选择乡镇")
+		}
+		var fs []visits.Finding
+		for i, r := range rows {
+			if r.Summary == "" {
+				continue
+			}
+			p, err := strconv.Atoi(r.Parties)
+			if err != nil && r.Parties != "" {
+				return badRequest("parties", fmt.Sprintf("第 %d 条：当事人数应为整数", i+1))
+			}
+			fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
+		}
+		return s.store.WithTx(ctx, func(tx *store.Store) error {
+			t, err := tx.SweepTaskOf(ctx, month, township)
+			if err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					return badRequest("township", "该乡镇不在本月排查任务中")
+				}
+				return err
+			}
+			if t.Status != visits.TaskOpen {
+				return &apiConflict{Code: "already_filed", Msg: fmt.Sprintf("该乡镇本月报告已由 %s 于 %s 提交，不能重复提交", t.FiledBy, t.Filed)}
+			}
+			r := visits.Report{Nil: isNil, Findings: fs}
+			if err := t.File(r, s.today(), actor(c)); err != nil {
+				return numberedFinding(err)
+			}
+			if err := tx.SaveSweepTask(ctx, t, "file", actor(c)); err != nil {
+				return err
+			}
+			for i := range r.Findings {
+				r.Findings[i].Task = t.ID
+			}
+			if _, err := tx.AddFindings(ctx, r.Findings, actor(c)); err != nil {
+				return err
+			}
+			if isNil {
+				notice = "已提交零报告"
+			} else {
+				notice = fmt.Sprintf("已提交报告，排查发现 %d 条", len(r.Findings))
+			}
+			return nil
+		})
+	}()
+	if err != nil {
+		ff, err := asFormFailure(err)
+		if err != nil {
+			return err
+		}
+		for len(rows) < 3 {
+			rows = append(rows, findingForm{})
+		}
+		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg, "Rows": rows, "Township": township, "Nil": isNil})
+	}
+	return redirectDone(c, "/staff/sweeps/"+string(month), notice)
+}
+
+// numberedFinding turns "findings[1].summary" into a message naming row 2.
+func numberedFinding(err error) error {
+	var rf *visits.Refusal
+	if errors.As(err, &rf) && strings.HasPrefix(rf.Field, "findings[") {
+		if i, rest, ok := strings.Cut(strings.TrimPrefix(rf.Field, "findings["), "]"); ok {
+			if n, e := strconv.Atoi(i); e == nil {
+				return &visits.Refusal{Field: strings.TrimPrefix(rest, "."), Msg: fmt.Sprintf("第 %d 条：%s", n+1, rf.Msg)}
+			}
+		}
+	}
+	return err
+}
+
+// postFindingEscalate turns a finding into a key case with a 包保领导.
+func (s *Server) postFindingEscalate(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var k visits.Case
+	var ch visits.Choice
+	var month visits.Month
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		f, err := tx.Finding(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := tx.SweepTask(ctx, f.Task)
+		if err != nil {
+			return err
+		}
+		month = t.Month
+		if f.Case != 0 {
+			cur, err := tx.Case(ctx, f.Case)
+			if err != nil {
+				return err
+			}
+			return &apiConflict{Code: "already_escalated", Msg: "该排查发现已转为案件 " + cur.Code}
+		}
+		k, ch, err = scheduler.EscalateFinding(ctx, tx, f, s.today(), actor(c))
+		return err
+	})
+	if err != nil {
+		ff, err2 := asFormFailure(err)
+		if err2 != nil || month == "" {
+			return err
+		}
+		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已转为重点案件 "+k.Code+"。"+ch.Explanation)
+}
+
+// postFindingResolve marks a finding resolved (化解) so it does not roll over.
+func (s *Server) postFindingResolve(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var month visits.Month
+	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		f, err := tx.Finding(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := tx.SweepTask(ctx, f.Task)
+		if err != nil {
+			return err
+		}
+		month = t.Month
+		if f.Resolved {
+			return &apiConflict{Code: "already_resolved", Msg: "该排查发现已化解"}
+		}
+		f.Resolved = true
+		return tx.SaveFinding(ctx, f, "resolve", actor(c))
+	})
+	if err != nil {
+		ff, err2 := asFormFailure(err)
+		if err2 != nil || month == "" {
+			return err
+		}
+		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
+	}
+	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
+}

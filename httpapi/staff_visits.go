@@ -1,0 +1,372 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// visitRow is a visit with names, for the calendar and lists.
+type visitRow struct {
+	visits.Visit
+	KindLabel, StateLabel string
+	LeaderName, TownName  string
+}
+
+func newVisitRow(v visits.Visit, n workNames) visitRow {
+	r := visitRow{Visit: v, KindLabel: v.Kind.Label(), StateLabel: v.State.Label(), LeaderName: n.Leader(v.Leader)}
+	if v.Township != "" {
+		r.TownName = n.Town(v.Township)
+	}
+	return r
+}
+
+type calDay struct {
+	Date    roster.Date
+	InRange bool // inside the month shown (month view)
+	Today   bool
+	Off     bool // weekend or holiday
+	Visits  []visitRow
+}
+
+type calWeek struct {
+	Days []calDay
+}
+
+// visitForm holds the values of the new-visit form, kept on a refusal.
+type visitForm struct {
+	Kind, Leader, Date, Start, End, Place, Township, Cases string
+}
+
+var weekdayShort = [...]string{"日", "一", "二", "三", "四", "五", "六"}
+
+// showVisitsCalendar shows visits by week or month, with the form to plan one.
+func (s *Server) showVisitsCalendar(c echo.Context) error {
+	q := c.QueryParams()
+	f := visitForm{Kind: q.Get("kind"), Leader: q.Get("leader"), Date: q.Get("date"), Start: "09:00", End: "11:30",
+		Township: q.Get("township"), Cases: q.Get("cases")}
+	if f.Kind == "" {
+		f.Kind = string(visits.KindInvite)
+	}
+	return s.renderVisitsCalendar(c, http.StatusOK, f, nil)
+}
+
+func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm, extra map[string]any) error {
+	ctx := c.Request().Context()
+	view := c.QueryParam("view")
+	if view != "month" {
+		view = "week"
+	}
+	anchor := s.today()
+	if v := c.QueryParam("at"); v != "" {
+		d, err := roster.ParseDate(v)
+		if err != nil {
+			return badRequest("at", "日期应为 YYYY-MM-DD")
+		}
+		anchor = d
+	}
+	// Weeks start on Monday, as Chinese office calendars do.
+	monday := func(d roster.Date) roster.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+	var from, to roster.Date
+	var prev, next roster.Date
+	var title string
+	if view == "month" {
+		first := anchor.MonthStart()
+		from, to = monday(first), monday(first.MonthEnd()).AddDays(6)
+		prev, next = first.AddDays(-1).MonthStart(), first.MonthEnd().AddDays(1)
+		title = fmt.Sprintf("%d年%d月", first.Year(), int(first.Month()))
+	} else {
+		from = monday(anchor)
+		to = from.AddDays(6)
+		prev, next = from.AddDays(-7), from.AddDays(7)
+		title = fmt.Sprintf("%s – %s", from, to)
+	}
+	filter := store.VisitFilter{From: from, To: to, Leader: c.QueryParam("f_leader"), Township: c.QueryParam("f_township"),
+		Kind: visits.Kind(c.QueryParam("f_kind"))}
+	if filter.Kind != "" && !filter.Kind.Valid() {
+		return badRequest("f_kind", "类型无效")
+	}
+	vs, err := s.store.Visits(ctx, filter)
+	if err != nil {
+		return err
+	}
+	n, err := s.workNames(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := s.caseCalendar(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	byDay := map[roster.Date][]visitRow{}
+	for _, v := range vs {
+		byDay[v.Date] = append(byDay[v.Date], newVisitRow(v, n))
+	}
+	today := s.today()
+	var weeks []calWeek
+	for w := from; w <= to; w = w.AddDays(7) {
+		var wk calWeek
+		for d := w; d < w.AddDays(7); d++ {
+			in := view == "week" || d.Month() == anchor.Month() && d.Year() == anchor.Year()
+			wk.Days = append(wk.Days, calDay{Date: d, InRange: in, Today: d == today, Off: !cal.IsWorkday(d), Visits: byDay[d]})
+		}
+		weeks = append(weeks, wk)
+	}
+	if form.Date == "" {
+		form.Date = today.String()
+	}
+	keep := url.Values{}
+	for _, k := range []string{"f_leader", "f_township", "f_kind"} {
+		if v := c.QueryParam(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	link := func(view string, at roster.Date) string {
+		q := url.Values{}
+		for k, v := range keep {
+			q[k] = v
+		}
+		q.Set("view", view)
+		q.Set("at", at.String())
+		return "/staff/visits?" + q.Encode()
+	}
+	var kinds []option
+	for _, k := range visits.Kinds {
+		kinds = append(kinds, option{string(k), k.Label()})
+	}
+	data := map[string]any{
+		"View": view, "Weeks": weeks, "Heading": title, "Count": len(vs), "Names": n, "Kinds": kinds, "Form": form,
+		"Prev": link(view, prev), "Next": link(view, next), "Now": link(view, today),
+		"WeekHref": link("week", anchor), "MonthHref": link("month", anchor),
+		"FLeader": filter.Leader, "FTownship": filter.Township, "FKind": string(filter.Kind),
+		"View2": view, "At": anchor.String(), "Weekdays": []string{"一", "二", "三", "四", "五", "六", "日"},
+	}
+	if d := c.QueryParam("done"); d != "" {
+		data["Notice"] = d
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, data)
+}
+
+// postVisit plans a visit from the calendar form. A leader busy at that time
+// is a 409 naming what they are busy with; the typed values stay.
+func (s *Server) postVisit(c echo.Context) error {
+	ctx := c.Request().Context()
+	form := visitForm{Kind: c.FormValue("kind"), Leader: c.FormValue("leader"), Date: strings.TrimSpace(c.FormValue("date")),
+		Start: strings.TrimSpace(c.FormValue("start")), End: strings.TrimSpace(c.FormValue("end")), Place: strings.TrimSpace(c.FormValue("place")),
+		Township: c.FormValue("township"), Cases: strings.TrimSpace(c.FormValue("cases"))}
+	var created visits.Visit
+	err := func() error {
+		d, err := formDate(c, "date")
+		if err != nil {
+			return err
+		}
+		start, err := formClock(c, "start")
+		if err != nil {
+			return err
+		}
+		end, err := formClock(c, "end")
+		if err != nil {
+			return err
+		}
+		ids, err := s.formCaseIDs(ctx, c, "cases")
+		if err != nil {
+			return err
+		}
+		v := visits.Visit{Kind: visits.Kind(form.Kind), Leader: form.Leader, Date: d, Start: start, End: end, Place: form.Place,
+			Township: form.Township, Cases: ids, State: visits.VisitPlanned, CreatedBy: actor(c)}
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return s.store.WithTx(ctx, func(tx *store.Store) error {
+			if err := apiCheckLeader(ctx, tx, v.Leader); err != nil {
+				return err
+			}
+			if v.Township != "" {
+				if err := s.checkTownship(ctx, tx, v.Township); err != nil {
+					return err
+				}
+			}
+			if err := visitConflicts(ctx, tx, v); err != nil {
+				return err
+			}
+			created, err = tx.CreateVisit(ctx, v, actor(c))
+			return err
+		})
+	}()
+	if err != nil {
+		ff, err := asFormFailure(err)
+		if err != nil {
+			return err
+		}
+		return s.renderVisitsCalendar(c, ff.Status, form, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits})
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/visits/%d?done=%s", created.ID,
+		url.QueryEscape("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
+}
+
+// showVisitPage shows one visit with its history, cases and the forms.
+func (s *Server) showVisitPage(c echo.Context) error {
+	return s.renderVisitPage(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderVisitPage(c echo.Context, status int, extra map[string]any) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	v, err := s.store.Visit(ctx, id)
+	if err != nil {
+		return err
+	}
+	n, err := s.workNames(ctx)
+	if err != nil {
+		return err
+	}
+	var cases []visits.Case
+	if len(v.Cases) > 0 {
+		if cases, err = s.store.Cases(ctx, store.CaseFilter{IDs: v.Cases}); err != nil {
+			return err
+		}
+	}
+	today := s.today()
+	data := map[string]any{
+		"Visit": newVisitRow(v, n), "Cases": cases, "Names": n, "Today": today, "Form": url.Values{}, "FormName": "",
+		"Active": v.State.Active(), "CanRecord": v.State.Active() && today >= v.Date,
+		"Satisfactions": []visits.Satisfaction{visits.Satisfied, visits.FairlySatisfed, visits.Dissatisfied},
+	}
+	if d := c.QueryParam("done"); d != "" {
+		data["Notice"] = d
+	}
+	for k, x := range extra {
+		data[k] = x
+	}
+	return s.renderStaff(c, status, "staff/visit.html", "visits", fmt.Sprintf("%s %s", v.Kind.Label(), v.Date), data)
+}
+
+// changeVisitForm loads a visit, checks the version the page showed, applies
+// fn and saves; a refusal re-renders the visit page with the typed values.
+func (s *Server) changeVisitForm(c echo.Context, action string, fn func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error)) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var notice string
+	err = func() error {
+		version, err := formVersion(c)
+		if err != nil {
+			return err
+		}
+		return s.store.WithTx(ctx, func(tx *store.Store) error {
+			v, err := tx.Visit(ctx, id)
+			if err != nil {
+				return err
+			}
+			if v.Version != version {
+				return &apiConflict{Code: "conflict", Msg: fmt.Sprintf("走访已被他人修改：当前为第 %d 版，%s %s–%s，状态“%s”。下方显示的是最新内容，请核对后重新提交。",
+					v.Version, v.Date, v.Start, v.End, v.State.Label())}
+			}
+			notice, err = fn(ctx, tx, &v)
+			if err != nil {
+				return err
+			}
+			saved, err := tx.SaveVisit(ctx, v, version, action, actor(c))
+			if err != nil {
+				return err
+			}
+			if saved.Reopens() {
+				codes, err := s.reopenCases(ctx, tx, saved, actor(c))
+				if err != nil {
+					return err
+				}
+				if len(codes) > 0 {
+					notice += "；信访人不满意，已重新办理案件 " + strings.Join(codes, "、")
+				}
+			}
+			return nil
+		})
+	}()
+	if err != nil {
+		ff, err := asFormFailure(err)
+		if err != nil {
+			return err
+		}
+		params, _ := c.FormParams()
+		return s.renderVisitPage(c, ff.Status, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits,
+			"Form": params, "FormName": action})
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/visits/%d", id), notice)
+}
+
+func (s *Server) postVisitConfirm(c echo.Context) error {
+	return s.changeVisitForm(c, "confirm", func(_ context.Context, _ *store.Store, v *visits.Visit) (string, error) {
+		return "已确认", v.Confirm()
+	})
+}
+
+func (s *Server) postVisitCancel(c echo.Context) error {
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	return s.changeVisitForm(c, "cancel", func(_ context.Context, _ *store.Store, v *visits.Visit) (string, error) {
+		return "已取消", v.Cancel(reason)
+	})
+}
+
+// postVisitReschedule moves a visit; the new time is checked for conflicts
+// like a new visit, and the old one stays in the history.
+func (s *Server) postVisitReschedule(c echo.Context) error {
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	return s.changeVisitForm(c, "reschedule", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
+		d, err := formDate(c, "date")
+		if err != nil {
+			return "", err
+		}
+		start, err := formClock(c, "start")
+		if err != nil {
+			return "", err
+		}
+		end, err := formClock(c, "end")
+		if err != nil {
+			return "", err
+		}
+		if err := v.Reschedule(d, start, end, reason, actor(c)); err != nil {
+			return "", err
+		}
+		if err := visitConflicts(ctx, tx, *v); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("已改期至 %s %s–%s，待确认", d, start, end), nil
+	})
+}
+
+// postVisitOutcome records how the visit went; a dissatisfied return visit
+// reopens its cases.
+func (s *Server) postVisitOutcome(c echo.Context) error {
+	return s.changeVisitForm(c, "outcome", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
+		walkIns, err := formInt(c, "walk_ins")
+		if err != nil {
+			return "", err
+		}
+		ids, err := s.formCaseIDs(ctx, c, "cases")
+		if err != nil {
+			return "", err
+		}
+		o := visits.Outcome{State: visits.VisitState(c.FormValue("state")), Notes: strings.TrimSpace(c.FormValue("notes")),
+			Satisfaction: visits.Satisfaction(c.FormValue("satisfaction")), WalkIns: walkIns, Cases: ids}
+		if err := v.Record(o, s.today()); err != nil {
+			return "", err
+		}
+		return "已记录结果：" + v.State.Label(), nil
+	})
+}

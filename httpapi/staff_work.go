@@ -1,0 +1,239 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// This file holds what the staff pages for cases, visits, sweeps, jobs,
+// holidays and leaders share: names for ids, and turning a refused write
+// into a message on the re-rendered form.
+
+// option is one entry of a <select>.
+type option struct {
+	Value, Label string
+}
+
+// workNames maps township and leader ids to names for the staff pages.
+type workNames struct {
+	Townships []option
+	Leaders   []option
+	town      map[string]string
+	people    map[string]roster.Person
+}
+
+func (n workNames) Town(id string) string {
+	if v, ok := n.town[id]; ok {
+		return v
+	}
+	return id
+}
+
+func (n workNames) Leader(id string) string {
+	if id == "" {
+		return "（未指定）"
+	}
+	if p, ok := n.people[id]; ok {
+		return p.Name
+	}
+	return id
+}
+
+func (s *Server) workNames(ctx context.Context) (workNames, error) {
+	n := workNames{town: map[string]string{}, people: map[string]roster.Person{}}
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, u := range units {
+		if u.Kind == "township" {
+			n.town[u.ID] = u.Name
+			n.Townships = append(n.Townships, option{u.ID, u.Name})
+		}
+	}
+	ps, err := s.store.People(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, p := range ps {
+		n.people[p.ID] = p
+		if p.Active {
+			n.Leaders = append(n.Leaders, option{p.ID, p.Name + "（" + p.Title + "）"})
+		}
+	}
+	return n, nil
+}
+
+// formFailure is a write the staff pages show on the form instead of as an
+// error page: the status and the message.
+type formFailure struct {
+	Status int
+	Msg    string
+	Items  []string // conflicting items, one line each
+	Visits []int64  // visits among them, for links
+}
+
+// asFormFailure recognises refusals, validation errors and conflicts; any
+// other error is returned as is for the error handler.
+func asFormFailure(err error) (*formFailure, error) {
+	var rf *visits.Refusal
+	var ue *userError
+	var ac *apiConflict
+	switch {
+	case errors.As(err, &ac):
+		f := &formFailure{Status: http.StatusConflict, Msg: ac.Msg}
+		if cs, ok := ac.Items.([]visits.Conflict); ok {
+			for _, c := range cs {
+				f.Items = append(f.Items, conflictKindLabel(c.Kind)+"："+c.Message)
+				if c.VisitID != 0 {
+					f.Visits = append(f.Visits, c.VisitID)
+				}
+			}
+		}
+		return f, nil
+	case errors.As(err, &rf) && (rf.Field == "state" || rf.Field == "milestones"):
+		return &formFailure{Status: http.StatusConflict, Msg: rf.Msg}, nil
+	case errors.As(err, &rf):
+		return &formFailure{Status: http.StatusBadRequest, Msg: fieldLabel(rf.Field) + rf.Msg}, nil
+	case errors.As(err, &ue):
+		return &formFailure{Status: http.StatusBadRequest, Msg: fieldLabel(ue.Field) + ue.Msg}, nil
+	case errors.Is(err, store.ErrConflict):
+		return &formFailure{Status: http.StatusConflict, Msg: "数据已被他人修改，请核对当前内容后重试"}, nil
+	}
+	return nil, err
+}
+
+func conflictKindLabel(k string) string {
+	switch k {
+	case "duty":
+		return "值班"
+	case "absence":
+		return "请假/出差"
+	case "visit":
+		return "走访"
+	}
+	return k
+}
+
+var fieldLabels = map[string]string{
+	"date": "日期", "start": "开始时间", "end": "结束时间", "place": "地点", "leader": "领导", "township": "乡镇",
+	"cases": "关联案件", "kind": "类型", "reason": "原因", "days": "延长天数", "on": "日期", "duty": "职责",
+	"action": "操作", "summary": "摘要", "category": "类别", "parties": "当事人数", "risk": "风险等级",
+	"satisfaction": "满意度", "walk_ins": "接待人数", "findings": "排查发现", "file": "文件", "version": "版本",
+}
+
+// fieldLabel prefixes a message with the field's Chinese name ("日期：").
+func fieldLabel(field string) string {
+	if field == "" {
+		return ""
+	}
+	base := field
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		base = base[i+1:]
+	}
+	if l, ok := fieldLabels[base]; ok {
+		return l + "："
+	}
+	return ""
+}
+
+// formDate reads an optional YYYY-MM-DD form field.
+func formDate(c echo.Context, name string) (roster.Date, error) {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	d, err := roster.ParseDate(v)
+	if err != nil {
+		return 0, badRequest(name, "日期应为 YYYY-MM-DD")
+	}
+	return d, nil
+}
+
+// formClock reads an HH:MM form field.
+func formClock(c echo.Context, name string) (roster.Clock, error) {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return 0, badRequest(name, "请填写时间")
+	}
+	k, err := roster.ParseClock(v)
+	if err != nil {
+		return 0, badRequest(name, "时间应为 HH:MM")
+	}
+	return k, nil
+}
+
+func formInt(c echo.Context, name string) (int, error) {
+	v := strings.TrimSpace(c.FormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, badRequest(name, "应为整数")
+	}
+	return n, nil
+}
+
+// formVersion reads the version the page was rendered with.
+func formVersion(c echo.Context) (int, error) {
+	n, err := strconv.Atoi(c.FormValue("version"))
+	if err != nil || n <= 0 {
+		return 0, badRequest("version", "缺少版本号，请刷新页面后重试")
+	}
+	return n, nil
+}
+
+// formCaseIDs reads case ids from a multi-value field or a comma list of codes or ids.
+func (s *Server) formCaseIDs(ctx context.Context, c echo.Context, name string) ([]int64, error) {
+	form, _ := c.FormParams()
+	var out []int64
+	for _, raw := range form[name] {
+		for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
+			if id, err := strconv.ParseInt(part, 10, 64); err == nil && id > 0 {
+				out = append(out, id)
+				continue
+			}
+			k, err := s.store.CaseByCode(ctx, part)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, badRequest(name, fmt.Sprintf("案件 %s 不存在", part))
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, k.ID)
+		}
+	}
+	return dedupe(out), nil
+}
+
+// redirectDone sends the browser back to path with a notice.
+func redirectDone(c echo.Context, path, notice string) error {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return c.Redirect(http.StatusSeeOther, path+sep+"done="+url.QueryEscape(notice))
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
