@@ -31,11 +31,21 @@ type pubCache struct {
 
 	entries sync.Map // key → *cacheEntry
 	size    atomic.Int64
+
+	cur atomic.Pointer[current]
 }
 
 type probe struct {
 	version string
 	at      time.Time // wall clock of the check; only used to rate-limit checks
+}
+
+// current is the cache's view of the data version and the county date,
+// refreshed at most once per checkEvery so a hit does no clock arithmetic.
+type current struct {
+	version string
+	day     roster.Date
+	at      time.Time
 }
 
 type cacheEntry struct {
@@ -53,6 +63,7 @@ type rendered struct {
 	modified    time.Time
 	// Header values built once, so a hit allocates almost nothing.
 	hPlain, hGzip headerSet
+	cacheControl  []string
 }
 
 type headerSet struct {
@@ -100,6 +111,22 @@ func (p *pubCache) entry(key string) *cacheEntry {
 	return e.(*cacheEntry)
 }
 
+// state returns the data version and the county date, looking again at
+// most once per checkEvery (every call when checkEvery is negative).
+func (s *Server) cacheState(ctx context.Context) (string, roster.Date, error) {
+	p := s.pub
+	if c := p.cur.Load(); c != nil && p.checkEvery > 0 && time.Since(c.at) < p.checkEvery {
+		return c.version, c.day, nil
+	}
+	version, err := p.version(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	day := roster.Today(s.now(), s.cfg.Location)
+	p.cur.Store(&current{version: version, day: day, at: time.Now()})
+	return version, day, nil
+}
+
 // builder renders one public resource: its bytes and when its data last changed.
 type builder func(ctx context.Context) (body []byte, modified time.Time, err error)
 
@@ -107,11 +134,10 @@ type builder func(ctx context.Context) (body []byte, modified time.Time, err err
 // build only when the data version or the county date moved.
 func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build builder) error {
 	ctx := c.Request().Context()
-	version, err := s.pub.version(ctx)
+	version, day, err := s.cacheState(ctx)
 	if err != nil {
 		return err
 	}
-	day := roster.Today(s.now(), s.cfg.Location)
 	e := s.pub.entry(key)
 	r := e.rendered.Load()
 	if r == nil || r.version != version || r.day != day {
@@ -123,11 +149,15 @@ func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl stri
 				e.mu.Unlock()
 				return err
 			}
+			if cacheControl != "" {
+				r.cacheControl = []string{cacheControl}
+			}
 			e.rendered.Store(r)
 		}
 		e.mu.Unlock()
 	}
-	return writeRendered(c, r, cacheControl)
+	writeRendered(c.Response(), c.Request(), r)
+	return nil
 }
 
 func (s *Server) renderEntry(ctx context.Context, version string, day roster.Date, contentType string, build builder) (*rendered, error) {
@@ -163,10 +193,14 @@ var (
 )
 
 // writeRendered writes r with validators, answering 304 when the client's
-// copy is current and gzip when the client accepts it.
-func writeRendered(c echo.Context, r *rendered, cacheControl string) error {
-	req, h := c.Request(), c.Response().Header()
-	useGzip := acceptsGzip(req.Header.Get("Accept-Encoding"))
+// copy is current and gzip when the client accepts it. Straight to the
+// http.ResponseWriter: this is the whole cost of a cache hit.
+func writeRendered(w http.ResponseWriter, req *http.Request, r *rendered) {
+	h := w.Header()
+	useGzip := false
+	if ae, ok := req.Header["Accept-Encoding"]; ok && len(ae) > 0 {
+		useGzip = acceptsGzip(ae[0])
+	}
 	hs, body := &r.hPlain, r.body
 	if useGzip {
 		hs, body = &r.hGzip, r.gz
@@ -175,27 +209,29 @@ func writeRendered(c echo.Context, r *rendered, cacheControl string) error {
 	h["Etag"] = hs.etag
 	h["Last-Modified"] = hs.lastModified
 	h["Vary"] = hVary
-	if cacheControl != "" {
-		h["Cache-Control"] = []string{cacheControl}
+	if r.cacheControl != nil {
+		h["Cache-Control"] = r.cacheControl
 	}
 	if notModified(req, r) {
-		return c.NoContent(http.StatusNotModified)
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	if useGzip {
 		h["Content-Encoding"] = hGzip
 	}
 	h["Content-Type"] = hs.contentType
 	h["Content-Length"] = hs.length
-	c.Response().WriteHeader(http.StatusOK)
-	if req.Method == http.MethodHead {
-		return nil
+	w.WriteHeader(http.StatusOK)
+	if req.Method != http.MethodHead {
+		w.Write(body)
 	}
-	_, err := c.Response().Write(body)
-	return err
 }
 
 // notModified applies RFC 9110 §13.1: If-None-Match wins over If-Modified-Since.
 func notModified(req *http.Request, r *rendered) bool {
+	if len(req.Header) == 0 {
+		return false
+	}
 	if inm := req.Header.Get("If-None-Match"); inm != "" {
 		for _, t := range strings.Split(inm, ",") {
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
@@ -214,7 +250,9 @@ func notModified(req *http.Request, r *rendered) bool {
 }
 
 func acceptsGzip(ae string) bool {
-	for _, part := range strings.Split(ae, ",") {
+	for ae != "" {
+		var part string
+		part, ae, _ = strings.Cut(ae, ",")
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.TrimSpace(name) != "gzip" {
 			continue

@@ -209,7 +209,7 @@ func (s *Server) productID(county string) string {
 
 // showRosterFeed serves the whole public roster as iCalendar.
 func (s *Server) showRosterFeed(c echo.Context) error {
-	return s.serveCached(c, "feed:roster", icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, "/feeds/roster.ics", icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
 		fc, err := s.loadFeedContext(ctx)
 		if err != nil {
 			return nil, time.Time{}, err

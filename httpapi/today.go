@@ -216,7 +216,7 @@ func (s *Server) offReason(ctx context.Context, d roster.Date) string {
 // showTodayPage shows today's duty leaders, the coming days, visits,
 // windows and how to subscribe.
 func (s *Server) showTodayPage(c echo.Context) error {
-	return s.serveCached(c, "page:/", "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, "/", "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		d, err := s.todayData(ctx)
 		if err != nil {
 			return nil, time.Time{}, err

@@ -1,0 +1,106 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"zhiban/config"
+	"zhiban/county"
+	"zhiban/httpapi"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/scheduler"
+	"zhiban/store"
+)
+
+// discard is a ResponseWriter that keeps nothing, so a benchmark measures
+// the server, not a recorder copying bodies.
+type discard struct {
+	h      http.Header
+	status int
+	n      int
+}
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) WriteHeader(code int)        { d.status = code }
+func (d *discard) Write(b []byte) (int, error) { d.n += len(b); return len(b), nil }
+
+// benchServer is the demo county served with the production cache settings.
+func benchServer(b *testing.B) http.Handler {
+	b.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if _, err := st.ImportCounty(ctx, county.Demo(), "bench"); err != nil {
+		b.Fatal(err)
+	}
+	cfg := config.Default()
+	if err := cfg.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	today := roster.Today(time.Now(), cfg.Location)
+	if _, err := planner.Fill(ctx, st, today.AddDays(-90), today.AddDays(120), today.AddDays(-90), "bench"); err != nil {
+		b.Fatal(err)
+	}
+	cal, err := planner.Calendar(ctx, st, today.AddDays(-400), today.AddDays(400))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+		b.Fatal(err)
+	}
+	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s.Handler()
+}
+
+func benchPath(b *testing.B, path string, header http.Header) {
+	h := benchServer(b)
+	req, _ := http.NewRequest("GET", path, nil)
+	if header != nil {
+		req.Header = header
+	}
+	warm := &discard{h: http.Header{}}
+	h.ServeHTTP(warm, req)
+	if warm.status != 200 {
+		b.Fatalf("%s: %d", path, warm.status)
+	}
+	b.SetBytes(int64(warm.n))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discard{h: make(http.Header, 8)}
+		for pb.Next() {
+			clear(w.h)
+			h.ServeHTTP(w, req)
+		}
+	})
+}
+
+// BenchmarkServeFeed is a cache hit of the public roster feed (the figure
+// issue 6 asks for; scripts/bench-http.sh measures it over TCP).
+func BenchmarkServeFeed(b *testing.B) { benchPath(b, "/feeds/roster.ics", nil) }
+
+// BenchmarkServeFeedGzip is the same hit for a client that accepts gzip.
+func BenchmarkServeFeedGzip(b *testing.B) {
+	benchPath(b, "/feeds/roster.ics", http.Header{"Accept-Encoding": {"gzip"}})
+}
+
+// BenchmarkServeToday is a cache hit of the public page.
+func BenchmarkServeToday(b *testing.B) { benchPath(b, "/", nil) }
+
+// BenchmarkServeMonth is a cache hit of this month's printable table.
+func BenchmarkServeMonth(b *testing.B) {
+	benchPath(b, "/roster/"+store.MonthKey(roster.Today(time.Now(), time.FixedZone("CST", 8*3600))), nil)
+}
+
+// BenchmarkServeTownshipFeed is a cache hit through echo (not path-keyed), for comparison.
+func BenchmarkServeTownshipFeed(b *testing.B) { benchPath(b, "/feeds/township/t02.ics", nil) }

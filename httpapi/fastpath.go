@@ -1,0 +1,45 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+)
+
+// The busiest public resources are cached under their URL path (see the
+// serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics), so a hit
+// is found by the request path alone and served without echo: no context
+// from a pool, no routing, no allocation of our own.
+
+// ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
+// hands everything else to echo.
+func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r := s.fastHit(req); r != nil {
+		writeRendered(w, req, r)
+		return
+	}
+	s.echo.ServeHTTP(w, req)
+}
+
+// fastHit returns the rendered entry for req when it is current: the cache
+// checked the data version and the date less than checkEvery ago and the
+// entry was rendered for both. Anything else (a miss, a stale check, tests
+// that check every request) goes through echo, which refreshes the state.
+func (s *Server) fastHit(req *http.Request) *rendered {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return nil
+	}
+	p := s.pub
+	cur := p.cur.Load()
+	if cur == nil || p.checkEvery <= 0 || time.Since(cur.at) >= p.checkEvery {
+		return nil
+	}
+	e, ok := p.entries.Load(req.URL.Path)
+	if !ok {
+		return nil
+	}
+	r := e.(*cacheEntry).rendered.Load()
+	if r == nil || r.version != cur.version || r.day != cur.day {
+		return nil
+	}
+	return r
+}
