@@ -265,7 +265,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 	data := map[string]any{
 		"Case": row, "Deadlines": dls, "Milestones": ms, "Actions": acts, "Duties": duties, "NextDuty": string(nextDuty),
 		"Visits": vrows, "Names": n, "Today": today, "CanExtend": k.State == visits.StateAccepted && k.ExtensionDays == 0,
-		"MaxExtension": visits.MaxExtensionDays, "Form": url.Values{}, "Open": k.State.Open(),
+		"MaxExtension": visits.MaxExtensionDays, "Form": url.Values{}, "FormName": "", "Open": k.State.Open(),
 	}
 	if d := c.QueryParam("done"); d != "" {
 		data["Notice"] = d
