@@ -2,8 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
-	"html"
 	"context"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
