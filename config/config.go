@@ -30,6 +30,7 @@ type Config struct {
 	Jobs       Jobs    `yaml:"jobs"`
 	Notify     Notify  `yaml:"notify"`
 	Publish    Publish `yaml:"publish"`
+	Visits     Visits  `yaml:"visits"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -53,6 +54,18 @@ type Notify struct {
 	SMTP    SMTP    `yaml:"smtp"`
 	// RemindDaysAhead is when a leader is told of a coming duty (real offices give 5 days).
 	RemindDaysAhead int `yaml:"remind_days_ahead"`
+}
+
+// Visits sets the rules of the four visits and the monthly dispute sweep.
+type Visits struct {
+	// SweepDueDay is the day of the month units' sweep reports are due (moved to a working day).
+	SweepDueDay int `yaml:"sweep_due_day"`
+	// CarryVisitsPerLeader is how many 带案下访 plan-visits proposes per leader
+	// and month when the leader has open cases in their linked township.
+	CarryVisitsPerLeader int `yaml:"carry_visits_per_leader"`
+	// ReturnVisitWithinDays is how soon after a handling opinion is served the
+	// 上门回访 is planned; it always falls inside the 30-day review window.
+	ReturnVisitWithinDays int `yaml:"return_visit_within_days"`
 }
 
 // Publish decides when stored duties reach the public.
@@ -97,6 +110,7 @@ func Default() Config {
 		},
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, SMTP: SMTP{Port: 25}},
 		Publish: Publish{Auto: true},
+		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
 	}
 }
 
@@ -203,6 +217,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.SMTP.Port < 1 || c.Notify.SMTP.Port > 65535 {
 		return &Error{"notify.smtp.port", fmt.Sprintf("%d 不是有效端口", c.Notify.SMTP.Port)}
+	}
+	if c.Visits.SweepDueDay < 1 || c.Visits.SweepDueDay > 28 {
+		return &Error{"visits.sweep_due_day", fmt.Sprintf("%d 超出范围（1–28）", c.Visits.SweepDueDay)}
+	}
+	if c.Visits.CarryVisitsPerLeader < 0 || c.Visits.CarryVisitsPerLeader > 10 {
+		return &Error{"visits.carry_visits_per_leader", fmt.Sprintf("%d 超出范围（0–10）", c.Visits.CarryVisitsPerLeader)}
+	}
+	if c.Visits.ReturnVisitWithinDays < 1 || c.Visits.ReturnVisitWithinDays > 30 {
+		return &Error{"visits.return_visit_within_days", fmt.Sprintf("%d 超出范围（1–30，须在 30 天复查期内）", c.Visits.ReturnVisitWithinDays)}
 	}
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}

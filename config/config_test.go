@@ -36,7 +36,8 @@ func TestExampleFileIsValidAndMatchesDefaults(t *testing.T) {
 	d := Default()
 	d.Location = c.Location
 	if c.Listen != d.Listen || c.Database != d.Database || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
-		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead {
+		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead ||
+		c.Visits != d.Visits || c.Publish != d.Publish {
 		t.Fatalf("config.example.yaml does not show the defaults:\n%+v\n%+v", c, d)
 	}
 }
@@ -52,6 +53,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"notify:\n  webhook:\n    kind: slack\n", "notify.webhook.kind"},
 		{"notify:\n  smtp:\n    host: mail\n", "notify.smtp.from"},
 		{"horizon_days: many\n", "horizon_days"},
+		{"visits:\n  sweep_due_day: 31\n", "visits.sweep_due_day"},
+		{"visits:\n  return_visit_within_days: 45\n", "visits.return_visit_within_days"},
 		{"admin_token: secret\n", "admin_token"},
 	}
 	for _, tc := range cases {

@@ -343,7 +343,7 @@ func (s *Server) postCaseTransition(c echo.Context) error {
 		}
 		notice := "已" + transitionLabels[act] + "，案件现为“" + k.State.Label() + "”"
 		if act == visits.ActReply {
-			v, err := scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, actor(c))
+			v, err := scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, actor(c))
 			if err != nil {
 				return "", err
 			}

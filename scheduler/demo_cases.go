@@ -91,7 +91,7 @@ func SeedDemoCases(ctx context.Context, st *store.Store, today roster.Date, cal 
 		// 上门回访 for the case whose opinion was served.
 		for _, k := range stored {
 			if k.State == visits.StateReplied {
-				if _, err := ScheduleReturnVisit(ctx, tx, k, cal, "demo"); err != nil {
+				if _, err := ScheduleReturnVisit(ctx, tx, k, cal, 0, "demo"); err != nil {
 					return err
 				}
 			}

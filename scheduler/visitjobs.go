@@ -25,7 +25,7 @@ func OpenSweepJob(cfg config.Config) Job {
 	return Job{
 		Name: "open-sweep", Title: "开启矛盾大排查", Kind: Monthly, Key: "jobs.open_sweep", Spec: cfg.Jobs.OpenSweep,
 		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
-			return OpenSweep(ctx, tx, roster.Today(now, cfg.Location), visits.DefaultSweepDueDay)
+			return OpenSweep(ctx, tx, roster.Today(now, cfg.Location), cfg.Visits.SweepDueDay)
 		},
 	}
 }
@@ -35,9 +35,12 @@ func PlanVisitsJob(cfg config.Config) Job {
 	return Job{
 		Name: "plan-visits", Title: "安排带案下访", Kind: Monthly, Key: "jobs.plan_visits", Spec: cfg.Jobs.PlanVisits,
 		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+			if cfg.Visits.CarryVisitsPerLeader == 0 {
+				return "带案下访自动安排已关闭（visits.carry_visits_per_leader: 0）", nil
+			}
 			today := roster.Today(now, cfg.Location)
 			from, to := PlanWindow(today)
-			return PlanVisits(ctx, tx, from, to, 1)
+			return PlanVisits(ctx, tx, from, to, cfg.Visits.CarryVisitsPerLeader)
 		},
 	}
 }
@@ -47,7 +50,7 @@ func FollowUpsJob(cfg config.Config) Job {
 	return Job{
 		Name: "follow-ups", Title: "案件与排查跟踪", Kind: Daily, Key: "jobs.follow_ups", Spec: cfg.Jobs.FollowUps,
 		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
-			return FollowUps(ctx, tx, roster.Today(now, cfg.Location))
+			return FollowUps(ctx, tx, roster.Today(now, cfg.Location), cfg.Visits.ReturnVisitWithinDays)
 		},
 	}
 }
@@ -235,7 +238,7 @@ func nameOf(people []roster.Person, id string) string {
 // was served, on the leader's first free day in the review window. It
 // returns the existing one if there is one, and nil when no day is free
 // (follow-ups retries daily and flags it).
-func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, cal roster.Calendar, who string) (*visits.Visit, error) {
+func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, cal roster.Calendar, within int, who string) (*visits.Visit, error) {
 	existing, err := tx.Visits(ctx, store.VisitFilter{Case: k.ID, Kind: visits.KindReturn, From: k.Replied})
 	if err != nil {
 		return nil, err
@@ -247,7 +250,7 @@ func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, ca
 	if err != nil {
 		return nil, err
 	}
-	v, err := visits.PlanReturnVisit(k, cal, busy, 0)
+	v, err := visits.PlanReturnVisit(k, cal, busy, within)
 	var rf *visits.Refusal
 	if errors.As(err, &rf) {
 		return nil, nil
@@ -301,7 +304,7 @@ func EscalateFinding(ctx context.Context, tx *store.Store, f visits.Finding, tod
 // opinions, deadline flags at 75%, 90% and overdue, missing sweep reports
 // (the day after the due day) and high-risk findings without a 包保领导.
 // Each flag is recorded once, so a rerun notifies nobody twice.
-func FollowUps(ctx context.Context, tx *store.Store, today roster.Date) (string, error) {
+func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWithin int) (string, error) {
 	cal, err := calendarAround(ctx, tx, today)
 	if err != nil {
 		return "", err
@@ -314,6 +317,10 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date) (string,
 	if err != nil {
 		return "", err
 	}
+	opened, err := OpenReceptions(ctx, tx, today)
+	if err != nil {
+		return "", err
+	}
 	var returns, flags, missing, escalated int
 	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
 	if err != nil {
@@ -321,7 +328,7 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date) (string,
 	}
 	for _, k := range cases {
 		if k.State == visits.StateReplied && today <= k.Replied.AddDays(visits.ReviewDays) {
-			v, err := ScheduleReturnVisit(ctx, tx, k, cal, Actor)
+			v, err := ScheduleReturnVisit(ctx, tx, k, cal, returnWithin, Actor)
 			if err != nil {
 				return "", err
 			}
@@ -409,7 +416,67 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date) (string,
 			return "", err
 		}
 	}
-	return fmt.Sprintf("安排回访 %d 次，期限提醒 %d 条，逾期未报 %d 个，高风险转案 %d 件", returns, flags, missing, escalated), nil
+	return fmt.Sprintf("开门接访 %d 场，安排回访 %d 次，期限提醒 %d 条，逾期未报 %d 个，高风险转案 %d 件", opened, returns, flags, missing, escalated), nil
+}
+
+// OpenReceptions makes sure today's 开门接访 session exists for the leader in
+// each roster's first slot (the 值班领导), so staff can record the walk-ins
+// received. A session made for a leader the roster no longer has on duty
+// today is cancelled. Sessions are derived from the roster, so a rerun
+// changes nothing.
+func OpenReceptions(ctx context.Context, tx *store.Store, today roster.Date) (int, error) {
+	defs, err := tx.Rosters(ctx)
+	if err != nil {
+		return 0, err
+	}
+	heads := map[string]bool{}
+	for _, d := range defs {
+		if len(d.Slots) > 0 {
+			heads[d.Slots[0].Role] = true
+		}
+	}
+	duties, err := tx.Duties(ctx, today, today)
+	if err != nil {
+		return 0, err
+	}
+	existing, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: today, To: today, ActiveOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	onDuty := map[string]bool{}
+	has := map[string]bool{}
+	for _, v := range existing {
+		has[v.Leader] = true
+	}
+	var sessions []visits.OnDuty
+	for _, d := range duties {
+		if heads[d.Role] {
+			onDuty[d.Person] = true
+			if !has[d.Person] {
+				sessions = append(sessions, d)
+			}
+		}
+	}
+	for _, v := range existing {
+		if onDuty[v.Leader] || v.WalkIns > 0 {
+			continue
+		}
+		if err := v.Cancel("值班调整，改由当日值班领导接访"); err != nil {
+			continue
+		}
+		if _, err := tx.SaveVisit(ctx, v, v.Version, "cancel", Actor); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for _, v := range visits.OpenSessions(sessions) {
+		v.CreatedBy = "job:follow-ups"
+		if _, err := tx.CreateVisit(ctx, v, Actor); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // send notifies inside a job run; called directly (the API, the demo seed,

@@ -160,3 +160,42 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 		t.Fatalf("rerun planned %d more", len(again)-len(after))
 	}
 }
+
+func TestOpenReceptionsFollowTheRoster(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	day := roster.MustDate("2027-03-02")
+	if _, err := planner.Fill(ctx, st, day, day, day, "test"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := scheduler.OpenReceptions(ctx, st, day)
+	if err != nil || n != 1 {
+		t.Fatalf("first run: %d sessions, %v", n, err)
+	}
+	if n, _ := scheduler.OpenReceptions(ctx, st, day); n != 0 {
+		t.Fatalf("rerun created %d more sessions", n)
+	}
+	as, _ := st.Assignments(ctx, day, day)
+	head := as[0]
+	vs, _ := st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: day, To: day, ActiveOnly: true})
+	if len(vs) != 1 || vs[0].Leader != head.Person || vs[0].State != visits.VisitConfirmed {
+		t.Fatalf("sessions %+v, want one confirmed for %s", vs, head.Person)
+	}
+	// The office replaces the duty leader: the old session is cancelled, a new one made.
+	pools, _ := st.Pools(ctx)
+	other := pools[0].Members[0]
+	if other == head.Person {
+		other = pools[0].Members[1]
+	}
+	head.Assignment.Person = other
+	if _, err := st.SetAssignment(ctx, head.Assignment, head.Version, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := scheduler.OpenReceptions(ctx, st, day); err != nil || n != 1 {
+		t.Fatalf("after replacement: %d, %v", n, err)
+	}
+	vs, _ = st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: day, To: day, ActiveOnly: true})
+	if len(vs) != 1 || vs[0].Leader != other {
+		t.Fatalf("sessions after replacement %+v, want one for %s", vs, other)
+	}
+}

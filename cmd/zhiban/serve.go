@@ -39,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *demo {
-		if err := seedDemo(ctx, cfg, st, log, time.Now()); err != nil {
+		if err := seedDemo(ctx, cfg, st, log, time.Now(), stdout); err != nil {
 			return err
 		}
 	}
@@ -64,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // seedDemo loads the demo county on first run and fills the roster horizon,
 // so the page is never empty on a duty day.
-func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, now time.Time) error {
+func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, now time.Time, stdout io.Writer) error {
 	name, err := st.Setting(ctx, "county")
 	if err != nil {
 		return err
@@ -88,5 +88,26 @@ func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog
 	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
 		return fmt.Errorf("载入示例案件: %w", err)
 	}
+	return seedDemoAdmin(ctx, st, stdout)
+}
+
+// seedDemoAdmin creates a demo administrator with a random password when the
+// database has no users yet, and prints the password once, so a new user can
+// try the staff workspace right away.
+func seedDemoAdmin(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	users, err := st.Users(ctx)
+	if err != nil || len(users) > 0 {
+		return err
+	}
+	password, _ := httpapi.NewToken()
+	password = password[:12]
+	hash, err := httpapi.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if _, err := st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "demo"); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "演示管理员账号：admin　密码：%s（只显示这一次；登录 /staff，可用 zhiban user passwd admin 修改）\n", password)
 	return nil
 }
