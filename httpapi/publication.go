@@ -70,13 +70,19 @@ func (v publicView) adjusted(a roster.Assignment) (was string, changed, ok bool)
 // 调整 against this snapshot. The staff UI calls it as
 // POST /api/v1/rosters/:roster/months/:month/publish.
 func (s *Server) publishMonth(c echo.Context) error {
-	first, err := parseMonth(c.Param("month"))
-	if err != nil {
-		return err
-	}
-	p, err := s.store.PublishMonth(c.Request().Context(), c.Param("roster"), monthKey(first), actor(c))
+	p, err := s.publishRosterMonth(c, c.Param("roster"), c.Param("month"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, p)
+}
+
+// publishRosterMonth publishes roster's month given as YYYY-MM in the
+// caller's name; the API and the staff month grid both publish through it.
+func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (store.Publication, error) {
+	first, err := parseMonth(month)
+	if err != nil {
+		return store.Publication{}, err
+	}
+	return s.store.PublishMonth(c.Request().Context(), rosterID, monthKey(first), actor(c))
 }

@@ -102,6 +102,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/roster/:roster/pin", s.pinSlot, editor)
 	e.POST("/staff/roster/:roster/swap", s.swapSlots, editor)
 	e.GET("/staff/roster/:roster/:month", s.showStaffMonth, viewer) // YYYY-MM, or YYYY-MM.xlsx to download
+	e.POST("/staff/roster/:roster/:month/publish", s.postPublishMonth, editor)
 	e.GET("/staff/regenerate", s.showRegenerate, viewer)
 	e.POST("/staff/regenerate", s.applyRegenerate, editor)
 	e.GET("/staff/fairness", s.showFairness, viewer)

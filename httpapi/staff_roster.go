@@ -94,6 +94,8 @@ type gridCell struct {
 	Version  int
 	Href     string
 	Violates string
+	Adjusted bool   // changed since the month was published (调整)
+	Was      string // the name published for the slot, "" when it was empty
 }
 
 type gridDay struct {
@@ -129,10 +131,14 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pub, err := s.markAdjustments(ctx, def, month, days)
+	if err != nil {
+		return err
+	}
 	data := map[string]any{
 		"Roster": def, "Rosters": defs, "Month": month, "Days": days,
 		"Prev": month.AddDays(-1).MonthStart().String()[:7], "Next": month.MonthEnd().AddDays(1).String()[:7],
-		"MonthS": month.String()[:7],
+		"MonthS": month.String()[:7], "Pub": pub,
 	}
 	if c.QueryParam("msg") == "password" {
 		data["Notice"] = "密码已修改，其他设备上的登录已注销。"
