@@ -23,8 +23,8 @@ type pubState struct {
 
 // pubChange is one slot changed since publication (调整).
 type pubChange struct {
-	Date      roster.Date
-	Role      string
+	Date     roster.Date
+	Role     string
 	Was, Now string // names; "" for an empty slot
 	Href     string
 }
