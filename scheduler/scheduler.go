@@ -336,10 +336,17 @@ func (s *Scheduler) runDue(ctx context.Context, now time.Time, jobs []*entry) []
 	var list []due
 	for i, e := range jobs {
 		periods := s.periods(e, now)
-		// A job that never ran missed nothing: a fresh install runs only the
-		// latest due period, not a week of history.
-		if hist, err := s.st.JobRuns(ctx, e.Name, 1); err == nil && len(hist) == 0 && len(periods) > 1 {
+		// A job missed nothing before its first run: a fresh install runs only
+		// the latest due period, and later ticks do not backfill the week
+		// before it either.
+		first, err := s.st.FirstJobPeriod(ctx, e.Name)
+		switch {
+		case errors.Is(err, store.ErrNotFound) && len(periods) > 1:
 			periods = periods[len(periods)-1:]
+		case err == nil:
+			for len(periods) > 0 && periods[0].period < first {
+				periods = periods[1:]
+			}
 		}
 		for _, d := range periods {
 			d.order = i

@@ -139,6 +139,8 @@ func TestRunTwiceIsOneEffect(t *testing.T) {
 	c := &clock{t: at("2026-11-30 10:00:00")}
 	var runs []string
 	s := newScheduler(t, st, c, nil, counter("count", scheduler.Daily, "0 9 * * *", &runs))
+	// An install that has run this job before: the week since is caught up.
+	st.RecordJobRun(ctx, store.JobRun{Job: "count", Period: "2026-11-20", Status: "done", FinishedAt: at("2026-11-20 09:00:00")})
 	r1, err := s.RunNow(ctx, "count", c.Now())
 	if err != nil || r1.Status != "done" {
 		t.Fatalf("first run: %+v %v", r1, err)
@@ -551,5 +553,15 @@ func TestFreshInstallRunsOnlyTheLatestPeriod(t *testing.T) {
 	s := newScheduler(t, st, c, nil, counter("fresh", scheduler.Daily, "10 0 * * *", &runs))
 	if res := s.RunDue(ctx, c.Now()); len(res) != 1 || res[0].Period != "2026-12-03" {
 		t.Fatalf("fresh install ran %+v", res)
+	}
+	// The next tick does not backfill the week before the first run.
+	c.t = c.t.Add(time.Minute)
+	if res := s.RunDue(ctx, c.Now()); len(res) != 0 {
+		t.Fatalf("next tick backfilled %+v", res)
+	}
+	// The next day runs the next period only.
+	c.t = c.t.Add(24 * time.Hour)
+	if res := s.RunDue(ctx, c.Now()); len(res) != 1 || res[0].Period != "2026-12-04" {
+		t.Fatalf("next day ran %+v", res)
 	}
 }

@@ -187,3 +187,16 @@ func (s *Store) RecordDelivery(ctx context.Context, id int64, channel, status st
 	}
 	return nil
 }
+
+// FirstJobPeriod returns the earliest period job has a ledger row for, or
+// ErrNotFound. Periods sort as text ("2026-11-28", "2026-11").
+func (s *Store) FirstJobPeriod(ctx context.Context, job string) (string, error) {
+	var p sql.NullString
+	if err := s.q.QueryRowContext(ctx, `SELECT MIN(period) FROM job_runs WHERE job = ?`, job).Scan(&p); err != nil {
+		return "", fmt.Errorf("store: first period of %s: %w", job, err)
+	}
+	if !p.Valid {
+		return "", fmt.Errorf("store: first period of %s: %w", job, ErrNotFound)
+	}
+	return p.String, nil
+}
