@@ -256,9 +256,28 @@ func (s *Server) createCase(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	var out caseView
+	created, err := s.registerCase(ctx, in, actor(c))
+	if err != nil {
+		return err
+	}
+	cal, err := s.caseCalendar(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"case": viewCase(created, s.apiToday(), cal)})
+}
+
+// registerCase checks and stores a new case in one transaction: the domain
+// rules (visits.Case.Validate), a known township and leader, a free code.
+// Without a code the case gets its received year's next one. The JSON API
+// and the staff form (/staff/cases/new) both register through here.
+func (s *Server) registerCase(ctx context.Context, in caseInput, who string) (visits.Case, error) {
+	var created visits.Case
 	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		if in.Code == "" && in.Received != 0 {
+		if in.Code == "" {
+			if in.Received == 0 {
+				return &visits.Refusal{Field: "received", Msg: "请填写收到日期"}
+			}
 			code, err := tx.NextCaseCode(ctx, in.Received.Year())
 			if err != nil {
 				return err
@@ -281,20 +300,13 @@ func (s *Server) createCase(c echo.Context) error {
 			return err
 		}
 		if existing, err := tx.CaseByCode(ctx, k.Code); err == nil {
-			return &apiConflict{Code: "conflict", Msg: "案件编号已存在", Items: []any{existing.Public()}}
+			return &apiConflict{Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
 		}
-		created, err := tx.CreateCase(ctx, k, actor(c))
-		if err != nil {
-			return err
-		}
-		cal, err := s.caseCalendar(ctx, tx)
-		out = viewCase(created, s.apiToday(), cal)
+		var err error
+		created, err = tx.CreateCase(ctx, k, who)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"case": out})
+	return created, err
 }
 
 func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {
@@ -401,7 +413,7 @@ func (s *Server) transitionCase(c echo.Context) error {
 		if in.Action != visits.ActReply {
 			return nil, nil
 		}
-		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, actor(c))
+		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, actor(c))
 	})
 }
 

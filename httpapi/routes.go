@@ -68,6 +68,8 @@ func (s *Server) routes(e *echo.Echo) {
 	// Staff pages for cases, visits, sweeps, jobs, holidays and leaders.
 	e.GET("/staff/cases", s.showCaseList, viewer)
 	e.GET("/staff/cases.xlsx", s.exportCaseLedger, viewer)
+	e.GET("/staff/cases/new", s.showNewCaseForm, editor)
+	e.POST("/staff/cases", s.postNewCase, editor)
 	e.GET("/staff/cases/:id", s.showCasePage, viewer)
 	e.POST("/staff/cases/:id/transition", s.postCaseTransition, editor)
 	e.POST("/staff/cases/:id/milestone", s.postCaseMilestone, editor)

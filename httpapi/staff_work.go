@@ -132,12 +132,18 @@ var fieldLabels = map[string]string{
 	"cases": "关联案件", "kind": "类型", "reason": "原因", "days": "延长天数", "on": "日期", "duty": "职责",
 	"action": "操作", "summary": "摘要", "category": "类别", "parties": "当事人数", "risk": "风险等级",
 	"satisfaction": "满意度", "walk_ins": "接待人数", "findings": "排查发现", "file": "文件", "version": "版本",
+	"code": "案件编号", "title": "标题", "received": "收到日期", "channel": "渠道", "petitioner.name": "信访人姓名",
+	"petitioner.phone": "联系电话", "petitioner.address": "住址", "group_size": "来访人数", "representatives": "代表人数",
+	"unit": "责任单位",
 }
 
 // fieldLabel prefixes a message with the field's Chinese name ("日期：").
 func fieldLabel(field string) string {
 	if field == "" {
 		return ""
+	}
+	if l, ok := fieldLabels[field]; ok {
+		return l + "："
 	}
 	base := field
 	if i := strings.LastIndexByte(base, '.'); i >= 0 {

@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/visits"
+)
+
+// showNewCaseForm shows the 信访事项登记 form, received today by default.
+func (s *Server) showNewCaseForm(c echo.Context) error {
+	form := url.Values{"received": {s.today().String()}, "group_size": {"1"}}
+	return s.renderNewCaseForm(c, http.StatusOK, form, nil)
+}
+
+// renderNewCaseForm renders the form with the typed values; a refused
+// registration adds its message and marks the field it names.
+func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, failure error) error {
+	ctx := c.Request().Context()
+	n, err := s.workNames(ctx)
+	if err != nil {
+		return err
+	}
+	received, _ := formDate(c, "received")
+	if received == 0 {
+		received = s.today()
+	}
+	next, err := s.store.NextCaseCode(ctx, received.Year())
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Form": form, "Names": n, "Categories": visits.Categories, "Channels": visits.Channels,
+		"NextCode": next, "MaxRep": visits.MaxRepresentatives}
+	if failure != nil {
+		ff, err := asFormFailure(failure)
+		if err != nil {
+			return err
+		}
+		status = ff.Status
+		data["Error"] = ff.Msg
+		data["ErrField"] = errorField(failure)
+	}
+	return s.renderStaff(c, status, "staff/case_new.html", "cases", "信访事项登记", data)
+}
+
+// errorField is the form field a refusal names, "" when none.
+func errorField(err error) string {
+	var rf *visits.Refusal
+	var ue *userError
+	switch {
+	case errors.As(err, &rf):
+		return rf.Field
+	case errors.As(err, &ue):
+		return ue.Field
+	}
+	return ""
+}
+
+// postNewCase registers a case from the form through the API's
+// registerCase, then shows it; a refusal keeps everything typed.
+func (s *Server) postNewCase(c echo.Context) error {
+	form, _ := c.FormParams()
+	delete(form, "csrf")
+	in, err := caseInputFromForm(c)
+	if err == nil {
+		var k visits.Case
+		if k, err = s.registerCase(c.Request().Context(), in, actor(c)); err == nil {
+			return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已登记案件 "+k.Code)
+		}
+	}
+	return s.renderNewCaseForm(c, http.StatusBadRequest, form, err)
+}
+
+// caseInputFromForm reads the form into the API's input; the values are
+// checked by registerCase, only their types here.
+func caseInputFromForm(c echo.Context) (caseInput, error) {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	in := caseInput{
+		Code: v("code"), Title: v("title"), Category: visits.Category(v("category")), Township: v("township"),
+		Channel: visits.Channel(v("channel")), Content: v("content"), Leader: v("leader"), Unit: v("unit"),
+		Petitioner: visits.Petitioner{Name: v("petitioner.name"), Phone: v("petitioner.phone"), Address: v("petitioner.address")},
+		Key:        c.FormValue("key") == "1",
+	}
+	var err error
+	if in.Received, err = formDate(c, "received"); err != nil {
+		return in, err
+	}
+	if in.GroupSize, err = formInt(c, "group_size"); err != nil {
+		return in, err
+	}
+	if in.Representatives, err = formInt(c, "representatives"); err != nil {
+		return in, err
+	}
+	return in, nil
+}
