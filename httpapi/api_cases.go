@@ -413,7 +413,7 @@ func (s *Server) transitionCase(c echo.Context) error {
 		if in.Action != visits.ActReply {
 			return nil, nil
 		}
-		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, actor(c))
+		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, actor(c))
 	})
 }
 
