@@ -90,7 +90,7 @@ func TestPublicationGatesAndMarksAdjustments(t *testing.T) {
 	_, newPerson := f.reassignFirst(t, day)
 	np, _ := f.store.Person(ctx, newPerson)
 	_, month = f.do(t, "GET", "/roster/2026-12", nil)
-	if !strings.Contains(string(month), np.Name) || !strings.Contains(string(month), "12月3日</time><span") ||
+	if !strings.Contains(string(month), np.Name) || !strings.Contains(string(month), `12月3日</time> <span class="wd">星期四</span><span class="tag"`) ||
 		!strings.Contains(string(month), "（调整）") || !strings.Contains(string(month), "原："+first.Name) {
 		t.Errorf("month page does not show the adjustment %s → %s", first.Name, np.Name)
 	}
