@@ -188,6 +188,55 @@ func validCSRF(c echo.Context, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
+// Login CSRF: before a session exists there is no server-side token, so the
+// login form is a double submit. The login page sets a random cookie and
+// puts the same value in a hidden field; a cross-site form can send the
+// cookie but cannot read it, so its POST lacks the matching field and is
+// refused. Without this, another site could log a staff browser into an
+// account of its choosing. Over https the cookie takes the __Host- prefix,
+// so a sibling subdomain cannot plant one.
+const (
+	loginCookie    = "zhiban_login"
+	loginCookieAge = 12 * time.Hour
+)
+
+func (s *Server) loginCookieName(c echo.Context) string {
+	if s.secure(c) {
+		return "__Host-" + loginCookie
+	}
+	return loginCookie
+}
+
+// loginToken returns this browser's login form token, setting the cookie
+// that carries it when there is none yet (or refreshing its expiry).
+func (s *Server) loginToken(c echo.Context) string {
+	name := s.loginCookieName(c)
+	tok := ""
+	if ck, err := c.Cookie(name); err == nil && len(ck.Value) == 43 {
+		tok = ck.Value
+	} else {
+		tok, _ = NewToken()
+	}
+	c.SetCookie(&http.Cookie{Name: name, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: s.secure(c), MaxAge: int(loginCookieAge / time.Second)})
+	return tok
+}
+
+// validLoginCSRF checks the login form's csrf field against its cookie.
+func (s *Server) validLoginCSRF(c echo.Context) bool {
+	ck, err := c.Cookie(s.loginCookieName(c))
+	if err != nil || ck.Value == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(c.FormValue("csrf")), []byte(ck.Value)) == 1
+}
+
+// secure reports whether cookies must be Secure: served over https, or
+// behind a proxy whose public URL is https.
+func (s *Server) secure(c echo.Context) bool {
+	return c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://")
+}
+
 // startSession logs u in on this browser.
 func (s *Server) startSession(c echo.Context, u store.User) error {
 	secret, hash := NewToken()
@@ -205,7 +254,7 @@ func (s *Server) startSession(c echo.Context, u store.User) error {
 func (s *Server) sessionCookie(c echo.Context, value string, expires time.Time) *http.Cookie {
 	ck := &http.Cookie{
 		Name: sessionCookie, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://"),
+		Secure: s.secure(c),
 	}
 	if value == "" {
 		ck.MaxAge = -1

@@ -147,9 +147,23 @@ func (c *client) post(path string, form url.Values) (int, string) {
 	return code, body
 }
 
+// cookie is the value of the named cookie the client holds for the server.
+func (c *client) cookie(name string) string {
+	u, _ := url.Parse(c.base)
+	for _, ck := range c.hc.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// login fills in the login form: the page sets the pre-session CSRF cookie
+// and the form carries the same token.
 func (c *client) login(name, pw string) int {
 	c.t.Helper()
-	code, _ := c.post("/staff/login", url.Values{"name": {name}, "password": {pw}})
+	c.get("/staff/login")
+	code, _ := c.post("/staff/login", url.Values{"name": {name}, "password": {pw}, "csrf": {c.cookie("zhiban_login")}})
 	if code == http.StatusSeeOther {
 		c.get("/staff/audit") // pick up the CSRF token
 	}

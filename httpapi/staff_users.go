@@ -25,7 +25,7 @@ func (s *Server) showLogin(c echo.Context) error {
 	if a, err := s.authenticate(c); err == nil && a != nil && !a.apiToken {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/login.html", "", "工作人员登录", map[string]any{"Next": c.QueryParam("next")})
+	return s.renderStaff(c, http.StatusOK, "staff/login.html", "", "工作人员登录", map[string]any{"Next": c.QueryParam("next"), "CSRF": s.loginToken(c)})
 }
 
 // login checks a password with per-account and per-address lockout.
@@ -35,7 +35,12 @@ func (s *Server) login(c echo.Context) error {
 	pw := c.FormValue("password")
 	next := c.FormValue("next")
 	fail := func(status int, msg string) error {
-		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录", map[string]any{"Next": next, "Name": name, "Error": msg})
+		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录", map[string]any{"Next": next, "Name": name, "Error": msg,
+			"CSRF": s.loginToken(c)})
+	}
+	if !s.validLoginCSRF(c) {
+		// Before the lockout count: a forged POST must not lock anyone out either.
+		return fail(http.StatusForbidden, "安全校验失败（登录页面已过期或请求来自其他网站），请重新输入密码登录")
 	}
 	userKey, ipKey := "user:"+name, "ip:"+clientIP(c)
 	for _, k := range []struct {
