@@ -82,6 +82,22 @@ type Result struct {
 // only missing or invalidated slots change — the engine's stability rule at
 // its strictest. Stale generated slots (no longer a duty day) are removed.
 func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
+	return replan(ctx, st, from, to, today, actor, true)
+}
+
+// Regenerate re-plans [from, to] for fairness. Unlike Fill, it hands every
+// generated slot to the engine as Previous: kept where that costs no
+// fairness, moved where it does. Manual, pinned and past slots stay. It
+// writes in one transaction, so a caller can preview by running it inside
+// store.WithTx and rolling back.
+func Regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
+	return replan(ctx, st, from, to, today, actor, false)
+}
+
+// replan runs the engine over [from, to] and writes the result in one
+// transaction. keepValid fixes still-valid generated slots (Fill); otherwise
+// they are only preferred (Regenerate).
+func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Result, error) {
 	if to < from {
 		return Result{}, fmt.Errorf("planner: 结束日期 %s 早于开始日期 %s", to, from)
 	}
@@ -95,10 +111,8 @@ func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, act
 		var candidates []roster.Assignment
 		var remove []roster.Key
 		for _, a := range stored {
-			if a.Date < from {
-				continue
-			}
 			switch {
+			case a.Date < from:
 			case a.Source == roster.Manual || a.Pinned || a.Date < today:
 				in.Fixed = append(in.Fixed, a.Assignment)
 			case !slots[a.Key()]:
@@ -107,26 +121,30 @@ func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, act
 				candidates = append(candidates, a.Assignment)
 			}
 		}
-		invalid := map[roster.Key]bool{}
-		for _, v := range roster.Validate(in, append(append([]roster.Assignment{}, in.Fixed...), candidates...)) {
-			invalid[v.Key] = true
-		}
-		for _, a := range candidates {
-			if invalid[a.Key()] {
-				in.Previous = append(in.Previous, a)
-			} else {
-				in.Fixed = append(in.Fixed, a)
+		if keepValid {
+			invalid := map[roster.Key]bool{}
+			for _, v := range roster.Validate(in, append(append([]roster.Assignment{}, in.Fixed...), candidates...)) {
+				invalid[v.Key] = true
 			}
+			for _, a := range candidates {
+				if invalid[a.Key()] {
+					in.Previous = append(in.Previous, a)
+				} else {
+					in.Fixed = append(in.Fixed, a)
+				}
+			}
+		} else {
+			in.Previous = candidates
 		}
 		plan, err := roster.Generate(in)
 		if err != nil {
 			return fmt.Errorf("planner: generate %s–%s: %w", from, to, err)
 		}
-		planned := map[roster.Key]bool{}
 		fixed := map[roster.Key]bool{}
 		for _, a := range in.Fixed {
 			fixed[a.Key()] = true
 		}
+		planned := map[roster.Key]bool{}
 		var writes []roster.Assignment
 		for _, a := range plan.Assignments {
 			planned[a.Key()] = true
@@ -136,7 +154,7 @@ func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, act
 		}
 		for _, a := range in.Previous {
 			if !planned[a.Key()] {
-				remove = append(remove, a.Key()) // invalid and nobody can take it: unfilled
+				remove = append(remove, a.Key()) // nobody can take it: unfilled
 			}
 		}
 		written, removed, err := tx.SaveGenerated(ctx, writes, remove, actor)
