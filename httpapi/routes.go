@@ -87,6 +87,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/sweeps/:month/reports", s.postSweepReport, editor)
 	e.POST("/staff/findings/:id/escalate", s.postFindingEscalate, editor)
 	e.POST("/staff/findings/:id/resolve", s.postFindingResolve, editor)
+	e.GET("/staff/flags", s.showFlags, viewer)
 	e.GET("/staff/jobs", s.showJobs, viewer)
 	e.POST("/staff/jobs/:name/run", s.postJobRun, admin)
 	e.GET("/staff/holidays", s.showHolidays, viewer)

@@ -26,7 +26,7 @@ type navLink struct {
 
 // staffNav is the staff navigation in display order. A new staff page adds
 // its link here (案件 /staff/cases, 走访 /staff/visits, 排查 /staff/sweeps,
-// 任务 /staff/jobs, 节假日 /staff/holidays, 领导 /staff/leaders go between
+// 提醒 /staff/flags, 任务 /staff/jobs, 节假日 /staff/holidays, 领导 /staff/leaders go between
 // 公平统计 and Excel 导入).
 var staffNav = []navLink{
 	{"roster", "值班表", "/staff/roster", store.RoleViewer},
@@ -35,6 +35,7 @@ var staffNav = []navLink{
 	{"cases", "案件", "/staff/cases", store.RoleViewer},
 	{"visits", "走访", "/staff/visits", store.RoleViewer},
 	{"sweeps", "排查", "/staff/sweeps", store.RoleViewer},
+	{"flags", "提醒", "/staff/flags", store.RoleViewer},
 	{"jobs", "任务", "/staff/jobs", store.RoleViewer},
 	{"holidays", "节假日", "/staff/holidays", store.RoleViewer},
 	{"leaders", "领导", "/staff/leaders", store.RoleViewer},
