@@ -60,3 +60,38 @@ func TestFlagsPage(t *testing.T) {
 	_, body = c.get("/staff/cases")
 	mustContain(t, "nav", body, `href="/staff/flags"`)
 }
+
+// The sweep page links the months before and after; a month without a
+// sweep is named but not linked.
+func TestSweepMonthLinks(t *testing.T) {
+	f := newWorkFixture(t)
+	ctx := context.Background()
+	all, err := f.store.LatestSweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := visits.ParseMonth(string(all.Month))
+	prev, next := visits.MonthOf(first.AddDays(-1)), visits.MonthOf(first.MonthEnd().AddDays(1))
+	c := f.loggedIn(t, "viewer")
+	_, body := c.get("/staff/sweeps/" + string(all.Month))
+	if _, err := f.store.Sweep(ctx, prev); err == nil {
+		mustContain(t, "current sweep", body, `href="/staff/sweeps/`+string(prev)+`" rel="prev"`)
+	} else {
+		mustContain(t, "current sweep", body, string(prev)+"）未开展排查")
+	}
+	mustContain(t, "current sweep", body, "下月（"+string(next)+"）尚未开启")
+	if strings.Contains(body, `href="/staff/sweeps/`+string(next)+`"`) {
+		t.Error("links a month without a sweep")
+	}
+	// Open the next month's sweep: the link appears, and that page links back.
+	if _, err := f.store.CreateSweep(ctx, visits.Sweep{Month: next, Opened: first.MonthEnd().AddDays(1), Due: first.MonthEnd().AddDays(10)}, nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.get("/staff/sweeps/" + string(all.Month))
+	mustContain(t, "current sweep", body, `href="/staff/sweeps/`+string(next)+`" rel="next"`)
+	code, body := c.get("/staff/sweeps/" + string(next))
+	if code != http.StatusOK {
+		t.Fatalf("next sweep: %d", code)
+	}
+	mustContain(t, "next sweep", body, `href="/staff/sweeps/`+string(all.Month)+`" rel="prev"`)
+}

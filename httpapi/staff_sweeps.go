@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -121,8 +122,13 @@ func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int,
 	for _, t := range v.Report.Missing {
 		missing = append(missing, n.Town(t))
 	}
+	prev, next, err := s.adjacentSweeps(ctx, month)
+	if err != nil {
+		return err
+	}
 	rows := []findingForm{{}, {}, {}}
 	data := map[string]any{
+		"Prev": prev, "Next": next,
 		"Sweep": v.Sweep, "Tasks": tasks, "Findings": findings, "Report": v.Report, "ByCategory": byCat, "ByRisk": byRisk,
 		"MissingNames": missing, "OpenTasks": open, "Categories": visits.Categories, "Risks": visits.Risks,
 		"Rows": rows, "Township": "", "Nil": false, "Today": today,
@@ -304,4 +310,27 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
 	}
 	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
+}
+
+// adjacentMonth is a sweep month before or after the one shown, with whether
+// a sweep was opened for each (a link to a month without one would be a 404).
+type adjacentMonth struct {
+	Month  visits.Month
+	Exists bool
+}
+
+func (s *Server) adjacentSweeps(ctx context.Context, month visits.Month) (prev, next adjacentMonth, err error) {
+	first, err := visits.ParseMonth(string(month))
+	if err != nil {
+		return prev, next, err
+	}
+	prev.Month, next.Month = visits.MonthOf(first.AddDays(-1)), visits.MonthOf(first.MonthEnd().AddDays(1))
+	for _, m := range []*adjacentMonth{&prev, &next} {
+		_, err := s.store.Sweep(ctx, m.Month)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return prev, next, err
+		}
+		m.Exists = err == nil
+	}
+	return prev, next, nil
 }
