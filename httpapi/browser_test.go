@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,11 +118,33 @@ func TestBrowserStaffFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A form on another origin posting to the login page is refused: it
+	// cannot know the login page's token.
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<form method="post" action="%s/staff/login"><input name="name" value="editor"><input name="password" value="%s"></form>
+<script>document.forms[0].submit()</script>`, base, testPassword)
+	}))
+	defer evil.Close()
+	step(t, ctx, "visit the login page, then a cross-site login form", chromedp.Navigate(base+"/staff/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=name]`)), chromedp.Navigate(evil.URL),
+		chromedp.WaitVisible(chromedp.CSS(`p.error`)))
+	if text := bodyText(t, ctx); !strings.Contains(text, "安全校验失败") {
+		t.Fatalf("cross-site login POST not refused:\n%s", text)
+	}
+
 	login(t, ctx, base, "editor")
 
-	// Replace tomorrow's duty leader through the slot form.
+	// Publish the month from the grid, then replace tomorrow's duty leader
+	// through the slot form: the grid marks the day 调整.
 	a := f.duty(t, f.today.AddDays(1))
 	old, _ := f.store.Person(context.Background(), a.Person)
+	step(t, ctx, "publish the month", chromedp.Navigate(base+"/staff/roster/"+a.Roster+"/"+a.Date.String()[:7]),
+		chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	if text := bodyText(t, ctx); !strings.Contains(text, "已公布") || !strings.Contains(text, "由 editor 公布") {
+		t.Fatalf("no publication shown after publishing:\n%s", text)
+	}
+	a = f.duty(t, f.today.AddDays(1)) // pinned state and version unchanged, but reread
 	step(t, ctx, "open the month grid", chromedp.Navigate(base+"/staff/roster/"+a.Roster+"/"+a.Date.String()[:7]),
 		chromedp.WaitVisible(chromedp.CSS(`table.grid`)))
 	step(t, ctx, "open the slot", chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href*="date=%s"]`, a.Date))),
@@ -133,6 +157,11 @@ func TestBrowserStaffFlow(t *testing.T) {
 		t.Fatalf("no confirmation after replacing:\n%s", text)
 	}
 	newP, _ := f.store.Person(context.Background(), who)
+	step(t, ctx, "the grid marks 调整", chromedp.Navigate(base+"/staff/roster/"+a.Roster+"/"+a.Date.String()[:7]),
+		chromedp.WaitVisible(chromedp.CSS(`.pub-changes`)))
+	if text := bodyText(t, ctx); !strings.Contains(text, "原："+old.Name) {
+		t.Errorf("the grid does not show the published person %s:\n%s", old.Name, text)
+	}
 
 	// The public roster JSON and page show the change.
 	step(t, ctx, "public JSON", chromedp.Navigate(fmt.Sprintf("%s/api/v1/public/range?from=%s&to=%s", base, a.Date, a.Date)))

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -45,11 +46,46 @@ func TestBrowserWorkPages(t *testing.T) {
 	if v := evalJS[string](t, ctx, `document.querySelector('#new form').place.value`); v != "约访室甲" {
 		t.Errorf("typed place lost: %q", v)
 	}
+	// Register a case through the form: a refusal keeps what was typed.
+	step(t, ctx, "open the registration form", chromedp.Navigate(base+"/staff/cases"),
+		chromedp.Click(chromedp.CSS(`a[href="/staff/cases/new"]`)), chromedp.WaitVisible(chromedp.CSS(`form.case-form`)))
+	evalJS[bool](t, ctx, `(() => {
+		const f = document.querySelector('form.case-form');
+		f.title.value = '村道占地补偿纠纷'; f.category.value = '征地拆迁'; f.township.value = 't03'; f.channel.value = '来访';
+		f['petitioner.name'].value = '赵某某'; f['petitioner.phone'].value = '13900002222'; f.group_size.value = '12';
+		f.representatives.value = '6'; f.unit.value = '县自然资源局';
+		f.representatives.removeAttribute('max'); // let the server refuse it
+		return true;
+	})()`)
+	step(t, ctx, "register with six representatives", chromedp.Click(chromedp.CSS(`form.case-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.error`)))
+	if text := bodyText(t, ctx); !strings.Contains(text, "代表人数") {
+		t.Errorf("the refusal does not name the field:\n%s", text)
+	}
+	if v := evalJS[string](t, ctx, `document.querySelector('form.case-form').title.value`); v != "村道占地补偿纠纷" {
+		t.Errorf("typed title lost: %q", v)
+	}
+	for _, width := range []int64{390, 1280} {
+		step(t, ctx, "resize", chromedp.EmulateViewport(width, 900))
+		png := evalScreenshot(t, ctx)
+		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("case-new-error-%d.png", width)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(t, ctx, "register", chromedp.EmulateViewport(1280, 900), chromedp.SetValue(chromedp.CSS(`input[name=representatives]`), "3"),
+		chromedp.Click(chromedp.CSS(`form.case-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
+	if text := bodyText(t, ctx); !strings.Contains(text, "已登记案件") || !strings.Contains(text, "村道占地补偿纠纷") {
+		t.Errorf("not on the new case's page:\n%s", text)
+	}
+
 	shot(t, ctx, base+"/staff/cases", filepath.Join(shots, "cases-390.png"), 390)
 	pages := []struct{ name, path string }{
 		{"cases", "/staff/cases"},
 		{"visits-week", "/staff/visits?at=" + f.today.String()},
 		{"visits-month", "/staff/visits?view=month&at=" + f.today.String()},
+		{"case-new", "/staff/cases/new"},
+		{"flags", "/staff/flags"},
+		{"sweep", "/staff/sweeps"},
 	}
 	for _, width := range []int64{390, 1280} {
 		for _, p := range pages {
@@ -64,4 +100,16 @@ func TestBrowserWorkPages(t *testing.T) {
 	shot(t, ctx, base+fmt.Sprintf("/staff/cases/%d", k.ID), filepath.Join(shots, "case-1280.png"), 1280)
 	shot(t, ctx, base+"/staff/sweeps/"+string(sw.Month), filepath.Join(shots, "sweep-1280.png"), 1280)
 	t.Logf("screenshots in %s", shots)
+}
+
+// evalScreenshot captures the page as it is now, without reloading it.
+func evalScreenshot(t *testing.T, ctx context.Context) []byte {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return png
 }
