@@ -192,7 +192,7 @@ func planVisitsQuiet(ctx context.Context, tx *store.Store, from, to roster.Date)
 }
 
 func demoSweep(ctx context.Context, tx *store.Store, first roster.Date, cal roster.Calendar, today roster.Date, past bool) error {
-	units, _, err := townships(ctx, tx)
+	units, names, err := townships(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -231,7 +231,7 @@ func demoSweep(ctx context.Context, tx *store.Store, first roster.Date, cal rost
 					return err
 				}
 				if _, err := tx.Flag(ctx, store.Flag{Kind: "missing_report", Entity: "sweep_task", EntityID: fmt.Sprint(t.ID),
-					On: t.Flagged, Message: fmt.Sprintf("%s %s 矛盾排查报告逾期未报（截止 %s）", sw.Month, t.Township, t.Due), Leader: t.Leader}); err != nil {
+					On: t.Flagged, Message: fmt.Sprintf("%s %s 矛盾排查报告逾期未报（截止 %s）", sw.Month, names[t.Township], t.Due), Leader: t.Leader}); err != nil {
 					return err
 				}
 			}
