@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file sets nothing
-			return c, fmt.Errorf("配置文件 %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+			return c, fmt.Errorf("配置文件 %s: %s", path, explainYAML(data, err))
 		}
 	}
 	if err := c.applyEnv(getenv); err != nil {
@@ -242,5 +243,62 @@ func (c *Config) JobSpecs() map[string]string {
 		"jobs.open_sweep":    c.Jobs.OpenSweep,
 		"jobs.plan_visits":   c.Jobs.PlanVisits,
 		"jobs.follow_ups":    c.Jobs.FollowUps,
+	}
+}
+
+var (
+	yamlProblem = regexp.MustCompile(`line (\d+): (.*)`)
+	unknownKey  = regexp.MustCompile(`^field (\S+) not found`)
+	wrongType   = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into (\\S+)")
+)
+
+// explainYAML turns yaml.v3's English decode errors into Chinese ones that
+// name the key: "配置项 jobs.follow_upz（第 3 行）：未知配置项".
+func explainYAML(data []byte, err error) string {
+	var root yaml.Node
+	keys := map[int]string{}
+	if yaml.Unmarshal(data, &root) == nil {
+		keyLines(&root, "", keys)
+	}
+	var out []string
+	for _, m := range yamlProblem.FindAllStringSubmatch(err.Error(), -1) {
+		line, _ := strconv.Atoi(m[1])
+		msg := m[2]
+		switch {
+		case unknownKey.MatchString(msg):
+			msg = "未知配置项"
+		case wrongType.MatchString(msg):
+			w := wrongType.FindStringSubmatch(msg)
+			kind := map[string]string{"int": "整数", "bool": "true 或 false", "string": "文本"}[w[2]]
+			if kind == "" {
+				kind = "正确的类型"
+			}
+			msg = fmt.Sprintf("值 %q 无效，应为%s", w[1], kind)
+		}
+		if key := keys[line]; key != "" {
+			out = append(out, fmt.Sprintf("配置项 %s（第 %d 行）：%s", key, line, msg))
+		} else {
+			out = append(out, fmt.Sprintf("第 %d 行：%s", line, msg))
+		}
+	}
+	if len(out) == 0 {
+		return strings.TrimPrefix(err.Error(), "yaml: ")
+	}
+	return strings.Join(out, "；")
+}
+
+// keyLines records the dotted key path written on each line of the file.
+func keyLines(n *yaml.Node, prefix string, out map[int]string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			keyLines(c, prefix, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			out[k.Line] = prefix + k.Value
+			keyLines(v, prefix+k.Value+".", out)
+		}
 	}
 }

@@ -93,3 +93,19 @@ func TestEmptyFileMeansDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFileErrorsAreChineseAndNameTheKey(t *testing.T) {
+	_, err := Load(write(t, "horizon_days: many\njobs:\n  follow_upz: x\n"), noEnv)
+	if err == nil {
+		t.Fatal("bad file accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{"配置项 horizon_days（第 1 行）", "应为整数", "配置项 jobs.follow_upz（第 3 行）：未知配置项"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "unmarshal") || strings.Contains(msg, "not found") {
+		t.Errorf("error %q is still English", msg)
+	}
+}
