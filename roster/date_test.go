@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -59,4 +60,17 @@ func FuzzParseDaysRule(f *testing.F) {
 			t.Fatalf("rule %q does not round-trip via %q", s, r.String())
 		}
 	})
+}
+
+func TestGapViolationNamesTheOtherDuty(t *testing.T) {
+	in := Input{
+		People:  []Person{{ID: "a", Name: "甲", Active: true}},
+		Pools:   []Pool{{ID: "p", Members: []string{"a"}}},
+		Rosters: []Definition{{ID: "r", Days: DaysRule{kind: "all"}, MinGapDays: 3, Slots: []Slot{{Role: "值班领导", Pool: "p"}}}},
+		Fixed:   []Assignment{{Roster: "r", Date: MustDate("2026-12-02"), Role: "值班领导", Person: "a"}},
+	}
+	vs := Validate(in, []Assignment{{Roster: "r", Date: MustDate("2026-12-01"), Role: "值班领导", Person: "a"}})
+	if len(vs) != 1 || vs[0].Key.Date != MustDate("2026-12-01") || !strings.Contains(vs[0].Reason, "2026-12-02") {
+		t.Fatalf("violations %+v: want the 12-01 duty blamed, naming the 12-02 one", vs)
+	}
 }

@@ -153,11 +153,13 @@ func Validate(in Input, as []Assignment) []Violation {
 		}
 		return all[i].order < all[j].order
 	})
-	blame := func(x, y duty, reason string) {
+	// blame reports the movable one of two clashing duties, with a reason
+	// that names the other one.
+	blame := func(x, y duty, reason func(other Assignment) string) {
 		if y.firm && !x.firm {
-			report(x, reason)
+			report(x, reason(y.a))
 		} else {
-			report(y, reason)
+			report(y, reason(x.a))
 		}
 	}
 	for i := range all {
@@ -165,7 +167,9 @@ func Validate(in Input, as []Assignment) []Violation {
 		for j := i + 1; j < len(all) && all[j].a.Person == x.a.Person; j++ {
 			y := all[j]
 			if y.a.Date == x.a.Date {
-				blame(x, y, fmt.Sprintf("%s 当天已在 %s 的 %s 岗位值班", nameOf(people, x.a.Person), x.a.Roster, x.a.Role))
+				blame(x, y, func(o Assignment) string {
+					return fmt.Sprintf("%s 当天已在 %s 的 %s 岗位值班", nameOf(people, o.Person), o.Roster, o.Role)
+				})
 				continue
 			}
 			if x.a.Roster != y.a.Roster {
@@ -180,7 +184,9 @@ func Validate(in Input, as []Assignment) []Violation {
 			if gap >= g {
 				break
 			}
-			blame(x, y, fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", nameOf(people, x.a.Person), x.a.Date, gap, g))
+			blame(x, y, func(o Assignment) string {
+				return fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", nameOf(people, o.Person), o.Date, gap, g)
+			})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
