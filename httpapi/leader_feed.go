@@ -168,6 +168,7 @@ func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64
 		Updated:     st.UpdatedAt,
 		Sequence:    max(st.Version-1, 0),
 		Cancelled:   v.State == visits.VisitCancelled,
+		Tentative:   v.State == visits.VisitPlanned,
 		Categories:  []string{v.Kind.Label()},
 	}
 	if v.End > v.Start {

@@ -45,6 +45,9 @@ type Event struct {
 	Updated   time.Time // DTSTAMP and LAST-MODIFIED: the record's update time, never now
 	Sequence  int
 	Cancelled bool
+	// Tentative marks a proposal not yet confirmed (STATUS:TENTATIVE), e.g.
+	// a visit still 拟安排. Cancelled wins over it.
+	Tentative bool
 	// Transparent marks the event as not busy (TRANSP:TRANSPARENT), e.g. a
 	// duty day in a subscriber's calendar that should not block meetings.
 	Transparent bool
@@ -134,9 +137,12 @@ func Build(f Feed) ([]byte, error) {
 		for _, c := range e.Categories {
 			ev.AddCategory(text(c))
 		}
-		if e.Cancelled {
+		switch {
+		case e.Cancelled:
 			ev.SetStatus(ics.ObjectStatusCancelled)
-		} else {
+		case e.Tentative:
+			ev.SetStatus(ics.ObjectStatusTentative)
+		default:
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 		if e.Transparent || e.Cancelled {

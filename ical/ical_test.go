@@ -245,3 +245,20 @@ func TestICALJSReadsTheFeed(t *testing.T) {
 		t.Errorf("categories: %v", p.Events[0].Categories)
 	}
 }
+
+// A tentative event is STATUS:TENTATIVE; cancelled wins over tentative.
+func TestBuildTentative(t *testing.T) {
+	t.Parallel()
+	upd := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
+	body, err := ical.Build(ical.Feed{Name: "x", ProductID: "-//x//ZH", Events: []ical.Event{
+		{UID: "a@x", Summary: "拟安排", Date: roster.MustDate("2026-12-01"), Updated: upd, Tentative: true},
+		{UID: "b@x", Summary: "已取消", Date: roster.MustDate("2026-12-02"), Updated: upd, Tentative: true, Cancelled: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(body)
+	if strings.Count(s, "STATUS:TENTATIVE\r\n") != 1 || strings.Count(s, "STATUS:CANCELLED\r\n") != 1 {
+		t.Errorf("want one TENTATIVE and one CANCELLED:\n%s", s)
+	}
+}

@@ -1,0 +1,67 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"zhiban/visits"
+)
+
+// vevents returns the unfolded VEVENT blocks of an iCalendar body, keyed by UID.
+func vevents(body []byte) map[string]string {
+	text := string(bytes.ReplaceAll(body, []byte("\r\n "), nil))
+	out := map[string]string{}
+	for _, block := range strings.Split(text, "BEGIN:VEVENT\r\n")[1:] {
+		block, _, _ = strings.Cut(block, "END:VEVENT\r\n")
+		for _, line := range strings.Split(block, "\r\n") {
+			if uid, ok := strings.CutPrefix(line, "UID:"); ok {
+				out[uid] = block
+			}
+		}
+	}
+	return out
+}
+
+// leaderFeed fetches personID's private feed through a fresh token.
+func (f *pubFixture) leaderFeed(t *testing.T, personID string) []byte {
+	t.Helper()
+	tok, err := f.store.RotateFeedToken(context.Background(), personID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.do(t, "GET", "/feeds/leader/"+tok+".ics", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("leader feed of %s: %d", personID, resp.StatusCode)
+	}
+	return body
+}
+
+// A visit still 拟安排 is tentative in the leader's feed, a confirmed one confirmed.
+func TestLeaderFeedPlannedVisitIsTentative(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	planned, err := f.store.CreateVisit(context.Background(), visits.Visit{Kind: visits.KindCarry, Leader: "L02",
+		Date: f.visit.Date.AddDays(2), Start: 14 * 60, End: 16 * 60, Place: "漕河镇群众工作站", Township: "t02",
+		State: visits.VisitPlanned}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := vevents(f.leaderFeed(t, "L02"))
+	for id, want := range map[int64]string{planned.ID: "STATUS:TENTATIVE", f.visit.ID: "STATUS:CONFIRMED"} {
+		uid := ""
+		for u := range events {
+			if strings.HasPrefix(u, "visit-"+itoa(int(id))+"@") {
+				uid = u
+			}
+		}
+		if uid == "" {
+			t.Fatalf("visit %d missing from the feed", id)
+		}
+		if !strings.Contains(events[uid], want+"\r\n") {
+			t.Errorf("%s: want %s in\n%s", uid, want, events[uid])
+		}
+	}
+}
