@@ -65,3 +65,22 @@ func TestLeaderFeedPlannedVisitIsTentative(t *testing.T) {
 		}
 	}
 }
+
+// Duty days in a leader's own feed do not block the day, as in the public feed.
+func TestLeaderFeedDutyDaysAreTransparent(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	duties := 0
+	for uid, ev := range vevents(f.leaderFeed(t, "L02")) {
+		if !strings.HasPrefix(uid, "duty-") {
+			continue
+		}
+		duties++
+		if !strings.Contains(ev, "TRANSP:TRANSPARENT\r\n") {
+			t.Errorf("%s is not transparent:\n%s", uid, ev)
+		}
+	}
+	if duties == 0 {
+		t.Fatal("L02 has no duty in the feed")
+	}
+}

@@ -308,9 +308,8 @@ func (s *Server) showLeaderFeed(c echo.Context) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		for i := range events {
-			events[i].Transparent = false // the leader is busy on a duty day
-		}
+		// Duty days stay TRANSPARENT as in the public feed: an all-day duty
+		// marked busy would block the leader's whole day for meeting invites.
 		agenda, agendaLast, err := s.agendaEvents(ctx, personID, roster.Today(s.now(), s.cfg.Location))
 		if err != nil {
 			return nil, time.Time{}, err
