@@ -290,7 +290,7 @@ func (s *Server) registerCase(ctx context.Context, in caseInput, who string) (vi
 		if k.GroupSize == 0 {
 			k.GroupSize = 1
 		}
-		if err := k.Validate(); err != nil {
+		if err := k.Validate(s.apiToday()); err != nil {
 			return err
 		}
 		if err := s.checkTownship(ctx, tx, k.Township); err != nil {
@@ -407,19 +407,19 @@ func (s *Server) transitionCase(c echo.Context) error {
 		if in.Action == "" {
 			return nil, badRequest("action", "请指定操作")
 		}
-		if err := k.Apply(in.Action, in.On, cal); err != nil {
+		if err := k.Apply(in.Action, in.On, s.apiToday(), cal); err != nil {
 			return nil, err
 		}
 		if in.Action != visits.ActReply {
 			return nil, nil
 		}
-		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, actor(c))
+		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, s.apiToday(), actor(c))
 	})
 }
 
 func (s *Server) addMilestone(c echo.Context) error {
 	return s.changeCase(c, "milestone", func(_ context.Context, _ *store.Store, k *visits.Case, in caseActInput, _ roster.Calendar) (any, error) {
-		return nil, k.Milestone(in.Duty, in.On, in.Note)
+		return nil, k.Milestone(in.Duty, in.On, s.apiToday(), in.Note)
 	})
 }
 

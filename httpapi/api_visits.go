@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -168,11 +169,14 @@ func (s *Server) changeVisit(c echo.Context, action string, fn func(ctx context.
 		}
 		resp["visit"] = saved
 		if saved.Reopens() {
-			reopened, err := s.reopenCases(ctx, tx, saved, actor(c))
+			reopened, refused, err := s.reopenCases(ctx, tx, saved, actor(c))
 			if err != nil {
 				return err
 			}
 			resp["reopened"] = reopened
+			if len(refused) > 0 {
+				resp["not_reopened"] = refused
+			}
 		}
 		return nil
 	})
@@ -182,27 +186,40 @@ func (s *Server) changeVisit(c echo.Context, action string, fn func(ctx context.
 	return c.JSON(http.StatusOK, resp)
 }
 
-// reopenCases reopens the cases of a return visit the petitioner was not satisfied with.
-func (s *Server) reopenCases(ctx context.Context, tx *store.Store, v visits.Visit, who string) ([]string, error) {
+// notReopened is a case a dissatisfied return visit could not reopen, and why
+// (e.g. art. 36: a rechecked case is not accepted again).
+type notReopened struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// reopenCases reopens the cases of a return visit the petitioner was not
+// satisfied with; a case the rules keep closed is reported with the reason.
+func (s *Server) reopenCases(ctx context.Context, tx *store.Store, v visits.Visit, who string) ([]string, []notReopened, error) {
 	cal, err := s.caseCalendar(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var codes []string
+	codes, refused := []string{}, []notReopened{}
 	for _, id := range v.Cases {
 		k, err := tx.Case(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if err := k.Apply(visits.ActReopen, v.Date, cal); err != nil {
-			continue // already back in handling
+		if err := k.Apply(visits.ActReopen, v.Date, s.apiToday(), cal); err != nil {
+			var rf *visits.Refusal
+			if !errors.As(err, &rf) {
+				return nil, nil, err
+			}
+			refused = append(refused, notReopened{Code: k.Code, Reason: rf.Msg})
+			continue
 		}
 		if _, err := tx.SaveCase(ctx, k, k.Version, "reopen", who); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		codes = append(codes, k.Code)
 	}
-	return codes, nil
+	return codes, refused, nil
 }
 
 func (s *Server) confirmVisit(c echo.Context) error {

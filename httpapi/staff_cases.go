@@ -338,12 +338,12 @@ func (s *Server) postCaseTransition(c echo.Context) error {
 		if act == "" {
 			return "", badRequest("action", "请选择操作")
 		}
-		if err := k.Apply(act, on, cal); err != nil {
+		if err := k.Apply(act, on, s.apiToday(), cal); err != nil {
 			return "", err
 		}
 		notice := "已" + transitionLabels[act] + "，案件现为“" + k.State.Label() + "”"
 		if act == visits.ActReply {
-			v, err := scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, actor(c))
+			v, err := scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, s.apiToday(), actor(c))
 			if err != nil {
 				return "", err
 			}
@@ -359,7 +359,7 @@ func (s *Server) postCaseMilestone(c echo.Context) error {
 	duty := visits.Duty(c.FormValue("duty"))
 	note := strings.TrimSpace(c.FormValue("note"))
 	return s.changeCaseForm(c, "milestone", "milestone", func(_ context.Context, _ *store.Store, k *visits.Case, on roster.Date, _ roster.Calendar) (string, error) {
-		if err := k.Milestone(duty, on, note); err != nil {
+		if err := k.Milestone(duty, on, s.apiToday(), note); err != nil {
 			return "", err
 		}
 		return "已记录“" + duty.Label() + "”", nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,6 +18,7 @@ var flagKinds = []option{
 	{"deadline", "期限提醒"},
 	{"missing_report", "逾期未报"},
 	{"escalated", "高风险转案"},
+	{"unassigned_finding", "待指定包保领导"},
 }
 
 func flagKindLabel(kind string) string {
@@ -44,7 +46,11 @@ func (s *Server) showFlags(c echo.Context) error {
 	ctx := c.Request().Context()
 	kind := c.QueryParam("kind")
 	if kind != "" && flagKindLabel(kind) == kind {
-		return badRequest("kind", "类型无效，应为 deadline、missing_report 或 escalated")
+		labels := make([]string, len(flagKinds))
+		for i, k := range flagKinds {
+			labels[i] = k.Label
+		}
+		return badRequest("kind", "类型无效，应为 "+strings.Join(labels, "、"))
 	}
 	all, err := s.store.Flags(ctx, 0)
 	if err != nil {

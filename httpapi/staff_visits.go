@@ -287,12 +287,15 @@ func (s *Server) changeVisitForm(c echo.Context, action string, fn func(ctx cont
 				return err
 			}
 			if saved.Reopens() {
-				codes, err := s.reopenCases(ctx, tx, saved, actor(c))
+				codes, refused, err := s.reopenCases(ctx, tx, saved, actor(c))
 				if err != nil {
 					return err
 				}
 				if len(codes) > 0 {
 					notice += "；信访人不满意，已重新办理案件 " + strings.Join(codes, "、")
+				}
+				for _, r := range refused {
+					notice += "；案件 " + r.Code + " 未重新办理：" + r.Reason
 				}
 			}
 			return nil

@@ -72,9 +72,9 @@ func SeedDemoCases(ctx context.Context, st *store.Store, today roster.Date, cal 
 				var err error
 				switch {
 				case s.act != "":
-					err = k.Apply(s.act, on, cal)
+					err = k.Apply(s.act, on, today, cal)
 				case s.duty != "":
-					err = k.Milestone(s.duty, on, "示例记录")
+					err = k.Milestone(s.duty, on, today, "示例记录")
 				default:
 					err = k.Extend(s.extend, "需要委托司法鉴定（示例）", on, cal)
 				}
@@ -91,7 +91,7 @@ func SeedDemoCases(ctx context.Context, st *store.Store, today roster.Date, cal 
 		// 上门回访 for the case whose opinion was served.
 		for _, k := range stored {
 			if k.State == visits.StateReplied {
-				if _, err := ScheduleReturnVisit(ctx, tx, k, cal, 0, "demo"); err != nil {
+				if _, err := ScheduleReturnVisit(ctx, tx, k, cal, 0, today, "demo"); err != nil {
 					return err
 				}
 			}

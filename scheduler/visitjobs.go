@@ -38,9 +38,7 @@ func PlanVisitsJob(cfg config.Config) Job {
 			if cfg.Visits.CarryVisitsPerLeader == 0 {
 				return "带案下访自动安排已关闭（visits.carry_visits_per_leader: 0）", nil
 			}
-			today := roster.Today(now, cfg.Location)
-			from, to := PlanWindow(today)
-			return PlanVisits(ctx, tx, from, to, cfg.Visits.CarryVisitsPerLeader)
+			return planVisits(ctx, tx, PlanWindows(roster.Today(now, cfg.Location)), cfg.Visits.CarryVisitsPerLeader)
 		},
 	}
 }
@@ -55,14 +53,20 @@ func FollowUpsJob(cfg config.Config) Job {
 	}
 }
 
-// PlanWindow is the period plan-visits fills when run on today: the rest of
-// this month in its first half (a first run or catch-up), else all of next month.
-func PlanWindow(today roster.Date) (from, to roster.Date) {
-	if today.Day() < 15 {
-		return today.AddDays(1), today.MonthEnd()
+// Window is a span of days plan-visits fills, inside one calendar month.
+type Window struct{ From, To roster.Date }
+
+// PlanWindows are the spans plan-visits fills when run on today: the rest of
+// this month (PlanCarryVisits counts the whole month, so only a leader with
+// too few visits this month gets one) and all of next month, which the
+// monthly run always plans whatever day it runs on.
+func PlanWindows(today roster.Date) []Window {
+	var out []Window
+	if today < today.MonthEnd() {
+		out = append(out, Window{today.AddDays(1), today.MonthEnd()})
 	}
 	next := today.MonthEnd().AddDays(1)
-	return next, next.MonthEnd()
+	return append(out, Window{next, next.MonthEnd()})
 }
 
 func calendarAround(ctx context.Context, tx *store.Store, today roster.Date) (roster.Calendar, error) {
@@ -162,8 +166,14 @@ func leadersOf(people []roster.Person, tasks []visits.Task) []notify.Recipient {
 	return to
 }
 
-// PlanVisits stores the proposed 带案下访 for [from, to], perLeader per leader.
+// PlanVisits stores the proposed 带案下访 for [from, to], perLeader per leader per month.
 func PlanVisits(ctx context.Context, tx *store.Store, from, to roster.Date, perLeader int) (string, error) {
+	return planVisits(ctx, tx, []Window{{from, to}}, perLeader)
+}
+
+// planVisits stores the proposed 带案下访 of each window and tells the office
+// in one message, naming leaders by name.
+func planVisits(ctx context.Context, tx *store.Store, windows []Window, perLeader int) (string, error) {
 	people, err := tx.People(ctx)
 	if err != nil {
 		return "", err
@@ -171,24 +181,6 @@ func PlanVisits(ctx context.Context, tx *store.Store, from, to roster.Date, perL
 	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
 	if err != nil {
 		return "", err
-	}
-	cal, err := calendarAround(ctx, tx, from)
-	if err != nil {
-		return "", err
-	}
-	busy, err := tx.Busy(ctx, from, to)
-	if err != nil {
-		return "", err
-	}
-	// Done visits count toward the month too, so a rerun adds nothing.
-	done, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: from, To: to})
-	if err != nil {
-		return "", err
-	}
-	for _, v := range done {
-		if v.State == visits.VisitDone {
-			busy.Visits = append(busy.Visits, v)
-		}
 	}
 	_, names, err := townships(ctx, tx)
 	if err != nil {
@@ -198,31 +190,56 @@ func PlanVisits(ctx context.Context, tx *store.Store, from, to roster.Date, perL
 	for id, n := range names {
 		places[id] = n + "群众工作站"
 	}
-	props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: cal,
-		Busy: busy, PerLeader: perLeader, Places: places})
-	made, failed := 0, []string{}
-	var lines []string
-	for _, p := range props {
-		if p.Reason != "" {
-			failed = append(failed, p.Visit.Leader)
-			continue
-		}
-		if _, err := tx.CreateVisit(ctx, p.Visit, Actor); err != nil {
+	made := 0
+	var lines, failed, spans []string
+	for _, w := range windows {
+		from, to := w.From, w.To
+		cal, err := calendarAround(ctx, tx, from)
+		if err != nil {
 			return "", err
 		}
-		made++
-		lines = append(lines, fmt.Sprintf("%s %s 赴%s（带 %d 件案件）", p.Visit.Date, nameOf(people, p.Visit.Leader), names[p.Visit.Township], len(p.Visit.Cases)))
+		// Every visit of the month counts, so the busy time starts on the 1st.
+		monthStart := from.MonthStart()
+		busy, err := tx.Busy(ctx, monthStart, to.MonthEnd())
+		if err != nil {
+			return "", err
+		}
+		// Done visits count toward the month too, so a rerun adds nothing.
+		done, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: monthStart, To: to.MonthEnd()})
+		if err != nil {
+			return "", err
+		}
+		for _, v := range done {
+			if v.State == visits.VisitDone {
+				busy.Visits = append(busy.Visits, v)
+			}
+		}
+		props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: cal,
+			Busy: busy, PerLeader: perLeader, Places: places})
+		spans = append(spans, fmt.Sprintf("%s～%s", from, to))
+		for _, p := range props {
+			if p.Reason != "" {
+				failed = append(failed, p.Reason)
+				continue
+			}
+			if _, err := tx.CreateVisit(ctx, p.Visit, Actor); err != nil {
+				return "", err
+			}
+			made++
+			lines = append(lines, fmt.Sprintf("%s %s 赴%s（带 %d 件案件）", p.Visit.Date, nameOf(people, p.Visit.Leader), names[p.Visit.Township], len(p.Visit.Cases)))
+		}
 	}
+	span := strings.Join(spans, "、")
 	if made > 0 || len(failed) > 0 {
-		text := "【带案下访】已拟定 " + fmt.Sprintf("%s～%s", from, to) + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
+		text := "【带案下访】已拟定 " + span + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
 		if len(failed) > 0 {
-			text += "\n以下领导在期间没有空闲工作日，请人工安排：" + strings.Join(failed, "、")
+			text += "\n以下领导在期间没有空闲工作日，请人工安排：\n" + strings.Join(failed, "\n")
 		}
 		if err := send(ctx, tx, notify.Message{To: []notify.Recipient{notify.Office}, Subject: "带案下访安排待确认", Text: text}); err != nil {
 			return "", err
 		}
 	}
-	return fmt.Sprintf("%s～%s 拟定带案下访 %d 次，%d 位领导无空闲日", from, to, made, len(failed)), nil
+	return fmt.Sprintf("%s 拟定带案下访 %d 次，%d 位领导无空闲日", span, made, len(failed)), nil
 }
 
 func nameOf(people []roster.Person, id string) string {
@@ -235,10 +252,11 @@ func nameOf(people []roster.Person, id string) string {
 }
 
 // ScheduleReturnVisit stores the 上门回访 of a case whose handling opinion
-// was served, on the leader's first free day in the review window. It
+// was served, on the leader's first free day after today in the review
+// window, created by who (a staff name, or Actor for the follow-ups job). It
 // returns the existing one if there is one, and nil when no day is free
 // (follow-ups retries daily and flags it).
-func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, cal roster.Calendar, within int, who string) (*visits.Visit, error) {
+func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, cal roster.Calendar, within int, today roster.Date, who string) (*visits.Visit, error) {
 	existing, err := tx.Visits(ctx, store.VisitFilter{Case: k.ID, Kind: visits.KindReturn, From: k.Replied})
 	if err != nil {
 		return nil, err
@@ -246,17 +264,21 @@ func ScheduleReturnVisit(ctx context.Context, tx *store.Store, k visits.Case, ca
 	if len(existing) > 0 {
 		return &existing[0], nil
 	}
-	busy, err := tx.Busy(ctx, k.Replied, k.Replied.AddDays(visits.ReviewDays+15))
+	busy, err := tx.Busy(ctx, max(k.Replied, today), k.Replied.AddDays(visits.ReviewDays+15))
 	if err != nil {
 		return nil, err
 	}
-	v, err := visits.PlanReturnVisit(k, cal, busy, within)
+	v, err := visits.PlanReturnVisit(k, cal, busy, within, today)
 	var rf *visits.Refusal
 	if errors.As(err, &rf) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	v.CreatedBy = who
+	if who == Actor {
+		v.CreatedBy = "job:follow-ups"
 	}
 	saved, err := tx.CreateVisit(ctx, v, who)
 	return &saved, err
@@ -321,14 +343,14 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 	if err != nil {
 		return "", err
 	}
-	var returns, flags, missing, escalated int
+	var returns, flags, missing, escalated, unassigned int
 	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
 	if err != nil {
 		return "", err
 	}
 	for _, k := range cases {
 		if k.State == visits.StateReplied && today <= k.Replied.AddDays(visits.ReviewDays) {
-			v, err := ScheduleReturnVisit(ctx, tx, k, cal, returnWithin, Actor)
+			v, err := ScheduleReturnVisit(ctx, tx, k, cal, returnWithin, today, Actor)
 			if err != nil {
 				return "", err
 			}
@@ -341,11 +363,11 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 			continue
 		}
 		d := clk.Next
-		msg := fmt.Sprintf("案件 %s（%s，%s）%s期限 %s（%s）%s", k.Code, names[k.Township], k.Category, d.Label, d.Due, d.Article, clk.Alert.Label())
+		msg := fmt.Sprintf("案件 %s（%s，%s）%s期限 %s（%s）", k.Code, names[k.Township], k.Category, d.Label, d.Due, d.Article)
 		if clk.Overdue {
-			msg += fmt.Sprintf("，已超期 %d 天", -clk.DaysLeft)
+			msg += fmt.Sprintf("已超期 %d 天", -clk.DaysLeft)
 		} else {
-			msg += fmt.Sprintf("，剩余 %d 天", clk.DaysLeft)
+			msg += fmt.Sprintf("%s，剩余 %d 天", clk.Alert.Label(), clk.DaysLeft)
 		}
 		isNew, err := tx.Flag(ctx, store.Flag{Kind: "deadline", Entity: "case", EntityID: fmt.Sprint(k.ID),
 			Level: string(d.Kind) + ":" + string(clk.Alert) + ":" + d.Due.String(), On: today, Message: msg, Leader: k.Leader})
@@ -401,7 +423,15 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 		k, ch, err := EscalateFinding(ctx, tx, f, today, Actor)
 		var rf *visits.Refusal
 		if errors.As(err, &rf) {
-			continue // nobody eligible: the office assigns by hand
+			// Nobody eligible: the office assigns by hand, told once per finding.
+			isNew, err := flagUnassigned(ctx, tx, f, today, names)
+			if err != nil {
+				return "", err
+			}
+			if isNew {
+				unassigned++
+			}
+			continue
 		}
 		if err != nil {
 			return "", err
@@ -416,7 +446,26 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 			return "", err
 		}
 	}
-	return fmt.Sprintf("开门接访 %d 场，安排回访 %d 次，期限提醒 %d 条，逾期未报 %d 个，高风险转案 %d 件", opened, returns, flags, missing, escalated), nil
+	out := fmt.Sprintf("开门接访 %d 场，安排回访 %d 次，期限提醒 %d 条，逾期未报 %d 个，高风险转案 %d 件", opened, returns, flags, missing, escalated)
+	if unassigned > 0 {
+		out += fmt.Sprintf("，%d 件无合适包保领导待指定", unassigned)
+	}
+	return out, nil
+}
+
+// flagUnassigned records, once, that a high-risk finding has no eligible
+// 包保领导, and asks the office to name one.
+func flagUnassigned(ctx context.Context, tx *store.Store, f visits.Finding, today roster.Date, names map[string]string) (bool, error) {
+	task, err := tx.SweepTask(ctx, f.Task)
+	if err != nil {
+		return false, err
+	}
+	msg := fmt.Sprintf("%s 高风险排查发现（编号 %d，%s）无合适包保领导，请办公室指定", names[task.Township], f.ID, f.Category)
+	isNew, err := tx.Flag(ctx, store.Flag{Kind: "unassigned_finding", Entity: "finding", EntityID: fmt.Sprint(f.ID), On: today, Message: msg})
+	if err != nil || !isNew {
+		return false, err
+	}
+	return true, send(ctx, tx, notify.Message{To: []notify.Recipient{notify.Office}, Subject: "高风险排查发现待指定包保领导", Text: "【矛盾大排查】" + msg})
 }
 
 // OpenReceptions makes sure today's 开门接访 session exists for the leader in

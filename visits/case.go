@@ -193,8 +193,8 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// Validate checks a new or edited case. Messages name the field, never the value.
-func (c *Case) Validate() error {
+// Validate checks a new or edited case on today. Messages name the field, never the value.
+func (c *Case) Validate(today roster.Date) error {
 	if _, _, err := ParseCode(c.Code); err != nil {
 		return err
 	}
@@ -209,6 +209,9 @@ func (c *Case) Validate() error {
 	}
 	if c.Received == 0 {
 		return refuse("received", "请填写收到日期")
+	}
+	if c.Received > today {
+		return refuse("received", "收到日期不能晚于今天（%s）", today)
 	}
 	if !c.Channel.Valid() {
 		return refuse("channel", "渠道无效，应为 来信、来访、电话 或 网上")
@@ -254,13 +257,13 @@ func (c *Case) Has(d Duty) bool {
 	return false
 }
 
-// Milestone records duty d done on day on. Duties follow each other: a duty
-// needs the one before it, 包结案 is recorded only by closing the case, and
-// 包处理 needs the case accepted.
-func (c *Case) Milestone(d Duty, on roster.Date, note string) error {
+// Milestone records duty d done on day on, not after today. Duties follow
+// each other: a duty needs the one before it, 包结案 is recorded only by
+// closing the case, and 包处理 needs the case accepted.
+func (c *Case) Milestone(d Duty, on, today roster.Date, note string) error {
 	i := dutyIndex(d)
 	if i < 0 {
-		return refuse("duty", "职责无效，应为 investigate、handle、close、stabilise 或 cease")
+		return refuse("duty", "职责无效，应为 %s", joinLabels(len(Duties), func(i int) string { return Duties[i].Label() }))
 	}
 	if c.Has(d) {
 		return refuse("duty", "“%s”已记录", d.Label())
@@ -279,6 +282,9 @@ func (c *Case) Milestone(d Duty, on roster.Date, note string) error {
 	}
 	if on < c.Received {
 		return refuse("on", "日期不能早于收到日期")
+	}
+	if on > today {
+		return refuse("on", "日期不能晚于今天（%s）", today)
 	}
 	c.Milestones = append(c.Milestones, Milestone{Duty: d, On: on, Note: note})
 	return nil
@@ -299,14 +305,62 @@ const (
 	ActReopen   Transition = "reopen"
 )
 
+// Transitions lists the state changes in the order a case takes them.
+var Transitions = []Transition{ActAccept, ActReject, ActReply, ActReview, ActReviewed, ActRecheck, ActRechckd, ActClose, ActReopen}
+
+var transitionLabels = map[Transition]string{
+	ActAccept: "受理", ActReject: "不予受理", ActReply: "出具处理意见", ActReview: "申请复查", ActReviewed: "出具复查意见",
+	ActRecheck: "申请复核", ActRechckd: "出具复核意见", ActClose: "办结", ActReopen: "重新办理",
+}
+
+// Label is the Chinese name of the transition.
+func (t Transition) Label() string { return transitionLabels[t] }
+
+// joinLabels lists n Chinese labels as 甲、乙 或 丙.
+func joinLabels(n int, label func(int) string) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		switch {
+		case i == 0:
+		case i == n-1:
+			b.WriteString(" 或 ")
+		default:
+			b.WriteString("、")
+		}
+		b.WriteString(label(i))
+	}
+	return b.String()
+}
+
+// LastActOn is the date of the case's latest recorded act or milestone.
+func (c *Case) LastActOn() roster.Date {
+	last := c.Received
+	for _, d := range []roster.Date{c.Accepted, c.Replied, c.Extended, c.ReviewAsked, c.Reviewed,
+		c.RecheckAsked, c.Rechecked, c.Reopened, c.Closed} {
+		last = max(last, d)
+	}
+	for _, m := range c.Milestones {
+		last = max(last, m.On)
+	}
+	return last
+}
+
 // Apply performs transition t on day on (the date of the act), enforcing the
-// state machine and the statutory windows.
-func (c *Case) Apply(t Transition, on roster.Date, cal roster.Calendar) error {
+// state machine and the statutory windows. An act is dated no later than
+// today and no earlier than the case's last recorded act: the clocks run
+// from these dates, so a back- or forward-dated act would move a deadline.
+func (c *Case) Apply(t Transition, on, today roster.Date, cal roster.Calendar) error {
 	if on == 0 {
 		return refuse("on", "请填写日期")
 	}
+	if on > today {
+		return refuse("on", "日期不能晚于今天（%s）", today)
+	}
 	if on < c.Received {
 		return refuse("on", "日期不能早于收到日期 %s", c.Received)
+	}
+	if last := c.LastActOn(); on < last {
+		return refuse("on", "日期不能早于上一次办理记录的日期 %s", last)
 	}
 	need := func(states ...CaseState) error {
 		for _, s := range states {
@@ -374,7 +428,13 @@ func (c *Case) Apply(t Transition, on roster.Date, cal roster.Calendar) error {
 		if err := need(StateReplied, StateReviewed, StateRechecked, StateClosed); err != nil {
 			return err
 		}
+		if c.Rechecked != 0 {
+			// Art. 36: the re-check opinion is final; the same facts are not accepted again.
+			return refuse("state", "案件已出具复核意见：复核意见为最终意见，信访人以同一事实和理由提出的诉求不再受理（信访工作条例第三十六条），不能重新办理")
+		}
 		c.State, c.Reopened, c.Closed = StateAccepted, on, 0
+		// A new handling period starts, with its own one extension (art. 34).
+		c.ExtensionDays, c.ExtensionReason, c.Extended = 0, "", 0
 		kept := c.Milestones[:0]
 		for _, m := range c.Milestones {
 			if m.Duty == DutyInvestigate { // the facts stay investigated; handling starts again
@@ -383,7 +443,7 @@ func (c *Case) Apply(t Transition, on roster.Date, cal roster.Calendar) error {
 		}
 		c.Milestones = kept
 	default:
-		return refuse("action", "操作无效，应为 accept、reject、reply、review、review_reply、recheck、recheck_reply、close 或 reopen")
+		return refuse("action", "操作无效，应为 %s", joinLabels(len(Transitions), func(i int) string { return Transitions[i].Label() }))
 	}
 	return nil
 }

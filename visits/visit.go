@@ -99,7 +99,7 @@ type Visit struct {
 // Validate checks a new visit's fields.
 func (v *Visit) Validate() error {
 	if !v.Kind.Valid() {
-		return refuse("kind", "类型无效，应为 open（开门接访）、invite（主动约访）、carry（带案下访）或 return（上门回访）")
+		return refuse("kind", "类型无效，应为 %s", joinLabels(len(Kinds), func(i int) string { return Kinds[i].Label() }))
 	}
 	if v.Leader == "" {
 		return refuse("leader", "请选择领导")
@@ -193,7 +193,7 @@ func (v *Visit) Record(o Outcome, today roster.Date) error {
 	switch o.State {
 	case VisitDone, VisitNoShow:
 	default:
-		return refuse("state", "结果状态应为 done（已完成）或 no_show（未到）")
+		return refuse("state", "结果状态应为“%s”或“%s”", VisitDone.Label(), VisitNoShow.Label())
 	}
 	if o.WalkIns < 0 {
 		return refuse("walk_ins", "接待人数不能为负")
@@ -329,11 +329,11 @@ var (
 
 // PlanInput is what PlanCarryVisits needs for one month.
 type PlanInput struct {
-	From, To  roster.Date // the days to plan in
+	From, To  roster.Date // the days to plan in, normally inside one calendar month
 	People    []roster.Person
 	Cases     []Case // all cases; open ones in a leader's linked township count
 	Calendar  roster.Calendar
-	Busy      Busy
+	Busy      Busy              // from the first of From's month to the end of To's: its visits count
 	PerLeader int               // visits per leader per month; 0 means 1
 	Places    map[string]string // township id → place (its 群众工作站); default the township id
 }
@@ -345,15 +345,22 @@ type Proposal struct {
 }
 
 // PlanCarryVisits proposes 带案下访: for each active leader with open cases in
-// their linked township, PerLeader visits on free days in [From, To],
-// carrying those cases. Leaders who already have that many active or done
-// visits to the township in the period get none, so reruns add nothing.
-// Days are spread: the free day with the fewest visits planned so far, earliest first.
+// their linked township, visits on free days in [From, To] carrying those
+// cases, so that the leader has at least PerLeader 带案下访 in the calendar
+// month of [From, To]. Every active or done 带案下访 of the leader anywhere in
+// that month counts, not only those inside [From, To]: a run that plans the
+// rest of a month must not add a second visit to a month that has one, and
+// reruns add nothing. (A window across two months counts both months together.) Days are spread: the free day with the fewest visits planned
+// so far, earliest first.
 func PlanCarryVisits(in PlanInput) []Proposal {
 	per := in.PerLeader
 	if per <= 0 {
 		per = 1
 	}
+	if in.To < in.From {
+		return nil
+	}
+	monthStart, monthEnd := in.From.MonthStart(), in.To.MonthEnd()
 	load := map[roster.Date]int{}
 	busy := in.Busy
 	busy.Visits = append([]Visit(nil), in.Busy.Visits...)
@@ -379,7 +386,7 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 		}
 		have := 0
 		for _, v := range busy.Visits {
-			if v.Kind == KindCarry && v.Leader == p.ID && v.Township == t && v.Date >= in.From && v.Date <= in.To &&
+			if v.Kind == KindCarry && v.Leader == p.ID && v.Date >= monthStart && v.Date <= monthEnd &&
 				(v.State.Active() || v.State == VisitDone) {
 				have++
 			}
@@ -388,12 +395,16 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 		if place == "" {
 			place = t
 		}
+		name := p.Name
+		if name == "" {
+			name = p.ID
+		}
 		for ; have < per; have++ {
 			days := FreeDays(p.ID, in.From, in.To, in.Calendar, busy)
 			v := Visit{Kind: KindCarry, Leader: p.ID, Start: CarryStart, End: CarryEnd, Place: place,
 				Township: t, Cases: carry, State: VisitPlanned, CreatedBy: "job:plan-visits"}
 			if len(days) == 0 {
-				out = append(out, Proposal{Visit: v, Reason: fmt.Sprintf("%s 在 %s～%s 没有空闲工作日", p.ID, in.From, in.To)})
+				out = append(out, Proposal{Visit: v, Reason: fmt.Sprintf("%s 在 %s～%s 没有空闲工作日", name, in.From, in.To)})
 				break
 			}
 			sort.SliceStable(days, func(i, j int) bool { return load[days[i]] < load[days[j]] })
@@ -411,9 +422,11 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 const ReturnWindowDays = 15
 
 // PlanReturnVisit proposes the 上门回访 of a case whose handling opinion was
-// served: the responsible leader's first free day after the reply, within
-// `within` days (0 means ReturnWindowDays) and before the review-request window ends.
-func PlanReturnVisit(c Case, cal roster.Calendar, b Busy, within int) (Visit, error) {
+// served: the responsible leader's first free day after both the reply and
+// today (an opinion recorded late must not get a visit in the past), within
+// `within` days of the reply (0 means ReturnWindowDays) and before the
+// review-request window ends. CreatedBy is left to the caller.
+func PlanReturnVisit(c Case, cal roster.Calendar, b Busy, within int, today roster.Date) (Visit, error) {
 	if within <= 0 {
 		within = ReturnWindowDays
 	}
@@ -427,14 +440,17 @@ func PlanReturnVisit(c Case, cal roster.Calendar, b Busy, within int) (Visit, er
 	if review := DueAfter(c.Replied, ReviewDays, cal); last >= review {
 		last = review - 1
 	}
-	for d := c.Replied.AddDays(1); d <= last; d++ {
+	first := max(c.Replied, today).AddDays(1)
+	for d := first; d <= last; d++ {
 		if Free(c.Leader, d, cal, b) {
 			return Visit{Kind: KindReturn, Leader: c.Leader, Date: d, Start: ReturnStart, End: ReturnEnd,
-				Place: "信访人住所", Township: c.Township, Cases: []int64{c.ID}, State: VisitPlanned,
-				CreatedBy: "job:follow-ups"}, nil
+				Place: "信访人住所", Township: c.Township, Cases: []int64{c.ID}, State: VisitPlanned}, nil
 		}
 	}
-	return Visit{}, refuse("date", "案件 %s 的包案领导在 %s～%s 没有空闲工作日", c.Code, c.Replied.AddDays(1), last)
+	if first > last {
+		return Visit{}, refuse("date", "案件 %s 的回访期限已于 %s 届满", c.Code, last)
+	}
+	return Visit{}, refuse("date", "案件 %s 的包案领导在 %s～%s 没有空闲工作日", c.Code, first, last)
 }
 
 // OpenSessions derives the 开门接访 sessions of the duty days: one per duty

@@ -44,10 +44,13 @@ func TestDueAfter(t *testing.T) {
 	}
 }
 
+// later is a "today" after every act the tests record.
+var later = d("2027-12-31")
+
 func acceptedCase(cal roster.Calendar) *Case {
 	c := &Case{Code: "2026-0001", Title: "征地补偿", Category: "征地拆迁", Township: "t01", Received: d("2026-07-27"),
 		Channel: "来访", Petitioner: Petitioner{Name: "张三丰", Phone: "13912345678"}, GroupSize: 1, State: StateReceived}
-	if err := c.Apply(ActAccept, d("2026-08-02"), cal); err != nil {
+	if err := c.Apply(ActAccept, d("2026-08-02"), later, cal); err != nil {
 		panic(err)
 	}
 	return c
@@ -105,34 +108,34 @@ func TestCaseStateRefusals(t *testing.T) {
 	t.Parallel()
 	cal := nationalDay2026()
 	c := acceptedCase(cal)
-	if err := c.Apply(ActClose, d("2026-08-10"), cal); err == nil {
+	if err := c.Apply(ActClose, d("2026-08-10"), later, cal); err == nil {
 		t.Fatal("closed an accepted case with no handling milestone")
 	}
-	if err := c.Apply(ActReply, d("2026-08-10"), cal); err == nil || !strings.Contains(err.Error(), "包调查") {
+	if err := c.Apply(ActReply, d("2026-08-10"), later, cal); err == nil || !strings.Contains(err.Error(), "包调查") {
 		t.Fatalf("replied without investigation: %v", err)
 	}
-	if err := c.Milestone(DutyHandle, d("2026-08-05"), ""); err == nil {
+	if err := c.Milestone(DutyHandle, d("2026-08-05"), later, ""); err == nil {
 		t.Fatal("handled before investigating")
 	}
-	if err := c.Milestone(DutyInvestigate, d("2026-08-05"), "现场核查"); err != nil {
+	if err := c.Milestone(DutyInvestigate, d("2026-08-05"), later, "现场核查"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Apply(ActReply, d("2026-08-20"), cal); err != nil {
+	if err := c.Apply(ActReply, d("2026-08-20"), later, cal); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Apply(ActClose, d("2026-08-25"), cal); err == nil || !strings.Contains(err.Error(), "包处理") {
+	if err := c.Apply(ActClose, d("2026-08-25"), later, cal); err == nil || !strings.Contains(err.Error(), "包处理") {
 		t.Fatalf("closed with no handling milestone: %v", err)
 	}
-	if err := c.Milestone(DutyHandle, d("2026-08-20"), ""); err != nil {
+	if err := c.Milestone(DutyHandle, d("2026-08-20"), later, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Milestone(DutyClose, d("2026-08-20"), ""); err == nil {
+	if err := c.Milestone(DutyClose, d("2026-08-20"), later, ""); err == nil {
 		t.Fatal("recorded 包结案 by hand")
 	}
-	if err := c.Apply(ActReview, d("2026-10-30"), cal); err == nil || !strings.Contains(err.Error(), "第三十五条") {
+	if err := c.Apply(ActReview, d("2026-10-30"), later, cal); err == nil || !strings.Contains(err.Error(), "第三十五条") {
 		t.Fatalf("late review request: %v", err)
 	}
-	if err := c.Apply(ActClose, d("2026-09-25"), cal); err != nil {
+	if err := c.Apply(ActClose, d("2026-09-25"), later, cal); err != nil {
 		t.Fatal(err)
 	}
 	if !c.Has(DutyClose) || c.State.Open() {
@@ -141,11 +144,11 @@ func TestCaseStateRefusals(t *testing.T) {
 	if _, ok := c.NextDeadline(cal); ok {
 		t.Fatal("closed case still has a running deadline")
 	}
-	if err := c.Apply(ActAccept, d("2026-09-26"), cal); err == nil {
+	if err := c.Apply(ActAccept, d("2026-09-26"), later, cal); err == nil {
 		t.Fatal("accepted a closed case")
 	}
 	var r *Refusal
-	if err := c.Apply("explode", d("2026-09-26"), cal); !errors.As(err, &r) || r.Field != "action" {
+	if err := c.Apply("explode", d("2026-09-26"), later, cal); !errors.As(err, &r) || r.Field != "action" {
 		t.Fatalf("unknown action: %v", err)
 	}
 }
@@ -154,14 +157,14 @@ func TestReviewAndRecheckClocks(t *testing.T) {
 	t.Parallel()
 	cal := roster.NewCalendar()
 	c := acceptedCase(cal)
-	c.Milestone(DutyInvestigate, d("2026-08-03"), "")
+	c.Milestone(DutyInvestigate, d("2026-08-03"), later, "")
 	steps := []struct {
 		act  Transition
 		on   string
 		next DeadlineKind
 	}{{ActReply, "2026-08-10", ""}, {ActReview, "2026-08-20", DeadlineReview}, {ActReviewed, "2026-09-01", ""}, {ActRecheck, "2026-09-10", DeadlineRecheck}}
 	for _, s := range steps {
-		if err := c.Apply(s.act, d(s.on), cal); err != nil {
+		if err := c.Apply(s.act, d(s.on), later, cal); err != nil {
 			t.Fatalf("%s: %v", s.act, err)
 		}
 		next, ok := c.NextDeadline(cal)
@@ -312,13 +315,13 @@ func TestReturnVisitOnOpinionServed(t *testing.T) {
 	cal := nationalDay2026()
 	c := acceptedCase(cal)
 	c.ID, c.Leader = 5, "L04"
-	c.Milestone(DutyInvestigate, d("2026-08-05"), "")
-	if _, err := PlanReturnVisit(*c, cal, Busy{}, 0); err == nil {
+	c.Milestone(DutyInvestigate, d("2026-08-05"), later, "")
+	if _, err := PlanReturnVisit(*c, cal, Busy{}, 0, d("2026-09-29")); err == nil {
 		t.Fatal("return visit before the opinion is served")
 	}
-	c.Apply(ActReply, d("2026-09-29"), cal)
+	c.Apply(ActReply, d("2026-09-29"), later, cal)
 	busy := Busy{Duties: []OnDuty{{Person: "L04", Date: d("2026-09-30")}}}
-	v, err := PlanReturnVisit(*c, cal, busy, 0)
+	v, err := PlanReturnVisit(*c, cal, busy, 0, d("2026-09-29"))
 	if err != nil {
 		t.Fatal(err)
 	}
