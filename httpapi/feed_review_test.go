@@ -3,10 +3,15 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"zhiban/config"
+	"zhiban/httpapi"
 	"zhiban/visits"
 )
 
@@ -82,5 +87,42 @@ func TestLeaderFeedDutyDaysAreTransparent(t *testing.T) {
 	}
 	if duties == 0 {
 		t.Fatal("L02 has no duty in the feed")
+	}
+}
+
+// Feed UIDs come from database identity only: the same database served
+// under another public_url gives the same UIDs, none naming the host.
+func TestFeedUIDsIgnorePublicURL(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	_, before := f.do(t, "GET", "/feeds/roster.ics", nil)
+	cfg := config.Default()
+	cfg.PublicURL = "https://calendar.other.example"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := httptest.NewServer(s.Handler())
+	defer other.Close()
+	resp, err := http.Get(other.URL + "/feeds/roster.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	a, b := vevents(before), vevents(after)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d events before, %d after", len(a), len(b))
+	}
+	for uid := range a {
+		if _, ok := b[uid]; !ok {
+			t.Errorf("UID %s changed with public_url", uid)
+		}
+		if strings.Contains(uid, "example") {
+			t.Errorf("UID %s names the public host", uid)
+		}
 	}
 }

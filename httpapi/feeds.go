@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -24,24 +23,18 @@ const (
 
 const icsType = "text/calendar; charset=utf-8"
 
-// feedHost is the domain part of every UID, from the public URL.
-func (s *Server) feedHost() string {
-	if u, err := url.Parse(s.cfg.PublicURL); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return "zhiban"
-}
-
 // dutyUID identifies one person's duty on one assignment row: database
 // identity, so an edit of names or order never changes it, and a
 // reassignment yields a new event (the old one is kept as cancelled).
-func (s *Server) dutyUID(assignmentID int64, personID string) string {
-	return fmt.Sprintf("duty-%d-%s@%s", assignmentID, personID, s.feedHost())
+// domain is the store's FeedDomain, never the public URL's host.
+func dutyUID(assignmentID int64, personID, domain string) string {
+	return fmt.Sprintf("duty-%d-%s@%s", assignmentID, personID, domain)
 }
 
 // feedContext is what every duty event needs, loaded once per render.
 type feedContext struct {
 	county    string
+	domain    string // of every UID
 	people    map[string]roster.Person
 	rosters   map[string]roster.Definition
 	reception publicReception
@@ -51,6 +44,9 @@ func (s *Server) loadFeedContext(ctx context.Context) (feedContext, error) {
 	fc := feedContext{people: map[string]roster.Person{}, rosters: map[string]roster.Definition{}}
 	var err error
 	if fc.county, err = s.store.Setting(ctx, "county"); err != nil {
+		return fc, err
+	}
+	if fc.domain, err = s.store.FeedDomain(ctx); err != nil {
 		return fc, err
 	}
 	people, err := s.store.People(ctx)
@@ -106,7 +102,7 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 		if keep != "" && a.Person != keep || !view.visible(a.Roster, a.Date) {
 			continue
 		}
-		e := s.dutyEvent(fc, a.Assignment, s.dutyUID(a.ID, a.Person), a.Version-1, a.UpdatedAt, false)
+		e := s.dutyEvent(fc, a.Assignment, dutyUID(a.ID, a.Person, fc.domain), a.Version-1, a.UpdatedAt, false)
 		liveUID[e.UID] = true
 		events = append(events, e)
 		if a.UpdatedAt.After(last) {
@@ -118,7 +114,7 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 		if keep != "" && g.Person != keep {
 			continue
 		}
-		uid := s.dutyUID(g.AssignmentID, g.Person)
+		uid := dutyUID(g.AssignmentID, g.Person, fc.domain)
 		if liveUID[uid] || !view.visible(g.Roster, g.Date) {
 			continue
 		}
@@ -179,12 +175,12 @@ func (s *Server) dutyEvent(fc feedContext, a roster.Assignment, uid string, seq 
 }
 
 // visitEvents turns public visits into timed events (all-day when no time is set).
-func (s *Server) visitEvents(vs []publicVisit) []ical.Event {
+func (s *Server) visitEvents(vs []publicVisit, domain string) []ical.Event {
 	loc := s.cfg.Location
 	var out []ical.Event
 	for _, v := range vs {
 		e := ical.Event{
-			UID:       fmt.Sprintf("visit-%d@%s", v.ID, s.feedHost()),
+			UID:       fmt.Sprintf("visit-%d@%s", v.ID, domain),
 			Summary:   fmt.Sprintf("带案下访：%s（%s %s）", v.Township, v.LeaderName, v.LeaderTitle),
 			Place:     v.Township + "群众工作站",
 			Updated:   v.Updated,
@@ -254,6 +250,10 @@ func (s *Server) showTownshipFeed(c echo.Context) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
+		domain, err := s.store.FeedDomain(ctx)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
 		today := roster.Today(s.now(), s.cfg.Location)
 		vs, err := s.publicVisits(ctx, today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead))
 		if err != nil {
@@ -275,7 +275,7 @@ func (s *Server) showTownshipFeed(c echo.Context) error {
 			URL:         s.cfg.PublicURL + "/visits",
 			ProductID:   s.productID(county),
 			Location:    s.cfg.Location,
-			Events:      s.visitEvents(mine),
+			Events:      s.visitEvents(mine, domain),
 		})
 		return body, last, err
 	})
@@ -310,7 +310,7 @@ func (s *Server) showLeaderFeed(c echo.Context) error {
 		}
 		// Duty days stay TRANSPARENT as in the public feed: an all-day duty
 		// marked busy would block the leader's whole day for meeting invites.
-		agenda, agendaLast, err := s.agendaEvents(ctx, personID, roster.Today(s.now(), s.cfg.Location))
+		agenda, agendaLast, err := s.agendaEvents(ctx, fc.domain, personID, roster.Today(s.now(), s.cfg.Location))
 		if err != nil {
 			return nil, time.Time{}, err
 		}

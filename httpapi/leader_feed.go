@@ -29,7 +29,7 @@ func (r caseRef) String() string {
 
 // agendaEvents returns a leader's visits of all four kinds, sweep tasks and
 // open cases' next deadlines in the feed window, and when they last changed.
-func (s *Server) agendaEvents(ctx context.Context, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
+func (s *Server) agendaEvents(ctx context.Context, domain, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
 	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
 	units, err := s.store.Units(ctx)
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) agendaEvents(ctx context.Context, personID string, today roster
 	}
 	for _, v := range vs {
 		st := vstamps[v.ID]
-		events = append(events, s.visitAgendaEvent(v, st, refs, township))
+		events = append(events, s.visitAgendaEvent(v, st, refs, township, domain))
 		touch(st.UpdatedAt)
 	}
 
@@ -89,7 +89,7 @@ func (s *Server) agendaEvents(ctx context.Context, personID string, today roster
 		if updated.IsZero() { // stored before tasks had stamps
 			updated = t.Due.In(s.cfg.Location)
 		}
-		events = append(events, s.sweepTaskEvent(t, township[t.Township], updated))
+		events = append(events, s.sweepTaskEvent(t, township[t.Township], updated, domain))
 		touch(updated)
 	}
 
@@ -118,7 +118,7 @@ func (s *Server) agendaEvents(ctx context.Context, personID string, today roster
 			}
 			pc := c.Public()
 			st := cstamps[c.ID]
-			events = append(events, s.deadlineEvent(c.ID, caseRef{Code: pc.Code, Township: township[pc.Township]}, *clock.Next, st))
+			events = append(events, s.deadlineEvent(c.ID, caseRef{Code: pc.Code, Township: township[pc.Township]}, *clock.Next, st, domain))
 			touch(st.UpdatedAt)
 		}
 	}
@@ -127,7 +127,7 @@ func (s *Server) agendaEvents(ctx context.Context, personID string, today roster
 
 // visitAgendaEvent is one visit as a timed event. The place of a return
 // visit is the petitioner's home, so only its township is written.
-func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64]caseRef, township map[string]string) ical.Event {
+func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64]caseRef, township map[string]string, domain string) ical.Event {
 	var cases []string
 	for _, id := range v.Cases {
 		if r, ok := refs[id]; ok {
@@ -161,7 +161,7 @@ func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64
 		fmt.Fprintf(&desc, "\n已改期（原定 %s %s–%s）", m.FromDate, m.FromStart, m.FromEnd)
 	}
 	e := ical.Event{
-		UID:         fmt.Sprintf("visit-%d@%s", v.ID, s.feedHost()),
+		UID:         fmt.Sprintf("visit-%d@%s", v.ID, domain),
 		Summary:     "【" + v.Kind.Label() + "】" + title,
 		Description: desc.String(),
 		Place:       place,
@@ -190,7 +190,7 @@ func codesOnly(ids []int64, refs map[int64]caseRef) string {
 }
 
 // sweepTaskEvent is a sweep report's due day, e.g. 【矛盾排查】漕河镇 11月排查报告截止.
-func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated time.Time) ical.Event {
+func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated time.Time, domain string) ical.Event {
 	month := string(t.Month)
 	if first, err := visits.ParseMonth(month); err == nil {
 		month = strconv.Itoa(int(first.Month())) + "月"
@@ -203,7 +203,7 @@ func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated ti
 		status = "零报告（" + t.Filed.String() + "）"
 	}
 	return ical.Event{
-		UID:         fmt.Sprintf("sweep-task-%d@%s", t.ID, s.feedHost()),
+		UID:         fmt.Sprintf("sweep-task-%d@%s", t.ID, domain),
 		Summary:     "【矛盾排查】" + township + " " + month + "排查报告截止",
 		Description: fmt.Sprintf("矛盾纠纷大排查（%s）：%s排查报告截止日\n状态：%s", t.Month, township, status),
 		Date:        t.Due,
@@ -216,14 +216,14 @@ func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated ti
 
 // deadlineEvent is a case's next statutory deadline, e.g.
 // 【期限】2026-0042（漕河镇）办理期限 第34条.
-func (s *Server) deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp) ical.Event {
+func (s *Server) deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp, domain string) ical.Event {
 	label, note, _ := strings.Cut(d.Label, "（")
 	if note != "" {
 		note = "（" + note
 	}
 	article := arabicArticles(strings.TrimPrefix(d.Article, "信访工作条例"))
 	return ical.Event{
-		UID:         fmt.Sprintf("case-%d-%s@%s", caseID, d.Kind, s.feedHost()),
+		UID:         fmt.Sprintf("case-%d-%s@%s", caseID, d.Kind, domain),
 		Summary:     "【期限】" + ref.String() + label + "期限" + note + " " + article,
 		Description: fmt.Sprintf("案件：%s\n%s期限%s：%s 起算，%s 届满\n依据：%s", ref, label, note, d.Start, d.Due, d.Article),
 		Date:        d.Due,

@@ -71,7 +71,11 @@ func TestLeaderFeedMatchesDatabase(t *testing.T) {
 			sequence  int
 		}
 		wants := map[string]want{}
-		host := "@zhiban.example.cn"
+		domain, err := f.store.FeedDomain(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		host := "@" + domain
 		live, _ := f.store.Assignments(ctx, from, to)
 		for _, a := range live {
 			if a.Person == p.ID {
@@ -179,9 +183,13 @@ func TestLeaderFeedDeadlineTitle(t *testing.T) {
 	}
 	_, body := f.do(t, "GET", "/feeds/leader/"+tok+".ics", nil)
 	unfolded := string(bytes.ReplaceAll(body, []byte("\r\n "), nil))
+	domain, err := f.store.FeedDomain(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The fixture's own case 2026-0991 in 漕河镇 (t02), accepted 4 days ago: handling runs 60 days.
-	for _, want := range []string{"SUMMARY:【期限】2026-0991（漕河镇）办理期限 第34条", "UID:case-", "-handling@zhiban.example.cn",
-		"SUMMARY:【带案下访】漕河镇 2026-0991", "UID:visit-" + itoa(int(f.visit.ID)) + "@zhiban.example.cn"} {
+	for _, want := range []string{"SUMMARY:【期限】2026-0991（漕河镇）办理期限 第34条", "UID:case-", "-handling@" + domain,
+		"SUMMARY:【带案下访】漕河镇 2026-0991", "UID:visit-" + itoa(int(f.visit.ID)) + "@" + domain} {
 		if !strings.Contains(unfolded, want) {
 			t.Errorf("L02 feed lacks %q", want)
 		}

@@ -85,6 +85,26 @@ func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, erro
 	return id, nil
 }
 
+// FeedDomain returns the domain part of every feed UID: a random name made
+// once per database and kept in settings, so UIDs depend on database
+// identity only — never on public_url, which may change — and two counties'
+// feeds in one calendar cannot collide.
+func (s *Store) FeedDomain(ctx context.Context) (string, error) {
+	if d, err := s.Setting(ctx, "feed_uid_domain"); err != nil || d != "" {
+		return d, err
+	}
+	raw := make([]byte, 6)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("store: feed domain: %w", err)
+	}
+	// DO NOTHING: when two processes race, the first one's name stays.
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('feed_uid_domain', ?) ON CONFLICT (key) DO NOTHING`,
+		hex.EncodeToString(raw)+".zhiban"); err != nil {
+		return "", fmt.Errorf("store: feed domain: %w", err)
+	}
+	return s.Setting(ctx, "feed_uid_domain")
+}
+
 // CancelledAssignment is a person taken off a duty: the slot was reassigned
 // to someone else or removed.
 type CancelledAssignment struct {
