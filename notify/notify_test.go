@@ -225,3 +225,51 @@ func (c *countingNotifier) Notify(ctx context.Context, m notify.Message) error {
 type panicker struct{}
 
 func (panicker) Notify(context.Context, notify.Message) error { panic("boom") }
+
+func TestWebhookErrorsNeverQuoteTheSecret(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: the POST fails before any reply
+	for _, raw := range []string{
+		"http://" + addr + "/cgi-bin/webhook/send?key=SECRET-KEY-123",
+		"http://" + addr + "/robot/send?access_token=SECRET-KEY-123",
+	} {
+		w := &notify.Webhook{URL: raw, Kind: "wecom"}
+		err := w.Notify(context.Background(), msg)
+		if err == nil {
+			t.Fatal("no error from a closed port")
+		}
+		if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "send?") {
+			t.Fatalf("error quotes the URL: %v", err)
+		}
+		if !strings.Contains(err.Error(), addr) {
+			t.Fatalf("error does not name the host: %v", err)
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer srv.Close()
+	err = (&notify.Webhook{URL: srv.URL + "/send?key=SECRET-KEY-123", Kind: "dingtalk"}).Notify(context.Background(), msg)
+	if err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "502") {
+		t.Fatalf("HTTP error: %v", err)
+	}
+}
+
+func TestSMTPDateIsNotInTheMachineZone(t *testing.T) {
+	srv := startSMTP(t)
+	host, port, _ := net.SplitHostPort(srv.ln.Addr().String())
+	p, _ := strconv.Atoi(port)
+	// A clock in a zone of its own (as time.Now is in the machine's): 12:00 at UTC-5.
+	zone := time.FixedZone("EST", -5*3600)
+	s := &notify.SMTP{Host: host, Port: p, From: "zhiban@example.gov.cn", Office: []string{"office@example.gov.cn"},
+		Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, zone) }}
+	if err := s.Notify(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.received()
+	if len(got) != 1 || !strings.Contains(got[0].data, "Date: Mon, 30 Nov 2026 17:00:00 +0000\r\n") {
+		t.Fatalf("mail %+v", got)
+	}
+}

@@ -23,7 +23,8 @@ type SMTP struct {
 	Password string
 	From     string
 	Office   []string
-	// Now dates the messages; tests fix it.
+	// Now dates the messages; tests fix it. The Date header is written in
+	// UTC, so the machine's zone never shows in it.
 	Now func() time.Time
 }
 
@@ -100,7 +101,7 @@ func (s *SMTP) compose(to []string, m Message) []byte {
 	fmt.Fprintf(&b, "From: %s\r\n", s.From)
 	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(to, ", "))
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("UTF-8", m.Subject))
-	fmt.Fprintf(&b, "Date: %s\r\n", now().Format(time.RFC1123Z))
+	fmt.Fprintf(&b, "Date: %s\r\n", now().UTC().Format(time.RFC1123Z))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
 	enc := base64.StdEncoding.EncodeToString([]byte(m.Text + "\r\n"))
 	for len(enc) > 76 {

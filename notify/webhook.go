@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 )
 
 // Webhook posts a text message to a WeCom (企业微信) or DingTalk group robot.
@@ -41,7 +43,7 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(data))
 	if err != nil {
-		return fmt.Errorf("notify: webhook: %w", err)
+		return fmt.Errorf("notify: %s webhook %s: 地址无效", w.Kind, w.host())
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	client := w.Client
@@ -50,12 +52,12 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("notify: %s webhook: %w", w.Kind, err)
+		return fmt.Errorf("notify: %s webhook %s: %w", w.Kind, w.host(), redact(err))
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("notify: %s webhook: HTTP %d", w.Kind, resp.StatusCode)
+		return fmt.Errorf("notify: %s webhook %s: HTTP %d", w.Kind, w.host(), resp.StatusCode)
 	}
 	// Both robots answer 200 with {"errcode":0,"errmsg":"ok"}; anything else is a refusal.
 	var reply struct {
@@ -66,4 +68,24 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 		return fmt.Errorf("%w: %s errcode %d %s", errResponse, w.Kind, *reply.ErrCode, reply.ErrMsg)
 	}
 	return nil
+}
+
+// host is the robot's host, the only part of its URL an error may name: the
+// query carries the robot's secret (WeCom key=, DingTalk access_token=), and
+// errors go to the log and the delivery table.
+func (w *Webhook) host() string {
+	u, err := url.Parse(w.URL)
+	if err != nil || u.Host == "" {
+		return "（地址无效）"
+	}
+	return u.Host
+}
+
+// redact drops the *url.Error wrapper, whose message quotes the whole URL.
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }
