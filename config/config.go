@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -129,8 +130,11 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	c := Default()
 	if path != "" {
 		data, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return c, fmt.Errorf("配置文件 %s 不存在", path)
+		}
 		if err != nil {
-			return c, fmt.Errorf("读取配置文件: %w", err)
+			return c, fmt.Errorf("读取配置文件 %s 失败：%w", path, err)
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)

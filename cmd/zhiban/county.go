@@ -19,7 +19,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) != 1 {
 		return usageError("用法: zhiban import FILE.yaml")
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readFile(pos[0])
 	if err != nil {
 		return err
 	}

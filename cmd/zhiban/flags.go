@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 
 	"zhiban/config"
@@ -19,10 +22,12 @@ type common struct {
 	db         string
 }
 
-// newFlags returns a flag set with --config and --db already defined.
+// newFlags returns a flag set with --config and --db already defined. Its
+// errors and usage text are Chinese (see parseArgs and usageOf).
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // parseArgs reports errors itself, in Chinese
+	fs.Usage = func() {}
 	c := &common{}
 	fs.StringVar(&c.configPath, "config", "", "配置文件（环境变量 ZHIBAN_CONFIG）")
 	fs.StringVar(&c.db, "db", "", "SQLite 数据库文件（环境变量 ZHIBAN_DB）")
@@ -58,13 +63,18 @@ func (c *common) open(ctx context.Context) (config.Config, *store.Store, error) 
 	return cfg, st, nil
 }
 
+// errHelp asks run to print a subcommand's usage and exit 0.
+type errHelp struct{ usage string }
+
+func (e errHelp) Error() string { return e.usage }
+
 // parseArgs parses flags that may come before or after positional arguments
 // (Go's flag package stops at the first positional one).
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, flagError(fs, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -94,4 +104,59 @@ func newLogger(w io.Writer) *slog.Logger {
 // usageError is a wrong command line: the message says what was expected.
 func usageError(format string, args ...any) error {
 	return fmt.Errorf("%s", strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+var (
+	unknownFlag = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	badValue    = regexp.MustCompile(`^invalid (?:value|boolean value) "(.*)" for flag -+([^:]*)`)
+	needsValue  = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+)
+
+// flagError turns the flag package's English errors into Chinese ones.
+func flagError(fs *flag.FlagSet, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return errHelp{usageOf(fs)}
+	}
+	msg := err.Error()
+	switch {
+	case unknownFlag.MatchString(msg):
+		msg = fmt.Sprintf("未知参数 --%s", unknownFlag.FindStringSubmatch(msg)[1])
+	case badValue.MatchString(msg):
+		m := badValue.FindStringSubmatch(msg)
+		msg = fmt.Sprintf("参数 --%s 的值 %q 无效", m[2], m[1])
+	case needsValue.MatchString(msg):
+		msg = fmt.Sprintf("参数 --%s 缺少值", needsValue.FindStringSubmatch(msg)[1])
+	}
+	return fmt.Errorf("%s\n%s", msg, usageOf(fs))
+}
+
+// usageOf lists a subcommand's flags in Chinese.
+func usageOf(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "zhiban %s 的参数：\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(&b, "  --%-14s %s", f.Name, f.Usage)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(&b, "（默认 %s）", f.DefValue)
+		}
+		b.WriteString("\n")
+	})
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// readFile reads a user-named file with a Chinese error that names it.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("文件 %s 不存在", path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("没有权限读取文件 %s", path)
+	}
+	if info, serr := os.Stat(path); serr == nil && info.IsDir() {
+		return nil, fmt.Errorf("%s 是目录，不是文件", path)
+	}
+	return nil, fmt.Errorf("读取文件 %s 失败：%v", path, err)
 }

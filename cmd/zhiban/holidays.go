@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"zhiban/holiday"
@@ -80,7 +79,7 @@ func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	if len(pos) != 1 {
 		return usageError("用法: zhiban holidays import FILE [--dry-run]")
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readFile(pos[0])
 	if err != nil {
 		return err
 	}

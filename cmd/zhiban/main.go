@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,6 +57,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cmd.run(ctx, args[1:], stdout, stderr); err != nil {
+		var help errHelp
+		if errors.As(err, &help) {
+			fmt.Fprintln(stdout, help.usage)
+			return 0
+		}
 		fmt.Fprintf(stderr, "zhiban %s: %v\n", args[0], err)
 		return 1
 	}

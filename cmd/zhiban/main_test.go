@@ -92,3 +92,22 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("%d %s", code, errs)
 	}
 }
+
+func TestFlagErrorsAreChinese(t *testing.T) {
+	code, _, errs := zhiban(t, "plan", "--bogus")
+	if code != 1 || !strings.Contains(errs, "未知参数 --bogus") || strings.Contains(errs, "flag provided") {
+		t.Fatalf("unknown flag: %d %q", code, errs)
+	}
+	code, _, errs = zhiban(t, "holidays", "list", "--year", "abc")
+	if code != 1 || !strings.Contains(errs, `参数 --year 的值 "abc" 无效`) {
+		t.Fatalf("bad value: %d %q", code, errs)
+	}
+	code, out, _ := zhiban(t, "export", "-h")
+	if code != 0 || !strings.Contains(out, "zhiban export 的参数") || !strings.Contains(out, "--db") {
+		t.Fatalf("help: %d %q", code, out)
+	}
+	code, _, errs = zhiban(t, "import", filepath.Join(t.TempDir(), "missing.yaml"))
+	if code != 1 || !strings.Contains(errs, "不存在") {
+		t.Fatalf("missing file: %d %q", code, errs)
+	}
+}
