@@ -8,11 +8,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"zhiban/config"
+	"zhiban/scheduler"
 	"zhiban/store"
 )
 
@@ -44,8 +47,18 @@ func (c *common) load() (config.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
+	// Cron specs are checked by every subcommand, not only serve, so a bad
+	// one is found when the file is written, not at the next restart.
+	for _, key := range slices.Sorted(maps.Keys(cfg.JobSpecs())) {
+		if _, err := scheduler.ParseSpec(key, cfg.JobSpecs()[key]); err != nil {
+			return cfg, err
+		}
+	}
 	if c.db != "" {
 		cfg.Database = c.db
+	}
+	if strings.ContainsAny(cfg.Database, "?#") {
+		return cfg, fmt.Errorf("数据库路径 %q 不能包含 ? 或 #", cfg.Database)
 	}
 	return cfg, nil
 }

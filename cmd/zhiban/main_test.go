@@ -111,3 +111,21 @@ func TestFlagErrorsAreChinese(t *testing.T) {
 		t.Fatalf("missing file: %d %q", code, errs)
 	}
 }
+
+func TestEverySubcommandChecksTheConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "c.yaml", []byte("jobs:\n  extend_roster: \"61 * * * *\"\n"))
+	for _, args := range [][]string{
+		{"holidays", "list", "--config", cfg},
+		{"export", "--config", cfg},
+		{"roster", "show", "--from", "2027-01-01", "--to", "2027-01-02", "--config", cfg},
+	} {
+		code, _, errs := zhiban(t, append(args, "--db", filepath.Join(dir, "z.db"))...)
+		if code != 1 || !strings.Contains(errs, "jobs.extend_roster") {
+			t.Errorf("%v: exit %d, %q", args, code, errs)
+		}
+	}
+	if code, _, errs := zhiban(t, "export", "--db", filepath.Join(dir, "a?b.db")); code != 1 || !strings.Contains(errs, "不能包含") {
+		t.Errorf("db path with ?: %d %q", code, errs)
+	}
+}
