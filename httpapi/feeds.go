@@ -95,6 +95,15 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 			return nil, time.Time{}, err
 		}
 	}
+	// SEQUENCE rises only when a UID's state flips: a UID is one person on
+	// one row, so a reassignment is a new UID and a pin, unpin or re-save
+	// changes nothing a subscriber sees. The k-th cancellation of a UID is
+	// 2k+1 and the live event after k cancellations is 2k, so a person taken
+	// off and put back on the same row still only ever goes up.
+	cancels := map[string]int{}
+	for _, g := range gone {
+		cancels[dutyUID(g.AssignmentID, g.Person, fc.domain)]++
+	}
 	var events []ical.Event
 	var last time.Time
 	liveUID := map[string]bool{}
@@ -102,19 +111,28 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 		if keep != "" && a.Person != keep || !view.visible(a.Roster, a.Date) {
 			continue
 		}
-		e := s.dutyEvent(fc, a.Assignment, dutyUID(a.ID, a.Person, fc.domain), a.Version-1, a.UpdatedAt, false)
+		uid := dutyUID(a.ID, a.Person, fc.domain)
+		// Stamped when the person was put on the slot, not by pin updates.
+		assigned := a.AssignedAt
+		if assigned.IsZero() {
+			assigned = a.UpdatedAt
+		}
+		e := s.dutyEvent(fc, a.Assignment, uid, 2*cancels[uid], assigned, false)
 		liveUID[e.UID] = true
 		events = append(events, e)
-		if a.UpdatedAt.After(last) {
-			last = a.UpdatedAt
+		if assigned.After(last) {
+			last = assigned
 		}
 	}
 	latest := map[string]int{} // UID → index in events of its newest tombstone
+	seen := map[string]int{}   // UID → tombstones met so far, oldest first
 	for _, g := range gone {
 		if keep != "" && g.Person != keep {
 			continue
 		}
 		uid := dutyUID(g.AssignmentID, g.Person, fc.domain)
+		k := seen[uid]
+		seen[uid]++
 		if liveUID[uid] || !view.visible(g.Roster, g.Date) {
 			continue
 		}
@@ -123,8 +141,7 @@ func (s *Server) dutyEvents(ctx context.Context, fc feedContext, keep string) ([
 		if p, ok := view.published(g.Roster, g.Date); ok && !view.auto && g.CancelledAt.Before(p.PublishedAt) {
 			continue
 		}
-		// The tombstone's SEQUENCE is one above the live event it replaces.
-		e := s.dutyEvent(fc, g.Assignment, uid, g.Version, g.CancelledAt, true)
+		e := s.dutyEvent(fc, g.Assignment, uid, 2*k+1, g.CancelledAt, true)
 		if i, ok := latest[uid]; ok {
 			if events[i].Sequence < e.Sequence {
 				events[i] = e

@@ -17,27 +17,31 @@ type StoredAssignment struct {
 	Version   int       `json:"version"`
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// AssignedAt is when Person was put on this slot; a pin or unpin moves
+	// UpdatedAt and Version but not this.
+	AssignedAt time.Time `json:"assigned_at"`
 }
 
-const assignmentCols = `id, roster_id, date, role, person_id, source, pinned, version, updated_by, updated_at`
+const assignmentCols = `id, roster_id, date, role, person_id, source, pinned, version, updated_by, updated_at, assigned_at`
 
 func scanAssignment(sc interface{ Scan(...any) error }) (StoredAssignment, error) {
 	var a StoredAssignment
-	var date, at string
+	var date, at, assigned string
 	var pinned int
-	if err := sc.Scan(&a.ID, &a.Roster, &date, &a.Role, &a.Person, &a.Source, &pinned, &a.Version, &a.UpdatedBy, &at); err != nil {
+	if err := sc.Scan(&a.ID, &a.Roster, &date, &a.Role, &a.Person, &a.Source, &pinned, &a.Version, &a.UpdatedBy, &at, &assigned); err != nil {
 		return a, err
 	}
 	a.Date, _ = roster.ParseDate(date)
 	a.Pinned = pinned == 1
 	a.UpdatedAt = parseStamp(at)
+	a.AssignedAt = parseStamp(assigned)
 	return a, nil
 }
 
 // Assignments returns stored assignments between from and to inclusive (zero
 // bounds are open), ordered by date, roster and slot position.
 func (s *Store) Assignments(ctx context.Context, from, to roster.Date) ([]StoredAssignment, error) {
-	q := `SELECT a.id, a.roster_id, a.date, a.role, a.person_id, a.source, a.pinned, a.version, a.updated_by, a.updated_at
+	q := `SELECT a.id, a.roster_id, a.date, a.role, a.person_id, a.source, a.pinned, a.version, a.updated_by, a.updated_at, a.assigned_at
 		FROM assignments a
 		LEFT JOIN rosters r ON r.id = a.roster_id
 		LEFT JOIN roster_slots sl ON sl.roster_id = a.roster_id AND sl.role = a.role WHERE 1 = 1`
