@@ -18,7 +18,10 @@ var errNoScheduler = echo.NewHTTPError(http.StatusServiceUnavailable, "本进程
 type jobRow struct {
 	scheduler.Status
 	LastAt, NextAt, ErrorAt string
+	LastLabel               string // 完成 | 跳过 | 失败
 }
+
+var runStatusLabels = map[string]string{"done": "完成", scheduler.StatusSkipped: "跳过", "failed": "失败"}
 
 func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	list, err := s.sched.List(ctx, s.now())
@@ -36,7 +39,7 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	for _, st := range list {
 		r := jobRow{Status: st, NextAt: stamp(st.Next)}
 		if st.Last != nil {
-			r.LastAt = stamp(st.Last.FinishedAt)
+			r.LastAt, r.LastLabel = stamp(st.Last.FinishedAt), runStatusLabels[st.Last.Status]
 		}
 		if st.LastError != nil {
 			r.ErrorAt = stamp(st.LastError.FinishedAt)

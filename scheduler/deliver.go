@@ -57,7 +57,19 @@ func (s *Scheduler) Flush(ctx context.Context) error {
 	}
 }
 
-// Deliver sends every pending delivery, retrying each with backoff, and
+// deliveryRetryFor is how long a failed delivery is tried again on later
+// ticks: a reminder older than a day is stale, and a robot down for good
+// must not be called forever.
+const deliveryRetryFor = 24 * time.Hour
+
+// deliveryBackoff is how long a failed delivery waits after its last pass:
+// a minute doubled per attempt so far, at most two hours.
+func deliveryBackoff(attempts int) time.Duration {
+	return min(time.Minute<<min(attempts, 7), 2*time.Hour)
+}
+
+// Deliver sends every pending delivery, and every failed one younger than
+// deliveryRetryFor whose backoff has passed, retrying each with backoff, and
 // records it sent or failed. A failure is logged and recorded, never returned
 // to a job. It returns how many were sent and how many failed.
 func (s *Scheduler) Deliver(ctx context.Context) (sent, failed int) {
@@ -70,6 +82,17 @@ func (s *Scheduler) Deliver(ctx context.Context) (sent, failed int) {
 	if err != nil {
 		s.log.Error("Cannot read the notification outbox", "err", err)
 		return 0, 0
+	}
+	now := s.now()
+	retry, err := s.st.Deliveries(ctx, store.DeliveryFilter{Status: "failed", Since: now.Add(-deliveryRetryFor), Limit: 500})
+	if err != nil {
+		s.log.Error("Cannot read the notification outbox", "err", err)
+		return 0, 0
+	}
+	for _, d := range retry {
+		if !now.Before(d.UpdatedAt.Add(deliveryBackoff(d.Attempts))) {
+			pending = append(pending, d)
+		}
 	}
 	for _, d := range pending {
 		if ctx.Err() != nil {

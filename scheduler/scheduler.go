@@ -263,6 +263,9 @@ type Result struct {
 	Error   string `json:"error,omitempty"`
 }
 
+// skippedSummary marks a ledger row of a period skipped as too late.
+const skippedSummary = "错过执行时间，已跳过"
+
 // Result statuses beyond the ledger's done | failed.
 const (
 	StatusAlreadyDone = "already-done"
@@ -397,7 +400,8 @@ func retryBackoff(attempts int) time.Duration {
 }
 
 // periods lists e's periods within the catch-up window whose scheduled time
-// has passed at now, oldest first. A period is a day (or month) of the
+// has passed at now, oldest first, and a monthly job's current month whenever
+// its scheduled time has passed. A period is a day (or month) of the
 // county's zone in which the spec fires at least once.
 func (s *Scheduler) periods(e *entry, now time.Time) []due {
 	loc := s.opt.Location
@@ -423,7 +427,13 @@ func (s *Scheduler) periods(e *entry, now time.Time) []due {
 		}
 		// Next is strictly after its argument, so step back a second to include start.
 		at := e.sched.Next(start.Add(-time.Second))
-		if at.IsZero() || !at.Before(end) || at.Before(first) || at.After(now) {
+		if at.IsZero() || !at.Before(end) || at.After(now) {
+			continue
+		}
+		// The window bounds how far back missed periods are replayed, but the
+		// month we are in is not a missed period: a server down from the 1st
+		// to the 9th (or installed on the 28th) still opens this month's sweep.
+		if at.Before(first) && !(e.Kind == Monthly && !now.Before(start) && now.Before(end)) {
 			continue
 		}
 		out = append(out, due{e: e, period: Period(e.Kind, start, loc), at: at})
@@ -468,7 +478,7 @@ func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now tim
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		summary := "错过执行时间，已跳过"
+		summary := skippedSummary
 		if skip {
 			res.Status = StatusSkipped
 		} else {
@@ -535,6 +545,13 @@ func (s *Scheduler) List(ctx context.Context, now time.Time) ([]Status, error) {
 		runs, err := s.st.JobRuns(ctx, e.Name, 20)
 		if err != nil {
 			return nil, err
+		}
+		for i := range runs {
+			// The ledger keeps a skipped period as done (it must not run again);
+			// staff are told it was skipped.
+			if runs[i].Status == "done" && runs[i].Summary == skippedSummary {
+				runs[i].Status = StatusSkipped
+			}
 		}
 		if len(runs) > 0 {
 			st.Last = &runs[0]

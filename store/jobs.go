@@ -137,6 +137,7 @@ func (s *Store) EnqueueNotification(ctx context.Context, n Notification, channel
 // DeliveryFilter narrows Deliveries; empty fields match everything.
 type DeliveryFilter struct {
 	Job, Period, Status string
+	Since               time.Time // notifications created at or after, if set
 	Limit               int
 }
 
@@ -153,6 +154,10 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, e
 			q += ` AND ` + col + ` = ?`
 			args = append(args, v)
 		}
+	}
+	if !f.Since.IsZero() {
+		q += ` AND n.created_at >= ?`
+		args = append(args, stamp(f.Since))
 	}
 	q += ` ORDER BY n.id, d.channel`
 	if f.Limit > 0 {

@@ -149,8 +149,11 @@ func listJobs(ctx context.Context, s *scheduler.Scheduler, cfg config.Config, no
 }
 
 func statusLabel(s string) string {
-	if s == "done" {
+	switch s {
+	case "done":
 		return "完成"
+	case scheduler.StatusSkipped:
+		return "跳过"
 	}
 	return "失败"
 }
