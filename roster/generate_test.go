@@ -381,7 +381,6 @@ func TestIncrementalMatchesRecount(t *testing.T) {
 		}
 		// and the swap deltas match full recomputation of the scores
 		ideal := s.ideals()
-		var pd pairDelta
 		checked := 0
 		for i1 := 0; i1 < len(prob.insts) && checked < 200; i1 += 3 {
 			for i2 := i1 + 1; i2 < len(prob.insts) && checked < 200; i2 += 7 {
@@ -389,7 +388,7 @@ func TestIncrementalMatchesRecount(t *testing.T) {
 				if a.roster != b.roster || a.slot != b.slot || a.group != b.group || a.day == b.day || a.fixed || b.fixed {
 					continue
 				}
-				dPair, dSpace, ok := s.swapDelta(i1, i2, ideal, &pd)
+				dPair, dSpace, ok := s.swapDelta(i1, i2, ideal)
 				if !ok || dPair > 0 {
 					continue
 				}

@@ -45,7 +45,7 @@ func (s *state) around(r, person, day, ignore, ideal int) int {
 	row := s.occ[r][person*s.p.nExt : (person+1)*s.p.nExt]
 	e, ig := s.ext(day), s.ext(ignore)
 	prev, next := -1, -1
-	for k := 1; k < ideal; k++ {
+	for k := 1; k < ideal && (prev < 0 || next < 0); k++ {
 		if x := e - k; prev < 0 && x >= 0 && x != ig && row[x] > 0 {
 			prev = k
 		}
@@ -84,25 +84,45 @@ func (s *state) gapOKIgnoring(r, person, day, ignore int) bool {
 	return true
 }
 
-type pairDelta struct {
-	idx []int
-	d   []int32
+// penCache keeps each instance's current spacing penalty during the swap
+// passes. Only swaps change the state then, and a swap bumps the version of
+// the two people moved, so an entry is stale exactly when its person's
+// version moved on.
+type penCache struct {
+	ver   []uint32 // roster*n+person: bumped whenever the person's row changes
+	pen   []int    // instance -> cached penalty
+	at    []uint32 // instance -> version+1 the entry was computed at, 0 for none
+	whoAt []int    // instance -> person the entry was computed for
 }
 
-func (pd *pairDelta) add(idx int, d int32) {
-	for i, x := range pd.idx {
-		if x == idx {
-			pd.d[i] += d
-			return
-		}
-	}
-	pd.idx = append(pd.idx, idx)
-	pd.d = append(pd.d, d)
+func newPenCache(s *state) *penCache {
+	return &penCache{ver: make([]uint32, len(s.p.rosters)*s.n), pen: make([]int, len(s.p.insts)),
+		at: make([]uint32, len(s.p.insts)), whoAt: make([]int, len(s.p.insts))}
 }
+
+// current is around(r, w, day, day, ideal) for the person now on id.
+func (c *penCache) current(s *state, id int, ideal [][]int) int {
+	in := &s.p.insts[id]
+	w := s.who[id]
+	v := c.ver[in.roster*s.n+w] + 1
+	if c.at[id] != v || c.whoAt[id] != w {
+		c.pen[id], c.at[id], c.whoAt[id] = s.around(in.roster, w, in.day, in.day, ideal[in.roster][w]), v, w
+	}
+	return c.pen[id]
+}
+
+func (c *penCache) moved(s *state, r, person int) { c.ver[r*s.n+person]++ }
 
 // swapDelta returns the change in the pair score and the spacing penalty of
 // swapping the people of instances i1 and i2, and whether the swap is valid.
-func (s *state) swapDelta(i1, i2 int, ideal [][]int, pd *pairDelta) (dPair, dSpace int, ok bool) {
+func (s *state) swapDelta(i1, i2 int, ideal [][]int) (dPair, dSpace int, ok bool) {
+	return s.swapDeltaWith(i1, i2, ideal, nil)
+}
+
+// swapDeltaWith is swapDelta for the swap passes: with a cache, the spacing
+// delta is exact only when it can decide the swap (dPair == 0 and dSpace < 0);
+// otherwise it may stop at a value that already rules the swap out.
+func (s *state) swapDeltaWith(i1, i2 int, ideal [][]int, c *penCache) (dPair, dSpace int, ok bool) {
 	p := s.p
 	in1, in2 := &p.insts[i1], &p.insts[i2]
 	a, b := s.who[i1], s.who[i2]
@@ -116,24 +136,20 @@ func (s *state) swapDelta(i1, i2 int, ideal [][]int, pd *pairDelta) (dPair, dSpa
 	}
 	r := in1.roster
 	if pc := s.pairs[r]; pc != nil {
-		pd.idx, pd.d = pd.idx[:0], pd.d[:0]
+		// Per other slot j, a leaves o1 for o2 and b the reverse. The four
+		// pair counts are distinct unless o1 == o2, when the moves cancel.
 		f1, f2 := p.rosterDay[r][d1], p.rosterDay[r][d2]
 		for j := range p.rosters[r].Slots {
-			if j == in1.slot {
+			o1, o2 := s.who[f1+j], s.who[f2+j]
+			if j == in1.slot || o1 == o2 {
 				continue
 			}
-			if o := s.who[f1+j]; o >= 0 {
-				pd.add(s.pairIndex(r, in1.slot, j, a, o), -1)
-				pd.add(s.pairIndex(r, in1.slot, j, b, o), +1)
+			if o1 >= 0 {
+				dPair += 2 + 2*int(pc[s.pairIndex(r, in1.slot, j, b, o1)]-pc[s.pairIndex(r, in1.slot, j, a, o1)])
 			}
-			if o := s.who[f2+j]; o >= 0 {
-				pd.add(s.pairIndex(r, in1.slot, j, b, o), -1)
-				pd.add(s.pairIndex(r, in1.slot, j, a, o), +1)
+			if o2 >= 0 {
+				dPair += 2 + 2*int(pc[s.pairIndex(r, in1.slot, j, a, o2)]-pc[s.pairIndex(r, in1.slot, j, b, o2)])
 			}
-		}
-		for i, idx := range pd.idx {
-			c, d := int(pc[idx]), int(pd.d[i])
-			dPair += (c+d)*(c+d) - c*c
 		}
 	}
 	if dPair > 0 {
@@ -143,9 +159,21 @@ func (s *state) swapDelta(i1, i2 int, ideal [][]int, pd *pairDelta) (dPair, dSpa
 		return 0, 0, false
 	}
 	ia, ib := ideal[r][a], ideal[r][b]
-	dSpace = s.around(r, a, d2, d1, ia) - s.around(r, a, d1, d1, ia) +
-		s.around(r, b, d1, d2, ib) - s.around(r, b, d2, d2, ib)
-	return dPair, dSpace, true
+	if c == nil {
+		dSpace = s.around(r, a, d2, d1, ia) - s.around(r, a, d1, d1, ia) +
+			s.around(r, b, d1, d2, ib) - s.around(r, b, d2, d2, ib)
+		return dPair, dSpace, true
+	}
+	if dPair < 0 {
+		return dPair, 0, true // taken whatever the spacing
+	}
+	// b's new penalty is never negative, so a's move alone can rule the swap out.
+	old := c.current(s, i1, ideal) + c.current(s, i2, ideal)
+	dSpace = s.around(r, a, d2, d1, ia) - old
+	if dSpace >= 0 {
+		return dPair, dSpace, true
+	}
+	return dPair, dSpace + s.around(r, b, d1, d2, ib), true
 }
 
 // improvePairs runs swap passes for pair variety, then for spacing.
@@ -174,7 +202,7 @@ func (s *state) improvePairs() {
 		listOf[id] = li
 	}
 	ideal := s.ideals()
-	var pd pairDelta
+	cache := newPenCache(s)
 	repeated := func(id int) bool {
 		in := &p.insts[id]
 		pc := s.pairs[in.roster]
@@ -189,11 +217,7 @@ func (s *state) improvePairs() {
 		}
 		return false
 	}
-	bunched := func(id int) bool {
-		in := &p.insts[id]
-		w := s.who[id]
-		return s.around(in.roster, w, in.day, in.day, ideal[in.roster][w]) > 0
-	}
+	bunched := func(id int) bool { return cache.current(s, id, ideal) > 0 }
 	for _, bad := range []func(int) bool{repeated, bunched} {
 		for pass := 0; pass < 6; pass++ {
 			improved := false
@@ -206,13 +230,15 @@ func (s *state) improvePairs() {
 					if i2 == i1 {
 						continue
 					}
-					dPair, dSpace, ok := s.swapDelta(i1, i2, ideal, &pd)
+					dPair, dSpace, ok := s.swapDeltaWith(i1, i2, ideal, cache)
 					if ok && (dPair < 0 || dPair == 0 && dSpace < 0) {
 						a, b := s.who[i1], s.who[i2]
 						s.remove(i1)
 						s.remove(i2)
 						s.place(i1, b)
 						s.place(i2, a)
+						cache.moved(s, p.insts[i1].roster, a)
+						cache.moved(s, p.insts[i1].roster, b)
 						improved = true
 						if !bad(i1) {
 							break
