@@ -53,9 +53,15 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		People: d.People, Pools: d.Pools, Rosters: d.Rosters, Absences: d.Absences,
 		Calendar: roster.NewCalendar(holiday.BuiltinBetween(from.AddDays(-400), to), d.Holidays),
 	}
+	if *freezeS != "" && *previous == "" {
+		return usageError("--freeze-before 需要与 --previous 一起使用")
+	}
 	if *previous != "" {
 		prev, err := readPlan(*previous)
 		if err != nil {
+			return err
+		}
+		if err := checkPrevious(*previous, prev.Assignments, d.People, d.Rosters); err != nil {
 			return err
 		}
 		freeze := from
@@ -110,6 +116,47 @@ func readPlan(path string) (roster.Plan, error) {
 		return p, fmt.Errorf("%s: 不是 plan 输出的 JSON: %w", path, err)
 	}
 	return p, nil
+}
+
+// checkPrevious refuses a --previous file whose entries the county does not
+// know: the engine would otherwise keep or count duties of nobody.
+func checkPrevious(path string, as []roster.Assignment, people []roster.Person, rosters []roster.Definition) error {
+	known := map[string]bool{}
+	for _, ps := range people {
+		known[ps.ID] = true
+	}
+	roles := map[string]map[string]bool{}
+	for _, r := range rosters {
+		roles[r.ID] = map[string]bool{}
+		for _, sl := range r.Slots {
+			roles[r.ID][sl.Role] = true
+		}
+	}
+	first := map[roster.Key]int{}
+	for i, a := range as {
+		at := fmt.Sprintf("%s: assignments[%d]", path, i)
+		switch {
+		case a.Roster == "":
+			return fmt.Errorf("%s.roster: 缺少值班表", at)
+		case roles[a.Roster] == nil:
+			return fmt.Errorf("%s.roster: 未知值班表 %q", at, a.Roster)
+		case a.Date == 0:
+			return fmt.Errorf("%s.date: 缺少日期", at)
+		case a.Role == "":
+			return fmt.Errorf("%s.role: 缺少岗位", at)
+		case !roles[a.Roster][a.Role]:
+			return fmt.Errorf("%s.role: 值班表 %q 没有岗位 %q", at, a.Roster, a.Role)
+		case a.Person == "":
+			return fmt.Errorf("%s.person: 缺少人员", at)
+		case !known[a.Person]:
+			return fmt.Errorf("%s.person: 未知人员 %q", at, a.Person)
+		}
+		if j, dup := first[a.Key()]; dup {
+			return fmt.Errorf("%s: 与 assignments[%d] 是同一班次（%s %s %s）", at, j, a.Date, a.Roster, a.Role)
+		}
+		first[a.Key()] = i
+	}
+	return nil
 }
 
 func writePlan(w io.Writer, plan roster.Plan, format string) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,5 +90,58 @@ func TestGenerateAndRosterShow(t *testing.T) {
 	}
 	if p.Metrics.HardViolations != 0 {
 		t.Fatalf("stored roster has %d violations", p.Metrics.HardViolations)
+	}
+}
+
+// A --previous file naming someone or something the county does not know is
+// refused with the entry and field, never silently kept or counted.
+func TestPlanPreviousValidated(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	entry := func(date, role, person string) string {
+		return `{"roster":"county-duty","date":"` + date + `","role":"` + role + `","person":"` + person + `"}`
+	}
+	ok := []string{entry("2027-01-04", "值班领导", "L01"), entry("2027-01-04", "跟班领导", "D01"), entry("2027-01-05", "值班领导", "L02")}
+	tests := []struct {
+		name  string
+		extra string
+		want  string
+	}{
+		{"valid", "", ""},
+		{"unknown person", entry("2027-01-05", "跟班领导", "X99"), `assignments[3].person: 未知人员 "X99"`},
+		{"unknown roster", `{"roster":"night","date":"2027-01-05","role":"值班领导","person":"L01"}`, `assignments[3].roster: 未知值班表 "night"`},
+		{"unknown role", entry("2027-01-05", "带班领导", "D02"), `assignments[3].role: 值班表 "county-duty" 没有岗位 "带班领导"`},
+		{"same slot twice", entry("2027-01-04", "值班领导", "L03"), `assignments[3]: 与 assignments[0] 是同一班次`},
+		{"no person", entry("2027-01-05", "跟班领导", ""), `assignments[3].person: 缺少人员`},
+		{"no date", `{"roster":"county-duty","role":"跟班领导","person":"D02"}`, `assignments[3].date: 缺少日期`},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			as := append([]string{}, ok...)
+			if tc.extra != "" {
+				as = append(as, tc.extra)
+			}
+			prev := writeFile(t, dir, fmt.Sprintf("prev%d.json", i), []byte(`{"assignments":[`+strings.Join(as, ",")+`]}`))
+			code, _, errs := zhiban(t, "plan", "--data", file, "--from", "2027-01-01", "--to", "2027-01-31", "--previous", prev)
+			if tc.want == "" {
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, errs)
+				}
+				return
+			}
+			if code != 1 || !strings.Contains(errs, prev+": "+tc.want) {
+				t.Fatalf("exit %d, stderr %q, want %q", code, errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestPlanFreezeNeedsPrevious(t *testing.T) {
+	t.Parallel()
+	file := writeFile(t, t.TempDir(), "county.yaml", county.DemoYAML())
+	code, _, errs := zhiban(t, "plan", "--data", file, "--from", "2027-01-01", "--to", "2027-01-31", "--freeze-before", "2027-01-10")
+	if code == 0 || !strings.Contains(errs, "--freeze-before 需要与 --previous 一起使用") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 }
