@@ -165,6 +165,42 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 			return 0, err
 		}
 	}
+	// The file is the whole county: a roster it no longer lists goes, unless
+	// duties were already kept on it (history is never deleted silently).
+	keepRosters := map[string]bool{}
+	for _, r := range c.Rosters {
+		keepRosters[r.ID] = true
+	}
+	stored, err := s.Rosters(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range stored {
+		if keepRosters[r.ID] {
+			continue
+		}
+		var used int
+		if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM assignments WHERE roster_id = ?`, r.ID).Scan(&used); err != nil {
+			return 0, fmt.Errorf("store: import: roster %s: %w", r.ID, err)
+		}
+		if used > 0 {
+			return 0, fmt.Errorf("值班表 %s（%s）已有 %d 条值班记录，不能从县情文件中删除；请在文件中保留它", r.ID, r.Name, used)
+		}
+		if err := s.execCount(ctx, &n, "roster "+r.ID, `DELETE FROM rosters WHERE id = ?`, r.ID); err != nil {
+			return 0, err
+		}
+	}
+	keepPools := map[string]bool{}
+	for _, p := range c.Pools {
+		keepPools[p.ID] = true
+	}
+	dropPools := `DELETE FROM pools WHERE id NOT IN (SELECT pool_id FROM roster_slots)`
+	if len(keepPools) > 0 {
+		dropPools += ` AND id NOT IN (` + placeholders(len(keepPools)) + `)`
+	}
+	if err := s.execCount(ctx, &n, "pools", dropPools, stringKeys(keepPools)...); err != nil {
+		return 0, err
+	}
 	for _, a := range c.Absences {
 		kind := a.Kind
 		if kind == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,5 +218,44 @@ func TestAbsencesAndHolidays(t *testing.T) {
 	hs, _ := st.HolidayOverrides(ctx)
 	if !ok || len(hs) < 1 {
 		t.Fatalf("confirmed %v overrides %v", ok, hs)
+	}
+}
+
+func TestImportRemovesRostersAndPoolsTheFileDropped(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// Renaming the roster (no duties yet) replaces it; the unused pool goes too.
+	c.Rosters[0].ID = "county-duty-2"
+	c.Pools = append(c.Pools, county.Pool{ID: "spare", Name: "备用", Members: []string{c.People[0].ID}})
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c.Pools = c.Pools[:len(c.Pools)-1]
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := st.ExportCounty(ctx)
+	a, _ := c.Marshal()
+	b, _ := out.Marshal()
+	if string(a) != string(b) {
+		t.Fatalf("export differs after removals:\n%s", b)
+	}
+	// A roster with duties on it cannot be dropped.
+	defs, _ := st.Rosters(ctx)
+	pools, _ := st.Pools(ctx)
+	a1 := roster.Assignment{Roster: defs[0].ID, Date: roster.MustDate("2027-03-01"), Role: defs[0].Slots[0].Role, Person: pools[0].Members[0]}
+	if _, _, err := st.SaveGenerated(ctx, []roster.Assignment{a1}, nil, "job"); err != nil {
+		t.Fatal(err)
+	}
+	c.Rosters[0].ID = "county-duty-3"
+	if _, err := st.ImportCounty(ctx, c, "test"); err == nil || !strings.Contains(err.Error(), "不能从县情文件中删除") {
+		t.Fatalf("dropping a roster with duties: %v", err)
+	}
+	if defs, _ := st.Rosters(ctx); len(defs) != 1 || defs[0].ID != "county-duty-2" {
+		t.Fatalf("failed import changed rosters: %+v", defs)
 	}
 }

@@ -27,7 +27,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何数据:\n%w", err)
 	}
-	_, st, err := com.open(ctx)
+	cfg, st, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -41,6 +41,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else {
 		fmt.Fprintf(stdout, "导入完成：%s，%d 项变更。\n", c.County, res.Changed)
 	}
+	if c.Timezone != cfg.Timezone {
+		// The service runs on the configured zone; say so rather than guess.
+		fmt.Fprintf(stdout, "注意：县情文件的时区 %s 与配置的 timezone %s 不同，服务按配置的时区计算值班日与定时任务。\n", c.Timezone, cfg.Timezone)
+	}
 	return nil
 }
 
@@ -51,7 +55,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	_, st, err := com.open(ctx)
+	cfg, st, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -59,6 +63,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	c, err := st.ExportCounty(ctx)
 	if err != nil {
 		return err
+	}
+	if c.County == "" {
+		return fmt.Errorf("数据库 %s 中还没有县情数据，请先运行 zhiban import FILE.yaml", cfg.Database)
 	}
 	data, err := c.Marshal()
 	if err != nil {

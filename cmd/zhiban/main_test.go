@@ -57,9 +57,9 @@ func TestImportErrorWritesNothing(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "bad.yaml:") {
 		t.Fatalf("bad import: exit %d, stderr %q", code, errs)
 	}
-	code, out, _ := zhiban(t, "export", "--db", db)
-	if code != 0 || strings.Contains(out, "people:") && strings.Contains(out, "- id:") {
-		t.Fatalf("something was written: %s", out)
+	code, out, errs := zhiban(t, "export", "--db", db)
+	if code == 0 || !strings.Contains(errs, "还没有县情数据") {
+		t.Fatalf("something was written: %d %s %s", code, out, errs)
 	}
 }
 
@@ -127,5 +127,36 @@ func TestEverySubcommandChecksTheConfig(t *testing.T) {
 	}
 	if code, _, errs := zhiban(t, "export", "--db", filepath.Join(dir, "a?b.db")); code != 1 || !strings.Contains(errs, "不能包含") {
 		t.Errorf("db path with ?: %d %q", code, errs)
+	}
+}
+
+// Each class of county-file error aborts the import with the file, line and
+// field named, and writes nothing.
+func TestImportErrorClassesWriteNothing(t *testing.T) {
+	demo := string(county.DemoYAML())
+	cases := []struct{ name, old, new, want string }{
+		{"unknown key", "timezone: Asia/Shanghai", "timezone: Asia/Shanghai\nmayor: 张三", "mayor"},
+		{"unknown person in pool", "members: [L01, L02,", "members: [L01, L99,", "L99"},
+		{"to before from", "from: 2026-12-07, to: 2026-12-11", "from: 2026-12-07, to: 2026-12-01", "to"},
+		{"duplicate id", "  - id: L01\n", "  - id: L02\n", "L02"},
+		{"bad time zone", "timezone: Asia/Shanghai", "timezone: Mars/Base", "timezone"},
+		{"bad date", "from: 2026-12-07", "from: 2026-02-30", "from"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(demo, tc.old) {
+				t.Fatalf("demo file lacks %q", tc.old)
+			}
+			dir := t.TempDir()
+			db := filepath.Join(dir, "z.db")
+			file := writeFile(t, dir, "county.yaml", []byte(strings.Replace(demo, tc.old, tc.new, 1)))
+			code, _, errs := zhiban(t, "import", file, "--db", db)
+			if code == 0 || !strings.Contains(errs, "county.yaml:") || !strings.Contains(errs, tc.want) {
+				t.Fatalf("exit %d, stderr %q", code, errs)
+			}
+			if code, _, errs := zhiban(t, "export", "--db", db); code == 0 || !strings.Contains(errs, "还没有县情数据") {
+				t.Fatalf("the failed import wrote something: %d %q", code, errs)
+			}
+		})
 	}
 }
