@@ -99,7 +99,7 @@ func Default() Config {
 		Listen:      "127.0.0.1:8080",
 		Database:    "zhiban.db",
 		Timezone:    "Asia/Shanghai",
-		PublicURL:   "http://127.0.0.1:8080",
+		PublicURL:   "", // derived from each request; see config.example.yaml
 		HorizonDays: 60,
 		Jobs: Jobs{
 			CatchUpDays:  7,
@@ -188,11 +188,14 @@ func (c *Config) Validate() error {
 		return &Error{"timezone", fmt.Sprintf("未知时区 %q", c.Timezone)}
 	}
 	c.Location = loc
-	u, err := url.Parse(c.PublicURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &Error{"public_url", fmt.Sprintf("%q 不是 http(s) 地址", c.PublicURL)}
+	// Empty means "the address the request came to" (httpapi derives it).
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Error{"public_url", fmt.Sprintf("%q 不是 http(s) 地址", c.PublicURL)}
+		}
+		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	}
-	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.HorizonDays < 1 || c.HorizonDays > 730 {
 		return &Error{"horizon_days", fmt.Sprintf("%d 超出范围（1–730）", c.HorizonDays)}
 	}

@@ -35,7 +35,7 @@ func TestExampleFileIsValidAndMatchesDefaults(t *testing.T) {
 	}
 	d := Default()
 	d.Location = c.Location
-	if c.Listen != d.Listen || c.Database != d.Database || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
+	if c.Listen != d.Listen || c.Database != d.Database || c.PublicURL != d.PublicURL || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
 		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead ||
 		c.Visits != d.Visits || c.Publish != d.Publish {
 		t.Fatalf("config.example.yaml does not show the defaults:\n%+v\n%+v", c, d)

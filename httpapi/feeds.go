@@ -216,6 +216,16 @@ func (s *Server) visitEvents(vs []publicVisit, domain string) []ical.Event {
 	return out
 }
 
+// feedURL is the URL property of a public feed: the page at path under
+// public_url, or none when public_url is unset — a feed is cached for every
+// client alike, so it never names the address of one request.
+func (s *Server) feedURL(path string) string {
+	if s.cfg.PublicURL == "" {
+		return ""
+	}
+	return s.cfg.PublicURL + path
+}
+
 func (s *Server) productID(county string) string {
 	return "-//zhiban//" + county + "//ZH"
 }
@@ -234,7 +244,7 @@ func (s *Server) showRosterFeed(c echo.Context) error {
 		body, err := ical.Build(ical.Feed{
 			Name:        fc.county + "领导值班接访",
 			Description: fc.county + "县领导值班接访安排（" + fc.reception.Name + "）",
-			URL:         s.cfg.PublicURL + "/",
+			URL:         s.feedURL("/"),
 			ProductID:   s.productID(fc.county),
 			Location:    s.cfg.Location,
 			Events:      events,
@@ -289,7 +299,7 @@ func (s *Server) showTownshipFeed(c echo.Context) error {
 		body, err := ical.Build(ical.Feed{
 			Name:        county + name + "县领导带案下访",
 			Description: county + "县级领导到" + name + "带案下访的安排",
-			URL:         s.cfg.PublicURL + "/visits",
+			URL:         s.feedURL("/visits"),
 			ProductID:   s.productID(county),
 			Location:    s.cfg.Location,
 			Events:      s.visitEvents(mine, domain),

@@ -132,7 +132,6 @@ func (s *Server) showVisitsPage(c echo.Context) error {
 			"County":    countyName,
 			"Groups":    groups,
 			"Count":     n,
-			"PublicURL": s.cfg.PublicURL,
 		})
 		return body, last, err
 	})

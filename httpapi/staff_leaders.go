@@ -122,7 +122,7 @@ func (s *Server) rotateLeaderFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	url := strings.TrimRight(s.cfg.PublicURL, "/") + "/feeds/leader/" + token + ".ics"
+	url := s.publicBase(c) + "/feeds/leader/" + token + ".ics"
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	return s.renderLeaders(c, http.StatusOK, map[string]any{"FeedFor": p.Name, "FeedURL": url,
 		"Notice": "已为 " + p.Name + " 生成新的私人日历地址，旧地址已失效。"})

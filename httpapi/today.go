@@ -216,7 +216,8 @@ func (s *Server) offReason(ctx context.Context, d roster.Date) string {
 // showTodayPage shows today's duty leaders, the coming days, visits,
 // windows and how to subscribe.
 func (s *Server) showTodayPage(c echo.Context) error {
-	return s.serveCached(c, "/", "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "/"), "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		d, err := s.todayData(ctx)
 		if err != nil {
 			return nil, time.Time{}, err
@@ -225,8 +226,8 @@ func (s *Server) showTodayPage(c echo.Context) error {
 			"Title":       d.County + "领导值班接访",
 			"Desc":        d.County + "今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式",
 			"D":           d,
-			"Subscribe":   s.subscribeLinks(),
-			"Canonical":   s.cfg.PublicURL + "/",
+			"Subscribe":   subscribeLinks(base),
+			"Canonical":   base + "/",
 			"MonthPath":   "/roster/" + monthKey(d.Date),
 			"MonthLabel":  fmt.Sprintf("%d年%d月", d.Date.Year(), int(d.Date.Month())),
 			"LastChanged": cnStamp(d.LastChanged),
@@ -262,27 +263,29 @@ func lastOf(t *time.Time) time.Time {
 	return *t
 }
 
-// subscribe holds the links of the public feed.
+// subscribe holds the links of the public feed. Webcal is built from
+// publicBase: public_url or a Host that passed its character check.
 type subscribe struct {
 	HTTPS, Page string
-	Webcal      template.URL // html/template refuses the webcal scheme otherwise; built from config, not input
+	Webcal      template.URL // html/template refuses the webcal scheme otherwise
 }
 
-func (s *Server) subscribeLinks() subscribe {
-	u := s.cfg.PublicURL + "/feeds/roster.ics"
+func subscribeLinks(base string) subscribe {
+	u := base + "/feeds/roster.ics"
 	webcal := u
 	for _, p := range []string{"https://", "http://"} {
 		if len(u) > len(p) && u[:len(p)] == p {
 			webcal = "webcal://" + u[len(p):]
 		}
 	}
-	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: s.cfg.PublicURL + "/"}
+	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: base + "/"}
 }
 
 // showQRCode serves a QR code of the public page's address, for phones.
 func (s *Server) showQRCode(c echo.Context) error {
-	return s.serveCached(c, "qr", "image/png", "public, max-age=86400", func(ctx context.Context) ([]byte, time.Time, error) {
-		png, err := qrPNG(s.cfg.PublicURL + "/")
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "qr"), "image/png", "public, max-age=86400", func(ctx context.Context) ([]byte, time.Time, error) {
+		png, err := qrPNG(base + "/")
 		return png, time.Time{}, err
 	})
 }

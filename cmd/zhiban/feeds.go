@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 )
 
 // runFeeds manages private feed tokens: `feeds token LEADER_ID [--revoke]`.
@@ -37,7 +38,26 @@ func runFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	// The token is shown this once; only its hash is stored.
-	fmt.Fprintf(stdout, "%s/feeds/leader/%s.ics\n", cfg.PublicURL, token)
+	fmt.Fprintf(stdout, "%s/feeds/leader/%s.ics\n", publicBase(cfg.PublicURL, cfg.Listen), token)
 	fmt.Fprintln(stderr, "这是该领导的私人订阅地址，只显示这一次；旧地址（如有）已失效。请勿转发。")
+	if cfg.PublicURL == "" {
+		fmt.Fprintln(stderr, "未设置 public_url，地址按 listen 推断；对外地址不同时请替换其中的主机部分。")
+	}
 	return nil
+}
+
+// publicBase is public_url, or without one the listen address: the CLI has
+// no request to take the address from, as the server does.
+func publicBase(publicURL, listen string) string {
+	if publicURL != "" {
+		return publicURL
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

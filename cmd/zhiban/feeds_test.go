@@ -1,0 +1,45 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"zhiban/county"
+)
+
+// demoDB is a database with the demo county imported.
+func demoDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	return db
+}
+
+// Without public_url the printed address follows the listen address.
+func TestFeedsTokenAddressFollowsListen(t *testing.T) {
+	db := demoDB(t)
+	t.Setenv("ZHIBAN_LISTEN", "127.0.0.1:19301")
+	code, out, errs := zhiban(t, "feeds", "token", "L01", "--db", db)
+	if code != 0 || !strings.HasPrefix(out, "http://127.0.0.1:19301/feeds/leader/") {
+		t.Fatalf("feeds token: %d %q %q", code, out, errs)
+	}
+}
+
+func TestPublicBase(t *testing.T) {
+	for _, tc := range []struct{ public, listen, want string }{
+		{"https://zhiban.example.cn", "127.0.0.1:8080", "https://zhiban.example.cn"},
+		{"", "127.0.0.1:19301", "http://127.0.0.1:19301"},
+		{"", ":8080", "http://127.0.0.1:8080"},
+		{"", "0.0.0.0:8080", "http://127.0.0.1:8080"},
+		{"", "[::1]:8080", "http://[::1]:8080"},
+	} {
+		if got := publicBase(tc.public, tc.listen); got != tc.want {
+			t.Errorf("publicBase(%q, %q) = %q, want %q", tc.public, tc.listen, got, tc.want)
+		}
+	}
+}
