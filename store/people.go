@@ -206,13 +206,19 @@ func (s *Store) HolidayOverrides(ctx context.Context) ([]roster.HolidayDay, erro
 // the year confirmed by actor.
 func (s *Store) ReplaceHolidayYear(ctx context.Context, year int, days []roster.HolidayDay, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
+		// Replace what earlier imports of this year wrote, and the county
+		// file's entries dated in the year; entries another year's file
+		// brought (its neighbouring make-up days) stay unless this file
+		// names the same date.
 		from, to := roster.NewDate(year, 1, 1).String(), roster.NewDate(year, 12, 31).String()
-		if _, err := tx.q.ExecContext(ctx, `DELETE FROM holidays WHERE date BETWEEN ? AND ?`, from, to); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM holidays WHERE source_year = ?
+			OR (source_year IS NULL AND date BETWEEN ? AND ?)`, year, from, to); err != nil {
 			return fmt.Errorf("store: replace holidays %d: %w", year, err)
 		}
 		for _, h := range days {
-			if _, err := tx.q.ExecContext(ctx, `INSERT INTO holidays (date, kind, name) VALUES (?, ?, ?)`,
-				h.Date.String(), string(h.Kind), h.Name); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `INSERT INTO holidays (date, kind, name, source_year) VALUES (?, ?, ?, ?)
+				ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name, source_year = excluded.source_year`,
+				h.Date.String(), string(h.Kind), h.Name, year); err != nil {
 				return fmt.Errorf("store: replace holidays %s: %w", h.Date, err)
 			}
 		}

@@ -39,6 +39,9 @@ func holidaysList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *year == 0 {
 		*year = time.Now().In(cfg.Location).Year()
 	}
+	if *year < 1949 || *year > 2100 {
+		return fmt.Errorf("年份 %d 无效（1949–2100）", *year)
+	}
 	from, to := roster.NewDate(*year, 1, 1), roster.NewDate(*year, 12, 31)
 	cal, err := planner.Calendar(ctx, st, from, to)
 	if err != nil {

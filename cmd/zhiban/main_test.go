@@ -160,3 +160,27 @@ func TestImportErrorClassesWriteNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestHolidayImportsKeepOtherYears(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	mixed := writeFile(t, dir, "mixed.csv", []byte("2027-02-05,春节,off\n2026-02-05,春节,off\n"))
+	if code, _, errs := zhiban(t, "holidays", "import", mixed, "--db", db); code == 0 || !strings.Contains(errs, "只能导入一年") {
+		t.Fatalf("mixed years accepted: %d %q", code, errs)
+	}
+	// The 2029 notice carries 2028-12-30/31; importing 2028 afterwards keeps them.
+	y2029 := writeFile(t, dir, "2029.json", []byte(`{"year":2029,"papers":[],"days":[
+		{"name":"元旦","date":"2028-12-30","isOffDay":true},{"name":"元旦","date":"2028-12-31","isOffDay":true},
+		{"name":"元旦","date":"2029-01-01","isOffDay":true}]}`))
+	y2028 := writeFile(t, dir, "2028.json", []byte(`{"year":2028,"papers":[],"days":[
+		{"name":"元旦","date":"2028-01-01","isOffDay":true}]}`))
+	for _, f := range []string{y2029, y2028} {
+		if code, _, errs := zhiban(t, "holidays", "import", f, "--db", db); code != 0 {
+			t.Fatalf("import %s: %s", f, errs)
+		}
+	}
+	_, out, _ := zhiban(t, "holidays", "list", "--year", "2028", "--db", db)
+	if !strings.Contains(out, "2028-12-30") || !strings.Contains(out, "2028-01-01") {
+		t.Fatalf("2028 after both imports:\n%s", out)
+	}
+}
