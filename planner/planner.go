@@ -6,6 +6,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"zhiban/holiday"
 	"zhiban/roster"
@@ -101,6 +102,14 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 	if to < from {
 		return Result{}, fmt.Errorf("planner: 结束日期 %s 早于开始日期 %s", to, from)
 	}
+	// Past days are history, never planned: the engine would otherwise fill
+	// their empty slots and count those phantom duties toward fairness.
+	if from < today {
+		from = today
+	}
+	if to < from {
+		return Result{}, nil
+	}
 	var res Result
 	err := st.WithTx(ctx, func(tx *store.Store) error {
 		in, stored, err := Input(ctx, tx, from, to)
@@ -148,7 +157,7 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 		var writes []roster.Assignment
 		for _, a := range plan.Assignments {
 			planned[a.Key()] = true
-			if !fixed[a.Key()] {
+			if !fixed[a.Key()] && a.Date >= today {
 				writes = append(writes, a)
 			}
 		}
@@ -157,6 +166,7 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 				remove = append(remove, a.Key()) // nobody can take it: unfilled
 			}
 		}
+		remove = slices.DeleteFunc(remove, func(k roster.Key) bool { return k.Date < today })
 		written, removed, err := tx.SaveGenerated(ctx, writes, remove, actor)
 		res = Result{Plan: plan, Written: written, Removed: removed}
 		return err

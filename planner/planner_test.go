@@ -144,3 +144,65 @@ func TestFillRemovesDutiesOnNewHolidays(t *testing.T) {
 		t.Fatalf("duties remain on the new holiday: %v", got)
 	}
 }
+
+// Filling a range that starts in the past never writes, moves or removes a
+// slot before today: those days are history.
+func TestFillNeverTouchesThePast(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	from, to := roster.MustDate("2027-03-01"), roster.MustDate("2027-03-31")
+	today := roster.MustDate("2027-03-15")
+	t.Run("empty past stays empty", func(t *testing.T) {
+		t.Parallel()
+		st := demoStore(t)
+		res, err := planner.Fill(ctx, st, from, to, today, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		past, _ := st.Assignments(ctx, from, today.AddDays(-1))
+		if len(past) != 0 {
+			t.Fatalf("%d slots written before today, e.g. %+v", len(past), past[0])
+		}
+		for _, a := range res.Plan.Assignments {
+			if a.Date < today {
+				t.Fatalf("plan covers the past: %+v", a)
+			}
+		}
+		if res.Written == 0 {
+			t.Fatal("nothing written from today on")
+		}
+	})
+	t.Run("stale past slots stay", func(t *testing.T) {
+		t.Parallel()
+		st := demoStore(t)
+		if _, err := planner.Fill(ctx, st, from, to, from, "test"); err != nil {
+			t.Fatal(err)
+		}
+		past := roster.MustDate("2027-03-09") // a Tuesday, declared a holiday after the fact
+		if err := st.ReplaceHolidayYear(ctx, 2027, []roster.HolidayDay{{Date: past, Kind: roster.Off, Name: "测试假日"}}, "staff"); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := st.Assignments(ctx, from, today.AddDays(-1))
+		if _, err := planner.Fill(ctx, st, from, to, today, "test"); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := st.Assignments(ctx, from, today.AddDays(-1))
+		if len(after) != len(before) {
+			t.Fatalf("past slots %d → %d", len(before), len(after))
+		}
+		old := byKey(before)
+		for _, a := range after {
+			if old[a.Key()].Person != a.Person || old[a.Key()].Version != a.Version {
+				t.Fatalf("past slot %v changed", a.Key())
+			}
+		}
+	})
+	t.Run("range wholly past", func(t *testing.T) {
+		t.Parallel()
+		st := demoStore(t)
+		res, err := planner.Fill(ctx, st, from, today.AddDays(-1), today, "test")
+		if err != nil || res.Written != 0 {
+			t.Fatalf("written %d, err %v", res.Written, err)
+		}
+	})
+}

@@ -212,6 +212,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	if to < today {
+		return fmt.Errorf("--to %s 早于今天 %s：过去的日期不补排", to, today)
+	}
+	if from < today {
+		fmt.Fprintf(stderr, "已从今天（%s）开始排班；过去的日期不补排。\n", today)
+		from = today
+	}
 	res, err := planner.Fill(ctx, st, from, to, today, "cli")
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"zhiban/county"
 	"zhiban/roster"
@@ -143,5 +144,36 @@ func TestPlanFreezeNeedsPrevious(t *testing.T) {
 	code, _, errs := zhiban(t, "plan", "--data", file, "--from", "2027-01-01", "--to", "2027-01-31", "--freeze-before", "2027-01-10")
 	if code == 0 || !strings.Contains(errs, "--freeze-before 需要与 --previous 一起使用") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// generate never fills days before today: --from is moved to today, with a note.
+func TestGenerateStartsToday(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	// The default zone, Asia/Shanghai, is never behind UTC: its today is at least this.
+	today := roster.DateOf(time.Now().UTC())
+	from, to := today.AddDays(-20), today.AddDays(20)
+	code, _, errs := zhiban(t, "generate", "--db", db, "--from", from.String(), "--to", to.String())
+	if code != 0 || !strings.Contains(errs, "过去的日期不补排") {
+		t.Fatalf("generate: %d %s", code, errs)
+	}
+	code, out, _ := zhiban(t, "roster", "show", "--db", db, "--from", from.String(), "--to", to.String(), "--format", "json")
+	var p roster.Plan
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil || len(p.Assignments) == 0 {
+		t.Fatalf("roster show: %d %s", code, out)
+	}
+	for _, a := range p.Assignments {
+		if a.Date < today {
+			t.Fatalf("slot filled in the past: %+v", a)
+		}
+	}
+	if code, _, errs := zhiban(t, "generate", "--db", db, "--from", from.String(), "--to", today.AddDays(-2).String()); code != 1 || !strings.Contains(errs, "过去的日期不补排") {
+		t.Fatalf("past range: %d %s", code, errs)
 	}
 }
