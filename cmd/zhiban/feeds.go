@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+
+	"zhiban/store"
 )
 
 // runFeeds manages private feed tokens: `feeds token LEADER_ID [--revoke]`.
@@ -28,14 +31,14 @@ func runFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *revoke {
 		n, err := st.RevokeFeedTokens(ctx, leader, *actor)
 		if err != nil {
-			return err
+			return leaderError(leader, err)
 		}
 		fmt.Fprintf(stdout, "已吊销 %s 的 %d 个订阅地址，旧地址立即失效。\n", leader, n)
 		return nil
 	}
 	token, err := st.RotateFeedToken(ctx, leader, *actor)
 	if err != nil {
-		return err
+		return leaderError(leader, err)
 	}
 	// The token is shown this once; only its hash is stored.
 	fmt.Fprintf(stdout, "%s/feeds/leader/%s.ics\n", publicBase(cfg.PublicURL, cfg.Listen), token)
@@ -44,6 +47,14 @@ func runFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "未设置 public_url，地址按 listen 推断；对外地址不同时请替换其中的主机部分。")
 	}
 	return nil
+}
+
+// leaderError names an unknown leader in Chinese; anything else passes through.
+func leaderError(id string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("没有编号为 %s 的领导", id)
+	}
+	return err
 }
 
 // publicBase is public_url, or without one the listen address: the CLI has

@@ -43,3 +43,31 @@ func TestPublicBase(t *testing.T) {
 		}
 	}
 }
+
+// The store's sentinels reach the user in Chinese, naming what was missing or taken.
+func TestCLIStoreErrorsAreChinese(t *testing.T) {
+	db := demoDB(t)
+	for _, tc := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"feeds", "token", "NOPE"}, "", "没有编号为 NOPE 的领导"},
+		{[]string{"feeds", "token", "NOPE", "--revoke"}, "", "没有编号为 NOPE 的领导"},
+		{[]string{"user", "add", "viewer1", "--role", "viewer"}, "x-password\n", ""},
+		{[]string{"user", "add", "viewer1", "--role", "viewer"}, "x-password\n", "用户 viewer1 已存在"},
+		{[]string{"user", "passwd", "nobody"}, "x-password\n", "没有名为 nobody 的用户"},
+	} {
+		stdin = strings.NewReader(tc.stdin)
+		code, _, errs := zhiban(t, append(tc.args, "--db", db)...)
+		if tc.want == "" {
+			if code != 0 {
+				t.Fatalf("%v: %s", tc.args, errs)
+			}
+			continue
+		}
+		if code == 0 || !strings.Contains(errs, tc.want) || strings.Contains(errs, "store:") {
+			t.Errorf("%v: %d %q, want %q", tc.args, code, errs, tc.want)
+		}
+	}
+}

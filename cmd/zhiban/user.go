@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,26 +57,26 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		if _, err := st.CreateUser(ctx, pos[0], r, hash, by); err != nil {
-			return err
+			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stdout, "已新建用户 %s（%s）\n", pos[0], r.Label())
 	case "passwd":
 		if _, err := st.UserByName(ctx, pos[0]); err != nil {
-			return err
+			return userError(pos[0], err)
 		}
 		hash, err := readPassword(stderr)
 		if err != nil {
 			return err
 		}
 		if err := st.SetPassword(ctx, pos[0], hash, by); err != nil {
-			return err
+			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stdout, "已修改 %s 的密码，其登录会话已全部注销\n", pos[0])
 	case "token":
 		secret, hash := httpapi.NewToken()
 		t, err := st.CreateAPIToken(ctx, pos[0], hash, *label, by)
 		if err != nil {
-			return err
+			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stderr, "接口令牌 #%d 只显示这一次，请妥善保存（请求头 Authorization: Bearer 令牌）：\n", t.ID)
 		fmt.Fprintln(stdout, secret)
@@ -95,6 +96,18 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError(userUsage)
 	}
 	return nil
+}
+
+// userError says in Chinese what the store's sentinels mean for user name;
+// anything else passes through.
+func userError(name string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("没有名为 %s 的用户", name)
+	case errors.Is(err, store.ErrConflict):
+		return fmt.Errorf("用户 %s 已存在", name)
+	}
+	return err
 }
 
 // readPassword prompts twice without echo on a terminal, or reads one line
