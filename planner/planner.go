@@ -174,6 +174,30 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 	return res, err
 }
 
+// Unfilled lists the duty slots of [in.From, in.To] that have no stored
+// assignment, by date, roster and slot, so a stored roster reports the same
+// unfilled slots as its metrics count.
+func Unfilled(in roster.Input, stored []store.StoredAssignment) []roster.Unfilled {
+	have := map[roster.Key]bool{}
+	for _, a := range stored {
+		have[a.Key()] = true
+	}
+	var out []roster.Unfilled
+	for d := in.From; d <= in.To; d++ {
+		for _, r := range in.Rosters {
+			if !r.Days.IsDutyDay(d, in.Calendar) {
+				continue
+			}
+			for _, sl := range r.Slots {
+				if !have[roster.Key{Roster: r.ID, Date: d, Role: sl.Role}] {
+					out = append(out, roster.Unfilled{Roster: r.ID, Date: d, Role: sl.Role, Reason: "未排班"})
+				}
+			}
+		}
+	}
+	return out
+}
+
 // dutySlots lists every slot that should exist in [in.From, in.To].
 func dutySlots(in roster.Input) map[roster.Key]bool {
 	out := map[roster.Key]bool{}

@@ -206,3 +206,58 @@ func TestFillNeverTouchesThePast(t *testing.T) {
 		}
 	})
 }
+
+// Unfilled lists exactly the duty slots with nothing stored, and agrees with
+// the metrics' count of unfilled slots.
+func TestUnfilledMatchesMetrics(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := demoStore(t)
+	from, to := roster.MustDate("2027-03-01"), roster.MustDate("2027-03-14")
+	if _, err := planner.Fill(ctx, st, from, to, from, "test"); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := st.Assignments(ctx, from, to)
+	gone := all[3] // a duty removed, as when nobody could take it
+	if _, _, err := st.SaveGenerated(ctx, nil, []roster.Key{gone.Key()}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		from, to roster.Date
+		want     []roster.Key
+	}{
+		{"whole range", from, to, []roster.Key{gone.Key()}},
+		{"range without the gap", gone.Date.AddDays(1), to, nil},
+		{"beyond what was planned", to.AddDays(1), to.AddDays(1), []roster.Key{
+			{Roster: "county-duty", Date: to.AddDays(1), Role: "值班领导"},
+			{Roster: "county-duty", Date: to.AddDays(1), Role: "跟班领导"},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in, stored, err := planner.Input(ctx, st, tc.from, tc.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := planner.Unfilled(in, stored)
+			if len(got) != len(tc.want) {
+				t.Fatalf("unfilled %v, want %v", got, tc.want)
+			}
+			for i, u := range got {
+				if (roster.Key{Roster: u.Roster, Date: u.Date, Role: u.Role}) != tc.want[i] || u.Reason != "未排班" {
+					t.Errorf("unfilled[%d] = %+v, want %v", i, u, tc.want[i])
+				}
+			}
+			var as []roster.Assignment
+			for _, a := range stored {
+				if a.Date >= tc.from {
+					as = append(as, a.Assignment)
+				}
+			}
+			if m := roster.ComputeMetrics(in, as); m.Unfilled != len(got) {
+				t.Errorf("metrics count %d unfilled, Unfilled lists %d", m.Unfilled, len(got))
+			}
+		})
+	}
+}

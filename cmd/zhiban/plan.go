@@ -268,6 +268,7 @@ func runRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			plan.Assignments = append(plan.Assignments, a.Assignment)
 		}
 	}
+	plan.Unfilled = planner.Unfilled(in, stored)
 	plan.Metrics = roster.ComputeMetrics(in, plan.Assignments)
 	return writePlan(stdout, plan, *format)
 }

@@ -92,6 +92,15 @@ func TestGenerateAndRosterShow(t *testing.T) {
 	if p.Metrics.HardViolations != 0 {
 		t.Fatalf("stored roster has %d violations", p.Metrics.HardViolations)
 	}
+	// Days never generated are listed as unfilled, as many as the metrics count.
+	code, out, _ = zhiban(t, "roster", "show", "--db", db, "--from", "2027-05-31", "--to", "2027-06-01", "--format", "json")
+	p = roster.Plan{}
+	if code != 0 || json.Unmarshal([]byte(out), &p) != nil {
+		t.Fatalf("roster show: %d %s", code, out)
+	}
+	if len(p.Unfilled) != 2 || p.Metrics.Unfilled != 2 || p.Unfilled[0].Date != roster.MustDate("2027-06-01") || p.Unfilled[0].Reason != "未排班" {
+		t.Fatalf("unfilled %+v, metrics.unfilled %d", p.Unfilled, p.Metrics.Unfilled)
+	}
 }
 
 // A --previous file naming someone or something the county does not know is
