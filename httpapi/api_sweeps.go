@@ -124,6 +124,10 @@ func (s *Server) fileReport(c echo.Context) error {
 	ctx := c.Request().Context()
 	resp := map[string]any{}
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
+		// An unknown township is a mistake in the request (400), not a missing sweep (404).
+		if err := s.checkTownship(ctx, tx, in.Township); err != nil {
+			return err
+		}
 		t, err := tx.SweepTaskOf(ctx, month, in.Township)
 		if err != nil {
 			return err

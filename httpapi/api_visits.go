@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 func (s *Server) listVisits(c echo.Context) error {
 	f := store.VisitFilter{Leader: c.QueryParam("leader"), Township: c.QueryParam("township"), Kind: visits.Kind(c.QueryParam("kind"))}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return badRequest("kind", "类型无效，应为 open、invite、carry 或 return")
+		return badRequest("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
 	}
 	var err error
 	if f.From, err = apiQueryDate(c, "from"); err != nil {
@@ -222,9 +223,14 @@ func (s *Server) reopenCases(ctx context.Context, tx *store.Store, v visits.Visi
 	return codes, refused, nil
 }
 
+// confirmVisit confirms a planned visit; the leader's time is checked again,
+// since a duty, an absence or another visit may have come up since it was planned.
 func (s *Server) confirmVisit(c echo.Context) error {
-	return s.changeVisit(c, "confirm", func(_ context.Context, _ *store.Store, v *visits.Visit, _ visitActInput) error {
-		return v.Confirm()
+	return s.changeVisit(c, "confirm", func(ctx context.Context, tx *store.Store, v *visits.Visit, _ visitActInput) error {
+		if err := v.Confirm(); err != nil {
+			return err
+		}
+		return visitConflicts(ctx, tx, *v)
 	})
 }
 
@@ -263,4 +269,61 @@ func (s *Server) recordOutcome(c echo.Context) error {
 		}
 		return v.Record(in.Outcome, s.apiToday())
 	})
+}
+
+// maxSlotDays bounds a free-slots query: offers are for the coming weeks.
+const maxSlotDays = 92
+
+// freeSlots lists leader's free working days in [from, to] (no duty, absence
+// or active visit) and what holds the other days, for 主动约访 offers.
+func (s *Server) freeSlots(ctx context.Context, leader string, from, to roster.Date) ([]roster.Date, []visits.Conflict, error) {
+	busy, err := s.store.Busy(ctx, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	cal, err := s.caseCalendar(ctx, s.store)
+	if err != nil {
+		return nil, nil, err
+	}
+	free := visits.FreeDays(leader, from, to, cal, busy)
+	if free == nil {
+		free = []roster.Date{}
+	}
+	return free, visits.LeaderBusy(leader, from, to, busy), nil
+}
+
+// showFreeSlots is GET /api/v1/leaders/:id/free-slots?from=&to=: the days a
+// leader can be offered for an invited visit (default: the next 30 days).
+func (s *Server) showFreeSlots(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.store.Person(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	from, err := apiQueryDate(c, "from")
+	if err != nil {
+		return err
+	}
+	to, err := apiQueryDate(c, "to")
+	if err != nil {
+		return err
+	}
+	if from == 0 {
+		from = s.apiToday().AddDays(1)
+	}
+	if to == 0 {
+		to = from.AddDays(29)
+	}
+	if to < from {
+		return badRequest("to", "结束日期早于开始日期")
+	}
+	if to.DaysSince(from) >= maxSlotDays {
+		return badRequest("to", fmt.Sprintf("查询范围不能超过 %d 天", maxSlotDays))
+	}
+	free, busy, err := s.freeSlots(ctx, p.ID, from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"leader": p.ID, "name": p.Name, "from": from, "to": to,
+		"free_days": free, "busy": busy})
 }

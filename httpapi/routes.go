@@ -49,6 +49,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/cases/:id/milestones", apiV1(s.addMilestone), apiWrite)
 	e.POST("/api/v1/cases/:id/extension", apiV1(s.extendCase), apiWrite)
 	e.POST("/api/v1/cases/:id/leader", apiV1(s.setCaseLeader), apiWrite)
+	e.GET("/api/v1/leaders/:id/free-slots", apiV1(s.showFreeSlots), apiRead)
 	e.GET("/api/v1/visits", apiV1(s.listVisits), apiRead)
 	e.POST("/api/v1/visits", apiV1(s.createVisit), apiWrite)
 	e.GET("/api/v1/visits/:id", apiV1(s.showVisit), apiRead)

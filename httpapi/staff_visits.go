@@ -152,10 +152,44 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	if d := c.QueryParam("done"); d != "" {
 		data["Notice"] = d
 	}
+	if form.Leader != "" {
+		offer, err := s.visitOffer(ctx, form, n, today)
+		if err != nil {
+			return err
+		}
+		data["Offer"] = offer
+	}
 	for k, v := range extra {
 		data[k] = v
 	}
 	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, data)
+}
+
+// offerDays is how far ahead the visit form offers a leader's free days.
+const offerDays = 30
+
+// visitOffer is the list of free days the form offers for the chosen
+// leader (主动约访: offered slots avoid duties and absences), each a link
+// that fills the form with that day, and what holds the other days.
+type visitOffer struct {
+	LeaderName string
+	From, To   roster.Date
+	Days       []option // date → link filling in the form
+	Busy       []visits.Conflict
+}
+
+func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today roster.Date) (*visitOffer, error) {
+	from, to := today.AddDays(1), today.AddDays(offerDays)
+	free, busy, err := s.freeSlots(ctx, f.Leader, from, to)
+	if err != nil {
+		return nil, err
+	}
+	o := &visitOffer{LeaderName: n.Leader(f.Leader), From: from, To: to, Busy: busy}
+	for _, d := range free {
+		q := url.Values{"kind": {f.Kind}, "leader": {f.Leader}, "date": {d.String()}, "township": {f.Township}, "cases": {f.Cases}}
+		o.Days = append(o.Days, option{"/staff/visits?" + q.Encode() + "#new", fmt.Sprintf("%s（周%s）", d, weekdayShort[d.Weekday()])})
+	}
+	return o, nil
 }
 
 // postVisit plans a visit from the calendar form. A leader busy at that time
@@ -314,8 +348,11 @@ func (s *Server) changeVisitForm(c echo.Context, action string, fn func(ctx cont
 }
 
 func (s *Server) postVisitConfirm(c echo.Context) error {
-	return s.changeVisitForm(c, "confirm", func(_ context.Context, _ *store.Store, v *visits.Visit) (string, error) {
-		return "已确认", v.Confirm()
+	return s.changeVisitForm(c, "confirm", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
+		if err := v.Confirm(); err != nil {
+			return "", err
+		}
+		return "已确认", visitConflicts(ctx, tx, *v)
 	})
 }
 

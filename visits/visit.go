@@ -319,6 +319,33 @@ func FreeDays(leader string, from, to roster.Date, cal roster.Calendar, b Busy) 
 	return out
 }
 
+// LeaderBusy lists what holds leader's time in [from, to], day by day: duties,
+// absences (one item, dated from the first day in range) and active visits.
+// With FreeDays it is what staff see when offering a petitioner a time.
+func LeaderBusy(leader string, from, to roster.Date, b Busy) []Conflict {
+	out := []Conflict{}
+	for _, d := range b.Duties {
+		if d.Person == leader && d.Date >= from && d.Date <= to {
+			out = append(out, Conflict{Kind: "duty", Date: d.Date,
+				Message: fmt.Sprintf("%s %s–%s 在%s担任%s", d.Date, d.Start, d.End, d.Place, d.Role)})
+		}
+	}
+	for _, a := range b.Absences {
+		if a.Person == leader && a.From <= to && a.To >= from {
+			out = append(out, Conflict{Kind: "absence", Date: max(a.From, from), Absence: a.ID,
+				Message: fmt.Sprintf("%s～%s %s", a.From, a.To, absenceLabel(a.Kind))})
+		}
+	}
+	for _, v := range b.Visits {
+		if v.Leader == leader && v.Date >= from && v.Date <= to && v.State.Active() {
+			out = append(out, Conflict{Kind: "visit", Date: v.Date, VisitID: v.ID,
+				Message: fmt.Sprintf("%s %s–%s 已有%s（编号 %d）", v.Date, v.Start, v.End, v.Kind.Label(), v.ID)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
+	return out
+}
+
 // Default hours of visits a job plans.
 var (
 	CarryStart  = roster.Clock(9 * 60)
