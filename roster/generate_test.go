@@ -265,7 +265,7 @@ func TestCountyYearAtBound(t *testing.T) {
 		}
 	}
 	for _, g := range m.Gaps {
-		if g.MinGap < g.MinGapDays {
+		if g.MinGap == nil || *g.MinGap < g.MinGapDays {
 			t.Errorf("gaps %+v", g)
 		}
 	}
@@ -568,5 +568,42 @@ func TestExtendHorizon(t *testing.T) {
 		if c.Spread > c.Bound+1 {
 			t.Errorf("%s/%s spread %d bound %d", c.Pool, c.Class, c.Spread, c.Bound)
 		}
+	}
+}
+
+// With nobody serving twice there is no gap to measure: min and mean gap are
+// absent (JSON null, "—" in the table), not a 0 that reads as a violation.
+func TestGapsAbsentWithoutPairsOfDuties(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		people  int
+		to      string
+		wantGap int // -1 for absent
+	}{
+		{"five people, five days", 5, "2027-03-05", -1},
+		{"two people, five days", 2, "2027-03-05", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			in := smallInput(t, tc.people, "workdays", 2, "2027-03-01", tc.to)
+			m := mustGenerate(t, in).Metrics
+			g := m.Gaps[0]
+			b, _ := json.Marshal(g)
+			if tc.wantGap < 0 {
+				if g.MinGap != nil || g.MeanGap != nil || !strings.Contains(string(b), `"min_gap":null`) {
+					t.Errorf("gap stat %s, want min_gap null", b)
+				}
+				lines := strings.Split(strings.TrimSpace(m.Table()), "\n")
+				if got := strings.Fields(lines[len(lines)-1]); !reflect.DeepEqual(got, []string{"r", "2", "—", "—"}) {
+					t.Errorf("table lacks — for the gaps:\n%s", m.Table())
+				}
+				return
+			}
+			if g.MinGap == nil || *g.MinGap != tc.wantGap || g.MeanGap == nil {
+				t.Errorf("gap stat %s, want min_gap %d", b, tc.wantGap)
+			}
+		})
 	}
 }

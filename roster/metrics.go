@@ -60,12 +60,14 @@ type PairStat struct {
 	Limit     int    `json:"limit"` // ⌈days/possible⌉, the least max repeat possible
 }
 
-// GapStat is the spacing of duties in one roster.
+// GapStat is the spacing of duties in one roster. MinGap and MeanGap are nil
+// (JSON null) when nobody has two duties: there is no gap to measure, and a
+// 0 would read as two duties on one day.
 type GapStat struct {
-	Roster     string  `json:"roster"`
-	MinGapDays int     `json:"min_gap_days"`
-	MinGap     int     `json:"min_gap"`
-	MeanGap    float64 `json:"mean_gap"`
+	Roster     string   `json:"roster"`
+	MinGapDays int      `json:"min_gap_days"`
+	MinGap     *int     `json:"min_gap"`
+	MeanGap    *float64 `json:"mean_gap"`
 }
 
 // ComputeMetrics measures a roster as (e.g. a stored one) against in.
@@ -238,7 +240,7 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 			}
 		}
 		gs := GapStat{Roster: def.ID, MinGapDays: def.MinGapDays}
-		var sum, n int
+		var sum, n, minGap int
 		for q := 0; q < s.n; q++ {
 			row := s.occ[r][q*p.nExt+p.margin : q*p.nExt+p.margin+p.nDays]
 			last := -1
@@ -248,8 +250,8 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 				}
 				if last >= 0 {
 					g := d - last
-					if n == 0 || g < gs.MinGap {
-						gs.MinGap = g
+					if n == 0 || g < minGap {
+						minGap = g
 					}
 					sum += g
 					n++
@@ -258,7 +260,8 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 			}
 		}
 		if n > 0 {
-			gs.MeanGap = round3(float64(sum) / float64(n))
+			mean := round3(float64(sum) / float64(n))
+			gs.MinGap, gs.MeanGap = &minGap, &mean
 		}
 		m.Gaps = append(m.Gaps, gs)
 	}
@@ -326,7 +329,14 @@ func (m Metrics) WriteTable(w io.Writer) {
 	fmt.Fprintln(w)
 	rows = [][]string{{"值班表", "规定最少间隔", "实际最小间隔", "平均间隔"}}
 	for _, g := range m.Gaps {
-		rows = append(rows, []string{g.Roster, itoa(g.MinGapDays), itoa(g.MinGap), fmt.Sprintf("%.1f", g.MeanGap)})
+		minGap, mean := "—", "—"
+		if g.MinGap != nil {
+			minGap = itoa(*g.MinGap)
+		}
+		if g.MeanGap != nil {
+			mean = fmt.Sprintf("%.1f", *g.MeanGap)
+		}
+		rows = append(rows, []string{g.Roster, itoa(g.MinGapDays), minGap, mean})
 	}
 	writeRows(w, rows)
 }
@@ -355,6 +365,10 @@ func displayWidth(s string) int {
 	}
 	return w
 }
+
+// WriteRows writes rows as columns aligned for a terminal, East Asian
+// characters counting two columns.
+func WriteRows(w io.Writer, rows [][]string) { writeRows(w, rows) }
 
 func writeRows(w io.Writer, rows [][]string) {
 	var widths []int
