@@ -111,7 +111,8 @@ func ParseSpec(key, spec string) (cron.Schedule, error) {
 	}
 	sched, err := parser.Parse(s)
 	if err != nil {
-		return nil, &config.Error{Key: key, Msg: fmt.Sprintf("定时规则 %q 无效（应为“分 时 日 月 周”五段）：%v", spec, err)}
+		// robfig's reason is English; the five fields and their ranges say enough.
+		return nil, &config.Error{Key: key, Msg: fmt.Sprintf("定时规则 %q 无效：应为“分 时 日 月 周”五段，分 0–59、时 0–23、日 1–31、月 1–12、周 0–6", spec)}
 	}
 	return sched, nil
 }
