@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -84,5 +85,9 @@ func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (sto
 	if err != nil {
 		return store.Publication{}, err
 	}
-	return s.store.PublishMonth(c.Request().Context(), rosterID, monthKey(first), actor(c))
+	p, err := s.store.PublishMonth(c.Request().Context(), rosterID, monthKey(first), actor(c))
+	if errors.Is(err, store.ErrNothingToPublish) {
+		return p, badRequest("month", "该月尚无值班安排，无法公布")
+	}
+	return p, err
 }

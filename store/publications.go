@@ -33,9 +33,13 @@ func monthBounds(month string) (roster.Date, roster.Date, error) {
 	return first, first.MonthEnd(), nil
 }
 
+// ErrNothingToPublish is PublishMonth's refusal of a month without duties.
+var ErrNothingToPublish = errors.New("no assignments to publish")
+
 // PublishMonth publishes the stored assignments of roster's month: it
 // records a snapshot of them, so later edits can be shown as changes. An
-// unknown roster is ErrNotFound. Publishing again replaces the snapshot in
+// unknown roster is ErrNotFound, a month without assignments
+// ErrNothingToPublish. Publishing again replaces the snapshot in
 // force (the earlier ones stay as history).
 func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string) (Publication, error) {
 	first, last, err := monthBounds(month)
@@ -58,10 +62,16 @@ func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string)
 			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
 		}
 		id, _ := r.LastInsertId()
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO published_assignments (publication_id, roster_id, date, role, person_id)
+		snap, err := tx.q.ExecContext(ctx, `INSERT INTO published_assignments (publication_id, roster_id, date, role, person_id)
 			SELECT ?, roster_id, date, role, person_id FROM assignments WHERE roster_id = ? AND date >= ? AND date <= ?`,
-			id, rosterID, first.String(), last.String()); err != nil {
+			id, rosterID, first.String(), last.String())
+		if err != nil {
 			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
+		}
+		// Publishing nothing would hide the month from the public for good
+		// with publish.auto off, and announce an empty roster.
+		if n, _ := snap.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, ErrNothingToPublish)
 		}
 		if out, err = tx.Publication(ctx, rosterID, month); err != nil {
 			return err
