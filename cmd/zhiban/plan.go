@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"zhiban/county"
@@ -85,7 +86,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return writePlan(stdout, plan, *format)
+	return writePlan(stdout, plan, *format, d.People)
 }
 
 func parseRange(fromS, toS string) (roster.Date, roster.Date, error) {
@@ -159,7 +160,9 @@ func checkPrevious(path string, as []roster.Assignment, people []roster.Person, 
 	return nil
 }
 
-func writePlan(w io.Writer, plan roster.Plan, format string) error {
+// writePlan prints plan as JSON, or as a table naming people (the id only
+// when the name is unknown) and marking manual and pinned slots.
+func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Person) error {
 	if plan.Assignments == nil {
 		plan.Assignments = []roster.Assignment{}
 	}
@@ -171,13 +174,29 @@ func writePlan(w io.Writer, plan roster.Plan, format string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(plan)
 	}
-	fmt.Fprintf(w, "%-12s %-6s %-14s %-10s %s\n", "日期", "星期", "值班表", "岗位", "人员")
+	names := map[string]string{}
+	for _, p := range people {
+		names[p.ID] = p.Name
+	}
+	rows := [][]string{{"日期", "星期", "值班表", "岗位", "人员", "备注"}}
 	for _, a := range plan.Assignments {
-		fmt.Fprintf(w, "%-12s %-6s %-14s %-10s %s\n", a.Date, weekdayCN[a.Date.Weekday()], a.Roster, a.Role, a.Person)
+		who := names[a.Person]
+		if who == "" {
+			who = a.Person
+		}
+		var marks []string
+		if a.Source == roster.Manual {
+			marks = append(marks, "手动")
+		}
+		if a.Pinned {
+			marks = append(marks, "📌 固定")
+		}
+		rows = append(rows, []string{a.Date.String(), weekdayCN[a.Date.Weekday()], a.Roster, a.Role, who, strings.Join(marks, "　")})
 	}
 	for _, u := range plan.Unfilled {
-		fmt.Fprintf(w, "%-12s %-6s %-14s %-10s 未排：%s\n", u.Date, weekdayCN[u.Date.Weekday()], u.Roster, u.Role, u.Reason)
+		rows = append(rows, []string{u.Date.String(), weekdayCN[u.Date.Weekday()], u.Roster, u.Role, "—", "未排：" + u.Reason})
 	}
+	roster.WriteRows(w, rows)
 	fmt.Fprintln(w)
 	fmt.Fprint(w, plan.Metrics.Table())
 	if plan.Changed > 0 {
@@ -195,6 +214,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	format := fs.String("format", "table", "输出格式：json 或 table")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
+	}
+	if *format != "json" && *format != "table" {
+		return usageError("--format 应为 json 或 table")
 	}
 	cfg, st, err := com.open(ctx)
 	if err != nil {
@@ -224,14 +246,14 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if *format == "json" {
-		return writePlan(stdout, res.Plan, "json")
+		return writePlan(stdout, res.Plan, "json", nil)
 	}
-	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个过期班次，未排 %d 个。\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
-	for _, u := range res.Plan.Unfilled {
-		fmt.Fprintf(stdout, "  未排 %s %s %s：%s\n", u.Date, u.Roster, u.Role, u.Reason)
+	people, err := st.People(ctx)
+	if err != nil {
+		return err
 	}
-	fmt.Fprint(stdout, res.Plan.Metrics.Table())
-	return nil
+	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个过期班次，未排 %d 个。\n\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
+	return writePlan(stdout, res.Plan, "table", people)
 }
 
 // runRoster prints what is stored.
@@ -248,6 +270,9 @@ func runRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if *fromS == "" || *toS == "" {
 		return usageError("用法: zhiban roster show --from DATE --to DATE [--format json|table]")
+	}
+	if *format != "json" && *format != "table" {
+		return usageError("--format 应为 json 或 table")
 	}
 	from, to, err := parseRange(*fromS, *toS)
 	if err != nil {
@@ -270,5 +295,5 @@ func runRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	plan.Unfilled = planner.Unfilled(in, stored)
 	plan.Metrics = roster.ComputeMetrics(in, plan.Assignments)
-	return writePlan(stdout, plan, *format)
+	return writePlan(stdout, plan, *format, in.People)
 }

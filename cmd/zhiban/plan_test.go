@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"zhiban/county"
 	"zhiban/roster"
+	"zhiban/store"
 )
 
 func TestPlanDryRunJSON(t *testing.T) {
@@ -58,7 +60,7 @@ func TestPlanTableAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
 	code, out, _ := zhiban(t, "plan", "--data", file, "--from", "2027-01-01", "--to", "2027-01-31", "--format", "table")
-	if code != 0 || !strings.Contains(out, "硬约束违反 0") {
+	if code != 0 || !strings.Contains(out, "硬约束违反 0") || !strings.Contains(out, "李志远") {
 		t.Fatalf("table: %d %s", code, out)
 	}
 	for _, args := range [][]string{
@@ -184,5 +186,71 @@ func TestGenerateStartsToday(t *testing.T) {
 	}
 	if code, _, errs := zhiban(t, "generate", "--db", db, "--from", from.String(), "--to", today.AddDays(-2).String()); code != 1 || !strings.Contains(errs, "过去的日期不补排") {
 		t.Fatalf("past range: %d %s", code, errs)
+	}
+}
+
+// Table views name people and mark manual and pinned slots; every roster
+// command accepts only json and table.
+func TestRosterTablesNameAndMark(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := zhiban(t, "generate", "--db", db, "--from", "2027-05-01", "--to", "2027-05-31"); code != 0 || !strings.Contains(out, "人员") {
+		t.Fatalf("generate: %d %s %s", code, out, errs)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := roster.MustDate("2027-05-10")
+	edit := roster.Assignment{Roster: "county-duty", Date: day, Role: "值班领导", Person: "L01"}
+	pin := roster.Assignment{Roster: "county-duty", Date: day, Role: "跟班领导", Person: "D01", Pinned: true}
+	for _, a := range []roster.Assignment{edit, pin} {
+		cur, err := st.Assignment(ctx, a.Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SetAssignment(ctx, a, cur.Version, "staff"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	code, out, errs := zhiban(t, "roster", "show", "--db", db, "--from", "2027-05-10", "--to", "2027-05-10", "--format", "table")
+	if code != 0 {
+		t.Fatalf("roster show: %d %s", code, errs)
+	}
+	lines := strings.Split(out, "\n")
+	tests := []struct{ role, want string }{
+		{"值班领导", "李志远  手动"},
+		{"跟班领导", "林振华  手动　📌 固定"},
+	}
+	for _, tc := range tests {
+		found := false
+		for _, l := range lines {
+			if strings.Contains(l, tc.role) && strings.HasSuffix(l, tc.want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no %s line ending %q in:\n%s", tc.role, tc.want, out)
+		}
+	}
+	if strings.Contains(out, " L01") || strings.Contains(out, " D01") {
+		t.Errorf("table shows ids for known people:\n%s", out)
+	}
+
+	for _, args := range [][]string{
+		{"roster", "show", "--db", db, "--from", "2027-05-01", "--to", "2027-05-31", "--format", "xml"},
+		{"generate", "--db", db, "--from", "2027-05-01", "--to", "2027-05-31", "--format", "xml"},
+	} {
+		if code, _, errs := zhiban(t, args...); code != 1 || !strings.Contains(errs, "--format 应为 json 或 table") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
 	}
 }
