@@ -38,6 +38,24 @@ func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roste
 	return roster.NewCalendar(builtin, overrides), nil
 }
 
+// CalendarWarnings warns of each year of [from, to] with no official
+// holiday data — neither built in nor in known — whose holidays the engine
+// can only treat as plain weekends. known holds the years staff imported and
+// confirmed (or a county file's years).
+func CalendarWarnings(from, to roster.Date, known map[int]bool) []string {
+	builtin := map[int]bool{}
+	for _, y := range holiday.BuiltinYears() {
+		builtin[y] = true
+	}
+	var out []string
+	for y := from.Year(); y <= to.Year(); y++ {
+		if !builtin[y] && !known[y] {
+			out = append(out, fmt.Sprintf("%d 年没有官方节假日数据，节假日按普通周末计算，请导入国务院办公厅通知", y))
+		}
+	}
+	return out
+}
+
 // Input loads everything the engine needs for [from, to] with no Fixed or
 // Previous set, plus the stored assignments from the history window to to.
 func Input(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Input, []store.StoredAssignment, error) {
@@ -73,9 +91,10 @@ func Input(ctx context.Context, st *store.Store, from, to roster.Date) (roster.I
 
 // Result says what Fill did.
 type Result struct {
-	Plan    roster.Plan
-	Written int // slots inserted or changed
-	Removed int // stale generated slots deleted
+	Plan     roster.Plan
+	Written  int      // slots inserted or changed
+	Removed  int      // stale generated slots deleted
+	Warnings []string // e.g. a year planned without official holiday data
 }
 
 // Fill generates [from, to] against the database. Manual, pinned and past
@@ -167,8 +186,12 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 			}
 		}
 		remove = slices.DeleteFunc(remove, func(k roster.Key) bool { return k.Date < today })
+		confirmed, err := tx.ConfirmedHolidayYears(ctx)
+		if err != nil {
+			return err
+		}
 		written, removed, err := tx.SaveGenerated(ctx, writes, remove, actor)
-		res = Result{Plan: plan, Written: written, Removed: removed}
+		res = Result{Plan: plan, Written: written, Removed: removed, Warnings: CalendarWarnings(from, to, confirmed)}
 		return err
 	})
 	return res, err

@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,6 +258,46 @@ func TestUnfilledMatchesMetrics(t *testing.T) {
 			}
 			if m := roster.ComputeMetrics(in, as); m.Unfilled != len(got) {
 				t.Errorf("metrics count %d unfilled, Unfilled lists %d", m.Unfilled, len(got))
+			}
+		})
+	}
+}
+
+// Planning a year with no official holiday data warns, until staff import it.
+func TestFillWarnsWithoutOfficialCalendar(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := demoStore(t)
+	today := roster.MustDate("2026-11-28")
+	tests := []struct {
+		name     string
+		from, to string
+		confirm  int // year to import first, 0 for none
+		want     []string
+	}{
+		{"built-in year", "2027-03-01", "2027-03-07", 0, nil},
+		{"year without data", "2030-03-01", "2030-03-07", 0, []string{"2030 年没有官方节假日数据，节假日按普通周末计算，请导入国务院办公厅通知"}},
+		{"across two such years", "2030-12-28", "2031-01-03", 0, []string{"2030 年没有官方节假日数据", "2031 年没有官方节假日数据"}},
+		{"imported by staff", "2030-03-01", "2030-03-07", 2030, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.confirm != 0 {
+				if err := st.ReplaceHolidayYear(ctx, tc.confirm, []roster.HolidayDay{{Date: roster.NewDate(tc.confirm, 1, 1), Kind: roster.Off, Name: "元旦"}}, "staff"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := planner.Fill(ctx, st, roster.MustDate(tc.from), roster.MustDate(tc.to), today, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Warnings) != len(tc.want) {
+				t.Fatalf("warnings %q, want %q", res.Warnings, tc.want)
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(res.Warnings[i], w) {
+					t.Errorf("warning %q, want %q", res.Warnings[i], w)
+				}
 			}
 		})
 	}

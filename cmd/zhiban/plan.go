@@ -86,6 +86,13 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	known := map[int]bool{}
+	for _, h := range d.Holidays {
+		known[h.Date.Year()] = true
+	}
+	for _, w := range planner.CalendarWarnings(from, to, known) {
+		fmt.Fprintf(stderr, "注意：%s\n", w)
+	}
 	return writePlan(stdout, plan, *format, d.People)
 }
 
@@ -244,6 +251,13 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	res, err := planner.Fill(ctx, st, from, to, today, "cli")
 	if err != nil {
 		return err
+	}
+	warn := stdout
+	if *format == "json" {
+		warn = stderr // keep the JSON clean
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(warn, "注意：%s\n", w)
 	}
 	if *format == "json" {
 		return writePlan(stdout, res.Plan, "json", nil)

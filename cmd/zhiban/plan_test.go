@@ -254,3 +254,26 @@ func TestRosterTablesNameAndMark(t *testing.T) {
 		}
 	}
 }
+
+// plan warns on stderr of a year without official holiday data; the JSON stays clean.
+func TestPlanWarnsWithoutOfficialCalendar(t *testing.T) {
+	t.Parallel()
+	file := writeFile(t, t.TempDir(), "county.yaml", county.DemoYAML())
+	tests := []struct {
+		from, to string
+		warn     bool
+	}{
+		{"2027-03-01", "2027-03-07", false},
+		{"2030-03-01", "2030-03-07", true},
+	}
+	for _, tc := range tests {
+		code, out, errs := zhiban(t, "plan", "--data", file, "--from", tc.from, "--to", tc.to)
+		var p roster.Plan
+		if code != 0 || json.Unmarshal([]byte(out), &p) != nil {
+			t.Fatalf("%s: exit %d, %s", tc.from, code, errs)
+		}
+		if got := strings.Contains(errs, tc.from[:4]+" 年没有官方节假日数据"); got != tc.warn {
+			t.Errorf("%s: stderr %q, want warning %v", tc.from, errs, tc.warn)
+		}
+	}
+}
