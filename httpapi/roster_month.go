@@ -103,19 +103,20 @@ func (s *Server) showRosterMonth(c echo.Context) error {
 		}
 		today := roster.Today(s.now(), s.cfg.Location)
 		data := map[string]any{
-			"Title":      fmt.Sprintf("%s%d年%d月领导值班接访安排表", countyName, first.Year(), int(first.Month())),
-			"Desc":       fmt.Sprintf("%s%d年%d月县领导值班接访安排，可打印", countyName, first.Year(), int(first.Month())),
-			"County":     countyName,
-			"Month":      first,
-			"Roles":      roles,
-			"Rows":       rows,
-			"Printed":    today,
-			"Prev":       "/roster/" + monthKey(first.AddDays(-1)),
-			"Next":       "/roster/" + monthKey(last.AddDays(1)),
-			"PrevLabel":  fmt.Sprintf("%d年%d月", first.AddDays(-1).Year(), int(first.AddDays(-1).Month())),
-			"NextLabel":  fmt.Sprintf("%d年%d月", last.AddDays(1).Year(), int(last.AddDays(1).Month())),
-			"LastChange": cnStamp(ptr(lastChange.In(s.cfg.Location))),
-			"Print":      true,
+			"Title":       fmt.Sprintf("%s%d年%d月领导值班接访安排表", countyName, first.Year(), int(first.Month())),
+			"Desc":        fmt.Sprintf("%s%d年%d月县领导值班接访安排，可打印", countyName, first.Year(), int(first.Month())),
+			"County":      countyName,
+			"Month":       first,
+			"Roles":       roles,
+			"Rows":        rows,
+			"Printed":     today,
+			"Prev":        "/roster/" + monthKey(first.AddDays(-1)),
+			"Next":        "/roster/" + monthKey(last.AddDays(1)),
+			"PrevLabel":   fmt.Sprintf("%d年%d月", first.AddDays(-1).Year(), int(first.AddDays(-1).Month())),
+			"NextLabel":   fmt.Sprintf("%d年%d月", last.AddDays(1).Year(), int(last.AddDays(1).Month())),
+			"LastChange":  cnStamp(ptr(lastChange.In(s.cfg.Location))),
+			"Print":       true,
+			"AutoPublish": s.cfg.Publish.Auto,
 		}
 		body, err := s.renderBytes("roster_month.html", data)
 		return body, lastChange, err

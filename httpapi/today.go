@@ -231,6 +231,9 @@ func (s *Server) showTodayPage(c echo.Context) error {
 			"MonthPath":   "/roster/" + monthKey(d.Date),
 			"MonthLabel":  fmt.Sprintf("%d年%d月", d.Date.Year(), int(d.Date.Month())),
 			"LastChanged": cnStamp(d.LastChanged),
+			// With publish.auto nothing is announced before it is public,
+			// so a change is "recent", not "after publication".
+			"AutoPublish": s.cfg.Publish.Auto,
 		})
 		return body, lastOf(d.LastChanged), err
 	})
