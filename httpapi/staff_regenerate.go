@@ -171,6 +171,12 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		return s.renderStaff(c, http.StatusBadRequest, "staff/regenerate.html", "roster", "重新排班",
 			map[string]any{"From": from.String(), "To": to.String(), "Error": err.Error()})
 	}
+	// Applying is only ever the confirmation of a preview: without one the
+	// request is incomplete (400), not a clash with someone else's edit (409).
+	if c.FormValue("fingerprint") == "" {
+		return s.renderStaff(c, http.StatusBadRequest, "staff/regenerate.html", "roster", "重新排班",
+			map[string]any{"From": from.String(), "To": to.String(), "Error": "请先预览，确认变更后再应用。"})
+	}
 	out, err := s.regenerate(c.Request().Context(), from, to, true, actor(c), c.FormValue("fingerprint"))
 	if errors.Is(err, store.ErrConflict) {
 		return s.renderStaff(c, http.StatusConflict, "staff/regenerate.html", "roster", "重新排班", map[string]any{
