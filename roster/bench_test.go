@@ -61,3 +61,26 @@ func reportPlan(b *testing.B, p Plan) {
 	}
 	b.ReportMetric(float64(unused), "unused_pairs")
 }
+
+// BenchmarkRegenerateAfterAbsence regenerates a county-year after one new
+// 7-day trip mid-year of the leader with most duties that week, and reports
+// the figures: slots invalidated, changed, changed beyond the
+// invalidated ones (at most 3) and the largest spread over its bound (at most 1).
+func BenchmarkRegenerateAfterAbsence(b *testing.B) {
+	in := SyntheticCounty(1, 30, 10, benchFrom, benchTo)
+	first, err := Generate(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var r Regeneration
+	for b.Loop() {
+		if r, err = RegenerateAfterAbsence(in, first, MustDate("2027-06-14"), 7); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(r.Invalidated), "invalidated")
+	b.ReportMetric(float64(r.Changed), "changed")
+	b.ReportMetric(float64(r.Extra), "extra")
+	b.ReportMetric(float64(r.MaxOver), "max_over_bound")
+	b.ReportMetric(float64(r.Plan.Metrics.HardViolations), "violations")
+}

@@ -264,6 +264,16 @@ func (s *state) findPath(g int, from, to func(m int) bool) []move {
 	}
 }
 
+// movesKept reports whether path moves a slot kept from the previous plan.
+func (s *state) movesKept(path []move) bool {
+	for _, mv := range path {
+		if s.kept[mv.inst] {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *state) apply(path []move) {
 	for _, mv := range path {
 		s.remove(mv.inst)
@@ -333,6 +343,10 @@ func (s *state) totalDev(pool, person int) float64 {
 func (s *state) balanceTotals() bool {
 	p := s.p
 	moved := false
+	// On regeneration the previous plan's totals were already balanced: only
+	// duties it did not fix may move for the totals, so a repair's ripple
+	// does not spread through kept slots (stability beats a finer total).
+	regen := s.regenerating()
 	for pool, ms := range p.members {
 		if len(ms) < 2 {
 			continue
@@ -368,7 +382,7 @@ func (s *state) balanceTotals() bool {
 							continue
 						}
 						path := s.findPath(g, func(m int) bool { return m == ma }, func(m int) bool { return m == mb })
-						if path != nil {
+						if path != nil && !(regen && s.movesKept(path)) {
 							s.apply(path)
 							improved, moved = true, true
 						}

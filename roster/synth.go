@@ -129,3 +129,52 @@ func GenerateAll(ins []Input, workers int) ([]Plan, error) {
 	wg.Wait()
 	return out, errors.Join(errs...)
 }
+
+// Regeneration is how a plan changed when regenerated after one new absence.
+type Regeneration struct {
+	Absence     Absence
+	Invalidated int     // slots of the old plan the absence breaks
+	Changed     int     // slots that differ in the new plan
+	Extra       int     // Changed − Invalidated; the issue allows at most 3
+	MaxOver     int     // largest spread − bound of any pool and class; at most 1 allowed
+	Plan        Plan    // the regenerated plan
+	Took        float64 // seconds the regeneration took
+}
+
+// RegenerateAfterAbsence adds a days-long trip from start to the plan first
+// (generated from in) and regenerates with first as Previous. The absent
+// person is whoever has the most duties in those days (the earliest on a
+// tie), so the absence always breaks something.
+func RegenerateAfterAbsence(in Input, first Plan, start Date, days int) (Regeneration, error) {
+	end := start + Date(days-1)
+	n := map[string]int{}
+	who := ""
+	for _, a := range first.Assignments {
+		if a.Date < start || a.Date > end {
+			continue
+		}
+		n[a.Person]++
+		if who == "" || n[a.Person] > n[who] {
+			who = a.Person
+		}
+	}
+	if who == "" {
+		return Regeneration{}, fmt.Errorf("roster: nobody on duty %s–%s", start, end)
+	}
+	r := Regeneration{Absence: Absence{Person: who, From: start, To: end, Kind: Trip}}
+	in.Absences = append(append([]Absence{}, in.Absences...), r.Absence)
+	in.Previous = first.Assignments
+	r.Invalidated = len(Validate(in, first.Assignments))
+	t0 := time.Now()
+	second, err := Generate(in)
+	if err != nil {
+		return r, err
+	}
+	r.Took = time.Since(t0).Seconds()
+	r.Plan, r.Changed = second, second.Changed
+	r.Extra = r.Changed - r.Invalidated
+	for _, c := range second.Metrics.Classes {
+		r.MaxOver = max(r.MaxOver, c.Spread-c.Bound)
+	}
+	return r, nil
+}

@@ -51,6 +51,24 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	mid := from + (to-from)/2
+	mid -= roster.Date((int(mid.Weekday()) + 6) % 7) // the Monday of the middle week
+	r, err := roster.RegenerateAfterAbsence(in, plan, mid, 7)
+	if err != nil {
+		return err
+	}
+	verdict := "达标"
+	if r.Extra > 3 || r.MaxOver > 1 || r.Plan.Metrics.HardViolations > 0 {
+		verdict = "未达标"
+	}
+	fmt.Fprintf(stdout, "\n年中新增一次 7 天出差后重排（%s %s 至 %s，该周有值班）：用时 %s\n",
+		r.Absence.Person, r.Absence.From, r.Absence.To, time.Duration(r.Took*float64(time.Second)).Round(time.Microsecond))
+	fmt.Fprintf(stdout, "失效班次 %d　变动班次 %d　超出失效的变动 %d（要求 ≤ 3）　差距最多超出下界 %d（要求 ≤ 1）　硬约束违反 %d　%s\n",
+		r.Invalidated, r.Changed, r.Extra, r.MaxOver, r.Plan.Metrics.HardViolations, verdict)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
 	ins := roster.SyntheticProvince(*seed, *counties, from, to)
 	start = time.Now()
 	plans, err := roster.GenerateAll(ins, *workers)

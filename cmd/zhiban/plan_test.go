@@ -277,3 +277,17 @@ func TestPlanWarnsWithoutOfficialCalendar(t *testing.T) {
 		}
 	}
 }
+
+// bench roster reports the county-year, the regeneration figure and the province.
+func TestBenchRosterReports(t *testing.T) {
+	t.Parallel()
+	code, out, errs := zhiban(t, "bench", "roster", "--counties", "2", "--from", "2027-01-01", "--to", "2027-03-31")
+	if code != 0 {
+		t.Fatalf("bench: %d %s", code, errs)
+	}
+	for _, want := range []string{"一县一年", "失效班次", "超出失效的变动", "差距最多超出下界", "全省 2 个县"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bench output lacks %q:\n%s", want, out)
+		}
+	}
+}
