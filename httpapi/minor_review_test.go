@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"zhiban/roster"
 )
 
 // Applying a regeneration without previewing it first is a 400 that says so.
@@ -14,5 +18,39 @@ func TestRegenerateWithoutPreview(t *testing.T) {
 	form := url.Values{"from": {f.today.AddDays(1).String()}, "to": {f.today.AddDays(30).String()}}
 	if code, body := ed.post("/staff/regenerate", form); code != http.StatusBadRequest || !strings.Contains(body, "请先预览") {
 		t.Errorf("apply without preview: %d\n%s", code, body)
+	}
+}
+
+// On a weekend the next duty day is announced with its 接访形式, and a
+// portfolio that starts with 主持 is not prefixed with 分管.
+func TestWeekendNextDutyLine(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)) // Saturday 09:00 in Shanghai
+	ctx := context.Background()
+	monday := roster.MustDate("2026-12-07")
+	as, err := f.store.Assignments(ctx, monday, monday)
+	if err != nil || len(as) == 0 {
+		t.Fatalf("no duty on %s: %v", monday, err)
+	}
+	p, err := f.store.Person(ctx, as[0].Person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Portfolio = "主持县委全面工作"
+	if _, err := f.store.UpsertPerson(ctx, p, nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.do(t, "GET", "/", nil)
+	page := string(body)
+	_, line, _ := strings.Cut(page, "下一个值班日")
+	line, _, _ = strings.Cut(line, "</p>")
+	if !strings.Contains(line, "接访形式：现场接待来访群众（开门接访）") {
+		t.Errorf("next duty line lacks the form: %s", line)
+	}
+	if !strings.Contains(page, "，主持县委全面工作") {
+		t.Error("weekend page lacks the portfolio")
+	}
+	if strings.Contains(page, "分管主持") {
+		t.Error("weekend page says 分管主持")
 	}
 }

@@ -20,6 +20,14 @@ var templateFuncs = template.FuncMap{
 	},
 	"md":   func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
 	"join": strings.Join,
+	// portfolio phrases a leader's 分管 for running text: a portfolio that
+	// already says what the leader does (主持县委全面工作) takes no 分管.
+	"portfolio": func(p string) string {
+		if strings.HasPrefix(p, "主持") || strings.HasPrefix(p, "分管") {
+			return p
+		}
+		return "分管" + p
+	},
 }
 
 // render executes a page into a buffer first, so a template error is a clean 500.
