@@ -54,3 +54,30 @@ func TestWeekendNextDutyLine(t *testing.T) {
 		t.Error("weekend page says 分管主持")
 	}
 }
+
+// On a 320 px phone the visits table keeps each leader's name and township on
+// one line (the title column wraps): the cells carry a class the stylesheet
+// keeps from wrapping.
+func TestVisitsTableNamesDoNotWrap(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	_, body := f.do(t, "GET", "/", nil)
+	_, css := f.do(t, "GET", "/static/site.css", nil)
+	if !strings.Contains(string(css), ".nowrap { white-space: nowrap; }") {
+		t.Error("site.css has no .nowrap")
+	}
+	_, visits, _ := strings.Cut(string(body), `id="visits-h"`)
+	visits, _, _ = strings.Cut(visits, "</table>")
+	if !strings.Contains(visits, `<td class="nowrap">`+f.visitLeaderName(t)+`</td>`) {
+		t.Errorf("visits table leader cell may wrap:\n%s", visits)
+	}
+}
+
+func (f *pubFixture) visitLeaderName(t *testing.T) string {
+	t.Helper()
+	p, err := f.store.Person(context.Background(), f.visit.Leader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Name
+}
