@@ -81,3 +81,21 @@ func (f *pubFixture) visitLeaderName(t *testing.T) string {
 	}
 	return p.Name
 }
+
+// Township and leader feeds both answer only under their .ics name.
+func TestFeedsNeedTheICSSuffix(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	tok, err := f.store.RotateFeedToken(context.Background(), "L02", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]int{
+		"/feeds/township/t02.ics": 200, "/feeds/township/t02": 404,
+		"/feeds/leader/" + tok + ".ics": 200, "/feeds/leader/" + tok: 404,
+	} {
+		if resp, _ := f.do(t, "GET", path, nil); resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
