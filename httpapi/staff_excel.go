@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -256,6 +257,8 @@ func (s *Server) planImport(ctx context.Context, kind string, data []byte) (*imp
 	default:
 		return nil, badRequest("kind", "导入类型无效")
 	}
+	// Parse errors and lookup errors arrive separately; staff read them by row.
+	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].Row < p.Errors[j].Row })
 	return p, nil
 }
 

@@ -94,6 +94,9 @@ func TestImportAbsencesWithRowErrors(t *testing.T) {
 	if code != http.StatusBadRequest || !strings.Contains(body, "第 3 行：找不到人员“查无此人”") || !strings.Contains(body, "第 4 行：开始日期格式错误") {
 		t.Fatalf("%d\n%s", code, body)
 	}
+	if strings.Index(body, "第 3 行") > strings.Index(body, "第 4 行") {
+		t.Error("row errors are not in row order")
+	}
 	if strings.Contains(body, "确认导入") {
 		t.Fatal("a file with errors can be applied")
 	}
