@@ -223,7 +223,7 @@ func writeRendered(w http.ResponseWriter, req *http.Request, r *rendered) {
 	h["Content-Length"] = hs.length
 	w.WriteHeader(http.StatusOK)
 	if req.Method != http.MethodHead {
-		w.Write(body)
+		writeBody(w, req, body)
 	}
 }
 

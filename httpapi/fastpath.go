@@ -8,7 +8,10 @@ import (
 // The busiest public resources are cached under their URL path (see the
 // serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics), so a hit
 // is found by the request path alone and served without echo: no context
-// from a pool, no routing, no allocation of our own.
+// from a pool, no routing, no allocation of our own. ("/" is path-keyed
+// only when public_url is set; otherwise it names the request's own host,
+// is cached per Host and always goes through echo.) A hit larger than the
+// connection buffer is corked into one TCP segment (see conn.go).
 
 // ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
 // hands everything else to echo.

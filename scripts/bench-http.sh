@@ -3,17 +3,54 @@
 # bytes as static files, in the same run (issue 6). Needs wrk and nginx
 # (apt-get install wrk nginx-light); installs them when run as root.
 #
-#   scripts/bench-http.sh                 # 200 connections, 10 s per URL
-#   CONNS=200 DURATION=30s THREADS=4 scripts/bench-http.sh
+#   scripts/bench-http.sh                       # 200 connections, 10 s per run, pinned
+#   DURATION=15s ROUNDS=2 scripts/bench-http.sh # each path: zhiban, nginx, zhiban, nginx
+#   PIN=0 scripts/bench-http.sh                 # no CPU pinning, everything on every CPU
 #   ZHIBAN_BIN=/path/to/zhiban scripts/bench-http.sh   # use a prebuilt binary
+#
+# Fairness, so the ratio compares the two servers and nothing else:
+#   - Pinned (PIN=1, the default when there are at least 2 CPUs): each server
+#     runs on SERVER_CPUS (default CPU 0) and wrk on WRK_CPUS (default the
+#     other CPUs), so the load generator never steals the server's core and
+#     both servers get exactly the same CPU. GOMAXPROCS for zhiban and
+#     worker_processes for nginx both equal the number of server CPUs.
+#   - nginx: access_log off, sendfile on, tcp_nopush on (one segment per
+#     response), keepalive with no request limit, etag on; no open_file_cache
+#     (stock nginx; OPEN_FILE_CACHE=1 adds it).
+#   - Neither side compresses: wrk sends no Accept-Encoding, so both answer
+#     with the identity body; the script checks both serve identical bytes.
+#   - zhiban runs with public_url set, as deployed (else "/" is cached per
+#     Host and skips the cache-hit bypass).
+#   - As root, the temporary directory is made world-readable: nginx's
+#     workers run as "nobody", and against a 0700 directory every nginx
+#     answer is a 403 (earlier runs of this script measured exactly that).
+#   - Runs alternate zhiban and nginx for each path (ROUNDS times) so a burst
+#     of unrelated load on a shared machine hits both; the table shows the
+#     median of the rounds. "cpu/req" is the server's user+system CPU time
+#     per request (from /proc), which is steadier than r/s on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONNS="${CONNS:-200}"
 DURATION="${DURATION:-10s}"
-THREADS="${THREADS:-4}"
+ROUNDS="${ROUNDS:-1}"
 ZB_PORT="${ZB_PORT:-18080}"
 NG_PORT="${NG_PORT:-18081}"
+ncpu="$(nproc)"
+if [ "$ncpu" -lt 2 ]; then PIN="${PIN:-0}"; else PIN="${PIN:-1}"; fi
+if [ "$PIN" = 1 ]; then
+  SERVER_CPUS="${SERVER_CPUS:-0}"
+  if [ "$ncpu" = 2 ]; then WRK_CPUS="${WRK_CPUS:-1}"; else WRK_CPUS="${WRK_CPUS:-1-$((ncpu - 1))}"; fi
+  # Count the CPUs in a taskset list such as 0 or 0,2 or 1-3.
+  nserver="$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' <<<"$SERVER_CPUS")"
+  nwrk="$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' <<<"$WRK_CPUS")"
+  srv_pin=(taskset -c "$SERVER_CPUS")
+  wrk_pin=(taskset -c "$WRK_CPUS")
+else
+  nserver="$ncpu"; nwrk="$ncpu"
+  srv_pin=(); wrk_pin=()
+fi
+THREADS="${THREADS:-$((nwrk > 1 ? nwrk : 2))}"
 
 for tool in wrk nginx curl; do
   if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
@@ -27,6 +64,9 @@ done
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 work="$(mktemp -d)"
+# nginx started as root serves as "nobody", which must reach the files: a
+# 0700 temporary directory turns every nginx answer into a 403.
+chmod 755 "$work"
 zb_pid=""; ng_started=""
 cleanup() {
   [ -n "$zb_pid" ] && kill "$zb_pid" 2>/dev/null || true
@@ -41,7 +81,10 @@ if [ -z "$bin" ]; then
   go build -o "$bin" ./cmd/zhiban
 fi
 
-"$bin" serve --demo --db "$work/z.db" --listen "127.0.0.1:$ZB_PORT" >"$work/serve.log" 2>&1 &
+# public_url set as in a deployment: without it "/" is cached per Host and
+# answered through echo rather than the cache-hit bypass in ServeHTTP.
+ZHIBAN_PUBLIC_URL="${ZHIBAN_PUBLIC_URL:-http://127.0.0.1:$ZB_PORT}" \
+GOMAXPROCS="$nserver" "${srv_pin[@]}" "$bin" serve --demo --db "$work/z.db" --listen "127.0.0.1:$ZB_PORT" >"$work/serve.log" 2>&1 &
 zb_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$ZB_PORT/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -49,12 +92,25 @@ month="$(TZ=Asia/Shanghai date +%Y-%m)"
 paths=("/" "/roster/$month" "/feeds/roster.ics")
 files=("index.html" "roster-$month.html" "roster.ics")
 
-mkdir -p "$work/nginx/html" "$work/nginx/logs"
-for i in "${!paths[@]}"; do
-  curl -fs "http://127.0.0.1:$ZB_PORT${paths[$i]}" -o "$work/nginx/html/${files[$i]}"
+mkdir -p "$work/nginx/html" "$work/nginx/logs" "$work/nginx/tmp" "$work/prev"
+# Jobs catching up after start-up may still change the data: copy the
+# bytes once two fetches more than the cache's one-second check apart agree.
+for _ in $(seq 30); do
+  for i in "${!paths[@]}"; do
+    curl -fs "http://127.0.0.1:$ZB_PORT${paths[$i]}" -o "$work/prev/${files[$i]}"
+  done
+  sleep 1.2
+  same=1
+  for i in "${!paths[@]}"; do
+    curl -fs "http://127.0.0.1:$ZB_PORT${paths[$i]}" -o "$work/nginx/html/${files[$i]}"
+    cmp -s "$work/prev/${files[$i]}" "$work/nginx/html/${files[$i]}" || same=0
+  done
+  [ "$same" = 1 ] && break
 done
+ofc=""
+[ "${OPEN_FILE_CACHE:-0}" = 1 ] && ofc="open_file_cache max=64 inactive=60s; open_file_cache_valid 60s;"
 cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $nserver;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log;
 events { worker_connections 4096; }
@@ -63,6 +119,7 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
+  $ofc
   types { text/html html; text/calendar ics; }
   client_body_temp_path $work/nginx/tmp;
   proxy_temp_path $work/nginx/tmp;
@@ -76,26 +133,58 @@ http {
   }
 }
 CONF
-mkdir -p "$work/nginx/tmp"
-"$NGINX" -p "$work/nginx" -c nginx.conf
+"${srv_pin[@]}" "$NGINX" -p "$work/nginx" -c nginx.conf
 ng_started=1
-sleep 0.3
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$NG_PORT/${files[0]}" >/dev/null && break; sleep 0.1; done
+ng_master="$(cat "$work/nginx/nginx.pid")"
 
-# run URL → "req/s p99"
+# Same bytes from both servers, or the comparison means nothing.
+for i in "${!paths[@]}"; do
+  if ! cmp -s <(curl -fs "http://127.0.0.1:$ZB_PORT${paths[$i]}") <(curl -fs "http://127.0.0.1:$NG_PORT/${files[$i]}"); then
+    echo "bench-http: ${paths[$i]} differs between zhiban and nginx" >&2; exit 1
+  fi
+done
+
+# cpu PID... → user+system clock ticks of these processes
+cpu() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+ticks="$(getconf CLK_TCK)"
+
+# run URL PID... → "req/s p99(ms) cpu-µs/request"
 run() {
-  local out rps p99
-  out="$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$1")"
+  local url="$1" out rps p99 n c0 c1 bad
+  shift
+  c0="$(cpu "$@")"
+  out="$("${wrk_pin[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")"
+  c1="$(cpu "$@")"
+  bad="$(awk '/Non-2xx|Socket errors/' <<<"$out")"
+  [ -n "$bad" ] && echo "bench-http: $url: $bad" >&2
   rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  echo "$rps $p99"
+  p99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v }' <<<"$out")"
+  n="$(awk '/requests in/ {print $1}' <<<"$out")"
+  echo "$rps $p99 $(awk -v a="$c0" -v b="$c1" -v n="$n" -v t="$ticks" 'BEGIN { printf "%.1f", (b - a) * 1e6 / t / n }')"
 }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION, $(nproc) CPUs, $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')"
-printf '%-24s %10s %12s %10s %12s %8s\n' path "zhiban r/s" "zhiban p99" "nginx r/s" "nginx p99" ratio
+pin_note="unpinned"
+[ "$PIN" = 1 ] && pin_note="servers on CPU $SERVER_CPUS (GOMAXPROCS=$nserver, nginx worker_processes $nserver), wrk on CPU $WRK_CPUS"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS round(s), $ncpu CPUs, $pin_note"
+echo "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $("$bin" version 2>/dev/null | head -1 || true)"
+printf '%-18s %9s %8s %8s   %9s %8s %8s   %6s  %s\n' path "zhiban/s" "p99 ms" "cpu/req" "nginx/s" "p99 ms" "cpu/req" ratio bytes
 for i in "${!paths[@]}"; do
   size="$(stat -c %s "$work/nginx/html/${files[$i]}")"
-  read -r zr zp <<<"$(run "http://127.0.0.1:$ZB_PORT${paths[$i]}")"
-  read -r nr np <<<"$(run "http://127.0.0.1:$NG_PORT/${files[$i]}")"
+  zs=(); ns=()
+  for _ in $(seq "$ROUNDS"); do
+    zs+=("$(run "http://127.0.0.1:$ZB_PORT${paths[$i]}" "$zb_pid")")
+    # shellcheck disable=SC2046
+    ns+=("$(run "http://127.0.0.1:$NG_PORT/${files[$i]}" "$ng_master" $(pgrep -P "$ng_master"))")
+  done
+  col() { local k="$1"; shift; printf '%s\n' "$@" | awk -v k="$k" '{print $k}' | median; }
+  zr="$(col 1 "${zs[@]}")"; zp="$(col 2 "${zs[@]}")"; zc="$(col 3 "${zs[@]}")"
+  nr="$(col 1 "${ns[@]}")"; np="$(col 2 "${ns[@]}")"; nc="$(col 3 "${ns[@]}")"
   ratio="$(awk -v a="$zr" -v b="$nr" 'BEGIN { printf "%.0f%%", 100 * a / b }')"
-  printf '%-24s %10s %12s %10s %12s %8s  (%s bytes)\n' "${paths[$i]}" "$zr" "$zp" "$nr" "$np" "$ratio" "$size"
+  printf '%-18s %9.0f %8.2f %8s   %9.0f %8.2f %8s   %6s  %s\n' "${paths[$i]}" "$zr" "$zp" "${zc}µs" "$nr" "$np" "${nc}µs" "$ratio" "$size"
+  if [ "$ROUNDS" -gt 1 ]; then
+    printf '%-18s zhiban %s\n' "" "$(printf '%s; ' "${zs[@]}")"
+    printf '%-18s nginx  %s\n' "" "$(printf '%s; ' "${ns[@]}")"
+  fi
 done
