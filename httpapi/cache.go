@@ -38,6 +38,7 @@ type pubCache struct {
 type probe struct {
 	version string
 	at      time.Time // wall clock of the check; only used to rate-limit checks
+	writes  uint64    // store.Writes() at the check
 }
 
 // current is the cache's view of the data version and the county date,
@@ -46,6 +47,14 @@ type current struct {
 	version string
 	day     roster.Date
 	at      time.Time
+	writes  uint64 // store.Writes() at the check
+}
+
+// fresh reports whether a check made at at, when the store had committed
+// writes writes, still holds: less than checkEvery ago (for other processes'
+// writes) and no write by this process since (those show at once).
+func (p *pubCache) fresh(at time.Time, writes uint64) bool {
+	return p.checkEvery > 0 && time.Since(at) < p.checkEvery && writes == p.store.Writes()
 }
 
 type cacheEntry struct {
@@ -83,19 +92,20 @@ func newPubCache(st *store.Store, checkEvery time.Duration) *pubCache {
 // version returns the database version, asking the database at most once
 // per checkEvery so a burst of requests costs one query.
 func (p *pubCache) version(ctx context.Context) (string, error) {
-	if pr := p.probe.Load(); pr != nil && p.checkEvery > 0 && time.Since(pr.at) < p.checkEvery {
+	if pr := p.probe.Load(); pr != nil && p.fresh(pr.at, pr.writes) {
 		return pr.version, nil
 	}
 	p.probeMu.Lock()
 	defer p.probeMu.Unlock()
-	if pr := p.probe.Load(); pr != nil && p.checkEvery > 0 && time.Since(pr.at) < p.checkEvery {
+	if pr := p.probe.Load(); pr != nil && p.fresh(pr.at, pr.writes) {
 		return pr.version, nil
 	}
+	writes := p.store.Writes() // before the query, so a write during it forces another check
 	v, err := p.store.DataVersion(ctx)
 	if err != nil {
 		return "", err
 	}
-	p.probe.Store(&probe{version: v, at: time.Now()})
+	p.probe.Store(&probe{version: v, at: time.Now(), writes: writes})
 	return v, nil
 }
 
@@ -115,15 +125,16 @@ func (p *pubCache) entry(key string) *cacheEntry {
 // most once per checkEvery (every call when checkEvery is negative).
 func (s *Server) cacheState(ctx context.Context) (string, roster.Date, error) {
 	p := s.pub
-	if c := p.cur.Load(); c != nil && p.checkEvery > 0 && time.Since(c.at) < p.checkEvery {
+	if c := p.cur.Load(); c != nil && p.fresh(c.at, c.writes) {
 		return c.version, c.day, nil
 	}
+	writes := p.store.Writes()
 	version, err := p.version(ctx)
 	if err != nil {
 		return "", 0, err
 	}
 	day := roster.Today(s.now(), s.cfg.Location)
-	p.cur.Store(&current{version: version, day: day, at: time.Now()})
+	p.cur.Store(&current{version: version, day: day, at: time.Now(), writes: writes})
 	return version, day, nil
 }
 

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"time"
 )
 
 // The busiest public resources are cached under their URL path (see the
@@ -33,7 +32,7 @@ func (s *Server) fastHit(req *http.Request) *rendered {
 	}
 	p := s.pub
 	cur := p.cur.Load()
-	if cur == nil || p.checkEvery <= 0 || time.Since(cur.at) >= p.checkEvery {
+	if cur == nil || !p.fresh(cur.at, cur.writes) {
 		return nil
 	}
 	e, ok := p.entries.Load(req.URL.Path)

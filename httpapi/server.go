@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -62,6 +63,11 @@ func New(st *store.Store, o Options) (*Server, error) {
 	}
 	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version, sched: o.Scheduler}
 	s.pub = newPubCache(st, o.CacheCheck)
+	// The feeds' UID domain is made once now, not by the first feed request:
+	// a write while rendering would make that render stale at once.
+	if _, err := st.FeedDomain(context.Background()); err != nil {
+		return nil, err
+	}
 	tpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -84,11 +90,22 @@ func New(st *store.Store, o Options) (*Server, error) {
 // Handler returns the server as an http.Handler (for httptest and http.Server).
 func (s *Server) Handler() http.Handler { return s }
 
-// ListenAndServe serves on the configured address until ctx ends, then shuts down gracefully.
+// ListenAndServe serves on addr until ctx ends, then shuts down gracefully.
 func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
-	srv := &http.Server{Addr: addr, Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx ends, then shuts down gracefully. Callers
+// that must know the address works before doing anything else (serve
+// --demo) listen first and pass the listener here.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err

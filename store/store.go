@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the embedded default database
@@ -38,6 +39,9 @@ type querier interface {
 type Store struct {
 	db *sql.DB
 	q  querier
+	// writes counts committed writes by this process, so caches of what the
+	// store holds can refresh at once instead of polling.
+	writes *atomic.Uint64
 	// Now stamps updated_at and audit rows; tests replace it.
 	Now func() time.Time
 }
@@ -53,7 +57,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// One writer: SQLite serialises writes anyway, and one connection avoids SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db, q: db, Now: time.Now}
+	writes := new(atomic.Uint64)
+	s := &Store{db: db, q: countingDB{db, writes}, writes: writes, Now: time.Now}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -80,7 +85,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	txs := &Store{db: s.db, q: tx, Now: s.Now}
+	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now}
 	if err := fn(txs); err != nil {
 		tx.Rollback()
 		return err
@@ -88,7 +93,25 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.writes.Add(1)
 	return nil
+}
+
+// Writes counts the writes this process has committed; it changes after
+// every one. Other processes' writes show in DataVersion instead.
+func (s *Store) Writes() uint64 { return s.writes.Load() }
+
+// countingDB counts statements run outside a transaction as writes once they
+// finish (a read through ExecContext only costs a needless refresh).
+type countingDB struct {
+	*sql.DB
+	writes *atomic.Uint64
+}
+
+func (c countingDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r, err := c.DB.ExecContext(ctx, query, args...)
+	c.writes.Add(1)
+	return r, err
 }
 
 // Migrate applies the embedded migrations not yet applied, each in its own

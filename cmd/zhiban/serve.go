@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	"zhiban/config"
@@ -38,6 +39,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// Listen before seeding or running jobs: a bad or busy address fails now,
+	// not after the demo password was printed and the catch-up ran.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("无法监听地址 %s（listen 配置或 --listen）：%v", cfg.Listen, err)
+	}
+	defer ln.Close()
 	if *demo {
 		if err := seedDemo(ctx, cfg, st, log, time.Now(), stdout); err != nil {
 			return err
@@ -54,7 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.Info("Serving", "addr", cfg.Listen, "database", cfg.Database, "timezone", cfg.Timezone)
 	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", version, cfg.Listen)
-	err = srv.ListenAndServe(ctx, cfg.Listen)
+	err = srv.Serve(ctx, ln)
 	// SIGTERM: no new runs; a running job gets a bounded time to finish.
 	if serr := jobs.Shutdown(context.Background()); serr != nil {
 		log.Error("Scheduler shutdown", "err", serr)
