@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -23,5 +22,4 @@ func TestWriteShowsAtOnce(t *testing.T) {
 	if w := f.store.Writes(); w == 0 {
 		t.Fatalf("store counted no writes")
 	}
-	_ = context.Background()
 }
