@@ -31,19 +31,19 @@ func TestBrowserWorkPages(t *testing.T) {
 
 	a := f.duty(t, f.today.AddDays(2))
 	step(t, ctx, "open the calendar", chromedp.Navigate(base+"/staff/visits?at="+a.Date.String()),
-		chromedp.WaitVisible(chromedp.CSS(`#new form`)))
+		chromedp.WaitVisible(chromedp.CSS(`#new form[method=post]`)))
 	evalJS[bool](t, ctx, fmt.Sprintf(`(() => {
-		const f = document.querySelector('#new form');
+		const f = document.querySelector('#new form[method=post]');
 		f.kind.value = 'invite'; f.leader.value = %q; f.date.value = %q;
 		f.start.value = '10:00'; f.end.value = '11:00'; f.place.value = '约访室甲'; f.cases.value = '2026-0902';
 		return true;
 	})()`, a.Person, a.Date.String()))
-	step(t, ctx, "plan a clashing visit", chromedp.Click(chromedp.CSS(`#new form button[type=submit]`)),
+	step(t, ctx, "plan a clashing visit", chromedp.Click(chromedp.CSS(`#new form[method=post] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#conflicts`)))
 	if text := bodyText(t, ctx); !strings.Contains(text, "值班") {
 		t.Errorf("the conflict does not name the duty:\n%s", text)
 	}
-	if v := evalJS[string](t, ctx, `document.querySelector('#new form').place.value`); v != "约访室甲" {
+	if v := evalJS[string](t, ctx, `document.querySelector('#new form[method=post]').place.value`); v != "约访室甲" {
 		t.Errorf("typed place lost: %q", v)
 	}
 	// Register a case through the form: a refusal keeps what was typed.
