@@ -25,7 +25,7 @@ func browserPath(t *testing.T) string {
 	t.Helper()
 	p := os.Getenv("ZHIBAN_BROWSER")
 	if p == "" {
-		t.Skip("ZHIBAN_BROWSER not set: browser tests skipped (.ci/run sets it)")
+		t.Skip(`os.Getenv("ZHIBAN_BROWSER") is empty: browser tests skipped (.ci/run sets it)`)
 	}
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("ZHIBAN_BROWSER=%s: %v (apt-get install chromium)", p, err)

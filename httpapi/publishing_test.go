@@ -401,13 +401,7 @@ func TestRosterFeedMatchesDatabase(t *testing.T) {
 		t.Errorf("reassigned duty: %d cancelled and %d new events, want 1 and 1", cancelled, fresh)
 	}
 
-	p, ok, err := icaljstest.Parse(body)
-	if !ok {
-		t.Skip(icaljstest.Env + " not set; .ci/run installs ical.js")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := icaljstest.MustParse(t, body)
 	today := roster.MustDate("2026-12-01")
 	live, _ := f.store.Assignments(ctx, today.AddDays(-90), today.AddDays(365))
 	gone, _ := f.store.CancelledAssignments(ctx, today.AddDays(-90), today.AddDays(365))
@@ -452,10 +446,7 @@ func TestRosterFeedMatchesDatabase(t *testing.T) {
 
 	// The township feed: the confirmed visit, timed in the county zone.
 	_, tb := f.do(t, "GET", "/feeds/township/t02.ics", nil)
-	tp, _, err := icaljstest.Parse(tb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tp := icaljstest.MustParse(t, tb)
 	found := false
 	for _, e := range tp.Events {
 		if !strings.Contains(e.Summary, "漕河镇") {

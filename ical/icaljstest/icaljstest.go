@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"testing"
 )
 
 // Env names the environment variable pointing at an installed ical.js
@@ -76,4 +77,19 @@ func Parse(data []byte) (p Parsed, ok bool, err error) {
 		return p, true, fmt.Errorf("icaljstest: read ical.js output: %w", err)
 	}
 	return p, true, nil
+}
+
+// MustParse parses data with ical.js, failing the test on any error. Only
+// when os.Getenv(Env) is empty (a machine without node) is the test skipped;
+// .ci/run sets it, so in CI a missing tool fails instead.
+func MustParse(t testing.TB, data []byte) Parsed {
+	t.Helper()
+	p, ok, err := Parse(data)
+	if !ok {
+		t.Skipf("os.Getenv(%q) is empty: ical.js checks skipped (.ci/run sets it)", Env)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
