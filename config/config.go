@@ -83,7 +83,8 @@ type Webhook struct {
 	Kind string `yaml:"kind"` // wecom | dingtalk
 }
 
-// SMTP sends e-mail; Office receives the daily summary.
+// SMTP sends e-mail. Office receives the daily summary and the notices of
+// leaders without an address; a leader's own e-mail comes from the county file.
 type SMTP struct {
 	Host     string   `yaml:"host"`
 	Port     int      `yaml:"port"`

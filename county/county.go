@@ -47,6 +47,7 @@ type Person struct {
 	Rank      string       `yaml:"rank"` // county | department
 	Portfolio string       `yaml:"portfolio,omitempty"`
 	Phone     string       `yaml:"phone,omitempty"`
+	Email     string       `yaml:"email,omitempty"`  // private: duty reminders only
 	Active    *bool        `yaml:"active,omitempty"` // default true
 	Links     roster.Links `yaml:"links,omitempty"`
 }

@@ -51,7 +51,7 @@ func TestDemo(t *testing.T) {
 			continue
 		}
 		l := p.Links
-		if l.Township == "" || l.Enterprise == "" || l.Project == "" || l.Village == "" || p.Portfolio == "" || p.Phone == "" {
+		if l.Township == "" || l.Enterprise == "" || l.Project == "" || l.Village == "" || p.Portfolio == "" || p.Phone == "" || p.Email == "" {
 			t.Errorf("%s %s: incomplete record %+v", p.ID, p.Name, p)
 		}
 		if other, ok := townships[l.Township]; ok {
@@ -116,7 +116,7 @@ func sample() *County {
 		Units: []Unit{{ID: "c00", Name: "示例县", Kind: "county"}, {ID: "t01", Name: "null", Kind: "township", Parent: "c00"}},
 		People: []Person{
 			{ID: "L01", Name: "王建国", Title: "县委副书记", Rank: "county", Portfolio: "政法: 信访 # 维稳",
-				Phone: "13800000001", Links: roster.Links{Township: "t01", Village: "东风村"}},
+				Phone: "13800000001", Email: "wang.jg+duty@shili.gov.example", Links: roster.Links{Township: "t01", Village: "东风村"}},
 			{ID: "L02", Name: " 前后空格 ", Title: "副县长\n（挂职）", Rank: "county", Active: &no},
 			{ID: "D01", Name: "林振华", Title: "部长", Rank: "department", Phone: "0713 123"},
 		},
@@ -164,7 +164,7 @@ func TestMarshalFormat(t *testing.T) {
 		"county: 示例县\ntimezone: Asia/Shanghai\nreception:\n",
 		"    - {no: 1, department: 县公安局}\n",
 		"  - {id: t01, name: 城关镇, kind: township, parent: c00}\n",
-		`    phone: "13800000001"` + "\n",
+		`    phone: "13800000001"` + "\n" + "    email: l01@shili.gov.example\n",
 		"    members: [D01, D02, D03, D04]\n",
 		`    start: "08:30"` + "\n",
 		"      - {role: 值班领导, pool: county-leaders}\n",
@@ -196,7 +196,8 @@ func TestDomain(t *testing.T) {
 	if r.Days.String() != "weekly:mon,thu" || r.End.String() != "12:00" || r.Place != "- 接待中心" {
 		t.Errorf("roster = %+v", r)
 	}
-	if !d.People[0].Active || d.People[1].Active || d.People[0].Rank != roster.RankCounty || d.People[0].Links.Township != "t01" {
+	if !d.People[0].Active || d.People[1].Active || d.People[0].Rank != roster.RankCounty || d.People[0].Links.Township != "t01" ||
+		d.People[0].Email != "wang.jg+duty@shili.gov.example" || d.People[2].Email != "" {
 		t.Errorf("people = %+v", d.People)
 	}
 	wantAbs := []roster.Absence{

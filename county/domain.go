@@ -34,7 +34,7 @@ func (c *County) Domain() (Domain, error) {
 		}
 		d.People = append(d.People, roster.Person{
 			ID: p.ID, Name: p.Name, Title: p.Title, Rank: roster.Rank(p.Rank),
-			Portfolio: p.Portfolio, Phone: p.Phone, Active: active, Links: p.Links,
+			Portfolio: p.Portfolio, Phone: p.Phone, Email: p.Email, Active: active, Links: p.Links,
 		})
 	}
 	for _, p := range c.Pools {

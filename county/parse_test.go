@@ -112,6 +112,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown link township", edit(map[int]string{7: "  - {id: L01, name: 王建国, title: 县委副书记, rank: county, links: {township: t99}}"}), 7, "people[0].links.township", `未知单位 "t99"`},
 		{"link township not a township", edit(map[int]string{7: "  - {id: L01, name: 王建国, title: 县委副书记, rank: county, links: {township: c00}}"}), 7, "people[0].links.township", "不是乡镇"},
 		{"bad phone", edit(map[int]string{8: "  - {id: D01, name: 林振华, title: 部长, rank: department, phone: 138-abc}"}), 8, "people[1].phone", "电话"},
+		{"bad email", edit(map[int]string{8: "  - {id: D01, name: 林振华, title: 部长, rank: department, email: lin@zhenhua}"}), 8, "people[1].email", `邮箱 "lin@zhenhua" 无效`},
+		{"email with a name", edit(map[int]string{7: `  - {id: L01, name: 王建国, title: 县委副书记, rank: county, email: "王建国 <l01@shili.gov.example>"}`}), 7, "people[0].email", "邮箱"},
 		{"bad time zone", edit(map[int]string{2: "timezone: Mars/Olympus_Mons"}), 2, "timezone", `时区 "Mars/Olympus_Mons" 无效`},
 		{"local time zone", edit(map[int]string{2: "timezone: Local"}), 2, "timezone", "无效"},
 		{"duplicate holiday date", append(edit(nil), "  - {date: 2027-01-02, kind: work}\n"...), 32, "holidays[1].date", "日期 2027-01-02 重复"},

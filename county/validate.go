@@ -254,6 +254,9 @@ func (c *checker) people(ps []Person, units map[string]Unit) map[string]bool {
 		if x.Phone != "" && !validPhone(x.Phone) {
 			c.add(p+".phone", "电话 %q 无效：只能包含数字、空格和 + - ( )", x.Phone)
 		}
+		if x.Email != "" && !roster.ValidEmail(x.Email) {
+			c.add(p+".email", "邮箱 %q 无效：应为一个地址，如 name@example.gov.cn（只用英文字母、数字和符号）", x.Email)
+		}
 		if t := x.Links.Township; t != "" {
 			u, ok := units[t]
 			switch {

@@ -85,6 +85,9 @@ func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *
 		if p.Phone != "" {
 			f.private = append(f.private, p.Phone)
 		}
+		if p.Email != "" {
+			f.private = append(f.private, p.Email)
+		}
 	}
 	for _, a := range demo.Absences {
 		if a.Reason != "" {
@@ -160,7 +163,7 @@ var publicPaths = []string{
 }
 
 // Every public page renders with demo data, and none shows a petitioner,
-// a case text, an absence reason or a leader's phone.
+// a case text, an absence reason or a leader's phone or e-mail.
 func TestPublicOutputsRenderAndStayPrivate(t *testing.T) {
 	t.Parallel()
 	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
@@ -241,8 +244,10 @@ func TestJSONToday(t *testing.T) {
 			t.Errorf("a public visit carries its place: %v", v)
 		}
 	}
-	if _, ok := got.Duties[0].Leaders[0]["phone"]; ok {
-		t.Error("JSON carries a phone field")
+	for _, k := range []string{"phone", "email"} {
+		if _, ok := got.Duties[0].Leaders[0][k]; ok {
+			t.Errorf("JSON carries a %s field", k)
+		}
 	}
 }
 
@@ -489,8 +494,9 @@ func TestLeaderFeedTokenRotation(t *testing.T) {
 		t.Fatalf("leader feed: %d %s", resp.StatusCode, resp.Header.Get("Cache-Control"))
 	}
 	person, _ := f.store.Person(ctx, leader)
-	if !bytes.Contains(body, []byte(person.Name)) || bytes.Contains(body, []byte(person.Phone)) {
-		t.Error("leader feed lacks the leader or shows their phone")
+	if !bytes.Contains(body, []byte(person.Name)) || bytes.Contains(body, []byte(person.Phone)) ||
+		person.Email == "" || bytes.Contains(body, []byte(person.Email)) {
+		t.Error("leader feed lacks the leader or shows their phone or e-mail")
 	}
 	for _, a := range as {
 		if a.Person != leader && bytes.Contains(body, []byte("duty-"+itoa(int(a.ID))+"-"+a.Person)) {

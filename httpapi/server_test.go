@@ -119,6 +119,9 @@ func TestTodayPageShowsDutyLeaders(t *testing.T) {
 		if p.Phone != "" && strings.Contains(body, p.Phone) {
 			t.Errorf("page shows the private phone of %s", p.ID)
 		}
+		if p.Email != "" && strings.Contains(body, p.Email) {
+			t.Errorf("page shows the private e-mail of %s", p.ID)
+		}
 	}
 }
 

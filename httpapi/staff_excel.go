@@ -177,11 +177,14 @@ func (s *Server) planImport(ctx context.Context, kind string, data []byte) (*imp
 		for _, l := range ls {
 			row := importRow{Row: l.Row, Text: fmt.Sprintf("%s %s %s", l.Person.ID, l.Person.Name, l.Person.Title)}
 			old, exists := byID[l.Person.ID]
+			if l.KeepEmail {
+				l.Person.Email = old.Email
+			}
 			switch {
 			case !exists:
 				row.Action = "新增"
 			case old.Name != l.Person.Name || old.Title != l.Person.Title || old.Rank != l.Person.Rank || old.Portfolio != l.Person.Portfolio ||
-				old.Phone != l.Person.Phone || old.Active != l.Person.Active || old.Links != l.Person.Links:
+				old.Phone != l.Person.Phone || old.Email != l.Person.Email || old.Active != l.Person.Active || old.Links != l.Person.Links:
 				row.Action = "更新"
 			default:
 				row.Action = "无变化"

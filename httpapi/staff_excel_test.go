@@ -147,11 +147,22 @@ func TestImportLeadersRoundTrip(t *testing.T) {
 	if code != 200 || strings.Contains(body, "<td>新增</td>") || strings.Contains(body, "<td>更新</td>") {
 		t.Fatalf("re-importing the export changes something: %d\n%s", code, body[strings.Index(body, "<tbody>"):])
 	}
+	// A sheet from before the 邮箱 column keeps the stored addresses.
+	old, _ := excelize.OpenReader(bytes.NewReader(exported.Bytes()))
+	if v, _ := old.GetCellValue("领导名单", "G1"); v != "邮箱" {
+		t.Fatalf("column G is %q", v)
+	}
+	old.RemoveCol("领导名单", "G")
+	ob, _ := old.WriteToBuffer()
+	code, body = upload(t, c, "leaders", ob.Bytes())
+	if code != 200 || strings.Contains(body, "<td>新增</td>") || strings.Contains(body, "<td>更新</td>") {
+		t.Fatalf("a sheet without 邮箱 changes something: %d\n%s", code, body)
+	}
 	// Add a leader to a pool through the sheet.
 	x, _ := excelize.OpenReader(bytes.NewReader(exported.Bytes()))
 	rows, _ := x.GetRows("领导名单")
 	n := len(rows) + 1
-	for j, v := range []string{"L99", "新领导", "副县长", "县级", "", "", "是", "", "", "", "", rows[1][11]} {
+	for j, v := range []string{"L99", "新领导", "副县长", "县级", "", "", "l99@shili.gov.example", "是", "", "", "", "", rows[1][12]} {
 		cell, _ := excelize.CoordinatesToCellName(j+1, n)
 		x.SetCellStr("领导名单", cell, v)
 	}
@@ -166,7 +177,7 @@ func TestImportLeadersRoundTrip(t *testing.T) {
 		t.Fatalf("apply: %d", code)
 	}
 	p, err := f.store.Person(ctx, "L99")
-	if err != nil || p.Name != "新领导" || !p.Active {
+	if err != nil || p.Name != "新领导" || !p.Active || p.Email != "l99@shili.gov.example" {
 		t.Fatalf("%+v %v", p, err)
 	}
 	log, _ := f.store.AuditLog(ctx, struct {

@@ -14,15 +14,18 @@ import (
 	"zhiban/config"
 )
 
-// Recipient is who a message is for. Leaders have no e-mail in the county
-// file, so most messages reach them through the office.
+// Recipient is who a message is for. Email is the leader's private address
+// from the county file, used by the e-mail channel only; a leader without one
+// is reached through the office.
 type Recipient struct {
 	PersonID string `json:"person_id,omitempty"`
 	Name     string `json:"name"`
 	Email    string `json:"email,omitempty"`
 }
 
-// Office is the duty office, told of every reminder so it can pass it on.
+// Office is the duty office, told of every summary and of what a leader
+// without an e-mail address must hear, so it can pass it on. The e-mail
+// channel sends to the office list only when a message names Office.
 var Office = Recipient{Name: "办公室"}
 
 // Message is one notification. Text never holds petitioner data or phone numbers.

@@ -1,22 +1,19 @@
 package notify_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"zhiban/notify"
+	"zhiban/notify/smtptest"
 )
 
 var msg = notify.Message{
@@ -67,121 +64,83 @@ func TestWebhookRefusalIsAnError(t *testing.T) {
 	}
 }
 
-// smtpServer is a minimal SMTP listener that keeps the envelope and data of
-// each message it receives.
-type smtpServer struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	mail []received
-}
-
-type received struct {
-	from string
-	to   []string
-	data string
-}
-
-func startSMTP(t *testing.T) *smtpServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &smtpServer{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
-	return s
-}
-
-func (s *smtpServer) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	say := func(line string) { io.WriteString(c, line+"\r\n") }
-	say("220 test ESMTP")
-	var m received
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.TrimRight(line, "\r\n")
-		upper := strings.ToUpper(cmd)
-		switch {
-		case strings.HasPrefix(upper, "EHLO"), strings.HasPrefix(upper, "HELO"):
-			say("250-test")
-			say("250 8BITMIME")
-		case strings.HasPrefix(upper, "MAIL FROM:"):
-			addr, _, _ := strings.Cut(strings.TrimSpace(cmd[len("MAIL FROM:"):]), " ") // drop BODY=8BITMIME
-			m = received{from: strings.Trim(addr, "<>")}
-			say("250 ok")
-		case strings.HasPrefix(upper, "RCPT TO:"):
-			m.to = append(m.to, strings.Trim(cmd[len("RCPT TO:"):], "<> "))
-			say("250 ok")
-		case upper == "DATA":
-			say("354 go ahead")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				b.WriteString(l)
-			}
-			m.data = b.String()
-			s.mu.Lock()
-			s.mail = append(s.mail, m)
-			s.mu.Unlock()
-			say("250 queued")
-		case upper == "QUIT":
-			say("221 bye")
-			return
-		default:
-			say("250 ok")
-		}
-	}
-}
-
-func (s *smtpServer) received() []received {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]received{}, s.mail...)
-}
-
 func TestSMTPDelivery(t *testing.T) {
-	srv := startSMTP(t)
-	host, port, _ := net.SplitHostPort(srv.ln.Addr().String())
-	p, _ := strconv.Atoi(port)
+	srv := smtptest.Start(t)
 	m := msg
 	m.To = append(m.To, notify.Recipient{Name: "值班员", Email: "duty@example.gov.cn"})
-	s := &notify.SMTP{Host: host, Port: p, From: "zhiban@example.gov.cn", Office: []string{"office@example.gov.cn"},
+	s := &notify.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@example.gov.cn", Office: []string{"office@example.gov.cn"},
 		Now: func() time.Time { return time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC) }}
 	if err := s.Notify(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	got := srv.received()
+	got := srv.Received()
 	if len(got) != 1 {
 		t.Fatalf("received %d mails", len(got))
 	}
-	if got[0].from != "zhiban@example.gov.cn" || strings.Join(got[0].to, ",") != "office@example.gov.cn,duty@example.gov.cn" {
+	if got[0].From != "zhiban@example.gov.cn" || strings.Join(got[0].To, ",") != "office@example.gov.cn,duty@example.gov.cn" {
 		t.Fatalf("envelope %+v", got[0])
 	}
-	head, body, _ := strings.Cut(got[0].data, "\r\n\r\n")
+	head := got[0].Header()
 	if !strings.Contains(head, "Subject: =?UTF-8?b?") || !strings.Contains(head, "charset=UTF-8") {
 		t.Fatalf("headers %s", head)
 	}
-	text, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(body, "\r\n", ""))
-	if err != nil || strings.TrimSpace(string(text)) != m.Text {
+	if text, err := got[0].Text(); err != nil || text != m.Text {
 		t.Fatalf("body %q %v", text, err)
+	}
+}
+
+// The office list gets what names the office; a leader's private address
+// gets what names the leader, and never shows in another's copy.
+func TestSMTPRecipients(t *testing.T) {
+	wang := notify.Recipient{PersonID: "L03", Name: "王建国", Email: "l03@shili.gov.example"}
+	lin := notify.Recipient{PersonID: "D01", Name: "林振华", Email: "d01@shili.gov.example"}
+	noMail := notify.Recipient{PersonID: "L05", Name: "孙国庆"}
+	office := []string{"office@shili.gov.example", "duty-desk@shili.gov.example"}
+	tests := []struct {
+		name     string
+		to       []notify.Recipient
+		envelope string // "" when nothing is sent
+		header   string
+	}{
+		{"one leader alone", []notify.Recipient{wang}, "l03@shili.gov.example", "l03@shili.gov.example"},
+		{"summary to leaders and the office", []notify.Recipient{wang, lin, noMail, notify.Office},
+			"office@shili.gov.example,duty-desk@shili.gov.example,l03@shili.gov.example,d01@shili.gov.example",
+			"office@shili.gov.example, duty-desk@shili.gov.example"},
+		{"two leaders without the office", []notify.Recipient{wang, lin}, "l03@shili.gov.example,d01@shili.gov.example", "undisclosed-recipients:;"},
+		{"leader without an address and the office", []notify.Recipient{noMail, notify.Office},
+			"office@shili.gov.example,duty-desk@shili.gov.example", "office@shili.gov.example, duty-desk@shili.gov.example"},
+		{"leader without an address alone", []notify.Recipient{noMail}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := smtptest.Start(t)
+			s := &notify.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@shili.gov.example", Office: office}
+			m := msg
+			m.To = tt.to
+			if err := s.Notify(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.Received()
+			if tt.envelope == "" {
+				if len(got) != 0 {
+					t.Fatalf("sent %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || strings.Join(got[0].To, ",") != tt.envelope {
+				t.Fatalf("envelope %+v, want %s", got, tt.envelope)
+			}
+			head := got[0].Header()
+			if !strings.Contains(head, "\r\nTo: "+tt.header+"\r\n") {
+				t.Fatalf("To header not %q:\n%s", tt.header, head)
+			}
+			for _, r := range tt.to {
+				if r.Email != "" && r.Email != tt.header && strings.Contains(got[0].Data, r.Email) {
+					t.Errorf("the mail shows %s", r.Email)
+				}
+			}
+		})
 	}
 }
 
@@ -258,18 +217,16 @@ func TestWebhookErrorsNeverQuoteTheSecret(t *testing.T) {
 }
 
 func TestSMTPDateIsNotInTheMachineZone(t *testing.T) {
-	srv := startSMTP(t)
-	host, port, _ := net.SplitHostPort(srv.ln.Addr().String())
-	p, _ := strconv.Atoi(port)
+	srv := smtptest.Start(t)
 	// A clock in a zone of its own (as time.Now is in the machine's): 12:00 at UTC-5.
 	zone := time.FixedZone("EST", -5*3600)
-	s := &notify.SMTP{Host: host, Port: p, From: "zhiban@example.gov.cn", Office: []string{"office@example.gov.cn"},
+	s := &notify.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@example.gov.cn", Office: []string{"office@example.gov.cn"},
 		Now: func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, zone) }}
 	if err := s.Notify(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	got := srv.received()
-	if len(got) != 1 || !strings.Contains(got[0].data, "Date: Mon, 30 Nov 2026 17:00:00 +0000\r\n") {
+	got := srv.Received()
+	if len(got) != 1 || !strings.Contains(got[0].Data, "Date: Mon, 30 Nov 2026 17:00:00 +0000\r\n") {
 		t.Fatalf("mail %+v", got)
 	}
 }

@@ -14,8 +14,11 @@ import (
 	"time"
 )
 
-// SMTP sends each message as a plain-text e-mail to the office addresses and
-// to any recipient with an address of their own.
+// SMTP sends each message as one plain-text e-mail to the office addresses,
+// when the message names the office, and to each recipient with a private
+// address. Private addresses go in the envelope only (as Bcc), so a leader
+// never sees another's; the To header shows the office list, or the one
+// private address when the message is for one leader.
 type SMTP struct {
 	Host     string
 	Port     int
@@ -30,14 +33,30 @@ type SMTP struct {
 
 // Notify implements Notifier.
 func (s *SMTP) Notify(ctx context.Context, m Message) error {
-	to := append([]string{}, s.Office...)
+	var office, private []string
 	for _, r := range m.To {
-		if r.Email != "" && !contains(to, r.Email) {
-			to = append(to, r.Email)
+		switch {
+		case r == Office:
+			office = s.Office
+		case r.Email != "" && !contains(private, r.Email):
+			private = append(private, r.Email)
+		}
+	}
+	to := append([]string{}, office...)
+	for _, a := range private {
+		if !contains(to, a) {
+			to = append(to, a)
 		}
 	}
 	if len(to) == 0 {
 		return nil // nobody has an address: the log and the robot still carry it
+	}
+	header := "undisclosed-recipients:;"
+	switch {
+	case len(office) > 0:
+		header = strings.Join(office, ", ")
+	case len(private) == 1:
+		header = private[0]
 	}
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	var d net.Dialer
@@ -82,7 +101,7 @@ func (s *SMTP) Notify(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("notify: smtp data: %w", err)
 	}
-	if _, err := w.Write(s.compose(to, m)); err != nil {
+	if _, err := w.Write(s.compose(header, m)); err != nil {
 		return fmt.Errorf("notify: smtp data: %w", err)
 	}
 	if err := w.Close(); err != nil {
@@ -91,15 +110,16 @@ func (s *SMTP) Notify(ctx context.Context, m Message) error {
 	return c.Quit()
 }
 
-// compose builds a UTF-8 message; the body is base64 so any relay passes it.
-func (s *SMTP) compose(to []string, m Message) []byte {
+// compose builds a UTF-8 message with the given To header; the body is
+// base64 so any relay passes it.
+func (s *SMTP) compose(to string, m Message) []byte {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\n", s.From)
-	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(to, ", "))
+	fmt.Fprintf(&b, "To: %s\r\n", to)
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("UTF-8", m.Subject))
 	fmt.Fprintf(&b, "Date: %s\r\n", now().UTC().Format(time.RFC1123Z))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")

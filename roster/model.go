@@ -1,5 +1,10 @@
 package roster
 
+import (
+	"net/mail"
+	"strings"
+)
+
 // Rank separates county-level leaders from department leaders.
 type Rank string
 
@@ -24,8 +29,40 @@ type Person struct {
 	Rank      Rank
 	Portfolio string // 分管工作
 	Phone     string // private: never published
+	Email     string // private: never published; duty reminders go here
 	Active    bool
 	Links     Links
+}
+
+// ValidEmail reports whether s is a plausible bare e-mail address such as
+// l01@shili.gov.example: one ASCII address, no display name or brackets, and
+// a domain with a dot. ASCII because the mailer does not ask relays for
+// SMTPUTF8; an internationalised domain is written in its xn-- form. The
+// county file and the leaders sheet both check it, so an address one accepts
+// the other reads back.
+func ValidEmail(s string) bool {
+	if len(s) > 254 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return false
+	}
+	labels := strings.Split(s[strings.LastIndexByte(s, '@')+1:], ".")
+	if len(labels) < 2 {
+		return false // a@localhost reaches nobody outside the server
+	}
+	for _, l := range labels {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") || strings.ContainsAny(l, "[]") {
+			return false
+		}
+	}
+	return true
 }
 
 // Pool is a named group of people a slot draws from.

@@ -86,7 +86,8 @@ func DutyReminder(cfg config.Config) Job {
 
 // Reminders builds the messages the duty reminder sends on today: one per
 // roster on duty tomorrow (to its leaders and the office), and one per leader
-// on duty daysAhead days later (0 or 1 turns that off).
+// on duty daysAhead days later (0 or 1 turns that off), to the leader alone,
+// or also to the office when the leader has no e-mail address to send it to.
 func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhead int) ([]notify.Message, error) {
 	defs, err := st.Rosters(ctx)
 	if err != nil {
@@ -127,8 +128,12 @@ func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhea
 			if !ok || !dok {
 				continue
 			}
+			to := []notify.Recipient{recipient(p)}
+			if p.Email == "" {
+				to = append(to, notify.Office) // the office passes it on
+			}
 			out = append(out, notify.Message{
-				To:      []notify.Recipient{{PersonID: p.ID, Name: p.Name}, notify.Office},
+				To:      to,
 				Subject: fmt.Sprintf("值班预告：%s %s %s", monthDay(day), p.Name, a.Role),
 				Text: fmt.Sprintf("【值班预告】%s同志：您将于%d天后（%s）%s 在%s担任%s。如因故不能到岗，请尽早与办公室联系调班。",
 					p.Name, daysAhead, dayLabel(day), hours(d), d.Place, a.Role),
@@ -160,7 +165,7 @@ func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssi
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %s（%s）", s.Role, p.Name, p.Title))
-		to = append(to, notify.Recipient{PersonID: p.ID, Name: p.Name})
+		to = append(to, recipient(p))
 	}
 	text := fmt.Sprintf("【值班提醒】明天（%s）%s 在%s值班接访：%s。", dayLabel(day), hours(d), d.Place, strings.Join(parts, "，"))
 	if missing {
@@ -171,6 +176,11 @@ func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssi
 		Subject: fmt.Sprintf("值班提醒：明天（%s）%s", monthDay(day), d.Name),
 		Text:    text,
 	}, true
+}
+
+// recipient addresses p, with their private e-mail for the e-mail channel.
+func recipient(p roster.Person) notify.Recipient {
+	return notify.Recipient{PersonID: p.ID, Name: p.Name, Email: p.Email}
 }
 
 var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}

@@ -14,6 +14,7 @@ import (
 	"zhiban/config"
 	"zhiban/county"
 	"zhiban/notify"
+	"zhiban/notify/smtptest"
 	"zhiban/roster"
 	"zhiban/scheduler"
 	"zhiban/store"
@@ -365,7 +366,8 @@ func TestDutyReminderContentAndRecipients(t *testing.T) {
 		t.Errorf("tomorrow recipients %s", names)
 	}
 	wantAhead := "【值班预告】孙国庆同志：您将于5天后（12月5日 星期六）08:30–17:30 在县群众来访接待中心担任值班领导。如因故不能到岗，请尽早与办公室联系调班。"
-	if got[1].Text != wantAhead || got[1].Names() != "孙国庆、办公室" || got[1].To[0].PersonID != "L05" {
+	// L05 has an e-mail address, so the notice is theirs alone.
+	if got[1].Text != wantAhead || got[1].Names() != "孙国庆" || got[1].To[0].PersonID != "L05" || got[1].To[0].Email != "l05@shili.gov.example" {
 		t.Errorf("ahead: %+v", got[1])
 	}
 	for _, m := range got {
@@ -382,6 +384,82 @@ func TestDutyReminderContentAndRecipients(t *testing.T) {
 	s.Flush(ctx)
 	if len(rec.got()) != 2 {
 		t.Fatalf("reminded twice")
+	}
+}
+
+// The duty reminder over real e-mail: the summary reaches the office list
+// and the duty leaders' own addresses, a 5-day notice reaches the leader's
+// own address only, or the office when the leader has none; no copy shows
+// another leader's address.
+func TestDutyReminderByEmail(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	c := county.Demo()
+	for i := range c.People {
+		if c.People[i].ID == "D02" {
+			c.People[i].Email = "" // D02 is reached through the office
+		}
+	}
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []roster.Assignment{
+		{Roster: "county-duty", Date: roster.MustDate("2026-12-01"), Role: "值班领导", Person: "L03"},
+		{Roster: "county-duty", Date: roster.MustDate("2026-12-01"), Role: "跟班领导", Person: "D01"},
+		{Roster: "county-duty", Date: roster.MustDate("2026-12-05"), Role: "值班领导", Person: "L05"},
+		{Roster: "county-duty", Date: roster.MustDate("2026-12-05"), Role: "跟班领导", Person: "D02"},
+	} {
+		if _, err := st.SetAssignment(ctx, a, 0, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := smtptest.Start(t)
+	cfg := testConfig()
+	cfg.Notify.Log = false
+	cfg.Notify.SMTP = config.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@shili.gov.example",
+		Office: []string{"office@shili.gov.example"}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: at("2026-11-30 17:00:00")}
+	s := scheduler.New(st, scheduler.Options{Location: shanghai, CatchUpDays: 7, Logger: quiet(), Now: clk.Now,
+		Notify: &notify.Fanout{Channels: notify.Channels(cfg.Notify, quiet()), Sleep: noSleep}})
+	if err := s.Add(scheduler.DutyReminder(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.RunNow(ctx, "duty-reminder", clk.Now()); err != nil || r.Summary != "发送提醒 3 条" {
+		t.Fatalf("run: %+v %v", r, err)
+	}
+	if err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Received()
+	want := []struct{ envelope, to, text string }{
+		{"office@shili.gov.example,l03@shili.gov.example,d01@shili.gov.example", "office@shili.gov.example", "【值班提醒】明天（12月1日 星期二）"},
+		{"l05@shili.gov.example", "l05@shili.gov.example", "【值班预告】孙国庆同志：您将于5天后（12月5日 星期六）"},
+		{"office@shili.gov.example", "office@shili.gov.example", "【值班预告】高晓东同志：您将于5天后（12月5日 星期六）"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("received %d mails: %+v", len(got), got)
+	}
+	for i, w := range want {
+		m := got[i]
+		text, err := m.Text()
+		if err != nil || m.From != "zhiban@shili.gov.example" || strings.Join(m.To, ",") != w.envelope ||
+			!strings.Contains(m.Header(), "\r\nTo: "+w.to+"\r\n") || !strings.HasPrefix(text, w.text) {
+			t.Errorf("mail %d: envelope %v, headers\n%s\ntext %q %v\nwant envelope %s, To %s, text %s…", i, m.To, m.Header(), text, err, w.envelope, w.to, w.text)
+		}
+		for _, other := range []string{"l03@", "d01@", "l05@"} {
+			if !strings.Contains(w.to, other) && strings.Contains(m.Data, other) {
+				t.Errorf("mail %d shows %s…", i, other)
+			}
+		}
+	}
+	ds, _ := st.Deliveries(ctx, store.DeliveryFilter{Job: "duty-reminder"})
+	for _, d := range ds {
+		if d.Channel != "email" || d.Status != "sent" {
+			t.Errorf("delivery %+v", d)
+		}
 	}
 }
 

@@ -160,7 +160,7 @@ func leadersOf(people []roster.Person, tasks []visits.Task) []notify.Recipient {
 	for _, t := range tasks {
 		if p, ok := byID[t.Leader]; ok && !seen[p.ID] {
 			seen[p.ID] = true
-			to = append(to, notify.Recipient{PersonID: p.ID, Name: p.Name})
+			to = append(to, recipient(p))
 		}
 	}
 	return to
@@ -240,6 +240,16 @@ func planVisits(ctx context.Context, tx *store.Store, windows []Window, perLeade
 		}
 	}
 	return fmt.Sprintf("%s 拟定带案下访 %d 次，%d 位领导无空闲日", span, made, len(failed)), nil
+}
+
+// recipientOf addresses the person with id, by id alone if unknown.
+func recipientOf(people []roster.Person, id string) notify.Recipient {
+	for _, p := range people {
+		if p.ID == id {
+			return recipient(p)
+		}
+	}
+	return notify.Recipient{PersonID: id, Name: id}
 }
 
 func nameOf(people []roster.Person, id string) string {
@@ -378,7 +388,7 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 			flags++
 			to := []notify.Recipient{notify.Office}
 			if k.Leader != "" {
-				to = append(to, notify.Recipient{PersonID: k.Leader, Name: nameOf(people, k.Leader)})
+				to = append(to, recipientOf(people, k.Leader))
 			}
 			if err := send(ctx, tx, notify.Message{To: to, Subject: "案件期限提醒 " + k.Code, Text: "【案件期限】" + msg}); err != nil {
 				return "", err
@@ -406,7 +416,7 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 			missing++
 			to := []notify.Recipient{notify.Office}
 			if t.Leader != "" {
-				to = append(to, notify.Recipient{PersonID: t.Leader, Name: nameOf(people, t.Leader)})
+				to = append(to, recipientOf(people, t.Leader))
 			}
 			if err := send(ctx, tx, notify.Message{To: to, Subject: "排查报告逾期", Text: "【矛盾大排查】" + msg}); err != nil {
 				return "", err
@@ -441,7 +451,7 @@ func FollowUps(ctx context.Context, tx *store.Store, today roster.Date, returnWi
 		if _, err := tx.Flag(ctx, store.Flag{Kind: "escalated", Entity: "finding", EntityID: fmt.Sprint(f.ID), On: today, Message: msg, Leader: ch.Leader}); err != nil {
 			return "", err
 		}
-		to := []notify.Recipient{notify.Office, {PersonID: ch.Leader, Name: nameOf(people, ch.Leader)}}
+		to := []notify.Recipient{notify.Office, recipientOf(people, ch.Leader)}
 		if err := send(ctx, tx, notify.Message{To: to, Subject: "重点矛盾包保 " + k.Code, Text: "【矛盾大排查】" + msg}); err != nil {
 			return "", err
 		}

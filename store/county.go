@@ -87,14 +87,14 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	for i, p := range c.People {
 		keepPeople[p.ID] = true
 		active := p.Active == nil || *p.Active
-		if err := s.execCount(ctx, &n, "person "+p.ID, `INSERT INTO people (id, name, title, rank, portfolio, phone, active, position, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if err := s.execCount(ctx, &n, "person "+p.ID, `INSERT INTO people (id, name, title, rank, portfolio, phone, email, active, position, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, rank = excluded.rank,
-				portfolio = excluded.portfolio, phone = excluded.phone, active = excluded.active,
+				portfolio = excluded.portfolio, phone = excluded.phone, email = excluded.email, active = excluded.active,
 				position = excluded.position, updated_at = excluded.updated_at
-			WHERE (people.name, people.title, people.rank, people.portfolio, people.phone, people.active, people.position)
-				IS NOT (excluded.name, excluded.title, excluded.rank, excluded.portfolio, excluded.phone, excluded.active, excluded.position)`,
-			p.ID, p.Name, p.Title, p.Rank, p.Portfolio, p.Phone, boolInt(active), i, now); err != nil {
+			WHERE (people.name, people.title, people.rank, people.portfolio, people.phone, people.email, people.active, people.position)
+				IS NOT (excluded.name, excluded.title, excluded.rank, excluded.portfolio, excluded.phone, excluded.email, excluded.active, excluded.position)`,
+			p.ID, p.Name, p.Title, p.Rank, p.Portfolio, p.Phone, p.Email, boolInt(active), i, now); err != nil {
 			return 0, err
 		}
 		links := map[string]string{"township": p.Links.Township, "enterprise": p.Links.Enterprise, "project": p.Links.Project, "village": p.Links.Village}
@@ -308,7 +308,7 @@ func (s *Store) ExportCounty(ctx context.Context) (*county.County, error) {
 		return nil, err
 	}
 	for _, p := range people {
-		cp := county.Person{ID: p.ID, Name: p.Name, Title: p.Title, Rank: string(p.Rank), Portfolio: p.Portfolio, Phone: p.Phone, Links: p.Links}
+		cp := county.Person{ID: p.ID, Name: p.Name, Title: p.Title, Rank: string(p.Rank), Portfolio: p.Portfolio, Phone: p.Phone, Email: p.Email, Links: p.Links}
 		if !p.Active {
 			f := false
 			cp.Active = &f

@@ -27,7 +27,7 @@ func (s *Store) Person(ctx context.Context, id string) (roster.Person, error) {
 }
 
 func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]roster.Person, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, p.title, p.rank, p.portfolio, p.phone, p.active,
+	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, p.title, p.rank, p.portfolio, p.phone, p.email, p.active,
 			COALESCE(l1.value, ''), COALESCE(l2.value, ''), COALESCE(l3.value, ''), COALESCE(l4.value, '')
 		FROM people p
 		LEFT JOIN person_links l1 ON l1.person_id = p.id AND l1.kind = 'township'
@@ -43,7 +43,7 @@ func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]r
 	for rows.Next() {
 		var p roster.Person
 		var active int
-		if err := rows.Scan(&p.ID, &p.Name, &p.Title, &p.Rank, &p.Portfolio, &p.Phone, &active,
+		if err := rows.Scan(&p.ID, &p.Name, &p.Title, &p.Rank, &p.Portfolio, &p.Phone, &p.Email, &active,
 			&p.Links.Township, &p.Links.Enterprise, &p.Links.Project, &p.Links.Village); err != nil {
 			return nil, fmt.Errorf("store: people: %w", err)
 		}

@@ -42,7 +42,7 @@ func (s *Store) SetPinned(ctx context.Context, k roster.Key, version int, pinned
 }
 
 // UpsertPerson adds a leader or updates one in place (name, title, rank,
-// portfolio, phone, active and the 四个一 links) and adds them to pools they
+// portfolio, phone, e-mail, active and the 四个一 links) and adds them to pools they
 // are not yet in. Pool members and history are never removed here.
 func (s *Store) UpsertPerson(ctx context.Context, p roster.Person, pools []string, actor string) (changed bool, err error) {
 	err = s.WithTx(ctx, func(tx *Store) error {
@@ -54,15 +54,15 @@ func (s *Store) UpsertPerson(ctx context.Context, p roster.Person, pools []strin
 		now := stamp(s.Now())
 		if exists {
 			if before.Name == p.Name && before.Title == p.Title && before.Rank == p.Rank && before.Portfolio == p.Portfolio &&
-				before.Phone == p.Phone && before.Active == p.Active && before.Links == p.Links {
+				before.Phone == p.Phone && before.Email == p.Email && before.Active == p.Active && before.Links == p.Links {
 				goto pools
 			}
-			_, err = tx.q.ExecContext(ctx, `UPDATE people SET name = ?, title = ?, rank = ?, portfolio = ?, phone = ?, active = ?, updated_at = ?
-				WHERE id = ?`, p.Name, p.Title, string(p.Rank), p.Portfolio, p.Phone, boolInt(p.Active), now, p.ID)
+			_, err = tx.q.ExecContext(ctx, `UPDATE people SET name = ?, title = ?, rank = ?, portfolio = ?, phone = ?, email = ?, active = ?, updated_at = ?
+				WHERE id = ?`, p.Name, p.Title, string(p.Rank), p.Portfolio, p.Phone, p.Email, boolInt(p.Active), now, p.ID)
 		} else {
-			_, err = tx.q.ExecContext(ctx, `INSERT INTO people (id, name, title, rank, portfolio, phone, active, position, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM people), ?)`,
-				p.ID, p.Name, p.Title, string(p.Rank), p.Portfolio, p.Phone, boolInt(p.Active), now)
+			_, err = tx.q.ExecContext(ctx, `INSERT INTO people (id, name, title, rank, portfolio, phone, email, active, position, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM people), ?)`,
+				p.ID, p.Name, p.Title, string(p.Rank), p.Portfolio, p.Phone, p.Email, boolInt(p.Active), now)
 		}
 		if err != nil {
 			return fmt.Errorf("store: save person %s: %w", p.ID, err)

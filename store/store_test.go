@@ -101,6 +101,45 @@ func TestImportUpdatesTitle(t *testing.T) {
 	}
 }
 
+// A leader's e-mail goes in with the county file, changes and clears with
+// it, comes back out in the export, and survives a staff edit of the links.
+func TestPersonEmailRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Person(ctx, "L01")
+	if err != nil || p.Email != "l01@shili.gov.example" {
+		t.Fatalf("L01 e-mail %q %v", p.Email, err)
+	}
+	c.People[0].Email = "li.zhiyuan@shili.gov.example"
+	c.People[1].Email = ""
+	res, err := st.ImportCounty(ctx, c, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Changed != 2 {
+		t.Fatalf("changed %d rows, want 2", res.Changed)
+	}
+	out, err := st.ExportCounty(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.People[0].Email != "li.zhiyuan@shili.gov.example" || out.People[1].Email != "" || out.People[2].Email != "l03@shili.gov.example" {
+		t.Fatalf("exported e-mails %q %q %q", out.People[0].Email, out.People[1].Email, out.People[2].Email)
+	}
+	p, _ = st.Person(ctx, "L01")
+	p.Links.Village = "新村"
+	if _, err := st.UpsertPerson(ctx, p, nil, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ = st.Person(ctx, "L01"); p.Email != "li.zhiyuan@shili.gov.example" || p.Links.Village != "新村" {
+		t.Fatalf("after a links edit: %+v", p)
+	}
+}
+
 func TestDomainRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	st := openTemp(t)

@@ -18,6 +18,9 @@ type Leader struct {
 	Row    int
 	Person roster.Person
 	Pools  []string // pool ids to add the leader to
+	// KeepEmail is set when the sheet has no 邮箱 column (a template from
+	// before the column existed): the stored address stays, not blanked.
+	KeepEmail bool
 }
 
 // leaderCols are the leaders sheet's columns in order, with accepted aliases.
@@ -32,6 +35,7 @@ var leaderCols = []struct {
 	{"级别", []string{"rank"}, 8},
 	{"分管工作", []string{"分管", "portfolio"}, 30},
 	{"电话", []string{"手机", "phone"}, 14},
+	{"邮箱", []string{"电子邮箱", "email", "e-mail"}, 24},
 	{"在岗", []string{"active"}, 6},
 	{"联系乡镇", []string{"township"}, 10},
 	{"联系企业", []string{"enterprise"}, 14},
@@ -67,7 +71,7 @@ func Leaders(ls []Leader) ([]byte, error) {
 		if !p.Active {
 			active = "否"
 		}
-		vals := []string{p.ID, p.Name, p.Title, rank, p.Portfolio, p.Phone, active,
+		vals := []string{p.ID, p.Name, p.Title, rank, p.Portfolio, p.Phone, p.Email, active,
 			p.Links.Township, p.Links.Enterprise, p.Links.Project, p.Links.Village, strings.Join(l.Pools, ",")}
 		for j, v := range vals {
 			f.SetCellStr(sheet, cell(j+1, i+2), v)
@@ -102,6 +106,7 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 			return nil, []RowError{{Row: h + 1, Msg: "缺少“" + need + "”列"}}
 		}
 	}
+	_, hasEmail := cols["邮箱"]
 	var out []Leader
 	var errs []RowError
 	seen := map[string]int{}
@@ -112,7 +117,7 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 		}
 		p := roster.Person{
 			ID: get(row, cols, "编号"), Name: get(row, cols, "姓名"), Title: get(row, cols, "职务"),
-			Portfolio: get(row, cols, "分管工作"), Phone: get(row, cols, "电话"), Active: true,
+			Portfolio: get(row, cols, "分管工作"), Phone: get(row, cols, "电话"), Email: get(row, cols, "邮箱"), Active: true,
 			Links: roster.Links{Township: get(row, cols, "联系乡镇"), Enterprise: get(row, cols, "联系企业"),
 				Project: get(row, cols, "联系项目"), Village: get(row, cols, "联系村")},
 		}
@@ -129,6 +134,10 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 			continue
 		case p.Title == "":
 			bad("职务为空")
+			continue
+		}
+		if p.Email != "" && !roster.ValidEmail(p.Email) {
+			bad("邮箱“" + p.Email + "”无效，应为一个地址，如 name@example.gov.cn")
 			continue
 		}
 		if prev, dup := seen[p.ID]; dup {
@@ -157,7 +166,7 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 		for _, x := range strings.FieldsFunc(get(row, cols, "值班池"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
 			pools = append(pools, x)
 		}
-		out = append(out, Leader{Row: n, Person: p, Pools: pools})
+		out = append(out, Leader{Row: n, Person: p, Pools: pools, KeepEmail: !hasEmail})
 	}
 	return out, errs
 }

@@ -56,7 +56,7 @@ func TestRosterMonthRoundTrip(t *testing.T) {
 
 func TestLeadersRoundTrip(t *testing.T) {
 	in := []Leader{
-		{Row: 2, Person: roster.Person{ID: "L01", Name: "张三", Title: "县委副书记", Rank: roster.RankCounty, Portfolio: "党建、信访", Phone: "13800000000", Active: true,
+		{Row: 2, Person: roster.Person{ID: "L01", Name: "张三", Title: "县委副书记", Rank: roster.RankCounty, Portfolio: "党建、信访", Phone: "13800000000", Email: "l01@shili.gov.example", Active: true,
 			Links: roster.Links{Township: "城关镇", Enterprise: "某公司", Project: "某项目", Village: "某村"}}, Pools: []string{"county-leaders"}},
 		{Row: 3, Person: roster.Person{ID: "D01", Name: "李四", Title: "群众工作部部长", Rank: roster.RankDepartment, Active: false}},
 	}
@@ -70,6 +70,29 @@ func TestLeadersRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(out, in) {
 		t.Fatalf("round trip differs:\n%+v\n%+v", out, in)
+	}
+}
+
+// A sheet without the 邮箱 column keeps stored addresses; a bad address is a row error.
+func TestParseLeadersEmail(t *testing.T) {
+	old, errs := ParseLeaders(sheet(t,
+		[]any{"编号", "姓名", "职务", "电话"},
+		[]any{"L01", "张三", "县委副书记", "13800000000"},
+	))
+	if len(errs) > 0 || len(old) != 1 || !old[0].KeepEmail || old[0].Person.Email != "" {
+		t.Fatalf("sheet without 邮箱: %+v %v", old, errs)
+	}
+	got, errs := ParseLeaders(sheet(t,
+		[]any{"编号", "姓名", "职务", "email"},
+		[]any{"L01", "张三", "县委副书记", "l01@shili.gov.example"},
+		[]any{"L02", "李四", "副县长", "li4 at shili"},
+		[]any{"L03", "王五", "副县长", ""},
+	))
+	if len(got) != 2 || got[0].KeepEmail || got[0].Person.Email != "l01@shili.gov.example" || got[1].Person.ID != "L03" || got[1].KeepEmail {
+		t.Fatalf("leaders %+v", got)
+	}
+	if len(errs) != 1 || errs[0].Row != 3 || !strings.Contains(errs[0].Msg, "邮箱") {
+		t.Fatalf("errors %+v", errs)
 	}
 }
 
