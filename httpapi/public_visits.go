@@ -127,7 +127,7 @@ func (s *Server) showVisitsPage(c echo.Context) error {
 			n += len(g.Visits)
 		}
 		body, err := s.renderBytes("visits.html", map[string]any{
-			"Title":  countyName + "县领导带案下访安排",
+			"Title":  countyName + "县级领导带案下访安排",
 			"Desc":   countyName + "县级领导带案下访的日期、领导与乡镇",
 			"County": countyName,
 			"Groups": groups,

@@ -33,6 +33,8 @@ type regenOutcome struct {
 	Before, After roster.Metrics
 	Unfilled      []roster.Unfilled
 	Fingerprint   string
+	// PoolNames and RosterNames name the pools and rosters for the page.
+	PoolNames, RosterNames map[string]string
 }
 
 var errPreviewOnly = errors.New("preview: roll back")
@@ -46,6 +48,13 @@ func (s *Server) regenerate(ctx context.Context, from, to roster.Date, apply boo
 		in, before, err := planner.Input(ctx, tx, from, to)
 		if err != nil {
 			return err
+		}
+		out.PoolNames, out.RosterNames = map[string]string{}, map[string]string{}
+		for _, p := range in.Pools {
+			out.PoolNames[p.ID] = p.Name
+		}
+		for _, d := range in.Rosters {
+			out.RosterNames[d.ID] = d.Name
 		}
 		res, err := planner.Regenerate(ctx, tx, from, to, s.today(), who)
 		if err != nil {

@@ -255,6 +255,6 @@ func (s *Server) showAudit(c echo.Context) error {
 	}
 	return s.renderStaff(c, http.StatusOK, "staff/audit.html", "audit", "审计日志", map[string]any{
 		"Filter": f, "Entries": entries, "Loc": s.cfg.Location,
-		"Entities": []string{"assignment", "absence", "person", "user", "api_token", "session", "roster", "county", "holidays"},
+		"Entities": auditEntities,
 	})
 }
