@@ -179,8 +179,18 @@ func SweepDueDay(first roster.Date, dueDay int, cal roster.Calendar) roster.Date
 // OpenSweep builds month's sweep: one task per township, assigned to the
 // active leader linked to it (四个一), and the unresolved findings of earlier
 // months rolled into the same township's task.
+//
+// A sweep opened late (a new installation, or a server down over the 1st)
+// gives the units as many days as one opened on the 1st, so no report is
+// overdue the moment it is asked for.
 func OpenSweep(first roster.Date, townships []Unit, people []roster.Person, dueDay int, cal roster.Calendar, today roster.Date) (Sweep, []Task) {
 	sw := Sweep{Month: MonthOf(first), Opened: today, Due: SweepDueDay(first, dueDay, cal)}
+	if today > first {
+		if dueDay <= 0 {
+			dueDay = DefaultSweepDueDay
+		}
+		sw.Due = max(sw.Due, DueAfter(today.AddDays(dueDay-1), 0, cal))
+	}
 	var tasks []Task
 	for _, u := range townships {
 		t := Task{Month: sw.Month, Township: u.ID, Due: sw.Due, Status: TaskOpen}

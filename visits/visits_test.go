@@ -401,3 +401,15 @@ func TestSweepOpenAndReports(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 }
+
+func TestSweepOpenedLateGivesTheFullTime(t *testing.T) {
+	cal := roster.NewCalendar()
+	sw, tasks := OpenSweep(d("2026-11-01"), []Unit{{ID: "t01"}}, nil, 10, cal, d("2026-11-28"))
+	// Opened on Saturday the 28th: ten days from the opening, the 7th of December (a Monday).
+	if sw.Due != d("2026-12-07") || tasks[0].Due != sw.Due {
+		t.Fatalf("late sweep due %s, task due %s", sw.Due, tasks[0].Due)
+	}
+	if sw, _ := OpenSweep(d("2026-12-01"), nil, nil, 10, cal, d("2026-12-01")); sw.Due != d("2026-12-10") {
+		t.Fatalf("on-time sweep due %s", sw.Due)
+	}
+}
