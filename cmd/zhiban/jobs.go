@@ -56,6 +56,7 @@ func newScheduler(cfg config.Config, st *store.Store, log *slog.Logger, now func
 func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("jobs", stderr)
 	nowFlag := fs.String("now", "", "以此时刻运行（RFC 3339，如 2026-11-30T17:00:00+08:00），默认当前时间")
+	future := fs.Bool("future", false, "允许 --now 为未来时刻（该期会被提前执行并记为已执行）")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -67,6 +68,11 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *nowFlag != "" {
 		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
 			return usageError("--now %q 无效，应为 RFC 3339 时间，如 2026-11-30T17:00:00+08:00", *nowFlag)
+		}
+		// A run in the future is real: it sends its messages now and marks
+		// that period done, so the scheduled run will not happen. Ask first.
+		if pos[0] == "run" && now.After(time.Now().Add(time.Minute)) && !*future {
+			return usageError("--now %s 在未来：任务会立即真实执行（发送通知）并占用该期，到点时不再执行。确认请加 --future", *nowFlag)
 		}
 	}
 	cfg, st, err := com.open(ctx)
@@ -97,6 +103,9 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer cancel()
 	s.Flush(fctx)
 	fmt.Fprintln(stdout, res)
+	if res.Status == scheduler.StatusAlreadyDone && res.Job == "extend-roster" {
+		fmt.Fprintln(stdout, "如需立即按最新数据补排值班，请运行 zhiban generate。")
+	}
 	if res.Status == "done" {
 		ds, err := st.Deliveries(ctx, store.DeliveryFilter{Job: res.Job, Period: res.Period})
 		if err != nil {

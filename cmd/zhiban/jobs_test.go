@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"zhiban/county"
 )
@@ -15,16 +16,16 @@ func TestJobsCLI(t *testing.T) {
 	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
 		t.Fatalf("import: %s", errs)
 	}
-	code, out, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "2026-11-30T00:10:00+08:00", "--db", db)
+	code, out, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "2026-11-30T00:10:00+08:00", "--future", "--db", db)
 	if code != 0 || !strings.Contains(out, "extend-roster 2026-11-30：排至 2027-01-29") {
 		t.Fatalf("run: %d %q %q", code, out, errs)
 	}
 	// The same day in New York's evening is still the same Shanghai period.
-	code, out, _ = zhiban(t, "jobs", "run", "extend-roster", "--db", db, "--now", "2026-11-30T10:00:00-05:00")
+	code, out, _ = zhiban(t, "jobs", "run", "extend-roster", "--db", db, "--future", "--now", "2026-11-30T10:00:00-05:00")
 	if code != 0 || !strings.Contains(out, "本期已执行过") {
 		t.Fatalf("second run: %d %q", code, out)
 	}
-	code, out, errs = zhiban(t, "jobs", "run", "duty-reminder", "--now", "2026-11-30T17:00:00+08:00", "--db", db)
+	code, out, errs = zhiban(t, "jobs", "run", "duty-reminder", "--now", "2026-11-30T17:00:00+08:00", "--future", "--db", db)
 	if code != 0 || !strings.Contains(out, "发送提醒") || !strings.Contains(out, "通知：送达") || !strings.Contains(errs, "【值班提醒】明天（12月1日 星期二）") {
 		t.Fatalf("reminder: %d %q %q", code, out, errs)
 	}
@@ -43,5 +44,14 @@ func TestJobsCLI(t *testing.T) {
 	cfg := writeFile(t, dir, "bad.yaml", []byte("jobs:\n  open_sweep: \"0 8 32 * *\"\n"))
 	if code, _, errs := zhiban(t, "jobs", "list", "--db", db, "--config", cfg); code == 0 || !strings.Contains(errs, "配置项 jobs.open_sweep") {
 		t.Fatalf("bad spec: %d %q", code, errs)
+	}
+}
+
+func TestJobsRunRefusesTheFutureUnlessAsked(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "z.db")
+	future := time.Now().Add(72 * time.Hour).Format(time.RFC3339)
+	code, _, errs := zhiban(t, "jobs", "run", "holiday-check", "--now", future, "--db", db)
+	if code == 0 || !strings.Contains(errs, "--future") {
+		t.Fatalf("future run without --future: %d %q", code, errs)
 	}
 }
