@@ -184,3 +184,18 @@ func TestHolidayImportsKeepOtherYears(t *testing.T) {
 		t.Fatalf("2028 after both imports:\n%s", out)
 	}
 }
+
+func TestGlobalFlagsBeforeTheSubcommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, out, errs := zhiban(t, "--db", db, "import", file); code != 0 || !strings.Contains(out, "导入完成") {
+		t.Fatalf("--db before import: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := zhiban(t, "--db="+db, "export"); code != 0 || !strings.Contains(out, "county:") {
+		t.Fatalf("--db= before export: %d %s", code, errs)
+	}
+	if code, out, errs := zhiban(t, "--db", db, "holidays", "list", "--year", "2026"); code != 0 || !strings.Contains(out, "2026-10-01") {
+		t.Fatalf("--db before holidays list: %d %s %s", code, out, errs)
+	}
+}
