@@ -91,7 +91,33 @@ func syntaxError(filename string, err error) *FileError {
 			break
 		}
 	}
-	return &FileError{File: filename, Line: line, Msg: "YAML 语法错误：" + msg}
+	return &FileError{File: filename, Line: line, Msg: "YAML 语法错误：" + explainSyntax(msg)}
+}
+
+// syntaxHints says in Chinese what yaml.v3's commonest complaints mean and
+// what usually causes them; the original text follows for the rare others.
+var syntaxHints = map[string]string{
+	"found a tab character":                                  "用了 Tab 缩进，请改用空格",
+	"found character that cannot start any token":            "出现了不能作为开头的字符（常见原因：用了 Tab 缩进，请改用空格）",
+	"did not find expected key":                              "缩进或格式有误，此处应为“字段: 值”",
+	"did not find expected ',' or '}'":                       "花括号 { } 内缺少逗号或右括号",
+	"did not find expected ',' or ']'":                       "方括号 [ ] 内缺少逗号或右括号",
+	"did not find expected '-' indicator":                    "列表项应以“- ”开头，且缩进一致",
+	"mapping values are not allowed in this context":         "此处不能出现“字段: 值”（常见原因：冒号后缺少空格，或缩进错误）",
+	"could not find expected ':'":                            "缺少冒号“:”",
+	"found unexpected end of stream":                         "文件意外结束（引号或括号没有闭合）",
+	"found unknown escape character":                         "双引号内有无效的转义字符（路径中的 \\ 请写成 \\\\ 或改用单引号）",
+	"did not find expected node content":                     "此处缺少值",
+	"block sequence entries are not allowed in this context": "此处不能出现列表项“- ”（常见原因：缩进错误）",
+}
+
+func explainSyntax(msg string) string {
+	for en, zh := range syntaxHints {
+		if strings.HasPrefix(msg, en) {
+			return zh
+		}
+	}
+	return msg
 }
 
 // resolve follows aliases to the anchored node.

@@ -246,3 +246,15 @@ func TestValidateWithoutLines(t *testing.T) {
 		t.Fatalf("Validate() = %v", err)
 	}
 }
+
+func TestSyntaxErrorsAreExplainedInChinese(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"county: 甲\n\ttimezone: x\n", "Tab"},
+		{"county: 甲\nunits: [{id: a, name: b}\n", "方括号"},
+	} {
+		_, err := Parse("c.yaml", []byte(tc.file))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "c.yaml:2:") {
+			t.Errorf("%q: %v", tc.file, err)
+		}
+	}
+}
