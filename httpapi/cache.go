@@ -31,6 +31,11 @@ type pubCache struct {
 
 	entries sync.Map // key → *cacheEntry
 	size    atomic.Int64
+	// fast holds only the entries whose key was made by fastKey: request
+	// path → *cacheEntry. The bypass in ServeHTTP looks here and nowhere
+	// else, so no other key (a page per Host, a feed, an API range) can
+	// ever be reached by a request path that happens to spell it.
+	fast sync.Map
 
 	cur atomic.Pointer[current]
 }
@@ -79,6 +84,16 @@ type headerSet struct {
 	etag, lastModified, contentType, length []string
 }
 
+// fastPrefix marks the cache keys of resources that depend on their request
+// path alone (see fastKey); no other key starts with it.
+const fastPrefix = "path:"
+
+// fastKey is the cache key of a resource whose bytes depend on nothing but
+// the request path: the bypass (fastpath.go) serves it to any GET or HEAD of
+// exactly that path. Every other key starts with another prefix ("page:",
+// "feed:", "api:") and is only reached through its echo route.
+func fastKey(path string) string { return fastPrefix + path }
+
 // maxCacheEntries bounds memory when clients vary query parameters.
 const maxCacheEntries = 512
 
@@ -115,9 +130,13 @@ func (p *pubCache) entry(key string) *cacheEntry {
 	}
 	if p.size.Add(1) > maxCacheEntries {
 		p.entries.Clear()
+		p.fast.Clear()
 		p.size.Store(1)
 	}
 	e, _ := p.entries.LoadOrStore(key, &cacheEntry{})
+	if path, ok := strings.CutPrefix(key, fastPrefix); ok {
+		p.fast.Store(path, e)
+	}
 	return e.(*cacheEntry)
 }
 

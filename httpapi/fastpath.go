@@ -4,13 +4,17 @@ import (
 	"net/http"
 )
 
-// The busiest public resources are cached under their URL path (see the
-// serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics), so a hit
-// is found by the request path alone and served without echo: no context
-// from a pool, no routing, no allocation of our own. ("/" is path-keyed
-// only when public_url is set; otherwise it names the request's own host,
-// is cached per Host and always goes through echo.) A hit larger than the
-// connection buffer is corked into one TCP segment (see conn.go).
+// The busiest public resources are cached under fastKey(their URL path)
+// (see the serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics),
+// which also registers them in the cache's fast map, so a hit is found by
+// the request path alone and served without echo: no context from a pool,
+// no routing, no allocation of our own. Only those entries: every other
+// cache key has its own prefix and lives outside the fast map, so a request
+// path can never name it (a decoded path such as "/ http://evil.example"
+// once reached the per-Host "/"). ("/" is path-keyed only when public_url
+// is set; otherwise it names the request's own host, is cached per Host and
+// always goes through echo.) A hit larger than the connection buffer is
+// corked into one TCP segment (see conn.go).
 
 // ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
 // hands everything else to echo.
@@ -35,7 +39,7 @@ func (s *Server) fastHit(req *http.Request) *rendered {
 	if cur == nil || !p.fresh(cur.at, cur.writes) {
 		return nil
 	}
-	e, ok := p.entries.Load(req.URL.Path)
+	e, ok := p.fast.Load(req.URL.Path)
 	if !ok {
 		return nil
 	}

@@ -232,7 +232,7 @@ func (s *Server) productID(county string) string {
 
 // showRosterFeed serves the whole public roster as iCalendar.
 func (s *Server) showRosterFeed(c echo.Context) error {
-	return s.serveCached(c, "/feeds/roster.ics", icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, fastKey("/feeds/roster.ics"), icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
 		fc, err := s.loadFeedContext(ctx)
 		if err != nil {
 			return nil, time.Time{}, err
@@ -241,9 +241,13 @@ func (s *Server) showRosterFeed(c echo.Context) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
+		name, desc, err := s.rosterFeedName(ctx, fc)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
 		body, err := ical.Build(ical.Feed{
-			Name:        fc.county + "领导值班接访",
-			Description: fc.county + "县领导值班接访安排（" + fc.reception.Name + "）",
+			Name:        name,
+			Description: desc,
 			URL:         s.feedURL("/"),
 			ProductID:   s.productID(fc.county),
 			Location:    s.cfg.Location,
@@ -251,6 +255,24 @@ func (s *Server) showRosterFeed(c echo.Context) error {
 		})
 		return body, last, err
 	})
+}
+
+// rosterFeedName names the public roster feed: one roster is the county
+// leaders' reception duty; several are named by their rosters, since not
+// every one is staffed by county leaders.
+func (s *Server) rosterFeedName(ctx context.Context, fc feedContext) (string, string, error) {
+	defs, err := s.store.Rosters(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if len(defs) <= 1 {
+		return fc.county + "领导值班接访", fc.county + "县领导值班接访安排（" + fc.reception.Name + "）", nil
+	}
+	names := make([]string, len(defs))
+	for i, d := range defs {
+		names[i] = d.Name
+	}
+	return fc.county + "值班安排", fc.county + "值班安排：" + strings.Join(names, "、"), nil
 }
 
 // showTownshipFeed serves one township's public case-carrying visits.

@@ -25,13 +25,17 @@ func (s *Server) publicBase(c echo.Context) string {
 	return scheme + "://" + host
 }
 
-// publicKey is the cache key of a page that names its own address: the path
-// alone when public_url is set, else the path and the derived address, so a
-// request with another Host never gets (or plants) a page naming a host
-// other than its own.
+// publicKey is the cache key of a page that names its own address: when
+// public_url is set, the path alone (fastKey for a URL path, so the bypass
+// serves it); else the path and the derived address under "page:", never a
+// fast-path key, so a request with another Host never gets (or plants) a
+// page naming a host other than its own, whatever path it asks for.
 func (s *Server) publicKey(c echo.Context, path string) string {
 	if s.cfg.PublicURL != "" {
-		return path
+		if strings.HasPrefix(path, "/") {
+			return fastKey(path)
+		}
+		return "page:" + path
 	}
-	return path + " " + s.publicBase(c)
+	return "page:" + path + " " + s.publicBase(c)
 }

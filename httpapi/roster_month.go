@@ -50,7 +50,7 @@ func (s *Server) showRosterMonth(c echo.Context) error {
 		return err
 	}
 	key := monthKey(first)
-	return s.serveCached(c, "/roster/"+key, "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, fastKey("/roster/"+key), "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		last := first.MonthEnd()
 		duties, err := s.publicDuties(ctx, first, last)
 		if err != nil {
