@@ -273,27 +273,3 @@ func clientIP(c echo.Context) string {
 	}
 	return host
 }
-
-// lockedOut reports whether key has failed max times within the window.
-func (s *Server) lockedOut(c echo.Context, key string, max int) (bool, error) {
-	n, last, err := s.store.LoginFailures(c.Request().Context(), key)
-	if err != nil {
-		return false, err
-	}
-	return n >= max && s.now().Sub(last) < lockoutWindow, nil
-}
-
-// recordFailure counts a failed login under key; a failure after a quiet
-// window starts the count again.
-func (s *Server) recordFailure(c echo.Context, key string) error {
-	ctx := c.Request().Context()
-	n, last, err := s.store.LoginFailures(ctx, key)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	if now.Sub(last) >= lockoutWindow {
-		n = 0
-	}
-	return s.store.SetLoginFailures(ctx, key, n+1, now)
-}

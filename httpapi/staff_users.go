@@ -42,18 +42,28 @@ func (s *Server) login(c echo.Context) error {
 		// Before the lockout count: a forged POST must not lock anyone out either.
 		return fail(http.StatusForbidden, "安全校验失败（登录页面已过期或请求来自其他网站），请重新输入密码登录")
 	}
+	// Each attempt is counted before its password check (bcrypt takes
+	// ~100 ms), atomically, so parallel requests cannot all pass a check
+	// made before any of them failed. The account first: an attempt refused
+	// for a locked account counts nothing against the address.
 	userKey, ipKey := "user:"+name, "ip:"+clientIP(c)
-	for _, k := range []struct {
-		key string
-		max int
-	}{{userKey, maxUserFailures}, {ipKey, maxIPFailures}} {
-		locked, err := s.lockedOut(c, k.key, k.max)
-		if err != nil {
+	now := s.now()
+	ok, err := s.store.ReserveLoginAttempt(ctx, userKey, maxUserFailures, lockoutWindow, now)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if ok, err = s.store.ReserveLoginAttempt(ctx, ipKey, maxIPFailures, lockoutWindow, now); err != nil {
 			return err
 		}
-		if locked {
-			return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
+		if !ok {
+			if err := s.store.ReleaseLoginAttempt(ctx, userKey); err != nil {
+				return err
+			}
 		}
+	}
+	if !ok {
+		return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
 	}
 	u, err := s.store.UserByName(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -64,15 +74,15 @@ func (s *Server) login(c echo.Context) error {
 		hash = []byte(u.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || err != nil || u.Disabled {
-		for _, k := range []string{userKey, ipKey} {
-			if err := s.recordFailure(c, k); err != nil {
-				return err
-			}
-		}
+		// Both reservations stay: they are the failure count.
 		s.log.Info("Login failed", "user", name, "ip", clientIP(c))
 		return fail(http.StatusUnauthorized, "用户名或密码错误")
 	}
+	// Success clears the account's count and gives the address its attempt back.
 	if err := s.store.SetLoginFailures(ctx, userKey, 0, s.now()); err != nil {
+		return err
+	}
+	if err := s.store.ReleaseLoginAttempt(ctx, ipKey); err != nil {
 		return err
 	}
 	if err := s.startSession(c, u); err != nil {

@@ -343,6 +343,48 @@ func (s *Store) LoginFailures(ctx context.Context, key string) (int, time.Time, 
 	return n, parseStamp(last), nil
 }
 
+// ReserveLoginAttempt atomically counts one login attempt under key before
+// its password is checked, refusing it (and counting nothing) when max
+// attempts were already counted within window of the last one. A count
+// older than window starts again. Being one immediate transaction, parallel
+// requests cannot all read the same count and slip past the limit while
+// their password checks run. The caller keeps the count when the password
+// turns out wrong, and clears it (SetLoginFailures 0) or gives it back
+// (ReleaseLoginAttempt) when the attempt succeeds or is abandoned.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, max int, window time.Duration, now time.Time) (bool, error) {
+	ok := false
+	err := s.WithTx(ctx, func(tx *Store) error {
+		n, last, err := tx.LoginFailures(ctx, key)
+		if err != nil {
+			return err
+		}
+		if now.Sub(last) >= window {
+			n = 0
+		}
+		if n >= max {
+			return nil
+		}
+		ok = true
+		return tx.SetLoginFailures(ctx, key, n+1, now)
+	})
+	return ok, err
+}
+
+// ReleaseLoginAttempt gives back one attempt counted by ReserveLoginAttempt
+// (a successful login, or one refused for another key's lockout), leaving
+// the time of the last attempt as it was.
+func (s *Store) ReleaseLoginAttempt(ctx context.Context, key string) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE login_failures SET count = count - 1 WHERE key = ? AND count > 0`, key); err != nil {
+			return fmt.Errorf("store: login failures: %w", err)
+		}
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ? AND count <= 0`, key); err != nil {
+			return fmt.Errorf("store: login failures: %w", err)
+		}
+		return nil
+	})
+}
+
 // SetLoginFailures stores the failure count under key; 0 clears it.
 func (s *Store) SetLoginFailures(ctx context.Context, key string, n int, at time.Time) error {
 	var err error
