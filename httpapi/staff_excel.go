@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/xlsx"
@@ -245,15 +246,24 @@ func (s *Server) planImport(ctx context.Context, kind string, data []byte) (*imp
 				if err != nil {
 					return nil, err
 				}
-				n := 0
+				auto, manual := 0, 0
 				for _, x := range broken {
-					if x.Person == id {
-						n++
+					switch {
+					case x.Person != id || x.Date < s.today():
+					case x.Source == roster.Manual || x.Pinned:
+						manual++
+					default:
+						auto++
 					}
 				}
-				if n > 0 {
-					row.Note = fmt.Sprintf("此期间有 %d 个值班需调整", n)
+				var notes []string
+				if auto > 0 {
+					notes = append(notes, fmt.Sprintf("此期间有 %d 个值班，导入时自动重新安排", auto))
 				}
+				if manual > 0 {
+					notes = append(notes, fmt.Sprintf("%d 个手动安排或固定的值班需手动调整", manual))
+				}
+				row.Note = strings.Join(notes, "；")
 			}
 			p.Rows = append(p.Rows, row)
 		}
@@ -324,7 +334,10 @@ func (s *Server) applyImport(c echo.Context) error {
 			"Plan": p, "Data": c.FormValue("data"), "Error": "文件有错误，未导入。",
 		})
 	}
+	// The rows and the repair they force are one transaction: the public
+	// page never shows a duty the new absences or pools make invalid.
 	n := 0
+	var fix repair
 	err = s.store.WithTx(ctx, func(tx *store.Store) error {
 		for _, l := range p.leaders {
 			changed, err := tx.UpsertPerson(ctx, l.Person, l.Pools, actor(c))
@@ -341,10 +354,62 @@ func (s *Server) applyImport(c echo.Context) error {
 			}
 			n++
 		}
-		return nil
+		if n == 0 {
+			return nil
+		}
+		var err error
+		fix, err = s.repairFuture(ctx, tx, actor(c))
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/import?done="+url.QueryEscape(fmt.Sprintf("已导入，写入 %d 条。", n)))
+	msg := fmt.Sprintf("已导入 %d 条", n)
+	if fix.ran {
+		msg += fmt.Sprintf("，重新安排 %d 个失效班次", fix.replaced)
+		if fix.unfilled > 0 {
+			msg += fmt.Sprintf("；%d 个班次无人可排，请在值班表中手动安排", fix.unfilled)
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/import?done="+url.QueryEscape(msg+"。"))
+}
+
+// repair is what repairFuture changed in the stored future roster.
+type repair struct {
+	ran      bool
+	replaced int // duties the change made invalid, given to someone else
+	unfilled int // duty slots of the horizon nobody can take
+}
+
+// repairFuture re-plans today to the horizon after a bulk change with
+// planner.Fill, as the nightly job would: only slots the change made invalid,
+// or left empty, change; manual and pinned ones never. With no future roster
+// stored yet there is nothing to repair.
+func (s *Server) repairFuture(ctx context.Context, tx *store.Store, who string) (repair, error) {
+	var r repair
+	today := s.today()
+	to := today.AddDays(s.cfg.HorizonDays)
+	before, err := tx.Assignments(ctx, today, to)
+	if err != nil || len(before) == 0 {
+		return r, err
+	}
+	res, err := planner.Fill(ctx, tx, today, to, today, who)
+	if err != nil {
+		return r, err
+	}
+	after, err := tx.Assignments(ctx, today, to)
+	if err != nil {
+		return r, err
+	}
+	was := map[roster.Key]string{}
+	for _, a := range before {
+		was[a.Key()] = a.Person
+	}
+	for _, a := range after {
+		if p, ok := was[a.Key()]; ok && p != a.Person {
+			r.replaced++
+		}
+	}
+	r.ran, r.unfilled = true, len(res.Plan.Unfilled)
+	return r, nil
 }

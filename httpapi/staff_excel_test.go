@@ -12,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhiban/roster"
+	"zhiban/store"
 	"zhiban/xlsx"
 )
 
@@ -186,5 +188,59 @@ func TestImportLeadersRoundTrip(t *testing.T) {
 	}{Entity: "person", EntityID: "L99"})
 	if len(log) != 1 || log[0].Actor != "editor" {
 		t.Fatalf("audit %+v", log)
+	}
+}
+
+// Applying an absences sheet repairs the future roster in the same request:
+// tomorrow's duty of the absent leader goes to someone else, the other
+// duties stay, and the notice says how many were re-planned.
+func TestImportAbsencesRepairsRoster(t *testing.T) {
+	f := newStaffFixture(t)
+	ctx := context.Background()
+	c := f.loggedIn(t, "editor")
+	tomorrow := f.today.AddDays(1) // a Wednesday, a workday
+	before, _ := f.store.Assignments(ctx, f.today, f.today.AddDays(45))
+	var duty store.StoredAssignment
+	for _, a := range before {
+		if a.Date == tomorrow && a.Role == "值班领导" {
+			duty = a
+		}
+	}
+	if duty.Person == "" {
+		t.Fatalf("no 值班领导 on %s", tomorrow)
+	}
+	sheet := book(t,
+		[]string{"人员", "类型", "开始日期", "结束日期", "事由"},
+		[]string{duty.Person, "会议", tomorrow.String(), tomorrow.String(), "赴省开会"},
+	)
+	code, body := upload(t, c, "absences", sheet)
+	if code != 200 || !strings.Contains(body, "此期间有 1 个值班，导入时自动重新安排") {
+		t.Fatalf("preview: %d\n%s", code, body)
+	}
+	i := strings.Index(body, `name="data" value="`) + len(`name="data" value="`)
+	data := html.UnescapeString(body[i : i+strings.IndexByte(body[i:], '"')])
+	form := url.Values{"kind": {"absences"}, "data": {data}, "csrf": {c.csrf}}
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/staff/import/apply", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	code, body, h := c.do(req)
+	if code != http.StatusSeeOther {
+		t.Fatalf("apply: %d %s", code, body)
+	}
+	if want := "/staff/import?done=" + url.QueryEscape("已导入 1 条，重新安排 1 个失效班次。"); h.Get("Location") != want {
+		t.Fatalf("redirect to %s, want %s", h.Get("Location"), want)
+	}
+	now, err := f.store.Assignment(ctx, duty.Key())
+	if err != nil || now.Person == duty.Person {
+		t.Fatalf("tomorrow's 值班领导 still %s (%v)", now.Person, err)
+	}
+	after, _ := f.store.Assignments(ctx, f.today, f.today.AddDays(45))
+	is := map[roster.Key]string{}
+	for _, a := range after {
+		is[a.Key()] = a.Person
+	}
+	for _, a := range before {
+		if a.Key() != duty.Key() && is[a.Key()] != a.Person {
+			t.Errorf("%s %s changed from %s to %s", a.Date, a.Role, a.Person, is[a.Key()])
+		}
 	}
 }

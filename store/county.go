@@ -19,7 +19,8 @@ type ImportResult struct {
 // ImportCounty loads a validated county file in one transaction. Ids are
 // stable keys: rows are inserted or updated in place, so importing the same
 // file twice changes nothing. People missing from the file are deactivated
-// (their history stays); pool members and roster slots follow the file.
+// (their history stays); pool members, roster slots, absences and holiday
+// overrides follow the file. Absences staff entered are never deleted.
 func (s *Store) ImportCounty(ctx context.Context, c *county.County, actor string) (ImportResult, error) {
 	var res ImportResult
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -201,26 +202,82 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	if err := s.execCount(ctx, &n, "pools", dropPools, stringKeys(keepPools)...); err != nil {
 		return 0, err
 	}
-	for _, a := range c.Absences {
+	if err := s.importAbsences(ctx, &n, c.Absences, now); err != nil {
+		return 0, err
+	}
+	if err := s.importHolidays(ctx, &n, c.Holidays); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// importAbsences makes the file's absences the county file's whole share:
+// it upserts them as source 'file' and deletes the 'file' absences the file
+// no longer lists, so a removed or re-dated absence stops counting. Staff
+// entries ('staff') are left alone, unless the file lists the same absence
+// (an exported file re-imported): from then on the file owns it.
+func (s *Store) importAbsences(ctx context.Context, n *int, as []county.Absence, now string) error {
+	type key struct{ person, kind, from, to string }
+	keep := map[key]bool{}
+	for _, a := range as {
 		kind := a.Kind
 		if kind == "" {
 			kind = string(roster.Leave)
 		}
-		if err := s.execCount(ctx, &n, "absence", `INSERT INTO absences (person_id, kind, from_date, to_date, reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (person_id, from_date, to_date, kind) DO UPDATE SET reason = excluded.reason
-			WHERE absences.reason <> excluded.reason`, a.Person, kind, a.From, a.To, a.Reason, now); err != nil {
-			return 0, err
+		keep[key{a.Person, kind, a.From, a.To}] = true
+		if err := s.execCount(ctx, n, "absence", `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
+			VALUES (?, ?, ?, ?, ?, 'file', ?)
+			ON CONFLICT (person_id, from_date, to_date, kind) DO UPDATE SET reason = excluded.reason, source = excluded.source
+			WHERE (absences.reason, absences.source) IS NOT (excluded.reason, excluded.source)`, a.Person, kind, a.From, a.To, a.Reason, now); err != nil {
+			return err
 		}
 	}
-	for _, h := range c.Holidays {
-		if err := s.execCount(ctx, &n, "holiday "+h.Date, `INSERT INTO holidays (date, kind, name) VALUES (?, ?, ?)
+	rows, err := s.q.QueryContext(ctx, `SELECT id, person_id, kind, from_date, to_date FROM absences WHERE source = 'file'`)
+	if err != nil {
+		return fmt.Errorf("store: import: list absences: %w", err)
+	}
+	var gone []int64
+	for rows.Next() {
+		var id int64
+		var k key
+		if err := rows.Scan(&id, &k.person, &k.kind, &k.from, &k.to); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: import: list absences: %w", err)
+		}
+		if !keep[k] {
+			gone = append(gone, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: import: list absences: %w", err)
+	}
+	for _, id := range gone {
+		if err := s.execCount(ctx, n, "absence "+itoa(id), `DELETE FROM absences WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importHolidays upserts the file's calendar overrides and deletes the
+// county-file entries (source_year NULL) it no longer lists. Entries a
+// holiday-cn import brought belong to that year's import and stay.
+func (s *Store) importHolidays(ctx context.Context, n *int, hs []county.HolidayEntry) error {
+	keep := map[string]bool{}
+	for _, h := range hs {
+		keep[h.Date] = true
+		if err := s.execCount(ctx, n, "holiday "+h.Date, `INSERT INTO holidays (date, kind, name) VALUES (?, ?, ?)
 			ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name
 			WHERE (holidays.kind, holidays.name) IS NOT (excluded.kind, excluded.name)`, h.Date, h.Kind, h.Name); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return n, nil
+	q := `DELETE FROM holidays WHERE source_year IS NULL`
+	if len(keep) > 0 {
+		q += ` AND date NOT IN (` + placeholders(len(keep)) + `)`
+	}
+	return s.execCount(ctx, n, "holidays", q, stringKeys(keep)...)
 }
 
 // syncList makes the ordered child list of parent equal to values.

@@ -146,15 +146,16 @@ func (s *Store) Absences(ctx context.Context, from, to roster.Date) ([]roster.Ab
 	return out, rows.Err()
 }
 
-// AddAbsence records an absence and returns its id.
+// AddAbsence records an absence entered by staff (source 'staff', which a
+// county-file import never deletes) and returns its id.
 func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) (int64, error) {
 	if _, err := s.Person(ctx, a.Person); err != nil {
 		return 0, err
 	}
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, a.Person, a.Kind, a.From.String(), a.To.String(), a.Reason, stamp(s.Now()))
+		r, err := tx.q.ExecContext(ctx, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
+			VALUES (?, ?, ?, ?, ?, 'staff', ?)`, a.Person, a.Kind, a.From.String(), a.To.String(), a.Reason, stamp(s.Now()))
 		if err != nil {
 			return fmt.Errorf("store: add absence: %w", err)
 		}

@@ -298,3 +298,94 @@ func TestImportRemovesRostersAndPoolsTheFileDropped(t *testing.T) {
 		t.Fatalf("failed import changed rosters: %+v", defs)
 	}
 }
+
+// The county file owns its absences and holiday overrides: one it no longer
+// lists is gone, a corrected one replaces the old, and the export matches
+// the file again. Absences staff entered survive every re-import.
+func TestImportFollowsFileAbsencesAndHolidays(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	c.Holidays = []county.HolidayEntry{
+		{Date: "2027-01-02", Kind: "off", Name: "元旦"},
+		{Date: "2027-05-08", Kind: "work", Name: "劳动节补班"},
+	}
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	staff := roster.Absence{Person: "L02", From: roster.MustDate("2027-02-01"), To: roster.MustDate("2027-02-03"), Kind: roster.Meeting, Reason: "市里开会"}
+	if _, err := st.AddAbsence(ctx, staff, "staff"); err != nil {
+		t.Fatal(err)
+	}
+
+	c.Absences = c.Absences[1:]       // removed
+	c.Absences[0].To = "2026-12-23"   // corrected end date
+	c.Holidays = c.Holidays[:1]       // override dropped
+	c.Absences[1].Reason = "参加市委全体会议" // reason edited in place
+	res, err := st.ImportCounty(ctx, c, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// deleted L08, deleted old D02, inserted new D02, updated L01, deleted 05-08
+	if res.Changed != 5 {
+		t.Fatalf("changed %d, want 5", res.Changed)
+	}
+	if again, err := st.ImportCounty(ctx, c, "test"); err != nil || again.Changed != 0 {
+		t.Fatalf("re-import changed %d (%v), want 0", again.Changed, err)
+	}
+
+	out, err := st.ExportCounty(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []county.Absence
+	found := false
+	for _, a := range out.Absences {
+		if a.Person == staff.Person && a.From == staff.From.String() && a.To == staff.To.String() {
+			found = true
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if !found {
+		t.Fatalf("staff absence gone after import: %+v", out.Absences)
+	}
+	out.Absences = kept
+	a, _ := c.Marshal()
+	b, _ := out.Marshal()
+	if string(a) != string(b) {
+		t.Fatalf("export differs from the file:\n--- file\n%s\n--- export\n%s", a, b)
+	}
+
+	// An empty list clears the file's entries, still not the staff's.
+	c.Absences, c.Holidays = nil, nil
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := st.Absences(ctx, 0, 0)
+	hs, _ := st.HolidayOverrides(ctx)
+	if len(abs) != 1 || abs[0].Person != staff.Person || len(hs) != 0 {
+		t.Fatalf("after emptying the file: absences %+v, holidays %+v", abs, hs)
+	}
+}
+
+// A holiday-cn import's entries are not the county file's: a county import
+// that does not list them leaves them.
+func TestImportKeepsImportedCalendar(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	c := county.Demo()
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	days := []roster.HolidayDay{{Date: roster.MustDate("2027-02-06"), Kind: roster.Off, Name: "春节"}}
+	if err := st.ReplaceHolidayYear(ctx, 2027, days, "staff"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := st.ImportCounty(ctx, c, "test"); err != nil || res.Changed != 0 {
+		t.Fatalf("re-import changed %d (%v)", res.Changed, err)
+	}
+	if hs, _ := st.HolidayOverrides(ctx); len(hs) != 1 {
+		t.Fatalf("holidays %+v", hs)
+	}
+}

@@ -266,7 +266,7 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个过期班次，未排 %d 个。\n\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
+	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个不再需要的班次，未排 %d 个。\n\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
 	return writePlan(stdout, res.Plan, "table", people)
 }
 
