@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -119,16 +120,32 @@ type publicReception struct {
 	Windows []county.Window `json:"windows"`
 }
 
+// publicRoster is a roster definition as published: what it is called, when
+// and where it sits, and its roles in slot order.
+type publicRoster struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Days      string   `json:"days"`       // the rule in file form: workdays, weekly:tue,fri
+	DaysLabel string   `json:"days_label"` // the rule in words: 工作日, 每周二、周五
+	Start     string   `json:"start"`
+	End       string   `json:"end"`
+	Place     string   `json:"place"`
+	Roles     []string `json:"roles"`
+}
+
 // todayData is the whole today page; the JSON API serves the same value.
+// Every dutyDay carries its roster's id and name; Rosters lists the rosters.
 type todayData struct {
-	County      string          `json:"county"`
-	Date        roster.Date     `json:"date"`
-	Weekday     string          `json:"weekday"`
-	DutyDay     bool            `json:"duty_day"`
-	OffReason   string          `json:"off_reason,omitempty"`
-	Duties      []dutyDay       `json:"duties"`
-	NextDuty    []dutyDay       `json:"next_duty,omitempty"` // the next duty day, when today has none
-	Week        []dutyDay       `json:"week"`                // tomorrow and the following days
+	County    string         `json:"county"`
+	Date      roster.Date    `json:"date"`
+	Weekday   string         `json:"weekday"`
+	DutyDay   bool           `json:"duty_day"` // some roster has a duty today
+	OffReason string         `json:"off_reason,omitempty"`
+	Rosters   []publicRoster `json:"rosters"`
+	Duties    []dutyDay      `json:"duties"`
+	// NextDuty is, for each roster with no duty today, its next duty day.
+	NextDuty    []dutyDay       `json:"next_duty,omitempty"`
+	Week        []dutyDay       `json:"week"` // tomorrow and the following days
 	Visits      []publicVisit   `json:"visits"`
 	Reception   publicReception `json:"reception"`
 	LastChanged *time.Time      `json:"last_changed,omitempty"`
@@ -149,6 +166,10 @@ func (s *Server) todayData(ctx context.Context) (todayData, error) {
 	if err != nil {
 		return todayData{}, err
 	}
+	defs, err := s.store.Rosters(ctx)
+	if err != nil {
+		return todayData{}, err
+	}
 	rec, err := s.store.Reception(ctx)
 	if err != nil {
 		return todayData{}, err
@@ -159,6 +180,7 @@ func (s *Server) todayData(ctx context.Context) (todayData, error) {
 	}
 	d := todayData{County: countyName, Date: today, Weekday: weekdayLabels[today.Weekday()], Visits: visits,
 		Reception:   publicReception{Name: rec.Name, Address: rec.Address, Phone: rec.Phone, Windows: rec.Windows},
+		Rosters:     publicRosters(defs, duties),
 		Duties:      []dutyDay{},
 		Week:        []dutyDay{},
 		ChangedDays: []roster.Date{}}
@@ -174,12 +196,22 @@ func (s *Server) todayData(ctx context.Context) (todayData, error) {
 		}
 	}
 	d.DutyDay = len(d.Duties) > 0
-	if !d.DutyDay {
+	onToday := map[string]bool{}
+	for _, dd := range d.Duties {
+		onToday[dd.RosterID] = true
+	}
+	for _, r := range d.Rosters {
+		if onToday[r.ID] {
+			continue
+		}
 		for _, dd := range duties {
-			if dd.Date > today && (len(d.NextDuty) == 0 || d.NextDuty[0].Date == dd.Date) {
+			if dd.RosterID == r.ID && dd.Date > today {
 				d.NextDuty = append(d.NextDuty, dd)
+				break
 			}
 		}
+	}
+	if !d.DutyDay {
 		d.OffReason = s.offReason(ctx, today)
 	}
 	if len(d.Visits) > 10 {
@@ -194,6 +226,139 @@ func (s *Server) todayData(ctx context.Context) (todayData, error) {
 		d.LastChanged = &l
 	}
 	return d, nil
+}
+
+// publicRosters lists the defined rosters in their order, then any roster
+// that only old duties still name, each with its roles: the slots' roles
+// first, then roles met only in the duties.
+func publicRosters(defs []roster.Definition, duties []dutyDay) []publicRoster {
+	var out []publicRoster
+	index := map[string]int{}
+	seen := map[string]map[string]bool{}
+	addRole := func(i int, role string) {
+		if !seen[out[i].ID][role] {
+			seen[out[i].ID][role] = true
+			out[i].Roles = append(out[i].Roles, role)
+		}
+	}
+	for _, def := range defs {
+		index[def.ID] = len(out)
+		seen[def.ID] = map[string]bool{}
+		out = append(out, publicRoster{ID: def.ID, Name: def.Name, Days: def.Days.String(), DaysLabel: daysLabel(def.Days),
+			Start: def.Start.String(), End: def.End.String(), Place: def.Place, Roles: []string{}})
+		for _, sl := range def.Slots {
+			addRole(len(out)-1, sl.Role)
+		}
+	}
+	for _, dd := range duties {
+		i, ok := index[dd.RosterID]
+		if !ok {
+			i = len(out)
+			index[dd.RosterID] = i
+			seen[dd.RosterID] = map[string]bool{}
+			out = append(out, publicRoster{ID: dd.RosterID, Name: dd.RosterName, Start: dd.Start, End: dd.End, Place: dd.Place, Roles: []string{}})
+		}
+		for _, l := range dd.Leaders {
+			addRole(i, l.Role)
+		}
+	}
+	if out == nil {
+		out = []publicRoster{}
+	}
+	return out
+}
+
+// daysLabel says a roster's duty-day rule in words: 工作日, 每天,
+// 节假日和周末, or 每周二、周五 for weekly:tue,fri.
+func daysLabel(r roster.DaysRule) string {
+	rule := r.String()
+	switch rule {
+	case "workdays":
+		return "工作日"
+	case "all":
+		return "每天"
+	case "offdays":
+		return "节假日和周末"
+	}
+	names := map[string]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
+	rest, ok := strings.CutPrefix(rule, "weekly:")
+	if !ok {
+		return ""
+	}
+	var out []string
+	for _, n := range strings.Split(rest, ",") {
+		out = append(out, names[n])
+	}
+	return "每" + strings.Join(out, "、")
+}
+
+// rosterSection is one roster on the today page: today's duty or the next
+// one, and its coming days with one column per role of this roster only.
+type rosterSection struct {
+	publicRoster
+	Address string // the reception centre's address, shown after Place
+	Today   *dutyDay
+	Notice  string // why this roster has no duty today, when others have
+	Next    *dutyDay
+	Week    []weekRow
+	Changed bool // some row of Week was changed
+}
+
+// weekRow is one day of a roster's coming days: the people per role column.
+type weekRow struct {
+	dutyDay
+	Cells [][]dutyPerson // parallel to the roster's Roles
+}
+
+// rosterSections splits the today page by roster, in roster order.
+func rosterSections(d todayData) []rosterSection {
+	var out []rosterSection
+	for _, r := range d.Rosters {
+		sec := rosterSection{publicRoster: r}
+		// One roster is the reception centre's own duty, so its place is
+		// there; with several, only a place naming the centre is there (a
+		// township roster sits in the townships).
+		if d.Reception.Address != "" && (len(d.Rosters) == 1 || d.Reception.Name == "" || strings.Contains(r.Place, d.Reception.Name)) {
+			sec.Address = d.Reception.Address
+		}
+		for i := range d.Duties {
+			if d.Duties[i].RosterID == r.ID {
+				sec.Today = &d.Duties[i]
+				break
+			}
+		}
+		for i := range d.NextDuty {
+			if d.NextDuty[i].RosterID == r.ID {
+				sec.Next = &d.NextDuty[i]
+				break
+			}
+		}
+		if sec.Today == nil && d.DutyDay {
+			// Only the weekday matters here: another roster sits today.
+			if rule, err := roster.ParseDaysRule(r.Days); err == nil && strings.HasPrefix(r.Days, "weekly:") && !rule.IsDutyDay(d.Date, roster.NewCalendar()) {
+				sec.Notice = fmt.Sprintf("今日不是%s的值班日（%s值班）。", r.Name, r.DaysLabel)
+			} else {
+				sec.Notice = fmt.Sprintf("今日暂无%s安排。", r.Name)
+			}
+		}
+		for _, dd := range d.Week {
+			if dd.RosterID != r.ID {
+				continue
+			}
+			row := weekRow{dutyDay: dd, Cells: make([][]dutyPerson, len(r.Roles))}
+			for _, l := range dd.Leaders {
+				for i, role := range r.Roles {
+					if l.Role == role {
+						row.Cells[i] = append(row.Cells[i], l)
+					}
+				}
+			}
+			sec.Changed = sec.Changed || dd.Changed
+			sec.Week = append(sec.Week, row)
+		}
+		out = append(out, sec)
+	}
+	return out
 }
 
 // offReason says why today has no duty: a named holiday, a weekend or no roster yet.
@@ -222,10 +387,24 @@ func (s *Server) showTodayPage(c echo.Context) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
+		// One roster is the county leaders' duty and keeps its familiar
+		// headline; several are named by the rosters themselves.
+		title, desc := d.County+"领导值班接访", d.County+"今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式"
+		var names []string
+		for _, r := range d.Rosters {
+			names = append(names, r.Name)
+		}
+		if len(d.Rosters) > 1 {
+			title = d.County + "值班安排"
+			desc = d.County + "今日值班与近期" + strings.Join(names, "、") + "安排、带案下访、接待窗口与订阅方式"
+		}
 		body, err := s.renderBytes("today.html", map[string]any{
-			"Title":       d.County + "领导值班接访",
-			"Desc":        d.County + "今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式",
+			"Title":       title,
+			"Desc":        desc,
 			"D":           d,
+			"Sections":    rosterSections(d),
+			"Multi":       len(d.Rosters) > 1,
+			"NoDutyNames": strings.Join(names, "、"),
 			"Subscribe":   subscribeLinks(base),
 			"Canonical":   base + "/",
 			"MonthPath":   "/roster/" + monthKey(d.Date),
