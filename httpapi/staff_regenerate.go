@@ -224,10 +224,17 @@ func (s *Server) showFairness(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Measure up to the last stored duty: the unplanned rest of the year
-	// would count as unfilled and swamp the figures.
+	// Measure from the first to the last stored duty of the year: days before
+	// the installation and the unplanned rest of the year would count as
+	// unfilled and swamp the figures.
 	if len(all) > 0 && all[len(all)-1].Date >= from {
 		to = all[len(all)-1].Date
+	}
+	for _, a := range all {
+		if a.Date >= from {
+			from = a.Date
+			break
+		}
 	}
 	in, stored, err := planner.Input(ctx, s.store, from, to)
 	if err != nil {
