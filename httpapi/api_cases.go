@@ -70,6 +70,9 @@ func apiV1(h echo.HandlerFunc) echo.HandlerFunc {
 // 400 naming the field. Values are never echoed back.
 func apiDecode(c echo.Context, dst any) error {
 	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return tooLarge(mbe.Limit)
+	}
 	if err != nil {
 		return badRequest("body", "无法读取请求体")
 	}

@@ -59,7 +59,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, code, msg, field := http.StatusInternalServerError, "internal", "服务器内部错误，请稍后再试", ""
 	var ue *userError
 	var he *echo.HTTPError
+	var mbe *http.MaxBytesError
 	switch {
+	case errors.As(err, &mbe):
+		status, code, msg = http.StatusRequestEntityTooLarge, statusCode(http.StatusRequestEntityTooLarge), tooLargeMsg(mbe.Limit)
 	case errors.As(err, &ue):
 		status, code, msg, field = http.StatusBadRequest, "invalid", ue.Error(), ue.Field
 	case errors.Is(err, store.ErrNotFound):

@@ -80,6 +80,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(s.limitBody)
 	s.echo = e
 	static, _ := fs.Sub(staticFiles, "static")
 	e.StaticFS("/static", static)
@@ -103,7 +104,11 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 // that must know the address works before doing anything else (serve
 // --demo) listen first and pass the listener here.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnContext: connContext}
+	// ReadTimeout bounds a whole request, body included: generous for a
+	// 9 MB import over a slow office line, short enough that a client
+	// trickling a body cannot hold a connection for long.
+	srv := &http.Server{Handler: s, ConnContext: connContext,
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
