@@ -161,7 +161,9 @@ func (s *Server) dutyEvent(fc feedContext, a roster.Assignment, uid string, seq 
 	p := fc.people[a.Person]
 	def := fc.rosters[a.Roster]
 	place := def.Place
-	if fc.reception.Address != "" {
+	// The reception centre's address belongs only to duties held there, not
+	// to a township roster meeting at its own office.
+	if fc.reception.Address != "" && fc.reception.Name != "" && strings.Contains(def.Place, fc.reception.Name) {
 		place += "（" + fc.reception.Address + "）"
 	}
 	var desc strings.Builder
