@@ -5,9 +5,12 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -30,12 +33,16 @@ func (e RowError) Error() string {
 	return fmt.Sprintf("第 %d 行：%s", e.Row, e.Msg)
 }
 
-// Upload limits: a county's sheets are a few hundred rows; the limits stop a
-// zip bomb from filling memory.
+// Upload limits: a county's sheets are a few hundred rows of a dozen
+// columns; the limits stop a zip bomb from filling memory. maxCols matters
+// as much as the size: a reader pads each row out to its last cell, so one
+// cell in column XFD (16384) on each of a few thousand rows of a 22 KB file
+// once made gigabytes of empty strings.
 const (
 	MaxUpload       = 5 << 20
 	maxUnzippedSize = 64 << 20
 	maxRows         = 5000
+	maxCols         = 64
 )
 
 // styles are the cell formats shared by the files we write.
@@ -115,7 +122,10 @@ func finish(f *excelize.File) ([]byte, error) {
 }
 
 // open reads an uploaded workbook and returns the rows of its first sheet,
-// raw values (dates as serial numbers), every cell trimmed.
+// raw values (dates as serial numbers), every cell trimmed, trailing empty
+// rows dropped. A sheet with content beyond column maxCols is refused before
+// any row is read, and rows are streamed, so memory stays proportional to
+// at most maxRows × maxCols cells whatever the file claims.
 func open(r io.Reader) ([][]string, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxUpload+1))
 	if err != nil {
@@ -133,19 +143,196 @@ func open(r io.Reader) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, fmt.Errorf("文件中没有工作表")
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err := checkColumns(data); err != nil {
+		return nil, err
+	}
+	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, fmt.Errorf("读取工作表 %s 失败：%v", sheets[0], err)
 	}
-	if len(rows) > maxRows {
-		return nil, fmt.Errorf("行数过多（最多 %d 行）", maxRows)
-	}
-	for _, row := range rows {
+	defer it.Close()
+	var rows [][]string
+	last := 0 // rows up to the last one with a cell
+	for n := 1; it.Next(); n++ {
+		row, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("读取工作表 %s 失败：%v", sheets[0], err)
+		}
+		if len(row) > maxCols { // checkColumns saw to this; never trust one check
+			return nil, tooWide(n, len(row))
+		}
+		if len(row) == 0 {
+			if n <= maxRows {
+				rows = append(rows, nil)
+			}
+			continue
+		}
+		if n > maxRows {
+			return nil, fmt.Errorf("行数过多（最多 %d 行）", maxRows)
+		}
 		for i := range row {
 			row[i] = strings.TrimSpace(row[i])
 		}
+		rows = append(rows, row)
+		last = n
 	}
-	return rows, nil
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("读取工作表 %s 失败：%v", sheets[0], err)
+	}
+	return rows[:last], nil
+}
+
+// tooWide is the error for content in column col of sheet row row.
+func tooWide(row, col int) error {
+	return RowError{Row: row, Msg: fmt.Sprintf("第 %s 列有内容，表格最多 %d 列（到 %s 列），请删除多余的列后重新上传", colName(col), maxCols, colName(maxCols))}
+}
+
+// checkColumns refuses a workbook whose first sheet has a value or formula
+// beyond column maxCols, reading the sheet's XML as a stream of tokens: no
+// row is built, so no width is padded out. A part it cannot find or read
+// is left to excelize, which reads the same bytes next.
+func checkColumns(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil
+	}
+	parts := map[string]*zip.File{}
+	for _, zf := range zr.File {
+		parts[strings.ToLower(strings.TrimPrefix(zf.Name, "/"))] = zf
+	}
+	var sheets []*zip.File
+	if p := firstSheetPath(parts); p != "" && parts[p] != nil {
+		sheets = append(sheets, parts[p])
+	} else {
+		// The workbook's own map is unreadable: check every worksheet.
+		for name, zf := range parts {
+			if strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml") {
+				sheets = append(sheets, zf)
+			}
+		}
+	}
+	for _, zf := range sheets {
+		rc, err := zf.Open()
+		if err != nil {
+			continue
+		}
+		err = scanCells(io.LimitReader(rc, maxUnzippedSize))
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanCells walks a worksheet's XML and fails at the first cell beyond
+// maxCols that holds a value, a formula or an inline string (the cells a
+// row reader pads up to).
+func scanCells(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	row, col, cellCol := 0, 0, 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return nil // the end, or XML that excelize reports itself
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				row++
+				if n, err := strconv.Atoi(attr(t, "r")); err == nil {
+					row = n
+				}
+				col = 0
+			case "c":
+				col++
+				if ref := attr(t, "r"); ref != "" {
+					if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
+						col = c
+					}
+				}
+				cellCol = col
+			case "v", "f", "is":
+				if cellCol > maxCols {
+					return tooWide(row, cellCol)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "c" {
+				cellCol = 0
+			}
+		}
+	}
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// firstSheetPath finds the part of the workbook's first sheet (the one
+// excelize lists first): the package relationships name the workbook, the
+// workbook lists its sheets in order, and its relationships name each
+// sheet's part. "" when any step is missing.
+func firstSheetPath(parts map[string]*zip.File) string {
+	type rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Type   string `xml:"Type,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	read := func(name string, v any) bool {
+		zf := parts[strings.ToLower(name)]
+		if zf == nil {
+			return false
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return false
+		}
+		defer rc.Close()
+		return xml.NewDecoder(io.LimitReader(rc, maxUnzippedSize/4)).Decode(v) == nil
+	}
+	resolve := func(dir, target string) string {
+		if strings.HasPrefix(target, "/") {
+			return strings.TrimPrefix(target, "/")
+		}
+		return path.Join(dir, target)
+	}
+	var pkg rels
+	if !read("_rels/.rels", &pkg) {
+		return ""
+	}
+	wb := ""
+	for _, r := range pkg.Rel {
+		if strings.HasSuffix(r.Type, "/officeDocument") {
+			wb = resolve("", r.Target)
+		}
+	}
+	var book struct {
+		Sheets []struct {
+			RID string `xml:"id,attr"` // r:id, in whichever namespace
+		} `xml:"sheets>sheet"`
+	}
+	if wb == "" || !read(wb, &book) || len(book.Sheets) == 0 {
+		return ""
+	}
+	var wbRels rels
+	if !read(path.Join(path.Dir(wb), "_rels", path.Base(wb)+".rels"), &wbRels) {
+		return ""
+	}
+	for _, r := range wbRels.Rel {
+		if r.ID == book.Sheets[0].RID {
+			return strings.ToLower(resolve(path.Dir(wb), r.Target))
+		}
+	}
+	return ""
 }
 
 // header finds the header row (the first row with a cell named key) and maps
