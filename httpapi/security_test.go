@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -214,5 +218,57 @@ func TestRequestBodiesAreBounded(t *testing.T) {
 	req.Header.Set("X-CSRF-Token", c.csrf)
 	if code, page, _ := c.do(req); code != http.StatusBadRequest || !strings.Contains(page, "文件过大") {
 		t.Errorf("an import just over 5 MB: %d, want the import page's own 400", code)
+	}
+}
+
+// Every response carries the security headers: public pages fresh and
+// from the cache bypass, feeds, JSON, static files, staff pages, errors.
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	f := newFixture(t, time.Now()) // default cache check: repeats hit the bypass
+	want := map[string]string{
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+		"Referrer-Policy":         "same-origin",
+	}
+	month := "/roster/" + time.Now().Format("2006-01")
+	for _, path := range []string{"/", "/", month, month, "/feeds/roster.ics", "/feeds/roster.ics", "/visits",
+		"/api/v1/public/today", "/static/site.css", "/static/zhiban.js", "/qr.png", "/staff/login", "/staff/roster",
+		"/no-such-page", "/roster/2026-13", "/api/v1/cases"} {
+		for _, method := range []string{"GET", "HEAD"} {
+			req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			for k, v := range want {
+				if got := resp.Header.Get(k); got != v {
+					t.Errorf("%s %s (%d): %s %q, want %q", method, path, resp.StatusCode, k, got, v)
+				}
+			}
+		}
+	}
+}
+
+// No template has inline script, inline event handlers or style
+// attributes: the CSP would block them.
+func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)<script(\s[^>]*)?>\s*[^<\s]|\son[a-z]+\s*=|\sstyle\s*=|<style|javascript:`)
+	err := fs.WalkDir(os.DirFS("templates"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join("templates", p))
+		if err != nil {
+			return err
+		}
+		if m := inline.Find(b); m != nil {
+			t.Errorf("%s: inline script or style %q", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
