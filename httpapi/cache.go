@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,8 +30,11 @@ type pubCache struct {
 	probeMu sync.Mutex
 	probe   atomic.Pointer[probe]
 
-	entries sync.Map // key → *cacheEntry
+	entries sync.Map // key → *cacheEntry, each rendered at least once
 	size    atomic.Int64
+	// pending holds the entries of keys being rendered for the first time
+	// (see entry); they join entries only when the render succeeds.
+	pending sync.Map
 	// fast holds only the entries whose key was made by fastKey: request
 	// path → *cacheEntry. The bypass in ServeHTTP looks here and nowhere
 	// else, so no other key (a page per Host, a feed, an API range) can
@@ -124,20 +128,67 @@ func (p *pubCache) version(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-func (p *pubCache) entry(key string) *cacheEntry {
+// entry returns the entry of key, and whether it is in the cache proper.
+// A key not cached yet gets a pending entry, shared by the requests that
+// render it at the same time but not counted, not evictable and not seen
+// by the bypass until a render succeeds (see keep): a request that fails,
+// such as a 404 for a made-up feed name, leaves nothing behind.
+func (p *pubCache) entry(key string) (*cacheEntry, bool) {
 	if e, ok := p.entries.Load(key); ok {
-		return e.(*cacheEntry)
+		return e.(*cacheEntry), true
 	}
-	if p.size.Add(1) > maxCacheEntries {
-		p.entries.Clear()
-		p.fast.Clear()
-		p.size.Store(1)
+	e, _ := p.pending.LoadOrStore(key, &cacheEntry{})
+	return e.(*cacheEntry), false
+}
+
+// keep moves a pending entry whose render succeeded into the cache (and,
+// for a fastKey, into the bypass's map), evicting one other entry when the
+// cache is full.
+func (p *pubCache) keep(key string, e *cacheEntry) {
+	if _, loaded := p.entries.LoadOrStore(key, e); !loaded {
+		if path, ok := strings.CutPrefix(key, fastPrefix); ok {
+			p.fast.Store(path, e)
+		}
+		if p.size.Add(1) > maxCacheEntries {
+			p.evictOne(key)
+		}
 	}
-	e, _ := p.entries.LoadOrStore(key, &cacheEntry{})
-	if path, ok := strings.CutPrefix(key, fastPrefix); ok {
-		p.fast.Store(path, e)
+	p.pending.CompareAndDelete(key, e)
+}
+
+// evictOne drops one entry other than keep, chosen at random (the map's
+// own order follows key hashes, which would pick on the same keys every
+// time). One at a time, so a client walking through query parameters
+// pushes out entries one by one instead of flushing the busy pages with
+// everything else. O(entries), and only when a new entry was rendered.
+func (p *pubCache) evictOne(keep string) {
+	skip := rand.IntN(maxCacheEntries)
+	for range 2 { // a second pass when skip ran past the end
+		done := false
+		p.entries.Range(func(k, v any) bool {
+			key := k.(string)
+			if key == keep {
+				return true
+			}
+			if skip > 0 {
+				skip--
+				return true
+			}
+			if !p.entries.CompareAndDelete(key, v) {
+				return true // gone meanwhile; try the next
+			}
+			if path, ok := strings.CutPrefix(key, fastPrefix); ok {
+				p.fast.CompareAndDelete(path, v)
+			}
+			p.size.Add(-1)
+			done = true
+			return false
+		})
+		if done {
+			return
+		}
+		skip = 0
 	}
-	return e.(*cacheEntry)
 }
 
 // state returns the data version and the county date, looking again at
@@ -168,7 +219,7 @@ func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl stri
 	if err != nil {
 		return err
 	}
-	e := s.pub.entry(key)
+	e, cached := s.pub.entry(key)
 	r := e.rendered.Load()
 	if r == nil || r.version != version || r.day != day {
 		e.mu.Lock()
@@ -176,6 +227,9 @@ func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl stri
 		if r == nil || r.version != version || r.day != day {
 			r, err = s.renderEntry(ctx, version, day, contentType, build)
 			if err != nil {
+				if !cached {
+					s.pub.pending.CompareAndDelete(key, e)
+				}
 				e.mu.Unlock()
 				return err
 			}
@@ -183,6 +237,9 @@ func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl stri
 				r.cacheControl = []string{cacheControl}
 			}
 			e.rendered.Store(r)
+		}
+		if !cached {
+			s.pub.keep(key, e)
 		}
 		e.mu.Unlock()
 	}
