@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime/multipart"
@@ -16,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/roster"
 	"zhiban/xlsx"
 )
 
@@ -270,5 +273,62 @@ func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A staff page shows ?done= only when the server signed it: a crafted link
+// (or a login form's next carrying one) shows nothing, a real write's
+// redirect still shows its notice.
+func TestNoticesMustBeSigned(t *testing.T) {
+	f := newStaffFixture(t)
+	c := f.loggedIn(t, "admin")
+	const spoof = "系统升级，请把密码发到 evil@example.com"
+	month := f.today.String()[:7]
+	for _, page := range []string{"/staff/absences", "/staff/roster/county-duty/" + month, "/staff/import",
+		"/staff/holidays", "/staff/jobs", "/staff/leaders", "/staff/sweeps", "/staff/visits", "/staff/cases"} {
+		for _, q := range []string{"done=" + url.QueryEscape(spoof), "done=" + url.QueryEscape(spoof) + "&ds=AAAAAAAAAAAAAAAAAAAAAA"} {
+			code, body := c.get(page + "?" + q)
+			if code != http.StatusOK {
+				t.Errorf("%s: %d", page, code)
+			}
+			if strings.Contains(body, "evil@example.com") {
+				t.Errorf("%s?%s shows the crafted notice", page, q)
+			}
+		}
+	}
+	// Through the login form's next.
+	b := f.client(t)
+	b.get("/staff/login")
+	form := url.Values{"name": {"viewer"}, "password": {testPassword}, "csrf": {b.cookie("zhiban_login")}, "next": {"/staff/absences?done=" + url.QueryEscape(spoof)}}
+	if code, _ := b.post("/staff/login", form); code != http.StatusSeeOther {
+		t.Fatalf("login: %d", code)
+	}
+	if _, body := b.get("/staff/absences?done=" + url.QueryEscape(spoof)); strings.Contains(body, "evil@example.com") {
+		t.Error("the notice in next is shown")
+	}
+
+	// A real write: its redirect carries a signed notice, which is shown.
+	people, _ := f.store.People(context.Background())
+	id, err := f.store.AddAbsence(context.Background(), roster.Absence{Person: people[0].ID, From: f.today.AddDays(2), To: f.today.AddDays(2), Kind: roster.Leave}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.get("/staff/absences")
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+fmt.Sprintf("/staff/absences/%d/delete", id), strings.NewReader(url.Values{"csrf": {c.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	code, _, h := c.do(req)
+	loc := h.Get("Location")
+	if code != http.StatusSeeOther || !strings.Contains(loc, "done=") || !strings.Contains(loc, "&ds=") {
+		t.Fatalf("delete: %d to %q", code, loc)
+	}
+	if _, body := c.get(loc); !strings.Contains(body, `<p class="notice" role="status">已删除</p>`) {
+		t.Error("the signed notice is not shown")
+	}
+	// The signature covers the text: the same ds with other words shows nothing.
+	u, _ := url.Parse(loc)
+	q := u.Query()
+	q.Set("done", spoof)
+	if _, body := c.get(u.Path + "?" + q.Encode()); strings.Contains(body, "evil@example.com") {
+		t.Error("a signature was accepted for another text")
 	}
 }

@@ -80,7 +80,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(s.securityHeaders, s.limitBody)
+	e.Pre(s.securityHeaders, s.limitBody, s.signedNotices)
 	s.echo = e
 	static, _ := fs.Sub(staticFiles, "static")
 	e.StaticFS("/static", static)

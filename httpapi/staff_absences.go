@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -237,7 +236,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 	if n > 0 {
 		msg += fmt.Sprintf("，并替换 %d 个班次", n)
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/absences?done="+url.QueryEscape(msg))
+	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+doneQuery(msg))
 }
 
 // deleteAbsence removes an absence; the duties it freed stay as they are.
@@ -249,5 +248,5 @@ func (s *Server) deleteAbsence(c echo.Context) error {
 	if err := s.store.DeleteAbsence(c.Request().Context(), id, actor(c)); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/absences?done="+url.QueryEscape("已删除"))
+	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+doneQuery("已删除"))
 }

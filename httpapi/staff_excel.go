@@ -371,7 +371,7 @@ func (s *Server) applyImport(c echo.Context) error {
 			msg += fmt.Sprintf("；%d 个班次无人可排，请在值班表中手动安排", fix.unfilled)
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/import?done="+url.QueryEscape(msg+"。"))
+	return c.Redirect(http.StatusSeeOther, "/staff/import?"+doneQuery(msg+"。"))
 }
 
 // repair is what repairFuture changed in the stored future roster.

@@ -226,7 +226,7 @@ func TestImportAbsencesRepairsRoster(t *testing.T) {
 	if code != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", code, body)
 	}
-	if want := "/staff/import?done=" + url.QueryEscape("已导入 1 条，重新安排 1 个失效班次。"); h.Get("Location") != want {
+	if want := "/staff/import?done=" + url.QueryEscape("已导入 1 条，重新安排 1 个失效班次。") + "&ds="; !strings.HasPrefix(h.Get("Location"), want) {
 		t.Fatalf("redirect to %s, want %s", h.Get("Location"), want)
 	}
 	now, err := f.store.Assignment(ctx, duty.Key())

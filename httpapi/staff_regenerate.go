@@ -201,7 +201,7 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/staff/roster")
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+from.String()[:7]+
-		"?done="+url.QueryEscape("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
+		"?"+doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 
 // fairRow is one leader's duties in one pool, by day class.

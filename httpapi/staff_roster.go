@@ -409,7 +409,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 		}
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(a.Key())+"&done="+url.QueryEscape("已改为 "+cand.Name))
+	return c.Redirect(http.StatusSeeOther, slotHref(a.Key())+"&"+doneQuery("已改为 "+cand.Name))
 }
 
 // pinSlot pins or unpins a slot: a pinned slot is never moved by the generator.
@@ -432,7 +432,7 @@ func (s *Server) pinSlot(c echo.Context) error {
 	if !pinned {
 		msg = "已取消固定"
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&done="+url.QueryEscape(msg))
+	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery(msg))
 }
 
 // swapSlots exchanges the people of one role on two days in one transaction.
@@ -505,5 +505,5 @@ func (s *Server) swapSlots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(ka)+"&done="+url.QueryEscape("已与 "+d2.String()+" 交换"))
+	return c.Redirect(http.StatusSeeOther, slotHref(ka)+"&"+doneQuery("已与 "+d2.String()+" 交换"))
 }

@@ -245,8 +245,8 @@ func (s *Server) postVisit(c echo.Context) error {
 		}
 		return s.renderVisitsCalendar(c, ff.Status, form, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits})
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/visits/%d?done=%s", created.ID,
-		url.QueryEscape("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/visits/%d?%s", created.ID,
+		doneQuery("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
 }
 
 // showVisitPage shows one visit with its history, cases and the forms.

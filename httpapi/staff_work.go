@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,7 +230,7 @@ func redirectDone(c echo.Context, path, notice string) error {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return c.Redirect(http.StatusSeeOther, path+sep+"done="+url.QueryEscape(notice))
+	return c.Redirect(http.StatusSeeOther, path+sep+doneQuery(notice))
 }
 
 // sortedKeys returns a map's keys in order.
