@@ -17,7 +17,9 @@ import (
 // a done without a valid ds before any handler reads it, and a crafted
 // link (including one hidden in the login form's next) shows nothing. A
 // notice from before a restart is dropped too, which costs only the notice.
-var noticeKey = func() []byte {
+//
+// processKey is that key; nameHash uses it too.
+var processKey = func() []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		panic(err)
@@ -26,7 +28,7 @@ var noticeKey = func() []byte {
 }()
 
 func noticeSig(msg string) string {
-	m := hmac.New(sha256.New, noticeKey)
+	m := hmac.New(sha256.New, processKey)
 	m.Write([]byte("done\x00" + msg))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
@@ -52,4 +54,13 @@ func (s *Server) signedNotices(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// nameHash is a short keyed hash of a typed login name, for the log: equal
+// names hash alike within one process, and the name (possibly a password
+// typed in the wrong field) cannot be recovered by hashing guesses.
+func nameHash(name string) string {
+	m := hmac.New(sha256.New, processKey)
+	m.Write([]byte("login-name\x00" + name))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:6])
 }

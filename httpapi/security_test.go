@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/config"
+	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/xlsx"
 )
@@ -330,5 +334,38 @@ func TestNoticesMustBeSigned(t *testing.T) {
 	q.Set("done", spoof)
 	if _, body := c.get(u.Path + "?" + q.Encode()); strings.Contains(body, "evil@example.com") {
 		t.Error("a signature was accepted for another text")
+	}
+}
+
+// A failed login logs the account's name only when the account exists:
+// the name typed for an unknown one is often a password in the wrong field.
+func TestFailedLoginLogsNoTypedName(t *testing.T) {
+	f := newStaffFixture(t)
+	logs := &syncBuf{}
+	cfg := config.Default()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	c := f.client(t)
+	c.base = srv.URL
+	if code := c.login("MySecret-Pa55", "whatever"); code != http.StatusUnauthorized {
+		t.Fatalf("unknown user: %d", code)
+	}
+	if code := c.login("editor", "wrong-password"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", code)
+	}
+	out := logs.String()
+	if strings.Contains(out, "MySecret") || strings.Contains(out, "wrong-password") {
+		t.Errorf("the log holds what was typed:\n%s", out)
+	}
+	if !strings.Contains(out, "user_exists=false") || !strings.Contains(out, "name_hash=") || !strings.Contains(out, "user=editor") {
+		t.Errorf("the log lacks the failures:\n%s", out)
 	}
 }

@@ -75,7 +75,14 @@ func (s *Server) login(c echo.Context) error {
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || err != nil || u.Disabled {
 		// Both reservations stay: they are the failure count.
-		s.log.Info("Login failed", "user", name, "ip", clientIP(c))
+		// Never the typed name of an unknown account: people type their
+		// password into the name field. A keyed hash still tells repeated
+		// tries at one name apart within this process.
+		if err == nil {
+			s.log.Info("Login failed", "user", u.Name, "ip", clientIP(c))
+		} else {
+			s.log.Info("Login failed", "user_exists", false, "name_hash", nameHash(name), "ip", clientIP(c))
+		}
 		return fail(http.StatusUnauthorized, "用户名或密码错误")
 	}
 	// Success clears the account's count and gives the address its attempt back.
