@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -22,7 +23,7 @@ import (
 // hands everything else to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if r := s.fastHit(req); r != nil {
-		setSecurityHeaders(w.Header())
+		setSecurityHeaders(w.Header(), req.URL.Path)
 		writeRendered(w, req, r)
 		return
 	}
@@ -35,23 +36,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // there is lives in static/zhiban.js); a handler may tighten one, as the
 // leader feed page does with Referrer-Policy: no-referrer.
 var (
-	hNosniff  = []string{"nosniff"}
-	hDeny     = []string{"DENY"}
-	hCSP      = []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"}
-	hReferrer = []string{"same-origin"}
+	hNosniff   = []string{"nosniff"}
+	hDeny      = []string{"DENY"}
+	hCSP       = []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"}
+	hCSPPublic = []string{"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'"}
+	hReferrer  = []string{"same-origin"}
+	hAnyOrigin = []string{"*"}
 )
 
-func setSecurityHeaders(h http.Header) {
+// setSecurityHeaders sets the headers for a response to path. The public
+// roster is published information with no actions on it, so the county
+// website or a hall display may frame its pages and fetch its JSON and feeds
+// from another origin; everything else is never framed.
+func setSecurityHeaders(h http.Header, path string) {
 	h["X-Content-Type-Options"] = hNosniff
+	h["Referrer-Policy"] = hReferrer
+	if isPublicPath(path) {
+		h["Content-Security-Policy"] = hCSPPublic
+		h["Access-Control-Allow-Origin"] = hAnyOrigin
+		return
+	}
 	h["X-Frame-Options"] = hDeny
 	h["Content-Security-Policy"] = hCSP
-	h["Referrer-Policy"] = hReferrer
+}
+
+// isPublicPath reports whether path is one of the public, login-free
+// resources (never a leader's private feed or a staff page).
+func isPublicPath(path string) bool {
+	switch {
+	case path == "/", path == "/visits", path == "/qr.png", path == "/feeds/roster.ics":
+		return true
+	case strings.HasPrefix(path, "/roster/"), strings.HasPrefix(path, "/api/v1/public/"),
+		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"):
+		return true
+	}
+	return false
 }
 
 // securityHeaders is the echo side of setSecurityHeaders.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		setSecurityHeaders(c.Response().Header())
+		setSecurityHeaders(c.Response().Header(), c.Request().URL.Path)
 		return next(c)
 	}
 }
