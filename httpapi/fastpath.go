@@ -44,33 +44,44 @@ var (
 	hAnyOrigin = []string{"*"}
 )
 
-// setSecurityHeaders sets the headers for a response to path. The public
-// roster is published information with no actions on it, so the county
-// website or a hall display may frame its pages and fetch its JSON and feeds
-// from another origin; everything else is never framed.
+// setSecurityHeaders sets the headers for a response to path. Staff pages
+// and private feeds are never framed. The public roster is published
+// information with no actions on it: the county website may frame its pages
+// and fetch its JSON and feeds from another origin. Public responses carry
+// only the headers that matter for their type, because a cache hit must stay
+// within the eight header entries Go's maps hold without growing.
 func setSecurityHeaders(h http.Header, path string) {
 	h["X-Content-Type-Options"] = hNosniff
-	h["Referrer-Policy"] = hReferrer
-	if isPublicPath(path) {
+	switch publicKind(path) {
+	case publicPage:
 		h["Content-Security-Policy"] = hCSPPublic
+	case publicData:
 		h["Access-Control-Allow-Origin"] = hAnyOrigin
-		return
+	default:
+		h["X-Frame-Options"] = hDeny
+		h["Content-Security-Policy"] = hCSP
+		h["Referrer-Policy"] = hReferrer
 	}
-	h["X-Frame-Options"] = hDeny
-	h["Content-Security-Policy"] = hCSP
 }
 
-// isPublicPath reports whether path is one of the public, login-free
-// resources (never a leader's private feed or a staff page).
-func isPublicPath(path string) bool {
+type pathKind int
+
+const (
+	privatePath pathKind = iota
+	publicPage           // HTML anyone may read and frame
+	publicData           // JSON, feeds, images and static files anyone may fetch
+)
+
+// publicKind classifies path; leader feeds and staff pages are private.
+func publicKind(path string) pathKind {
 	switch {
-	case path == "/", path == "/visits", path == "/qr.png", path == "/feeds/roster.ics":
-		return true
-	case strings.HasPrefix(path, "/roster/"), strings.HasPrefix(path, "/api/v1/public/"),
+	case path == "/", path == "/visits", strings.HasPrefix(path, "/roster/"):
+		return publicPage
+	case path == "/qr.png", path == "/feeds/roster.ics", strings.HasPrefix(path, "/api/v1/public/"),
 		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"):
-		return true
+		return publicData
 	}
-	return false
+	return privatePath
 }
 
 // securityHeaders is the echo side of setSecurityHeaders.
