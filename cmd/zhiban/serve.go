@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"zhiban/config"
@@ -34,6 +36,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Listen = *listen
 	}
 	log := newLogger(stderr)
+	// The live heap is small (the rendered pages and feeds, a few MB), so
+	// collecting at 5× it instead of 2× costs little memory and takes ~1 µs
+	// of garbage collection off every public request. GOGC still overrides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	// Built first so a bad cron spec stops start-up before anything is served.
 	jobs, err := newScheduler(cfg, st, log, time.Now)
 	if err != nil {
