@@ -6,13 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/scheduler"
@@ -75,14 +73,7 @@ func TestJSONErrorsHaveOneShape(t *testing.T) {
 func jobsFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "jobs.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, nil)
 	hash, _ := httpapi.HashPassword("admin-password-1")
 	st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "test")
 	st.CreateAPIToken(ctx, "admin", httpapi.HashToken(adminToken), "test", "test")

@@ -9,14 +9,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/store"
@@ -52,14 +50,7 @@ type apiFixture struct {
 func newAPIFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, nil)
 	// adminToken is a real staff API token of an admin account.
 	hash, err := httpapi.HashPassword("admin-password-1")
 	if err != nil {

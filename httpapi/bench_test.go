@@ -3,12 +3,10 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -32,14 +30,7 @@ func (d *discard) Write(b []byte) (int, error) { d.n += len(b); return len(b), n
 func benchServer(b *testing.B) http.Handler {
 	b.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "bench"); err != nil {
-		b.Fatal(err)
-	}
+	st := demoStore(b, nil)
 	cfg := config.Default()
 	// As deployed: with public_url unset, "/" is cached per Host and
 	// answered through echo instead of the cache-hit bypass.

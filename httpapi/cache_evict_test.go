@@ -30,15 +30,7 @@ func cacheCount(p *pubCache) (entries, fast, pending int) {
 // filled the cache), and a full cache evicts one entry per new one instead
 // of clearing everything, so the busy pages stay cached.
 func TestCacheKeepsOnlySuccessesAndEvictsOneByOne(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "evict.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, nil)
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -103,4 +95,22 @@ func TestCacheKeepsOnlySuccessesAndEvictsOneByOne(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// demoStore opens a fresh SQLite file holding the demo county. now, when
+// not nil, stamps the rows it writes.
+func demoStore(tb testing.TB, now func() time.Time) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "z.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if now != nil {
+		st.Now = now
+	}
+	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
+		tb.Fatal(err)
+	}
+	return st
 }

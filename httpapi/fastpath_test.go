@@ -6,13 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
@@ -23,14 +21,7 @@ import (
 // a real connection (with the socket corking of ListenAndServe).
 func TestFastPathMatchesEcho(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "fast.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, nil)
 	cfg := config.Default()
 	// With public_url set, "/" is cached under its path (not per Host), so
 	// it is one of the resources the bypass serves.

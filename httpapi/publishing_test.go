@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -49,16 +48,8 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *pubFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return now }
+	st := demoStore(t, func() time.Time { return now })
 	demo := county.Demo()
-	if _, err := st.ImportCounty(ctx, demo, "test"); err != nil {
-		t.Fatal(err)
-	}
 	cfg := config.Default()
 	cfg.PublicURL = "https://zhiban.example.cn"
 	if edit != nil {

@@ -27,15 +27,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, now time.Time) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := demoStore(t, nil)
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -140,4 +132,22 @@ func TestUnknownPageIs404InChinese(t *testing.T) {
 	if code != 404 || !strings.Contains(body, "页面不存在") {
 		t.Fatalf("%d %s", code, body)
 	}
+}
+
+// demoStore opens a fresh SQLite file holding the demo county. now, when
+// not nil, stamps the rows it writes.
+func demoStore(tb testing.TB, now func() time.Time) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "z.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if now != nil {
+		st.Now = now
+	}
+	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
+		tb.Fatal(err)
+	}
+	return st
 }
