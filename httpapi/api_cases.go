@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/scheduler"
@@ -28,44 +29,6 @@ import (
 // petitioner data, so their reads are staff-only too.
 func (s *Server) staffAPI(min store.Role) echo.MiddlewareFunc { return s.requireRole(min) }
 
-// apiConflict is a 409 that carries the conflicting items.
-type apiConflict struct {
-	Code  string
-	Msg   string
-	Items any
-}
-
-func (e *apiConflict) Error() string { return e.Msg }
-
-// v1 adapts a JSON API handler: rule refusals become a 400 naming the field
-// (or a 409 when the case or visit's state forbids the act), conflicts a 409
-// with the conflicting items. Messages never carry petitioner data.
-func apiV1(h echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := h(c)
-		var rf *visits.Refusal
-		var ac *apiConflict
-		switch {
-		case err == nil:
-			return nil
-		case errors.As(err, &ac):
-			body := map[string]any{"code": ac.Code, "message": ac.Msg}
-			if ac.Items != nil {
-				body["conflicts"] = ac.Items
-			}
-			return c.JSON(http.StatusConflict, map[string]any{"error": body})
-		case errors.As(err, &rf) && (rf.Field == "state" || rf.Field == "milestones"):
-			return c.JSON(http.StatusConflict, map[string]any{"error": map[string]any{
-				"code": "refused", "message": rf.Error(), "field": rf.Field}})
-		case errors.As(err, &rf):
-			return badRequest(rf.Field, rf.Msg)
-		case errors.Is(err, store.ErrConflict):
-			return &apiConflict{Code: "conflict", Msg: "数据已被他人修改，请刷新后重试"}
-		}
-		return err
-	}
-}
-
 // apiDecode reads a JSON body strictly: an unknown field or a wrong type is a
 // 400 naming the field. Values are never echoed back.
 func apiDecode(c echo.Context, dst any) error {
@@ -74,7 +37,7 @@ func apiDecode(c echo.Context, dst any) error {
 		return tooLarge(mbe.Limit)
 	}
 	if err != nil {
-		return badRequest("body", "无法读取请求体")
+		return fault.InvalidField("body", "无法读取请求体")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -83,17 +46,17 @@ func apiDecode(c echo.Context, dst any) error {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &te):
-			return badRequest(te.Field, "类型错误，应为 "+apiJSONType(te.Type.Kind().String()))
+			return fault.InvalidField(te.Field, "类型错误，应为 "+apiJSONType(te.Type.Kind().String()))
 		case errors.As(err, &se), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-			return badRequest("body", "请求体不是有效的 JSON")
+			return fault.InvalidField("body", "请求体不是有效的 JSON")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			if !apiIdent(name) {
 				name = "body" // a key made of user data is not echoed
 			}
-			return badRequest(name, "未知字段")
+			return fault.InvalidField(name, "未知字段")
 		}
-		return badRequest(apiFieldOf(err, raw, dst), "格式无效（日期为 YYYY-MM-DD，时间为 HH:MM）")
+		return fault.InvalidField(apiFieldOf(err, raw, dst), "格式无效（日期为 YYYY-MM-DD，时间为 HH:MM）")
 	}
 	return nil
 }
@@ -145,7 +108,7 @@ func apiJSONType(kind string) string {
 func apiPathID(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, badRequest(name, "编号应为正整数")
+		return 0, fault.InvalidField(name, "编号应为正整数")
 	}
 	return id, nil
 }
@@ -157,7 +120,7 @@ func apiQueryDate(c echo.Context, name string) (roster.Date, error) {
 	}
 	d, err := roster.ParseDate(v)
 	if err != nil {
-		return 0, badRequest(name, "日期应为 YYYY-MM-DD")
+		return 0, fault.InvalidField(name, "日期应为 YYYY-MM-DD")
 	}
 	return d, nil
 }
@@ -187,13 +150,13 @@ func (s *Server) listCases(c echo.Context) error {
 	f := store.CaseFilter{Township: c.QueryParam("township"), Leader: c.QueryParam("leader")}
 	if st := c.QueryParam("state"); st != "" {
 		if visits.CaseState(st).Label() == "" {
-			return badRequest("state", "状态无效")
+			return fault.InvalidField("state", "状态无效")
 		}
 		f.States = []visits.CaseState{visits.CaseState(st)}
 	}
 	overdue := c.QueryParam("overdue")
 	if overdue != "" && overdue != "1" && overdue != "true" && overdue != "0" && overdue != "false" {
-		return badRequest("overdue", "应为 1 或 0")
+		return fault.InvalidField("overdue", "应为 1 或 0")
 	}
 	cases, err := s.store.Cases(ctx, f)
 	if err != nil {
@@ -303,7 +266,7 @@ func (s *Server) registerCase(ctx context.Context, in caseInput, who string) (vi
 			return err
 		}
 		if existing, err := tx.CaseByCode(ctx, k.Code); err == nil {
-			return &apiConflict{Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
+			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
 		}
 		var err error
 		created, err = tx.CreateCase(ctx, k, who)
@@ -322,7 +285,7 @@ func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) 
 			return nil
 		}
 	}
-	return badRequest("township", "乡镇不存在")
+	return fault.InvalidField("township", "乡镇不存在")
 }
 
 func apiCheckLeader(ctx context.Context, st *store.Store, id string) error {
@@ -330,7 +293,7 @@ func apiCheckLeader(ctx context.Context, st *store.Store, id string) error {
 		return nil
 	}
 	if _, err := st.Person(ctx, id); errors.Is(err, store.ErrNotFound) {
-		return badRequest("leader", "领导不存在")
+		return fault.InvalidField("leader", "领导不存在")
 	} else if err != nil {
 		return err
 	}
@@ -363,7 +326,7 @@ func (s *Server) changeCase(c echo.Context, action string, fn func(ctx context.C
 		return err
 	}
 	if in.Version <= 0 {
-		return badRequest("version", "请提供读取时的版本号")
+		return fault.InvalidField("version", "请提供读取时的版本号")
 	}
 	if in.On == 0 {
 		in.On = s.apiToday()
@@ -376,7 +339,7 @@ func (s *Server) changeCase(c echo.Context, action string, fn func(ctx context.C
 			return err
 		}
 		if k.Version != in.Version {
-			return &apiConflict{Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改（当前版本 %d），请刷新后重试", k.Code, k.Version),
+			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改（当前版本 %d），请刷新后重试", k.Code, k.Version),
 				Items: []any{map[string]any{"code": k.Code, "version": k.Version, "state": k.State}}}
 		}
 		cal, err := s.caseCalendar(ctx, tx)
@@ -408,7 +371,7 @@ func (s *Server) changeCase(c echo.Context, action string, fn func(ctx context.C
 func (s *Server) transitionCase(c echo.Context) error {
 	return s.changeCase(c, "transition", func(ctx context.Context, tx *store.Store, k *visits.Case, in caseActInput, cal roster.Calendar) (any, error) {
 		if in.Action == "" {
-			return nil, badRequest("action", "请指定操作")
+			return nil, fault.InvalidField("action", "请指定操作")
 		}
 		if err := k.Apply(in.Action, in.On, s.apiToday(), cal); err != nil {
 			return nil, err
@@ -435,7 +398,7 @@ func (s *Server) extendCase(c echo.Context) error {
 func (s *Server) setCaseLeader(c echo.Context) error {
 	return s.changeCase(c, "assign", func(ctx context.Context, tx *store.Store, k *visits.Case, in caseActInput, _ roster.Calendar) (any, error) {
 		if in.Leader == "" {
-			return nil, badRequest("leader", "请选择领导")
+			return nil, fault.InvalidField("leader", "请选择领导")
 		}
 		if err := apiCheckLeader(ctx, tx, in.Leader); err != nil {
 			return nil, err

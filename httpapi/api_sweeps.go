@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/scheduler"
 	"zhiban/store"
 	"zhiban/visits"
@@ -60,7 +61,7 @@ func (s *Server) showCurrentSweep(c echo.Context) error {
 func sweepMonth(c echo.Context) (visits.Month, error) {
 	first, err := visits.ParseMonth(c.Param("month"))
 	if err != nil {
-		return "", badRequest("month", "月份应为 YYYY-MM，如 2027-01")
+		return "", fault.InvalidField("month", "月份应为 YYYY-MM，如 2027-01")
 	}
 	return visits.MonthOf(first), nil
 }
@@ -90,7 +91,7 @@ func (s *Server) listFindings(c echo.Context) error {
 	case "1", "true":
 		f.Unresolved = true
 	default:
-		return badRequest("unresolved", "应为 1 或 0")
+		return fault.InvalidField("unresolved", "应为 1 或 0")
 	}
 	fs, err := s.store.Findings(c.Request().Context(), f)
 	if err != nil {
@@ -116,7 +117,7 @@ func (s *Server) fileReport(c echo.Context) error {
 		return err
 	}
 	if in.Township == "" {
-		return badRequest("township", "请选择乡镇")
+		return fault.InvalidField("township", "请选择乡镇")
 	}
 	for i := range in.Findings {
 		in.Findings[i].ID, in.Findings[i].Case, in.Findings[i].Resolved, in.Findings[i].RolledFrom = 0, 0, false, 0
@@ -133,7 +134,7 @@ func (s *Server) fileReport(c echo.Context) error {
 			return err
 		}
 		if t.Status != visits.TaskOpen {
-			return &apiConflict{Code: "already_filed", Msg: "本月报告已于 " + t.Filed.String() + " 提交", Items: []visits.Task{t}}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_filed", Msg: "本月报告已于 " + t.Filed.String() + " 提交", Items: []visits.Task{t}}
 		}
 		r := visits.Report{Nil: in.Nil, Findings: in.Findings}
 		if err := t.File(r, s.apiToday(), actor(c)); err != nil {
@@ -179,7 +180,7 @@ func (s *Server) escalateFinding(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return &apiConflict{Code: "already_escalated", Msg: "该排查发现已转为案件 " + k.Code, Items: []any{k.Public()}}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_escalated", Msg: "该排查发现已转为案件 " + k.Code, Items: []any{k.Public()}}
 		}
 		k, ch, err := scheduler.EscalateFinding(ctx, tx, f, s.apiToday(), actor(c))
 		if err != nil {
@@ -208,7 +209,7 @@ func (s *Server) resolveFinding(c echo.Context) error {
 			return err
 		}
 		if f.Resolved {
-			return &apiConflict{Code: "already_resolved", Msg: "该排查发现已化解", Items: []visits.Finding{f}}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_resolved", Msg: "该排查发现已化解", Items: []visits.Finding{f}}
 		}
 		f.Resolved = true
 		out = f

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
@@ -18,7 +19,7 @@ import (
 func (s *Server) listVisits(c echo.Context) error {
 	f := store.VisitFilter{Leader: c.QueryParam("leader"), Township: c.QueryParam("township"), Kind: visits.Kind(c.QueryParam("kind"))}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return badRequest("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
+		return fault.InvalidField("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
 	}
 	var err error
 	if f.From, err = apiQueryDate(c, "from"); err != nil {
@@ -28,7 +29,7 @@ func (s *Server) listVisits(c echo.Context) error {
 		return err
 	}
 	if f.From != 0 && f.To != 0 && f.To < f.From {
-		return badRequest("to", "结束日期早于开始日期")
+		return fault.InvalidField("to", "结束日期早于开始日期")
 	}
 	vs, err := s.store.Visits(c.Request().Context(), f)
 	if err != nil {
@@ -56,7 +57,7 @@ func visitConflicts(ctx context.Context, tx *store.Store, v visits.Visit) error 
 		return err
 	}
 	if cs := visits.Conflicts(v, busy); len(cs) > 0 {
-		return &apiConflict{Code: "leader_busy", Msg: "领导在该时间另有安排：" + cs[0].Message, Items: cs}
+		return &fault.Error{Kind: fault.Conflict, Code: "leader_busy", Msg: "领导在该时间另有安排：" + cs[0].Message, Items: cs}
 	}
 	return nil
 }
@@ -100,7 +101,7 @@ func (s *Server) createVisit(c echo.Context) error {
 				return err
 			}
 			if len(found) != len(dedupe(v.Cases)) {
-				return badRequest("cases", "关联的案件不存在")
+				return fault.InvalidField("cases", "关联的案件不存在")
 			}
 		}
 		if err := visitConflicts(ctx, tx, v); err != nil {
@@ -148,7 +149,7 @@ func (s *Server) changeVisit(c echo.Context, action string, fn func(ctx context.
 		return err
 	}
 	if in.Version <= 0 {
-		return badRequest("version", "请提供读取时的版本号")
+		return fault.InvalidField("version", "请提供读取时的版本号")
 	}
 	ctx := c.Request().Context()
 	resp := map[string]any{}
@@ -158,7 +159,7 @@ func (s *Server) changeVisit(c echo.Context, action string, fn func(ctx context.
 			return err
 		}
 		if v.Version != in.Version {
-			return &apiConflict{Code: "conflict", Msg: "走访已被他人修改，请刷新后重试",
+			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "走访已被他人修改，请刷新后重试",
 				Items: []any{map[string]any{"id": v.ID, "version": v.Version, "state": v.State, "date": v.Date}}}
 		}
 		if err := fn(ctx, tx, &v, in); err != nil {
@@ -264,7 +265,7 @@ func (s *Server) recordOutcome(c echo.Context) error {
 				return err
 			}
 			if len(found) != len(dedupe(in.Cases)) {
-				return badRequest("cases", "关联的案件不存在")
+				return fault.InvalidField("cases", "关联的案件不存在")
 			}
 		}
 		return v.Record(in.Outcome, s.apiToday())
@@ -315,10 +316,10 @@ func (s *Server) showFreeSlots(c echo.Context) error {
 		to = from.AddDays(29)
 	}
 	if to < from {
-		return badRequest("to", "结束日期早于开始日期")
+		return fault.InvalidField("to", "结束日期早于开始日期")
 	}
 	if to.DaysSince(from) >= maxSlotDays {
-		return badRequest("to", fmt.Sprintf("查询范围不能超过 %d 天", maxSlotDays))
+		return fault.InvalidField("to", fmt.Sprintf("查询范围不能超过 %d 天", maxSlotDays))
 	}
 	free, busy, err := s.freeSlots(ctx, p.ID, from, to)
 	if err != nil {

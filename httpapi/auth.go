@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"zhiban/fault"
 	"zhiban/store"
 )
 
@@ -50,10 +51,10 @@ func HashPassword(pw string) (string, error) {
 // CheckPassword enforces the password rules: 8 to 72 bytes (bcrypt's limit).
 func CheckPassword(pw string) error {
 	if len([]rune(pw)) < minPasswordLen {
-		return badRequest("password", "密码至少 8 个字符")
+		return fault.InvalidField("password", "密码至少 8 个字符")
 	}
 	if len(pw) > 72 {
-		return badRequest("password", "密码过长（最多 72 字节）")
+		return fault.InvalidField("password", "密码过长（最多 72 字节）")
 	}
 	return nil
 }

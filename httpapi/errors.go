@@ -6,23 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"zhiban/store"
+	"zhiban/fault"
 )
-
-// userError is a mistake in the request: a 400 with a message naming the field.
-type userError struct {
-	Field string
-	Msg   string
-}
-
-func (e *userError) Error() string {
-	if e.Field == "" {
-		return e.Msg
-	}
-	return e.Field + ": " + e.Msg
-}
-
-func badRequest(field, msg string) error { return &userError{Field: field, Msg: msg} }
 
 // statusCodes are the stable, lowercase error codes of the JSON API, by
 // status; clients switch on these, never on echo's "Not Found" texts.
@@ -57,19 +42,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, code, msg, field := http.StatusInternalServerError, "internal", "服务器内部错误，请稍后再试", ""
-	var ue *userError
+	var items any
 	var he *echo.HTTPError
 	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
+	if fe := fault.Classify(err); fe != nil {
+		status, code, msg, field, items = kindStatus[fe.Kind], fe.StableCode(), fe.Msg, fe.Field, fe.Items
+		if fe.Kind == fault.Invalid {
+			msg = fe.Error() // names the field, for API clients
+		}
+	} else if errors.As(err, &mbe) {
 		status, code, msg = http.StatusRequestEntityTooLarge, statusCode(http.StatusRequestEntityTooLarge), tooLargeMsg(mbe.Limit)
-	case errors.As(err, &ue):
-		status, code, msg, field = http.StatusBadRequest, "invalid", ue.Error(), ue.Field
-	case errors.Is(err, store.ErrNotFound):
-		status, code, msg = http.StatusNotFound, "not_found", "未找到"
-	case errors.Is(err, store.ErrConflict):
-		status, code, msg = http.StatusConflict, "conflict", "数据已被他人修改，请刷新后重试"
-	case errors.As(err, &he):
+	} else if errors.As(err, &he) {
 		status = he.Code
 		code = statusCode(status)
 		// A reason the handler gave (e.g. 没有名为 x 的任务, a missing CSRF
@@ -78,29 +61,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if ok && given == http.StatusText(status) {
 			given = ""
 		}
-		switch status {
-		case http.StatusNotFound:
-			msg = "页面不存在"
-		case http.StatusMethodNotAllowed:
-			msg = "不支持的请求方法"
-		case http.StatusUnauthorized:
-			msg = "需要登录"
-		case http.StatusForbidden:
-			msg = "没有权限"
-		case http.StatusRequestEntityTooLarge:
-			msg = "请求体过大"
-		case http.StatusTooManyRequests:
-			msg = "请求过于频繁，请稍后再试"
-		default:
-			msg = "请求无效"
-			if status >= 500 {
-				msg = "服务器内部错误，请稍后再试"
-			}
-		}
+		msg = statusMessage(status)
 		if given != "" {
 			msg = given
 		}
-	default:
+	} else {
 		s.log.Error("Request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}
 	if c.Request().Method == http.MethodHead {
@@ -108,14 +73,51 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if wantsJSON(c) {
-		body := map[string]string{"code": code, "message": msg}
-		if field != "" {
-			body["field"] = field
-		}
-		c.JSON(status, map[string]any{"error": body})
+		c.JSON(status, apiErrorBody{Error: apiError{Code: code, Message: msg, Field: field, Conflicts: items}})
 		return
 	}
 	s.render(c, status, "error.html", map[string]any{"Title": "出错了", "Status": status, "Message": msg})
+}
+
+// kindStatus is the HTTP status of each kind of refusal.
+var kindStatus = map[fault.Kind]int{
+	fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict, fault.NotFound: http.StatusNotFound,
+	fault.Forbidden: http.StatusForbidden, fault.TooLarge: http.StatusRequestEntityTooLarge,
+	fault.Internal: http.StatusInternalServerError,
+}
+
+// apiErrorBody is the JSON API's one error shape.
+type apiErrorBody struct {
+	Error apiError `json:"error"`
+}
+
+type apiError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	Conflicts any    `json:"conflicts,omitempty"`
+}
+
+// statusMessage says a bare HTTP status in Chinese.
+func statusMessage(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "页面不存在"
+	case http.StatusMethodNotAllowed:
+		return "不支持的请求方法"
+	case http.StatusUnauthorized:
+		return "需要登录"
+	case http.StatusForbidden:
+		return "没有权限"
+	case http.StatusRequestEntityTooLarge:
+		return "请求体过大"
+	case http.StatusTooManyRequests:
+		return "请求过于频繁，请稍后再试"
+	}
+	if status >= 500 {
+		return "服务器内部错误，请稍后再试"
+	}
+	return "请求无效"
 }
 
 func wantsJSON(c echo.Context) bool {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 )
 
@@ -21,21 +22,21 @@ func parseRange(fromS, toS string, today roster.Date) (roster.Date, roster.Date,
 	var err error
 	if fromS != "" {
 		if from, err = roster.ParseDate(fromS); err != nil {
-			return 0, 0, badRequest("from", err.Error())
+			return 0, 0, fault.InvalidField("from", err.Error())
 		}
 	}
 	if toS != "" {
 		if to, err = roster.ParseDate(toS); err != nil {
-			return 0, 0, badRequest("to", err.Error())
+			return 0, 0, fault.InvalidField("to", err.Error())
 		}
 	} else if fromS != "" {
 		to = from.AddDays(30)
 	}
 	if to < from {
-		return 0, 0, badRequest("to", "结束日期早于开始日期")
+		return 0, 0, fault.InvalidField("to", "结束日期早于开始日期")
 	}
 	if to.DaysSince(from) >= maxRangeDays {
-		return 0, 0, badRequest("to", fmt.Sprintf("一次最多查询 %d 天", maxRangeDays))
+		return 0, 0, fault.InvalidField("to", fmt.Sprintf("一次最多查询 %d 天", maxRangeDays))
 	}
 	return from, to, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -87,7 +88,7 @@ func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (sto
 	}
 	p, err := s.store.PublishMonth(c.Request().Context(), rosterID, monthKey(first), actor(c))
 	if errors.Is(err, store.ErrNothingToPublish) {
-		return p, badRequest("month", "该月尚无值班安排，无法公布")
+		return p, fault.InvalidField("month", "该月尚无值班安排，无法公布")
 	}
 	return p, err
 }

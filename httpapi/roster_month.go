@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 )
@@ -22,12 +23,12 @@ func monthKey(d roster.Date) string { return fmt.Sprintf("%04d-%02d", d.Year(), 
 // parseMonth reads YYYY-MM (years 2000–2100) and returns the month's first day.
 func parseMonth(s string) (roster.Date, error) {
 	if len(s) != 7 || s[4] != '-' {
-		return 0, badRequest("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
+		return 0, fault.InvalidField("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
 	}
 	y, err1 := strconv.Atoi(s[:4])
 	m, err2 := strconv.Atoi(s[5:])
 	if err1 != nil || err2 != nil || y < 2000 || y > 2100 || m < 1 || m > 12 || s[5] == '+' || s[5] == '-' {
-		return 0, badRequest("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
+		return 0, fault.InvalidField("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
 	}
 	return roster.NewDate(y, time.Month(m), 1), nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
@@ -193,11 +194,11 @@ func (s *Server) createAbsence(c echo.Context) error {
 	for _, v := range form["replace"] { // ROSTER|DATE|ROLE|PERSON|VERSION
 		parts := strings.Split(v, "|")
 		if len(parts) != 5 {
-			return badRequest("replace", "替换项格式错误")
+			return fault.InvalidField("replace", "替换项格式错误")
 		}
 		d, err := roster.ParseDate(parts[1])
 		if err != nil {
-			return badRequest("replace", err.Error())
+			return fault.InvalidField("replace", err.Error())
 		}
 		ver, _ := strconv.Atoi(parts[4])
 		a := roster.Assignment{Roster: parts[0], Date: d, Role: parts[2], Person: parts[3]}
@@ -243,7 +244,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 func (s *Server) deleteAbsence(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return badRequest("id", "编号无效")
+		return fault.InvalidField("id", "编号无效")
 	}
 	if err := s.store.DeleteAbsence(c.Request().Context(), id, actor(c)); err != nil {
 		return err

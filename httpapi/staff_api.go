@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -24,15 +25,15 @@ func (s *Server) putAssignment(c echo.Context) error {
 	ctx := c.Request().Context()
 	role, err := url.PathUnescape(c.Param("role"))
 	if err != nil {
-		return badRequest("role", "岗位无效")
+		return fault.InvalidField("role", "岗位无效")
 	}
 	d, err := roster.ParseDate(c.Param("date"))
 	if err != nil {
-		return badRequest("date", err.Error())
+		return fault.InvalidField("date", err.Error())
 	}
 	var body assignmentBody
 	if err := c.Bind(&body); err != nil {
-		return badRequest("body", "请求体应为 JSON：{\"person\",\"version\",\"pinned\"}")
+		return fault.InvalidField("body", "请求体应为 JSON：{\"person\",\"version\",\"pinned\"}")
 	}
 	st, err := s.loadSlot(ctx, c.Param("roster"), d, role)
 	if err != nil {
@@ -42,13 +43,13 @@ func (s *Server) putAssignment(c echo.Context) error {
 	for _, cand := range st.Candidates {
 		if cand.ID == body.Person {
 			if !cand.OK && !cand.Current {
-				return badRequest("person", cand.Reason)
+				return fault.InvalidField("person", cand.Reason)
 			}
 			ok = true
 		}
 	}
 	if !ok {
-		return badRequest("person", "人员 "+body.Person+" 不在此岗位的值班池中")
+		return fault.InvalidField("person", "人员 "+body.Person+" 不在此岗位的值班池中")
 	}
 	a := roster.Assignment{Roster: st.Def.ID, Date: d, Role: role, Person: body.Person, Pinned: body.Pinned}
 	out, err := s.store.SetAssignment(ctx, a, body.Version, actor(c))

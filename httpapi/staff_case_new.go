@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/visits"
 )
 
@@ -50,13 +50,8 @@ func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, 
 
 // errorField is the form field a refusal names, "" when none.
 func errorField(err error) string {
-	var rf *visits.Refusal
-	var ue *userError
-	switch {
-	case errors.As(err, &rf):
-		return rf.Field
-	case errors.As(err, &ue):
-		return ue.Field
+	if fe := fault.Classify(err); fe != nil {
+		return fe.Field
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/scheduler"
 	"zhiban/store"
@@ -91,7 +92,7 @@ func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, c
 		sf.OpenOnly = true
 	case f.State != "":
 		if visits.CaseState(f.State).Label() == "" {
-			return nil, f, n, badRequest("state", "状态无效")
+			return nil, f, n, fault.InvalidField("state", "状态无效")
 		}
 		sf.States = []visits.CaseState{visits.CaseState(f.State)}
 	}
@@ -304,7 +305,7 @@ func (s *Server) changeCaseForm(c echo.Context, action, form string, fn func(ctx
 				return err
 			}
 			if k.Version != version {
-				return &apiConflict{Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”，负责领导 %s。下方显示的是最新内容，请核对后重新提交。",
+				return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”，负责领导 %s。下方显示的是最新内容，请核对后重新提交。",
 					k.Code, k.Version, k.State.Label(), k.Leader)}
 			}
 			cal, err := s.caseCalendar(ctx, tx)
@@ -336,7 +337,7 @@ func (s *Server) postCaseTransition(c echo.Context) error {
 	act := visits.Transition(c.FormValue("action"))
 	return s.changeCaseForm(c, "transition", "transition", func(ctx context.Context, tx *store.Store, k *visits.Case, on roster.Date, cal roster.Calendar) (string, error) {
 		if act == "" {
-			return "", badRequest("action", "请选择操作")
+			return "", fault.InvalidField("action", "请选择操作")
 		}
 		if err := k.Apply(act, on, s.apiToday(), cal); err != nil {
 			return "", err
@@ -385,7 +386,7 @@ func (s *Server) postCaseLeader(c echo.Context) error {
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	return s.changeCaseForm(c, "assign", "leader", func(ctx context.Context, tx *store.Store, k *visits.Case, _ roster.Date, _ roster.Calendar) (string, error) {
 		if leader == "" {
-			return "", badRequest("leader", "请选择领导")
+			return "", fault.InvalidField("leader", "请选择领导")
 		}
 		if err := apiCheckLeader(ctx, tx, leader); err != nil {
 			return "", err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
@@ -268,7 +269,7 @@ func (s *Server) planImport(ctx context.Context, kind string, data []byte) (*imp
 			p.Rows = append(p.Rows, row)
 		}
 	default:
-		return nil, badRequest("kind", "导入类型无效")
+		return nil, fault.InvalidField("kind", "导入类型无效")
 	}
 	// Parse errors and lookup errors arrive separately; staff read them by row.
 	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].Row < p.Errors[j].Row })
@@ -323,7 +324,7 @@ func (s *Server) applyImport(c echo.Context) error {
 	ctx := c.Request().Context()
 	data, err := base64.StdEncoding.DecodeString(c.FormValue("data"))
 	if err != nil || len(data) > xlsx.MaxUpload {
-		return badRequest("data", "上传内容无效，请重新上传")
+		return fault.InvalidField("data", "上传内容无效，请重新上传")
 	}
 	p, err := s.planImport(ctx, c.FormValue("kind"), data)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/store"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) showFlags(c echo.Context) error {
 		for i, k := range flagKinds {
 			labels[i] = k.Label
 		}
-		return badRequest("kind", "类型无效，应为 "+strings.Join(labels, "、"))
+		return fault.InvalidField("kind", "类型无效，应为 "+strings.Join(labels, "、"))
 	}
 	all, err := s.store.Flags(ctx, 0)
 	if err != nil {

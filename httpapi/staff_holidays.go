@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/holiday"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -37,7 +38,7 @@ func (s *Server) holidayYearParam(v string) (int, error) {
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < 2000 || y > 2100 {
-		return 0, badRequest("year", "年份无效")
+		return 0, fault.InvalidField("year", "年份无效")
 	}
 	return y, nil
 }
@@ -171,10 +172,10 @@ func (s *Server) saveHolidays(c echo.Context) error {
 	ctx := c.Request().Context()
 	y, err := holiday.ParseCSV([]byte(c.FormValue("csv")))
 	if err != nil {
-		return badRequest("csv", "导入内容无效，请重新上传文件")
+		return fault.InvalidField("csv", "导入内容无效，请重新上传文件")
 	}
 	if ys := c.FormValue("year"); ys != "" && ys != strconv.Itoa(y.Year) {
-		return badRequest("year", "年份与导入内容不一致，请重新上传文件")
+		return fault.InvalidField("year", "年份与导入内容不一致，请重新上传文件")
 	}
 	from, to := holidaySpan(y.Year, y.Days)
 	cur, err := s.holidayEntries(ctx, from, to)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
@@ -36,7 +37,7 @@ func dayClassLabel(cal roster.Calendar, d roster.Date) (label, css string) {
 func parseStaffMonth(s string) (roster.Date, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
-		return 0, badRequest("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
+		return 0, fault.InvalidField("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
 	}
 	return roster.NewDate(t.Year(), t.Month(), 1), nil
 }
@@ -323,11 +324,11 @@ func assignmentsOf(as []store.StoredAssignment) []roster.Assignment {
 func slotParams(c echo.Context) (roster.Date, string, error) {
 	d, err := roster.ParseDate(c.FormValue("date"))
 	if err != nil {
-		return 0, "", badRequest("date", err.Error())
+		return 0, "", fault.InvalidField("date", err.Error())
 	}
 	role := c.FormValue("role")
 	if role == "" {
-		return 0, "", badRequest("role", "缺少岗位")
+		return 0, "", fault.InvalidField("role", "缺少岗位")
 	}
 	return d, role, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/scheduler"
 	"zhiban/store"
@@ -167,7 +168,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	var notice string
 	err = func() error {
 		if township == "" {
-			return badRequest("township", "请选择乡镇")
+			return fault.InvalidField("township", "请选择乡镇")
 		}
 		var fs []visits.Finding
 		for i, r := range rows {
@@ -176,7 +177,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 			}
 			p, err := strconv.Atoi(r.Parties)
 			if err != nil && r.Parties != "" {
-				return badRequest("parties", fmt.Sprintf("第 %d 条：当事人数应为整数", i+1))
+				return fault.InvalidField("parties", fmt.Sprintf("第 %d 条：当事人数应为整数", i+1))
 			}
 			fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
 		}
@@ -184,12 +185,12 @@ func (s *Server) postSweepReport(c echo.Context) error {
 			t, err := tx.SweepTaskOf(ctx, month, township)
 			if err != nil {
 				if errors.Is(err, store.ErrNotFound) {
-					return badRequest("township", "该乡镇不在本月排查任务中")
+					return fault.InvalidField("township", "该乡镇不在本月排查任务中")
 				}
 				return err
 			}
 			if t.Status != visits.TaskOpen {
-				return &apiConflict{Code: "already_filed", Msg: fmt.Sprintf("该乡镇本月报告已由 %s 于 %s 提交，不能重复提交", t.FiledBy, t.Filed)}
+				return &fault.Error{Kind: fault.Conflict, Code: "already_filed", Msg: fmt.Sprintf("该乡镇本月报告已由 %s 于 %s 提交，不能重复提交", t.FiledBy, t.Filed)}
 			}
 			r := visits.Report{Nil: isNil, Findings: fs}
 			if err := t.File(r, s.today(), actor(c)); err != nil {
@@ -263,7 +264,7 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return &apiConflict{Code: "already_escalated", Msg: "该排查发现已转为案件 " + cur.Code}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_escalated", Msg: "该排查发现已转为案件 " + cur.Code}
 		}
 		k, ch, err = scheduler.EscalateFinding(ctx, tx, f, s.today(), actor(c))
 		return err
@@ -297,7 +298,7 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 		}
 		month = t.Month
 		if f.Resolved {
-			return &apiConflict{Code: "already_resolved", Msg: "该排查发现已化解"}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_resolved", Msg: "该排查发现已化解"}
 		}
 		f.Resolved = true
 		return tx.SaveFinding(ctx, f, "resolve", actor(c))

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"zhiban/fault"
 	"zhiban/store"
 )
 
@@ -134,7 +135,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	hash, err := HashPassword(pw)
 	if err != nil {
-		return fail(err.(*userError).Msg)
+		return fail(err.(*fault.Error).Msg)
 	}
 	if err := s.store.SetPassword(c.Request().Context(), a.User.Name, hash, a.User.Name); err != nil {
 		return err
@@ -190,7 +191,7 @@ func (s *Server) createUser(c echo.Context) error {
 	}
 	hash, err := HashPassword(c.FormValue("password"))
 	if err != nil {
-		return fail(err.(*userError).Msg)
+		return fail(err.(*fault.Error).Msg)
 	}
 	if _, err := s.store.CreateUser(c.Request().Context(), name, role, hash, actor(c)); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -212,7 +213,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	if pw := c.FormValue("password"); pw != "" {
 		hash, err := HashPassword(pw)
 		if err != nil {
-			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + err.(*userError).Msg})
+			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + err.(*fault.Error).Msg})
 		}
 		if err := s.store.SetPassword(ctx, name, hash, actor(c)); err != nil {
 			return err
@@ -221,7 +222,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	}
 	role, err := store.ParseRole(c.FormValue("role"))
 	if err != nil {
-		return badRequest("role", err.Error())
+		return fault.InvalidField("role", err.Error())
 	}
 	disabled := c.FormValue("disabled") == "1"
 	if name == actor(c) && (role != store.RoleAdmin || disabled) {
@@ -250,7 +251,7 @@ func (s *Server) createToken(c echo.Context) error {
 func (s *Server) revokeToken(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return badRequest("id", "令牌编号无效")
+		return fault.InvalidField("id", "令牌编号无效")
 	}
 	if err := s.store.RevokeAPIToken(c.Request().Context(), c.Param("name"), id, actor(c)); err != nil {
 		return err

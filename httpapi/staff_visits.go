@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
@@ -69,7 +70,7 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	if v := c.QueryParam("at"); v != "" {
 		d, err := roster.ParseDate(v)
 		if err != nil {
-			return badRequest("at", "日期应为 YYYY-MM-DD")
+			return fault.InvalidField("at", "日期应为 YYYY-MM-DD")
 		}
 		anchor = d
 	}
@@ -92,7 +93,7 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	filter := store.VisitFilter{From: from, To: to, Leader: c.QueryParam("f_leader"), Township: c.QueryParam("f_township"),
 		Kind: visits.Kind(c.QueryParam("f_kind"))}
 	if filter.Kind != "" && !filter.Kind.Valid() {
-		return badRequest("f_kind", "类型无效")
+		return fault.InvalidField("f_kind", "类型无效")
 	}
 	vs, err := s.store.Visits(ctx, filter)
 	if err != nil {
@@ -309,7 +310,7 @@ func (s *Server) changeVisitForm(c echo.Context, action string, fn func(ctx cont
 				return err
 			}
 			if v.Version != version {
-				return &apiConflict{Code: "conflict", Msg: fmt.Sprintf("走访已被他人修改：当前为第 %d 版，%s %s–%s，状态“%s”。下方显示的是最新内容，请核对后重新提交。",
+				return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("走访已被他人修改：当前为第 %d 版，%s %s–%s，状态“%s”。下方显示的是最新内容，请核对后重新提交。",
 					v.Version, v.Date, v.Start, v.End, v.State.Label())}
 			}
 			notice, err = fn(ctx, tx, &v)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
@@ -84,34 +85,26 @@ type formFailure struct {
 	Visits []int64  // visits among them, for links
 }
 
-// asFormFailure recognises refusals, validation errors and conflicts; any
-// other error is returned as is for the error handler.
+// asFormFailure recognises refusals (fault.Classify); any other error is
+// returned as is for the error handler.
 func asFormFailure(err error) (*formFailure, error) {
-	var rf *visits.Refusal
-	var ue *userError
-	var ac *apiConflict
-	switch {
-	case errors.As(err, &ac):
-		f := &formFailure{Status: http.StatusConflict, Msg: ac.Msg}
-		if cs, ok := ac.Items.([]visits.Conflict); ok {
-			for _, c := range cs {
-				f.Items = append(f.Items, conflictKindLabel(c.Kind)+"："+c.Message)
-				if c.VisitID != 0 {
-					f.Visits = append(f.Visits, c.VisitID)
-				}
+	fe := fault.Classify(err)
+	if fe == nil {
+		return nil, err
+	}
+	f := &formFailure{Status: kindStatus[fe.Kind], Msg: fe.Msg}
+	if fe.Kind == fault.Invalid {
+		f.Msg = fieldLabel(fe.Field) + fe.Msg
+	}
+	if cs, ok := fe.Items.([]visits.Conflict); ok {
+		for _, c := range cs {
+			f.Items = append(f.Items, conflictKindLabel(c.Kind)+"："+c.Message)
+			if c.VisitID != 0 {
+				f.Visits = append(f.Visits, c.VisitID)
 			}
 		}
-		return f, nil
-	case errors.As(err, &rf) && (rf.Field == "state" || rf.Field == "milestones"):
-		return &formFailure{Status: http.StatusConflict, Msg: rf.Msg}, nil
-	case errors.As(err, &rf):
-		return &formFailure{Status: http.StatusBadRequest, Msg: fieldLabel(rf.Field) + rf.Msg}, nil
-	case errors.As(err, &ue):
-		return &formFailure{Status: http.StatusBadRequest, Msg: fieldLabel(ue.Field) + ue.Msg}, nil
-	case errors.Is(err, store.ErrConflict):
-		return &formFailure{Status: http.StatusConflict, Msg: "数据已被他人修改，请核对当前内容后重试"}, nil
 	}
-	return nil, err
+	return f, nil
 }
 
 func conflictKindLabel(k string) string {
@@ -162,7 +155,7 @@ func formDate(c echo.Context, name string) (roster.Date, error) {
 	}
 	d, err := roster.ParseDate(v)
 	if err != nil {
-		return 0, badRequest(name, "日期应为 YYYY-MM-DD")
+		return 0, fault.InvalidField(name, "日期应为 YYYY-MM-DD")
 	}
 	return d, nil
 }
@@ -171,11 +164,11 @@ func formDate(c echo.Context, name string) (roster.Date, error) {
 func formClock(c echo.Context, name string) (roster.Clock, error) {
 	v := strings.TrimSpace(c.FormValue(name))
 	if v == "" {
-		return 0, badRequest(name, "请填写时间")
+		return 0, fault.InvalidField(name, "请填写时间")
 	}
 	k, err := roster.ParseClock(v)
 	if err != nil {
-		return 0, badRequest(name, "时间应为 HH:MM")
+		return 0, fault.InvalidField(name, "时间应为 HH:MM")
 	}
 	return k, nil
 }
@@ -187,7 +180,7 @@ func formInt(c echo.Context, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, badRequest(name, "应为整数")
+		return 0, fault.InvalidField(name, "应为整数")
 	}
 	return n, nil
 }
@@ -196,7 +189,7 @@ func formInt(c echo.Context, name string) (int, error) {
 func formVersion(c echo.Context) (int, error) {
 	n, err := strconv.Atoi(c.FormValue("version"))
 	if err != nil || n <= 0 {
-		return 0, badRequest("version", "缺少版本号，请刷新页面后重试")
+		return 0, fault.InvalidField("version", "缺少版本号，请刷新页面后重试")
 	}
 	return n, nil
 }
@@ -213,7 +206,7 @@ func (s *Server) formCaseIDs(ctx context.Context, c echo.Context, name string) (
 			}
 			k, err := s.store.CaseByCode(ctx, part)
 			if errors.Is(err, store.ErrNotFound) {
-				return nil, badRequest(name, fmt.Sprintf("案件 %s 不存在", part))
+				return nil, fault.InvalidField(name, fmt.Sprintf("案件 %s 不存在", part))
 			}
 			if err != nil {
 				return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/visits"
 	"zhiban/xlsx"
 )
@@ -62,7 +63,7 @@ func (s *Server) exportCaseLedger(c echo.Context) error {
 func (s *Server) exportSweepReport(c echo.Context, monthS string) error {
 	first, err := visits.ParseMonth(monthS)
 	if err != nil {
-		return badRequest("month", "月份应为 YYYY-MM，如 2027-01")
+		return fault.InvalidField("month", "月份应为 YYYY-MM，如 2027-01")
 	}
 	month := visits.MonthOf(first)
 	ctx := c.Request().Context()

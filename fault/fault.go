@@ -1,0 +1,115 @@
+// Package fault is zhiban's one error taxonomy. Use cases say why they
+// refuse with these kinds; the HTTP layer renders them once, as
+// {"error":{"code","message","field"}} for the JSON API and as the
+// re-rendered form with the user's input for staff pages.
+package fault
+
+import (
+	"errors"
+	"fmt"
+
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// Kind is why a request was refused.
+type Kind int
+
+const (
+	// Internal is not a refusal: something broke. It is the zero Kind so an
+	// unclassified error is never shown to a user as their mistake.
+	Internal Kind = iota
+	Invalid       // a bad value; Field names it
+	Conflict      // the data's current state forbids the act; Items lists what conflicts
+	NotFound      // the thing named does not exist
+	Forbidden     // the actor may not do this
+	TooLarge      // the input is over a size or count limit
+)
+
+// Codes are the stable, lowercase codes clients switch on.
+var codes = map[Kind]string{
+	Internal: "internal", Invalid: "invalid", Conflict: "conflict",
+	NotFound: "not_found", Forbidden: "forbidden", TooLarge: "too_large",
+}
+
+// Code is the kind's stable JSON code.
+func (k Kind) Code() string { return codes[k] }
+
+// Error is a refusal: a kind, a Chinese message that never quotes
+// petitioner data, the field it is about (if any), and for conflicts the
+// conflicting items (rendered as JSON; pages list them).
+type Error struct {
+	Kind  Kind
+	Code  string // overrides Kind.Code, e.g. "refused" for a state transition
+	Field string
+	Msg   string
+	Items any
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
+
+// StableCode is the JSON code of the error.
+func (e *Error) StableCode() string {
+	if e.Code != "" {
+		return e.Code
+	}
+	return e.Kind.Code()
+}
+
+// Invalidf is a bad value in field.
+func Invalidf(field, format string, args ...any) *Error {
+	return &Error{Kind: Invalid, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// InvalidField is a bad value in field, with a fixed message.
+func InvalidField(field, msg string) *Error { return &Error{Kind: Invalid, Field: field, Msg: msg} }
+
+// Conflicts is a refusal because of what is stored now; items are the
+// conflicting things (nil when there is nothing useful to list).
+func Conflicts(msg string, items any) *Error { return &Error{Kind: Conflict, Msg: msg, Items: items} }
+
+// Missing is a named thing that does not exist; field may be empty.
+func Missing(field, msg string) *Error { return &Error{Kind: NotFound, Field: field, Msg: msg} }
+
+// Denied is an act the actor may not do.
+func Denied(msg string) *Error { return &Error{Kind: Forbidden, Msg: msg} }
+
+// Oversize is an input over a limit; field may be empty.
+func Oversize(field, msg string) *Error { return &Error{Kind: TooLarge, Field: field, Msg: msg} }
+
+// Messages for the store's sentinels, said the same way everywhere.
+const (
+	msgNotFound = "未找到"
+	msgStale    = "数据已被他人修改，请刷新后重试"
+)
+
+// Classify turns any error into a refusal, or nil if it is an internal
+// failure (to be logged and answered with a 500). It knows the store's
+// sentinels and the pure domain's refusals, so those packages stay free of
+// this one.
+func Classify(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var fe *Error
+	var rf *visits.Refusal
+	switch {
+	case errors.As(err, &fe):
+		return fe
+	case errors.As(err, &rf) && (rf.Field == "state" || rf.Field == "milestones"):
+		// The case or visit's state forbids the act: a conflict, not a bad value.
+		return &Error{Kind: Conflict, Code: "refused", Field: rf.Field, Msg: rf.Msg}
+	case errors.As(err, &rf):
+		return &Error{Kind: Invalid, Field: rf.Field, Msg: rf.Msg}
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Kind: NotFound, Msg: msgNotFound}
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Kind: Conflict, Msg: msgStale}
+	}
+	return nil
+}
