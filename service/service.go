@@ -1,0 +1,116 @@
+// Package service is zhiban's service layer for casework: every use case of
+// cases, visits and the dispute sweep lives here once. The JSON API, the staff
+// pages, the jobs and the CLI call it; a handler is parse, call, render.
+//
+// A use case runs inside one transaction with explicit inputs (Env): the
+// transaction, the official calendar, today, the actor and the outbox. It
+// never reads the clock or the context for identity, and it refuses with the
+// kinds of package fault.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhiban/config"
+	"zhiban/notify"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// Service runs use cases against the store, each in its own transaction.
+// Jobs, which already hold a transaction, build an Env with NewEnv and call
+// the package functions directly.
+type Service struct {
+	st       *store.Store
+	cfg      config.Config
+	channels []string
+}
+
+// New returns the service; channels are the notification channels every
+// message is delivered on (notify.Fanout.Names), none when nothing is configured.
+func New(st *store.Store, cfg config.Config, channels []string) *Service {
+	return &Service{st: st, cfg: cfg, channels: channels}
+}
+
+// Config is the configuration the service was built with.
+func (s *Service) Config() config.Config { return s.cfg }
+
+// Call is who acts and when; every use case takes one.
+type Call struct {
+	Actor string
+	Now   time.Time
+}
+
+// Env is what a use case runs with.
+type Env struct {
+	Tx    *store.Store // the transaction every read and write of the use case goes through
+	Cal   roster.Calendar
+	Today roster.Date
+	Actor string
+	Out   Outbox
+	Cfg   config.Config
+}
+
+// NewEnv builds the environment of a use case inside tx: the official
+// calendar wide enough for every statutory clock (three years back, one ahead).
+func NewEnv(ctx context.Context, tx *store.Store, cfg config.Config, today roster.Date, actor string, out Outbox) (Env, error) {
+	cal, err := CaseCalendar(ctx, tx, today)
+	if err != nil {
+		return Env{}, err
+	}
+	return Env{Tx: tx, Cal: cal, Today: today, Actor: actor, Out: out, Cfg: cfg}, nil
+}
+
+// CaseCalendar is the official calendar around today that case clocks need.
+func CaseCalendar(ctx context.Context, st *store.Store, today roster.Date) (roster.Calendar, error) {
+	return planner.Calendar(ctx, st, today.AddDays(-3*366), today.AddDays(366))
+}
+
+// Today is the civil date of now in the county's zone.
+func (s *Service) Today(now time.Time) roster.Date { return roster.Today(now, s.cfg.Location) }
+
+// run opens one transaction for c and runs fn in it. Messages fn puts in
+// the outbox are kept under the actor and the instant, and delivered after
+// the commit by the scheduler's delivery pass.
+func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, e Env) error) error {
+	return s.st.WithTx(ctx, func(tx *store.Store) error {
+		out := Outbox{Job: "action:" + c.Actor, Period: c.Now.UTC().Format(time.RFC3339Nano), Channels: s.channels}
+		e, err := NewEnv(ctx, tx, s.cfg, s.Today(c.Now), c.Actor, out)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, e)
+	})
+}
+
+// Outbox puts messages in the notifications table inside the use case's
+// transaction: a message is sent only if the transaction commits. Job and
+// Period are the identity of the run or action that sent it.
+type Outbox struct {
+	Job, Period string
+	Channels    []string
+}
+
+// ErrNoOutbox refuses a message sent with the zero Outbox: a message is
+// sent or refused, never silently dropped.
+var ErrNoOutbox = errors.New("service: a message was sent without an outbox")
+
+// Put queues m for every channel.
+func (o Outbox) Put(ctx context.Context, tx *store.Store, m notify.Message) error {
+	if o.Job == "" {
+		return ErrNoOutbox
+	}
+	to, err := json.Marshal(m.To)
+	if err != nil {
+		return fmt.Errorf("service: outbox: %w", err)
+	}
+	_, err = tx.EnqueueNotification(ctx, store.Notification{
+		Job: o.Job, Period: o.Period, Recipients: string(to), Subject: m.Subject, Body: m.Text,
+	}, o.Channels)
+	return err
+}
