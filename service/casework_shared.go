@@ -1,0 +1,92 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// JobActor is who the audit log says wrote a job's changes.
+const JobActor = "scheduler"
+
+// createdBy is what a new visit records as its author: the staff name, or
+// the job that made it.
+func (e Env) createdBy() string {
+	if e.Actor == JobActor && e.Out.Job != "" {
+		return "job:" + e.Out.Job
+	}
+	return e.Actor
+}
+
+// ScheduleReturnVisit stores the 上门回访 of a case whose handling opinion
+// was served, on the leader's first free day after today in the review
+// window (visits.return_visit_within_days). It returns the existing one if
+// there is one, and nil when no day is free (follow-ups retries daily and
+// flags it).
+func ScheduleReturnVisit(ctx context.Context, e Env, k visits.Case) (*visits.Visit, error) {
+	tx := e.Tx
+	existing, err := tx.Visits(ctx, store.VisitFilter{Case: k.ID, Kind: visits.KindReturn, From: k.Replied})
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return &existing[0], nil
+	}
+	busy, err := tx.Busy(ctx, max(k.Replied, e.Today), k.Replied.AddDays(visits.ReviewDays+15))
+	if err != nil {
+		return nil, err
+	}
+	v, err := visits.PlanReturnVisit(k, e.Cal, busy, e.Cfg.Visits.ReturnVisitWithinDays, e.Today)
+	var rf *visits.Refusal
+	if errors.As(err, &rf) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.CreatedBy = e.createdBy()
+	saved, err := tx.CreateVisit(ctx, v, e.Actor)
+	return &saved, err
+}
+
+// EscalateFinding turns a high-risk finding into a key case with a 包保领导
+// chosen by visits.ChooseLeader, and links the finding to it. A finding
+// already escalated returns its case.
+func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case, visits.Choice, error) {
+	tx := e.Tx
+	if f.Case != 0 {
+		k, err := tx.Case(ctx, f.Case)
+		return k, visits.Choice{Leader: k.Leader, Explanation: k.LeaderReason}, err
+	}
+	task, err := tx.SweepTask(ctx, f.Task)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	people, err := tx.People(ctx)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	load, err := tx.OpenCaseLoad(ctx)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	ch, err := visits.ChooseLeader(task.Township, people, load)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	code, err := tx.NextCaseCode(ctx, e.Today.Year())
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	k, err := tx.CreateCase(ctx, visits.CaseFromFinding(f, task, code, ch, e.Today), e.Actor)
+	if err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	f.Case = k.ID
+	if err := tx.SaveFinding(ctx, f, "escalate", e.Actor); err != nil {
+		return visits.Case{}, visits.Choice{}, err
+	}
+	return k, ch, nil
+}
