@@ -16,6 +16,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -36,6 +37,7 @@ type Server struct {
 	echo    *echo.Echo
 	pub     *pubCache // rendered public pages and feeds, per data version and day
 	sched   *scheduler.Scheduler
+	svc     *service.Service // every use case of cases, visits and sweeps
 }
 
 // Options are what New needs besides the store.
@@ -51,6 +53,9 @@ type Options struct {
 	// Scheduler runs the jobs the staff jobs page lists and runs now; nil
 	// means this process has no jobs (the page says so).
 	Scheduler *scheduler.Scheduler
+	// Service runs the use cases; nil builds one over st that queues
+	// messages on no channel (tests).
+	Service *service.Service
 }
 
 // New builds the server and parses every template; a broken template fails here.
@@ -62,6 +67,10 @@ func New(st *store.Store, o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{cfg: o.Config, store: st, now: o.Now, log: o.Logger, version: o.Version, sched: o.Scheduler}
+	s.svc = o.Service
+	if s.svc == nil {
+		s.svc = service.New(st, o.Config, nil)
+	}
 	s.pub = newPubCache(st, o.CacheCheck)
 	// The feeds' UID domain is made once now, not by the first feed request:
 	// a write while rendering would make that render stale at once.

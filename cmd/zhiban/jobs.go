@@ -22,10 +22,16 @@ func allJobs(cfg config.Config) []scheduler.Job {
 	return append(scheduler.Standard(cfg), scheduler.VisitJobs(cfg)...)
 }
 
-// newScheduler builds the scheduler with every job and the configured
-// notifiers. Every cron spec in the config is checked, so a bad one fails
-// start-up with an error naming its key.
-func newScheduler(cfg config.Config, st *store.Store, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
+// notifiers are the configured notification channels; the service queues
+// each message once per channel and the scheduler delivers on them.
+func notifiers(cfg config.Config, log *slog.Logger) *notify.Fanout {
+	return &notify.Fanout{Channels: notify.Channels(cfg.Notify, log)}
+}
+
+// newScheduler builds the scheduler with every job, delivering on fan.
+// Every cron spec in the config is checked, so a bad one fails start-up
+// with an error naming its key.
+func newScheduler(cfg config.Config, st *store.Store, fan *notify.Fanout, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
 	specs := cfg.JobSpecs()
 	keys := make([]string, 0, len(specs))
 	for k := range specs {
@@ -42,7 +48,7 @@ func newScheduler(cfg config.Config, st *store.Store, log *slog.Logger, now func
 		CatchUpDays: cfg.Jobs.CatchUpDays,
 		Logger:      log,
 		Now:         now,
-		Notify:      &notify.Fanout{Channels: notify.Channels(cfg.Notify, log)},
+		Notify:      fan,
 	})
 	for _, j := range allJobs(cfg) {
 		if err := s.Add(j); err != nil {
@@ -81,7 +87,8 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer st.Close()
 	st.Now = func() time.Time { return now }
-	s, err := newScheduler(cfg, st, newLogger(stderr), func() time.Time { return now })
+	log := newLogger(stderr)
+	s, err := newScheduler(cfg, st, notifiers(cfg, log), log, func() time.Time { return now })
 	if err != nil {
 		return err
 	}

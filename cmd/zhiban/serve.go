@@ -16,6 +16,7 @@ import (
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -42,8 +43,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	// One service for the jobs and the HTTP server, queueing messages on
+	// the channels the scheduler delivers on.
+	fan := notifiers(cfg, log)
+	svc := service.New(st, cfg, fan.Names())
 	// Built first so a bad cron spec stops start-up before anything is served.
-	jobs, err := newScheduler(cfg, st, log, time.Now)
+	jobs, err := newScheduler(cfg, st, fan, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -59,7 +64,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version, Scheduler: jobs})
+	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version, Scheduler: jobs, Service: svc})
 	if err != nil {
 		return err
 	}
