@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/auth"
 	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -27,7 +28,7 @@ import (
 // (Authorization: Bearer, made with "zhiban user token") or a session with
 // its CSRF token, at least role min. Cases, visits and sweeps hold
 // petitioner data, so their reads are staff-only too.
-func (s *Server) staffAPI(min store.Role) echo.MiddlewareFunc { return s.requireRole(min) }
+func (s *Server) staffAPI(min auth.Role) echo.MiddlewareFunc { return s.requireRole(min) }
 
 // apiDecode reads a JSON body strictly: an unknown field or a wrong type is a
 // 400 naming the field. Values are never echoed back.

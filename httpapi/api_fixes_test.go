@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/scheduler"
-	"zhiban/store"
 	"zhiban/visits"
 )
 
@@ -74,9 +74,9 @@ func jobsFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
 	st := demoStore(t, nil)
-	hash, _ := httpapi.HashPassword("admin-password-1")
-	st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "test")
-	st.CreateAPIToken(ctx, "admin", httpapi.HashToken(adminToken), "test", "test")
+	hash, _ := auth.HashPassword("admin-password-1")
+	st.CreateUser(ctx, "admin", auth.RoleAdmin, hash, "test")
+	st.CreateAPIToken(ctx, "admin", auth.HashToken(adminToken), "test", "test")
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

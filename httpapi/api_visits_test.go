@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
@@ -52,14 +53,14 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	ctx := context.Background()
 	st := demoStore(t, nil)
 	// adminToken is a real staff API token of an admin account.
-	hash, err := httpapi.HashPassword("admin-password-1")
+	hash, err := auth.HashPassword("admin-password-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "test"); err != nil {
+	if _, err := st.CreateUser(ctx, "admin", auth.RoleAdmin, hash, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateAPIToken(ctx, "admin", httpapi.HashToken(adminToken), "test", "test"); err != nil {
+	if _, err := st.CreateAPIToken(ctx, "admin", auth.HashToken(adminToken), "test", "test"); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config.Default()
@@ -75,10 +76,10 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	}
 	f := &apiFixture{srv: httptest.NewServer(s.Handler()), store: st, logs: logs}
 	t.Cleanup(f.srv.Close)
-	if _, err := st.CreateUser(ctx, "guest", store.RoleViewer, "x", "test"); err != nil {
+	if _, err := st.CreateUser(ctx, "guest", auth.RoleViewer, "x", "test"); err != nil {
 		t.Fatal(err)
 	}
-	secret, hash := httpapi.NewToken()
+	secret, hash := auth.NewToken()
 	if _, err := st.CreateAPIToken(ctx, "guest", hash, "test", "test"); err != nil {
 		t.Fatal(err)
 	}

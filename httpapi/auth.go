@@ -1,11 +1,7 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
@@ -14,9 +10,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
-	"zhiban/fault"
+	"zhiban/auth"
 	"zhiban/store"
 )
 
@@ -32,54 +27,10 @@ const (
 	maxUserFailures = 5
 	maxIPFailures   = 20
 	lockoutWindow   = 15 * time.Minute
-	bcryptCost      = 11
-	minPasswordLen  = 8
 )
 
-// HashPassword returns the bcrypt hash of a password that passes CheckPassword.
-func HashPassword(pw string) (string, error) {
-	if err := CheckPassword(pw); err != nil {
-		return "", err
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
-	if err != nil {
-		return "", err
-	}
-	return string(h), nil
-}
-
-// CheckPassword enforces the password rules: 8 to 72 bytes (bcrypt's limit).
-func CheckPassword(pw string) error {
-	if len([]rune(pw)) < minPasswordLen {
-		return fault.InvalidField("password", "密码至少 8 个字符")
-	}
-	if len(pw) > 72 {
-		return fault.InvalidField("password", "密码过长（最多 72 字节）")
-	}
-	return nil
-}
-
-// NewToken returns a random secret and the hash under which it is stored.
-func NewToken() (secret, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails (crypto/rand since Go 1.24)
-	secret = base64.RawURLEncoding.EncodeToString(b)
-	return secret, HashToken(secret)
-}
-
-// HashToken is the stored form of a session or API token: hex SHA-256. The
-// secrets are 256 random bits, so a fast hash is enough.
-func HashToken(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
-}
-
-// dummyHash is compared against when the user does not exist, so a login
-// takes as long for an unknown name as for a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("zhiban-dummy-password"), bcryptCost)
-
-// auth is who is making a request and how they proved it.
-type auth struct {
+// caller is who is making a request and how they proved it.
+type caller struct {
 	User      store.User
 	CSRF      string // the session's form token; empty for API tokens
 	tokenHash string // the session's hash, for logout
@@ -89,8 +40,8 @@ type auth struct {
 const authKey = "zhiban.auth"
 
 // authOf returns the caller of a request that passed requireRole.
-func authOf(c echo.Context) *auth {
-	a, _ := c.Get(authKey).(*auth)
+func authOf(c echo.Context) *caller {
+	a, _ := c.Get(authKey).(*caller)
 	return a
 }
 
@@ -104,27 +55,27 @@ func actor(c echo.Context) string {
 
 // authenticate finds the caller from a Bearer API token or the session
 // cookie; nil means anonymous. Expired sessions are deleted on sight.
-func (s *Server) authenticate(c echo.Context) (*auth, error) {
+func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	ctx := c.Request().Context()
 	if h := c.Request().Header.Get("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
 			return nil, nil
 		}
-		u, err := s.store.UserByAPIToken(ctx, HashToken(strings.TrimSpace(secret)))
+		u, err := s.store.UserByAPIToken(ctx, auth.HashToken(strings.TrimSpace(secret)))
 		if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
 			return nil, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		return &auth{User: u, apiToken: true}, nil
+		return &caller{User: u, apiToken: true}, nil
 	}
 	ck, err := c.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil, nil
 	}
-	hash := HashToken(ck.Value)
+	hash := auth.HashToken(ck.Value)
 	sess, err := s.store.SessionByHash(ctx, hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -145,14 +96,14 @@ func (s *Server) authenticate(c echo.Context) (*auth, error) {
 			return nil, err
 		}
 	}
-	return &auth{User: u, CSRF: sess.CSRF, tokenHash: hash}, nil
+	return &caller{User: u, CSRF: sess.CSRF, tokenHash: hash}, nil
 }
 
 // requireRole admits callers with at least role min. It is on every staff
 // and API write route: an anonymous caller gets 401 (a staff page GET is
 // sent to the login page), a session without the form's CSRF token on a
 // write gets 403, and a role below min gets 403.
-func (s *Server) requireRole(min store.Role) echo.MiddlewareFunc {
+func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			a, err := s.authenticate(c)
@@ -170,7 +121,7 @@ func (s *Server) requireRole(min store.Role) echo.MiddlewareFunc {
 			if write && !a.apiToken && !validCSRF(c, a.CSRF) {
 				return echo.NewHTTPError(http.StatusForbidden, "安全校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试")
 			}
-			if a.User.Role.Rank() < min.Rank() {
+			if !a.User.Role.AtLeast(min) {
 				return echo.NewHTTPError(http.StatusForbidden, "没有权限："+a.User.Role.Label()+"账号不能进行此操作")
 			}
 			c.Set(authKey, a)
@@ -213,10 +164,10 @@ func (s *Server) loginCookieName(c echo.Context) string {
 func (s *Server) loginToken(c echo.Context) string {
 	name := s.loginCookieName(c)
 	tok := ""
-	if ck, err := c.Cookie(name); err == nil && len(ck.Value) == 43 {
+	if ck, err := c.Cookie(name); err == nil && len(ck.Value) == auth.TokenLen {
 		tok = ck.Value
 	} else {
-		tok, _ = NewToken()
+		tok, _ = auth.NewToken()
 	}
 	c.SetCookie(&http.Cookie{Name: name, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(c), MaxAge: int(loginCookieAge / time.Second)})
@@ -240,8 +191,8 @@ func (s *Server) secure(c echo.Context) bool {
 
 // startSession logs u in on this browser.
 func (s *Server) startSession(c echo.Context, u store.User) error {
-	secret, hash := NewToken()
-	csrf, _ := NewToken()
+	secret, hash := auth.NewToken()
+	csrf, _ := auth.NewToken()
 	now := s.now()
 	if err := s.store.CreateSession(c.Request().Context(), hash, store.Session{
 		UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(sessionAbsolute),

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/config"
-	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -42,8 +42,8 @@ func TestPublicationGatesAndMarksAdjustments(t *testing.T) {
 	}
 
 	// Publish through the API: staff only.
-	token, hash := httpapi.NewToken()
-	if _, err := f.store.CreateUser(ctx, "editor", store.RoleEditor, "x", "test"); err != nil {
+	token, hash := auth.NewToken()
+	if _, err := f.store.CreateUser(ctx, "editor", auth.RoleEditor, "x", "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.store.CreateAPIToken(ctx, "editor", hash, "test", "test"); err != nil {

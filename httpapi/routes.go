@@ -2,10 +2,9 @@ package httpapi
 
 import (
 	"net/http"
+	"zhiban/auth"
 
 	"github.com/labstack/echo/v4"
-
-	"zhiban/store"
 )
 
 // routes is the whole HTTP surface in one table.
@@ -26,7 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).
-	viewer, editor, admin := s.requireRole(store.RoleViewer), s.requireRole(store.RoleEditor), s.requireRole(store.RoleAdmin)
+	viewer, editor, admin := s.requireRole(auth.RoleViewer), s.requireRole(auth.RoleEditor), s.requireRole(auth.RoleAdmin)
 	e.GET("/staff/login", s.showLogin)
 	e.POST("/staff/login", s.login)
 	e.POST("/staff/logout", s.logout, viewer)
@@ -41,7 +40,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/users/:name/tokens/:id/revoke", s.revokeToken, admin)
 	// Cases, visits and sweeps (issue 5): private data, so reads are staff-only
 	// too (staffAPI: staff API tokens or sessions).
-	apiRead, apiWrite := s.staffAPI(store.RoleViewer), s.staffAPI(store.RoleEditor)
+	apiRead, apiWrite := s.staffAPI(auth.RoleViewer), s.staffAPI(auth.RoleEditor)
 	e.GET("/api/v1/cases", s.listCases, apiRead)
 	e.POST("/api/v1/cases", s.createCase, apiWrite)
 	e.GET("/api/v1/cases/:id", s.showCase, apiRead)

@@ -11,8 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/auth"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 //go:embed templates/staff/*.html
@@ -21,7 +21,7 @@ var staffTemplateFiles embed.FS
 // navLink is one entry of the staff navigation bar.
 type navLink struct {
 	Key, Label, Href string
-	Min              store.Role // the least role that sees the link
+	Min              auth.Role // the least role that sees the link
 }
 
 // staffNav is the staff navigation in display order. A new staff page adds
@@ -29,19 +29,19 @@ type navLink struct {
 // 提醒 /staff/flags, 任务 /staff/jobs, 节假日 /staff/holidays, 领导 /staff/leaders go between
 // 公平统计 and Excel 导入).
 var staffNav = []navLink{
-	{"roster", "值班表", "/staff/roster", store.RoleViewer},
-	{"absences", "请假/出差", "/staff/absences", store.RoleViewer},
-	{"fairness", "公平统计", "/staff/fairness", store.RoleViewer},
-	{"cases", "案件", "/staff/cases", store.RoleViewer},
-	{"visits", "走访", "/staff/visits", store.RoleViewer},
-	{"sweeps", "排查", "/staff/sweeps", store.RoleViewer},
-	{"flags", "提醒", "/staff/flags", store.RoleViewer},
-	{"jobs", "任务", "/staff/jobs", store.RoleViewer},
-	{"holidays", "节假日", "/staff/holidays", store.RoleViewer},
-	{"leaders", "领导", "/staff/leaders", store.RoleViewer},
-	{"import", "Excel 导入", "/staff/import", store.RoleEditor},
-	{"audit", "审计日志", "/staff/audit", store.RoleViewer},
-	{"users", "用户", "/staff/users", store.RoleAdmin},
+	{"roster", "值班表", "/staff/roster", auth.RoleViewer},
+	{"absences", "请假/出差", "/staff/absences", auth.RoleViewer},
+	{"fairness", "公平统计", "/staff/fairness", auth.RoleViewer},
+	{"cases", "案件", "/staff/cases", auth.RoleViewer},
+	{"visits", "走访", "/staff/visits", auth.RoleViewer},
+	{"sweeps", "排查", "/staff/sweeps", auth.RoleViewer},
+	{"flags", "提醒", "/staff/flags", auth.RoleViewer},
+	{"jobs", "任务", "/staff/jobs", auth.RoleViewer},
+	{"holidays", "节假日", "/staff/holidays", auth.RoleViewer},
+	{"leaders", "领导", "/staff/leaders", auth.RoleViewer},
+	{"import", "Excel 导入", "/staff/import", auth.RoleEditor},
+	{"audit", "审计日志", "/staff/audit", auth.RoleViewer},
+	{"users", "用户", "/staff/users", auth.RoleAdmin},
 }
 
 type navItem struct {
@@ -72,8 +72,8 @@ func parseStaffTemplates(out map[string]*template.Template) error {
 }
 
 var staffFuncs = template.FuncMap{
-	"roleLabel": func(r store.Role) string { return r.Label() },
-	"atLeast":   func(r store.Role, min string) bool { return r.Rank() >= store.Role(min).Rank() },
+	"roleLabel": func(r auth.Role) string { return r.Label() },
+	"atLeast":   func(r auth.Role, min string) bool { return r.Rank() >= auth.Role(min).Rank() },
 	"add":       func(a, b int) int { return a + b },
 	"pct":       func(x float64) string { return fmt.Sprintf("%.1f%%", x*100) },
 	"neg":       func(n int) int { return -n },

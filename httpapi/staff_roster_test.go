@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"zhiban/httpapi"
+	"zhiban/auth"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -291,7 +291,7 @@ func TestAssignmentAPIConflict(t *testing.T) {
 
 func newTokenFor(t *testing.T, f *staffFixture, user string) (string, string) {
 	t.Helper()
-	secret, hash := httpapi.NewToken()
+	secret, hash := auth.NewToken()
 	if _, err := f.store.CreateAPIToken(context.Background(), user, hash, "test", "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/planner"
@@ -62,14 +63,14 @@ func newStaffFixture(t *testing.T) *staffFixture {
 	if _, err := planner.Fill(ctx, st, f.today, f.today.AddDays(45), f.today, "test"); err != nil {
 		t.Fatal(err)
 	}
-	hash, err := httpapi.HashPassword(testPassword)
+	hash, err := auth.HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range []struct {
 		name string
-		role store.Role
-	}{{"admin", store.RoleAdmin}, {"editor", store.RoleEditor}, {"viewer", store.RoleViewer}} {
+		role auth.Role
+	}{{"admin", auth.RoleAdmin}, {"editor", auth.RoleEditor}, {"viewer", auth.RoleViewer}} {
 		if _, err := st.CreateUser(ctx, u.name, u.role, hash, "test"); err != nil {
 			t.Fatal(err)
 		}
@@ -371,7 +372,7 @@ func TestLockout(t *testing.T) {
 func TestAPITokens(t *testing.T) {
 	f := newStaffFixture(t)
 	ctx := context.Background()
-	secret, hash := httpapi.NewToken()
+	secret, hash := auth.NewToken()
 	tok, err := f.store.CreateAPIToken(ctx, "editor", hash, "script", "test")
 	if err != nil {
 		t.Fatal(err)
@@ -409,7 +410,7 @@ func TestAPITokens(t *testing.T) {
 	if code, _ := put(secret, `{}`); code != http.StatusUnauthorized {
 		t.Fatalf("revoked token: %d", code)
 	}
-	vs, vh := httpapi.NewToken()
+	vs, vh := auth.NewToken()
 	if _, err := f.store.CreateAPIToken(ctx, "viewer", vh, "", "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 
+	"zhiban/auth"
 	"zhiban/fault"
 	"zhiban/store"
 )
@@ -70,11 +70,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	hash := dummyHash
-	if err == nil {
-		hash = []byte(u.PasswordHash)
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(pw)) != nil || err != nil || u.Disabled {
+	if !auth.MatchPassword(u.PasswordHash, pw) || err != nil || u.Disabled { // u is zero when not found: same time, no match
 		// Both reservations stay: they are the failure count.
 		// Never the typed name of an unknown account: people type their
 		// password into the name field. A keyed hash still tells repeated
@@ -126,16 +122,19 @@ func (s *Server) changePassword(c echo.Context) error {
 	fail := func(msg string) error {
 		return s.renderStaff(c, http.StatusBadRequest, "staff/password.html", "", "修改密码", map[string]any{"Error": msg})
 	}
-	if bcrypt.CompareHashAndPassword([]byte(a.User.PasswordHash), []byte(c.FormValue("current"))) != nil {
+	if !auth.MatchPassword(a.User.PasswordHash, c.FormValue("current")) {
 		return fail("当前密码不正确")
 	}
 	pw := c.FormValue("password")
 	if pw != c.FormValue("password2") {
 		return fail("两次输入的新密码不一致")
 	}
-	hash, err := HashPassword(pw)
-	if err != nil {
-		return fail(err.(*fault.Error).Msg)
+	hash, err := auth.HashPassword(pw)
+	var invalid auth.InvalidPassword
+	if errors.As(err, &invalid) {
+		return fail(invalid.Error())
+	} else if err != nil {
+		return err
 	}
 	if err := s.store.SetPassword(c.Request().Context(), a.User.Name, hash, a.User.Name); err != nil {
 		return err
@@ -170,7 +169,7 @@ func (s *Server) renderUsers(c echo.Context, status int, data map[string]any) er
 		rows = append(rows, row{u, ts})
 	}
 	data["Users"] = rows
-	data["Roles"] = []store.Role{store.RoleViewer, store.RoleEditor, store.RoleAdmin}
+	data["Roles"] = auth.Roles
 	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", data)
 }
 
@@ -185,13 +184,16 @@ func (s *Server) createUser(c echo.Context) error {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
 		return fail("用户名不能为空，不能含空格或 /，最多 64 字节")
 	}
-	role, err := store.ParseRole(c.FormValue("role"))
+	role, err := auth.ParseRole(c.FormValue("role"))
 	if err != nil {
 		return fail(err.Error())
 	}
-	hash, err := HashPassword(c.FormValue("password"))
-	if err != nil {
-		return fail(err.(*fault.Error).Msg)
+	hash, err := auth.HashPassword(c.FormValue("password"))
+	var invalid auth.InvalidPassword
+	if errors.As(err, &invalid) {
+		return fail(invalid.Error())
+	} else if err != nil {
+		return err
 	}
 	if _, err := s.store.CreateUser(c.Request().Context(), name, role, hash, actor(c)); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -211,21 +213,24 @@ func (s *Server) updateUser(c echo.Context) error {
 		return err
 	}
 	if pw := c.FormValue("password"); pw != "" {
-		hash, err := HashPassword(pw)
-		if err != nil {
-			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + err.(*fault.Error).Msg})
+		hash, err := auth.HashPassword(pw)
+		var invalid auth.InvalidPassword
+		if errors.As(err, &invalid) {
+			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + invalid.Error()})
+		} else if err != nil {
+			return err
 		}
 		if err := s.store.SetPassword(ctx, name, hash, actor(c)); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/staff/users")
 	}
-	role, err := store.ParseRole(c.FormValue("role"))
+	role, err := auth.ParseRole(c.FormValue("role"))
 	if err != nil {
 		return fault.InvalidField("role", err.Error())
 	}
 	disabled := c.FormValue("disabled") == "1"
-	if name == actor(c) && (role != store.RoleAdmin || disabled) {
+	if name == actor(c) && (role != auth.RoleAdmin || disabled) {
 		return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": "不能降低或停用自己的管理员账号"})
 	}
 	if role != u.Role || disabled != u.Disabled {
@@ -239,7 +244,7 @@ func (s *Server) updateUser(c echo.Context) error {
 // createToken issues an API token for a user and shows it once.
 func (s *Server) createToken(c echo.Context) error {
 	name := c.Param("name")
-	secret, hash := NewToken()
+	secret, hash := auth.NewToken()
 	label := strings.TrimSpace(c.FormValue("label"))
 	if _, err := s.store.CreateAPIToken(c.Request().Context(), name, hash, label, actor(c)); err != nil {
 		return err

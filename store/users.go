@@ -5,59 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+	"zhiban/auth"
 )
-
-// Role is what a staff user may do: viewers read, editors also write, admins also manage users.
-type Role string
-
-const (
-	RoleViewer Role = "viewer"
-	RoleEditor Role = "editor"
-	RoleAdmin  Role = "admin"
-)
-
-// ParseRole accepts admin, editor or viewer.
-func ParseRole(s string) (Role, error) {
-	switch r := Role(strings.TrimSpace(s)); r {
-	case RoleViewer, RoleEditor, RoleAdmin:
-		return r, nil
-	}
-	return "", fmt.Errorf("角色 %q 无效，应为 admin、editor 或 viewer", s)
-}
-
-// Rank orders roles so a check is "at least editor".
-func (r Role) Rank() int {
-	switch r {
-	case RoleAdmin:
-		return 3
-	case RoleEditor:
-		return 2
-	case RoleViewer:
-		return 1
-	}
-	return 0
-}
-
-// Label is the Chinese name of the role.
-func (r Role) Label() string {
-	switch r {
-	case RoleAdmin:
-		return "管理员"
-	case RoleEditor:
-		return "编辑"
-	case RoleViewer:
-		return "只读"
-	}
-	return string(r)
-}
 
 // User is a staff account. PasswordHash is never shown.
 type User struct {
 	ID           int64     `json:"id"`
 	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
+	Role         auth.Role `json:"role"`
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
 	CreatedAt    time.Time `json:"created_at"`
@@ -79,7 +35,7 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 }
 
 // CreateUser adds an account; a taken name is ErrConflict.
-func (s *Store) CreateUser(ctx context.Context, name string, role Role, passwordHash, actor string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, name string, role auth.Role, passwordHash, actor string) (User, error) {
 	var u User
 	err := s.WithTx(ctx, func(tx *Store) error {
 		if _, err := tx.UserByName(ctx, name); err == nil {
@@ -166,7 +122,7 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash, actor strin
 // SetUserRole changes a role and whether the account is disabled; disabling
 // ends the user's sessions and revokes nothing else (API tokens stop working
 // because a disabled user is refused).
-func (s *Store) SetUserRole(ctx context.Context, name string, role Role, disabled bool, actor string) error {
+func (s *Store) SetUserRole(ctx context.Context, name string, role auth.Role, disabled bool, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		u, err := tx.UserByName(ctx, name)
 		if err != nil {
@@ -185,7 +141,7 @@ func (s *Store) SetUserRole(ctx context.Context, name string, role Role, disable
 	})
 }
 
-func userState(r Role, disabled bool) string {
+func userState(r auth.Role, disabled bool) string {
 	if disabled {
 		return "角色 " + string(r) + "（已停用）"
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/config"
 	"zhiban/county"
 	"zhiban/httpapi"
@@ -120,13 +121,13 @@ func seedDemoAdmin(ctx context.Context, st *store.Store, stdout io.Writer) error
 	if err != nil || len(users) > 0 {
 		return err
 	}
-	password, _ := httpapi.NewToken()
+	password, _ := auth.NewToken()
 	password = password[:12]
-	hash, err := httpapi.HashPassword(password)
+	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	if _, err := st.CreateUser(ctx, "admin", store.RoleAdmin, hash, "demo"); err != nil {
+	if _, err := st.CreateUser(ctx, "admin", auth.RoleAdmin, hash, "demo"); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "演示管理员账号：admin　密码：%s（只显示这一次；登录 /staff，可用 zhiban user passwd admin 修改）\n", password)

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/term"
 
-	"zhiban/httpapi"
+	"zhiban/auth"
 	"zhiban/store"
 )
 
@@ -48,7 +48,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	const by = "cli"
 	switch sub {
 	case "add":
-		r, err := store.ParseRole(*role)
+		r, err := auth.ParseRole(*role)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "已修改 %s 的密码，其登录会话已全部注销\n", pos[0])
 	case "token":
-		secret, hash := httpapi.NewToken()
+		secret, hash := auth.NewToken()
 		t, err := st.CreateAPIToken(ctx, pos[0], hash, *label, by)
 		if err != nil {
 			return userError(pos[0], err)
@@ -138,9 +138,9 @@ func readPassword(stderr io.Writer) (string, error) {
 		}
 		pw = strings.TrimRight(line, "\r\n")
 	}
-	hash, err := httpapi.HashPassword(pw)
+	hash, err := auth.HashPassword(pw)
 	if err != nil {
-		return "", fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "password: "))
+		return "", err
 	}
 	return hash, nil
 }
