@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The busiest public resources are cached under fastKey(their URL path)
+// The busiest public resources are cached under pubcache.PathKey(their URL path)
 // (see the serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics),
 // which also registers them in the cache's fast map, so a hit is found by
 // the request path alone and served without echo: no context from a pool,
@@ -17,14 +17,14 @@ import (
 // once reached the per-Host "/"). ("/" is path-keyed only when public_url
 // is set; otherwise it names the request's own host, is cached per Host and
 // always goes through echo.) A hit larger than the connection buffer is
-// corked into one TCP segment (see conn.go).
+// corked into one TCP segment (see pubcache/conn.go).
 
 // ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
 // hands everything else to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if r := s.fastHit(req); r != nil {
+	if r := s.pub.Hit(req); r != nil {
 		setSecurityHeaders(w.Header(), req.URL.Path)
-		writeRendered(w, req, r)
+		r.Write(w, req)
 		return
 	}
 	s.echo.ServeHTTP(w, req)
@@ -90,28 +90,4 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		setSecurityHeaders(c.Response().Header(), c.Request().URL.Path)
 		return next(c)
 	}
-}
-
-// fastHit returns the rendered entry for req when it is current: the cache
-// checked the data version and the date less than checkEvery ago and the
-// entry was rendered for both. Anything else (a miss, a stale check, tests
-// that check every request) goes through echo, which refreshes the state.
-func (s *Server) fastHit(req *http.Request) *rendered {
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		return nil
-	}
-	p := s.pub
-	cur := p.cur.Load()
-	if cur == nil || !p.fresh(cur.at, cur.writes) {
-		return nil
-	}
-	e, ok := p.fast.Load(req.URL.Path)
-	if !ok {
-		return nil
-	}
-	r := e.(*cacheEntry).rendered.Load()
-	if r == nil || r.version != cur.version || r.day != cur.day {
-		return nil
-	}
-	return r
 }

@@ -12,6 +12,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/planner"
+	"zhiban/pubcache"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -40,7 +41,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 	}
 	serve := func(h http.Handler) *httptest.Server {
 		ts := httptest.NewUnstartedServer(h)
-		ts.Config.ConnContext = connContext
+		ts.Config.ConnContext = pubcache.ConnContext
 		ts.Start()
 		t.Cleanup(ts.Close)
 		return ts
@@ -77,7 +78,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		if resp.StatusCode != 200 || len(body) == 0 {
 			t.Fatalf("%s: %d, %d bytes", path, resp.StatusCode, len(body))
 		}
-		if s.fastHit(httptest.NewRequest("GET", path, nil)) == nil {
+		if s.pub.Hit(httptest.NewRequest("GET", path, nil)) == nil {
 			t.Fatalf("%s: not served by the bypass", path)
 		}
 		etag := resp.Header.Get("Etag")

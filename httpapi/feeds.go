@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/ical"
+	"zhiban/pubcache"
 	"zhiban/roster"
 	"zhiban/store"
 )
@@ -234,7 +235,7 @@ func (s *Server) productID(county string) string {
 
 // showRosterFeed serves the whole public roster as iCalendar.
 func (s *Server) showRosterFeed(c echo.Context) error {
-	return s.serveCached(c, fastKey("/feeds/roster.ics"), icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, pubcache.PathKey("/feeds/roster.ics"), icsType, "public, max-age=300", func(ctx context.Context) ([]byte, time.Time, error) {
 		fc, err := s.loadFeedContext(ctx)
 		if err != nil {
 			return nil, time.Time{}, err

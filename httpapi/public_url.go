@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strings"
+	"zhiban/pubcache"
 
 	"github.com/labstack/echo/v4"
 )
@@ -33,7 +34,7 @@ func (s *Server) publicBase(c echo.Context) string {
 func (s *Server) publicKey(c echo.Context, path string) string {
 	if s.cfg.PublicURL != "" {
 		if strings.HasPrefix(path, "/") {
-			return fastKey(path)
+			return pubcache.PathKey(path)
 		}
 		return "page:" + path
 	}

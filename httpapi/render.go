@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/pubcache"
 	"zhiban/roster"
 )
 
@@ -54,4 +55,10 @@ func (s *Server) renderBytes(page string, data any) ([]byte, error) {
 		return nil, fmt.Errorf("httpapi: render %s: %w", page, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// serveCached answers a public GET or HEAD from the render cache (package
+// pubcache), rendering with build only when the data or the date moved.
+func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build pubcache.Builder) error {
+	return s.pub.Serve(c.Response(), c.Request(), key, contentType, cacheControl, build)
 }

@@ -10,6 +10,7 @@ import (
 
 	"zhiban/fault"
 	"zhiban/planner"
+	"zhiban/pubcache"
 	"zhiban/roster"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) showRosterMonth(c echo.Context) error {
 		return err
 	}
 	key := monthKey(first)
-	return s.serveCached(c, fastKey("/roster/"+key), "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+	return s.serveCached(c, pubcache.PathKey("/roster/"+key), "text/html; charset=utf-8", "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		last := first.MonthEnd()
 		duties, err := s.publicDuties(ctx, first, last)
 		if err != nil {

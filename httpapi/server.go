@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/config"
+	"zhiban/pubcache"
 	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
@@ -35,7 +36,7 @@ type Server struct {
 	version string
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
-	pub     *pubCache // rendered public pages and feeds, per data version and day
+	pub     *pubcache.Cache // rendered public pages and feeds, per data version and day
 	sched   *scheduler.Scheduler
 	svc     *service.Service // every use case of cases, visits and sweeps
 }
@@ -71,7 +72,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	if s.svc == nil {
 		s.svc = service.New(st, o.Config, nil)
 	}
-	s.pub = newPubCache(st, o.CacheCheck)
+	s.pub = pubcache.New(st, o.CacheCheck, o.Now, o.Config.Location)
 	// The feeds' UID domain is made once now, not by the first feed request:
 	// a write while rendering would make that render stale at once.
 	if _, err := st.FeedDomain(context.Background()); err != nil {
@@ -116,7 +117,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// ReadTimeout bounds a whole request, body included: generous for a
 	// 9 MB import over a slow office line, short enough that a client
 	// trickling a body cannot hold a connection for long.
-	srv := &http.Server{Handler: s, ConnContext: connContext,
+	srv := &http.Server{Handler: s, ConnContext: pubcache.ConnContext,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

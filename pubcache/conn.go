@@ -1,4 +1,4 @@
-package httpapi
+package pubcache
 
 import (
 	"context"
@@ -29,9 +29,9 @@ type connInfo struct {
 // net/http's 4096-byte connection buffer together with its headers.
 const corkMin = 4096 - 512
 
-// connContext is http.Server.ConnContext: it keeps the raw socket of a
+// ConnContext is http.Server.ConnContext: it keeps the raw socket of a
 // plain TCP connection in the connection's context.
-func connContext(ctx context.Context, c net.Conn) context.Context {
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	if !canCork {
 		return ctx
 	}

@@ -1,4 +1,7 @@
-package httpapi
+// Package pubcache holds zhiban's public pages and feeds rendered once per
+// change, and serves them with validators (ETag, Last-Modified, 304), gzip
+// and, for the busiest paths, without going through the router at all.
+package pubcache
 
 import (
 	"bytes"
@@ -14,18 +17,18 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"zhiban/roster"
 	"zhiban/store"
 )
 
-// pubCache holds public pages and feeds rendered once per change. An entry
+// Cache holds public pages and feeds rendered once per change. An entry
 // is valid for one database version and one county-zone date, so any write
 // and the day rolling over at midnight both re-render it.
-type pubCache struct {
+type Cache struct {
 	store      *store.Store
 	checkEvery time.Duration
+	now        func() time.Time // the clock that says which county date it is
+	loc        *time.Location   // the county's zone
 
 	probeMu sync.Mutex
 	probe   atomic.Pointer[probe]
@@ -36,7 +39,7 @@ type pubCache struct {
 	// (see entry); they join entries only when the render succeeds.
 	pending sync.Map
 	// fast holds only the entries whose key was made by fastKey: request
-	// path → *cacheEntry. The bypass in ServeHTTP looks here and nowhere
+	// path → *cacheEntry. The bypass (Hit) looks here and nowhere
 	// else, so no other key (a page per Host, a feed, an API range) can
 	// ever be reached by a request path that happens to spell it.
 	fast sync.Map
@@ -62,17 +65,17 @@ type current struct {
 // fresh reports whether a check made at at, when the store had committed
 // writes writes, still holds: less than checkEvery ago (for other processes'
 // writes) and no write by this process since (those show at once).
-func (p *pubCache) fresh(at time.Time, writes uint64) bool {
+func (p *Cache) fresh(at time.Time, writes uint64) bool {
 	return p.checkEvery > 0 && time.Since(at) < p.checkEvery && writes == p.store.Writes()
 }
 
 type cacheEntry struct {
 	mu       sync.Mutex // one render at a time per key
-	rendered atomic.Pointer[rendered]
+	rendered atomic.Pointer[Rendered]
 }
 
-// rendered is one representation, ready to write.
-type rendered struct {
+// Rendered is one representation, ready to write.
+type Rendered struct {
 	version     string
 	day         roster.Date
 	contentType string
@@ -89,28 +92,34 @@ type headerSet struct {
 }
 
 // fastPrefix marks the cache keys of resources that depend on their request
-// path alone (see fastKey); no other key starts with it.
+// path alone (see PathKey); no other key starts with it.
 const fastPrefix = "path:"
 
-// fastKey is the cache key of a resource whose bytes depend on nothing but
-// the request path: the bypass (fastpath.go) serves it to any GET or HEAD of
-// exactly that path. Every other key starts with another prefix ("page:",
-// "feed:", "api:") and is only reached through its echo route.
-func fastKey(path string) string { return fastPrefix + path }
+// PathKey is the cache key of a resource whose bytes depend on nothing but
+// the request path: the bypass (Hit) serves it to any GET or HEAD of exactly
+// that path. Every other key must start with another prefix ("page:",
+// "feed:", "api:"); it is only reached through its route.
+func PathKey(path string) string { return fastPrefix + path }
 
 // maxCacheEntries bounds memory when clients vary query parameters.
 const maxCacheEntries = 512
 
-func newPubCache(st *store.Store, checkEvery time.Duration) *pubCache {
+// New returns an empty cache over st. checkEvery is how long a checked
+// database version is trusted (0 means one second, negative means every
+// request); now and loc say which county date it is.
+func New(st *store.Store, checkEvery time.Duration, now func() time.Time, loc *time.Location) *Cache {
 	if checkEvery == 0 {
 		checkEvery = time.Second
 	}
-	return &pubCache{store: st, checkEvery: checkEvery}
+	return &Cache{store: st, checkEvery: checkEvery, now: now, loc: loc}
 }
+
+// Len is the number of cached entries (not counting renders in progress).
+func (p *Cache) Len() int { return int(p.size.Load()) }
 
 // version returns the database version, asking the database at most once
 // per checkEvery so a burst of requests costs one query.
-func (p *pubCache) version(ctx context.Context) (string, error) {
+func (p *Cache) version(ctx context.Context) (string, error) {
 	if pr := p.probe.Load(); pr != nil && p.fresh(pr.at, pr.writes) {
 		return pr.version, nil
 	}
@@ -133,7 +142,7 @@ func (p *pubCache) version(ctx context.Context) (string, error) {
 // render it at the same time but not counted, not evictable and not seen
 // by the bypass until a render succeeds (see keep): a request that fails,
 // such as a 404 for a made-up feed name, leaves nothing behind.
-func (p *pubCache) entry(key string) (*cacheEntry, bool) {
+func (p *Cache) entry(key string) (*cacheEntry, bool) {
 	if e, ok := p.entries.Load(key); ok {
 		return e.(*cacheEntry), true
 	}
@@ -144,7 +153,7 @@ func (p *pubCache) entry(key string) (*cacheEntry, bool) {
 // keep moves a pending entry whose render succeeded into the cache (and,
 // for a fastKey, into the bypass's map), evicting one other entry when the
 // cache is full.
-func (p *pubCache) keep(key string, e *cacheEntry) {
+func (p *Cache) keep(key string, e *cacheEntry) {
 	if _, loaded := p.entries.LoadOrStore(key, e); !loaded {
 		if path, ok := strings.CutPrefix(key, fastPrefix); ok {
 			p.fast.Store(path, e)
@@ -156,12 +165,36 @@ func (p *pubCache) keep(key string, e *cacheEntry) {
 	p.pending.CompareAndDelete(key, e)
 }
 
+// Hit returns the rendered entry of a PathKey resource for req when it is
+// current: the cache checked the data version and the date less than
+// checkEvery ago and the entry was rendered for both. Anything else (a miss,
+// a stale check, tests that check every request) is nil: the caller routes
+// the request, whose Serve refreshes the state.
+func (p *Cache) Hit(req *http.Request) *Rendered {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return nil
+	}
+	cur := p.cur.Load()
+	if cur == nil || !p.fresh(cur.at, cur.writes) {
+		return nil
+	}
+	e, ok := p.fast.Load(req.URL.Path)
+	if !ok {
+		return nil
+	}
+	r := e.(*cacheEntry).rendered.Load()
+	if r == nil || r.version != cur.version || r.day != cur.day {
+		return nil
+	}
+	return r
+}
+
 // evictOne drops one entry other than keep, chosen at random (the map's
 // own order follows key hashes, which would pick on the same keys every
 // time). One at a time, so a client walking through query parameters
 // pushes out entries one by one instead of flushing the busy pages with
 // everything else. O(entries), and only when a new entry was rendered.
-func (p *pubCache) evictOne(keep string) {
+func (p *Cache) evictOne(keep string) {
 	skip := rand.IntN(maxCacheEntries)
 	for range 2 { // a second pass when skip ran past the end
 		done := false
@@ -193,8 +226,7 @@ func (p *pubCache) evictOne(keep string) {
 
 // state returns the data version and the county date, looking again at
 // most once per checkEvery (every call when checkEvery is negative).
-func (s *Server) cacheState(ctx context.Context) (string, roster.Date, error) {
-	p := s.pub
+func (p *Cache) state(ctx context.Context) (string, roster.Date, error) {
 	if c := p.cur.Load(); c != nil && p.fresh(c.at, c.writes) {
 		return c.version, c.day, nil
 	}
@@ -203,32 +235,33 @@ func (s *Server) cacheState(ctx context.Context) (string, roster.Date, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	day := roster.Today(s.now(), s.cfg.Location)
+	day := roster.Today(p.now(), p.loc)
 	p.cur.Store(&current{version: version, day: day, at: time.Now(), writes: writes})
 	return version, day, nil
 }
 
-// builder renders one public resource: its bytes and when its data last changed.
-type builder func(ctx context.Context) (body []byte, modified time.Time, err error)
+// Builder renders one public resource: its bytes and when its data last changed.
+type Builder func(ctx context.Context) (body []byte, modified time.Time, err error)
 
-// serveCached answers a GET or HEAD for key from the cache, rendering with
-// build only when the data version or the county date moved.
-func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build builder) error {
-	ctx := c.Request().Context()
-	version, day, err := s.cacheState(ctx)
+// Serve answers a GET or HEAD for key from the cache, rendering with build
+// only when the data version or the county date moved. An error of build is
+// returned and nothing is written or kept.
+func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType, cacheControl string, build Builder) error {
+	ctx := req.Context()
+	version, day, err := p.state(ctx)
 	if err != nil {
 		return err
 	}
-	e, cached := s.pub.entry(key)
+	e, cached := p.entry(key)
 	r := e.rendered.Load()
 	if r == nil || r.version != version || r.day != day {
 		e.mu.Lock()
 		r = e.rendered.Load()
 		if r == nil || r.version != version || r.day != day {
-			r, err = s.renderEntry(ctx, version, day, contentType, build)
+			r, err = p.render(ctx, version, day, contentType, build)
 			if err != nil {
 				if !cached {
-					s.pub.pending.CompareAndDelete(key, e)
+					p.pending.CompareAndDelete(key, e)
 				}
 				e.mu.Unlock()
 				return err
@@ -239,21 +272,21 @@ func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl stri
 			e.rendered.Store(r)
 		}
 		if !cached {
-			s.pub.keep(key, e)
+			p.keep(key, e)
 		}
 		e.mu.Unlock()
 	}
-	writeRendered(c.Response(), c.Request(), r)
+	r.Write(w, req)
 	return nil
 }
 
-func (s *Server) renderEntry(ctx context.Context, version string, day roster.Date, contentType string, build builder) (*rendered, error) {
+func (p *Cache) render(ctx context.Context, version string, day roster.Date, contentType string, build Builder) (*Rendered, error) {
 	body, modified, err := build(ctx)
 	if err != nil {
 		return nil, err
 	}
 	// A page that names "today" changes at midnight even when no data does.
-	if start := day.In(s.cfg.Location); modified.Before(start) {
+	if start := day.In(p.loc); modified.Before(start) {
 		modified = start
 	}
 	var gz bytes.Buffer
@@ -261,7 +294,7 @@ func (s *Server) renderEntry(ctx context.Context, version string, day roster.Dat
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
-	r := &rendered{
+	r := &Rendered{
 		version: version, day: day, contentType: contentType,
 		body: body, gz: gz.Bytes(),
 		etag:     `"` + hex.EncodeToString(sum[:12]) + `"`,
@@ -279,10 +312,10 @@ var (
 	hGzip = []string{"gzip"}
 )
 
-// writeRendered writes r with validators, answering 304 when the client's
-// copy is current and gzip when the client accepts it. Straight to the
+// Write writes r with validators, answering 304 when the client's copy is
+// current and gzip when the client accepts it. Straight to the
 // http.ResponseWriter: this is the whole cost of a cache hit.
-func writeRendered(w http.ResponseWriter, req *http.Request, r *rendered) {
+func (r *Rendered) Write(w http.ResponseWriter, req *http.Request) {
 	h := w.Header()
 	useGzip := false
 	if ae, ok := req.Header["Accept-Encoding"]; ok && len(ae) > 0 {
@@ -315,7 +348,7 @@ func writeRendered(w http.ResponseWriter, req *http.Request, r *rendered) {
 }
 
 // notModified applies RFC 9110 §13.1: If-None-Match wins over If-Modified-Since.
-func notModified(req *http.Request, r *rendered) bool {
+func notModified(req *http.Request, r *Rendered) bool {
 	if len(req.Header) == 0 {
 		return false
 	}

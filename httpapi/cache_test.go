@@ -1,0 +1,74 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"zhiban/config"
+	"zhiban/county"
+	"zhiban/store"
+)
+
+// A 404 leaves no cache entry behind (404s for made-up feed names once
+// filled the cache). Eviction is tested in package pubcache.
+func TestCacheKeepsOnlySuccesses(t *testing.T) {
+	st := demoStore(t, nil)
+	cfg := config.Default()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(st, Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	get := func(path string) int {
+		t.Helper()
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if get("/feeds/roster.ics") != 200 {
+		t.Fatal("feed")
+	}
+	for i := range 600 {
+		if code := get(fmt.Sprintf("/feeds/township/nosuch%d.ics", i)); code != 404 {
+			t.Fatalf("unknown township: %d", code)
+		}
+	}
+	if n := s.pub.Len(); n != 1 {
+		t.Fatalf("after 600 404s: %d entries; want only the feed", n)
+	}
+	if s.pub.Hit(httptest.NewRequest("GET", "/feeds/roster.ics", nil)) == nil {
+		t.Fatal("the feed left the bypass")
+	}
+}
+
+// demoStore opens a fresh SQLite file holding the demo county. now, when
+// not nil, stamps the rows it writes.
+func demoStore(tb testing.TB, now func() time.Time) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "z.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if now != nil {
+		st.Now = now
+	}
+	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
