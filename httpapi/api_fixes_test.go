@@ -15,6 +15,7 @@ import (
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/visits"
 )
 
@@ -83,7 +84,7 @@ func jobsFixture(t *testing.T) *apiFixture {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sch := scheduler.New(st, scheduler.Options{Location: cfg.Location, Logger: log})
-	for _, j := range scheduler.VisitJobs(cfg) {
+	for _, j := range scheduler.VisitJobs(service.New(st, cfg, nil)) {
 		if err := sch.Add(j); err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -116,50 +116,12 @@ func (s *Server) fileReport(c echo.Context) error {
 	if err := apiDecode(c, &in); err != nil {
 		return err
 	}
-	if in.Township == "" {
-		return fault.InvalidField("township", "请选择乡镇")
-	}
-	for i := range in.Findings {
-		in.Findings[i].ID, in.Findings[i].Case, in.Findings[i].Resolved, in.Findings[i].RolledFrom = 0, 0, false, 0
-	}
-	ctx := c.Request().Context()
-	resp := map[string]any{}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		// An unknown township is a mistake in the request (400), not a missing sweep (404).
-		if err := s.checkTownship(ctx, tx, in.Township); err != nil {
-			return err
-		}
-		t, err := tx.SweepTaskOf(ctx, month, in.Township)
-		if err != nil {
-			return err
-		}
-		if t.Status != visits.TaskOpen {
-			return &fault.Error{Kind: fault.Conflict, Code: "already_filed", Msg: "本月报告已于 " + t.Filed.String() + " 提交", Items: []visits.Task{t}}
-		}
-		r := visits.Report{Nil: in.Nil, Findings: in.Findings}
-		if err := t.File(r, s.apiToday(), actor(c)); err != nil {
-			return err
-		}
-		if err := tx.SaveSweepTask(ctx, t, "file", actor(c)); err != nil {
-			return err
-		}
-		for i := range r.Findings {
-			r.Findings[i].Task = t.ID
-		}
-		added, err := tx.AddFindings(ctx, r.Findings, actor(c))
-		if err != nil {
-			return err
-		}
-		if added == nil {
-			added = []visits.Finding{}
-		}
-		resp["task"], resp["findings"] = t, added
-		return nil
-	})
+	call := service.Call{Actor: actor(c), Now: s.now()}
+	t, added, err := s.svc.FileReport(c.Request().Context(), call, month, in.Township, visits.Report{Nil: in.Nil, Findings: in.Findings})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, resp)
+	return c.JSON(http.StatusCreated, map[string]any{"task": t, "findings": added})
 }
 
 // escalateFinding turns a finding into a key case with a 包保领导 and says why that leader.
@@ -168,31 +130,11 @@ func (s *Server) escalateFinding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	resp := map[string]any{}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		f, err := tx.Finding(ctx, id)
-		if err != nil {
-			return err
-		}
-		if f.Case != 0 {
-			k, err := tx.Case(ctx, f.Case)
-			if err != nil {
-				return err
-			}
-			return &fault.Error{Kind: fault.Conflict, Code: "already_escalated", Msg: "该排查发现已转为案件 " + k.Code, Items: []any{k.Public()}}
-		}
-		k, ch, err := scheduler.EscalateFinding(ctx, tx, f, s.apiToday(), actor(c))
-		if err != nil {
-			return err
-		}
-		resp["case"], resp["choice"] = k, ch
-		return nil
-	})
+	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, resp)
+	return c.JSON(http.StatusCreated, map[string]any{"case": k, "choice": ch})
 }
 
 // resolveFinding marks a finding resolved (化解), so it does not roll over.
@@ -201,24 +143,11 @@ func (s *Server) resolveFinding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var out visits.Finding
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		f, err := tx.Finding(ctx, id)
-		if err != nil {
-			return err
-		}
-		if f.Resolved {
-			return &fault.Error{Kind: fault.Conflict, Code: "already_resolved", Msg: "该排查发现已化解", Items: []visits.Finding{f}}
-		}
-		f.Resolved = true
-		out = f
-		return tx.SaveFinding(ctx, f, "resolve", actor(c))
-	})
+	f, err := s.svc.ResolveFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"finding": out})
+	return c.JSON(http.StatusOK, map[string]any{"finding": f})
 }
 
 // listFlags lists follow-up flags raised since a date (default: all).

@@ -10,7 +10,7 @@ import (
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -42,11 +42,7 @@ func benchServer(b *testing.B) http.Handler {
 	if _, err := planner.Fill(ctx, st, today.AddDays(-90), today.AddDays(120), today.AddDays(-90), "bench"); err != nil {
 		b.Fatal(err)
 	}
-	cal, err := planner.Calendar(ctx, st, today.AddDays(-400), today.AddDays(400))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: time.Now()}); err != nil {
 		b.Fatal(err)
 	}
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "bench"})

@@ -20,7 +20,7 @@ import (
 	"zhiban/ical/icaljstest"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -65,11 +65,7 @@ func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *
 	}
 	// The demo cases, visits and sweeps: invented petitioners that no
 	// public output and no leader feed may show.
-	cal, err := planner.Calendar(ctx, st, today.AddDays(-400), today.AddDays(400))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range demo.People {

@@ -12,7 +12,7 @@ import (
 
 	"zhiban/fault"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -165,11 +165,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	for i := range sum {
 		rows = append(rows, findingForm{at(sum, i), at(cat, i), at(vil, i), at(par, i), at(risk, i)})
 	}
-	var notice string
 	err = func() error {
-		if township == "" {
-			return fault.InvalidField("township", "请选择乡镇")
-		}
 		var fs []visits.Finding
 		for i, r := range rows {
 			if r.Summary == "" {
@@ -181,37 +177,8 @@ func (s *Server) postSweepReport(c echo.Context) error {
 			}
 			fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
 		}
-		return s.store.WithTx(ctx, func(tx *store.Store) error {
-			t, err := tx.SweepTaskOf(ctx, month, township)
-			if err != nil {
-				if errors.Is(err, store.ErrNotFound) {
-					return fault.InvalidField("township", "该乡镇不在本月排查任务中")
-				}
-				return err
-			}
-			if t.Status != visits.TaskOpen {
-				return &fault.Error{Kind: fault.Conflict, Code: "already_filed", Msg: fmt.Sprintf("该乡镇本月报告已由 %s 于 %s 提交，不能重复提交", t.FiledBy, t.Filed)}
-			}
-			r := visits.Report{Nil: isNil, Findings: fs}
-			if err := t.File(r, s.today(), actor(c)); err != nil {
-				return numberedFinding(err)
-			}
-			if err := tx.SaveSweepTask(ctx, t, "file", actor(c)); err != nil {
-				return err
-			}
-			for i := range r.Findings {
-				r.Findings[i].Task = t.ID
-			}
-			if _, err := tx.AddFindings(ctx, r.Findings, actor(c)); err != nil {
-				return err
-			}
-			if isNil {
-				notice = "已提交零报告"
-			} else {
-				notice = fmt.Sprintf("已提交报告，排查发现 %d 条", len(r.Findings))
-			}
-			return nil
-		})
+		_, _, err := s.svc.FileReport(ctx, service.Call{Actor: actor(c), Now: s.now()}, month, township, visits.Report{Nil: isNil, Findings: fs})
+		return numberedFinding(err)
 	}()
 	if err != nil {
 		ff, err := asFormFailure(err)
@@ -223,7 +190,22 @@ func (s *Server) postSweepReport(c echo.Context) error {
 		}
 		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg, "Rows": rows, "Township": township, "Nil": isNil})
 	}
+	notice := "已提交零报告"
+	if !isNil {
+		notice = fmt.Sprintf("已提交报告，排查发现 %d 条", countFilled(rows))
+	}
 	return redirectDone(c, "/staff/sweeps/"+string(month), notice)
+}
+
+// countFilled counts the report form's rows with a summary: the findings filed.
+func countFilled(rows []findingForm) int {
+	n := 0
+	for _, r := range rows {
+		if r.Summary != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // numberedFinding turns "findings[1].summary" into a message naming row 2.
@@ -245,36 +227,9 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var k visits.Case
-	var ch visits.Choice
-	var month visits.Month
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		f, err := tx.Finding(ctx, id)
-		if err != nil {
-			return err
-		}
-		t, err := tx.SweepTask(ctx, f.Task)
-		if err != nil {
-			return err
-		}
-		month = t.Month
-		if f.Case != 0 {
-			cur, err := tx.Case(ctx, f.Case)
-			if err != nil {
-				return err
-			}
-			return &fault.Error{Kind: fault.Conflict, Code: "already_escalated", Msg: "该排查发现已转为案件 " + cur.Code}
-		}
-		k, ch, err = scheduler.EscalateFinding(ctx, tx, f, s.today(), actor(c))
-		return err
-	})
+	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
 	if err != nil {
-		ff, err2 := asFormFailure(err)
-		if err2 != nil || month == "" {
-			return err
-		}
-		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
+		return s.refuseOnSweepPage(c, id, err)
 	}
 	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已转为重点案件 "+k.Code+"。"+ch.Explanation)
 }
@@ -285,32 +240,35 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var month visits.Month
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		f, err := tx.Finding(ctx, id)
-		if err != nil {
-			return err
-		}
-		t, err := tx.SweepTask(ctx, f.Task)
-		if err != nil {
-			return err
-		}
-		month = t.Month
-		if f.Resolved {
-			return &fault.Error{Kind: fault.Conflict, Code: "already_resolved", Msg: "该排查发现已化解"}
-		}
-		f.Resolved = true
-		return tx.SaveFinding(ctx, f, "resolve", actor(c))
-	})
+	f, err := s.svc.ResolveFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
 	if err != nil {
-		ff, err2 := asFormFailure(err)
-		if err2 != nil || month == "" {
-			return err
-		}
-		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
+		return s.refuseOnSweepPage(c, id, err)
 	}
-	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
+	t, err := s.store.SweepTask(c.Request().Context(), f.Task)
+	if err != nil {
+		return err
+	}
+	return redirectDone(c, "/staff/sweeps/"+string(t.Month), "已标记为化解")
+}
+
+// refuseOnSweepPage shows a refused act on finding id on its month's sweep
+// page with the message; an unknown finding or a failure goes to the error
+// handler.
+func (s *Server) refuseOnSweepPage(c echo.Context, id int64, err error) error {
+	ff, ferr := asFormFailure(err)
+	if ferr != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f, ferr := s.store.Finding(ctx, id)
+	if ferr != nil {
+		return err
+	}
+	t, ferr := s.store.SweepTask(ctx, f.Task)
+	if ferr != nil {
+		return err
+	}
+	return s.renderSweepPage(c, t.Month, ff.Status, map[string]any{"Error": ff.Msg})
 }
 
 // adjacentMonth is a sweep month before or after the one shown, with whether

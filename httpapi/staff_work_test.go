@@ -18,9 +18,9 @@ import (
 
 	"zhiban/config"
 	"zhiban/httpapi"
-	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -35,21 +35,19 @@ func newWorkFixture(t *testing.T) *staffFixture {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	cal, err := planner.Calendar(ctx, f.store, f.today.AddDays(-400), f.today.AddDays(400))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := scheduler.SeedDemoCases(ctx, f.store, f.today, cal); err != nil {
+	svc := service.New(f.store, cfg, nil)
+	if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: f.clock()}); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sch := scheduler.New(f.store, scheduler.Options{Location: cfg.Location, Logger: log, Now: f.clock})
-	for _, j := range append(scheduler.Standard(cfg), scheduler.VisitJobs(cfg)...) {
+	for _, j := range append(scheduler.Standard(svc), scheduler.VisitJobs(svc)...) {
 		if err := sch.Add(j); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f.api, err = httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1, Logger: log, Scheduler: sch})
+	var err error
+	f.api, err = httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1, Logger: log, Scheduler: sch, Service: svc})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"zhiban/notify"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -45,7 +46,7 @@ func TestSkippedPeriodIsListedAsSkipped(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-02 09:00:00")}
-	s := newScheduler(t, st, c, nil, scheduler.DutyReminder(testConfig()))
+	s := newScheduler(t, st, c, nil, scheduler.DutyReminder(service.New(st, testConfig(), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "duty-reminder", Period: "2026-11-30", Status: "done", FinishedAt: at("2026-11-30 17:00:00")})
 	s.RunDue(ctx, c.Now())
 	list, err := s.List(ctx, c.Now())
@@ -64,8 +65,8 @@ func TestFailedDeliveriesAreRetriedOnLaterTicksForADay(t *testing.T) {
 	st.Now = c.Now
 	rec := &recorder{fail: 3} // the first pass (3 tries) fails
 	job := scheduler.Job{Name: "tell", Kind: scheduler.Daily, Spec: "0 9 * * *",
-		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
-			return "ok", scheduler.Notify(ctx, tx, msgFor("今日提醒"))
+		Run: func(ctx context.Context, r scheduler.Run) (string, error) {
+			return "ok", r.Out.Put(ctx, r.Tx, msgFor("今日提醒"))
 		}}
 	s := newScheduler(t, st, c, rec, job)
 	if r, _ := s.RunNow(ctx, "tell", c.Now()); r.Status != "done" {

@@ -3,31 +3,11 @@ package scheduler
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"zhiban/notify"
 	"zhiban/store"
 )
-
-// Notify puts m in the outbox inside the running job's transaction: it is
-// sent only if the run commits, after the commit, on every configured channel.
-// Jobs call it with the ctx and tx they were given.
-func Notify(ctx context.Context, tx *store.Store, m notify.Message) error {
-	info, ok := ctx.Value(runKey{}).(runInfo)
-	if !ok {
-		return errors.New("scheduler: Notify called outside a job run")
-	}
-	to, err := json.Marshal(m.To)
-	if err != nil {
-		return fmt.Errorf("scheduler: notify: %w", err)
-	}
-	_, err = tx.EnqueueNotification(ctx, store.Notification{
-		Job: info.job, Period: info.period, Recipients: string(to), Subject: m.Subject, Body: m.Text,
-	}, info.channels)
-	return err
-}
 
 // deliveryTimeout bounds one delivery pass, retries included.
 const deliveryTimeout = 2 * time.Minute

@@ -19,6 +19,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/notify"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -41,9 +42,25 @@ type Job struct {
 	// MaxDelay, if set, skips (and records) a missed period whose scheduled
 	// time is longer ago than this: yesterday's "duty tomorrow" reminder is noise.
 	MaxDelay time.Duration
-	// Run does the work in tx, as of now (the period's scheduled time when
-	// catching up). Its writes and the ledger row commit together.
-	Run func(ctx context.Context, tx *store.Store, now time.Time) (summary string, err error)
+	// Run does the work of one run. Its writes and the ledger row commit
+	// together; the summary is what staff read in the ledger.
+	Run func(ctx context.Context, r Run) (summary string, err error)
+}
+
+// Run is one run of a job, handed to Job.Run: the transaction to write in,
+// the run's instants and identity, and the outbox that carries that identity.
+type Run struct {
+	Tx *store.Store // the run's transaction, which also holds its ledger row
+	// Now is the instant the run is as of: the period's scheduled time when a
+	// missed period is caught up, else the scheduler clock's now.
+	Now time.Time
+	// Started is the scheduler clock's reading when the run began; it
+	// differs from Now when a missed period is caught up.
+	Started     time.Time
+	Job, Period string
+	// Out queues messages under (Job, Period) in Tx, so they are sent only if
+	// the run commits, on every configured channel.
+	Out service.Outbox
 }
 
 // Options configure a Scheduler. Zero fields take the defaults noted.
@@ -166,8 +183,14 @@ func (s *Scheduler) Jobs() []Job {
 
 // Start catches up missed periods and delivers leftover notifications in the
 // background, then starts cron: each job at its spec, and a minute heartbeat
-// that catches what a sleeping machine or a jumping clock skipped and retries
-// failed periods.
+// that catches what a sleeping machine or a jumping clock skipped, retries
+// failed periods and delivers the outbox.
+//
+// The heartbeat's delivery pass is also how messages outside a run reach
+// their channels: a staff action's use case queues them in its own
+// transaction (Outbox job "action:<actor>"), in this process or another
+// (the CLI), and they are sent within a minute of the commit. Delivery
+// reads the whole outbox, so nobody has to tell the scheduler.
 func (s *Scheduler) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -451,17 +474,9 @@ func Period(k Kind, t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02")
 }
 
-// runKey carries the run's identity to Notify.
-type runKey struct{}
-
-type runInfo struct {
-	job, period string
-	channels    []string
-	started     time.Time
-}
-
-// runOne runs e for period inside one transaction with its ledger row. On an
-// error or panic the job's writes roll back and a failed row is written apart.
+// runOne runs e for period in one transaction, opened by the store with
+// its ledger row. On an error or panic the job's writes roll back and a
+// failed row is written apart.
 func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now time.Time, skip bool) Result {
 	res := Result{Job: e.Name, Period: period}
 	started := s.now()
@@ -469,34 +484,26 @@ func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now tim
 	if s.opt.Notify != nil {
 		channels = s.opt.Notify.Names()
 	}
-	rctx := context.WithValue(ctx, runKey{}, runInfo{job: e.Name, period: period, channels: channels, started: started})
-	err := s.st.WithTx(ctx, func(tx *store.Store) error {
-		prev, err := tx.JobRun(ctx, e.Name, period)
-		if err == nil && prev.Status == "done" {
-			res.Status = StatusAlreadyDone
-			return nil
-		}
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		summary := skippedSummary
-		if skip {
-			res.Status = StatusSkipped
-		} else {
-			if summary, err = safeRun(rctx, e, tx, now); err != nil {
-				return err
+	err := s.st.RunJob(ctx, e.Name, period, func(tx *store.Store) (store.JobRun, error) {
+		res.Status, res.Summary = StatusSkipped, skippedSummary
+		if !skip {
+			r := Run{Tx: tx, Now: now, Started: started, Job: e.Name, Period: period,
+				Out: service.Outbox{Job: e.Name, Period: period, Channels: channels}}
+			summary, err := safeRun(ctx, e, r)
+			if err != nil {
+				return store.JobRun{}, err
 			}
-			res.Status = "done"
+			res.Status, res.Summary = "done", summary
 		}
-		res.Summary = summary
-		return tx.RecordJobRun(ctx, store.JobRun{Job: e.Name, Period: period, Status: "done",
-			StartedAt: started, FinishedAt: s.now(), Summary: summary})
+		return store.JobRun{StartedAt: started, FinishedAt: s.now(), Summary: res.Summary}, nil
 	})
+	if errors.Is(err, store.ErrPeriodDone) {
+		res.Status, res.Summary = StatusAlreadyDone, ""
+		return res
+	}
 	if err == nil {
-		if res.Status != StatusAlreadyDone {
-			s.log.Info("Job ran", "job", e.Name, "period", period, "status", res.Status, "summary", res.Summary,
-				"duration_ms", s.now().Sub(started).Milliseconds())
-		}
+		s.log.Info("Job ran", "job", e.Name, "period", period, "status", res.Status, "summary", res.Summary,
+			"duration_ms", s.now().Sub(started).Milliseconds())
 		return res
 	}
 	res.Status, res.Summary, res.Error = "failed", "", err.Error()
@@ -512,17 +519,17 @@ func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now tim
 }
 
 // safeRun turns a panic in a job into an error carrying the stack's top.
-func safeRun(ctx context.Context, e *entry, tx *store.Store, now time.Time) (summary string, err error) {
+func safeRun(ctx context.Context, e *entry, r Run) (summary string, err error) {
 	defer func() {
-		if r := recover(); r != nil {
+		if p := recover(); p != nil {
 			stack := string(debug.Stack())
 			if len(stack) > 2000 {
 				stack = stack[:2000]
 			}
-			err = fmt.Errorf("任务异常终止（panic）：%v\n%s", r, stack)
+			err = fmt.Errorf("任务异常终止（panic）：%v\n%s", p, stack)
 		}
 	}()
-	return e.Run(ctx, tx, now)
+	return e.Run(ctx, r)
 }
 
 // Status is one line of `zhiban jobs list` and the staff UI.

@@ -17,6 +17,7 @@ import (
 	"zhiban/notify/smtptest"
 	"zhiban/roster"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -121,15 +122,15 @@ func newScheduler(t *testing.T, st *store.Store, c *clock, rec notify.Notifier, 
 // counter is a job that counts its effects in the settings table.
 func counter(name string, kind scheduler.Kind, spec string, runs *[]string) scheduler.Job {
 	return scheduler.Job{Name: name, Kind: kind, Spec: spec,
-		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
-			v, err := tx.Setting(ctx, "count-"+name)
+		Run: func(ctx context.Context, r scheduler.Run) (string, error) {
+			v, err := r.Tx.Setting(ctx, "count-"+name)
 			if err != nil {
 				return "", err
 			}
-			if err := tx.SetSetting(ctx, "count-"+name, v+"x"); err != nil {
+			if err := r.Tx.SetSetting(ctx, "count-"+name, v+"x"); err != nil {
 				return "", err
 			}
-			*runs = append(*runs, scheduler.Period(kind, now, shanghai))
+			*runs = append(*runs, scheduler.Period(kind, r.Now, shanghai))
 			return "ok", nil
 		}}
 }
@@ -167,7 +168,7 @@ func TestExtendRosterIdempotentAndCatchUpInOrder(t *testing.T) {
 	cfg := testConfig()
 	c := &clock{t: at("2026-11-30 00:10:00")} // a Monday
 	s := scheduler.New(st, scheduler.Options{Location: shanghai, CatchUpDays: 0, Logger: quiet(), Now: c.Now})
-	if err := s.Add(scheduler.ExtendRoster(cfg)); err != nil {
+	if err := s.Add(scheduler.ExtendRoster(service.New(st, cfg, nil))); err != nil {
 		t.Fatal(err)
 	}
 	r, _ := s.RunNow(ctx, "extend-roster", c.Now())
@@ -184,7 +185,7 @@ func TestExtendRosterIdempotentAndCatchUpInOrder(t *testing.T) {
 
 	// Down from Tuesday to Thursday noon; the catch-up window is 7 days.
 	s = scheduler.New(st, scheduler.Options{Location: shanghai, CatchUpDays: 3, Logger: quiet(), Now: c.Now})
-	s.Add(scheduler.ExtendRoster(cfg))
+	s.Add(scheduler.ExtendRoster(service.New(st, cfg, nil)))
 	c.Set(at("2026-12-03 12:00:00"))
 	res := s.RunDue(ctx, c.Now())
 	var periods []string
@@ -264,8 +265,8 @@ func TestPanicIsRecordedAndNextJobRuns(t *testing.T) {
 	c := &clock{t: at("2026-11-30 10:00:00")}
 	var runs []string
 	boom := scheduler.Job{Name: "boom", Kind: scheduler.Daily, Spec: "0 8 * * *",
-		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
-			if err := tx.SetSetting(ctx, "half-done", "yes"); err != nil {
+		Run: func(ctx context.Context, r scheduler.Run) (string, error) {
+			if err := r.Tx.SetSetting(ctx, "half-done", "yes"); err != nil {
 				return "", err
 			}
 			panic("nil map")
@@ -311,7 +312,7 @@ func TestBadSpecNamesTheKey(t *testing.T) {
 	cfg := testConfig()
 	cfg.Jobs.ExtendRoster = "10 0 * *"
 	s := scheduler.New(st, scheduler.Options{Location: shanghai})
-	err := s.Add(scheduler.ExtendRoster(cfg))
+	err := s.Add(scheduler.ExtendRoster(service.New(st, cfg, nil)))
 	if err == nil || !strings.HasPrefix(err.Error(), "配置项 jobs.extend_roster: ") {
 		t.Fatalf("error %v", err)
 	}
@@ -345,7 +346,7 @@ func TestDutyReminderContentAndRecipients(t *testing.T) {
 	}
 	c := &clock{t: at("2026-11-30 17:00:00")}
 	rec := &recorder{fail: 1} // the first try fails and is retried
-	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(cfg))
+	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(service.New(st, cfg, nil)))
 	r, err := s.RunNow(ctx, "duty-reminder", c.Now())
 	if err != nil || r.Status != "done" || r.Summary != "发送提醒 2 条" {
 		t.Fatalf("run: %+v %v", r, err)
@@ -424,7 +425,7 @@ func TestDutyReminderByEmail(t *testing.T) {
 	clk := &clock{t: at("2026-11-30 17:00:00")}
 	s := scheduler.New(st, scheduler.Options{Location: shanghai, CatchUpDays: 7, Logger: quiet(), Now: clk.Now,
 		Notify: &notify.Fanout{Channels: notify.Channels(cfg.Notify, quiet()), Sleep: noSleep}})
-	if err := s.Add(scheduler.DutyReminder(cfg)); err != nil {
+	if err := s.Add(scheduler.DutyReminder(service.New(st, cfg, nil))); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := s.RunNow(ctx, "duty-reminder", clk.Now()); err != nil || r.Summary != "发送提醒 3 条" {
@@ -470,7 +471,7 @@ func TestDutyReminderFailureIsRecordedNotFatal(t *testing.T) {
 	st.SetAssignment(ctx, roster.Assignment{Roster: "county-duty", Date: roster.MustDate("2026-12-01"), Role: "值班领导", Person: "L03"}, 0, "test")
 	c := &clock{t: at("2026-11-30 17:00:00")}
 	rec := &recorder{fail: 100}
-	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(cfg))
+	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(service.New(st, cfg, nil)))
 	r, _ := s.RunNow(ctx, "duty-reminder", c.Now())
 	s.Flush(ctx)
 	if r.Status != "done" {
@@ -490,7 +491,7 @@ func TestStaleReminderIsSkipped(t *testing.T) {
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-02 09:00:00")}
 	rec := &recorder{}
-	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(testConfig()))
+	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(service.New(st, testConfig(), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "duty-reminder", Period: "2026-11-20", Status: "done", FinishedAt: at("2026-11-20 17:00:00")})
 	res := s.RunDue(ctx, c.Now())
 	s.Flush(ctx)
@@ -529,7 +530,7 @@ func TestHolidayCheck(t *testing.T) {
 			}
 			c := &clock{t: at(tc.now)}
 			rec := &recorder{}
-			s := newScheduler(t, st, c, rec, scheduler.HolidayCheck(cfg))
+			s := newScheduler(t, st, c, rec, scheduler.HolidayCheck(service.New(st, cfg, nil)))
 			r, _ := s.RunNow(ctx, "holiday-check", c.Now())
 			s.Flush(ctx)
 			if !strings.Contains(r.Summary, tc.summary) || len(rec.got()) != tc.sent {
@@ -552,7 +553,7 @@ func TestStartCatchesUpAndShutdownWaits(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
 	slow := scheduler.Job{Name: "slow", Kind: scheduler.Daily, Spec: "0 9 * * *",
-		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+		Run: func(ctx context.Context, r scheduler.Run) (string, error) {
 			started <- struct{}{}
 			<-release
 			return "slow done", nil
@@ -588,7 +589,7 @@ func TestShutdownIsBounded(t *testing.T) {
 	c := &clock{t: at("2026-11-30 10:00:00")}
 	started := make(chan struct{}, 1)
 	stuck := scheduler.Job{Name: "stuck", Kind: scheduler.Daily, Spec: "0 9 * * *",
-		Run: func(ctx context.Context, tx *store.Store, now time.Time) (string, error) {
+		Run: func(ctx context.Context, r scheduler.Run) (string, error) {
 			started <- struct{}{}
 			<-ctx.Done() // honours cancellation only
 			return "", ctx.Err()
@@ -610,7 +611,7 @@ func TestCatchUpNeverWritesPastDays(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-03 12:00:00")}
-	s := newScheduler(t, st, c, nil, scheduler.ExtendRoster(testConfig()))
+	s := newScheduler(t, st, c, nil, scheduler.ExtendRoster(service.New(st, testConfig(), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "extend-roster", Period: "2026-11-01", Status: "done", FinishedAt: at("2026-11-01 00:10:00")})
 	if res := s.RunDue(ctx, c.Now()); len(res) != 8 {
 		t.Fatalf("ran %d periods", len(res))

@@ -3,13 +3,21 @@ package service
 import (
 	"context"
 	"errors"
+	"time"
 
+	"zhiban/fault"
 	"zhiban/store"
 	"zhiban/visits"
 )
 
 // JobActor is who the audit log says wrote a job's changes.
 const JobActor = "scheduler"
+
+// JobEnv is the environment of a job's run: the run's transaction, today as
+// of the run's instant, the job actor and the run's outbox.
+func (s *Service) JobEnv(ctx context.Context, tx *store.Store, now time.Time, out Outbox) (Env, error) {
+	return NewEnv(ctx, tx, s.cfg, s.Today(now), JobActor, out)
+}
 
 // createdBy is what a new visit records as its author: the staff name, or
 // the job that made it.
@@ -53,12 +61,17 @@ func ScheduleReturnVisit(ctx context.Context, e Env, k visits.Case) (*visits.Vis
 
 // EscalateFinding turns a high-risk finding into a key case with a 包保领导
 // chosen by visits.ChooseLeader, and links the finding to it. A finding
-// already escalated returns its case.
+// already escalated is a conflict naming its case. With nobody eligible it
+// refuses with ChooseLeader's *visits.Refusal.
 func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case, visits.Choice, error) {
 	tx := e.Tx
 	if f.Case != 0 {
 		k, err := tx.Case(ctx, f.Case)
-		return k, visits.Choice{Leader: k.Leader, Explanation: k.LeaderReason}, err
+		if err != nil {
+			return visits.Case{}, visits.Choice{}, err
+		}
+		return visits.Case{}, visits.Choice{}, &fault.Error{Kind: fault.Conflict, Code: "already_escalated",
+			Msg: "该排查发现已转为案件 " + k.Code, Items: []any{k.Public()}}
 	}
 	task, err := tx.SweepTask(ctx, f.Task)
 	if err != nil {

@@ -50,6 +50,33 @@ func (s *Store) RecordJobRun(ctx context.Context, r JobRun) error {
 	return nil
 }
 
+// ErrPeriodDone is RunJob's answer for a period the ledger already has done.
+var ErrPeriodDone = errors.New("store: job period already done")
+
+// RunJob runs one period of a job in one transaction that also holds its
+// ledger row: it claims (job, period), runs fn, and records the row fn
+// returns as done, so the job's writes and "done" commit together or not at
+// all. A period already done is ErrPeriodDone and fn does not run. When fn
+// fails nothing is written; the caller records the failure with
+// RecordJobRun, outside the rolled-back transaction.
+func (s *Store) RunJob(ctx context.Context, job, period string, fn func(tx *Store) (JobRun, error)) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		prev, err := tx.JobRun(ctx, job, period)
+		switch {
+		case err == nil && prev.Status == "done":
+			return fmt.Errorf("store: run %s/%s: %w", job, period, ErrPeriodDone)
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+		r, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		r.Job, r.Period, r.Status = job, period, "done"
+		return tx.RecordJobRun(ctx, r)
+	})
+}
+
 // LastJobRun returns the most recent run of job, or ErrNotFound.
 func (s *Store) LastJobRun(ctx context.Context, job string) (JobRun, error) {
 	var period string
@@ -110,7 +137,8 @@ type Delivery struct {
 }
 
 // EnqueueNotification adds n to the outbox with a pending delivery per
-// channel. Called in a job's transaction, it commits or rolls back with the job.
+// channel. Called in a use case's or a job's transaction, it commits or
+// rolls back with it.
 func (s *Store) EnqueueNotification(ctx context.Context, n Notification, channels []string) (int64, error) {
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {

@@ -14,12 +14,13 @@ import (
 	"zhiban/config"
 	"zhiban/notify"
 	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 )
 
 // allJobs lists every scheduled job: the roster jobs and the visits jobs.
-func allJobs(cfg config.Config) []scheduler.Job {
-	return append(scheduler.Standard(cfg), scheduler.VisitJobs(cfg)...)
+func allJobs(svc *service.Service) []scheduler.Job {
+	return append(scheduler.Standard(svc), scheduler.VisitJobs(svc)...)
 }
 
 // notifiers are the configured notification channels; the service queues
@@ -28,10 +29,12 @@ func notifiers(cfg config.Config, log *slog.Logger) *notify.Fanout {
 	return &notify.Fanout{Channels: notify.Channels(cfg.Notify, log)}
 }
 
-// newScheduler builds the scheduler with every job, delivering on fan.
-// Every cron spec in the config is checked, so a bad one fails start-up
-// with an error naming its key.
-func newScheduler(cfg config.Config, st *store.Store, fan *notify.Fanout, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
+// newScheduler builds the scheduler with every job, each calling svc, and
+// delivering on fan (the channels svc queues messages for). Every cron spec
+// in the config is checked, so a bad one fails start-up with an error
+// naming its key.
+func newScheduler(svc *service.Service, st *store.Store, fan *notify.Fanout, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
+	cfg := svc.Config()
 	specs := cfg.JobSpecs()
 	keys := make([]string, 0, len(specs))
 	for k := range specs {
@@ -50,7 +53,7 @@ func newScheduler(cfg config.Config, st *store.Store, fan *notify.Fanout, log *s
 		Now:         now,
 		Notify:      fan,
 	})
-	for _, j := range allJobs(cfg) {
+	for _, j := range allJobs(svc) {
 		if err := s.Add(j); err != nil {
 			return nil, err
 		}
@@ -88,7 +91,8 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer st.Close()
 	st.Now = func() time.Time { return now }
 	log := newLogger(stderr)
-	s, err := newScheduler(cfg, st, notifiers(cfg, log), log, func() time.Time { return now })
+	fan := notifiers(cfg, log)
+	s, err := newScheduler(service.New(st, cfg, fan.Names()), st, fan, log, func() time.Time { return now })
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,10 @@ import (
 	"time"
 
 	"zhiban/auth"
-	"zhiban/config"
 	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
 )
@@ -49,7 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fan := notifiers(cfg, log)
 	svc := service.New(st, cfg, fan.Names())
 	// Built first so a bad cron spec stops start-up before anything is served.
-	jobs, err := newScheduler(cfg, st, fan, log, time.Now)
+	jobs, err := newScheduler(svc, st, fan, log, time.Now)
 	if err != nil {
 		return err
 	}
@@ -61,7 +59,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer ln.Close()
 	if *demo {
-		if err := seedDemo(ctx, cfg, st, log, time.Now(), stdout); err != nil {
+		if err := seedDemo(ctx, svc, st, log, time.Now(), stdout); err != nil {
 			return err
 		}
 	}
@@ -86,7 +84,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // seedDemo loads the demo county on first run and fills the roster horizon,
 // so the page is never empty on a duty day.
-func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, now time.Time, stdout io.Writer) error {
+func seedDemo(ctx context.Context, svc *service.Service, st *store.Store, log *slog.Logger, now time.Time, stdout io.Writer) error {
+	cfg := svc.Config()
 	name, err := st.Setting(ctx, "county")
 	if err != nil {
 		return err
@@ -103,11 +102,7 @@ func seedDemo(ctx context.Context, cfg config.Config, st *store.Store, log *slog
 		return err
 	}
 	log.Info("Filled the roster horizon", "written", res.Written, "unfilled", len(res.Plan.Unfilled))
-	cal, err := planner.Calendar(ctx, st, today.AddDays(-120), today.AddDays(cfg.HorizonDays+60))
-	if err != nil {
-		return err
-	}
-	if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+	if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
 		return fmt.Errorf("载入示例案件: %w", err)
 	}
 	return seedDemoAdmin(ctx, st, stdout)

@@ -1,13 +1,14 @@
-package scheduler_test
+package service_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"zhiban/county"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -39,11 +40,11 @@ func TestPlanVisitsPlansEveryMonthOnce(t *testing.T) {
 	if len(leaders) != 2 {
 		t.Fatalf("demo leaders %v", leaders)
 	}
-	rec := &recorder{}
-	s := newScheduler(t, st, &clock{t: at("2026-12-25 07:00:00")}, rec, scheduler.PlanVisitsJob(testConfig()))
-	for _, now := range []string{"2026-12-25 07:00:00", "2027-01-05 07:00:00", "2027-01-25 07:00:00"} {
-		if res, err := s.RunNow(ctx, "plan-visits", at(now)); err != nil || res.Status == "failed" {
-			t.Fatalf("%s: %+v %v", now, res, err)
+	// The monthly run on the 25th, then runs early and late in January.
+	for _, day := range []string{"2026-12-25", "2027-01-05", "2027-01-25"} {
+		e := jobEnv(t, st, roster.MustDate(day), "plan-visits")
+		if _, err := service.PlanVisits(ctx, e, service.PlanWindows(e.Today), 1); err != nil {
+			t.Fatalf("%s: %v", day, err)
 		}
 	}
 	for _, month := range []string{"2027-01", "2027-02"} {
@@ -59,17 +60,14 @@ func TestPlanVisitsPlansEveryMonthOnce(t *testing.T) {
 			}
 		}
 	}
-	if err := s.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	msgs := rec.got()
+	msgs := queued(t, st, "plan-visits")
 	if len(msgs) == 0 {
 		t.Fatal("the office was not told")
 	}
 	for _, m := range msgs {
 		for id, name := range leaders {
-			if strings.Contains(m.Text, id) || !strings.Contains(m.Text, name) {
-				t.Errorf("message names leaders by id, not name: %s", m.Text)
+			if strings.Contains(m.Body, id) || !strings.Contains(m.Body, name) {
+				t.Errorf("message names leaders by id, not name: %s", m.Body)
 			}
 		}
 	}
@@ -77,15 +75,16 @@ func TestPlanVisitsPlansEveryMonthOnce(t *testing.T) {
 
 func TestPlanWindowsAlwaysIncludeNextMonth(t *testing.T) {
 	t.Parallel()
+	d := roster.MustDate
 	for _, tc := range []struct {
 		today string
-		want  []scheduler.Window
+		want  []service.Window
 	}{
-		{"2027-01-05", []scheduler.Window{{roster.MustDate("2027-01-06"), roster.MustDate("2027-01-31")}, {roster.MustDate("2027-02-01"), roster.MustDate("2027-02-28")}}},
-		{"2026-12-25", []scheduler.Window{{roster.MustDate("2026-12-26"), roster.MustDate("2026-12-31")}, {roster.MustDate("2027-01-01"), roster.MustDate("2027-01-31")}}},
-		{"2027-01-31", []scheduler.Window{{roster.MustDate("2027-02-01"), roster.MustDate("2027-02-28")}}},
+		{"2027-01-05", []service.Window{{From: d("2027-01-06"), To: d("2027-01-31")}, {From: d("2027-02-01"), To: d("2027-02-28")}}},
+		{"2026-12-25", []service.Window{{From: d("2026-12-26"), To: d("2026-12-31")}, {From: d("2027-01-01"), To: d("2027-01-31")}}},
+		{"2027-01-31", []service.Window{{From: d("2027-02-01"), To: d("2027-02-28")}}},
 	} {
-		got := scheduler.PlanWindows(roster.MustDate(tc.today))
+		got := service.PlanWindows(d(tc.today))
 		if len(got) != len(tc.want) {
 			t.Fatalf("%s: %v", tc.today, got)
 		}
@@ -100,11 +99,12 @@ func TestPlanWindowsAlwaysIncludeNextMonth(t *testing.T) {
 func TestReturnVisitByStaffIsTheirs(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	cal := roster.NewCalendar()
 	k := openCaseIn(t, st, 200, "t01", "L01", roster.MustDate("2027-01-04"))
 	k.State, k.Replied = visits.StateReplied, roster.MustDate("2027-01-05")
 	today := roster.MustDate("2027-01-12") // the opinion is recorded a week late
-	v, err := scheduler.ScheduleReturnVisit(ctx, st, k, cal, 0, today, "张科员")
+	staff := jobEnv(t, st, today, "")
+	staff.Actor, staff.Out = "张科员", service.Outbox{Job: "action:张科员", Period: "x"}
+	v, err := service.ScheduleReturnVisit(ctx, staff, k)
 	if err != nil || v == nil {
 		t.Fatalf("%+v %v", v, err)
 	}
@@ -116,7 +116,7 @@ func TestReturnVisitByStaffIsTheirs(t *testing.T) {
 	}
 	k2 := openCaseIn(t, st, 201, "t02", "L02", roster.MustDate("2027-01-04"))
 	k2.State, k2.Replied = visits.StateReplied, roster.MustDate("2027-01-05")
-	v2, err := scheduler.ScheduleReturnVisit(ctx, st, k2, cal, 0, today, scheduler.Actor)
+	v2, err := service.ScheduleReturnVisit(ctx, jobEnv(t, st, today, "follow-ups"), k2)
 	if err != nil || v2 == nil || v2.CreatedBy != "job:follow-ups" {
 		t.Fatalf("job-made return visit %+v %v", v2, err)
 	}
@@ -126,22 +126,52 @@ func TestDeadlineFlagSaysOverdueOnce(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
 	openCaseIn(t, st, 300, "t01", "L01", roster.MustDate("2026-08-03"))
-	if _, err := scheduler.FollowUps(ctx, st, roster.MustDate("2026-12-15"), 0); err != nil {
-		t.Fatal(err)
+	e := jobEnv(t, st, roster.MustDate("2026-12-15"), "follow-ups")
+	for range 2 {
+		if _, err := service.FollowUps(ctx, e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	flags, _ := st.Flags(ctx, 0)
-	found := false
+	found := 0
 	for _, f := range flags {
 		if f.Kind != "deadline" {
 			continue
 		}
-		found = true
+		found++
 		if strings.Count(f.Message, "超期") != 1 || !strings.Contains(f.Message, "已超期 ") {
 			t.Errorf("message %q", f.Message)
 		}
 	}
-	if !found {
-		t.Fatal("no deadline flag")
+	if found != 1 {
+		t.Fatalf("%d deadline flags, want 1", found)
+	}
+	if ms := queued(t, st, "follow-ups"); len(ms) != 1 || !strings.HasPrefix(ms[0].Body, "【案件期限】") {
+		t.Fatalf("messages %+v, want the one deadline told once", ms)
+	}
+}
+
+// A use case that has something to say and no outbox to say it in fails,
+// and its transaction rolls back: a message is sent or refused, never dropped.
+func TestZeroOutboxRefusesTheMessage(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	openCaseIn(t, st, 301, "t01", "L01", roster.MustDate("2026-08-03"))
+	if err := (service.Outbox{}).Put(ctx, st, notifyOffice("x")); !errors.Is(err, service.ErrNoOutbox) {
+		t.Fatalf("zero outbox put: %v", err)
+	}
+	e := jobEnv(t, st, roster.MustDate("2026-12-15"), "follow-ups")
+	e.Out = service.Outbox{}
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		e.Tx = tx
+		_, err := service.FollowUps(ctx, e)
+		return err
+	})
+	if !errors.Is(err, service.ErrNoOutbox) {
+		t.Fatalf("follow-ups without an outbox: %v", err)
+	}
+	if flags, _ := st.Flags(ctx, 0); len(flags) != 0 {
+		t.Fatalf("flags kept though their message was refused: %+v", flags)
 	}
 }
 
@@ -156,7 +186,7 @@ func TestEscalationWithNobodyEligibleAsksTheOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	today := roster.MustDate("2027-01-05")
-	if _, err := scheduler.OpenSweep(ctx, st, today, 0); err != nil {
+	if _, err := service.OpenSweep(ctx, jobEnv(t, st, today, "open-sweep")); err != nil {
 		t.Fatal(err)
 	}
 	tasks, _ := st.SweepTasks(ctx, "2027-01")
@@ -164,13 +194,16 @@ func TestEscalationWithNobodyEligibleAsksTheOffice(t *testing.T) {
 		Village: "东风村", Parties: 2, Risk: visits.RiskHigh}}, "test"); err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorder{}
-	s := newScheduler(t, st, &clock{t: at("2027-01-05 08:00:00")}, rec, scheduler.FollowUpsJob(testConfig()))
-	res, err := s.RunNow(ctx, "follow-ups", at("2027-01-05 08:00:00"))
-	if err != nil || res.Status == "failed" {
-		t.Fatalf("%+v %v", res, err)
+	e := jobEnv(t, st, today, "follow-ups")
+	for range 2 { // asked once
+		done, err := service.FollowUps(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done.Escalated != 0 {
+			t.Fatalf("escalated with nobody eligible: %+v", done)
+		}
 	}
-	s.Flush(ctx)
 	flags, _ := st.Flags(ctx, 0)
 	var flagged bool
 	for _, f := range flags {
@@ -181,13 +214,13 @@ func TestEscalationWithNobodyEligibleAsksTheOffice(t *testing.T) {
 	if !flagged {
 		t.Fatalf("no flag for the unassigned finding: %+v", flags)
 	}
-	var told bool
-	for _, m := range rec.got() {
-		if strings.Contains(m.Text, "无合适包保领导，请办公室指定") && len(m.To) > 0 && m.To[0].Name == "办公室" {
-			told = true
+	told := 0
+	for _, m := range queued(t, st, "follow-ups") {
+		if strings.Contains(m.Body, "无合适包保领导，请办公室指定") && strings.Contains(m.Recipients, "办公室") {
+			told++
 		}
 	}
-	if !told {
-		t.Fatalf("office not told: %+v", rec.got())
+	if told != 1 {
+		t.Fatalf("office told %d times", told)
 	}
 }

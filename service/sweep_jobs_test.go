@@ -1,4 +1,4 @@
-package scheduler_test
+package service_test
 
 import (
 	"context"
@@ -11,15 +11,16 @@ import (
 	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
 
-func visitStore(t *testing.T) (*store.Store, config.Config) {
+// openDemo opens a fresh database with the demo county.
+func openDemo(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "j.db"))
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "zhiban.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,16 +28,56 @@ func visitStore(t *testing.T) (*store.Store, config.Config) {
 	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+func testConfig(t *testing.T) config.Config {
+	t.Helper()
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return st, cfg
+	return cfg
 }
+
+// jobEnv is the environment a job's run on today would get: the job actor
+// and an outbox under (job, today) queueing for the channel "test".
+func jobEnv(t *testing.T, st *store.Store, today roster.Date, job string) service.Env {
+	t.Helper()
+	out := service.Outbox{Job: job, Period: today.String(), Channels: []string{"test"}}
+	e, err := service.NewEnv(context.Background(), st, testConfig(t), today, service.JobActor, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// queued is the text of every message queued under job, oldest first.
+func queued(t *testing.T, st *store.Store, job string) []store.Delivery {
+	t.Helper()
+	ds, err := st.Deliveries(context.Background(), store.DeliveryFilter{Job: job})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// at is a county-zone instant on day d at 08:30.
+func at(d string) time.Time { return roster.MustDate(d).At(8*60+30, shanghai) }
 
 func TestDemoCasesAndVisitJobs(t *testing.T) {
 	ctx := context.Background()
-	st, cfg := visitStore(t)
+	st := openDemo(t)
+	cfg := testConfig(t)
+	svc := service.New(st, cfg, nil)
 	today := roster.MustDate("2026-12-15")
 	if _, err := planner.Fill(ctx, st, today.AddDays(-30), today.AddDays(60), today.AddDays(-30), "test"); err != nil {
 		t.Fatal(err)
@@ -46,7 +87,7 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ { // idempotent
-		if err := scheduler.SeedDemoCases(ctx, st, today, cal); err != nil {
+		if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: at("2026-12-15")}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -86,16 +127,12 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 		t.Fatalf("sweep: %d filed, %d open", filed, open)
 	}
 
-	sch := scheduler.New(st, scheduler.Options{Location: cfg.Location})
-	for _, j := range scheduler.VisitJobs(cfg) {
-		if err := sch.Add(j); err != nil {
-			t.Fatal(err)
-		}
+	done, err := service.FollowUps(ctx, jobEnv(t, st, today, "follow-ups"))
+	if err != nil {
+		t.Fatalf("follow-ups: %v", err)
 	}
-	at := func(d string) time.Time { return roster.MustDate(d).At(8*60+30, cfg.Location) }
-	res, err := sch.RunNow(ctx, "follow-ups", at("2026-12-15"))
-	if err != nil || res.Error != "" {
-		t.Fatalf("follow-ups: %+v %v", res, err)
+	if done.Deadlines == 0 || done.Escalated == 0 || !strings.HasPrefix(done.String(), "开门接访 ") {
+		t.Fatalf("follow-ups did %+v: %s", done, done)
 	}
 	flags, _ := st.Flags(ctx, 0)
 	kindsOf := map[string]int{}
@@ -111,18 +148,27 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 	if high, _ := st.Findings(ctx, store.FindingFilter{HighNoCase: true}); len(high) != 0 {
 		t.Fatalf("high-risk findings left without a case: %+v", high)
 	}
+	for _, d := range queued(t, st, "follow-ups") {
+		if strings.Contains(d.Body, "（示例）") || strings.Contains(d.Body, "139000001") {
+			t.Fatalf("message holds petitioner data: %s", d.Body)
+		}
+	}
 
 	// January: the sweep opens once, rolling December's unresolved findings.
-	res, err = sch.RunNow(ctx, "open-sweep", at("2027-01-01"))
-	if err != nil || res.Error != "" || !strings.Contains(res.Summary, "开启 2027-01") {
-		t.Fatalf("open-sweep: %+v %v", res, err)
+	jan := jobEnv(t, st, roster.MustDate("2027-01-01"), "open-sweep")
+	sum, err := service.OpenSweep(ctx, jan)
+	if err != nil || !strings.Contains(sum, "开启 2027-01") {
+		t.Fatalf("open-sweep: %s %v", sum, err)
 	}
-	if _, err := scheduler.OpenSweep(ctx, st, roster.MustDate("2027-01-01"), 0); err != nil {
-		t.Fatal(err)
+	if sum, err := service.OpenSweep(ctx, jan); err != nil || !strings.Contains(sum, "未重复开启") {
+		t.Fatalf("second open-sweep: %s %v", sum, err)
 	}
-	jan, _ := st.SweepTasks(ctx, "2027-01")
-	if len(jan) != 14 {
-		t.Fatalf("january tasks %d", len(jan))
+	if n := len(queued(t, st, "open-sweep")); n != 1 {
+		t.Fatalf("open-sweep told %d times", n)
+	}
+	janTasks, _ := st.SweepTasks(ctx, "2027-01")
+	if len(janTasks) != 14 {
+		t.Fatalf("january tasks %d", len(janTasks))
 	}
 	rolled, _ := st.Findings(ctx, store.FindingFilter{Month: "2027-01"})
 	dec, _ := st.Findings(ctx, store.FindingFilter{Month: "2026-12", Unresolved: true})
@@ -130,12 +176,15 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 		t.Fatalf("rolled %d of %d", len(rolled), len(dec))
 	}
 
-	// plan-visits on the 25th proposes January visits on free days only, once.
-	before, _ := st.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")})
-	if _, err := scheduler.PlanVisits(ctx, st, roster.MustDate("2027-01-01"), roster.MustDate("2027-01-31"), 1); err != nil {
+	// Planning January proposes visits on free days only, once.
+	january := []service.Window{{From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")}}
+	carry := store.VisitFilter{Kind: visits.KindCarry, From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")}
+	before, _ := st.Visits(ctx, carry)
+	plan := jobEnv(t, st, roster.MustDate("2026-12-25"), "plan-visits")
+	if _, err := service.PlanVisits(ctx, plan, january, 1); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := st.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")})
+	after, _ := st.Visits(ctx, carry)
 	if len(after) <= len(before) {
 		t.Fatalf("no January visits planned")
 	}
@@ -152,11 +201,10 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 			t.Errorf("visit %d of %s on %s is not on a free day", v.ID, v.Leader, v.Date)
 		}
 	}
-	if _, err := scheduler.PlanVisits(ctx, st, roster.MustDate("2027-01-01"), roster.MustDate("2027-01-31"), 1); err != nil {
+	if _, err := service.PlanVisits(ctx, plan, january, 1); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := st.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")})
-	if len(again) != len(after) {
+	if again, _ := st.Visits(ctx, carry); len(again) != len(after) {
 		t.Fatalf("rerun planned %d more", len(again)-len(after))
 	}
 }
@@ -168,18 +216,19 @@ func TestOpenReceptionsFollowTheRoster(t *testing.T) {
 	if _, err := planner.Fill(ctx, st, day, day, day, "test"); err != nil {
 		t.Fatal(err)
 	}
-	n, err := scheduler.OpenReceptions(ctx, st, day)
+	e := jobEnv(t, st, day, "follow-ups")
+	n, err := service.OpenReceptions(ctx, e)
 	if err != nil || n != 1 {
 		t.Fatalf("first run: %d sessions, %v", n, err)
 	}
-	if n, _ := scheduler.OpenReceptions(ctx, st, day); n != 0 {
+	if n, _ := service.OpenReceptions(ctx, e); n != 0 {
 		t.Fatalf("rerun created %d more sessions", n)
 	}
 	as, _ := st.Assignments(ctx, day, day)
 	head := as[0]
 	vs, _ := st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: day, To: day, ActiveOnly: true})
-	if len(vs) != 1 || vs[0].Leader != head.Person || vs[0].State != visits.VisitConfirmed {
-		t.Fatalf("sessions %+v, want one confirmed for %s", vs, head.Person)
+	if len(vs) != 1 || vs[0].Leader != head.Person || vs[0].State != visits.VisitConfirmed || vs[0].CreatedBy != "job:follow-ups" {
+		t.Fatalf("sessions %+v, want one confirmed for %s made by the job", vs, head.Person)
 	}
 	// The office replaces the duty leader: the old session is cancelled, a new one made.
 	pools, _ := st.Pools(ctx)
@@ -191,7 +240,7 @@ func TestOpenReceptionsFollowTheRoster(t *testing.T) {
 	if _, err := st.SetAssignment(ctx, head.Assignment, head.Version, "staff"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := scheduler.OpenReceptions(ctx, st, day); err != nil || n != 1 {
+	if n, err := service.OpenReceptions(ctx, e); err != nil || n != 1 {
 		t.Fatalf("after replacement: %d, %v", n, err)
 	}
 	vs, _ = st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: day, To: day, ActiveOnly: true})

@@ -1,0 +1,109 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"zhiban/notify"
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// Window is a span of days plan-visits fills, inside one calendar month.
+type Window struct{ From, To roster.Date }
+
+// PlanWindows are the spans plan-visits fills when run on today: the rest of
+// this month (PlanCarryVisits counts the whole month, so only a leader with
+// too few visits this month gets one) and all of next month, which the
+// monthly run always plans whatever day it runs on.
+func PlanWindows(today roster.Date) []Window {
+	var out []Window
+	if today < today.MonthEnd() {
+		out = append(out, Window{today.AddDays(1), today.MonthEnd()})
+	}
+	next := today.MonthEnd().AddDays(1)
+	return append(out, Window{next, next.MonthEnd()})
+}
+
+// PlanVisits stores the proposed 带案下访 of each window, perLeader per
+// leader per month counting the visits already there (so a rerun adds
+// nothing), on days each leader is free, and tells the office in one
+// message naming leaders by name. It returns what it did, for the ledger.
+func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (string, error) {
+	tx := e.Tx
+	people, err := tx.People(ctx)
+	if err != nil {
+		return "", err
+	}
+	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
+	if err != nil {
+		return "", err
+	}
+	names, places, err := stationPlaces(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	made := 0
+	var lines, failed, spans []string
+	for _, w := range windows {
+		from, to := w.From, w.To
+		// Every visit of the month counts, so the busy time starts on the 1st.
+		monthStart := from.MonthStart()
+		busy, err := tx.Busy(ctx, monthStart, to.MonthEnd())
+		if err != nil {
+			return "", err
+		}
+		// Done visits count toward the month too, so a rerun adds nothing.
+		done, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: monthStart, To: to.MonthEnd()})
+		if err != nil {
+			return "", err
+		}
+		for _, v := range done {
+			if v.State == visits.VisitDone {
+				busy.Visits = append(busy.Visits, v)
+			}
+		}
+		props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: e.Cal,
+			Busy: busy, PerLeader: perLeader, Places: places})
+		spans = append(spans, fmt.Sprintf("%s～%s", from, to))
+		for _, p := range props {
+			if p.Reason != "" {
+				failed = append(failed, p.Reason)
+				continue
+			}
+			if _, err := tx.CreateVisit(ctx, p.Visit, e.Actor); err != nil {
+				return "", err
+			}
+			made++
+			lines = append(lines, fmt.Sprintf("%s %s 赴%s（带 %d 件案件）", p.Visit.Date, nameOf(people, p.Visit.Leader), names[p.Visit.Township], len(p.Visit.Cases)))
+		}
+	}
+	span := strings.Join(spans, "、")
+	if made > 0 || len(failed) > 0 {
+		text := "【带案下访】已拟定 " + span + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
+		if len(failed) > 0 {
+			text += "\n以下领导在期间没有空闲工作日，请人工安排：\n" + strings.Join(failed, "\n")
+		}
+		m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "带案下访安排待确认", Text: text}
+		if err := e.Out.Put(ctx, tx, m); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%s 拟定带案下访 %d 次，%d 位领导无空闲日", span, made, len(failed)), nil
+}
+
+// stationPlaces are the townships' names and the place a 带案下访 meets in
+// each: its 群众工作站.
+func stationPlaces(ctx context.Context, tx *store.Store) (names, places map[string]string, err error) {
+	_, names, err = townships(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	places = map[string]string{}
+	for id, n := range names {
+		places[id] = n + "群众工作站"
+	}
+	return names, places, nil
+}

@@ -1,0 +1,174 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"zhiban/holiday"
+	"zhiban/notify"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// RemindDuty sends the duty reminders of e.Today (see Reminders), with
+// e.Cfg.Notify.RemindDaysAhead as the notice's lead, and returns how many
+// it sent.
+func RemindDuty(ctx context.Context, e Env) (int, error) {
+	msgs, err := Reminders(ctx, e.Tx, e.Today, e.Cfg.Notify.RemindDaysAhead)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		if err := e.Out.Put(ctx, e.Tx, m); err != nil {
+			return 0, err
+		}
+	}
+	return len(msgs), nil
+}
+
+// Reminders builds the messages the duty reminder sends on today: one per
+// roster on duty tomorrow (to its leaders and the office), and one per leader
+// on duty daysAhead days later (0 or 1 turns that off), to the leader alone,
+// or also to the office when the leader has no e-mail address to send it to.
+func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhead int) ([]notify.Message, error) {
+	defs, err := st.Rosters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	people, err := st.People(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]roster.Person{}
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	tomorrow := today.AddDays(1)
+	as, err := st.Assignments(ctx, tomorrow, tomorrow)
+	if err != nil {
+		return nil, err
+	}
+	var out []notify.Message
+	for _, d := range defs {
+		if m, ok := tomorrowMessage(d, tomorrow, as, byID); ok {
+			out = append(out, m)
+		}
+	}
+	if daysAhead > 1 {
+		day := today.AddDays(daysAhead)
+		ahead, err := st.Assignments(ctx, day, day)
+		if err != nil {
+			return nil, err
+		}
+		defByID := map[string]roster.Definition{}
+		for _, d := range defs {
+			defByID[d.ID] = d
+		}
+		for _, a := range ahead {
+			p, ok := byID[a.Person]
+			d, dok := defByID[a.Roster]
+			if !ok || !dok {
+				continue
+			}
+			to := []notify.Recipient{recipient(p)}
+			if p.Email == "" {
+				to = append(to, notify.Office) // the office passes it on
+			}
+			out = append(out, notify.Message{
+				To:      to,
+				Subject: fmt.Sprintf("值班预告：%s %s %s", monthDay(day), p.Name, a.Role),
+				Text: fmt.Sprintf("【值班预告】%s同志：您将于%d天后（%s）%s 在%s担任%s。如因故不能到岗，请尽早与办公室联系调班。",
+					p.Name, daysAhead, dayLabel(day), hours(d), d.Place, a.Role),
+			})
+		}
+	}
+	return out, nil
+}
+
+// tomorrowMessage names every slot of d on day: who, or that nobody is set.
+func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssignment, byID map[string]roster.Person) (notify.Message, bool) {
+	who := map[string]string{}
+	for _, a := range as {
+		if a.Roster == d.ID {
+			who[a.Role] = a.Person
+		}
+	}
+	if len(who) == 0 {
+		return notify.Message{}, false // not a duty day of this roster
+	}
+	var parts []string
+	var to []notify.Recipient
+	missing := false
+	for _, s := range d.Slots {
+		p, ok := byID[who[s.Role]]
+		if !ok {
+			parts = append(parts, s.Role+" 暂缺")
+			missing = true
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %s（%s）", s.Role, p.Name, p.Title))
+		to = append(to, recipient(p))
+	}
+	text := fmt.Sprintf("【值班提醒】明天（%s）%s 在%s值班接访：%s。", dayLabel(day), hours(d), d.Place, strings.Join(parts, "，"))
+	if missing {
+		text += "有岗位暂缺，请办公室尽快安排。"
+	}
+	return notify.Message{
+		To:      append(to, notify.Office),
+		Subject: fmt.Sprintf("值班提醒：明天（%s）%s", monthDay(day), d.Name),
+		Text:    text,
+	}, true
+}
+
+// recipient addresses p, with their private e-mail for the e-mail channel.
+func recipient(p roster.Person) notify.Recipient {
+	return notify.Recipient{PersonID: p.ID, Name: p.Name, Email: p.Email}
+}
+
+var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+// dayLabel formats 12月1日 星期二.
+func dayLabel(d roster.Date) string { return monthDay(d) + " " + weekdays[d.Weekday()] }
+
+func monthDay(d roster.Date) string { return fmt.Sprintf("%d月%d日", d.Month(), d.Day()) }
+
+func hours(d roster.Definition) string { return d.Start.String() + "–" + d.End.String() }
+
+// CheckHolidays warns the office, from 1 November, while next year's
+// official calendar is missing or still the provisional built-in one: the
+// roster for January is generated in November, and a wrong Spring Festival
+// breaks it. It returns what it found.
+func CheckHolidays(ctx context.Context, e Env) (string, error) {
+	next := e.Today.Year() + 1
+	if e.Today.Month() < time.November {
+		return fmt.Sprintf("11月起检查 %d 年日历，本月无需检查", next), nil
+	}
+	confirmed, err := e.Tx.HolidayYearConfirmed(ctx, next)
+	if err != nil {
+		return "", err
+	}
+	if confirmed {
+		return fmt.Sprintf("%d 年节假日安排已导入确认", next), nil
+	}
+	var text, summary string
+	switch {
+	case !slices.Contains(holiday.BuiltinYears(), next):
+		summary = fmt.Sprintf("%d 年节假日安排缺失，已提醒办公室", next)
+		text = fmt.Sprintf("【节假日日历】系统中还没有 %d 年的法定节假日安排，明年的值班将只按周末排定。"+
+			"请在国务院办公厅通知发布后，用“zhiban holidays import”导入并核对。", next)
+	case holiday.Provisional(next):
+		summary = fmt.Sprintf("%d 年节假日安排为暂定，已提醒办公室", next)
+		text = fmt.Sprintf("【节假日日历】%d 年的法定节假日安排仍是系统推算的暂定版本，调休补班可能不准。"+
+			"请在国务院办公厅通知发布后，用“zhiban holidays import”导入并核对。", next)
+	default:
+		return fmt.Sprintf("%d 年节假日安排已内置", next), nil
+	}
+	m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: fmt.Sprintf("请导入 %d 年节假日安排", next), Text: text}
+	if err := e.Out.Put(ctx, e.Tx, m); err != nil {
+		return "", err
+	}
+	return summary, nil
+}
