@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"reflect"
@@ -17,11 +16,9 @@ import (
 
 	"zhiban/auth"
 	"zhiban/fault"
-	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
-	"zhiban/visits"
 )
 
 // staffAPI guards the cases, visits and sweeps API: staff API tokens
@@ -128,55 +125,36 @@ func apiQueryDate(c echo.Context, name string) (roster.Date, error) {
 
 func (s *Server) apiToday() roster.Date { return roster.Today(s.now(), s.cfg.Location) }
 
-// calendar is the official calendar wide enough for every clock of a case.
+// call is who acts and when, for the service.
+func (s *Server) call(c echo.Context) service.Call {
+	return service.Call{Actor: actor(c), Now: s.now()}
+}
+
+// caseCalendar is the official calendar wide enough for every clock of a case.
 func (s *Server) caseCalendar(ctx context.Context, st *store.Store) (roster.Calendar, error) {
-	t := s.apiToday()
-	return planner.Calendar(ctx, st, t.AddDays(-3*366), t.AddDays(366))
+	return service.CaseCalendar(ctx, st, s.apiToday())
 }
 
-// caseView is a case with its clocks, for staff.
-type caseView struct {
-	visits.Case
-	Clock     visits.Clock      `json:"clock"`
-	Deadlines []visits.Deadline `json:"deadlines"`
-}
-
-func viewCase(c visits.Case, today roster.Date, cal roster.Calendar) caseView {
-	return caseView{Case: c, Clock: c.ClockOn(today, cal), Deadlines: c.Deadlines(cal)}
+// checkTownship refuses an id that is not a township of the county.
+func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {
+	return service.CheckTownship(ctx, st, id)
 }
 
 // listCases lists cases, filtered by township, leader, state, and overdue=1.
 func (s *Server) listCases(c echo.Context) error {
-	ctx := c.Request().Context()
-	f := store.CaseFilter{Township: c.QueryParam("township"), Leader: c.QueryParam("leader")}
-	if st := c.QueryParam("state"); st != "" {
-		if visits.CaseState(st).Label() == "" {
-			return fault.InvalidField("state", "状态无效")
-		}
-		f.States = []visits.CaseState{visits.CaseState(st)}
-	}
-	overdue := c.QueryParam("overdue")
-	if overdue != "" && overdue != "1" && overdue != "true" && overdue != "0" && overdue != "false" {
+	q := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state")}
+	switch c.QueryParam("overdue") {
+	case "1", "true":
+		q.Overdue = true
+	case "", "0", "false":
+	default:
 		return fault.InvalidField("overdue", "应为 1 或 0")
 	}
-	cases, err := s.store.Cases(ctx, f)
+	cases, err := s.svc.ListCases(c.Request().Context(), s.apiToday(), q)
 	if err != nil {
 		return err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return err
-	}
-	today := s.apiToday()
-	out := []caseView{}
-	for _, k := range cases {
-		v := viewCase(k, today, cal)
-		if (overdue == "1" || overdue == "true") && !v.Clock.Overdue {
-			continue
-		}
-		out = append(out, v)
-	}
-	return c.JSON(http.StatusOK, map[string]any{"cases": out})
+	return c.JSON(http.StatusOK, map[string]any{"cases": cases})
 }
 
 func (s *Server) showCase(c echo.Context) error {
@@ -184,227 +162,54 @@ func (s *Server) showCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	k, err := s.store.Case(ctx, id)
+	k, err := s.svc.ReadCase(c.Request().Context(), s.apiToday(), id)
 	if err != nil {
 		return err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return err
-	}
-	vs, err := s.store.Visits(ctx, store.VisitFilter{Case: id})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"case": viewCase(k, s.apiToday(), cal), "visits": vs})
-}
-
-type caseInput struct {
-	Code            string            `json:"code"`
-	Title           string            `json:"title"`
-	Category        visits.Category   `json:"category"`
-	Township        string            `json:"township"`
-	Received        roster.Date       `json:"received"`
-	Channel         visits.Channel    `json:"channel"`
-	Petitioner      visits.Petitioner `json:"petitioner"`
-	Content         string            `json:"content"`
-	GroupSize       int               `json:"group_size"`
-	Representatives int               `json:"representatives"`
-	Leader          string            `json:"leader"`
-	Unit            string            `json:"unit"`
-	Key             bool              `json:"key"`
+	return c.JSON(http.StatusOK, k)
 }
 
 // createCase registers a case; without a code it gets the year's next one.
 func (s *Server) createCase(c echo.Context) error {
-	var in caseInput
+	var in service.CaseInput
 	if err := apiDecode(c, &in); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	created, err := s.registerCase(ctx, in, actor(c))
+	k, err := s.svc.RegisterCase(c.Request().Context(), s.call(c), in)
 	if err != nil {
 		return err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"case": viewCase(created, s.apiToday(), cal)})
+	return c.JSON(http.StatusCreated, map[string]any{"case": k})
 }
 
-// registerCase checks and stores a new case in one transaction: the domain
-// rules (visits.Case.Validate), a known township and leader, a free code.
-// Without a code the case gets its received year's next one. The JSON API
-// and the staff form (/staff/cases/new) both register through here.
-func (s *Server) registerCase(ctx context.Context, in caseInput, who string) (visits.Case, error) {
-	var created visits.Case
-	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		if in.Code == "" {
-			if in.Received == 0 {
-				return &visits.Refusal{Field: "received", Msg: "请填写收到日期"}
-			}
-			code, err := tx.NextCaseCode(ctx, in.Received.Year())
-			if err != nil {
-				return err
-			}
-			in.Code = code
-		}
-		k := visits.Case{Code: in.Code, Title: in.Title, Category: in.Category, Township: in.Township, Received: in.Received,
-			Channel: in.Channel, Petitioner: in.Petitioner, Content: in.Content, GroupSize: in.GroupSize,
-			Representatives: in.Representatives, Leader: in.Leader, Unit: in.Unit, Key: in.Key, State: visits.StateReceived}
-		if k.GroupSize == 0 {
-			k.GroupSize = 1
-		}
-		if err := k.Validate(s.apiToday()); err != nil {
-			return err
-		}
-		if err := s.checkTownship(ctx, tx, k.Township); err != nil {
-			return err
-		}
-		if err := apiCheckLeader(ctx, tx, k.Leader); err != nil {
-			return err
-		}
-		if existing, err := tx.CaseByCode(ctx, k.Code); err == nil {
-			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
-		}
-		var err error
-		created, err = tx.CreateCase(ctx, k, who)
-		return err
-	})
-	return created, err
-}
+// caseAct is a change of a case the API and the staff pages run the same way.
+type caseAct func(ctx context.Context, c service.Call, id int64, in service.CaseAct) (service.CaseChange, error)
 
-func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {
-	units, err := st.Units(ctx)
-	if err != nil {
-		return err
-	}
-	for _, u := range units {
-		if u.ID == id && u.Kind == "township" {
-			return nil
-		}
-	}
-	return fault.InvalidField("township", "乡镇不存在")
-}
-
-func apiCheckLeader(ctx context.Context, st *store.Store, id string) error {
-	if id == "" {
-		return nil
-	}
-	if _, err := st.Person(ctx, id); errors.Is(err, store.ErrNotFound) {
-		return fault.InvalidField("leader", "领导不存在")
-	} else if err != nil {
-		return err
-	}
-	return nil
-}
-
-type caseActInput struct {
-	Version int         `json:"version"`
-	On      roster.Date `json:"on"`
-	// transition
-	Action visits.Transition `json:"action"`
-	// milestone
-	Duty visits.Duty `json:"duty"`
-	Note string      `json:"note"`
-	// extension
-	Days   int    `json:"days"`
-	Reason string `json:"reason"`
-	// leader
-	Leader string `json:"leader"`
-}
-
-// changeCase loads a case, applies fn and saves it under the version the caller read.
-func (s *Server) changeCase(c echo.Context, action string, fn func(ctx context.Context, tx *store.Store, k *visits.Case, in caseActInput, cal roster.Calendar) (any, error)) error {
+// apiChange decodes the input of a change of the thing :id and runs it.
+func apiChange[In, Out any](s *Server, c echo.Context, act func(context.Context, service.Call, int64, In) (Out, error)) (Out, error) {
+	var in In
+	var out Out
 	id, err := apiPathID(c, "id")
 	if err != nil {
-		return err
+		return out, err
 	}
-	var in caseActInput
 	if err := apiDecode(c, &in); err != nil {
-		return err
+		return out, err
 	}
-	if in.Version <= 0 {
-		return fault.InvalidField("version", "请提供读取时的版本号")
-	}
-	if in.On == 0 {
-		in.On = s.apiToday()
-	}
-	ctx := c.Request().Context()
-	resp := map[string]any{}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		k, err := tx.Case(ctx, id)
-		if err != nil {
-			return err
-		}
-		if k.Version != in.Version {
-			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改（当前版本 %d），请刷新后重试", k.Code, k.Version),
-				Items: []any{map[string]any{"code": k.Code, "version": k.Version, "state": k.State}}}
-		}
-		cal, err := s.caseCalendar(ctx, tx)
-		if err != nil {
-			return err
-		}
-		extra, err := fn(ctx, tx, &k, in, cal)
-		if err != nil {
-			return err
-		}
-		saved, err := tx.SaveCase(ctx, k, in.Version, action, actor(c))
-		if err != nil {
-			return err
-		}
-		resp["case"] = viewCase(saved, s.apiToday(), cal)
-		if extra != nil {
-			resp["return_visit"] = extra
-		}
-		return nil
-	})
+	return act(c.Request().Context(), s.call(c), id, in)
+}
+
+// changeCase answers a change of case :id with the case saved (and the
+// return visit a reply scheduled).
+func (s *Server) changeCase(c echo.Context, act caseAct) error {
+	res, err := apiChange(s, c, act)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, resp)
+	return c.JSON(http.StatusOK, res)
 }
 
-// transitionCase applies a state change. Serving the handling opinion
-// (reply) also plans the return visit within the review window.
-func (s *Server) transitionCase(c echo.Context) error {
-	return s.changeCase(c, "transition", func(ctx context.Context, tx *store.Store, k *visits.Case, in caseActInput, cal roster.Calendar) (any, error) {
-		if in.Action == "" {
-			return nil, fault.InvalidField("action", "请指定操作")
-		}
-		if err := k.Apply(in.Action, in.On, s.apiToday(), cal); err != nil {
-			return nil, err
-		}
-		if in.Action != visits.ActReply {
-			return nil, nil
-		}
-		return scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, s.apiToday(), actor(c))
-	})
-}
-
-func (s *Server) addMilestone(c echo.Context) error {
-	return s.changeCase(c, "milestone", func(_ context.Context, _ *store.Store, k *visits.Case, in caseActInput, _ roster.Calendar) (any, error) {
-		return nil, k.Milestone(in.Duty, in.On, s.apiToday(), in.Note)
-	})
-}
-
-func (s *Server) extendCase(c echo.Context) error {
-	return s.changeCase(c, "extend", func(_ context.Context, _ *store.Store, k *visits.Case, in caseActInput, cal roster.Calendar) (any, error) {
-		return nil, k.Extend(in.Days, in.Reason, in.On, cal)
-	})
-}
-
-func (s *Server) setCaseLeader(c echo.Context) error {
-	return s.changeCase(c, "assign", func(ctx context.Context, tx *store.Store, k *visits.Case, in caseActInput, _ roster.Calendar) (any, error) {
-		if in.Leader == "" {
-			return nil, fault.InvalidField("leader", "请选择领导")
-		}
-		if err := apiCheckLeader(ctx, tx, in.Leader); err != nil {
-			return nil, err
-		}
-		k.Leader, k.LeaderReason = in.Leader, strings.TrimSpace(in.Reason)
-		return nil, nil
-	})
-}
+func (s *Server) transitionCase(c echo.Context) error { return s.changeCase(c, s.svc.TransitionCase) }
+func (s *Server) addMilestone(c echo.Context) error   { return s.changeCase(c, s.svc.AddMilestone) }
+func (s *Server) extendCase(c echo.Context) error     { return s.changeCase(c, s.svc.ExtendCase) }
+func (s *Server) setCaseLeader(c echo.Context) error  { return s.changeCase(c, s.svc.SetCaseLeader) }

@@ -2,15 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
-	"zhiban/roster"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -50,248 +47,44 @@ func (s *Server) showVisit(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"visit": v})
 }
 
-// visitConflicts refuses v with a 409 listing what keeps its leader away.
-func visitConflicts(ctx context.Context, tx *store.Store, v visits.Visit) error {
-	busy, err := tx.Busy(ctx, v.Date, v.Date)
-	if err != nil {
-		return err
-	}
-	if cs := visits.Conflicts(v, busy); len(cs) > 0 {
-		return &fault.Error{Kind: fault.Conflict, Code: "leader_busy", Msg: "领导在该时间另有安排：" + cs[0].Message, Items: cs}
-	}
-	return nil
-}
-
-type visitInput struct {
-	Kind     visits.Kind  `json:"kind"`
-	Leader   string       `json:"leader"`
-	Date     roster.Date  `json:"date"`
-	Start    roster.Clock `json:"start"`
-	End      roster.Clock `json:"end"`
-	Place    string       `json:"place"`
-	Township string       `json:"township"`
-	Cases    []int64      `json:"cases"`
-}
-
 // createVisit plans a visit after checking the leader is free then.
 func (s *Server) createVisit(c echo.Context) error {
-	var in visitInput
+	var in service.VisitInput
 	if err := apiDecode(c, &in); err != nil {
 		return err
 	}
-	v := visits.Visit{Kind: in.Kind, Leader: in.Leader, Date: in.Date, Start: in.Start, End: in.End, Place: in.Place,
-		Township: in.Township, Cases: in.Cases, State: visits.VisitPlanned, CreatedBy: actor(c)}
-	if err := v.Validate(); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	var out visits.Visit
-	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		if err := apiCheckLeader(ctx, tx, v.Leader); err != nil {
-			return err
-		}
-		if v.Township != "" {
-			if err := s.checkTownship(ctx, tx, v.Township); err != nil {
-				return err
-			}
-		}
-		if len(v.Cases) > 0 {
-			found, err := tx.Cases(ctx, store.CaseFilter{IDs: v.Cases})
-			if err != nil {
-				return err
-			}
-			if len(found) != len(dedupe(v.Cases)) {
-				return fault.InvalidField("cases", "关联的案件不存在")
-			}
-		}
-		if err := visitConflicts(ctx, tx, v); err != nil {
-			return err
-		}
-		var err error
-		out, err = tx.CreateVisit(ctx, v, actor(c))
-		return err
-	})
+	v, err := s.svc.CreateVisit(c.Request().Context(), s.call(c), in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"visit": out})
+	return c.JSON(http.StatusCreated, map[string]any{"visit": v})
 }
 
-func dedupe(ids []int64) []int64 {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
+// visitAct is a change of a visit the API and the staff pages run the same way.
+type visitAct func(ctx context.Context, c service.Call, id int64, in service.VisitAct) (service.VisitChange, error)
 
-type visitActInput struct {
-	Version int          `json:"version"`
-	Date    roster.Date  `json:"date"`
-	Start   roster.Clock `json:"start"`
-	End     roster.Clock `json:"end"`
-	Reason  string       `json:"reason"`
-	visits.Outcome
-}
-
-// changeVisit loads a visit, applies fn and saves it under the version the caller read.
-func (s *Server) changeVisit(c echo.Context, action string, fn func(ctx context.Context, tx *store.Store, v *visits.Visit, in visitActInput) error) error {
-	id, err := apiPathID(c, "id")
+// changeVisit answers a change of visit :id with the visit saved; a dissatisfied return visit also lists the cases it reopened.
+func (s *Server) changeVisit(c echo.Context, act visitAct) error {
+	res, err := apiChange(s, c, act)
 	if err != nil {
 		return err
 	}
-	var in visitActInput
-	if err := apiDecode(c, &in); err != nil {
-		return err
-	}
-	if in.Version <= 0 {
-		return fault.InvalidField("version", "请提供读取时的版本号")
-	}
-	ctx := c.Request().Context()
-	resp := map[string]any{}
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		v, err := tx.Visit(ctx, id)
-		if err != nil {
-			return err
+	resp := map[string]any{"visit": res.Visit}
+	if res.Visit.Reopens() {
+		resp["reopened"] = res.Reopened
+		if len(res.NotReopened) > 0 {
+			resp["not_reopened"] = res.NotReopened
 		}
-		if v.Version != in.Version {
-			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "走访已被他人修改，请刷新后重试",
-				Items: []any{map[string]any{"id": v.ID, "version": v.Version, "state": v.State, "date": v.Date}}}
-		}
-		if err := fn(ctx, tx, &v, in); err != nil {
-			return err
-		}
-		saved, err := tx.SaveVisit(ctx, v, in.Version, action, actor(c))
-		if err != nil {
-			return err
-		}
-		resp["visit"] = saved
-		if saved.Reopens() {
-			reopened, refused, err := s.reopenCases(ctx, tx, saved, actor(c))
-			if err != nil {
-				return err
-			}
-			resp["reopened"] = reopened
-			if len(refused) > 0 {
-				resp["not_reopened"] = refused
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	return c.JSON(http.StatusOK, resp)
 }
 
-// notReopened is a case a dissatisfied return visit could not reopen, and why
-// (e.g. art. 36: a rechecked case is not accepted again).
-type notReopened struct {
-	Code   string `json:"code"`
-	Reason string `json:"reason"`
-}
-
-// reopenCases reopens the cases of a return visit the petitioner was not
-// satisfied with; a case the rules keep closed is reported with the reason.
-func (s *Server) reopenCases(ctx context.Context, tx *store.Store, v visits.Visit, who string) ([]string, []notReopened, error) {
-	cal, err := s.caseCalendar(ctx, tx)
-	if err != nil {
-		return nil, nil, err
-	}
-	codes, refused := []string{}, []notReopened{}
-	for _, id := range v.Cases {
-		k, err := tx.Case(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := k.Apply(visits.ActReopen, v.Date, s.apiToday(), cal); err != nil {
-			var rf *visits.Refusal
-			if !errors.As(err, &rf) {
-				return nil, nil, err
-			}
-			refused = append(refused, notReopened{Code: k.Code, Reason: rf.Msg})
-			continue
-		}
-		if _, err := tx.SaveCase(ctx, k, k.Version, "reopen", who); err != nil {
-			return nil, nil, err
-		}
-		codes = append(codes, k.Code)
-	}
-	return codes, refused, nil
-}
-
-// confirmVisit confirms a planned visit; the leader's time is checked again,
-// since a duty, an absence or another visit may have come up since it was planned.
-func (s *Server) confirmVisit(c echo.Context) error {
-	return s.changeVisit(c, "confirm", func(ctx context.Context, tx *store.Store, v *visits.Visit, _ visitActInput) error {
-		if err := v.Confirm(); err != nil {
-			return err
-		}
-		return visitConflicts(ctx, tx, *v)
-	})
-}
-
-func (s *Server) cancelVisit(c echo.Context) error {
-	return s.changeVisit(c, "cancel", func(_ context.Context, _ *store.Store, v *visits.Visit, in visitActInput) error {
-		return v.Cancel(in.Reason)
-	})
-}
-
-// rescheduleVisit moves a visit, keeping the old time in its history; the new
-// time is checked for conflicts like a new visit.
+func (s *Server) confirmVisit(c echo.Context) error { return s.changeVisit(c, s.svc.ConfirmVisit) }
+func (s *Server) cancelVisit(c echo.Context) error  { return s.changeVisit(c, s.svc.CancelVisit) }
 func (s *Server) rescheduleVisit(c echo.Context) error {
-	return s.changeVisit(c, "reschedule", func(ctx context.Context, tx *store.Store, v *visits.Visit, in visitActInput) error {
-		start, end := in.Start, in.End
-		if start == 0 && end == 0 {
-			start, end = v.Start, v.End
-		}
-		if err := v.Reschedule(in.Date, start, end, strings.TrimSpace(in.Reason), actor(c)); err != nil {
-			return err
-		}
-		return visitConflicts(ctx, tx, *v)
-	})
+	return s.changeVisit(c, s.svc.RescheduleVisit)
 }
-
-// recordOutcome records how a visit went; a dissatisfied return visit reopens its cases.
-func (s *Server) recordOutcome(c echo.Context) error {
-	return s.changeVisit(c, "outcome", func(ctx context.Context, tx *store.Store, v *visits.Visit, in visitActInput) error {
-		if len(in.Cases) > 0 {
-			found, err := tx.Cases(ctx, store.CaseFilter{IDs: in.Cases})
-			if err != nil {
-				return err
-			}
-			if len(found) != len(dedupe(in.Cases)) {
-				return fault.InvalidField("cases", "关联的案件不存在")
-			}
-		}
-		return v.Record(in.Outcome, s.apiToday())
-	})
-}
-
-// maxSlotDays bounds a free-slots query: offers are for the coming weeks.
-const maxSlotDays = 92
-
-// freeSlots lists leader's free working days in [from, to] (no duty, absence
-// or active visit) and what holds the other days, for 主动约访 offers.
-func (s *Server) freeSlots(ctx context.Context, leader string, from, to roster.Date) ([]roster.Date, []visits.Conflict, error) {
-	busy, err := s.store.Busy(ctx, from, to)
-	if err != nil {
-		return nil, nil, err
-	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return nil, nil, err
-	}
-	free := visits.FreeDays(leader, from, to, cal, busy)
-	if free == nil {
-		free = []roster.Date{}
-	}
-	return free, visits.LeaderBusy(leader, from, to, busy), nil
-}
+func (s *Server) recordOutcome(c echo.Context) error { return s.changeVisit(c, s.svc.RecordOutcome) }
 
 // showFreeSlots is GET /api/v1/leaders/:id/free-slots?from=&to=: the days a
 // leader can be offered for an invited visit (default: the next 30 days).
@@ -315,13 +108,7 @@ func (s *Server) showFreeSlots(c echo.Context) error {
 	if to == 0 {
 		to = from.AddDays(29)
 	}
-	if to < from {
-		return fault.InvalidField("to", "结束日期早于开始日期")
-	}
-	if to.DaysSince(from) >= maxSlotDays {
-		return fault.InvalidField("to", fmt.Sprintf("查询范围不能超过 %d 天", maxSlotDays))
-	}
-	free, busy, err := s.freeSlots(ctx, p.ID, from, to)
+	free, busy, err := s.svc.FreeSlots(ctx, p.ID, from, to)
 	if err != nil {
 		return err
 	}

@@ -197,6 +197,7 @@ func TestAPIValidationNamesTheField(t *testing.T) {
 		{"visit kind", "/api/v1/visits", map[string]any{"kind": "party", "leader": "L02", "date": "2026-12-03", "start": "09:00", "end": "10:00", "place": "x"}, "kind"},
 		{"visit time", "/api/v1/visits", map[string]any{"kind": "carry", "leader": "L02", "date": "2026-12-03", "start": "9点", "end": "10:00", "place": "x", "township": "t02"}, "start"},
 		{"visit end", "/api/v1/visits", map[string]any{"kind": "carry", "leader": "L02", "date": "2026-12-03", "start": "11:00", "end": "10:00", "place": "x", "township": "t02"}, "end"},
+		{"visit unknown case", "/api/v1/visits", map[string]any{"kind": "invite", "leader": "L02", "date": "2026-12-03", "start": "19:00", "end": "20:00", "place": "x", "cases": []int{99999}}, "cases"},
 		{"sweep month", "/api/v1/sweeps/2026-13/reports", map[string]any{"township": "t01", "nil": true}, "month"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

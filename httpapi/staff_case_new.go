@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
+	"zhiban/service"
 	"zhiban/visits"
 )
 
@@ -56,26 +57,26 @@ func errorField(err error) string {
 	return ""
 }
 
-// postNewCase registers a case from the form through the API's
-// registerCase, then shows it; a refusal keeps everything typed.
+// postNewCase registers a case from the form, then shows it; a refusal
+// keeps everything typed.
 func (s *Server) postNewCase(c echo.Context) error {
 	form, _ := c.FormParams()
 	delete(form, "csrf")
 	in, err := caseInputFromForm(c)
 	if err == nil {
-		var k visits.Case
-		if k, err = s.registerCase(c.Request().Context(), in, actor(c)); err == nil {
+		var k service.CaseView
+		if k, err = s.svc.RegisterCase(c.Request().Context(), s.call(c), in); err == nil {
 			return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已登记案件 "+k.Code)
 		}
 	}
 	return s.renderNewCaseForm(c, http.StatusBadRequest, form, err)
 }
 
-// caseInputFromForm reads the form into the API's input; the values are
-// checked by registerCase, only their types here.
-func caseInputFromForm(c echo.Context) (caseInput, error) {
+// caseInputFromForm reads the form into the service's input; the values are
+// checked by RegisterCase, only their types here.
+func caseInputFromForm(c echo.Context) (service.CaseInput, error) {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
-	in := caseInput{
+	in := service.CaseInput{
 		Code: v("code"), Title: v("title"), Category: visits.Category(v("category")), Township: v("township"),
 		Channel: visits.Channel(v("channel")), Content: v("content"), Leader: v("leader"), Unit: v("unit"),
 		Petitioner: visits.Petitioner{Name: v("petitioner.name"), Phone: v("petitioner.phone"), Address: v("petitioner.address")},

@@ -10,10 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"zhiban/fault"
 	"zhiban/roster"
-	"zhiban/scheduler"
-	"zhiban/store"
+	"zhiban/service"
 	"zhiban/visits"
 )
 
@@ -32,8 +30,8 @@ type caseRow struct {
 	MilestoneStr string
 }
 
-func newCaseRow(k visits.Case, today roster.Date, cal roster.Calendar, n workNames) caseRow {
-	r := caseRow{Case: k, Clock: k.ClockOn(today, cal), TownName: n.Town(k.Township), LeaderName: n.Leader(k.Leader), StateLabel: k.State.Label()}
+func newCaseRow(k service.CaseView, n workNames) caseRow {
+	r := caseRow{Case: k.Case, Clock: k.Clock, TownName: n.Town(k.Township), LeaderName: n.Leader(k.Leader), StateLabel: k.State.Label()}
 	if d := r.Clock.Next; d != nil {
 		r.HasNext, r.NextLabel, r.NextDue, r.NextArticle = true, d.Label, d.Due, d.Article
 	}
@@ -53,13 +51,8 @@ func newCaseRow(k visits.Case, today roster.Date, cal roster.Calendar, n workNam
 	return r
 }
 
-// caseListFilter is the case list's query: township, leader, state, overdue.
-type caseListFilter struct {
-	Township, Leader, State string
-	Overdue                 bool
-}
-
-func (f caseListFilter) Query() string {
+// caseListQuery is the link query of the list's filters.
+func caseListQuery(f service.CaseQuery) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"township": f.Township, "leader": f.Leader, "state": f.State} {
 		if v != "" {
@@ -79,39 +72,20 @@ var caseStates = []visits.CaseState{visits.StateReceived, visits.StateAccepted, 
 	visits.StateReview, visits.StateReviewed, visits.StateRecheck, visits.StateRechecked, visits.StateClosed}
 
 // loadCaseRows returns the cases matching the query with their clocks.
-func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, caseListFilter, workNames, error) {
-	f := caseListFilter{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
+func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, service.CaseQuery, workNames, error) {
+	f := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
 		Overdue: c.QueryParam("overdue") == "1"}
 	n, err := s.workNames(ctx)
 	if err != nil {
 		return nil, f, n, err
 	}
-	sf := store.CaseFilter{Township: f.Township, Leader: f.Leader}
-	switch {
-	case f.State == "open":
-		sf.OpenOnly = true
-	case f.State != "":
-		if visits.CaseState(f.State).Label() == "" {
-			return nil, f, n, fault.InvalidField("state", "状态无效")
-		}
-		sf.States = []visits.CaseState{visits.CaseState(f.State)}
-	}
-	cases, err := s.store.Cases(ctx, sf)
+	cases, err := s.svc.ListCases(ctx, s.today(), f)
 	if err != nil {
 		return nil, f, n, err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return nil, f, n, err
-	}
-	today := s.today()
 	var rows []caseRow
 	for _, k := range cases {
-		r := newCaseRow(k, today, cal, n)
-		if f.Overdue && !r.Clock.Overdue {
-			continue
-		}
-		rows = append(rows, r)
+		rows = append(rows, newCaseRow(k, n))
 	}
 	return rows, f, n, nil
 }
@@ -147,7 +121,7 @@ func (s *Server) showCaseList(c echo.Context) error {
 		states = append(states, option{string(st), st.Label()})
 	}
 	data := map[string]any{"Rows": rows, "F": f, "Names": n, "States": states, "Overdue": overdue, "Near": near,
-		"XLSX": "/staff/cases.xlsx" + f.Query(), "Today": s.today()}
+		"XLSX": "/staff/cases.xlsx" + caseListQuery(f), "Today": s.today()}
 	if d := c.QueryParam("done"); d != "" {
 		data["Notice"] = d
 	}
@@ -213,7 +187,8 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 		return err
 	}
 	ctx := c.Request().Context()
-	k, err := s.store.Case(ctx, id)
+	today := s.today()
+	file, err := s.svc.ReadCase(ctx, today, id)
 	if err != nil {
 		return err
 	}
@@ -221,14 +196,9 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 	if err != nil {
 		return err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return err
-	}
-	today := s.today()
-	row := newCaseRow(k, today, cal, n)
+	k := file.Case
 	var dls []deadlineRow
-	for _, d := range k.Deadlines(cal) {
+	for _, d := range k.Deadlines {
 		dls = append(dls, deadlineRow{Deadline: d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today).Label()})
 	}
 	var ms []milestoneRow
@@ -249,12 +219,8 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 	for _, t := range transitionsFrom(k.State) {
 		acts = append(acts, option{string(t), transitionLabels[t]})
 	}
-	vs, err := s.store.Visits(ctx, store.VisitFilter{Case: id})
-	if err != nil {
-		return err
-	}
 	var vrows []visitRow
-	for _, v := range vs {
+	for _, v := range file.Visits {
 		vrows = append(vrows, newVisitRow(v, n))
 	}
 	var duties []option
@@ -264,7 +230,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 		}
 	}
 	data := map[string]any{
-		"Case": row, "Deadlines": dls, "Milestones": ms, "Actions": acts, "Duties": duties, "NextDuty": string(nextDuty),
+		"Case": newCaseRow(k, n), "Deadlines": dls, "Milestones": ms, "Actions": acts, "Duties": duties, "NextDuty": string(nextDuty),
 		"Visits": vrows, "Names": n, "Today": today, "CanExtend": k.State == visits.StateAccepted && k.ExtensionDays == 0,
 		"MaxExtension": visits.MaxExtensionDays, "Form": url.Values{}, "FormName": "", "Open": k.State.Open(),
 	}
@@ -277,121 +243,65 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 	return s.renderStaff(c, status, "staff/case.html", "cases", "案件 "+k.Code, data)
 }
 
-// changeCaseForm is the form side of changeCase: the version the page was
-// rendered with must still be current, the domain must agree, and a refusal
-// re-renders the case page with the message and the typed values.
-func (s *Server) changeCaseForm(c echo.Context, action, form string, fn func(ctx context.Context, tx *store.Store, k *visits.Case, on roster.Date, cal roster.Calendar) (string, error)) error {
+// caseActFromForm reads a case form into the service's input; the values
+// are checked by the use case, only their types here.
+func caseActFromForm(c echo.Context) (service.CaseAct, error) {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	in := service.CaseAct{Version: formVersion(c), Action: visits.Transition(v("action")), Duty: visits.Duty(v("duty")),
+		Note: v("note"), Reason: v("reason"), Leader: v("leader")}
+	var err error
+	if in.On, err = formDate(c, "on"); err != nil {
+		return in, err
+	}
+	in.Days, err = formInt(c, "days")
+	return in, err
+}
+
+// postCaseAct runs a change of the case from one of the case page's forms
+// and goes back to the page with what was done; a refusal re-renders the
+// page with the message and the typed values.
+func (s *Server) postCaseAct(c echo.Context, form string, act caseAct, done func(service.CaseAct, service.CaseChange) string) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var notice string
-	err = func() error {
-		version, err := formVersion(c)
-		if err != nil {
-			return err
-		}
-		on, err := formDate(c, "on")
-		if err != nil {
-			return err
-		}
-		if on == 0 {
-			on = s.today()
-		}
-		return s.store.WithTx(ctx, func(tx *store.Store) error {
-			k, err := tx.Case(ctx, id)
-			if err != nil {
-				return err
-			}
-			if k.Version != version {
-				return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”，负责领导 %s。下方显示的是最新内容，请核对后重新提交。",
-					k.Code, k.Version, k.State.Label(), k.Leader)}
-			}
-			cal, err := s.caseCalendar(ctx, tx)
-			if err != nil {
-				return err
-			}
-			notice, err = fn(ctx, tx, &k, on, cal)
-			if err != nil {
-				return err
-			}
-			_, err = tx.SaveCase(ctx, k, version, action, actor(c))
-			return err
-		})
-	}()
-	if err != nil {
-		ff, err := asFormFailure(err)
-		if err != nil {
-			return err
-		}
-		params, _ := c.FormParams()
-		return s.renderCasePage(c, ff.Status, map[string]any{"Error": ff.Msg, "Form": params, "FormName": form})
+	in, err := caseActFromForm(c)
+	var res service.CaseChange
+	if err == nil {
+		res, err = act(c.Request().Context(), s.call(c), id, in)
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", id), notice)
+	if err != nil {
+		return refusedForm(c, err, form, s.renderCasePage)
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", id), done(in, res))
 }
 
 // postCaseTransition applies a state change; serving the handling opinion
 // also plans the return visit, as in the API.
 func (s *Server) postCaseTransition(c echo.Context) error {
-	act := visits.Transition(c.FormValue("action"))
-	return s.changeCaseForm(c, "transition", "transition", func(ctx context.Context, tx *store.Store, k *visits.Case, on roster.Date, cal roster.Calendar) (string, error) {
-		if act == "" {
-			return "", fault.InvalidField("action", "请选择操作")
+	return s.postCaseAct(c, "transition", s.svc.TransitionCase, func(in service.CaseAct, res service.CaseChange) string {
+		notice := "已" + transitionLabels[in.Action] + "，案件现为“" + res.Case.State.Label() + "”"
+		if v := res.ReturnVisit; v != nil {
+			notice += fmt.Sprintf("；已安排上门回访 %s %s", v.Date, v.Start)
 		}
-		if err := k.Apply(act, on, s.apiToday(), cal); err != nil {
-			return "", err
-		}
-		notice := "已" + transitionLabels[act] + "，案件现为“" + k.State.Label() + "”"
-		if act == visits.ActReply {
-			v, err := scheduler.ScheduleReturnVisit(ctx, tx, *k, cal, s.cfg.Visits.ReturnVisitWithinDays, s.apiToday(), actor(c))
-			if err != nil {
-				return "", err
-			}
-			if v != nil {
-				notice += fmt.Sprintf("；已安排上门回访 %s %s", v.Date, v.Start)
-			}
-		}
-		return notice, nil
+		return notice
 	})
 }
 
 func (s *Server) postCaseMilestone(c echo.Context) error {
-	duty := visits.Duty(c.FormValue("duty"))
-	note := strings.TrimSpace(c.FormValue("note"))
-	return s.changeCaseForm(c, "milestone", "milestone", func(_ context.Context, _ *store.Store, k *visits.Case, on roster.Date, _ roster.Calendar) (string, error) {
-		if err := k.Milestone(duty, on, s.apiToday(), note); err != nil {
-			return "", err
-		}
-		return "已记录“" + duty.Label() + "”", nil
+	return s.postCaseAct(c, "milestone", s.svc.AddMilestone, func(in service.CaseAct, _ service.CaseChange) string {
+		return "已记录“" + in.Duty.Label() + "”"
 	})
 }
 
 func (s *Server) postCaseExtension(c echo.Context) error {
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	return s.changeCaseForm(c, "extend", "extension", func(_ context.Context, _ *store.Store, k *visits.Case, on roster.Date, cal roster.Calendar) (string, error) {
-		days, err := formInt(c, "days")
-		if err != nil {
-			return "", err
-		}
-		if err := k.Extend(days, reason, on, cal); err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("办理期限已延长 %d 日，请告知信访人", days), nil
+	return s.postCaseAct(c, "extension", s.svc.ExtendCase, func(in service.CaseAct, _ service.CaseChange) string {
+		return fmt.Sprintf("办理期限已延长 %d 日，请告知信访人", in.Days)
 	})
 }
 
 func (s *Server) postCaseLeader(c echo.Context) error {
-	leader := c.FormValue("leader")
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	return s.changeCaseForm(c, "assign", "leader", func(ctx context.Context, tx *store.Store, k *visits.Case, _ roster.Date, _ roster.Calendar) (string, error) {
-		if leader == "" {
-			return "", fault.InvalidField("leader", "请选择领导")
-		}
-		if err := apiCheckLeader(ctx, tx, leader); err != nil {
-			return "", err
-		}
-		k.Leader, k.LeaderReason = leader, reason
-		return "已更换包案领导", nil
+	return s.postCaseAct(c, "leader", s.svc.SetCaseLeader, func(service.CaseAct, service.CaseChange) string {
+		return "已更换包案领导"
 	})
 }

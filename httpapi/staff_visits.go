@@ -11,6 +11,7 @@ import (
 
 	"zhiban/fault"
 	"zhiban/roster"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -181,7 +182,7 @@ type visitOffer struct {
 
 func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today roster.Date) (*visitOffer, error) {
 	from, to := today.AddDays(1), today.AddDays(offerDays)
-	free, busy, err := s.freeSlots(ctx, f.Leader, from, to)
+	free, busy, err := s.svc.FreeSlots(ctx, f.Leader, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -193,52 +194,33 @@ func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today
 	return o, nil
 }
 
+// visitInputFromForm reads the new-visit form into the service's input;
+// the values are checked by CreateVisit, only their types here.
+func visitInputFromForm(c echo.Context, f visitForm) (service.VisitInput, error) {
+	in := service.VisitInput{Kind: visits.Kind(f.Kind), Leader: f.Leader, Place: f.Place, Township: f.Township}
+	in.Cases, in.CaseCodes = formCaseRefs(c, "cases")
+	var err error
+	if in.Date, err = formDate(c, "date"); err != nil {
+		return in, err
+	}
+	if in.Start, err = formClock(c, "start"); err != nil {
+		return in, err
+	}
+	in.End, err = formClock(c, "end")
+	return in, err
+}
+
 // postVisit plans a visit from the calendar form. A leader busy at that time
 // is a 409 naming what they are busy with; the typed values stay.
 func (s *Server) postVisit(c echo.Context) error {
-	ctx := c.Request().Context()
 	form := visitForm{Kind: c.FormValue("kind"), Leader: c.FormValue("leader"), Date: strings.TrimSpace(c.FormValue("date")),
 		Start: strings.TrimSpace(c.FormValue("start")), End: strings.TrimSpace(c.FormValue("end")), Place: strings.TrimSpace(c.FormValue("place")),
 		Township: c.FormValue("township"), Cases: strings.TrimSpace(c.FormValue("cases"))}
+	in, err := visitInputFromForm(c, form)
 	var created visits.Visit
-	err := func() error {
-		d, err := formDate(c, "date")
-		if err != nil {
-			return err
-		}
-		start, err := formClock(c, "start")
-		if err != nil {
-			return err
-		}
-		end, err := formClock(c, "end")
-		if err != nil {
-			return err
-		}
-		ids, err := s.formCaseIDs(ctx, c, "cases")
-		if err != nil {
-			return err
-		}
-		v := visits.Visit{Kind: visits.Kind(form.Kind), Leader: form.Leader, Date: d, Start: start, End: end, Place: form.Place,
-			Township: form.Township, Cases: ids, State: visits.VisitPlanned, CreatedBy: actor(c)}
-		if err := v.Validate(); err != nil {
-			return err
-		}
-		return s.store.WithTx(ctx, func(tx *store.Store) error {
-			if err := apiCheckLeader(ctx, tx, v.Leader); err != nil {
-				return err
-			}
-			if v.Township != "" {
-				if err := s.checkTownship(ctx, tx, v.Township); err != nil {
-					return err
-				}
-			}
-			if err := visitConflicts(ctx, tx, v); err != nil {
-				return err
-			}
-			created, err = tx.CreateVisit(ctx, v, actor(c))
-			return err
-		})
-	}()
+	if err == nil {
+		created, err = s.svc.CreateVisit(c.Request().Context(), s.call(c), in)
+	}
 	if err != nil {
 		ff, err := asFormFailure(err)
 		if err != nil {
@@ -290,124 +272,74 @@ func (s *Server) renderVisitPage(c echo.Context, status int, extra map[string]an
 	return s.renderStaff(c, status, "staff/visit.html", "visits", fmt.Sprintf("%s %s", v.Kind.Label(), v.Date), data)
 }
 
-// changeVisitForm loads a visit, checks the version the page showed, applies
-// fn and saves; a refusal re-renders the visit page with the typed values.
-func (s *Server) changeVisitForm(c echo.Context, action string, fn func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error)) error {
+// visitActFromForm reads a visit page's form into the service's input; the
+// values are checked by the use case, only their types here.
+func visitActFromForm(c echo.Context, action string) (service.VisitAct, error) {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	in := service.VisitAct{Version: formVersion(c), Reason: v("reason")}
+	var err error
+	switch action {
+	case "reschedule":
+		if in.Date, err = formDate(c, "date"); err != nil {
+			return in, err
+		}
+		if in.Start, err = formClock(c, "start"); err != nil {
+			return in, err
+		}
+		in.End, err = formClock(c, "end")
+	case "outcome":
+		in.Outcome = visits.Outcome{State: visits.VisitState(v("state")), Notes: v("notes"), Satisfaction: visits.Satisfaction(v("satisfaction"))}
+		in.Cases, in.CaseCodes = formCaseRefs(c, "cases")
+		in.WalkIns, err = formInt(c, "walk_ins")
+	}
+	return in, err
+}
+
+// postVisitAct runs a change of the visit from one of the visit page's forms
+// and goes back to the page with what was done; a refusal re-renders the
+// page with the message and the typed values.
+func (s *Server) postVisitAct(c echo.Context, action string, act visitAct, done func(service.VisitChange) string) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	var notice string
-	err = func() error {
-		version, err := formVersion(c)
-		if err != nil {
-			return err
-		}
-		return s.store.WithTx(ctx, func(tx *store.Store) error {
-			v, err := tx.Visit(ctx, id)
-			if err != nil {
-				return err
-			}
-			if v.Version != version {
-				return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: fmt.Sprintf("走访已被他人修改：当前为第 %d 版，%s %s–%s，状态“%s”。下方显示的是最新内容，请核对后重新提交。",
-					v.Version, v.Date, v.Start, v.End, v.State.Label())}
-			}
-			notice, err = fn(ctx, tx, &v)
-			if err != nil {
-				return err
-			}
-			saved, err := tx.SaveVisit(ctx, v, version, action, actor(c))
-			if err != nil {
-				return err
-			}
-			if saved.Reopens() {
-				codes, refused, err := s.reopenCases(ctx, tx, saved, actor(c))
-				if err != nil {
-					return err
-				}
-				if len(codes) > 0 {
-					notice += "；信访人不满意，已重新办理案件 " + strings.Join(codes, "、")
-				}
-				for _, r := range refused {
-					notice += "；案件 " + r.Code + " 未重新办理：" + r.Reason
-				}
-			}
-			return nil
-		})
-	}()
+	in, err := visitActFromForm(c, action)
+	var res service.VisitChange
+	if err == nil {
+		res, err = act(c.Request().Context(), s.call(c), id, in)
+	}
 	if err != nil {
-		ff, err := asFormFailure(err)
-		if err != nil {
-			return err
-		}
-		params, _ := c.FormParams()
-		return s.renderVisitPage(c, ff.Status, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits,
-			"Form": params, "FormName": action})
+		return refusedForm(c, err, action, s.renderVisitPage)
+	}
+	notice := done(res)
+	if len(res.Reopened) > 0 {
+		notice += "；信访人不满意，已重新办理案件 " + strings.Join(res.Reopened, "、")
+	}
+	for _, r := range res.NotReopened {
+		notice += "；案件 " + r.Code + " 未重新办理：" + r.Reason
 	}
 	return redirectDone(c, fmt.Sprintf("/staff/visits/%d", id), notice)
 }
 
 func (s *Server) postVisitConfirm(c echo.Context) error {
-	return s.changeVisitForm(c, "confirm", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
-		if err := v.Confirm(); err != nil {
-			return "", err
-		}
-		return "已确认", visitConflicts(ctx, tx, *v)
-	})
+	return s.postVisitAct(c, "confirm", s.svc.ConfirmVisit, func(service.VisitChange) string { return "已确认" })
 }
 
 func (s *Server) postVisitCancel(c echo.Context) error {
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	return s.changeVisitForm(c, "cancel", func(_ context.Context, _ *store.Store, v *visits.Visit) (string, error) {
-		return "已取消", v.Cancel(reason)
-	})
+	return s.postVisitAct(c, "cancel", s.svc.CancelVisit, func(service.VisitChange) string { return "已取消" })
 }
 
-// postVisitReschedule moves a visit; the new time is checked for conflicts
-// like a new visit, and the old one stays in the history.
+// postVisitReschedule moves a visit; the old time stays in the history.
 func (s *Server) postVisitReschedule(c echo.Context) error {
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	return s.changeVisitForm(c, "reschedule", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
-		d, err := formDate(c, "date")
-		if err != nil {
-			return "", err
-		}
-		start, err := formClock(c, "start")
-		if err != nil {
-			return "", err
-		}
-		end, err := formClock(c, "end")
-		if err != nil {
-			return "", err
-		}
-		if err := v.Reschedule(d, start, end, reason, actor(c)); err != nil {
-			return "", err
-		}
-		if err := visitConflicts(ctx, tx, *v); err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("已改期至 %s %s–%s，待确认", d, start, end), nil
+	return s.postVisitAct(c, "reschedule", s.svc.RescheduleVisit, func(r service.VisitChange) string {
+		return fmt.Sprintf("已改期至 %s %s–%s，待确认", r.Visit.Date, r.Visit.Start, r.Visit.End)
 	})
 }
 
 // postVisitOutcome records how the visit went; a dissatisfied return visit
 // reopens its cases.
 func (s *Server) postVisitOutcome(c echo.Context) error {
-	return s.changeVisitForm(c, "outcome", func(ctx context.Context, tx *store.Store, v *visits.Visit) (string, error) {
-		walkIns, err := formInt(c, "walk_ins")
-		if err != nil {
-			return "", err
-		}
-		ids, err := s.formCaseIDs(ctx, c, "cases")
-		if err != nil {
-			return "", err
-		}
-		o := visits.Outcome{State: visits.VisitState(c.FormValue("state")), Notes: strings.TrimSpace(c.FormValue("notes")),
-			Satisfaction: visits.Satisfaction(c.FormValue("satisfaction")), WalkIns: walkIns, Cases: ids}
-		if err := v.Record(o, s.today()); err != nil {
-			return "", err
-		}
-		return "已记录结果：" + v.State.Label(), nil
+	return s.postVisitAct(c, "outcome", s.svc.RecordOutcome, func(r service.VisitChange) string {
+		return "已记录结果：" + r.Visit.State.Label()
 	})
 }

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -13,7 +11,6 @@ import (
 
 	"zhiban/fault"
 	"zhiban/roster"
-	"zhiban/store"
 	"zhiban/visits"
 )
 
@@ -107,6 +104,19 @@ func asFormFailure(err error) (*formFailure, error) {
 	return f, nil
 }
 
+// refusedForm re-renders a page after a refused write with the message, the
+// conflicting items and what was typed in the form named form; an error
+// that is not a refusal goes on to the error handler.
+func refusedForm(c echo.Context, err error, form string, render func(echo.Context, int, map[string]any) error) error {
+	ff, err := asFormFailure(err)
+	if err != nil {
+		return err
+	}
+	params, _ := c.FormParams()
+	return render(c, ff.Status, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits,
+		"Form": params, "FormName": form})
+}
+
 func conflictKindLabel(k string) string {
 	switch k {
 	case "duty":
@@ -185,36 +195,28 @@ func formInt(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// formVersion reads the version the page was rendered with.
-func formVersion(c echo.Context) (int, error) {
-	n, err := strconv.Atoi(c.FormValue("version"))
-	if err != nil || n <= 0 {
-		return 0, fault.InvalidField("version", "缺少版本号，请刷新页面后重试")
-	}
-	return n, nil
+// formVersion reads the version the page was rendered with; 0 when there
+// is none, which the use case refuses.
+func formVersion(c echo.Context) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
+	return n
 }
 
-// formCaseIDs reads case ids from a multi-value field or a comma list of codes or ids.
-func (s *Server) formCaseIDs(ctx context.Context, c echo.Context, name string) ([]int64, error) {
+// formCaseRefs reads the cases a form names, as ids or codes, from a
+// multi-value field or a list separated by commas, spaces or 、. The use
+// case resolves the codes and refuses unknown cases.
+func formCaseRefs(c echo.Context, name string) (ids []int64, codes []string) {
 	form, _ := c.FormParams()
-	var out []int64
 	for _, raw := range form[name] {
 		for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {
 			if id, err := strconv.ParseInt(part, 10, 64); err == nil && id > 0 {
-				out = append(out, id)
-				continue
+				ids = append(ids, id)
+			} else {
+				codes = append(codes, part)
 			}
-			k, err := s.store.CaseByCode(ctx, part)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, fault.InvalidField(name, fmt.Sprintf("案件 %s 不存在", part))
-			}
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, k.ID)
 		}
 	}
-	return dedupe(out), nil
+	return ids, codes
 }
 
 // redirectDone sends the browser back to path with a notice.

@@ -614,3 +614,25 @@ func TestLeaderFeedRotationAndLinks(t *testing.T) {
 	}
 	mustContain(t, "stale links", body, "已被他人修改", "示例新材料公司", "另一家公司戊")
 }
+
+// TestVisitFormWithUnknownCaseKeepsTheForm: a visit naming a case that does
+// not exist, by id or by code, is a 400 on the re-rendered form with
+// everything typed, as the JSON API answers 400 naming the field.
+func TestVisitFormWithUnknownCaseKeepsTheForm(t *testing.T) {
+	f := newStaffFixture(t)
+	editor := f.loggedIn(t, "editor")
+	day := f.today.AddDays(3).String()
+	for _, cases := range []string{"99999", "2026-0999", "99999, 2026-0999"} {
+		form := url.Values{"kind": {"invite"}, "leader": {"L02"}, "date": {day}, "start": {"19:00"}, "end": {"20:00"},
+			"place": {"县群众工作部约访室乙"}, "cases": {cases}}
+		code, body := editor.post("/staff/visits", form)
+		if code != http.StatusBadRequest {
+			t.Fatalf("cases %q: %d", cases, code)
+		}
+		mustContain(t, "cases "+cases, body, "关联案件：", `value="`+cases+`"`, "县群众工作部约访室乙", `value="`+day+`"`, `value="19:00"`)
+	}
+	vs, err := f.store.Visits(context.Background(), store.VisitFilter{Leader: "L02"})
+	if err != nil || len(vs) != 0 {
+		t.Fatalf("visits stored: %v %v", vs, err)
+	}
+}

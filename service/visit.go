@@ -1,0 +1,248 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhiban/fault"
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// VisitInput is a visit to plan. The JSON API names cases by id; the staff
+// form may also name them by code (CaseCodes), resolved in the transaction.
+type VisitInput struct {
+	Kind      visits.Kind  `json:"kind"`
+	Leader    string       `json:"leader"`
+	Date      roster.Date  `json:"date"`
+	Start     roster.Clock `json:"start"`
+	End       roster.Clock `json:"end"`
+	Place     string       `json:"place"`
+	Township  string       `json:"township"`
+	Cases     []int64      `json:"cases"`
+	CaseCodes []string     `json:"-"`
+}
+
+// CreateVisit plans a visit: known cases, leader and township, and a leader
+// free at that time (else a conflict listing what holds them).
+func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visits.Visit, error) {
+	var out visits.Visit
+	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		tx := e.Tx
+		ids, err := resolveCases(ctx, tx, in.Cases, in.CaseCodes)
+		if err != nil {
+			return err
+		}
+		v := visits.Visit{Kind: in.Kind, Leader: in.Leader, Date: in.Date, Start: in.Start, End: in.End,
+			Place: strings.TrimSpace(in.Place), Township: in.Township, Cases: ids, State: visits.VisitPlanned, CreatedBy: e.createdBy()}
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		if err := checkLeader(ctx, tx, v.Leader); err != nil {
+			return err
+		}
+		if v.Township != "" {
+			if err := CheckTownship(ctx, tx, v.Township); err != nil {
+				return err
+			}
+		}
+		if err := leaderFree(ctx, tx, v); err != nil {
+			return err
+		}
+		out, err = tx.CreateVisit(ctx, v, e.Actor)
+		return err
+	})
+	return out, err
+}
+
+// resolveCases turns case ids and codes into the ids of stored cases, each
+// once; an unknown one is a bad value of the field "cases".
+func resolveCases(ctx context.Context, tx *store.Store, ids []int64, codes []string) ([]int64, error) {
+	out := append([]int64(nil), ids...)
+	for _, code := range codes {
+		k, err := tx.CaseByCode(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fault.InvalidField("cases", fmt.Sprintf("案件 %s 不存在", code))
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k.ID)
+	}
+	out = dedupe(out)
+	if len(out) == 0 {
+		return out, nil
+	}
+	found, err := tx.Cases(ctx, store.CaseFilter{IDs: out})
+	if err != nil {
+		return nil, err
+	}
+	if len(found) != len(out) {
+		return nil, fault.InvalidField("cases", "关联的案件不存在")
+	}
+	return out, nil
+}
+
+func dedupe(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// leaderFree refuses v with a conflict listing what keeps its leader away.
+func leaderFree(ctx context.Context, tx *store.Store, v visits.Visit) error {
+	busy, err := tx.Busy(ctx, v.Date, v.Date)
+	if err != nil {
+		return err
+	}
+	if cs := visits.Conflicts(v, busy); len(cs) > 0 {
+		return &fault.Error{Kind: fault.Conflict, Code: "leader_busy", Msg: "领导在该时间另有安排：" + cs[0].Message, Items: cs}
+	}
+	return nil
+}
+
+// VisitAct is a change of a planned visit. Version is the version the caller
+// read; each use case reads the fields it needs.
+type VisitAct struct {
+	Version int `json:"version"`
+	// RescheduleVisit: the new time (no start and end keeps the hours)
+	Date  roster.Date  `json:"date"`
+	Start roster.Clock `json:"start"`
+	End   roster.Clock `json:"end"`
+	// RescheduleVisit, CancelVisit
+	Reason string `json:"reason"`
+	// RecordOutcome; the form may name received cases by code
+	visits.Outcome
+	CaseCodes []string `json:"-"`
+}
+
+// VisitChange is a visit as saved by a change. A dissatisfied return visit
+// reopens its cases: Reopened lists their codes, NotReopened those the
+// rules keep closed, with why.
+type VisitChange struct {
+	Visit       visits.Visit
+	Reopened    []string
+	NotReopened []NotReopened
+}
+
+// NotReopened is a case a dissatisfied return visit could not reopen, and why
+// (e.g. art. 36: a rechecked case is not accepted again).
+type NotReopened struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// ConfirmVisit confirms a planned visit; the leader's time is checked again,
+// since a duty, an absence or another visit may have come up since.
+func (s *Service) ConfirmVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
+	return s.changeVisit(ctx, c, id, in, "confirm", func(ctx context.Context, e Env, v *visits.Visit) error {
+		if err := v.Confirm(); err != nil {
+			return err
+		}
+		return leaderFree(ctx, e.Tx, *v)
+	})
+}
+
+// CancelVisit cancels a visit that has not happened, with the reason.
+func (s *Service) CancelVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
+	return s.changeVisit(ctx, c, id, in, "cancel", func(_ context.Context, _ Env, v *visits.Visit) error {
+		return v.Cancel(strings.TrimSpace(in.Reason))
+	})
+}
+
+// RescheduleVisit moves a visit, keeping the old time in its history; the
+// new time is checked for conflicts like a new visit.
+func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
+	return s.changeVisit(ctx, c, id, in, "reschedule", func(ctx context.Context, e Env, v *visits.Visit) error {
+		start, end := in.Start, in.End
+		if start == 0 && end == 0 {
+			start, end = v.Start, v.End
+		}
+		if err := v.Reschedule(in.Date, start, end, strings.TrimSpace(in.Reason), e.Actor); err != nil {
+			return err
+		}
+		return leaderFree(ctx, e.Tx, *v)
+	})
+}
+
+// RecordOutcome records how a visit went; a dissatisfied return visit
+// reopens its cases.
+func (s *Service) RecordOutcome(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
+	return s.changeVisit(ctx, c, id, in, "outcome", func(ctx context.Context, e Env, v *visits.Visit) error {
+		o := in.Outcome
+		o.Notes = strings.TrimSpace(o.Notes)
+		var err error
+		if o.Cases, err = resolveCases(ctx, e.Tx, o.Cases, in.CaseCodes); err != nil {
+			return err
+		}
+		return v.Record(o, e.Today)
+	})
+}
+
+// changeVisit loads visit id, checks that the caller read its current
+// version, applies fn and saves, all in one transaction.
+func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct, action string,
+	fn func(ctx context.Context, e Env, v *visits.Visit) error) (VisitChange, error) {
+	var out VisitChange
+	if err := checkVersion(in.Version); err != nil {
+		return out, err
+	}
+	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		v, err := e.Tx.Visit(ctx, id)
+		if err != nil {
+			return err
+		}
+		if v.Version != in.Version {
+			return fault.Conflicts(fmt.Sprintf("走访已被他人修改：当前为第 %d 版，%s %s–%s，状态“%s”。请核对最新内容后重新提交。",
+				v.Version, v.Date, v.Start, v.End, v.State.Label()),
+				[]StaleItem{{ID: v.ID, Version: v.Version, State: string(v.State), Date: v.Date}})
+		}
+		if err := fn(ctx, e, &v); err != nil {
+			return err
+		}
+		saved, err := e.Tx.SaveVisit(ctx, v, in.Version, action, e.Actor)
+		if err != nil {
+			return err
+		}
+		out.Visit = saved
+		if saved.Reopens() {
+			out.Reopened, out.NotReopened, err = reopenCases(ctx, e, saved)
+		}
+		return err
+	})
+	return out, err
+}
+
+// reopenCases reopens the cases of a return visit the petitioner was not
+// satisfied with; a case the rules keep closed is reported with the reason.
+func reopenCases(ctx context.Context, e Env, v visits.Visit) ([]string, []NotReopened, error) {
+	codes, refused := []string{}, []NotReopened{}
+	for _, id := range v.Cases {
+		k, err := e.Tx.Case(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := k.Apply(visits.ActReopen, v.Date, e.Today, e.Cal); err != nil {
+			var rf *visits.Refusal
+			if !errors.As(err, &rf) {
+				return nil, nil, err
+			}
+			refused = append(refused, NotReopened{Code: k.Code, Reason: rf.Msg})
+			continue
+		}
+		if _, err := e.Tx.SaveCase(ctx, k, k.Version, "reopen", e.Actor); err != nil {
+			return nil, nil, err
+		}
+		codes = append(codes, k.Code)
+	}
+	return codes, refused, nil
+}
