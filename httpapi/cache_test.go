@@ -47,10 +47,10 @@ func TestCacheKeepsOnlySuccesses(t *testing.T) {
 			t.Fatalf("unknown township: %d", code)
 		}
 	}
-	if n := s.pub.Len(); n != 1 {
+	if n := s.cache.Len(); n != 1 {
 		t.Fatalf("after 600 404s: %d entries; want only the feed", n)
 	}
-	if s.pub.Hit(httptest.NewRequest("GET", "/feeds/roster.ics", nil)) == nil {
+	if s.cache.Hit(httptest.NewRequest("GET", "/feeds/roster.ics", nil)) == nil {
 		t.Fatal("the feed left the bypass")
 	}
 }

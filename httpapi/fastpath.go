@@ -22,7 +22,7 @@ import (
 // ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
 // hands everything else to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if r := s.pub.Hit(req); r != nil {
+	if r := s.cache.Hit(req); r != nil {
 		setSecurityHeaders(w.Header(), req.URL.Path)
 		r.Write(w, req)
 		return

@@ -78,7 +78,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		if resp.StatusCode != 200 || len(body) == 0 {
 			t.Fatalf("%s: %d, %d bytes", path, resp.StatusCode, len(body))
 		}
-		if s.pub.Hit(httptest.NewRequest("GET", path, nil)) == nil {
+		if s.cache.Hit(httptest.NewRequest("GET", path, nil)) == nil {
 			t.Fatalf("%s: not served by the bypass", path)
 		}
 		etag := resp.Header.Get("Etag")

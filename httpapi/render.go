@@ -9,10 +9,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/pubcache"
+	"zhiban/publish"
 	"zhiban/roster"
 )
 
-var weekdayLabels = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+var weekdayLabels = publish.WeekdayLabels
 
 var templateFuncs = template.FuncMap{
 	"weekday": func(d roster.Date) string { return weekdayLabels[d.Weekday()] },
@@ -60,5 +61,5 @@ func (s *Server) renderBytes(page string, data any) ([]byte, error) {
 // serveCached answers a public GET or HEAD from the render cache (package
 // pubcache), rendering with build only when the data or the date moved.
 func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build pubcache.Builder) error {
-	return s.pub.Serve(c.Response(), c.Request(), key, contentType, cacheControl, build)
+	return s.cache.Serve(c.Response(), c.Request(), key, contentType, cacheControl, build)
 }

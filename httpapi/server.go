@@ -16,6 +16,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/pubcache"
+	"zhiban/publish"
 	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
@@ -36,7 +37,8 @@ type Server struct {
 	version string
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
-	pub     *pubcache.Cache // rendered public pages and feeds, per data version and day
+	cache   *pubcache.Cache    // rendered public pages and feeds, per data version and day
+	pub     *publish.Publisher // what the public pages and the feeds show
 	sched   *scheduler.Scheduler
 	svc     *service.Service // every use case of cases, visits and sweeps
 }
@@ -72,7 +74,8 @@ func New(st *store.Store, o Options) (*Server, error) {
 	if s.svc == nil {
 		s.svc = service.New(st, o.Config, nil)
 	}
-	s.pub = pubcache.New(st, o.CacheCheck, o.Now, o.Config.Location)
+	s.cache = pubcache.New(st, o.CacheCheck, o.Now, o.Config.Location)
+	s.pub = publish.New(st, o.Config)
 	// The feeds' UID domain is made once now, not by the first feed request:
 	// a write while rendering would make that render stale at once.
 	if _, err := st.FeedDomain(context.Background()); err != nil {

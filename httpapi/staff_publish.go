@@ -31,7 +31,7 @@ type pubChange struct {
 
 // markAdjustments reads the month's publication and marks the grid cells
 // whose person differs from the published snapshot, with the same rule the
-// public pages use (publicView.adjusted).
+// public pages use (publish.View.Adjusted).
 func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, month roster.Date, days []gridDay) (pubState, error) {
 	st := pubState{Auto: s.cfg.Publish.Auto}
 	p, err := s.store.Publication(ctx, def.ID, store.MonthKey(month))
@@ -43,7 +43,7 @@ func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, mon
 	}
 	st.Published, st.Pub = true, p
 	st.At = p.PublishedAt.In(s.cfg.Location).Format("2006-01-02 15:04")
-	view, err := s.loadPublicView(ctx, month, month.MonthEnd())
+	view, err := s.pub.LoadView(ctx, month, month.MonthEnd())
 	if err != nil {
 		return st, err
 	}
@@ -58,9 +58,9 @@ func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, mon
 			var was string
 			var changed bool
 			if cell.Person != "" {
-				was, changed, _ = view.adjusted(roster.Assignment{Roster: k.Roster, Date: k.Date, Role: k.Role, Person: cell.Person})
+				was, changed, _ = view.Adjusted(roster.Assignment{Roster: k.Roster, Date: k.Date, Role: k.Role, Person: cell.Person})
 			} else {
-				was, changed = view.snap[k]
+				was, changed = view.PublishedPerson(k)
 			}
 			if !changed {
 				continue

@@ -1,4 +1,4 @@
-package httpapi
+package publish
 
 import (
 	"context"
@@ -29,15 +29,11 @@ func (r caseRef) String() string {
 
 // agendaEvents returns a leader's visits of all four kinds, sweep tasks and
 // open cases' next deadlines in the feed window, and when they last changed.
-func (s *Server) agendaEvents(ctx context.Context, domain, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
+func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
 	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
-	units, err := s.store.Units(ctx)
+	township, err := p.unitNames(ctx)
 	if err != nil {
 		return nil, time.Time{}, err
-	}
-	township := map[string]string{}
-	for _, u := range units {
-		township[u.ID] = u.Name
 	}
 	var events []ical.Event
 	var last time.Time
@@ -49,7 +45,7 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 
 	// Visits, cancelled ones included: they stay as STATUS:CANCELLED while
 	// their day is in the window.
-	vs, err := s.store.Visits(ctx, store.VisitFilter{Leader: personID, From: from, To: to})
+	vs, err := p.st.Visits(ctx, store.VisitFilter{Leader: personID, From: from, To: to})
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -58,13 +54,13 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 		visitIDs = append(visitIDs, v.ID)
 		caseIDs = append(caseIDs, v.Cases...)
 	}
-	vstamps, err := s.store.VisitStamps(ctx, visitIDs)
+	vstamps, err := p.st.VisitStamps(ctx, visitIDs)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	refs := map[int64]caseRef{}
 	if len(caseIDs) > 0 {
-		linked, err := s.store.Cases(ctx, store.CaseFilter{IDs: caseIDs})
+		linked, err := p.st.Cases(ctx, store.CaseFilter{IDs: caseIDs})
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -75,31 +71,32 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 	}
 	for _, v := range vs {
 		st := vstamps[v.ID]
-		events = append(events, s.visitAgendaEvent(v, st, refs, township, domain))
+		events = append(events, p.visitAgendaEvent(v, st, refs, township, domain))
 		touch(st.UpdatedAt)
 	}
 
 	// Sweep tasks: the report's due day, as an all-day reminder.
-	tasks, err := s.store.LeaderSweepTasks(ctx, personID, from, to)
+	tasks, err := p.st.LeaderSweepTasks(ctx, personID, from, to)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	for _, t := range tasks {
 		updated := t.UpdatedAt
 		if updated.IsZero() { // stored before tasks had stamps
-			updated = t.Due.In(s.cfg.Location)
+			updated = t.Due.In(p.cfg.Location)
 		}
-		events = append(events, s.sweepTaskEvent(t, township[t.Township], updated, domain))
+		events = append(events, sweepTaskEvent(t, township[t.Township], updated, domain))
 		touch(updated)
 	}
 
 	// Open cases: the office's next statutory deadline of each.
-	cases, err := s.store.Cases(ctx, store.CaseFilter{Leader: personID, OpenOnly: true})
+	cases, err := p.st.Cases(ctx, store.CaseFilter{Leader: personID, OpenOnly: true})
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	if len(cases) > 0 {
-		cal, err := s.caseCalendar(ctx, s.store)
+		// Wide enough for every clock of a case.
+		cal, err := p.calendar(ctx, today.AddDays(-3*366), today.AddDays(366))
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -107,7 +104,7 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 		for i, c := range cases {
 			ids[i] = c.ID
 		}
-		cstamps, err := s.store.CaseStamps(ctx, ids)
+		cstamps, err := p.st.CaseStamps(ctx, ids)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -118,7 +115,7 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 			}
 			pc := c.Public()
 			st := cstamps[c.ID]
-			events = append(events, s.deadlineEvent(c.ID, caseRef{Code: pc.Code, Township: township[pc.Township]}, *clock.Next, st, domain))
+			events = append(events, deadlineEvent(c.ID, caseRef{Code: pc.Code, Township: township[pc.Township]}, *clock.Next, st, domain))
 			touch(st.UpdatedAt)
 		}
 	}
@@ -127,7 +124,7 @@ func (s *Server) agendaEvents(ctx context.Context, domain, personID string, toda
 
 // visitAgendaEvent is one visit as a timed event. The place of a return
 // visit is the petitioner's home, so only its township is written.
-func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64]caseRef, township map[string]string, domain string) ical.Event {
+func (p *Publisher) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64]caseRef, township map[string]string, domain string) ical.Event {
 	var cases []string
 	for _, id := range v.Cases {
 		if r, ok := refs[id]; ok {
@@ -172,7 +169,7 @@ func (s *Server) visitAgendaEvent(v visits.Visit, st store.Stamp, refs map[int64
 		Categories:  []string{v.Kind.Label()},
 	}
 	if v.End > v.Start {
-		e.Start, e.End = v.Date.At(v.Start, s.cfg.Location), v.Date.At(v.End, s.cfg.Location)
+		e.Start, e.End = v.Date.At(v.Start, p.cfg.Location), v.Date.At(v.End, p.cfg.Location)
 	} else {
 		e.Date = v.Date
 	}
@@ -190,10 +187,10 @@ func codesOnly(ids []int64, refs map[int64]caseRef) string {
 }
 
 // sweepTaskEvent is a sweep report's due day, e.g. 【矛盾排查】漕河镇 11月排查报告截止.
-func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated time.Time, domain string) ical.Event {
+func sweepTaskEvent(t store.StampedTask, township string, updated time.Time, domain string) ical.Event {
 	month := string(t.Month)
-	if first, err := visits.ParseMonth(month); err == nil {
-		month = strconv.Itoa(int(first.Month())) + "月"
+	if m, err := roster.ParseMonth(month); err == nil {
+		month = strconv.Itoa(int(m.Month())) + "月"
 	}
 	status := "未报送"
 	switch t.Status {
@@ -216,7 +213,7 @@ func (s *Server) sweepTaskEvent(t store.StampedTask, township string, updated ti
 
 // deadlineEvent is a case's next statutory deadline, e.g.
 // 【期限】2026-0042（漕河镇）办理期限 第34条.
-func (s *Server) deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp, domain string) ical.Event {
+func deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp, domain string) ical.Event {
 	label, note, _ := strings.Cut(d.Label, "（")
 	if note != "" {
 		note = "（" + note

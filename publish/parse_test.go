@@ -1,4 +1,4 @@
-package httpapi
+package publish
 
 import (
 	"testing"
@@ -11,12 +11,12 @@ func FuzzParseMonth(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := parseMonth(s)
+		m, err := ParseMonth(s)
 		if err != nil {
 			return
 		}
-		if d.Day() != 1 || d.Year() < 2000 || d.Year() > 2100 || monthKey(d) != s {
-			t.Fatalf("parseMonth(%q) = %s", s, d)
+		if m.Year() < 2000 || m.Year() > 2100 || m.String() != s {
+			t.Fatalf("ParseMonth(%q) = %s", s, m)
 		}
 	})
 }
@@ -27,12 +27,12 @@ func FuzzParseRange(f *testing.F) {
 	f.Add("2027-01-01", "2026-01-01")
 	today := roster.MustDate("2026-12-01")
 	f.Fuzz(func(t *testing.T, from, to string) {
-		a, b, err := parseRange(from, to, today)
+		a, b, err := ParseRange(from, to, today)
 		if err != nil {
 			return
 		}
 		if b < a || b.DaysSince(a) >= maxRangeDays {
-			t.Fatalf("parseRange(%q, %q) = %s–%s", from, to, a, b)
+			t.Fatalf("ParseRange(%q, %q) = %s–%s", from, to, a, b)
 		}
 	})
 }

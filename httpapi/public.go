@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"zhiban/pubcache"
+	"zhiban/publish"
+)
+
+// The public pages and JSON. What they show, and what they never show, is
+// decided in package publish; these handlers cache and render it.
+
+const (
+	htmlType = "text/html; charset=utf-8"
+	jsonType = "application/json; charset=utf-8"
+)
+
+// todayPage is the page "/": the published data and the links that name
+// the address it is served at.
+type todayPage struct {
+	publish.TodayPage
+	Subscribe subscribe
+}
+
+// showTodayPage shows today's duty leaders, the coming days, visits,
+// windows and how to subscribe.
+func (s *Server) showTodayPage(c echo.Context) error {
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "/"), htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		pg, err := s.pub.TodayPage(ctx, s.today())
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := s.renderBytes("today.html", todayPage{TodayPage: pg, Subscribe: subscribeLinks(base)})
+		return body, pg.D.Modified(), err
+	})
+}
+
+// showTodayJSON is the today page as JSON for hall displays and other sites.
+func (s *Server) showTodayJSON(c echo.Context) error {
+	return s.serveCached(c, "api:today", jsonType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		d, err := s.pub.Today(ctx, s.today())
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := json.Marshal(d)
+		return body, d.Modified(), err
+	})
+}
+
+// showRosterMonth shows one month as a table that prints on one A4 page.
+func (s *Server) showRosterMonth(c echo.Context) error {
+	m, err := publish.ParseMonth(c.Param("month"))
+	if err != nil {
+		return err
+	}
+	return s.serveCached(c, pubcache.PathKey("/roster/"+m.String()), htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		pg, last, err := s.pub.MonthPage(ctx, s.today(), m)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := s.renderBytes("roster_month.html", pg)
+		return body, last, err
+	})
+}
+
+// showVisitsPage lists public case-carrying visits by township.
+func (s *Server) showVisitsPage(c echo.Context) error {
+	return s.serveCached(c, "page:/visits", htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		pg, last, err := s.pub.VisitsPage(ctx, s.today())
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := s.renderBytes("visits.html", pg)
+		return body, last, err
+	})
+}
+
+// showVisitsJSON lists public case-carrying visits by township.
+func (s *Server) showVisitsJSON(c echo.Context) error {
+	return s.serveCached(c, "api:visits", jsonType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		groups, last, err := s.pub.VisitsByTownship(ctx, s.today())
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := json.Marshal(publish.VisitsJSON{Townships: groups})
+		return body, last, err
+	})
+}
+
+// showRangeJSON lists public duties between from and to.
+func (s *Server) showRangeJSON(c echo.Context) error {
+	today := s.today()
+	from, to, err := publish.ParseRange(c.QueryParam("from"), c.QueryParam("to"), today)
+	if err != nil {
+		return err
+	}
+	key := "api:range:" + from.String() + ":" + to.String()
+	return s.serveCached(c, key, jsonType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		r, last, err := s.pub.Range(ctx, today, from, to)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := json.Marshal(r)
+		return body, last, err
+	})
+}
+
+// subscribe holds the links of the public feed. Webcal is built from
+// publicBase: public_url or a Host that passed its character check.
+type subscribe struct {
+	HTTPS, Page string
+	Webcal      template.URL // html/template refuses the webcal scheme otherwise
+}
+
+func subscribeLinks(base string) subscribe {
+	u := base + "/feeds/roster.ics"
+	webcal := u
+	for _, p := range []string{"https://", "http://"} {
+		if rest, ok := strings.CutPrefix(u, p); ok && rest != "" {
+			webcal = "webcal://" + rest
+		}
+	}
+	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: base + "/"}
+}
+
+// showQRCode serves a QR code of the public page's address, sized for a
+// phone camera at arm's length.
+func (s *Server) showQRCode(c echo.Context) error {
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "qr"), "image/png", "public, max-age=86400", func(ctx context.Context) ([]byte, time.Time, error) {
+		png, err := qrcode.Encode(base+"/", qrcode.Medium, 240)
+		if err != nil {
+			return nil, time.Time{}, fmt.Errorf("httpapi: qr code: %w", err)
+		}
+		return png, time.Time{}, nil
+	})
+}

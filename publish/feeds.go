@@ -1,0 +1,330 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiban/ical"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// Feed window: clients keep what they already have, so a bounded window
+// keeps feeds small without losing anything a subscriber still looks at.
+const (
+	feedDaysBack  = 90
+	feedDaysAhead = 365
+)
+
+// dutyUID identifies one person's duty on one assignment row: database
+// identity, so an edit of names or order never changes it, and a
+// reassignment yields a new event (the old one is kept as cancelled).
+// domain is the store's FeedDomain, never the public URL's host.
+func dutyUID(assignmentID int64, personID, domain string) string {
+	return fmt.Sprintf("duty-%d-%s@%s", assignmentID, personID, domain)
+}
+
+// feedContext is what every duty event needs, loaded once per render.
+type feedContext struct {
+	county    string
+	domain    string // of every UID
+	people    map[string]roster.Person
+	rosters   []roster.Definition
+	rosterBy  map[string]roster.Definition
+	reception Reception
+}
+
+func (p *Publisher) loadFeedContext(ctx context.Context) (feedContext, error) {
+	fc := feedContext{rosterBy: map[string]roster.Definition{}}
+	var err error
+	if fc.county, err = p.county(ctx); err != nil {
+		return fc, err
+	}
+	if fc.domain, err = p.st.FeedDomain(ctx); err != nil {
+		return fc, err
+	}
+	if fc.people, err = p.peopleByID(ctx); err != nil {
+		return fc, err
+	}
+	if fc.rosters, err = p.st.Rosters(ctx); err != nil {
+		return fc, err
+	}
+	for _, d := range fc.rosters {
+		fc.rosterBy[d.ID] = d
+	}
+	rec, err := p.st.Reception(ctx)
+	if err != nil {
+		return fc, err
+	}
+	fc.reception = Reception{Name: rec.Name, Address: rec.Address, Phone: rec.Phone}
+	return fc, nil
+}
+
+// productID is the feed's PRODID.
+func productID(county string) string { return "-//zhiban//" + county + "//ZH" }
+
+// feedURL is the URL property of a public feed: the page at path under
+// public_url, or none when public_url is unset — a feed is cached for every
+// client alike, so it never names the address of one request.
+func (p *Publisher) feedURL(path string) string {
+	if p.cfg.PublicURL == "" {
+		return ""
+	}
+	return p.cfg.PublicURL + path
+}
+
+// dutyEvents returns the duty events in the feed window, live and cancelled.
+// keep filters by person ("" keeps everyone). A person put back on a row
+// they were taken off shows as live: the live row wins over its tombstone.
+func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster.Date, keep string) ([]ical.Event, time.Time, error) {
+	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
+	live, err := p.st.Assignments(ctx, from, to)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	// Tombstones stay for the whole window: a client that missed the change
+	// still learns the duty is off, until the day itself ages out of the feed.
+	gone, err := p.st.CancelledAssignments(ctx, from, to)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	// The public feed shows published months only (publish.auto: all); a
+	// leader's own feed shows every stored duty of theirs.
+	view := View{auto: true}
+	if keep == "" {
+		if view, err = p.LoadView(ctx, from, to); err != nil {
+			return nil, time.Time{}, err
+		}
+	}
+	// SEQUENCE rises only when a UID's state flips: a UID is one person on
+	// one row, so a reassignment is a new UID and a pin, unpin or re-save
+	// changes nothing a subscriber sees. The k-th cancellation of a UID is
+	// 2k+1 and the live event after k cancellations is 2k, so a person taken
+	// off and put back on the same row still only ever goes up.
+	cancels := map[string]int{}
+	for _, g := range gone {
+		cancels[dutyUID(g.AssignmentID, g.Person, fc.domain)]++
+	}
+	var events []ical.Event
+	var last time.Time
+	liveUID := map[string]bool{}
+	for _, a := range live {
+		if keep != "" && a.Person != keep || !view.Visible(a.Roster, a.Date) {
+			continue
+		}
+		uid := dutyUID(a.ID, a.Person, fc.domain)
+		// Stamped when the person was put on the slot, not by pin updates.
+		assigned := a.AssignedAt
+		if assigned.IsZero() {
+			assigned = a.UpdatedAt
+		}
+		e := dutyEvent(fc, a.Assignment, uid, 2*cancels[uid], assigned, false)
+		liveUID[e.UID] = true
+		events = append(events, e)
+		if assigned.After(last) {
+			last = assigned
+		}
+	}
+	latest := map[string]int{} // UID → index in events of its newest tombstone
+	seen := map[string]int{}   // UID → tombstones met so far, oldest first
+	for _, g := range gone {
+		if keep != "" && g.Person != keep {
+			continue
+		}
+		uid := dutyUID(g.AssignmentID, g.Person, fc.domain)
+		k := seen[uid]
+		seen[uid]++
+		if liveUID[uid] || !view.Visible(g.Roster, g.Date) {
+			continue
+		}
+		// A duty taken off before its month was published never reached the
+		// public, so there is nothing to cancel.
+		if pub, ok := view.Published(g.Roster, g.Date); ok && !view.auto && g.CancelledAt.Before(pub.PublishedAt) {
+			continue
+		}
+		e := dutyEvent(fc, g.Assignment, uid, 2*k+1, g.CancelledAt, true)
+		if i, ok := latest[uid]; ok {
+			if events[i].Sequence < e.Sequence {
+				events[i] = e
+			}
+		} else {
+			latest[uid] = len(events)
+			events = append(events, e)
+		}
+		if g.CancelledAt.After(last) {
+			last = g.CancelledAt
+		}
+	}
+	return events, last, nil
+}
+
+func dutyEvent(fc feedContext, a roster.Assignment, uid string, seq int, updated time.Time, cancelled bool) ical.Event {
+	person := fc.people[a.Person]
+	def := fc.rosterBy[a.Roster]
+	place := def.Place
+	// The reception centre's address belongs only to duties held there, not
+	// to a township roster meeting at its own office.
+	if fc.reception.Address != "" && fc.reception.Name != "" && strings.Contains(def.Place, fc.reception.Name) {
+		place += "（" + fc.reception.Address + "）"
+	}
+	var desc strings.Builder
+	fmt.Fprintf(&desc, "%s：%s %s\n", a.Role, person.Name, person.Title)
+	if person.Portfolio != "" {
+		fmt.Fprintf(&desc, "分管工作：%s\n", person.Portfolio)
+	}
+	fmt.Fprintf(&desc, "时间：%s–%s\n地点：%s\n形式：%s", def.Start, def.End, place, receptionForm)
+	if fc.reception.Phone != "" {
+		fmt.Fprintf(&desc, "\n咨询电话：%s", fc.reception.Phone)
+	}
+	if cancelled {
+		desc.Reset()
+		fmt.Fprintf(&desc, "此项值班安排已取消或已调整，请以最新安排为准。")
+	}
+	return ical.Event{
+		UID:         uid,
+		Summary:     fmt.Sprintf("%s：%s（%s）", a.Role, person.Name, person.Title),
+		Description: desc.String(),
+		Place:       place,
+		Date:        a.Date,
+		Updated:     updated,
+		Sequence:    max(seq, 0),
+		Cancelled:   cancelled,
+		Transparent: true,
+		Categories:  []string{"值班接访"},
+	}
+}
+
+// visitEvents turns public visits into timed events (all-day when no time is set).
+func (p *Publisher) visitEvents(vs []Visit, domain string) []ical.Event {
+	var out []ical.Event
+	for _, v := range vs {
+		e := ical.Event{
+			UID:       fmt.Sprintf("visit-%d@%s", v.ID, domain),
+			Summary:   fmt.Sprintf("带案下访：%s（%s %s）", v.Township, v.LeaderName, v.LeaderTitle),
+			Place:     v.Township + "群众工作站",
+			Updated:   v.Updated,
+			Sequence:  v.Sequence,
+			Cancelled: v.Cancelled,
+		}
+		start, errS := roster.ParseClock(v.Start)
+		end, errE := roster.ParseClock(v.End)
+		if v.Start != "" && errS == nil && errE == nil {
+			e.Start, e.End = v.Date.At(start, p.cfg.Location), v.Date.At(end, p.cfg.Location)
+		} else {
+			e.Date = v.Date
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// RosterFeed is the whole public roster as a feed, and when it last changed.
+func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Feed, time.Time, error) {
+	fc, err := p.loadFeedContext(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	events, last, err := p.dutyEvents(ctx, fc, today, "")
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	// One roster is the county leaders' reception duty; several are named
+	// by their rosters, since not every one is staffed by county leaders.
+	name, desc := fc.county+"领导值班接访", fc.county+"县领导值班接访安排（"+fc.reception.Name+"）"
+	if len(fc.rosters) > 1 {
+		names := make([]string, len(fc.rosters))
+		for i, d := range fc.rosters {
+			names[i] = d.Name
+		}
+		name, desc = fc.county+"值班安排", fc.county+"值班安排："+strings.Join(names, "、")
+	}
+	return ical.Feed{
+		Name:        name,
+		Description: desc,
+		URL:         p.feedURL("/"),
+		ProductID:   productID(fc.county),
+		Location:    p.cfg.Location,
+		Events:      events,
+	}, last, nil
+}
+
+// TownshipFeed is one township's public case-carrying visits as a feed;
+// store.ErrNotFound when id is not a township.
+func (p *Publisher) TownshipFeed(ctx context.Context, today roster.Date, id string) (ical.Feed, time.Time, error) {
+	units, err := p.st.Units(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	name := ""
+	for _, u := range units {
+		if u.ID == id && u.Kind == "township" {
+			name = u.Name
+		}
+	}
+	if name == "" {
+		return ical.Feed{}, time.Time{}, fmt.Errorf("publish: township %s: %w", id, store.ErrNotFound)
+	}
+	county, err := p.county(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	domain, err := p.st.FeedDomain(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	vs, err := p.Visits(ctx, today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead))
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	var mine []Visit
+	var last time.Time
+	for _, v := range vs {
+		if v.TownshipID == id {
+			mine = append(mine, v)
+			if v.Updated.After(last) {
+				last = v.Updated
+			}
+		}
+	}
+	return ical.Feed{
+		Name:        county + name + "县领导带案下访",
+		Description: county + "县级领导到" + name + "带案下访的安排",
+		URL:         p.feedURL("/visits"),
+		ProductID:   productID(county),
+		Location:    p.cfg.Location,
+		Events:      p.visitEvents(mine, domain),
+	}, last, nil
+}
+
+// LeaderFeed is one leader's private calendar: their duties, visits of all
+// four kinds, sweep tasks and open cases' next deadlines.
+func (p *Publisher) LeaderFeed(ctx context.Context, today roster.Date, personID string) (ical.Feed, time.Time, error) {
+	fc, err := p.loadFeedContext(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	person := fc.people[personID]
+	events, last, err := p.dutyEvents(ctx, fc, today, personID)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	// Duty days stay TRANSPARENT as in the public feed: an all-day duty
+	// marked busy would block the leader's whole day for meeting invites.
+	agenda, agendaLast, err := p.agendaEvents(ctx, fc.domain, personID, today)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	events = append(events, agenda...)
+	if agendaLast.After(last) {
+		last = agendaLast
+	}
+	return ical.Feed{
+		Name:        person.Name + "的值班与接访日程",
+		Description: fc.county + " " + person.Name + "（" + person.Title + "）的值班、下访与案件期限，请勿转发此订阅地址",
+		ProductID:   productID(fc.county),
+		Location:    p.cfg.Location,
+		Events:      events,
+	}, last, nil
+}

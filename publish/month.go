@@ -1,0 +1,175 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"zhiban/fault"
+	"zhiban/roster"
+)
+
+// MonthRow is one day of the printable month.
+type MonthRow struct {
+	Date    roster.Date
+	Class   string // 工作日 / 周末 / 节假日（name） / 调休上班
+	Off     bool
+	Changed bool
+	Duties  []DutyDay
+}
+
+// MonthPage is the data of the printable month /roster/YYYY-MM: one row a
+// day, one column per role met in the month's duties.
+type MonthPage struct {
+	Title, Desc string
+	County      string
+	Month       roster.Month
+	Roles       []string
+	Rows        []MonthRow
+	Printed     roster.Date // the day it is printed
+	Prev, Next  string      // paths of the neighbouring months
+	// PrevLabel and NextLabel name those months, 2026年11月.
+	PrevLabel, NextLabel string
+	LastChange           string // when the data last changed, in words
+	AutoPublish          bool
+}
+
+// Public months are years 2000–2100: the address is public and crawled, and
+// each month is cached on its own.
+const firstPublicYear, lastPublicYear = 2000, 2100
+
+// ParseMonth reads the month of a public address, YYYY-MM in 2000–2100.
+func ParseMonth(s string) (roster.Month, error) {
+	m, err := roster.ParseMonth(s)
+	if err == nil && (m.Year() < firstPublicYear || m.Year() > lastPublicYear) {
+		err = fmt.Errorf("月份 %q 无效，应为 YYYY-MM", s)
+	}
+	if err != nil {
+		return 0, fault.InvalidField("month", err.Error())
+	}
+	return m, nil
+}
+
+// MonthPage returns the printable month m as of the county date today, and
+// when its data last changed.
+func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.Month) (MonthPage, time.Time, error) {
+	first, last := m.First(), m.Last()
+	duties, err := p.Duties(ctx, today, first, last)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	cal, err := p.calendar(ctx, first, last)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	countyName, err := p.county(ctx)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	var roles []string
+	seen := map[string]bool{}
+	byDate := map[roster.Date][]DutyDay{}
+	for _, d := range duties {
+		byDate[d.Date] = append(byDate[d.Date], d)
+		for _, l := range d.Leaders {
+			if !seen[l.Role] {
+				seen[l.Role] = true
+				roles = append(roles, l.Role)
+			}
+		}
+	}
+	var rows []MonthRow
+	for d := first; d <= last; d++ {
+		r := MonthRow{Date: d, Duties: byDate[d], Off: !cal.IsWorkday(d)}
+		switch h, ok := cal.Entry(d); {
+		case ok && h.Kind == roster.Off:
+			r.Class = "节假日"
+			if h.Name != "" {
+				r.Class = h.Name
+			}
+		case cal.IsMakeupWorkday(d):
+			r.Class = "调休上班"
+		case r.Off:
+			r.Class = "周末"
+		default:
+			r.Class = "工作日"
+		}
+		for _, dd := range r.Duties {
+			r.Changed = r.Changed || dd.Changed
+		}
+		rows = append(rows, r)
+	}
+	lastChange, err := p.st.LastChange(ctx)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	return MonthPage{
+		Title:       countyName + m.Label() + "领导值班接访安排表",
+		Desc:        countyName + m.Label() + "县领导值班接访安排，可打印",
+		County:      countyName,
+		Month:       m,
+		Roles:       roles,
+		Rows:        rows,
+		Printed:     today,
+		Prev:        "/roster/" + m.Prev().String(),
+		Next:        "/roster/" + m.Next().String(),
+		PrevLabel:   m.Prev().Label(),
+		NextLabel:   m.Next().Label(),
+		LastChange:  p.stamp(lastChange),
+		AutoPublish: p.cfg.Publish.Auto,
+	}, lastChange, nil
+}
+
+// maxRangeDays bounds /api/v1/public/range so one request cannot ask for years.
+const maxRangeDays = 92
+
+// Range is the body of /api/v1/public/range. The fields are in name order,
+// as the map it replaces marshalled them.
+type Range struct {
+	Duties []DutyDay   `json:"duties"`
+	From   roster.Date `json:"from"`
+	To     roster.Date `json:"to"`
+}
+
+// ParseRange reads from and to (YYYY-MM-DD); absent bounds default to today
+// and 30 days on. At most maxRangeDays days.
+func ParseRange(fromS, toS string, today roster.Date) (roster.Date, roster.Date, error) {
+	from, to := today, today.AddDays(30)
+	var err error
+	if fromS != "" {
+		if from, err = roster.ParseDate(fromS); err != nil {
+			return 0, 0, fault.InvalidField("from", err.Error())
+		}
+	}
+	if toS != "" {
+		if to, err = roster.ParseDate(toS); err != nil {
+			return 0, 0, fault.InvalidField("to", err.Error())
+		}
+	} else if fromS != "" {
+		to = from.AddDays(30)
+	}
+	if to < from {
+		return 0, 0, fault.InvalidField("to", "结束日期早于开始日期")
+	}
+	if to.DaysSince(from) >= maxRangeDays {
+		return 0, 0, fault.InvalidField("to", fmt.Sprintf("一次最多查询 %d 天", maxRangeDays))
+	}
+	return from, to, nil
+}
+
+// Range returns the public duties between from and to, and when the data
+// last changed.
+func (p *Publisher) Range(ctx context.Context, today, from, to roster.Date) (Range, time.Time, error) {
+	duties, err := p.Duties(ctx, today, from, to)
+	if err != nil {
+		return Range{}, time.Time{}, err
+	}
+	if duties == nil {
+		duties = []DutyDay{}
+	}
+	last, err := p.st.LastChange(ctx)
+	if err != nil {
+		return Range{}, time.Time{}, err
+	}
+	return Range{From: from, To: to, Duties: duties}, last, nil
+}
