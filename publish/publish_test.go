@@ -14,7 +14,7 @@ import (
 	"zhiban/ical"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/scheduler"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -59,11 +59,7 @@ func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	if _, err := planner.Fill(ctx, st, f.today.AddDays(-10), f.today.AddDays(45), f.today.AddDays(-10), "test"); err != nil {
 		t.Fatal(err)
 	}
-	cal, err := planner.Calendar(ctx, st, f.today.AddDays(-400), f.today.AddDays(400))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := scheduler.SeedDemoCases(ctx, st, f.today, cal); err != nil {
+	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range demo.People {
