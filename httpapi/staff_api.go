@@ -8,8 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 // assignmentBody is the JSON body of PUT /api/v1/assignments/{roster}/{date}/{role}.
@@ -19,8 +19,10 @@ type assignmentBody struct {
 	Pinned  bool   `json:"pinned"`
 }
 
-// putAssignment sets one slot. A rule the person would break is 400 with the
-// reason; a stale version is 409 with the current assignment in "current".
+// putAssignment sets one slot. A person outside the slot's pool is 400; a
+// rule the person would break is 409 with the reason and the clashing duties
+// in "conflicts"; a stale version is 409 with the current assignment in
+// "current".
 func (s *Server) putAssignment(c echo.Context) error {
 	ctx := c.Request().Context()
 	role, err := url.PathUnescape(c.Param("role"))
@@ -35,28 +37,13 @@ func (s *Server) putAssignment(c echo.Context) error {
 	if err := c.Bind(&body); err != nil {
 		return fault.InvalidField("body", "请求体应为 JSON：{\"person\",\"version\",\"pinned\"}")
 	}
-	st, err := s.loadSlot(ctx, c.Param("roster"), d, role)
-	if err != nil {
-		return err
-	}
-	ok := false
-	for _, cand := range st.Candidates {
-		if cand.ID == body.Person {
-			if !cand.OK && !cand.Current {
-				return fault.InvalidField("person", cand.Reason)
-			}
-			ok = true
-		}
-	}
-	if !ok {
-		return fault.InvalidField("person", "人员 "+body.Person+" 不在此岗位的值班池中")
-	}
-	a := roster.Assignment{Roster: st.Def.ID, Date: d, Role: role, Person: body.Person, Pinned: body.Pinned}
-	out, err := s.store.SetAssignment(ctx, a, body.Version, actor(c))
-	if errors.Is(err, store.ErrConflict) {
-		resp := map[string]any{"error": map[string]string{"code": "conflict", "message": s.conflictMessage(ctx, a.Key())}}
-		if cur, err := s.store.Assignment(ctx, a.Key()); err == nil {
-			resp["current"] = cur
+	k := roster.Key{Roster: c.Param("roster"), Date: d, Role: role}
+	out, err := planner.Assign(ctx, s.store, planner.Assignment{Key: k, Person: body.Person, Version: body.Version, Pinned: &body.Pinned}, actor(c))
+	var stale *planner.Stale
+	if errors.As(err, &stale) {
+		resp := map[string]any{"error": map[string]string{"code": "conflict", "message": s.staleMessage(stale)}}
+		if stale.Current != nil {
+			resp["current"] = stale.Current
 		}
 		return c.JSON(http.StatusConflict, resp)
 	}

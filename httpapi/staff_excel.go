@@ -37,7 +37,7 @@ func (s *Server) exportRosterMonth(c echo.Context, rosterID, monthS string) erro
 	if err != nil {
 		return err
 	}
-	def, err := s.rosterDef(ctx, rosterID)
+	def, err := planner.RosterDef(ctx, s.store, rosterID)
 	if err != nil {
 		return err
 	}
