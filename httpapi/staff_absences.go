@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,19 +11,7 @@ import (
 	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/store"
 )
-
-var absenceKinds = []struct{ Value, Label string }{{"leave", "请假"}, {"trip", "出差"}, {"meeting", "开会"}}
-
-func absenceKindLabel(k roster.AbsenceKind) string {
-	for _, x := range absenceKinds {
-		if x.Value == string(k) {
-			return x.Label
-		}
-	}
-	return string(k)
-}
 
 // showAbsences lists recent and coming absences with the form to record one.
 func (s *Server) showAbsences(c echo.Context) error {
@@ -57,11 +43,11 @@ func (s *Server) renderAbsences(c echo.Context, status int, data map[string]any)
 	}
 	var rows []row
 	for _, a := range abs {
-		rows = append(rows, row{a, byID[a.Person].Name, absenceKindLabel(a.Kind)})
+		rows = append(rows, row{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
 	}
 	data["Absences"] = rows
 	data["People"] = active
-	data["Kinds"] = absenceKinds
+	data["Kinds"] = planner.AbsenceKinds
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = absenceForm{From: today.String(), To: today.String(), Kind: "leave"}
 	}
@@ -76,88 +62,39 @@ type absenceForm struct {
 	Person, Kind, From, To, Reason string
 }
 
+// readAbsenceForm reads the form; a refusal is a fault error whose Msg is
+// shown on the form as is.
 func readAbsenceForm(c echo.Context) (absenceForm, roster.Absence, error) {
 	f := absenceForm{Person: c.FormValue("person"), Kind: c.FormValue("kind"), From: strings.TrimSpace(c.FormValue("from")),
 		To: strings.TrimSpace(c.FormValue("to")), Reason: strings.TrimSpace(c.FormValue("reason"))}
 	a := roster.Absence{Person: f.Person, Kind: roster.AbsenceKind(f.Kind), Reason: f.Reason}
+	if err := planner.CheckAbsence(a); err != nil {
+		return f, a, err
+	}
 	var err error
-	if a.Person == "" {
-		return f, a, errors.New("请选择人员")
-	}
-	if absenceKindLabel(a.Kind) == f.Kind {
-		return f, a, errors.New("类型无效")
-	}
 	if a.From, err = roster.ParseDate(f.From); err != nil {
-		return f, a, fmt.Errorf("开始日期：%v", err)
+		return f, a, fault.InvalidField("from", fmt.Sprintf("开始日期：%v", err))
 	}
 	if a.To, err = roster.ParseDate(f.To); err != nil {
-		return f, a, fmt.Errorf("结束日期：%v", err)
+		return f, a, fault.InvalidField("to", fmt.Sprintf("结束日期：%v", err))
 	}
-	if a.To < a.From {
-		return f, a, errors.New("结束日期早于开始日期")
-	}
-	if a.To.DaysSince(a.From) > 366 {
-		return f, a, errors.New("一次最多登记一年")
-	}
-	return f, a, nil
+	return f, a, planner.CheckAbsence(a)
 }
 
-// brokenDuty is a stored duty an absence makes invalid, with the engine's proposal.
-type brokenDuty struct {
-	store.StoredAssignment
-	Name, Proposed, ProposedName, Unfilled string
-}
-
-// absenceImpact finds the duties a new absence breaks and asks the engine
-// for replacements, every other slot held fixed so only these move.
-func (s *Server) absenceImpact(ctx context.Context, ab roster.Absence) ([]brokenDuty, error) {
-	in, stored, err := planner.Input(ctx, s.store, ab.From, ab.To)
-	if err != nil {
-		return nil, err
+// absenceFailure re-renders the absences form with an invalid value's message.
+func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error {
+	fe := fault.Classify(err)
+	if fe == nil || fe.Kind != fault.Invalid {
+		return err
 	}
-	people := map[string]roster.Person{}
-	for _, p := range in.People {
-		people[p.ID] = p
-	}
-	in.Absences = append(in.Absences, ab)
-	var broken []brokenDuty
-	isBroken := map[roster.Key]int{}
-	for _, a := range stored {
-		if a.Date < ab.From {
-			continue
-		}
-		if a.Person == ab.Person && ab.Covers(a.Date) {
-			isBroken[a.Key()] = len(broken)
-			broken = append(broken, brokenDuty{StoredAssignment: a, Name: people[a.Person].Name})
-			continue
-		}
-		in.Fixed = append(in.Fixed, a.Assignment)
-	}
-	if len(broken) == 0 {
-		return nil, nil
-	}
-	plan, err := roster.Generate(in)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range plan.Assignments {
-		if i, ok := isBroken[a.Key()]; ok {
-			broken[i].Proposed, broken[i].ProposedName = a.Person, people[a.Person].Name
-		}
-	}
-	for _, u := range plan.Unfilled {
-		if i, ok := isBroken[roster.Key{Roster: u.Roster, Date: u.Date, Role: u.Role}]; ok {
-			broken[i].Unfilled = u.Reason
-		}
-	}
-	return broken, nil
+	return s.renderAbsences(c, http.StatusBadRequest, map[string]any{"Form": f, "Error": fe.Msg})
 }
 
 // previewAbsence shows which duties an absence breaks and who would replace them.
 func (s *Server) previewAbsence(c echo.Context) error {
 	f, ab, err := readAbsenceForm(c)
 	if err != nil {
-		return s.renderAbsences(c, http.StatusBadRequest, map[string]any{"Form": f, "Error": err.Error()})
+		return s.absenceFailure(c, f, err)
 	}
 	return s.renderAbsencePreview(c, http.StatusOK, f, ab, "")
 }
@@ -168,12 +105,12 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 	if err != nil {
 		return err
 	}
-	broken, err := s.absenceImpact(ctx, ab)
+	broken, err := planner.AbsenceImpact(ctx, s.store, ab)
 	if err != nil {
 		return err
 	}
 	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", map[string]any{
-		"Form": f, "Person": p, "KindLabel": absenceKindLabel(ab.Kind), "Broken": broken, "Error": msg,
+		"Form": f, "Person": p, "KindLabel": planner.AbsenceKindLabel(ab.Kind), "Broken": broken, "Error": msg,
 	})
 }
 
@@ -184,13 +121,10 @@ func (s *Server) createAbsence(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, ab, err := readAbsenceForm(c)
 	if err != nil {
-		return s.renderAbsences(c, http.StatusBadRequest, map[string]any{"Form": f, "Error": err.Error()})
+		return s.absenceFailure(c, f, err)
 	}
 	form, _ := c.FormParams()
-	var repl []struct {
-		a       roster.Assignment
-		version int
-	}
+	var repl []planner.Replacement
 	for _, v := range form["replace"] { // ROSTER|DATE|ROLE|PERSON|VERSION
 		parts := strings.Split(v, "|")
 		if len(parts) != 5 {
@@ -202,36 +136,14 @@ func (s *Server) createAbsence(c echo.Context) error {
 		}
 		ver, _ := strconv.Atoi(parts[4])
 		a := roster.Assignment{Roster: parts[0], Date: d, Role: parts[2], Person: parts[3]}
-		repl = append(repl, struct {
-			a       roster.Assignment
-			version int
-		}{a, ver})
+		repl = append(repl, planner.Replacement{Assignment: a, Version: ver})
 	}
-	n := 0
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		if _, err := tx.AddAbsence(ctx, ab, actor(c)); err != nil {
-			return err
-		}
-		for _, r := range repl {
-			cur, err := tx.Assignment(ctx, r.a.Key())
-			if err != nil {
-				return err
-			}
-			r.a.Pinned = cur.Pinned
-			if _, err := tx.SetAssignment(ctx, r.a, r.version, actor(c)); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	switch {
-	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound) && len(repl) > 0:
+	n, err := planner.AddAbsence(ctx, s.store, ab, repl, actor(c))
+	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Conflict {
 		return s.renderAbsencePreview(c, http.StatusConflict, f, ab, "保存失败：预览之后有班次已被他人修改，请假未登记。以下为最新情况，请重新确认。")
-	case err != nil && strings.Contains(err.Error(), "UNIQUE"):
-		return s.renderAbsences(c, http.StatusBadRequest, map[string]any{"Form": f, "Error": "这条请假/出差已登记过"})
-	case err != nil:
-		return err
+	}
+	if err != nil {
+		return s.absenceFailure(c, f, err)
 	}
 	msg := "已登记"
 	if n > 0 {
@@ -246,7 +158,7 @@ func (s *Server) deleteAbsence(c echo.Context) error {
 	if err != nil {
 		return fault.InvalidField("id", "编号无效")
 	}
-	if err := s.store.DeleteAbsence(c.Request().Context(), id, actor(c)); err != nil {
+	if err := planner.DeleteAbsence(c.Request().Context(), s.store, id, actor(c)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+doneQuery("已删除"))

@@ -17,7 +17,6 @@ import (
 	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/store"
 	"zhiban/xlsx"
 )
 
@@ -237,7 +236,7 @@ func (s *Server) planImport(ctx context.Context, kind string, data []byte) (*imp
 			ab := roster.Absence{Person: id, Kind: a.Kind, From: a.From, To: a.To, Reason: a.Reason}
 			key := ab
 			key.Reason = ""
-			row := importRow{Row: a.Row, Text: fmt.Sprintf("%s %s %s 至 %s", byID[id].Name, absenceKindLabel(a.Kind), a.From, a.To), Action: "新增"}
+			row := importRow{Row: a.Row, Text: fmt.Sprintf("%s %s %s 至 %s", byID[id].Name, planner.AbsenceKindLabel(a.Kind), a.From, a.To), Action: "新增"}
 			if have[key] {
 				row.Action = "已登记"
 			} else {
@@ -335,82 +334,18 @@ func (s *Server) applyImport(c echo.Context) error {
 			"Plan": p, "Data": c.FormValue("data"), "Error": "文件有错误，未导入。",
 		})
 	}
-	// The rows and the repair they force are one transaction: the public
-	// page never shows a duty the new absences or pools make invalid.
-	n := 0
-	var fix repair
-	err = s.store.WithTx(ctx, func(tx *store.Store) error {
-		for _, l := range p.leaders {
-			changed, err := tx.UpsertPerson(ctx, l.Person, l.Pools, actor(c))
-			if err != nil {
-				return err
-			}
-			if changed {
-				n++
-			}
-		}
-		for _, a := range p.absents {
-			if _, err := tx.AddAbsence(ctx, a, actor(c)); err != nil {
-				return err
-			}
-			n++
-		}
-		if n == 0 {
-			return nil
-		}
-		var err error
-		fix, err = s.repairFuture(ctx, tx, actor(c))
-		return err
-	})
+	leaders := make([]planner.Leader, len(p.leaders))
+	for i, l := range p.leaders {
+		leaders[i] = planner.Leader{Person: l.Person, Pools: l.Pools}
+	}
+	today := s.today()
+	n, fix, err := planner.ImportPeople(ctx, s.store, leaders, p.absents, today, today.AddDays(s.cfg.HorizonDays), actor(c))
 	if err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("已导入 %d 条", n)
-	if fix.ran {
-		msg += fmt.Sprintf("，重新安排 %d 个失效班次", fix.replaced)
-		if fix.unfilled > 0 {
-			msg += fmt.Sprintf("；%d 个班次无人可排，请在值班表中手动安排", fix.unfilled)
-		}
+	if fix.Ran {
+		msg += "，" + fix.Summary()
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/import?"+doneQuery(msg+"。"))
-}
-
-// repair is what repairFuture changed in the stored future roster.
-type repair struct {
-	ran      bool
-	replaced int // duties the change made invalid, given to someone else
-	unfilled int // duty slots of the horizon nobody can take
-}
-
-// repairFuture re-plans today to the horizon after a bulk change with
-// planner.Fill, as the nightly job would: only slots the change made invalid,
-// or left empty, change; manual and pinned ones never. With no future roster
-// stored yet there is nothing to repair.
-func (s *Server) repairFuture(ctx context.Context, tx *store.Store, who string) (repair, error) {
-	var r repair
-	today := s.today()
-	to := today.AddDays(s.cfg.HorizonDays)
-	before, err := tx.Assignments(ctx, today, to)
-	if err != nil || len(before) == 0 {
-		return r, err
-	}
-	res, err := planner.Fill(ctx, tx, today, to, today, who)
-	if err != nil {
-		return r, err
-	}
-	after, err := tx.Assignments(ctx, today, to)
-	if err != nil {
-		return r, err
-	}
-	was := map[roster.Key]string{}
-	for _, a := range before {
-		was[a.Key()] = a.Person
-	}
-	for _, a := range after {
-		if p, ok := was[a.Key()]; ok && p != a.Person {
-			r.replaced++
-		}
-	}
-	r.ran, r.unfilled = true, len(res.Plan.Unfilled)
-	return r, nil
 }

@@ -1,200 +1,95 @@
 package httpapi
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
 )
 
-// diffRow is one slot a regeneration would change.
-type diffRow struct {
-	Key            roster.Key
-	Before, After  string // names; "" when the slot is empty
-	BeforeID, AftD string
+// regenPage is the regeneration page: the range form and, once previewed,
+// what applying would change.
+type regenPage struct {
+	From, To string
+	Out      *planner.Regeneration
 }
 
-// regenOutcome is a regeneration's effect: what changes and the fairness
-// before and after, over the same period.
-type regenOutcome struct {
-	From, To      roster.Date
-	Diff          []diffRow
-	Before, After roster.Metrics
-	Unfilled      []roster.Unfilled
-	Fingerprint   string
-	// PoolNames and RosterNames name the pools and rosters for the page.
-	PoolNames, RosterNames map[string]string
-}
-
-var errPreviewOnly = errors.New("preview: roll back")
-
-// regenerate runs planner.Regenerate in a transaction and measures it; with
-// apply false the transaction is rolled back, so the preview is exactly what
-// applying would do at this moment.
-func (s *Server) regenerate(ctx context.Context, from, to roster.Date, apply bool, who, wantFingerprint string) (regenOutcome, error) {
-	out := regenOutcome{From: from, To: to}
-	err := s.store.WithTx(ctx, func(tx *store.Store) error {
-		in, before, err := planner.Input(ctx, tx, from, to)
-		if err != nil {
-			return err
-		}
-		out.PoolNames, out.RosterNames = map[string]string{}, map[string]string{}
-		for _, p := range in.Pools {
-			out.PoolNames[p.ID] = p.Name
-		}
-		for _, d := range in.Rosters {
-			out.RosterNames[d.ID] = d.Name
-		}
-		res, err := planner.Regenerate(ctx, tx, from, to, s.today(), who)
-		if err != nil {
-			return err
-		}
-		after, err := tx.Assignments(ctx, from, to)
-		if err != nil {
-			return err
-		}
-		people, err := tx.People(ctx)
-		if err != nil {
-			return err
-		}
-		names := map[string]string{}
-		for _, p := range people {
-			names[p.ID] = p.Name
-		}
-		b, a := map[roster.Key]string{}, map[roster.Key]string{}
-		var bs, as []roster.Assignment
-		for _, x := range before {
-			if x.Date >= from {
-				b[x.Key()] = x.Person
-				bs = append(bs, x.Assignment)
-			}
-		}
-		for _, x := range after {
-			a[x.Key()] = x.Person
-			as = append(as, x.Assignment)
-		}
-		keys := map[roster.Key]bool{}
-		for k := range b {
-			keys[k] = true
-		}
-		for k := range a {
-			keys[k] = true
-		}
-		h := sha256.New()
-		for k := range keys {
-			if a[k] != b[k] {
-				out.Diff = append(out.Diff, diffRow{Key: k, Before: names[b[k]], After: names[a[k]], BeforeID: b[k], AftD: a[k]})
-			}
-		}
-		sort.Slice(out.Diff, func(i, j int) bool {
-			x, y := out.Diff[i].Key, out.Diff[j].Key
-			if x.Date != y.Date {
-				return x.Date < y.Date
-			}
-			if x.Roster != y.Roster {
-				return x.Roster < y.Roster
-			}
-			return x.Role < y.Role
-		})
-		for _, d := range out.Diff {
-			fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", d.Key.Roster, d.Key.Date, d.Key.Role, d.BeforeID, d.AftD)
-		}
-		out.Fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
-		out.Before = roster.ComputeMetrics(in, bs)
-		out.After = roster.ComputeMetrics(in, as)
-		out.Unfilled = res.Plan.Unfilled
-		if !apply {
-			return errPreviewOnly
-		}
-		if wantFingerprint != out.Fingerprint {
-			return fmt.Errorf("httpapi: regenerate changed since preview: %w", store.ErrConflict)
-		}
-		return nil
-	})
-	if errors.Is(err, errPreviewOnly) {
-		err = nil
-	}
-	return out, err
-}
-
-func (s *Server) regenRange(c echo.Context) (roster.Date, roster.Date, error) {
+// regenRange reads the range; empty means tomorrow to the end of next month.
+func (s *Server) regenRange(c echo.Context) (regenPage, roster.Date, roster.Date, error) {
 	today := s.today()
-	fromS, toS := c.FormValue("from"), c.FormValue("to")
-	if fromS == "" {
-		fromS = today.AddDays(1).String()
+	p := regenPage{From: c.FormValue("from"), To: c.FormValue("to")}
+	if p.From == "" {
+		p.From = today.AddDays(1).String()
 	}
-	if toS == "" {
-		toS = today.AddDays(1).MonthEnd().AddDays(1).MonthEnd().String()
+	if p.To == "" {
+		p.To = today.AddDays(1).MonthEnd().AddDays(1).MonthEnd().String()
 	}
-	from, err := roster.ParseDate(fromS)
+	from, err := roster.ParseDate(p.From)
 	if err != nil {
-		return 0, 0, fmt.Errorf("开始日期：%v", err)
+		return p, 0, 0, fault.InvalidField("from", fmt.Sprintf("开始日期：%v", err))
 	}
-	to, err := roster.ParseDate(toS)
+	to, err := roster.ParseDate(p.To)
 	if err != nil {
-		return 0, 0, fmt.Errorf("结束日期：%v", err)
+		return p, 0, 0, fault.InvalidField("to", fmt.Sprintf("结束日期：%v", err))
 	}
-	if from <= today {
-		return from, to, fmt.Errorf("只能重排明天（%s）及以后的班次", today.AddDays(1))
-	}
-	if to < from || to.DaysSince(from) > 366 {
-		return from, to, errors.New("结束日期须不早于开始日期，且范围不超过一年")
-	}
-	return from, to, nil
+	return p, from, to, planner.CheckRegenRange(from, to, today)
 }
 
-// showRegenerate shows the range form, and with ?from&to the preview.
+func (s *Server) renderRegenerate(c echo.Context, status int, p regenPage, msg string) error {
+	return s.renderStaff(c, status, "staff/regenerate.html", "roster", "重新排班", map[string]any{"Page": p, "Error": msg})
+}
+
+// regenRefused shows an invalid range on the form; other errors go on.
+func (s *Server) regenRefused(c echo.Context, p regenPage, err error) error {
+	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
+		return s.renderRegenerate(c, http.StatusBadRequest, p, fe.Msg)
+	}
+	return err
+}
+
+// showRegenerate shows the range form, and with ?preview=1 the preview.
 func (s *Server) showRegenerate(c echo.Context) error {
-	from, to, err := s.regenRange(c)
-	data := map[string]any{"From": from.String(), "To": to.String()}
+	p, from, to, err := s.regenRange(c)
 	if err != nil {
-		data["Error"] = err.Error()
-		return s.renderStaff(c, http.StatusBadRequest, "staff/regenerate.html", "roster", "重新排班", data)
+		return s.regenRefused(c, p, err)
 	}
 	if c.QueryParam("preview") == "1" {
-		out, err := s.regenerate(c.Request().Context(), from, to, false, actor(c), "")
+		out, err := planner.PreviewRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c))
 		if err != nil {
-			return err
+			return s.regenRefused(c, p, err)
 		}
-		data["Out"] = &out
+		p.Out = &out
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/regenerate.html", "roster", "重新排班", data)
+	return s.renderRegenerate(c, http.StatusOK, p, "")
 }
 
 // applyRegenerate applies a previewed regeneration in one transaction; if
 // anything changed since the preview it shows the new preview instead.
 func (s *Server) applyRegenerate(c echo.Context) error {
-	from, to, err := s.regenRange(c)
+	p, from, to, err := s.regenRange(c)
 	if err != nil {
-		return s.renderStaff(c, http.StatusBadRequest, "staff/regenerate.html", "roster", "重新排班",
-			map[string]any{"From": from.String(), "To": to.String(), "Error": err.Error()})
+		return s.regenRefused(c, p, err)
 	}
 	// Applying is only ever the confirmation of a preview: without one the
 	// request is incomplete (400), not a clash with someone else's edit (409).
 	if c.FormValue("fingerprint") == "" {
-		return s.renderStaff(c, http.StatusBadRequest, "staff/regenerate.html", "roster", "重新排班",
-			map[string]any{"From": from.String(), "To": to.String(), "Error": "请先预览，确认变更后再应用。"})
+		return s.renderRegenerate(c, http.StatusBadRequest, p, "请先预览，确认变更后再应用。")
 	}
-	out, err := s.regenerate(c.Request().Context(), from, to, true, actor(c), c.FormValue("fingerprint"))
+	out, err := planner.ApplyRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c), c.FormValue("fingerprint"))
 	if errors.Is(err, store.ErrConflict) {
-		return s.renderStaff(c, http.StatusConflict, "staff/regenerate.html", "roster", "重新排班", map[string]any{
-			"From": from.String(), "To": to.String(), "Out": &out,
-			"Error": "预览之后数据已有变化，未应用。以下是最新的预览，请再次确认。",
-		})
+		p.Out = &out
+		return s.renderRegenerate(c, http.StatusConflict, p, "预览之后数据已有变化，未应用。以下是最新的预览，请再次确认。")
 	}
 	if err != nil {
-		return err
+		return s.regenRefused(c, p, err)
 	}
 	defs, err := s.store.Rosters(c.Request().Context())
 	if err != nil || len(defs) == 0 {

@@ -10,7 +10,6 @@ import (
 	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 // runImport loads a county file into the database in one transaction.
@@ -36,19 +35,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	// The import and the repair it forces are one transaction: the public
-	// page never shows a duty the new file makes invalid.
+	// The import and the repair it forces are one transaction (planner).
 	today := roster.Today(time.Now(), cfg.Location)
-	var res store.ImportResult
-	var fix repair
-	err = st.WithTx(ctx, func(tx *store.Store) error {
-		var err error
-		if res, err = tx.ImportCounty(ctx, c, "cli"); err != nil || res.Changed == 0 {
-			return err
-		}
-		fix, err = repairFuture(ctx, tx, today, today.AddDays(cfg.HorizonDays), "cli")
-		return err
-	})
+	res, fix, err := planner.ImportCounty(ctx, st, c, today, today.AddDays(cfg.HorizonDays), "cli")
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何数据: %w", err)
 	}
@@ -57,8 +46,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else {
 		fmt.Fprintf(stdout, "导入完成：%s，%d 项变更。\n", c.County, res.Changed)
 	}
-	if fix.ran {
-		fix.write(stdout)
+	if fix.Ran {
+		writeRepair(stdout, fix)
 	}
 	if c.Timezone != cfg.Timezone {
 		// The service runs on the configured zone; say so rather than guess.
@@ -67,76 +56,10 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// repair is what repairFuture changed in the stored future roster.
-type repair struct {
-	ran      bool
-	replaced int // duties the change made invalid, given to someone else
-	added    int // empty slots filled
-	dropped  int // slots no longer needed: no longer a duty day or slot
-	unfilled []roster.Unfilled
-}
-
-// repairFuture re-plans [today, to] after a bulk change with planner.Fill:
-// only slots the change made invalid, or left empty, change; manual and
-// pinned ones never. With no future roster stored yet there is nothing to
-// repair, and generating one is left to generate or the nightly job.
-func repairFuture(ctx context.Context, tx *store.Store, today, to roster.Date, actor string) (repair, error) {
-	var r repair
-	before, err := tx.Assignments(ctx, today, to)
-	if err != nil || len(before) == 0 {
-		return r, err
-	}
-	res, err := planner.Fill(ctx, tx, today, to, today, actor)
-	if err != nil {
-		return r, err
-	}
-	after, err := tx.Assignments(ctx, today, to)
-	if err != nil {
-		return r, err
-	}
-	r.ran, r.unfilled = true, res.Plan.Unfilled
-	now := map[roster.Key]string{}
-	for _, a := range after {
-		now[a.Key()] = a.Person
-	}
-	open := map[roster.Key]bool{}
-	for _, u := range r.unfilled {
-		open[roster.Key{Roster: u.Roster, Date: u.Date, Role: u.Role}] = true
-	}
-	was := map[roster.Key]bool{}
-	for _, a := range before {
-		was[a.Key()] = true
-		p, ok := now[a.Key()]
-		switch {
-		case ok && p != a.Person:
-			r.replaced++
-		case !ok && !open[a.Key()]:
-			r.dropped++
-		}
-	}
-	for _, a := range after {
-		if !was[a.Key()] {
-			r.added++
-		}
-	}
-	return r, nil
-}
-
-// write tells what the repair did, naming each slot nobody can take.
-func (r repair) write(w io.Writer) {
-	fmt.Fprintf(w, "已重新安排 %d 个失效班次", r.replaced)
-	if r.added > 0 {
-		fmt.Fprintf(w, "，补排 %d 个空缺班次", r.added)
-	}
-	if r.dropped > 0 {
-		fmt.Fprintf(w, "，删除 %d 个不再需要的班次", r.dropped)
-	}
-	fmt.Fprintln(w, "。")
-	if len(r.unfilled) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "%d 个班次无人可排，请在值班表中手动安排：\n", len(r.unfilled))
-	for _, u := range r.unfilled {
+// writeRepair tells what a repair did, naming each slot nobody can take.
+func writeRepair(w io.Writer, c planner.Change) {
+	fmt.Fprintf(w, "已%s。\n", c.Summary())
+	for _, u := range c.Unfilled {
 		fmt.Fprintf(w, "  %s %s %s %s：%s\n", u.Date, weekdayCN[u.Date.Weekday()], u.Roster, u.Role, u.Reason)
 	}
 }

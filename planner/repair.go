@@ -1,0 +1,236 @@
+package planner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+
+	"zhiban/fault"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// Change is what a re-plan did to the stored roster of [From, To], counted
+// one way for the CLI, the import pages and the regeneration preview.
+type Change struct {
+	From, To  roster.Date
+	Ran       bool // false when there was no stored roster to repair
+	Replanned int  // duties given to someone else
+	Added     int  // empty slots filled
+	Removed   int  // slots no longer needed: no longer a duty day or slot
+	Unfilled  []roster.Unfilled
+	Diff      []DiffRow // every slot whose person changed, by date, roster and role
+	Warnings  []string
+}
+
+// DiffRow is one slot a re-plan changed; "" is an empty slot.
+type DiffRow struct {
+	Key                roster.Key
+	BeforeID, AfterID  string
+	Before, After      string // names
+}
+
+// Summary says what the re-plan did, in the same words everywhere: the CLI
+// prints "已" + Summary + "。", the import page "已导入 n 条，" + Summary + "。".
+func (c Change) Summary() string {
+	s := fmt.Sprintf("重新安排 %d 个失效班次", c.Replanned)
+	if c.Added > 0 {
+		s += fmt.Sprintf("，补排 %d 个空缺班次", c.Added)
+	}
+	if c.Removed > 0 {
+		s += fmt.Sprintf("，删除 %d 个不再需要的班次", c.Removed)
+	}
+	if n := len(c.Unfilled); n > 0 {
+		s += fmt.Sprintf("；%d 个班次无人可排，请在值班表中手动安排", n)
+	}
+	return s
+}
+
+// Repair re-plans [from, to] after a bulk change (a county import, an Excel
+// import of absences or leaders) inside tx, as the nightly job would: only
+// slots the change made invalid, or left empty, change; manual, pinned and
+// past ones never. It repairs the roster that is stored and does not extend
+// it: with none stored there is nothing to repair, and days after the last
+// stored duty are left to generate or the nightly job.
+func Repair(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string) (Change, error) {
+	before, err := tx.Assignments(ctx, from, to)
+	if err != nil || len(before) == 0 {
+		return Change{From: from, To: to}, err
+	}
+	return measure(ctx, tx, from, before[len(before)-1].Date, today, actor, true)
+}
+
+// measure runs replan over [from, to] in tx and compares the stored roster
+// before and after.
+func measure(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Change, error) {
+	c := Change{From: from, To: to, Ran: true}
+	err := tx.WithTx(ctx, func(tx *store.Store) error {
+		before, err := tx.Assignments(ctx, from, to)
+		if err != nil {
+			return err
+		}
+		res, err := replan(ctx, tx, from, to, today, actor, keepValid)
+		if err != nil {
+			return err
+		}
+		after, err := tx.Assignments(ctx, from, to)
+		if err != nil {
+			return err
+		}
+		people, err := tx.People(ctx)
+		if err != nil {
+			return err
+		}
+		c.Unfilled, c.Warnings = res.Plan.Unfilled, res.Warnings
+		c.count(before, after, peopleByID(people))
+		return nil
+	})
+	return c, err
+}
+
+// count fills the counts and the diff from the roster before and after.
+func (c *Change) count(before, after []store.StoredAssignment, people map[string]roster.Person) {
+	b, a := map[roster.Key]string{}, map[roster.Key]string{}
+	for _, x := range before {
+		b[x.Key()] = x.Person
+	}
+	for _, x := range after {
+		a[x.Key()] = x.Person
+	}
+	open := map[roster.Key]bool{}
+	for _, u := range c.Unfilled {
+		open[roster.Key{Roster: u.Roster, Date: u.Date, Role: u.Role}] = true
+	}
+	for k, was := range b {
+		now, ok := a[k]
+		switch {
+		case ok && now != was:
+			c.Replanned++
+		case !ok && !open[k]:
+			c.Removed++
+		}
+		if now != was {
+			c.Diff = append(c.Diff, DiffRow{Key: k, BeforeID: was, AfterID: now})
+		}
+	}
+	for k, now := range a {
+		if _, ok := b[k]; !ok {
+			c.Added++
+			c.Diff = append(c.Diff, DiffRow{Key: k, AfterID: now})
+		}
+	}
+	for i := range c.Diff {
+		d := &c.Diff[i]
+		d.Before, d.After = people[d.BeforeID].Name, people[d.AfterID].Name
+	}
+	sort.Slice(c.Diff, func(i, j int) bool {
+		x, y := c.Diff[i].Key, c.Diff[j].Key
+		if x.Date != y.Date {
+			return x.Date < y.Date
+		}
+		if x.Roster != y.Roster {
+			return x.Roster < y.Roster
+		}
+		return x.Role < y.Role
+	})
+}
+
+// Regeneration is a regeneration's effect: what changes and the fairness
+// before and after, over the same period.
+type Regeneration struct {
+	Change
+	Before, After roster.Metrics
+	Fingerprint   string // of the diff: applying checks nothing changed since the preview
+	// PoolNames and RosterNames name the pools and rosters for the page.
+	PoolNames, RosterNames map[string]string
+}
+
+// CheckRegenRange refuses a regeneration range that touches today or the
+// past or spans more than a year.
+func CheckRegenRange(from, to, today roster.Date) error {
+	if from <= today {
+		return fault.Invalidf("from", "只能重排明天（%s）及以后的班次", today.AddDays(1))
+	}
+	if to < from || to.DaysSince(from) > 366 {
+		return fault.InvalidField("to", "结束日期须不早于开始日期，且范围不超过一年")
+	}
+	return nil
+}
+
+var errPreviewOnly = errors.New("planner: preview, roll back")
+
+// PreviewRegenerate is what Regenerate would do to [from, to] now: it runs
+// in a transaction that is rolled back, so the preview is exactly what
+// applying would do at this moment.
+func PreviewRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Regeneration, error) {
+	return regenerate(ctx, st, from, to, today, actor, nil)
+}
+
+// ApplyRegenerate applies a previewed regeneration in one transaction. If
+// the diff differs from the preview's fingerprint, nothing is written and
+// the error is store.ErrConflict, returned with the new preview.
+func ApplyRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, fingerprint string) (Regeneration, error) {
+	return regenerate(ctx, st, from, to, today, actor, &fingerprint)
+}
+
+func regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, fingerprint *string) (Regeneration, error) {
+	if err := CheckRegenRange(from, to, today); err != nil {
+		return Regeneration{}, err
+	}
+	var out Regeneration
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		in, before, err := Input(ctx, tx, from, to)
+		if err != nil {
+			return err
+		}
+		out.PoolNames, out.RosterNames = map[string]string{}, map[string]string{}
+		for _, p := range in.Pools {
+			out.PoolNames[p.ID] = p.Name
+		}
+		for _, d := range in.Rosters {
+			out.RosterNames[d.ID] = d.Name
+		}
+		if out.Change, err = measure(ctx, tx, from, to, today, actor, false); err != nil {
+			return err
+		}
+		after, err := tx.Assignments(ctx, from, to)
+		if err != nil {
+			return err
+		}
+		var bs []roster.Assignment
+		for _, x := range before {
+			if x.Date >= from {
+				bs = append(bs, x.Assignment)
+			}
+		}
+		out.Before = roster.ComputeMetrics(in, bs)
+		out.After = roster.ComputeMetrics(in, assignmentsOf(after))
+		h := sha256.New()
+		for _, d := range out.Diff {
+			fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", d.Key.Roster, d.Key.Date, d.Key.Role, d.BeforeID, d.AfterID)
+		}
+		out.Fingerprint = hex.EncodeToString(h.Sum(nil))[:16]
+		switch {
+		case fingerprint == nil:
+			return errPreviewOnly
+		case *fingerprint != out.Fingerprint:
+			return fmt.Errorf("planner: regeneration changed since the preview: %w", store.ErrConflict)
+		}
+		return nil
+	})
+	if errors.Is(err, errPreviewOnly) {
+		err = nil
+	}
+	return out, err
+}
+
+func assignmentsOf(as []store.StoredAssignment) []roster.Assignment {
+	out := make([]roster.Assignment, len(as))
+	for i, a := range as {
+		out[i] = a.Assignment
+	}
+	return out
+}
