@@ -28,9 +28,9 @@ type Change struct {
 
 // DiffRow is one slot a re-plan changed; "" is an empty slot.
 type DiffRow struct {
-	Key                roster.Key
-	BeforeID, AfterID  string
-	Before, After      string // names
+	Key               roster.Key
+	BeforeID, AfterID string
+	Before, After     string // names
 }
 
 // Summary says what the re-plan did, in the same words everywhere: the CLI
