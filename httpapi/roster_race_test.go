@@ -138,9 +138,7 @@ func TestConcurrentAdjacentEditsOneWins(t *testing.T) {
 		for i, user := range []string{"editor", "admin"} {
 			secret, _ := newTokenFor(t, f, user)
 			body := `{"person":"` + who + `","version":` + strconv.Itoa(ab[i].Version) + `}`
-			reqs[i], _ = http.NewRequest(http.MethodPut, f.srv.URL+"/api/v1/assignments/"+a.Roster+"/"+ab[i].Date.String()+"/"+url.PathEscape(a.Role), strings.NewReader(body))
-			reqs[i].Header.Set("Content-Type", "application/json")
-			reqs[i].Header.Set("Authorization", "Bearer "+secret)
+			reqs[i] = assignmentPut(f, secret, ab[i].Key(), body)
 		}
 		codes, bodies := race(t, reqs, [2]*http.Client{http.DefaultClient, http.DefaultClient})
 		checkOneWins(t, f, http.StatusOK, ab, who, codes, bodies)

@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"html"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -46,12 +44,7 @@ func TestRepairCountsAgree(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("preview: %d\n%s", code, body)
 	}
-	i := strings.Index(body, `name="data" value="`) + len(`name="data" value="`)
-	data := html.UnescapeString(body[i : i+strings.IndexByte(body[i:], '"')])
-	form := url.Values{"kind": {"absences"}, "data": {data}, "csrf": {ed.csrf}}
-	req, _ := http.NewRequest(http.MethodPost, ed.base+"/staff/import/apply", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	_, _, h := ed.do(req)
+	_, _, h := applyUpload(ed, "absences", body)
 	loc, _ := url.Parse(h.Get("Location"))
 	web, ok := strings.CutPrefix(loc.Query().Get("done"), "已导入 1 条，")
 	if web = strings.TrimSuffix(web, "。"); !ok || web != cli {

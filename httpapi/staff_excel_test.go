@@ -217,12 +217,7 @@ func TestImportAbsencesRepairsRoster(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "此期间有 1 个值班，导入时自动重新安排") {
 		t.Fatalf("preview: %d\n%s", code, body)
 	}
-	i := strings.Index(body, `name="data" value="`) + len(`name="data" value="`)
-	data := html.UnescapeString(body[i : i+strings.IndexByte(body[i:], '"')])
-	form := url.Values{"kind": {"absences"}, "data": {data}, "csrf": {c.csrf}}
-	req, _ := http.NewRequest(http.MethodPost, c.base+"/staff/import/apply", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	code, body, h := c.do(req)
+	code, body, h := applyUpload(c, "absences", body)
 	if code != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", code, body)
 	}
@@ -243,4 +238,15 @@ func TestImportAbsencesRepairsRoster(t *testing.T) {
 			t.Errorf("%s %s changed from %s to %s", a.Date, a.Role, a.Person, is[a.Key()])
 		}
 	}
+}
+
+// applyUpload confirms the import previewed in body, as the preview's form does.
+func applyUpload(c *client, kind, body string) (int, string, http.Header) {
+	c.t.Helper()
+	i := strings.Index(body, `name="data" value="`) + len(`name="data" value="`)
+	data := html.UnescapeString(body[i : i+strings.IndexByte(body[i:], '"')])
+	form := url.Values{"kind": {kind}, "data": {data}, "csrf": {c.csrf}}
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/staff/import/apply", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
 }

@@ -252,10 +252,7 @@ func TestAssignmentAPIConflict(t *testing.T) {
 	ed := f.loggedIn(t, "editor")
 	who := f.eligible(t, ed, a)
 	put := func(body string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPut, f.srv.URL+"/api/v1/assignments/"+a.Roster+"/"+a.Date.String()+"/"+url.PathEscape(a.Role), strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+secret)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := http.DefaultClient.Do(assignmentPut(f, secret, a.Key(), body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -296,4 +293,12 @@ func newTokenFor(t *testing.T, f *staffFixture, user string) (string, string) {
 		t.Fatal(err)
 	}
 	return secret, hash
+}
+
+// assignmentPut is PUT /api/v1/assignments/{roster}/{date}/{role} with a bearer token.
+func assignmentPut(f *staffFixture, token string, k roster.Key, body string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPut, f.srv.URL+"/api/v1/assignments/"+k.Roster+"/"+k.Date.String()+"/"+url.PathEscape(k.Role), strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,18 +16,11 @@ import (
 // runImport loads a county file into the database in one transaction.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("import", stderr)
-	pos, err := parseArgs(fs, args)
+	path, data, err := fileArg(fs, args, "用法: zhiban import FILE.yaml")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError("用法: zhiban import FILE.yaml")
-	}
-	data, err := readFile(pos[0])
-	if err != nil {
-		return err
-	}
-	c, err := county.Parse(pos[0], data)
+	c, err := county.Parse(path, data)
 	if err != nil {
 		return fmt.Errorf("导入失败，未写入任何数据:\n%w", err)
 	}
@@ -54,6 +48,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "注意：县情文件的时区 %s 与配置的 timezone %s 不同，服务按配置的时区计算值班日与定时任务。\n", c.Timezone, cfg.Timezone)
 	}
 	return nil
+}
+
+// fileArg parses args, which must name exactly one file, and reads it.
+func fileArg(fs *flag.FlagSet, args []string, usage string) (string, []byte, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(pos) != 1 {
+		return "", nil, usageError("%s", usage)
+	}
+	data, err := readFile(pos[0])
+	return pos[0], data, err
 }
 
 // writeRepair tells what a repair did, naming each slot nobody can take.

@@ -75,20 +75,13 @@ var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "�
 func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("holidays import", stderr)
 	dry := fs.Bool("dry-run", false, "只显示变更，不保存")
-	pos, err := parseArgs(fs, args)
+	path, data, err := fileArg(fs, args, "用法: zhiban holidays import FILE [--dry-run]")
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError("用法: zhiban holidays import FILE [--dry-run]")
-	}
-	data, err := readFile(pos[0])
+	y, err := holiday.Detect(path, data)
 	if err != nil {
-		return err
-	}
-	y, err := holiday.Detect(pos[0], data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	_, st, err := com.open(ctx)
 	if err != nil {
