@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
-	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -116,8 +115,7 @@ func (s *Server) fileReport(c echo.Context) error {
 	if err := apiDecode(c, &in); err != nil {
 		return err
 	}
-	call := service.Call{Actor: actor(c), Now: s.now()}
-	t, added, err := s.svc.FileReport(c.Request().Context(), call, month, in.Township, visits.Report{Nil: in.Nil, Findings: in.Findings})
+	t, added, err := s.svc.FileReport(c.Request().Context(), s.call(c), month, in.Township, visits.Report{Nil: in.Nil, Findings: in.Findings})
 	if err != nil {
 		return err
 	}
@@ -130,7 +128,7 @@ func (s *Server) escalateFinding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
+	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), s.call(c), id)
 	if err != nil {
 		return err
 	}
@@ -143,7 +141,7 @@ func (s *Server) resolveFinding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.svc.ResolveFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
+	f, err := s.svc.ResolveFinding(c.Request().Context(), s.call(c), id)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"zhiban/fault"
 	"zhiban/roster"
-	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -177,7 +176,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 			}
 			fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
 		}
-		_, _, err := s.svc.FileReport(ctx, service.Call{Actor: actor(c), Now: s.now()}, month, township, visits.Report{Nil: isNil, Findings: fs})
+		_, _, err := s.svc.FileReport(ctx, s.call(c), month, township, visits.Report{Nil: isNil, Findings: fs})
 		return numberedFinding(err)
 	}()
 	if err != nil {
@@ -227,7 +226,7 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
+	k, ch, err := s.svc.EscalateFinding(c.Request().Context(), s.call(c), id)
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
@@ -240,7 +239,7 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.svc.ResolveFinding(c.Request().Context(), service.Call{Actor: actor(c), Now: s.now()}, id)
+	f, err := s.svc.ResolveFinding(c.Request().Context(), s.call(c), id)
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
