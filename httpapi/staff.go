@@ -13,6 +13,7 @@ import (
 
 	"zhiban/auth"
 	"zhiban/roster"
+	"zhiban/store"
 )
 
 //go:embed templates/staff/*.html
@@ -87,24 +88,48 @@ var staffFuncs = template.FuncMap{
 	},
 }
 
-// renderStaff renders a staff page inside the staff layout. data may be nil;
-// the layout reads Title, User, CSRF and NavItems, which are filled in here.
+// staffLayout is what the staff layout reads. Typed page data embeds it;
+// renderStaff fills in Title, User, CSRF and NavItems.
+type staffLayout struct {
+	Title         string
+	User          *store.User
+	CSRF          string
+	NavItems      []navItem
+	Error, Notice string
+}
+
+func (l *staffLayout) layout() *staffLayout { return l }
+
+// renderStaff renders a staff page inside the staff layout. data is a
+// pointer to a struct embedding staffLayout, or a map (may be nil); the
+// layout reads Title, User, CSRF and NavItems, which are filled in here.
 // nav is the staffNav key to highlight.
-func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string, data map[string]any) error {
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["Title"] = title
-	if a := authOf(c); a != nil {
-		data["User"] = a.User
-		data["CSRF"] = a.CSRF
-		var items []navItem
+func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string, data any) error {
+	var items []navItem
+	a := authOf(c)
+	if a != nil {
 		for _, l := range staffNav {
 			if a.User.Role.Rank() >= l.Min.Rank() {
 				items = append(items, navItem{l.Label, l.Href, l.Key == nav})
 			}
 		}
-		data["NavItems"] = items
+	}
+	if p, ok := data.(interface{ layout() *staffLayout }); ok {
+		l := p.layout()
+		l.Title = title
+		if a != nil {
+			l.User, l.CSRF, l.NavItems = &a.User, a.CSRF, items
+		}
+	} else {
+		m, _ := data.(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+		}
+		m["Title"] = title
+		if a != nil {
+			m["User"], m["CSRF"], m["NavItems"] = a.User, a.CSRF, items
+		}
+		data = m
 	}
 	t, ok := s.tpl[page]
 	if !ok {

@@ -19,6 +19,18 @@ func (s *Server) showNewCaseForm(c echo.Context) error {
 	return s.renderNewCaseForm(c, http.StatusOK, form, nil)
 }
 
+// caseNewPage is the data of staff/case_new.html.
+type caseNewPage struct {
+	staffLayout
+	Form       url.Values // what was typed
+	ErrField   string     // the field a refusal names, marked on the form
+	Names      workNames
+	Categories []visits.Category
+	Channels   []visits.Channel
+	NextCode   string // the code the case gets if none is typed
+	MaxRep     int
+}
+
 // renderNewCaseForm renders the form with the typed values; a refused
 // registration adds its message and marks the field it names.
 func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, failure error) error {
@@ -35,18 +47,16 @@ func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, 
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Form": form, "Names": n, "Categories": visits.Categories, "Channels": visits.Channels,
-		"NextCode": next, "MaxRep": visits.MaxRepresentatives}
+	p := &caseNewPage{Form: form, Names: n, Categories: visits.Categories, Channels: visits.Channels,
+		NextCode: next, MaxRep: visits.MaxRepresentatives}
 	if failure != nil {
 		ff, err := asFormFailure(failure)
 		if err != nil {
 			return err
 		}
-		status = ff.Status
-		data["Error"] = ff.Msg
-		data["ErrField"] = errorField(failure)
+		status, p.Error, p.ErrField = ff.Status, ff.Msg, errorField(failure)
 	}
-	return s.renderStaff(c, status, "staff/case_new.html", "cases", "信访事项登记", data)
+	return s.renderStaff(c, status, "staff/case_new.html", "cases", "信访事项登记", p)
 }
 
 // errorField is the form field a refusal names, "" when none.

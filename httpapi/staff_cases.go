@@ -90,6 +90,18 @@ func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, s
 	return rows, f, n, nil
 }
 
+// casesPage is the data of staff/cases.html.
+type casesPage struct {
+	staffLayout
+	Rows          []caseRow
+	F             service.CaseQuery
+	Names         workNames
+	States        []option
+	Overdue, Near int // how many cases are past or near a deadline
+	XLSX          string
+	Today         roster.Date
+}
+
 // showCaseList lists cases with their next deadline, most urgent first.
 func (s *Server) showCaseList(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -120,12 +132,9 @@ func (s *Server) showCaseList(c echo.Context) error {
 	for _, st := range caseStates {
 		states = append(states, option{string(st), st.Label()})
 	}
-	data := map[string]any{"Rows": rows, "F": f, "Names": n, "States": states, "Overdue": overdue, "Near": near,
-		"XLSX": "/staff/cases.xlsx" + caseListQuery(f), "Today": s.today()}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	return s.renderStaff(c, http.StatusOK, "staff/cases.html", "cases", "案件", data)
+	return s.renderStaff(c, http.StatusOK, "staff/cases.html", "cases", "案件", &casesPage{
+		staffLayout: staffLayout{Notice: c.QueryParam("done")}, Rows: rows, F: f, Names: n, States: states,
+		Overdue: overdue, Near: near, XLSX: "/staff/cases.xlsx" + caseListQuery(f), Today: s.today()})
 }
 
 // transitionLabels names each state change as the office says it.
@@ -174,14 +183,33 @@ type milestoneRow struct {
 	Note  string
 }
 
+// casePage is the data of staff/case.html.
+type casePage struct {
+	staffLayout
+	Case         caseRow
+	Deadlines    []deadlineRow
+	Milestones   []milestoneRow
+	Actions      []option // the state changes offered now
+	Duties       []option // the duties still to record
+	NextDuty     string   // preselected
+	Visits       []visitRow
+	Names        workNames
+	Today        roster.Date
+	CanExtend    bool
+	MaxExtension int
+	Open         bool
+	Form         url.Values // after a refused write: what was typed
+	FormName     string     // and in which of the page's forms
+}
+
 // showCasePage shows one case: clock, deadlines, milestones, visits and the forms.
 func (s *Server) showCasePage(c echo.Context) error {
 	return s.renderCasePage(c, http.StatusOK, nil)
 }
 
-// renderCasePage renders the case as stored now; extra carries an error and
-// the typed form values after a refused write.
-func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any) error {
+// renderCasePage renders the case as stored now, with the refusal of a
+// write (nil if none) and what was typed.
+func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
@@ -197,12 +225,15 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 		return err
 	}
 	k := file.Case
-	var dls []deadlineRow
-	for _, d := range k.Deadlines {
-		dls = append(dls, deadlineRow{Deadline: d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today).Label()})
+	p := &casePage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Case: newCaseRow(k, n), Names: n, Today: today,
+		CanExtend: k.State == visits.StateAccepted && k.ExtensionDays == 0, MaxExtension: visits.MaxExtensionDays,
+		Open: k.State.Open(), Form: url.Values{}}
+	if r != nil {
+		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
 	}
-	var ms []milestoneRow
-	var nextDuty visits.Duty
+	for _, d := range k.Deadlines {
+		p.Deadlines = append(p.Deadlines, deadlineRow{Deadline: d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today).Label()})
+	}
 	for _, d := range visits.Duties {
 		m := milestoneRow{Duty: d, Label: d.Label()}
 		for _, x := range k.Milestones {
@@ -210,37 +241,21 @@ func (s *Server) renderCasePage(c echo.Context, status int, extra map[string]any
 				m.Done, m.On, m.Note = true, x.On, x.Note
 			}
 		}
-		if !m.Done && nextDuty == "" && d != visits.DutyClose {
-			nextDuty = d
+		if !m.Done && p.NextDuty == "" && d != visits.DutyClose {
+			p.NextDuty = string(d)
 		}
-		ms = append(ms, m)
+		p.Milestones = append(p.Milestones, m)
+		if d != visits.DutyClose && !m.Done {
+			p.Duties = append(p.Duties, option{string(d), d.Label()})
+		}
 	}
-	var acts []option
 	for _, t := range transitionsFrom(k.State) {
-		acts = append(acts, option{string(t), transitionLabels[t]})
+		p.Actions = append(p.Actions, option{string(t), transitionLabels[t]})
 	}
-	var vrows []visitRow
 	for _, v := range file.Visits {
-		vrows = append(vrows, newVisitRow(v, n))
+		p.Visits = append(p.Visits, newVisitRow(v, n))
 	}
-	var duties []option
-	for _, d := range visits.Duties {
-		if d != visits.DutyClose && !k.Has(d) {
-			duties = append(duties, option{string(d), d.Label()})
-		}
-	}
-	data := map[string]any{
-		"Case": newCaseRow(k, n), "Deadlines": dls, "Milestones": ms, "Actions": acts, "Duties": duties, "NextDuty": string(nextDuty),
-		"Visits": vrows, "Names": n, "Today": today, "CanExtend": k.State == visits.StateAccepted && k.ExtensionDays == 0,
-		"MaxExtension": visits.MaxExtensionDays, "Form": url.Values{}, "FormName": "", "Open": k.State.Open(),
-	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	for key, v := range extra {
-		data[key] = v
-	}
-	return s.renderStaff(c, status, "staff/case.html", "cases", "案件 "+k.Code, data)
+	return s.renderStaff(c, status, "staff/case.html", "cases", "案件 "+k.Code, p)
 }
 
 // caseActFromForm reads a case form into the service's input; the values

@@ -61,7 +61,27 @@ func (s *Server) showVisitsCalendar(c echo.Context) error {
 	return s.renderVisitsCalendar(c, http.StatusOK, f, nil)
 }
 
-func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm, extra map[string]any) error {
+// visitsPage is the data of staff/visits.html.
+type visitsPage struct {
+	staffLayout
+	View, Heading, At         string // week or month; its title; the day it shows
+	Weeks                     []calWeek
+	Weekdays                  []string
+	Count                     int
+	Names                     workNames
+	Kinds                     []option
+	Prev, Next, Now           string // links keeping the filters
+	WeekHref, MonthHref       string
+	FLeader, FTownship, FKind string // the filters
+	Form                      visitForm
+	Offer                     *visitOffer // the chosen leader's free days
+	Conflicts                 []string    // after a refused plan: what holds the leader
+	ConflictVisits            []int64
+}
+
+// renderVisitsCalendar renders the calendar with the new-visit form holding
+// form, and the refusal of a plan (nil if none).
+func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm, r *formFailure) error {
 	ctx := c.Request().Context()
 	view := c.QueryParam("view")
 	if view != "month" {
@@ -144,27 +164,22 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	for _, k := range visits.Kinds {
 		kinds = append(kinds, option{string(k), k.Label()})
 	}
-	data := map[string]any{
-		"View": view, "Weeks": weeks, "Heading": title, "Count": len(vs), "Names": n, "Kinds": kinds, "Form": form,
-		"Prev": link(view, prev), "Next": link(view, next), "Now": link(view, today),
-		"WeekHref": link("week", anchor), "MonthHref": link("month", anchor),
-		"FLeader": filter.Leader, "FTownship": filter.Township, "FKind": string(filter.Kind),
-		"View2": view, "At": anchor.String(), "Weekdays": []string{"一", "二", "三", "四", "五", "六", "日"},
+	p := &visitsPage{staffLayout: staffLayout{Notice: c.QueryParam("done")},
+		View: view, Weeks: weeks, Heading: title, Count: len(vs), Names: n, Kinds: kinds, Form: form,
+		Prev: link(view, prev), Next: link(view, next), Now: link(view, today),
+		WeekHref: link("week", anchor), MonthHref: link("month", anchor),
+		FLeader: filter.Leader, FTownship: filter.Township, FKind: string(filter.Kind),
+		At: anchor.String(), Weekdays: []string{"一", "二", "三", "四", "五", "六", "日"},
 	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
+	if r != nil {
+		p.Error, p.Conflicts, p.ConflictVisits = r.Msg, r.Items, r.Visits
 	}
 	if form.Leader != "" {
-		offer, err := s.visitOffer(ctx, form, n, today)
-		if err != nil {
+		if p.Offer, err = s.visitOffer(ctx, form, n, today); err != nil {
 			return err
 		}
-		data["Offer"] = offer
 	}
-	for k, v := range extra {
-		data[k] = v
-	}
-	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, data)
+	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, p)
 }
 
 // offerDays is how far ahead the visit form offers a leader's free days.
@@ -226,7 +241,7 @@ func (s *Server) postVisit(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.renderVisitsCalendar(c, ff.Status, form, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits})
+		return s.renderVisitsCalendar(c, ff.Status, form, ff)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/visits/%d?%s", created.ID,
 		doneQuery("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
@@ -237,7 +252,23 @@ func (s *Server) showVisitPage(c echo.Context) error {
 	return s.renderVisitPage(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderVisitPage(c echo.Context, status int, extra map[string]any) error {
+// visitPage is the data of staff/visit.html.
+type visitPage struct {
+	staffLayout
+	Visit          visitRow
+	Cases          []visits.Case
+	Active         bool // still holds the leader's time: the forms show
+	CanRecord      bool // on or after the day: the outcome form shows
+	Satisfactions  []visits.Satisfaction
+	Form           url.Values // after a refused write: what was typed
+	FormName       string     // and in which of the page's forms
+	Conflicts      []string   // what holds the leader
+	ConflictVisits []int64
+}
+
+// renderVisitPage renders the visit as stored now, with the refusal of a
+// write (nil if none) and what was typed.
+func (s *Server) renderVisitPage(c echo.Context, status int, r *refusal) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
@@ -251,25 +282,18 @@ func (s *Server) renderVisitPage(c echo.Context, status int, extra map[string]an
 	if err != nil {
 		return err
 	}
-	var cases []visits.Case
+	p := &visitPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Visit: newVisitRow(v, n), Form: url.Values{},
+		Active: v.State.Active(), CanRecord: v.State.Active() && s.today() >= v.Date,
+		Satisfactions: []visits.Satisfaction{visits.Satisfied, visits.FairlySatisfed, visits.Dissatisfied}}
+	if r != nil {
+		p.Error, p.Conflicts, p.ConflictVisits, p.Form, p.FormName = r.Msg, r.Items, r.Visits, r.Form, r.FormName
+	}
 	if len(v.Cases) > 0 {
-		if cases, err = s.store.Cases(ctx, store.CaseFilter{IDs: v.Cases}); err != nil {
+		if p.Cases, err = s.store.Cases(ctx, store.CaseFilter{IDs: v.Cases}); err != nil {
 			return err
 		}
 	}
-	today := s.today()
-	data := map[string]any{
-		"Visit": newVisitRow(v, n), "Cases": cases, "Names": n, "Today": today, "Form": url.Values{}, "FormName": "",
-		"Active": v.State.Active(), "CanRecord": v.State.Active() && today >= v.Date,
-		"Satisfactions": []visits.Satisfaction{visits.Satisfied, visits.FairlySatisfed, visits.Dissatisfied},
-	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	for k, x := range extra {
-		data[k] = x
-	}
-	return s.renderStaff(c, status, "staff/visit.html", "visits", fmt.Sprintf("%s %s", v.Kind.Label(), v.Date), data)
+	return s.renderStaff(c, status, "staff/visit.html", "visits", fmt.Sprintf("%s %s", v.Kind.Label(), v.Date), p)
 }
 
 // visitActFromForm reads a visit page's form into the service's input; the

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,17 +105,24 @@ func asFormFailure(err error) (*formFailure, error) {
 	return f, nil
 }
 
+// refusal is a refused write shown on the re-rendered page: the failure,
+// and what was typed in the page's form named FormName.
+type refusal struct {
+	*formFailure
+	Form     url.Values
+	FormName string
+}
+
 // refusedForm re-renders a page after a refused write with the message, the
 // conflicting items and what was typed in the form named form; an error
 // that is not a refusal goes on to the error handler.
-func refusedForm(c echo.Context, err error, form string, render func(echo.Context, int, map[string]any) error) error {
+func refusedForm(c echo.Context, err error, form string, render func(echo.Context, int, *refusal) error) error {
 	ff, err := asFormFailure(err)
 	if err != nil {
 		return err
 	}
 	params, _ := c.FormParams()
-	return render(c, ff.Status, map[string]any{"Error": ff.Msg, "Conflicts": ff.Items, "ConflictVisits": ff.Visits,
-		"Form": params, "FormName": form})
+	return render(c, ff.Status, &refusal{formFailure: ff, Form: params, FormName: form})
 }
 
 func conflictKindLabel(k string) string {
