@@ -425,6 +425,9 @@ func parityRows() []parityRow {
 		newVisit("create an invited visit for a known case", 201, "", func(t *testing.T, e *parityEnv, v map[string]string) {
 			v["kind"], v["cases"] = "invite", fmt.Sprint(e.caseByCode(t, "2026-0902").ID)
 		}),
+		newVisit("create an invited visit for an unknown case", 400, "cases", func(t *testing.T, e *parityEnv, v map[string]string) {
+			v["kind"], v["cases"] = "invite", "99999"
+		}),
 		newVisit("create a visit on a past date", 201, "", func(t *testing.T, e *parityEnv, v map[string]string) {
 			v["date"], v["start"], v["end"] = "2026-11-28", "19:00", "20:00" // a Saturday: no duty, no absence
 		}),
