@@ -158,6 +158,20 @@ var rules = []rule{
 			return hasPrefixPath(imp, mod+"/store") || hasPrefixPath(imp, "github.com/labstack/echo") || imp == "net/http" || isSQL(imp)
 		})
 	}},
+	{"scheduler decides nothing itself: it does not import visits (the rules); its jobs call the service", func(mod string, f goFile) []string {
+		if !under(f.dir, "scheduler") {
+			return nil
+		}
+		return importsWhere(f, func(imp string) bool { return imp == mod+"/visits" })
+	}},
+	{"the page and feed view-models (publish) touch neither HTTP nor SQL: no echo, net/http or database/sql", func(mod string, f goFile) []string {
+		if !under(f.dir, "publish") {
+			return nil
+		}
+		return importsWhere(f, func(imp string) bool {
+			return hasPrefixPath(imp, "github.com/labstack/echo") || imp == "net/http" || isSQL(imp) || imp == mod+"/httpapi"
+		})
+	}},
 	{"each outside library lives in one package: echo in httpapi, cron in scheduler, golang-ical in ical, excelize in xlsx", func(mod string, f goFile) []string {
 		var out []string
 		for _, h := range homes {
@@ -352,6 +366,10 @@ func TestRulesFire(t *testing.T) {
 		{goFile{rel: "planner/x.go", dir: "planner", imports: []string{"net/http"}}, []string{"planner/x.go: imports net/http"}},
 		{goFile{rel: "store/x.go", dir: "store", imports: []string{"zhiban/service"}}, []string{"store/x.go: imports zhiban/service"}},
 		{goFile{rel: "ical/x.go", dir: "ical", imports: []string{"zhiban/store"}}, []string{"ical/x.go: imports zhiban/store"}},
+		{goFile{rel: "scheduler/x.go", dir: "scheduler", imports: []string{"zhiban/visits"}}, []string{"scheduler/x.go: imports zhiban/visits"}},
+		{goFile{rel: "scheduler/x.go", dir: "scheduler", imports: []string{"zhiban/service", "github.com/robfig/cron/v3"}}, nil},
+		{goFile{rel: "publish/x.go", dir: "publish", imports: []string{"net/http"}}, []string{"publish/x.go: imports net/http"}},
+		{goFile{rel: "publish/x.go", dir: "publish", imports: []string{"zhiban/store", "zhiban/ical"}}, nil},
 		{goFile{rel: "service/x.go", dir: "service", imports: []string{"github.com/robfig/cron/v3"}}, []string{"service/x.go: imports github.com/robfig/cron/v3"}},
 		{goFile{rel: "httpapi/render/x.go", dir: "httpapi/render", imports: []string{"github.com/labstack/echo/v4"}}, nil},
 		{goFile{rel: "xlsx/x.go", dir: "xlsx", imports: []string{"github.com/xuri/excelize/v2"}}, nil},

@@ -64,8 +64,9 @@ type parityRow struct {
 var formLabels = map[string]string{
 	"title": "标题", "township": "乡镇", "on": "日期", "date": "日期", "place": "地点", "reason": "原因",
 	"cases": "关联案件", "leader": "领导", "version": "版本", "days": "延长天数",
-	// The slot form says "所选人员不在此岗位的值班池中" without a field label.
-	"person": "",
+	// Conflicts carry no label on forms; the slot form says
+	// "所选人员不在此岗位的值班池中" without one either.
+	"person": "", "state": "",
 }
 
 const parityToday = "2026-12-01"
@@ -272,7 +273,10 @@ func parityRows() []parityRow {
 			if township != "" {
 				return township
 			}
-			return e.openTownship(t)
+			if e.town == "" {
+				e.town = e.openTownship(t)
+			}
+			return e.town
 		}
 		return parityRow{name: name, status: status, field: field,
 			api: func(t *testing.T, e *parityEnv) parityReq {
@@ -282,10 +286,17 @@ func parityRows() []parityRow {
 					fmt.Sscan(f["parties"], &parties)
 					fs = append(fs, map[string]any{"summary": f["summary"], "category": f["category"], "village": f["village"], "parties": parties, "risk": f["risk"]})
 				}
-				return parityReq{"POST", "/api/v1/sweeps/2026-12/reports", map[string]any{"township": town(t, e), "findings": fs}}
+				body := map[string]any{"township": town(t, e), "findings": fs}
+				if findings == nil {
+					body = map[string]any{"township": town(t, e), "nil": true}
+				}
+				return parityReq{"POST", "/api/v1/sweeps/2026-12/reports", body}
 			},
 			form: func(t *testing.T, e *parityEnv) parityReq {
 				v := url.Values{"township": {town(t, e)}}
+				if findings == nil {
+					v.Set("nil", "1")
+				}
 				for _, f := range findings {
 					for _, k := range []string{"summary", "category", "village", "parties", "risk"} {
 						v.Add(k, f[k])
@@ -369,6 +380,17 @@ func parityRows() []parityRow {
 				f.Del("title")
 				return parityReq{"POST", "/staff/cases", f}
 			}},
+		{name: "register a case under a code already taken", status: 409,
+			api: func(*testing.T, *parityEnv) parityReq {
+				b := caseBody()
+				b["code"] = "2026-0900"
+				return parityReq{"POST", "/api/v1/cases", b}
+			},
+			form: func(*testing.T, *parityEnv) parityReq {
+				f := caseForm()
+				f.Set("code", "2026-0900")
+				return parityReq{"POST", "/staff/cases", f}
+			}},
 		{name: "register a case in an unknown township", status: 400, field: "township",
 			api: func(*testing.T, *parityEnv) parityReq {
 				b := caseBody()
@@ -384,6 +406,8 @@ func parityRows() []parityRow {
 			map[string]any{"action": "accept", "on": parityToday}, url.Values{"action": {"accept"}, "on": {parityToday}}),
 		caseRow("accept a case on a date before it was received", 400, "on", "2026-0902", "transitions", "transition", false,
 			map[string]any{"action": "accept", "on": "2026-11-01"}, url.Values{"action": {"accept"}, "on": {"2026-11-01"}}),
+		caseRow("accept a case on a date after today", 400, "on", "2026-0902", "transitions", "transition", false,
+			map[string]any{"action": "accept", "on": "2026-12-02"}, url.Values{"action": {"accept"}, "on": {"2026-12-02"}}),
 		func() parityRow {
 			r := caseRow("accept a case with a stale version", 409, "", "2026-0902", "transitions", "transition", true,
 				map[string]any{"action": "accept"}, url.Values{"action": {"accept"}})
@@ -428,6 +452,10 @@ func parityRows() []parityRow {
 		newVisit("create an invited visit for an unknown case", 400, "cases", func(t *testing.T, e *parityEnv, v map[string]string) {
 			v["kind"], v["cases"] = "invite", "99999"
 		}),
+		newVisit("create a visit that clashes with the leader's duty", 409, "", func(t *testing.T, e *parityEnv, v map[string]string) {
+			a := e.duty(t, roster.MustDate("2026-12-03"))
+			v["leader"], v["date"] = a.Person, a.Date.String()
+		}),
 		newVisit("create a visit on a past date", 201, "", func(t *testing.T, e *parityEnv, v map[string]string) {
 			v["date"], v["start"], v["end"] = "2026-11-28", "19:00", "20:00" // a Saturday: no duty, no absence
 		}),
@@ -452,6 +480,8 @@ func parityRows() []parityRow {
 		visitRow("reschedule a visit with a stale version", 409, "", planned(true), "reschedule", true,
 			map[string]any{"date": "2026-12-24", "start": "19:00", "end": "20:00", "reason": "领导临时会议"},
 			url.Values{"date": {"2026-12-24"}, "start": {"19:00"}, "end": {"20:00"}, "reason": {"领导临时会议"}}),
+		visitRow("record a visit's outcome before its day", 409, "state", planned(false), "outcome", false,
+			map[string]any{"state": "done", "notes": "已接待"}, url.Values{"state": {"done"}, "notes": {"已接待"}}),
 		visitRow("cancel a visit", 200, "", planned(false), "cancel", false,
 			map[string]any{"reason": "信访人外出"}, url.Values{"reason": {"信访人外出"}}),
 		visitRow("cancel a visit without a reason", 400, "reason", planned(false), "cancel", false,
@@ -473,6 +503,15 @@ func parityRows() []parityRow {
 		}(),
 
 		report("file a sweep report", 201, "", "", finding),
+		report("file a nil sweep report", 201, "", "", nil),
+		func() parityRow {
+			r := report("file a sweep report twice", 409, "", "", finding)
+			r.setup = func(t *testing.T, e *parityEnv) {
+				e.town = e.openTownship(t)
+				e.fileReport(t, e.town)
+			}
+			return r
+		}(),
 		report("file a sweep report for an unknown township", 400, "township", "t99", finding),
 		onFinding("escalate a finding", 201, "escalate", nil),
 		onFinding("escalate a finding twice", 409, "escalate", func(t *testing.T, e *parityEnv) {
@@ -482,6 +521,12 @@ func parityRows() []parityRow {
 			}
 		}),
 		onFinding("resolve a finding", 200, "resolve", nil),
+		onFinding("resolve a finding twice", 409, "resolve", func(t *testing.T, e *parityEnv) {
+			e.found = e.finding(t)
+			if code, _, body := e.sendJSON(t, parityReq{"POST", fmt.Sprintf("/api/v1/findings/%d/resolve", e.found), nil}); code != 200 {
+				t.Fatalf("first resolution: %d %s", code, body)
+			}
+		}),
 
 		slot("replace a roster slot", 200, "", false, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 		slot("replace a roster slot with someone outside the pool", 400, "person", false, func(*testing.T, *parityEnv, store.StoredAssignment) string { return "L999" }),
@@ -538,8 +583,9 @@ type parityEnv struct {
 	base  string
 	hc    *http.Client
 	csrf  string
-	visit int64 // the visit a row's setup planned
-	found int64 // the finding a row acts on
+	visit int64  // the visit a row's setup planned
+	found int64  // the finding a row acts on
+	town  string // the township whose report a row files
 }
 
 func (p *parityTemplate) env(t *testing.T) *parityEnv {
@@ -677,6 +723,14 @@ func (e *parityEnv) freeDay(t *testing.T, leader string, from roster.Date) roste
 		t.Fatalf("%s has no free day from %s", leader, from)
 	}
 	return days[0]
+}
+
+// fileReport files township's nil report for December through the API.
+func (e *parityEnv) fileReport(t *testing.T, township string) {
+	t.Helper()
+	if code, _, body := e.sendJSON(t, parityReq{"POST", "/api/v1/sweeps/2026-12/reports", map[string]any{"township": township, "nil": true}}); code != 201 {
+		t.Fatalf("filing %s: %d %s", township, code, body)
+	}
 }
 
 // openTownship is the first December township whose report is still due.
