@@ -7,40 +7,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
 
-// sweepView is a month's sweep with its tasks, findings and report.
-type sweepView struct {
-	Sweep    visits.Sweep       `json:"sweep"`
-	Tasks    []visits.Task      `json:"tasks"`
-	Findings []visits.Finding   `json:"findings"`
-	Report   visits.MonthReport `json:"report"`
-}
-
-func (s *Server) loadSweep(ctx context.Context, month visits.Month) (sweepView, error) {
-	sw, err := s.store.Sweep(ctx, month)
-	if err != nil {
-		return sweepView{}, err
-	}
-	tasks, err := s.store.SweepTasks(ctx, month)
-	if err != nil {
-		return sweepView{}, err
-	}
-	fs, err := s.store.Findings(ctx, store.FindingFilter{Month: month})
-	if err != nil {
-		return sweepView{}, err
-	}
-	cases, err := s.store.Cases(ctx, store.CaseFilter{})
-	if err != nil {
-		return sweepView{}, err
-	}
-	cal, err := s.caseCalendar(ctx, s.store)
-	if err != nil {
-		return sweepView{}, err
-	}
-	return sweepView{Sweep: sw, Tasks: tasks, Findings: fs, Report: visits.Summarise(sw, tasks, fs, cases, s.apiToday(), cal)}, nil
+// loadSweep is month's sweep as of today.
+func (s *Server) loadSweep(ctx context.Context, month visits.Month) (service.SweepView, error) {
+	return s.svc.Sweep(ctx, month, s.today())
 }
 
 // showCurrentSweep shows the latest sweep.
