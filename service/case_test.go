@@ -3,13 +3,10 @@ package service_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"zhiban/config"
-	"zhiban/county"
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/service"
@@ -28,18 +25,7 @@ type caseworkFixture struct {
 func newCaseworkFixture(t *testing.T) *caseworkFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	st, cfg := openDemo(t), testConfig(t)
 	if _, _, err := st.SaveGenerated(ctx, []roster.Assignment{{Roster: "county-duty", Date: roster.MustDate("2026-12-02"), Role: "值班领导", Person: "L01"}}, nil, "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -17,14 +17,6 @@ func notifyOffice(text string) notify.Message {
 	return notify.Message{To: []notify.Recipient{notify.Office}, Subject: text, Text: text}
 }
 
-// kindOf is the refusal's kind and stable code, or Internal for a failure.
-func kindOf(err error) (fault.Kind, string) {
-	if fe := fault.Classify(err); fe != nil {
-		return fe.Kind, fe.StableCode()
-	}
-	return fault.Internal, ""
-}
-
 // A report is filed once; escalating and resolving a finding happen once;
 // each second time is a conflict with its own code, and the refusals of a
 // bad township or month say which field is wrong.
@@ -42,15 +34,15 @@ func TestSweepUseCasesRefuseTheSecondTime(t *testing.T) {
 	for _, tc := range []struct {
 		name, month, township string
 		kind                  fault.Kind
+		field                 string
 	}{
-		{"no township", "2026-12", "", fault.Invalid},
-		{"unknown township", "2026-12", "t99", fault.Invalid},
-		{"township without a task", "2026-12", "t02", fault.Invalid},
-		{"month without a sweep", "2027-01", "t01", fault.NotFound},
+		{"no township", "2026-12", "", fault.Invalid, "township"},
+		{"unknown township", "2026-12", "t99", fault.Invalid, "township"},
+		{"township without a task", "2026-12", "t02", fault.Invalid, "township"},
+		{"month without a sweep", "2027-01", "t01", fault.NotFound, "month"},
 	} {
-		if _, _, err := svc.FileReport(ctx, call, visits.Month(tc.month), tc.township, report); func() fault.Kind { k, _ := kindOf(err); return k }() != tc.kind {
-			t.Errorf("%s: %v, want kind %v", tc.name, err, tc.kind)
-		}
+		_, _, err := svc.FileReport(ctx, call, visits.Month(tc.month), tc.township, report)
+		wantFault(t, err, tc.kind, tc.field)
 	}
 	task, added, err := svc.FileReport(ctx, call, "2026-12", "t01", report)
 	if err != nil || task.Status != visits.TaskFiled || task.FiledBy != "张科员" || task.Filed != roster.MustDate("2026-12-03") {
@@ -59,17 +51,15 @@ func TestSweepUseCasesRefuseTheSecondTime(t *testing.T) {
 	if len(added) != 1 || added[0].ID == 99 || added[0].Case != 0 || added[0].Task != task.ID {
 		t.Fatalf("findings keep the caller's identity: %+v", added)
 	}
-	if _, _, err := svc.FileReport(ctx, call, "2026-12", "t01", visits.Report{Nil: true}); !is(err, fault.Conflict, "already_filed") {
-		t.Fatalf("second report: %v", err)
-	}
+	_, _, err = svc.FileReport(ctx, call, "2026-12", "t01", visits.Report{Nil: true})
+	wantConflict(t, err, "already_filed")
 
 	k, ch, err := svc.EscalateFinding(ctx, call, added[0].ID)
 	if err != nil || k.Leader != "L01" || ch.Leader != "L01" {
 		t.Fatalf("escalate: %+v %+v %v", k, ch, err)
 	}
-	if _, _, err := svc.EscalateFinding(ctx, call, added[0].ID); !is(err, fault.Conflict, "already_escalated") {
-		t.Fatalf("second escalation: %v", err)
-	}
+	_, _, err = svc.EscalateFinding(ctx, call, added[0].ID)
+	wantConflict(t, err, "already_escalated")
 	if _, _, err := svc.EscalateFinding(ctx, call, 12345); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown finding: %v", err)
 	}
@@ -77,12 +67,14 @@ func TestSweepUseCasesRefuseTheSecondTime(t *testing.T) {
 	if err != nil || !f.Resolved {
 		t.Fatalf("resolve: %+v %v", f, err)
 	}
-	if _, err := svc.ResolveFinding(ctx, call, added[0].ID); !is(err, fault.Conflict, "already_resolved") {
-		t.Fatalf("second resolution: %v", err)
-	}
+	_, err = svc.ResolveFinding(ctx, call, added[0].ID)
+	wantConflict(t, err, "already_resolved")
 }
 
-func is(err error, kind fault.Kind, code string) bool {
-	k, c := kindOf(err)
-	return k == kind && c == code
+// wantConflict fails unless err is a conflict with the stable code.
+func wantConflict(t *testing.T, err error, code string) {
+	t.Helper()
+	if fe := wantFault(t, err, fault.Conflict, ""); fe.StableCode() != code {
+		t.Fatalf("conflict %q (%v), want %q", fe.StableCode(), err, code)
+	}
 }
