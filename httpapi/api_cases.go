@@ -111,8 +111,13 @@ func apiPathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// apiQueryDate reads an optional YYYY-MM-DD query parameter.
 func apiQueryDate(c echo.Context, name string) (roster.Date, error) {
-	v := c.QueryParam(name)
+	return optionalDate(name, c.QueryParam(name))
+}
+
+// optionalDate reads the optional YYYY-MM-DD value v of field name.
+func optionalDate(name, v string) (roster.Date, error) {
 	if v == "" {
 		return 0, nil
 	}
@@ -123,7 +128,8 @@ func apiQueryDate(c echo.Context, name string) (roster.Date, error) {
 	return d, nil
 }
 
-func (s *Server) apiToday() roster.Date { return roster.Today(s.now(), s.cfg.Location) }
+// apiToday is s.today, kept until the sweep handlers stop calling it.
+func (s *Server) apiToday() roster.Date { return s.today() }
 
 // call is who acts and when, for the service.
 func (s *Server) call(c echo.Context) service.Call {
@@ -132,7 +138,7 @@ func (s *Server) call(c echo.Context) service.Call {
 
 // caseCalendar is the official calendar wide enough for every clock of a case.
 func (s *Server) caseCalendar(ctx context.Context, st *store.Store) (roster.Calendar, error) {
-	return service.CaseCalendar(ctx, st, s.apiToday())
+	return service.CaseCalendar(ctx, st, s.today())
 }
 
 // checkTownship refuses an id that is not a township of the county.
@@ -150,7 +156,7 @@ func (s *Server) listCases(c echo.Context) error {
 	default:
 		return fault.InvalidField("overdue", "应为 1 或 0")
 	}
-	cases, err := s.svc.ListCases(c.Request().Context(), s.apiToday(), q)
+	cases, err := s.svc.ListCases(c.Request().Context(), s.today(), q)
 	if err != nil {
 		return err
 	}
@@ -162,7 +168,7 @@ func (s *Server) showCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	k, err := s.svc.ReadCase(c.Request().Context(), s.apiToday(), id)
+	k, err := s.svc.ReadCase(c.Request().Context(), s.today(), id)
 	if err != nil {
 		return err
 	}

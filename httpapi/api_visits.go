@@ -103,7 +103,7 @@ func (s *Server) showFreeSlots(c echo.Context) error {
 		return err
 	}
 	if from == 0 {
-		from = s.apiToday().AddDays(1)
+		from = s.today().AddDays(1)
 	}
 	if to == 0 {
 		to = from.AddDays(29)

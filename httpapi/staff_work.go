@@ -167,15 +167,7 @@ func fieldLabel(field string) string {
 
 // formDate reads an optional YYYY-MM-DD form field.
 func formDate(c echo.Context, name string) (roster.Date, error) {
-	v := strings.TrimSpace(c.FormValue(name))
-	if v == "" {
-		return 0, nil
-	}
-	d, err := roster.ParseDate(v)
-	if err != nil {
-		return 0, fault.InvalidField(name, "日期应为 YYYY-MM-DD")
-	}
-	return d, nil
+	return optionalDate(name, strings.TrimSpace(c.FormValue(name)))
 }
 
 // formClock reads an HH:MM form field.
