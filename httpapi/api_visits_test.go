@@ -353,3 +353,105 @@ func TestPetitionerDataNeverLeaks(t *testing.T) {
 	}
 	check("log", f.logs.String())
 }
+
+func TestConfirmRechecksConflicts(t *testing.T) {
+	t.Parallel()
+	f := newAPIFixture(t)
+	ctx := context.Background()
+	v := map[string]any{"kind": "carry", "leader": "L03", "date": "2026-12-03", "start": "09:00", "end": "16:30", "place": "x", "township": "t03"}
+	status, m, raw := f.do(t, "POST", "/api/v1/visits", adminToken, v)
+	if status != 201 {
+		t.Fatalf("create: %d %s", status, raw)
+	}
+	planned := m["visit"].(map[string]any)
+	// Since it was planned, L03 was put on duty that day.
+	if _, _, err := f.store.SaveGenerated(ctx, []roster.Assignment{{Roster: "county-duty", Date: roster.MustDate("2026-12-03"), Role: "值班领导", Person: "L03"}}, nil, "test"); err != nil {
+		t.Fatal(err)
+	}
+	status, m, raw = f.do(t, "POST", fmt.Sprintf("/api/v1/visits/%d/confirm", num(planned["id"])), adminToken, map[string]any{"version": num(planned["version"])})
+	if code, _, _ := errorOf(t, m, raw); status != 409 || code != "leader_busy" || !strings.Contains(raw, `"kind":"duty"`) {
+		t.Fatalf("confirm onto a duty: %d %s", status, raw)
+	}
+	got, _ := f.store.Visit(ctx, int64(num(planned["id"])))
+	if got.State != visits.VisitPlanned {
+		t.Fatalf("state %s", got.State)
+	}
+}
+
+func TestFreeSlots(t *testing.T) {
+	t.Parallel()
+	f := newAPIFixture(t)
+	// L01 is on duty 2026-12-02; L08 is away 2026-12-07..11 in the demo county.
+	status, m, raw := f.do(t, "GET", "/api/v1/leaders/L01/free-slots?from=2026-12-01&to=2026-12-04", f.viewer, nil)
+	if status != 200 {
+		t.Fatalf("%d %s", status, raw)
+	}
+	days := fmt.Sprint(m["free_days"])
+	if strings.Contains(days, "2026-12-02") || !strings.Contains(days, "2026-12-03") || !strings.Contains(raw, `"kind":"duty"`) {
+		t.Fatalf("free slots %s", raw)
+	}
+	_, m, raw = f.do(t, "GET", "/api/v1/leaders/L08/free-slots?from=2026-12-07&to=2026-12-14", f.viewer, nil)
+	if days := fmt.Sprint(m["free_days"]); strings.Contains(days, "2026-12-08") || !strings.Contains(days, "2026-12-14") || !strings.Contains(raw, `"kind":"absence"`) {
+		t.Fatalf("absence: %s", raw)
+	}
+	for path, want := range map[string]int{
+		"/api/v1/leaders/L01/free-slots?from=2026-12-05&to=2026-12-01": 400,
+		"/api/v1/leaders/L01/free-slots?from=2026-12-01&to=2027-12-01": 400,
+		"/api/v1/leaders/L01/free-slots?from=soon":                     400,
+		"/api/v1/leaders/NOPE/free-slots":                              404,
+	} {
+		if status, m, raw := f.do(t, "GET", path, f.viewer, nil); status != want {
+			t.Errorf("%s: %d %s", path, status, raw)
+		} else {
+			errorOf(t, m, raw)
+		}
+	}
+	if status, _, _ := f.do(t, "GET", "/api/v1/leaders/L01/free-slots", "", nil); status != 401 {
+		t.Errorf("anonymous: %d", status)
+	}
+}
+
+func TestDissatisfiedReturnVisitDoesNotReopenARecheckedCase(t *testing.T) {
+	t.Parallel()
+	f := newAPIFixture(t) // today is 2026-12-01
+	ctx := context.Background()
+	status, m, raw := f.do(t, "POST", "/api/v1/cases", adminToken, newCaseBody())
+	if status != 201 {
+		t.Fatalf("create: %d %s", status, raw)
+	}
+	k := m["case"].(map[string]any)
+	id, version := num(k["id"]), num(k["version"])
+	step := func(path string, body map[string]any) {
+		t.Helper()
+		body["version"] = version
+		status, m, raw := f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/%s", id, path), adminToken, body)
+		if status != 200 {
+			t.Fatalf("%s %v: %d %s", path, body, status, raw)
+		}
+		version = num(m["case"].(map[string]any)["version"])
+	}
+	step("transitions", map[string]any{"action": "accept", "on": "2026-11-21"})
+	step("milestones", map[string]any{"duty": "investigate", "on": "2026-11-22"})
+	step("milestones", map[string]any{"duty": "handle", "on": "2026-11-22"})
+	for i, act := range []string{"reply", "review", "review_reply", "recheck", "recheck_reply"} {
+		step("transitions", map[string]any{"action": act, "on": fmt.Sprintf("2026-11-%d", 23+i)})
+	}
+	status, m, raw = f.do(t, "POST", fmt.Sprintf("/api/v1/cases/%d/transitions", id), adminToken, map[string]any{"action": "reopen", "on": "2026-11-30", "version": version})
+	if code, msg, _ := errorOf(t, m, raw); status != 409 || code != "refused" || !strings.Contains(msg, "第三十六条") {
+		t.Fatalf("reopen after 复核: %d %s", status, raw)
+	}
+	v, err := f.store.CreateVisit(ctx, visits.Visit{Kind: visits.KindReturn, Leader: "L01", Date: roster.MustDate("2026-11-30"),
+		Start: 540, End: 600, Place: "信访人住所", Cases: []int64{int64(id)}, State: visits.VisitPlanned, CreatedBy: "test"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, m, raw = f.do(t, "POST", fmt.Sprintf("/api/v1/visits/%d/outcome", v.ID), adminToken,
+		map[string]any{"version": v.Version, "state": "done", "satisfaction": "不满意", "notes": "仍不满意"})
+	if status != 200 || len(m["reopened"].([]any)) != 0 || !strings.Contains(raw, "not_reopened") || !strings.Contains(raw, "第三十六条") {
+		t.Fatalf("outcome: %d %s", status, raw)
+	}
+	got, _ := f.store.Case(ctx, int64(id))
+	if got.State != visits.StateRechecked {
+		t.Fatalf("case is %s", got.State)
+	}
+}

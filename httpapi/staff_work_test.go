@@ -636,3 +636,33 @@ func TestVisitFormWithUnknownCaseKeepsTheForm(t *testing.T) {
 		t.Fatalf("visits stored: %v %v", vs, err)
 	}
 }
+
+func TestVisitFormOffersTheLeadersFreeDays(t *testing.T) {
+	f := newWorkFixture(t)
+	ctx := context.Background()
+	editor := f.loggedIn(t, "editor")
+	d := f.today.AddDays(2)
+	for !isDutyDay(t, f, d) {
+		d++
+	}
+	as, _ := f.store.Assignments(ctx, d, d)
+	leader := as[0].Person
+	code, body := editor.get("/staff/visits?kind=invite&cases=2026-0902&leader=" + leader)
+	if code != 200 {
+		t.Fatalf("%d", code)
+	}
+	mustContain(t, "offer", body, "空闲工作日", "查看空闲日", "已有安排")
+	if strings.Contains(body, "date="+d.String()+"&amp;") || strings.Contains(body, "date="+d.String()+"&") {
+		t.Fatalf("the duty day %s is offered", d)
+	}
+	free := d + 1
+	for !strings.Contains(body, "date="+free.String()) && free < f.today.AddDays(30) {
+		free++
+	}
+	if free >= f.today.AddDays(30) {
+		t.Fatal("no free day offered as a link")
+	}
+	if !strings.Contains(body, "cases=2026-0902") {
+		t.Fatal("the offer links lose the typed cases")
+	}
+}
