@@ -99,97 +99,18 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		"?"+doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 
-// fairRow is one leader's duties in one pool, by day class.
-type fairRow struct {
-	Pool, Person, Name string
-	Year, All          [3]int
-	YearTotal, Total   int
-}
-
 // showFairness shows, per pool and leader, duties by day class this year and
 // over all stored history, beside the engine's bounds and balance score.
 func (s *Server) showFairness(c echo.Context) error {
-	ctx := c.Request().Context()
 	year := s.today().Year()
 	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && y >= 2000 && y <= 2100 {
 		year = y
 	}
-	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
-	all, err := s.store.Assignments(ctx, 0, to)
+	f, err := planner.CountFairness(c.Request().Context(), s.store, year)
 	if err != nil {
 		return err
-	}
-	// Measure from the first to the last stored duty of the year: days before
-	// the installation and the unplanned rest of the year would count as
-	// unfilled and swamp the figures.
-	if len(all) > 0 && all[len(all)-1].Date >= from {
-		to = all[len(all)-1].Date
-	}
-	for _, a := range all {
-		if a.Date >= from {
-			from = a.Date
-			break
-		}
-	}
-	in, stored, err := planner.Input(ctx, s.store, from, to)
-	if err != nil {
-		return err
-	}
-	first := from
-	if len(all) > 0 && all[0].Date < first {
-		first = all[0].Date
-	}
-	cal, err := planner.Calendar(ctx, s.store, first, to)
-	if err != nil {
-		return err
-	}
-	poolOf := map[[2]string]string{}
-	for _, d := range in.Rosters {
-		for _, sl := range d.Slots {
-			poolOf[[2]string{d.ID, sl.Role}] = sl.Pool
-		}
-	}
-	names := map[string]string{}
-	for _, p := range in.People {
-		names[p.ID] = p.Name
-	}
-	rows := map[[2]string]*fairRow{}
-	var order []*fairRow
-	for _, pl := range in.Pools {
-		for _, m := range pl.Members {
-			r := &fairRow{Pool: pl.Name, Person: m, Name: names[m]}
-			rows[[2]string{pl.ID, m}] = r
-			order = append(order, r)
-		}
-	}
-	for _, a := range all {
-		r := rows[[2]string{poolOf[[2]string{a.Roster, a.Role}], a.Person}]
-		if r == nil {
-			continue
-		}
-		cl := cal.Class(a.Date)
-		r.All[cl]++
-		r.Total++
-		if a.Date >= from {
-			r.Year[cl]++
-			r.YearTotal++
-		}
-	}
-	var inYear []roster.Assignment
-	for _, a := range stored {
-		if a.Date >= from {
-			inYear = append(inYear, a.Assignment)
-		}
-	}
-	m := roster.ComputeMetrics(in, inYear)
-	poolNames := map[string]string{}
-	for _, p := range in.Pools {
-		poolNames[p.ID] = p.Name
 	}
 	return s.renderStaff(c, http.StatusOK, "staff/fairness.html", "fairness", fmt.Sprintf("%d 年值班公平统计", year), map[string]any{
-		"Year": year, "PrevYear": year - 1, "NextYear": year + 1, "Rows": order, "Metrics": m, "PoolNames": poolNames,
-		"ClassLabels": []string{roster.Workday.Label(), roster.Weekend.Label(), roster.Holiday.Label()},
-		"Since":       first,
-		"Until":       to,
+		"Page": f, "ClassLabels": []string{roster.Workday.Label(), roster.Weekend.Label(), roster.Holiday.Label()},
 	})
 }

@@ -15,7 +15,6 @@ import (
 	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 // dayClassLabel names a day as staff see it: a weekend turned working day is
@@ -63,13 +62,23 @@ func (s *Server) showRosterIndex(c echo.Context) error {
 		return err
 	}
 	if len(defs) == 0 {
-		return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", "值班表", map[string]any{"Empty": true})
+		return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", "值班表", map[string]any{"Page": rosterPage{Empty: true}})
 	}
 	q := ""
 	if m := c.QueryParam("msg"); m == "password" {
 		q = "?msg=password"
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+s.today().String()[:7]+q)
+}
+
+// rosterPage is a month of one roster as days × roles.
+type rosterPage struct {
+	Empty              bool // no roster defined yet
+	Roster             roster.Definition
+	Rosters            []roster.Definition
+	Days               []gridDay
+	Pub                pubState
+	MonthS, Prev, Next string // YYYY-MM of this, the previous and the next month
 }
 
 type gridCell struct {
@@ -122,11 +131,10 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"Roster": def, "Rosters": defs, "Month": month, "Days": days,
-		"Prev": month.AddDays(-1).MonthStart().String()[:7], "Next": month.MonthEnd().AddDays(1).String()[:7],
-		"MonthS": month.String()[:7], "Pub": pub,
-	}
+	data := map[string]any{"Page": rosterPage{
+		Roster: def, Rosters: defs, Days: days, Pub: pub, MonthS: month.String()[:7],
+		Prev: month.AddDays(-1).MonthStart().String()[:7], Next: month.MonthEnd().AddDays(1).String()[:7],
+	}}
 	if c.QueryParam("msg") == "password" {
 		data["Notice"] = "密码已修改，其他设备上的登录已注销。"
 	}
@@ -138,48 +146,24 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 
 // monthGrid builds the rows of a month: every day, with the slots of duty days.
 func (s *Server) monthGrid(ctx context.Context, def roster.Definition, month roster.Date) ([]gridDay, error) {
-	from, to := month, month.MonthEnd()
-	in, stored, err := planner.Input(ctx, s.store, from, to)
+	days, cal, err := planner.Month(ctx, s.store, def, month, month.MonthEnd())
 	if err != nil {
 		return nil, err
 	}
-	people := map[string]roster.Person{}
-	for _, p := range in.People {
-		people[p.ID] = p
-	}
-	byKey := map[roster.Key]store.StoredAssignment{}
-	var current []roster.Assignment
-	for _, a := range stored {
-		if a.Date >= from {
-			byKey[a.Key()] = a
-			current = append(current, a.Assignment)
-		}
-	}
-	bad := map[roster.Key]string{}
-	for _, v := range roster.Validate(in, current) {
-		bad[v.Key] = v.Reason
-	}
 	today := s.today()
-	var out []gridDay
-	for d := from; d <= to; d++ {
-		label, css := dayClassLabel(in.Calendar, d)
-		gd := gridDay{Date: d, Class: label, CSS: css, Duty: def.Days.IsDutyDay(d, in.Calendar), Today: d == today}
-		if h, ok := in.Calendar.Entry(d); ok {
-			gd.Holiday = h.Name
-		}
-		for _, sl := range def.Slots {
-			k := roster.Key{Roster: def.ID, Date: d, Role: sl.Role}
-			a, ok := byKey[k]
-			if !gd.Duty && !ok {
-				continue
-			}
-			cell := gridCell{Role: sl.Role, Href: slotHref(k), Violates: bad[k]}
-			if ok {
-				cell.Person, cell.Name, cell.Pinned, cell.Manual, cell.Version = a.Person, people[a.Person].Name, a.Pinned, a.Source == roster.Manual, a.Version
+	out := make([]gridDay, len(days))
+	for i, d := range days {
+		label, css := dayClassLabel(cal, d.Date)
+		gd := gridDay{Date: d.Date, Class: label, CSS: css, Duty: d.Duty, Holiday: d.Holiday, Today: d.Date == today}
+		for _, c := range d.Cells {
+			cell := gridCell{Role: c.Key.Role, Href: slotHref(c.Key), Violates: c.Violates}
+			if c.Exists {
+				a := c.Duty
+				cell.Person, cell.Name, cell.Pinned, cell.Manual, cell.Version = a.Person, c.Name, a.Pinned, a.Source == roster.Manual, a.Version
 			}
 			gd.Cells = append(gd.Cells, cell)
 		}
-		out = append(out, gd)
+		out[i] = gd
 	}
 	return out, nil
 }
