@@ -94,9 +94,9 @@ func PlanVisitsJob(svc *service.Service) Job {
 	per := svc.Config().Visits.CarryVisitsPerLeader
 	return Job{
 		Name: "plan-visits", Title: "安排带案下访", Kind: Monthly, Key: "jobs.plan_visits", Spec: svc.Config().Jobs.PlanVisits,
-		Run: withEnv(svc, func(ctx context.Context, e service.Env) (string, error) {
+		Run: withEnv(svc, func(ctx context.Context, e service.Env) (fmt.Stringer, error) {
 			if per == 0 {
-				return "带案下访自动安排已关闭（visits.carry_visits_per_leader: 0）", nil
+				return summary("带案下访自动安排已关闭（visits.carry_visits_per_leader: 0）"), nil
 			}
 			return service.PlanVisits(ctx, e, service.PlanWindows(e.Today), per)
 		}),
@@ -107,21 +107,28 @@ func PlanVisitsJob(svc *service.Service) Job {
 func FollowUpsJob(svc *service.Service) Job {
 	return Job{
 		Name: "follow-ups", Title: "案件与排查跟踪", Kind: Daily, Key: "jobs.follow_ups", Spec: svc.Config().Jobs.FollowUps,
-		Run: withEnv(svc, func(ctx context.Context, e service.Env) (string, error) {
-			done, err := service.FollowUps(ctx, e)
-			return done.String(), err
-		}),
+		Run: withEnv(svc, service.FollowUps),
 	}
 }
 
 // withEnv runs a use case as a job: in the run's transaction, on the day of
-// the run's instant, as the job actor, with the run's outbox.
-func withEnv(svc *service.Service, fn func(ctx context.Context, e service.Env) (string, error)) func(context.Context, Run) (string, error) {
+// the run's instant, as the job actor, with the run's outbox. What the use
+// case returns, printed, is the run's summary.
+func withEnv[R any](svc *service.Service, fn func(ctx context.Context, e service.Env) (R, error)) func(context.Context, Run) (string, error) {
 	return func(ctx context.Context, r Run) (string, error) {
 		e, err := svc.JobEnv(ctx, r.Tx, r.Now, r.Out)
 		if err != nil {
 			return "", err
 		}
-		return fn(ctx, e)
+		res, err := fn(ctx, e)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprint(res), nil
 	}
 }
+
+// summary is a fixed ledger summary where a use case's result would be.
+type summary string
+
+func (s summary) String() string { return string(s) }

@@ -11,33 +11,51 @@ import (
 	"zhiban/visits"
 )
 
+// SweepOpened is what OpenSweep did.
+type SweepOpened struct {
+	Month   visits.Month
+	Already bool // the month's sweep was open before: nothing was done
+	Units   int  // tasks, one per township
+	Due     roster.Date
+	Rolled  int // last month's unresolved findings carried over
+}
+
+// String is the ledger's summary of the run.
+func (o SweepOpened) String() string {
+	if o.Already {
+		return fmt.Sprintf("%s 矛盾大排查已开启，未重复开启", o.Month)
+	}
+	return fmt.Sprintf("开启 %s 排查：%d 个单位，%s 截止，结转未化解 %d 件", o.Month, o.Units, o.Due, o.Rolled)
+}
+
 // OpenSweep opens the 矛盾大排查 of e.Today's month (once per month), due on
 // e.Cfg.Visits.SweepDueDay, rolls last month's unresolved findings into the
-// new tasks and tells the linked leaders and the office. It returns what it
-// did, for the job ledger.
-func OpenSweep(ctx context.Context, e Env) (string, error) {
+// new tasks and tells the linked leaders and the office.
+func OpenSweep(ctx context.Context, e Env) (SweepOpened, error) {
 	tx := e.Tx
 	first := e.Today.MonthStart()
 	month := visits.MonthOf(first)
+	done := SweepOpened{Month: month}
 	units, names, err := townships(ctx, tx)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	people, err := tx.People(ctx)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	sw, tasks := visits.OpenSweep(first, units, people, e.Cfg.Visits.SweepDueDay, e.Cal, e.Today)
 	created, err := tx.CreateSweep(ctx, sw, tasks, e.Actor)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	if !created {
-		return fmt.Sprintf("%s 矛盾大排查已开启，未重复开启", month), nil
+		done.Already = true
+		return done, nil
 	}
 	stored, err := tx.SweepTasks(ctx, month)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	newTask := map[string]int64{}
 	var unassigned []string
@@ -50,26 +68,24 @@ func OpenSweep(ctx context.Context, e Env) (string, error) {
 	prev := visits.MonthOf(first.AddDays(-1))
 	old, err := tx.Findings(ctx, store.FindingFilter{Month: prev, Unresolved: true})
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	taskOf, err := tx.TaskTownships(ctx, prev)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	rolled, err := tx.AddFindings(ctx, visits.RollOver(old, taskOf, newTask), e.Actor)
 	if err != nil {
-		return "", err
+		return done, err
 	}
+	done.Units, done.Due, done.Rolled = len(stored), sw.Due, len(rolled)
 	text := fmt.Sprintf("【矛盾大排查】%s 矛盾纠纷大排查已开启，共 %d 个乡镇，请于 %s 前报送排查情况（无矛盾请报零报告）。",
 		month, len(stored), sw.Due)
 	if len(unassigned) > 0 {
 		text += "以下乡镇没有挂点县领导，请指定：" + strings.Join(unassigned, "、") + "。"
 	}
 	m := notify.Message{To: leadersOf(people, stored), Subject: string(month) + " 矛盾大排查已开启", Text: text}
-	if err := e.Out.Put(ctx, tx, m); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("开启 %s 排查：%d 个单位，%s 截止，结转未化解 %d 件", month, len(stored), sw.Due, len(rolled)), nil
+	return done, e.Out.Put(ctx, tx, m)
 }
 
 // townships are the county's townships as sweep units, and their names by id.

@@ -27,71 +27,89 @@ func PlanWindows(today roster.Date) []Window {
 	return append(out, Window{next, next.MonthEnd()})
 }
 
+// VisitsPlanned is what PlanVisits did.
+type VisitsPlanned struct {
+	Windows   []Window
+	Made      int // visits proposed
+	NoFreeDay int // leaders with too few free days, left to the office
+}
+
+// String is the ledger's summary of the run.
+func (p VisitsPlanned) String() string {
+	return fmt.Sprintf("%s 拟定带案下访 %d 次，%d 位领导无空闲日", p.span(), p.Made, p.NoFreeDay)
+}
+
+// span names the windows: 2026-12-26～2026-12-31、2027-01-01～2027-01-31.
+func (p VisitsPlanned) span() string {
+	spans := make([]string, len(p.Windows))
+	for i, w := range p.Windows {
+		spans[i] = fmt.Sprintf("%s～%s", w.From, w.To)
+	}
+	return strings.Join(spans, "、")
+}
+
 // PlanVisits stores the proposed 带案下访 of each window, perLeader per
 // leader per month counting the visits already there (so a rerun adds
 // nothing), on days each leader is free, and tells the office in one
-// message naming leaders by name. It returns what it did, for the ledger.
-func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (string, error) {
+// message naming leaders by name.
+func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (VisitsPlanned, error) {
 	tx := e.Tx
+	done := VisitsPlanned{Windows: windows}
 	people, err := tx.People(ctx)
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
 	if err != nil {
-		return "", err
+		return done, err
 	}
 	names, places, err := stationPlaces(ctx, tx)
 	if err != nil {
-		return "", err
+		return done, err
 	}
-	made := 0
-	var lines, failed, spans []string
+	var lines, failed []string
 	for _, w := range windows {
 		from, to := w.From, w.To
 		// Every visit of the month counts, so the busy time starts on the 1st.
 		monthStart := from.MonthStart()
 		busy, err := tx.Busy(ctx, monthStart, to.MonthEnd())
 		if err != nil {
-			return "", err
+			return done, err
 		}
 		// Done visits count toward the month too, so a rerun adds nothing.
-		done, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: monthStart, To: to.MonthEnd()})
+		held, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: monthStart, To: to.MonthEnd()})
 		if err != nil {
-			return "", err
+			return done, err
 		}
-		for _, v := range done {
+		for _, v := range held {
 			if v.State == visits.VisitDone {
 				busy.Visits = append(busy.Visits, v)
 			}
 		}
 		props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: e.Cal,
 			Busy: busy, PerLeader: perLeader, Places: places})
-		spans = append(spans, fmt.Sprintf("%s～%s", from, to))
 		for _, p := range props {
 			if p.Reason != "" {
 				failed = append(failed, p.Reason)
 				continue
 			}
 			if _, err := tx.CreateVisit(ctx, p.Visit, e.Actor); err != nil {
-				return "", err
+				return done, err
 			}
-			made++
+			done.Made++
 			lines = append(lines, fmt.Sprintf("%s %s 赴%s（带 %d 件案件）", p.Visit.Date, nameOf(people, p.Visit.Leader), names[p.Visit.Township], len(p.Visit.Cases)))
 		}
 	}
-	span := strings.Join(spans, "、")
-	if made > 0 || len(failed) > 0 {
-		text := "【带案下访】已拟定 " + span + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
-		if len(failed) > 0 {
-			text += "\n以下领导在期间没有空闲工作日，请人工安排：\n" + strings.Join(failed, "\n")
-		}
-		m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "带案下访安排待确认", Text: text}
-		if err := e.Out.Put(ctx, tx, m); err != nil {
-			return "", err
-		}
+	done.NoFreeDay = len(failed)
+	if done.Made == 0 && len(failed) == 0 {
+		return done, nil
 	}
-	return fmt.Sprintf("%s 拟定带案下访 %d 次，%d 位领导无空闲日", span, made, len(failed)), nil
+	text := "【带案下访】已拟定 " + done.span() + " 的带案下访，请确认或调整：\n" + strings.Join(lines, "\n")
+	if len(failed) > 0 {
+		text += "\n以下领导在期间没有空闲工作日，请人工安排：\n" + strings.Join(failed, "\n")
+	}
+	m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "带案下访安排待确认", Text: text}
+	return done, e.Out.Put(ctx, tx, m)
 }
 
 // stationPlaces are the townships' names and the place a 带案下访 meets in

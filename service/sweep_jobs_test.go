@@ -157,10 +157,10 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 	// January: the sweep opens once, rolling December's unresolved findings.
 	jan := jobEnv(t, st, roster.MustDate("2027-01-01"), "open-sweep")
 	sum, err := service.OpenSweep(ctx, jan)
-	if err != nil || !strings.Contains(sum, "开启 2027-01") {
+	if err != nil || sum.Already || sum.Units != 14 || !strings.Contains(sum.String(), "开启 2027-01") {
 		t.Fatalf("open-sweep: %s %v", sum, err)
 	}
-	if sum, err := service.OpenSweep(ctx, jan); err != nil || !strings.Contains(sum, "未重复开启") {
+	if sum, err := service.OpenSweep(ctx, jan); err != nil || !sum.Already || !strings.Contains(sum.String(), "未重复开启") {
 		t.Fatalf("second open-sweep: %s %v", sum, err)
 	}
 	if n := len(queued(t, st, "open-sweep")); n != 1 {
@@ -181,10 +181,14 @@ func TestDemoCasesAndVisitJobs(t *testing.T) {
 	carry := store.VisitFilter{Kind: visits.KindCarry, From: roster.MustDate("2027-01-01"), To: roster.MustDate("2027-01-31")}
 	before, _ := st.Visits(ctx, carry)
 	plan := jobEnv(t, st, roster.MustDate("2026-12-25"), "plan-visits")
-	if _, err := service.PlanVisits(ctx, plan, january, 1); err != nil {
-		t.Fatal(err)
+	planned, err := service.PlanVisits(ctx, plan, january, 1)
+	if err != nil || !strings.HasPrefix(planned.String(), "2027-01-01～2027-01-31 拟定带案下访 ") {
+		t.Fatalf("plan: %s %v", planned, err)
 	}
 	after, _ := st.Visits(ctx, carry)
+	if planned.Made != len(after)-len(before) {
+		t.Fatalf("planned %d, stored %d", planned.Made, len(after)-len(before))
+	}
 	if len(after) <= len(before) {
 		t.Fatalf("no January visits planned")
 	}
