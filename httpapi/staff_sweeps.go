@@ -164,21 +164,12 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	for i := range sum {
 		rows = append(rows, findingForm{at(sum, i), at(cat, i), at(vil, i), at(par, i), at(risk, i)})
 	}
-	err = func() error {
-		var fs []visits.Finding
-		for i, r := range rows {
-			if r.Summary == "" {
-				continue
-			}
-			p, err := strconv.Atoi(r.Parties)
-			if err != nil && r.Parties != "" {
-				return fault.InvalidField("parties", fmt.Sprintf("第 %d 条：当事人数应为整数", i+1))
-			}
-			fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
-		}
-		_, _, err := s.svc.FileReport(ctx, s.call(c), month, township, visits.Report{Nil: isNil, Findings: fs})
-		return numberedFinding(err)
-	}()
+	fs, err := findingsOf(rows)
+	var added []visits.Finding
+	if err == nil {
+		_, added, err = s.svc.FileReport(ctx, s.call(c), month, township, visits.Report{Nil: isNil, Findings: fs})
+		err = numberedFinding(err)
+	}
 	if err != nil {
 		ff, err := asFormFailure(err)
 		if err != nil {
@@ -191,20 +182,25 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	}
 	notice := "已提交零报告"
 	if !isNil {
-		notice = fmt.Sprintf("已提交报告，排查发现 %d 条", countFilled(rows))
+		notice = fmt.Sprintf("已提交报告，排查发现 %d 条", len(added))
 	}
 	return redirectDone(c, "/staff/sweeps/"+string(month), notice)
 }
 
-// countFilled counts the report form's rows with a summary: the findings filed.
-func countFilled(rows []findingForm) int {
-	n := 0
-	for _, r := range rows {
-		if r.Summary != "" {
-			n++
+// findingsOf reads the report form's rows that have a summary as findings.
+func findingsOf(rows []findingForm) ([]visits.Finding, error) {
+	var fs []visits.Finding
+	for i, r := range rows {
+		if r.Summary == "" {
+			continue
 		}
+		p, err := strconv.Atoi(r.Parties)
+		if err != nil && r.Parties != "" {
+			return nil, fault.InvalidField("parties", fmt.Sprintf("第 %d 条：当事人数应为整数", i+1))
+		}
+		fs = append(fs, visits.Finding{Summary: r.Summary, Category: visits.Category(r.Category), Village: r.Village, Parties: p, Risk: visits.Risk(r.Risk)})
 	}
-	return n
+	return fs, nil
 }
 
 // numberedFinding turns "findings[1].summary" into a message naming row 2.
