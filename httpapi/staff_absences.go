@@ -13,15 +13,36 @@ import (
 	"zhiban/roster"
 )
 
-// showAbsences lists recent and coming absences with the form to record one.
-func (s *Server) showAbsences(c echo.Context) error {
-	return s.renderAbsences(c, http.StatusOK, map[string]any{})
+// absencesPage lists recent and coming absences with the form to record one.
+type absencesPage struct {
+	Absences []absenceRow
+	People   []roster.Person // active, to choose from
+	Kinds    []struct{ Value, Label string }
+	Form     absenceForm
 }
 
-func (s *Server) renderAbsences(c echo.Context, status int, data map[string]any) error {
-	ctx := c.Request().Context()
+type absenceRow struct {
+	roster.Absence
+	Name, KindLabel string
+}
+
+// absencePreviewPage shows the duties an absence breaks and who would replace them.
+type absencePreviewPage struct {
+	Form      absenceForm
+	Person    roster.Person
+	KindLabel string
+	Broken    []planner.BrokenDuty
+}
+
+// showAbsences lists recent and coming absences with the form to record one.
+func (s *Server) showAbsences(c echo.Context) error {
 	today := s.today()
-	abs, err := s.store.Absences(ctx, today.AddDays(-31), 0)
+	return s.renderAbsences(c, http.StatusOK, absenceForm{From: today.String(), To: today.String(), Kind: "leave"}, "")
+}
+
+func (s *Server) renderAbsences(c echo.Context, status int, f absenceForm, msg string) error {
+	ctx := c.Request().Context()
+	abs, err := s.store.Absences(ctx, s.today().AddDays(-31), 0)
 	if err != nil {
 		return err
 	}
@@ -29,32 +50,19 @@ func (s *Server) renderAbsences(c echo.Context, status int, data map[string]any)
 	if err != nil {
 		return err
 	}
+	p := absencesPage{Kinds: planner.AbsenceKinds, Form: f}
 	byID := map[string]roster.Person{}
-	var active []roster.Person
-	for _, p := range people {
-		byID[p.ID] = p
-		if p.Active {
-			active = append(active, p)
+	for _, x := range people {
+		byID[x.ID] = x
+		if x.Active {
+			p.People = append(p.People, x)
 		}
 	}
-	type row struct {
-		roster.Absence
-		Name, KindLabel string
-	}
-	var rows []row
 	for _, a := range abs {
-		rows = append(rows, row{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
+		p.Absences = append(p.Absences, absenceRow{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
 	}
-	data["Absences"] = rows
-	data["People"] = active
-	data["Kinds"] = planner.AbsenceKinds
-	if _, ok := data["Form"]; !ok {
-		data["Form"] = absenceForm{From: today.String(), To: today.String(), Kind: "leave"}
-	}
-	if n := c.QueryParam("done"); n != "" {
-		data["Notice"] = n
-	}
-	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差", data)
+	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差",
+		map[string]any{"Page": p, "Error": msg, "Notice": c.QueryParam("done")})
 }
 
 // absenceForm is the form as typed, re-shown on an error.
@@ -87,7 +95,7 @@ func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error 
 	if fe == nil || fe.Kind != fault.Invalid {
 		return err
 	}
-	return s.renderAbsences(c, http.StatusBadRequest, map[string]any{"Form": f, "Error": fe.Msg})
+	return s.renderAbsences(c, http.StatusBadRequest, f, fe.Msg)
 }
 
 // previewAbsence shows which duties an absence breaks and who would replace them.
@@ -109,9 +117,8 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 	if err != nil {
 		return err
 	}
-	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", map[string]any{
-		"Form": f, "Person": p, "KindLabel": planner.AbsenceKindLabel(ab.Kind), "Broken": broken, "Error": msg,
-	})
+	page := absencePreviewPage{Form: f, Person: p, KindLabel: planner.AbsenceKindLabel(ab.Kind), Broken: broken}
+	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", map[string]any{"Page": page, "Error": msg})
 }
 
 // createAbsence records an absence and, in the same transaction, applies the
