@@ -128,9 +128,6 @@ func optionalDate(name, v string) (roster.Date, error) {
 	return d, nil
 }
 
-// apiToday is s.today, kept until the sweep handlers stop calling it.
-func (s *Server) apiToday() roster.Date { return s.today() }
-
 // call is who acts and when, for the service.
 func (s *Server) call(c echo.Context) service.Call {
 	return service.Call{Actor: actor(c), Now: s.now()}

@@ -76,7 +76,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, apiErrorBody{Error: apiError{Code: code, Message: msg, Field: field, Conflicts: items}})
 		return
 	}
-	s.render(c, status, "error.html", map[string]any{"Title": "出错了", "Status": status, "Message": msg})
+	s.render(c, status, "error.html", errorPage{Title: "出错了", Status: status, Message: msg})
 }
 
 // kindStatus is the HTTP status of each kind of refusal.

@@ -32,6 +32,13 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
+// errorPage is the data of error.html.
+type errorPage struct {
+	Title   string
+	Status  int
+	Message string
+}
+
 // render executes a page into a buffer first, so a template error is a clean 500.
 func (s *Server) render(c echo.Context, status int, page string, data any) error {
 	t, ok := s.tpl[page]

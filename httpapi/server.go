@@ -17,6 +17,7 @@ import (
 	"zhiban/config"
 	"zhiban/pubcache"
 	"zhiban/publish"
+	"zhiban/roster"
 	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
@@ -100,6 +101,9 @@ func New(st *store.Store, o Options) (*Server, error) {
 	s.routes(e)
 	return s, nil
 }
+
+// today is the county's civil date now: the one "today" of every handler.
+func (s *Server) today() roster.Date { return roster.Today(s.now(), s.cfg.Location) }
 
 // Handler returns the server as an http.Handler (for httptest and http.Server).
 func (s *Server) Handler() http.Handler { return s }

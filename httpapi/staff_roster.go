@@ -41,8 +41,6 @@ func parseStaffMonth(s string) (roster.Date, error) {
 	return roster.NewDate(t.Year(), t.Month(), 1), nil
 }
 
-func (s *Server) today() roster.Date { return roster.Today(s.now(), s.cfg.Location) }
-
 func (s *Server) peopleByID(ctx context.Context) (map[string]roster.Person, error) {
 	ps, err := s.store.People(ctx)
 	if err != nil {

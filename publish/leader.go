@@ -10,6 +10,7 @@ import (
 
 	"zhiban/ical"
 	"zhiban/roster"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -95,8 +96,7 @@ func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, t
 		return nil, time.Time{}, err
 	}
 	if len(cases) > 0 {
-		// Wide enough for every clock of a case.
-		cal, err := p.calendar(ctx, today.AddDays(-3*366), today.AddDays(366))
+		cal, err := service.CaseCalendar(ctx, p.st, today)
 		if err != nil {
 			return nil, time.Time{}, err
 		}

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"zhiban/roster"
@@ -18,15 +17,15 @@ const DefaultSweepDueDay = 10
 type Month string
 
 // MonthOf returns the month of d.
-func MonthOf(d roster.Date) Month { return Month(fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month()))) }
+func MonthOf(d roster.Date) Month { return Month(roster.MonthOf(d).String()) }
 
 // ParseMonth checks YYYY-MM and returns the month's first day.
 func ParseMonth(s string) (roster.Date, error) {
-	t, err := time.Parse("2006-01", s)
+	m, err := roster.ParseMonth(s)
 	if err != nil {
 		return 0, refuse("month", "月份应为 YYYY-MM，如 2027-01")
 	}
-	return roster.NewDate(t.Year(), t.Month(), 1), nil
+	return m.First(), nil
 }
 
 // Risk of a finding.
