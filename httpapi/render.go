@@ -34,9 +34,9 @@ var templateFuncs = template.FuncMap{
 
 // errorPage is the data of error.html.
 type errorPage struct {
-	Title   string
-	Status  int
-	Message string
+	Title, Desc string // Desc is for the layout; an error page has none
+	Status      int
+	Message     string
 }
 
 // render executes a page into a buffer first, so a template error is a clean 500.
