@@ -18,12 +18,12 @@ type Kind int
 const (
 	// Internal is not a refusal: something broke. It is the zero Kind so an
 	// unclassified error is never shown to a user as their mistake.
-	Internal Kind = iota
-	Invalid       // a bad value; Field names it
-	Conflict      // the data's current state forbids the act; Items lists what conflicts
-	NotFound      // the thing named does not exist
-	Forbidden     // the actor may not do this
-	TooLarge      // the input is over a size or count limit
+	Internal  Kind = iota
+	Invalid        // a bad value; Field names it
+	Conflict       // the data's current state forbids the act; Items lists what conflicts
+	NotFound       // the thing named does not exist
+	Forbidden      // the actor may not do this
+	TooLarge       // the input is over a size or count limit
 )
 
 // Codes are the stable, lowercase codes clients switch on.
