@@ -144,30 +144,6 @@ var transitionLabels = map[visits.Transition]string{
 	visits.ActRechckd: "出具复核意见", visits.ActClose: "办结", visits.ActReopen: "重新办理",
 }
 
-// transitionsFrom lists the changes a case in state st may take; the
-// domain still has the last word when one is applied.
-func transitionsFrom(st visits.CaseState) []visits.Transition {
-	switch st {
-	case visits.StateReceived:
-		return []visits.Transition{visits.ActAccept, visits.ActReject}
-	case visits.StateAccepted:
-		return []visits.Transition{visits.ActReply}
-	case visits.StateReplied:
-		return []visits.Transition{visits.ActReview, visits.ActClose, visits.ActReopen}
-	case visits.StateReview:
-		return []visits.Transition{visits.ActReviewed}
-	case visits.StateReviewed:
-		return []visits.Transition{visits.ActRecheck, visits.ActClose, visits.ActReopen}
-	case visits.StateRecheck:
-		return []visits.Transition{visits.ActRechckd}
-	case visits.StateRechecked:
-		return []visits.Transition{visits.ActClose, visits.ActReopen}
-	case visits.StateClosed:
-		return []visits.Transition{visits.ActReopen}
-	}
-	return nil
-}
-
 type deadlineRow struct {
 	visits.Deadline
 	DaysLeft int
@@ -249,7 +225,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 			p.Duties = append(p.Duties, option{string(d), d.Label()})
 		}
 	}
-	for _, t := range transitionsFrom(k.State) {
+	for _, t := range k.State.Transitions() {
 		p.Actions = append(p.Actions, option{string(t), transitionLabels[t]})
 	}
 	for _, v := range file.Visits {

@@ -316,6 +316,30 @@ var transitionLabels = map[Transition]string{
 // Label is the Chinese name of the transition.
 func (t Transition) Label() string { return transitionLabels[t] }
 
+// Transitions lists the changes a case in state s may take, for staff to
+// choose from; Apply still checks the dates, the duties done and art. 36.
+func (s CaseState) Transitions() []Transition {
+	switch s {
+	case StateReceived:
+		return []Transition{ActAccept, ActReject}
+	case StateAccepted:
+		return []Transition{ActReply}
+	case StateReplied:
+		return []Transition{ActReview, ActClose, ActReopen}
+	case StateReview:
+		return []Transition{ActReviewed}
+	case StateReviewed:
+		return []Transition{ActRecheck, ActClose, ActReopen}
+	case StateRecheck:
+		return []Transition{ActRechckd}
+	case StateRechecked:
+		return []Transition{ActClose, ActReopen}
+	case StateClosed:
+		return []Transition{ActReopen}
+	}
+	return nil
+}
+
 // joinLabels lists n Chinese labels as 甲、乙 或 丙.
 func joinLabels(n int, label func(int) string) string {
 	var b strings.Builder
