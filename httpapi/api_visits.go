@@ -63,7 +63,8 @@ func (s *Server) createVisit(c echo.Context) error {
 // visitAct is a change of a visit the API and the staff pages run the same way.
 type visitAct func(ctx context.Context, c service.Call, id int64, in service.VisitAct) (service.VisitChange, error)
 
-// changeVisit answers a change of visit :id with the visit saved; a dissatisfied return visit also lists the cases it reopened.
+// changeVisit answers a change of visit :id with the visit saved; a
+// dissatisfied return visit also lists the cases it reopened.
 func (s *Server) changeVisit(c echo.Context, act visitAct) error {
 	res, err := apiChange(s, c, act)
 	if err != nil {
@@ -79,12 +80,10 @@ func (s *Server) changeVisit(c echo.Context, act visitAct) error {
 	return c.JSON(http.StatusOK, resp)
 }
 
-func (s *Server) confirmVisit(c echo.Context) error { return s.changeVisit(c, s.svc.ConfirmVisit) }
-func (s *Server) cancelVisit(c echo.Context) error  { return s.changeVisit(c, s.svc.CancelVisit) }
-func (s *Server) rescheduleVisit(c echo.Context) error {
-	return s.changeVisit(c, s.svc.RescheduleVisit)
-}
-func (s *Server) recordOutcome(c echo.Context) error { return s.changeVisit(c, s.svc.RecordOutcome) }
+func (s *Server) confirmVisit(c echo.Context) error    { return s.changeVisit(c, s.svc.ConfirmVisit) }
+func (s *Server) cancelVisit(c echo.Context) error     { return s.changeVisit(c, s.svc.CancelVisit) }
+func (s *Server) rescheduleVisit(c echo.Context) error { return s.changeVisit(c, s.svc.RescheduleVisit) }
+func (s *Server) recordOutcome(c echo.Context) error   { return s.changeVisit(c, s.svc.RecordOutcome) }
 
 // showFreeSlots is GET /api/v1/leaders/:id/free-slots?from=&to=: the days a
 // leader can be offered for an invited visit (default: the next 30 days).
