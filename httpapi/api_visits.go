@@ -80,10 +80,12 @@ func (s *Server) changeVisit(c echo.Context, act visitAct) error {
 	return c.JSON(http.StatusOK, resp)
 }
 
-func (s *Server) confirmVisit(c echo.Context) error    { return s.changeVisit(c, s.svc.ConfirmVisit) }
-func (s *Server) cancelVisit(c echo.Context) error     { return s.changeVisit(c, s.svc.CancelVisit) }
-func (s *Server) rescheduleVisit(c echo.Context) error { return s.changeVisit(c, s.svc.RescheduleVisit) }
-func (s *Server) recordOutcome(c echo.Context) error   { return s.changeVisit(c, s.svc.RecordOutcome) }
+func (s *Server) confirmVisit(c echo.Context) error { return s.changeVisit(c, s.svc.ConfirmVisit) }
+func (s *Server) cancelVisit(c echo.Context) error  { return s.changeVisit(c, s.svc.CancelVisit) }
+func (s *Server) rescheduleVisit(c echo.Context) error {
+	return s.changeVisit(c, s.svc.RescheduleVisit)
+}
+func (s *Server) recordOutcome(c echo.Context) error { return s.changeVisit(c, s.svc.RecordOutcome) }
 
 // showFreeSlots is GET /api/v1/leaders/:id/free-slots?from=&to=: the days a
 // leader can be offered for an invited visit (default: the next 30 days).
