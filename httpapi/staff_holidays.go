@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -43,31 +41,6 @@ func (s *Server) holidayYearParam(v string) (int, error) {
 	return y, nil
 }
 
-// holidaySpan is the span an imported year is compared over: the year, and
-// any make-up day of the previous December the file carries.
-func holidaySpan(year int, days []roster.HolidayDay) (from, to roster.Date) {
-	from, to = roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
-	for _, h := range days {
-		from, to = min(from, h.Date), max(to, h.Date)
-	}
-	return from, to
-}
-
-// holidayBase fingerprints the calendar a preview was computed against, so
-// saving over a calendar someone changed since is a conflict, not a surprise.
-func holidayBase(days []roster.HolidayDay) string {
-	sum := sha256.Sum256(holiday.FormatCSV(days))
-	return hex.EncodeToString(sum[:8])
-}
-
-func (s *Server) holidayEntries(ctx context.Context, from, to roster.Date) ([]roster.HolidayDay, error) {
-	cal, err := planner.Calendar(ctx, s.store, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return cal.Entries(from, to), nil
-}
-
 func entryText(h *roster.HolidayDay) string {
 	if h == nil {
 		return ""
@@ -90,7 +63,7 @@ func (s *Server) showHolidays(c echo.Context) error {
 func (s *Server) renderHolidays(c echo.Context, status, year int, extra map[string]any) error {
 	ctx := c.Request().Context()
 	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
-	entries, err := s.holidayEntries(ctx, from, to)
+	entries, err := planner.HolidayEntries(ctx, s.store, from, to)
 	if err != nil {
 		return err
 	}
@@ -104,7 +77,7 @@ func (s *Server) renderHolidays(c echo.Context, status, year int, extra map[stri
 	}
 	data := map[string]any{
 		"Year": year, "Prev": year - 1, "Next": year + 1, "Entries": rows, "Confirmed": confirmed,
-		"Provisional": holiday.Provisional(year) && !confirmed, "Base": holidayBase(entries),
+		"Provisional": holiday.Provisional(year) && !confirmed, "Base": planner.HolidayBase(entries),
 	}
 	if d := c.QueryParam("done"); d != "" {
 		data["Notice"] = d
@@ -148,8 +121,8 @@ func (s *Server) previewHolidays(c echo.Context) error {
 }
 
 func (s *Server) renderHolidayPreview(c echo.Context, ctx context.Context, status int, y holiday.Year, extra map[string]any) error {
-	from, to := holidaySpan(y.Year, y.Days)
-	cur, err := s.holidayEntries(ctx, from, to)
+	from, to := planner.HolidaySpan(y.Year, y.Days)
+	cur, err := planner.HolidayEntries(ctx, s.store, from, to)
 	if err != nil {
 		return err
 	}
@@ -159,7 +132,7 @@ func (s *Server) renderHolidayPreview(c echo.Context, ctx context.Context, statu
 	}
 	x := map[string]any{
 		"Preview": true, "PreviewYear": y.Year, "PreviewDays": len(y.Days), "Papers": y.Papers, "Changes": changes,
-		"CSV": string(holiday.FormatCSV(y.Days)), "PreviewBase": holidayBase(cur),
+		"CSV": string(holiday.FormatCSV(y.Days)), "PreviewBase": planner.HolidayBase(cur),
 	}
 	for k, v := range extra {
 		x[k] = v
@@ -177,16 +150,12 @@ func (s *Server) saveHolidays(c echo.Context) error {
 	if ys := c.FormValue("year"); ys != "" && ys != strconv.Itoa(y.Year) {
 		return fault.InvalidField("year", "年份与导入内容不一致，请重新上传文件")
 	}
-	from, to := holidaySpan(y.Year, y.Days)
-	cur, err := s.holidayEntries(ctx, from, to)
-	if err != nil {
-		return err
-	}
-	if holidayBase(cur) != c.FormValue("base") {
+	err = planner.SaveHolidays(ctx, s.store, y.Year, y.Days, c.FormValue("base"), actor(c))
+	if errors.Is(err, planner.ErrHolidaysChanged) {
 		return s.renderHolidayPreview(c, ctx, http.StatusConflict, y, map[string]any{
 			"Error": "预览之后节假日已被他人修改。下方是按当前日历重新计算的变更，请核对后再保存。"})
 	}
-	if err := s.store.ReplaceHolidayYear(ctx, y.Year, y.Days, actor(c)); err != nil {
+	if err != nil {
 		return err
 	}
 	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", y.Year),
@@ -201,19 +170,15 @@ func (s *Server) confirmHolidays(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
-	cur, err := s.holidayEntries(ctx, from, to)
-	if err != nil {
-		return err
-	}
-	if holidayBase(cur) != c.FormValue("base") {
+	err = planner.ConfirmHolidays(ctx, s.store, year, c.FormValue("base"), actor(c))
+	if errors.Is(err, planner.ErrHolidaysChanged) {
 		return s.renderHolidays(c, http.StatusConflict, year, map[string]any{
 			"Error": "页面打开之后节假日已被他人修改，下方是当前内容，请核对后再确认。"})
 	}
-	if len(cur) == 0 {
-		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": fmt.Sprintf("%d 年没有节假日数据，请先导入。", year)})
+	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
+		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": fe.Msg})
 	}
-	if err := s.store.ReplaceHolidayYear(ctx, year, cur, actor(c)); err != nil {
+	if err != nil {
 		return err
 	}
 	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", year), fmt.Sprintf("已确认 %d 年节假日安排", year))

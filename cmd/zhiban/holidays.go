@@ -90,15 +90,12 @@ func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer st.Close()
 	// Compare over the span the file covers: holiday-cn files carry the
 	// previous December's make-up days too.
-	from, to := roster.NewDate(y.Year, 1, 1), roster.NewDate(y.Year, 12, 31)
-	for _, h := range y.Days {
-		from, to = min(from, h.Date), max(to, h.Date)
-	}
-	cal, err := planner.Calendar(ctx, st, from, to)
+	from, to := planner.HolidaySpan(y.Year, y.Days)
+	cur, err := planner.HolidayEntries(ctx, st, from, to)
 	if err != nil {
 		return err
 	}
-	changes := holiday.Diff(cal.Entries(from, to), y.Days)
+	changes := holiday.Diff(cur, y.Days)
 	fmt.Fprintf(stdout, "%d 年节假日：%d 天，变更 %d 处\n", y.Year, len(y.Days), len(changes))
 	for _, c := range changes {
 		fmt.Fprintln(stdout, c)
@@ -107,7 +104,7 @@ func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, "（--dry-run：未保存）")
 		return nil
 	}
-	if err := st.ReplaceHolidayYear(ctx, y.Year, y.Days, "cli"); err != nil {
+	if err := planner.SaveHolidays(ctx, st, y.Year, y.Days, "", "cli"); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "已保存。下次排班任务运行时将按新日历修正受影响的值班。")
