@@ -133,11 +133,6 @@ func (s *Server) call(c echo.Context) service.Call {
 	return service.Call{Actor: actor(c), Now: s.now()}
 }
 
-// caseCalendar is the official calendar wide enough for every clock of a case.
-func (s *Server) caseCalendar(ctx context.Context, st *store.Store) (roster.Calendar, error) {
-	return service.CaseCalendar(ctx, st, s.today())
-}
-
 // checkTownship refuses an id that is not a township of the county.
 func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {
 	return service.CheckTownship(ctx, st, id)

@@ -124,7 +124,7 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	if err != nil {
 		return err
 	}
-	cal, err := s.caseCalendar(ctx, s.store)
+	cal, err := service.CaseCalendar(ctx, s.store, s.today())
 	if err != nil {
 		return err
 	}
