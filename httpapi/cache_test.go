@@ -1,18 +1,15 @@
-package httpapi
+package httpapi_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
-	"zhiban/store"
+	"zhiban/httpapi"
 )
 
 // A 404 leaves no cache entry behind (404s for made-up feed names once
@@ -23,7 +20,7 @@ func TestCacheKeepsOnlySuccesses(t *testing.T) {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(st, Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
+	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,28 +44,10 @@ func TestCacheKeepsOnlySuccesses(t *testing.T) {
 			t.Fatalf("unknown township: %d", code)
 		}
 	}
-	if n := s.cache.Len(); n != 1 {
+	if n := s.RenderCache().Len(); n != 1 {
 		t.Fatalf("after 600 404s: %d entries; want only the feed", n)
 	}
-	if s.cache.Hit(httptest.NewRequest("GET", "/feeds/roster.ics", nil)) == nil {
+	if s.RenderCache().Hit(httptest.NewRequest("GET", "/feeds/roster.ics", nil)) == nil {
 		t.Fatal("the feed left the bypass")
 	}
-}
-
-// demoStore opens a fresh SQLite file holding the demo county. now, when
-// not nil, stamps the rows it writes.
-func demoStore(tb testing.TB, now func() time.Time) *store.Store {
-	tb.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "z.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	if now != nil {
-		st.Now = now
-	}
-	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
-		tb.Fatal(err)
-	}
-	return st
 }

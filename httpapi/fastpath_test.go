@@ -1,4 +1,4 @@
-package httpapi
+package httpapi_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zhiban/config"
+	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/pubcache"
 	"zhiban/roster"
@@ -35,7 +36,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An hour between checks: once rendered, the hits stay fresh for the test.
-	s, err := New(st, Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
+	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +47,8 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		t.Cleanup(ts.Close)
 		return ts
 	}
-	fast := serve(s)                                  // bypass for fresh hits
-	slow := serve(http.HandlerFunc(s.echo.ServeHTTP)) // always through echo
+	fast := serve(s)          // bypass for fresh hits
+	slow := serve(s.Router()) // always through echo
 
 	do := func(base, method, path string, h http.Header) (*http.Response, []byte) {
 		t.Helper()
@@ -78,7 +79,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		if resp.StatusCode != 200 || len(body) == 0 {
 			t.Fatalf("%s: %d, %d bytes", path, resp.StatusCode, len(body))
 		}
-		if s.cache.Hit(httptest.NewRequest("GET", path, nil)) == nil {
+		if s.RenderCache().Hit(httptest.NewRequest("GET", path, nil)) == nil {
 			t.Fatalf("%s: not served by the bypass", path)
 		}
 		etag := resp.Header.Get("Etag")

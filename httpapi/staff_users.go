@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,7 +27,14 @@ func (s *Server) showLogin(c echo.Context) error {
 	if a, err := s.authenticate(c); err == nil && a != nil && !a.apiToken {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/login.html", "", "工作人员登录", map[string]any{"Next": c.QueryParam("next"), "CSRF": s.loginToken(c)})
+	return s.renderStaff(c, http.StatusOK, "staff/login.html", "", "工作人员登录",
+		&loginPage{staffLayout: staffLayout{CSRF: s.loginToken(c)}, Next: c.QueryParam("next")})
+}
+
+// loginPage is the login form; CSRF is the login cookie's token (see auth.go).
+type loginPage struct {
+	staffLayout
+	Next, Name string
 }
 
 // login checks a password with per-account and per-address lockout.
@@ -36,8 +44,8 @@ func (s *Server) login(c echo.Context) error {
 	pw := c.FormValue("password")
 	next := c.FormValue("next")
 	fail := func(status int, msg string) error {
-		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录", map[string]any{"Next": next, "Name": name, "Error": msg,
-			"CSRF": s.loginToken(c)})
+		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录",
+			&loginPage{staffLayout: staffLayout{CSRF: s.loginToken(c), Error: msg}, Next: next, Name: name})
 	}
 	if !s.validLoginCSRF(c) {
 		// Before the lockout count: a forged POST must not lock anyone out either.
@@ -112,7 +120,7 @@ func (s *Server) logout(c echo.Context) error {
 
 // showPasswordForm lets any user change their own password.
 func (s *Server) showPasswordForm(c echo.Context) error {
-	return s.renderStaff(c, http.StatusOK, "staff/password.html", "", "修改密码", nil)
+	return s.renderStaff(c, http.StatusOK, "staff/password.html", "", "修改密码", &staffLayout{})
 }
 
 // changePassword checks the current password, stores the new one, ends every
@@ -120,7 +128,7 @@ func (s *Server) showPasswordForm(c echo.Context) error {
 func (s *Server) changePassword(c echo.Context) error {
 	a := authOf(c)
 	fail := func(msg string) error {
-		return s.renderStaff(c, http.StatusBadRequest, "staff/password.html", "", "修改密码", map[string]any{"Error": msg})
+		return s.renderStaff(c, http.StatusBadRequest, "staff/password.html", "", "修改密码", &staffLayout{Error: msg})
 	}
 	if !auth.MatchPassword(a.User.PasswordHash, c.FormValue("current")) {
 		return fail("当前密码不正确")
@@ -147,39 +155,46 @@ func (s *Server) changePassword(c echo.Context) error {
 
 // showUsers lists accounts and their API tokens (admins only).
 func (s *Server) showUsers(c echo.Context) error {
-	return s.renderUsers(c, http.StatusOK, map[string]any{})
+	return s.renderUsers(c, http.StatusOK, &usersPage{})
 }
 
-func (s *Server) renderUsers(c echo.Context, status int, data map[string]any) error {
+// usersPage lists the accounts; after a failed create it keeps the typed
+// name and role, after a token is made it shows the secret once.
+type usersPage struct {
+	staffLayout
+	Users                  []userRow
+	Roles                  []auth.Role
+	NewName, NewRole       string
+	NewToken, NewTokenUser string
+}
+
+type userRow struct {
+	store.User
+	Tokens []store.APIToken
+}
+
+func (s *Server) renderUsers(c echo.Context, status int, pg *usersPage) error {
 	ctx := c.Request().Context()
 	users, err := s.store.Users(ctx)
 	if err != nil {
 		return err
 	}
-	type row struct {
-		store.User
-		Tokens []store.APIToken
-	}
-	var rows []row
 	for _, u := range users {
 		ts, err := s.store.APITokens(ctx, u.ID)
 		if err != nil {
 			return err
 		}
-		rows = append(rows, row{u, ts})
+		pg.Users = append(pg.Users, userRow{u, ts})
 	}
-	data["Users"] = rows
-	data["Roles"] = auth.Roles
-	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", data)
+	pg.Roles = auth.Roles
+	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", pg)
 }
 
 // createUser adds an account with a first password.
 func (s *Server) createUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
-	form := map[string]any{"NewName": name, "NewRole": c.FormValue("role")}
 	fail := func(msg string) error {
-		form["Error"] = msg
-		return s.renderUsers(c, http.StatusBadRequest, form)
+		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}, NewName: name, NewRole: c.FormValue("role")})
 	}
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
 		return fail("用户名不能为空，不能含空格或 /，最多 64 字节")
@@ -216,7 +231,7 @@ func (s *Server) updateUser(c echo.Context) error {
 		hash, err := auth.HashPassword(pw)
 		var invalid auth.InvalidPassword
 		if errors.As(err, &invalid) {
-			return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": name + "：" + invalid.Error()})
+			return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: name + "：" + invalid.Error()}})
 		} else if err != nil {
 			return err
 		}
@@ -231,7 +246,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	}
 	disabled := c.FormValue("disabled") == "1"
 	if name == actor(c) && (role != auth.RoleAdmin || disabled) {
-		return s.renderUsers(c, http.StatusBadRequest, map[string]any{"Error": "不能降低或停用自己的管理员账号"})
+		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: "不能降低或停用自己的管理员账号"}})
 	}
 	if role != u.Role || disabled != u.Disabled {
 		if err := s.store.SetUserRole(ctx, name, role, disabled, actor(c)); err != nil {
@@ -249,7 +264,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if _, err := s.store.CreateAPIToken(c.Request().Context(), name, hash, label, actor(c)); err != nil {
 		return err
 	}
-	return s.renderUsers(c, http.StatusOK, map[string]any{"NewToken": secret, "NewTokenUser": name})
+	return s.renderUsers(c, http.StatusOK, &usersPage{NewToken: secret, NewTokenUser: name})
 }
 
 // revokeToken revokes one API token.
@@ -276,8 +291,15 @@ func (s *Server) showAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/audit.html", "audit", "审计日志", map[string]any{
-		"Filter": f, "Entries": entries, "Loc": s.cfg.Location,
-		"Entities": auditEntities,
-	})
+	return s.renderStaff(c, http.StatusOK, "staff/audit.html", "audit", "审计日志",
+		&auditPage{Filter: f, Entries: entries, Loc: s.cfg.Location, Entities: auditEntities})
+}
+
+// auditPage is the audit log with its filter; Loc shows times in the county zone.
+type auditPage struct {
+	staffLayout
+	Filter   store.AuditFilter
+	Entries  []store.AuditEntry
+	Loc      *time.Location
+	Entities []string
 }
