@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/roster"
 )
 
@@ -69,38 +72,27 @@ func (s *Server) saveLeaderLinks(c echo.Context) error {
 	fail := func(status int, msg string) error {
 		return s.renderLeaders(c, status, map[string]any{"Error": msg, "Edit": id, "Form": typed})
 	}
-	if old != p.Links {
-		n, _ := s.workNames(ctx)
-		return fail(http.StatusConflict, fmt.Sprintf("%s 的四个一已被他人修改，当前为：乡镇 %s，企业 %s，项目 %s，村 %s。未保存，请核对后重新提交。",
-			p.Name, dash(n.Town(p.Links.Township)), dash(p.Links.Enterprise), dash(p.Links.Project), dash(p.Links.Village)))
-	}
 	if t := typed["township"]; t != "" {
 		if err := s.checkTownship(ctx, s.store, t); err != nil {
 			return fail(http.StatusBadRequest, "乡镇不存在")
 		}
 	}
-	for k, v := range typed {
-		if len([]rune(v)) > 50 {
-			return fail(http.StatusBadRequest, fieldLabelOr(k)+"不超过50字")
-		}
+	links := roster.Links{Township: typed["township"], Enterprise: typed["enterprise"], Project: typed["project"], Village: typed["village"]}
+	p, err = planner.SetLinks(ctx, s.store, id, old, links, actor(c))
+	var changed *planner.LinksChanged
+	if errors.As(err, &changed) {
+		p := changed.Person
+		n, _ := s.workNames(ctx)
+		return fail(http.StatusConflict, fmt.Sprintf("%s 的四个一已被他人修改，当前为：乡镇 %s，企业 %s，项目 %s，村 %s。未保存，请核对后重新提交。",
+			p.Name, dash(n.Town(p.Links.Township)), dash(p.Links.Enterprise), dash(p.Links.Project), dash(p.Links.Village)))
 	}
-	p.Links = roster.Links{Township: typed["township"], Enterprise: typed["enterprise"], Project: typed["project"], Village: typed["village"]}
-	if _, err := s.store.UpsertPerson(ctx, p, nil, actor(c)); err != nil {
+	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
+		return fail(http.StatusBadRequest, fe.Msg)
+	}
+	if err != nil {
 		return err
 	}
 	return redirectDone(c, "/staff/leaders", "已更新 "+p.Name+" 的四个一")
-}
-
-func fieldLabelOr(k string) string {
-	switch k {
-	case "enterprise":
-		return "企业"
-	case "project":
-		return "项目"
-	case "village":
-		return "村"
-	}
-	return "乡镇"
 }
 
 func dash(s string) string {
