@@ -75,16 +75,14 @@ func (s *Service) RegisterCase(ctx context.Context, c Call, in CaseInput) (CaseV
 
 // CheckTownship refuses an id that is not a township of the county.
 func CheckTownship(ctx context.Context, st *store.Store, id string) error {
-	units, err := st.Units(ctx)
+	_, names, err := townships(ctx, st)
 	if err != nil {
 		return err
 	}
-	for _, u := range units {
-		if u.ID == id && u.Kind == "township" {
-			return nil
-		}
+	if _, ok := names[id]; !ok {
+		return fault.InvalidField("township", "乡镇不存在")
 	}
-	return fault.InvalidField("township", "乡镇不存在")
+	return nil
 }
 
 // checkLeader refuses a leader id nobody has; "" (no leader yet) passes.
