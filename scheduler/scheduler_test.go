@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
 var shanghai = mustZone("Asia/Shanghai")
@@ -51,19 +51,7 @@ func testConfig() config.Config {
 }
 
 // openDemo opens a fresh database with the demo county.
-func openDemo(t *testing.T) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "zhiban.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func openDemo(t *testing.T) *store.Store { return storetest.OpenDemo(t, nil) }
 
 // recorder is a notifier that keeps what it got.
 type recorder struct {

@@ -2,34 +2,21 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
 // openDemo opens a fresh database with the demo county.
-func openDemo(t *testing.T) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "zhiban.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func openDemo(t *testing.T) *store.Store { return storetest.OpenDemo(t, nil) }
 
 func testConfig(t *testing.T) config.Config {
 	t.Helper()

@@ -2,13 +2,13 @@ package service
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"zhiban/config"
 	"zhiban/notify"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
 // A staff action's messages are queued under the action's identity on
@@ -16,11 +16,7 @@ import (
 // sends them (scheduler's TestStaffActionMessagesAreDelivered).
 func TestStaffActionOutboxCarriesTheActorAndChannels(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "zhiban.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	cfg := config.Default()
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
@@ -28,7 +24,7 @@ func TestStaffActionOutboxCarriesTheActorAndChannels(t *testing.T) {
 	svc := New(st, cfg, []string{"log", "webhook"})
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "s", Text: "t"}
-	err = svc.run(ctx, Call{Actor: "张科员", Now: now}, func(ctx context.Context, e Env) error {
+	err := svc.run(ctx, Call{Actor: "张科员", Now: now}, func(ctx context.Context, e Env) error {
 		return e.Out.Put(ctx, e.Tx, m)
 	})
 	if err != nil {

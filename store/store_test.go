@@ -12,16 +12,16 @@ import (
 	"zhiban/county"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
+// storeNow is the clock of the store tests' stores.
+func storeNow() time.Time { return time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC) }
+
+// openTemp opens an empty store on storeNow.
 func openTemp(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "zhiban.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Now = func() time.Time { return time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
+	st.Now = storeNow
 	return st
 }
 
@@ -79,11 +79,8 @@ func TestImportExportRoundTrip(t *testing.T) {
 
 func TestImportUpdatesTitle(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	c := county.Demo()
-	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo() // what st holds
 	c.People[0].Title = "县委书记（新）"
 	res, err := st.ImportCounty(ctx, c, "test")
 	if err != nil {
@@ -105,11 +102,8 @@ func TestImportUpdatesTitle(t *testing.T) {
 // it, comes back out in the export, and survives a staff edit of the links.
 func TestPersonEmailRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	c := county.Demo()
-	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo() // what st holds
 	p, err := st.Person(ctx, "L01")
 	if err != nil || p.Email != "l01@shili.gov.example" {
 		t.Fatalf("L01 e-mail %q %v", p.Email, err)
@@ -142,11 +136,8 @@ func TestPersonEmailRoundTrip(t *testing.T) {
 
 func TestDomainRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	c := county.Demo()
-	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo() // what st holds
 	d, err := c.Domain()
 	if err != nil {
 		t.Fatal(err)
@@ -167,10 +158,7 @@ func TestDomainRoundTrip(t *testing.T) {
 
 func TestAssignmentVersionConflict(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
 	people, _ := st.People(ctx)
 	defs, _ := st.Rosters(ctx)
 	a := roster.Assignment{Roster: defs[0].ID, Date: roster.MustDate("2027-03-01"), Role: defs[0].Slots[0].Role, Person: people[0].ID}
@@ -229,10 +217,7 @@ func TestJobLedger(t *testing.T) {
 
 func TestAbsencesAndHolidays(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
 	people, _ := st.People(ctx)
 	id, err := st.AddAbsence(ctx, roster.Absence{Person: people[0].ID, From: roster.MustDate("2027-05-01"), To: roster.MustDate("2027-05-03"), Kind: roster.Trip, Reason: "出差"}, "t")
 	if err != nil {
@@ -262,11 +247,8 @@ func TestAbsencesAndHolidays(t *testing.T) {
 
 func TestImportRemovesRostersAndPoolsTheFileDropped(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	c := county.Demo()
-	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo() // what st holds
 	// Renaming the roster (no duties yet) replaces it; the unused pool goes too.
 	c.Rosters[0].ID = "county-duty-2"
 	c.Pools = append(c.Pools, county.Pool{ID: "spare", Name: "备用", Members: []string{c.People[0].ID}})
@@ -373,11 +355,8 @@ func TestImportFollowsFileAbsencesAndHolidays(t *testing.T) {
 // that does not list them leaves them.
 func TestImportKeepsImportedCalendar(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
-	c := county.Demo()
-	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo() // what st holds
 	days := []roster.HolidayDay{{Date: roster.MustDate("2027-02-06"), Kind: roster.Off, Name: "春节"}}
 	if err := st.ReplaceHolidayYear(ctx, 2027, days, "staff"); err != nil {
 		t.Fatal(err)

@@ -3,34 +3,19 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"zhiban/county"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
-
-func openDemo(t *testing.T) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "v.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 func TestCaseRoundTripAndVersionConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openDemo(t)
+	st := storetest.OpenDemo(t, nil)
 	c := visits.Case{Code: "2027-0001", Title: "拖欠工资", Category: "劳资", Township: "t01", Received: roster.MustDate("2027-01-04"),
 		Channel: "来访", Petitioner: visits.Petitioner{Name: "赵某某", Phone: "13900000000"}, GroupSize: 3, Representatives: 2,
 		Leader: "L01", State: visits.StateAccepted, Accepted: roster.MustDate("2027-01-05"),
@@ -82,7 +67,7 @@ func containsAny(s string, subs []string) bool {
 func TestVisitHistoryAndPublicView(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openDemo(t)
+	st := storetest.OpenDemo(t, nil)
 	c, err := st.CreateCase(ctx, visits.Case{Code: "2027-0001", Title: "t", Category: "环境", Township: "t02", Received: roster.MustDate("2027-01-04"),
 		Channel: "网上", Petitioner: visits.Petitioner{Name: "钱某"}, GroupSize: 1, State: visits.StateAccepted}, "staff")
 	if err != nil {
@@ -116,7 +101,7 @@ func TestVisitHistoryAndPublicView(t *testing.T) {
 func TestSweepOpeningIsIdempotent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openDemo(t)
+	st := storetest.OpenDemo(t, nil)
 	sw := visits.Sweep{Month: "2027-01", Opened: roster.MustDate("2027-01-01"), Due: roster.MustDate("2027-01-11")}
 	tasks := []visits.Task{{Township: "t01", Leader: "L01", Due: sw.Due}, {Township: "t02", Due: sw.Due}}
 	for i, want := range []bool{true, false} {
