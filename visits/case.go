@@ -2,6 +2,7 @@ package visits
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,14 +35,7 @@ type Category string
 var Categories = []Category{"征地拆迁", "企业改制", "社会保障", "涉法涉诉", "劳资", "环境", "其他"}
 
 // Valid reports whether c is a known category.
-func (c Category) Valid() bool {
-	for _, k := range Categories {
-		if k == c {
-			return true
-		}
-	}
-	return false
-}
+func (c Category) Valid() bool { return slices.Contains(Categories, c) }
 
 // Channel is how a petition arrived.
 type Channel string
@@ -50,14 +44,7 @@ type Channel string
 var Channels = []Channel{"来信", "来访", "电话", "网上"}
 
 // Valid reports whether c is a known channel.
-func (c Channel) Valid() bool {
-	for _, k := range Channels {
-		if k == c {
-			return true
-		}
-	}
-	return false
-}
+func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
 
 // MaxRepresentatives is the most people a group visit may send (信访工作条例 art. 26 practice: ≤5).
 const MaxRepresentatives = 5
@@ -108,15 +95,6 @@ var dutyLabels = map[Duty]string{
 
 // Label is the Chinese name of the duty.
 func (d Duty) Label() string { return dutyLabels[d] }
-
-func dutyIndex(d Duty) int {
-	for i, k := range Duties {
-		if k == d {
-			return i
-		}
-	}
-	return -1
-}
 
 // Milestone records one duty done.
 type Milestone struct {
@@ -261,7 +239,7 @@ func (c *Case) Has(d Duty) bool {
 // each other: a duty needs the one before it, 包结案 is recorded only by
 // closing the case, and 包处理 needs the case accepted.
 func (c *Case) Milestone(d Duty, on, today roster.Date, note string) error {
-	i := dutyIndex(d)
+	i := slices.Index(Duties, d)
 	if i < 0 {
 		return refuse("duty", "职责无效，应为 %s", joinLabels(len(Duties), func(i int) string { return Duties[i].Label() }))
 	}
@@ -316,28 +294,30 @@ var transitionLabels = map[Transition]string{
 // Label is the Chinese name of the transition.
 func (t Transition) Label() string { return transitionLabels[t] }
 
-// Transitions lists the changes a case in state s may take, for staff to
-// choose from; Apply still checks the dates, the duties done and art. 36.
+// transitionFrom is the state machine: the states each transition may start from.
+var transitionFrom = map[Transition][]CaseState{
+	ActAccept:   {StateReceived},
+	ActReject:   {StateReceived},
+	ActReply:    {StateAccepted},
+	ActReview:   {StateReplied},
+	ActReviewed: {StateReview},
+	ActRecheck:  {StateReviewed},
+	ActRechckd:  {StateRecheck},
+	ActClose:    {StateReplied, StateReviewed, StateRechecked},
+	ActReopen:   {StateReplied, StateReviewed, StateRechecked, StateClosed},
+}
+
+// Transitions lists the changes a case in state s may take, in the order of
+// Transitions, for staff to choose from; Apply still checks the dates, the
+// duties done and art. 36.
 func (s CaseState) Transitions() []Transition {
-	switch s {
-	case StateReceived:
-		return []Transition{ActAccept, ActReject}
-	case StateAccepted:
-		return []Transition{ActReply}
-	case StateReplied:
-		return []Transition{ActReview, ActClose, ActReopen}
-	case StateReview:
-		return []Transition{ActReviewed}
-	case StateReviewed:
-		return []Transition{ActRecheck, ActClose, ActReopen}
-	case StateRecheck:
-		return []Transition{ActRechckd}
-	case StateRechecked:
-		return []Transition{ActClose, ActReopen}
-	case StateClosed:
-		return []Transition{ActReopen}
+	var out []Transition
+	for _, t := range Transitions {
+		if slices.Contains(transitionFrom[t], s) {
+			out = append(out, t)
+		}
 	}
-	return nil
+	return out
 }
 
 // joinLabels lists n Chinese labels as 甲、乙 或 丙.
@@ -386,72 +366,44 @@ func (c *Case) Apply(t Transition, on, today roster.Date, cal roster.Calendar) e
 	if last := c.LastActOn(); on < last {
 		return refuse("on", "日期不能早于上一次办理记录的日期 %s", last)
 	}
-	need := func(states ...CaseState) error {
-		for _, s := range states {
-			if c.State == s {
-				return nil
-			}
-		}
+	from, known := transitionFrom[t]
+	if !known {
+		return refuse("action", "操作无效，应为 %s", joinLabels(len(Transitions), func(i int) string { return Transitions[i].Label() }))
+	}
+	if !slices.Contains(from, c.State) {
 		return refuse("state", "案件当前为“%s”，不能执行此操作", c.State.Label())
 	}
 	switch t {
 	case ActAccept:
-		if err := need(StateReceived); err != nil {
-			return err
-		}
 		c.State, c.Accepted = StateAccepted, on
 	case ActReject:
-		if err := need(StateReceived); err != nil {
-			return err
-		}
 		c.State, c.Closed = StateRejected, on
 	case ActReply:
-		if err := need(StateAccepted); err != nil {
-			return err
-		}
 		if !c.Has(DutyInvestigate) {
 			return refuse("milestones", "尚未记录“包调查”，不能出具处理意见")
 		}
 		c.State, c.Replied = StateReplied, on
 	case ActReview:
-		if err := need(StateReplied); err != nil {
-			return err
-		}
 		if due := DueAfter(c.Replied, ReviewDays, cal); on > due {
 			return refuse("on", "复查申请应在收到书面答复之日起%d日内提出（截止 %s，第三十五条）", ReviewDays, due)
 		}
 		c.State, c.ReviewAsked = StateReview, on
 	case ActReviewed:
-		if err := need(StateReview); err != nil {
-			return err
-		}
 		c.State, c.Reviewed = StateReviewed, on
 	case ActRecheck:
-		if err := need(StateReviewed); err != nil {
-			return err
-		}
 		if due := DueAfter(c.Reviewed, RecheckDays, cal); on > due {
 			return refuse("on", "复核申请应在收到复查意见之日起%d日内提出（截止 %s，第三十六条）", RecheckDays, due)
 		}
 		c.State, c.RecheckAsked = StateRecheck, on
 	case ActRechckd:
-		if err := need(StateRecheck); err != nil {
-			return err
-		}
 		c.State, c.Rechecked = StateRechecked, on
 	case ActClose:
-		if err := need(StateReplied, StateReviewed, StateRechecked); err != nil {
-			return err
-		}
 		if !c.Has(DutyHandle) {
 			return refuse("milestones", "尚未记录“包处理”，不能办结")
 		}
 		c.State, c.Closed = StateClosed, on
 		c.Milestones = append(c.Milestones, Milestone{Duty: DutyClose, On: on})
 	case ActReopen:
-		if err := need(StateReplied, StateReviewed, StateRechecked, StateClosed); err != nil {
-			return err
-		}
 		if c.Rechecked != 0 {
 			// Art. 36: the re-check opinion is final; the same facts are not accepted again.
 			return refuse("state", "案件已出具复核意见：复核意见为最终意见，信访人以同一事实和理由提出的诉求不再受理（信访工作条例第三十六条），不能重新办理")
@@ -466,8 +418,6 @@ func (c *Case) Apply(t Transition, on, today roster.Date, cal roster.Calendar) e
 			}
 		}
 		c.Milestones = kept
-	default:
-		return refuse("action", "操作无效，应为 %s", joinLabels(len(Transitions), func(i int) string { return Transitions[i].Label() }))
 	}
 	return nil
 }
@@ -514,9 +464,9 @@ func (c *Case) handlingDeadline(cal roster.Calendar) Deadline {
 	return d
 }
 
-// Deadlines returns every clock the case has started, in order.
+// Deadlines returns every clock the case has started, in order: each one
+// starts when the one before it is met.
 func (c *Case) Deadlines(cal roster.Calendar) []Deadline {
-	var out []Deadline
 	acc := Deadline{Kind: DeadlineAcceptance, Label: "受理告知", Article: "信访工作条例第二十二条、第二十三条",
 		Start: c.Received, Due: DueAfter(c.Received, AcceptanceDays, cal), Office: true}
 	if c.Accepted != 0 {
@@ -524,48 +474,33 @@ func (c *Case) Deadlines(cal roster.Calendar) []Deadline {
 	} else if c.State == StateRejected {
 		acc.Met, acc.MetOn = true, c.Closed
 	}
-	out = append(out, acc)
+	out := []Deadline{acc}
 	if c.Accepted == 0 {
 		return out
 	}
-	h := c.handlingDeadline(cal)
-	out = append(out, h)
-	if !h.Met {
-		return out
+	out = append(out, c.handlingDeadline(cal))
+	// After the handling opinion: the petitioner's window to ask for review,
+	// the review, the window to ask for re-check, the re-check.
+	for _, next := range []struct {
+		kind           DeadlineKind
+		label, article string
+		start          roster.Date
+		days           int
+		office         bool
+		metOn          roster.Date
+	}{
+		{DeadlineReviewRequest, "申请复查期限", "信访工作条例第三十五条", c.Replied, ReviewDays, false, c.ReviewAsked},
+		{DeadlineReview, "复查", "信访工作条例第三十五条", c.ReviewAsked, ReviewDays, true, c.Reviewed},
+		{DeadlineRecheckReq, "申请复核期限", "信访工作条例第三十六条", c.Reviewed, RecheckDays, false, c.RecheckAsked},
+		{DeadlineRecheck, "复核", "信访工作条例第三十六条", c.RecheckAsked, RecheckDays, true, c.Rechecked},
+	} {
+		if !out[len(out)-1].Met {
+			return out
+		}
+		out = append(out, Deadline{Kind: next.kind, Label: next.label, Article: next.article, Start: next.start,
+			Due: DueAfter(next.start, next.days, cal), Office: next.office, Met: next.metOn != 0, MetOn: next.metOn})
 	}
-	rr := Deadline{Kind: DeadlineReviewRequest, Label: "申请复查期限", Article: "信访工作条例第三十五条",
-		Start: c.Replied, Due: DueAfter(c.Replied, ReviewDays, cal)}
-	if c.ReviewAsked != 0 {
-		rr.Met, rr.MetOn = true, c.ReviewAsked
-	}
-	out = append(out, rr)
-	if c.ReviewAsked == 0 {
-		return out
-	}
-	rv := Deadline{Kind: DeadlineReview, Label: "复查", Article: "信访工作条例第三十五条",
-		Start: c.ReviewAsked, Due: DueAfter(c.ReviewAsked, ReviewDays, cal), Office: true}
-	if c.Reviewed != 0 {
-		rv.Met, rv.MetOn = true, c.Reviewed
-	}
-	out = append(out, rv)
-	if c.Reviewed == 0 {
-		return out
-	}
-	kr := Deadline{Kind: DeadlineRecheckReq, Label: "申请复核期限", Article: "信访工作条例第三十六条",
-		Start: c.Reviewed, Due: DueAfter(c.Reviewed, RecheckDays, cal)}
-	if c.RecheckAsked != 0 {
-		kr.Met, kr.MetOn = true, c.RecheckAsked
-	}
-	out = append(out, kr)
-	if c.RecheckAsked == 0 {
-		return out
-	}
-	k := Deadline{Kind: DeadlineRecheck, Label: "复核", Article: "信访工作条例第三十六条",
-		Start: c.RecheckAsked, Due: DueAfter(c.RecheckAsked, RecheckDays, cal), Office: true}
-	if c.Rechecked != 0 {
-		k.Met, k.MetOn = true, c.Rechecked
-	}
-	return append(out, k)
+	return out
 }
 
 // NextDeadline returns the office's earliest unmet deadline; false when none

@@ -107,8 +107,8 @@ func (v *Visit) Validate() error {
 	if v.Date == 0 {
 		return refuse("date", "请填写日期")
 	}
-	if v.End <= v.Start {
-		return refuse("end", "结束时间应晚于开始时间")
+	if err := checkHours(v.Start, v.End); err != nil {
+		return err
 	}
 	if strings.TrimSpace(v.Place) == "" {
 		return refuse("place", "请填写地点")
@@ -126,6 +126,22 @@ func (v *Visit) Validate() error {
 	return nil
 }
 
+func checkHours(start, end roster.Clock) error {
+	if end <= start {
+		return refuse("end", "结束时间应晚于开始时间")
+	}
+	return nil
+}
+
+// mustBeActive refuses act (取消, 改期, …) on a visit that has happened,
+// was cancelled or was missed.
+func (v *Visit) mustBeActive(act string) error {
+	if !v.State.Active() {
+		return refuse("state", "走访已%s，不能%s", v.State.Label(), act)
+	}
+	return nil
+}
+
 // Confirm moves a planned visit to confirmed.
 func (v *Visit) Confirm() error {
 	if v.State != VisitPlanned {
@@ -137,8 +153,8 @@ func (v *Visit) Confirm() error {
 
 // Cancel cancels a visit that has not happened.
 func (v *Visit) Cancel(reason string) error {
-	if !v.State.Active() {
-		return refuse("state", "走访已%s，不能取消", v.State.Label())
+	if err := v.mustBeActive("取消"); err != nil {
+		return err
 	}
 	if strings.TrimSpace(reason) == "" {
 		return refuse("reason", "请说明取消原因")
@@ -151,14 +167,14 @@ func (v *Visit) Cancel(reason string) error {
 // Reschedule moves the visit, keeping the old time in its history; the
 // moved visit is planned again until confirmed.
 func (v *Visit) Reschedule(date roster.Date, start, end roster.Clock, reason, by string) error {
-	if !v.State.Active() {
-		return refuse("state", "走访已%s，不能改期", v.State.Label())
+	if err := v.mustBeActive("改期"); err != nil {
+		return err
 	}
 	if date == 0 {
 		return refuse("date", "请填写新日期")
 	}
-	if end <= start {
-		return refuse("end", "结束时间应晚于开始时间")
+	if err := checkHours(start, end); err != nil {
+		return err
 	}
 	if date == v.Date && start == v.Start && end == v.End {
 		return refuse("date", "新时间与原时间相同")
@@ -184,8 +200,8 @@ type Outcome struct {
 
 // Record applies an outcome on or after the visit day.
 func (v *Visit) Record(o Outcome, today roster.Date) error {
-	if !v.State.Active() {
-		return refuse("state", "走访已%s，不能再记录结果", v.State.Label())
+	if err := v.mustBeActive("再记录结果"); err != nil {
+		return err
 	}
 	if today < v.Date {
 		return refuse("state", "走访日期 %s 尚未到，不能记录结果", v.Date)
@@ -251,13 +267,11 @@ func Conflicts(v Visit, b Busy) []Conflict {
 		if v.Kind == KindOpen {
 			continue
 		}
-		out = append(out, Conflict{Kind: "duty", Date: d.Date,
-			Message: fmt.Sprintf("%s %s–%s 在%s担任%s", d.Date, d.Start, d.End, d.Place, d.Role)})
+		out = append(out, dutyConflict(d))
 	}
 	for _, a := range b.Absences {
 		if a.Person == v.Leader && a.Covers(v.Date) {
-			out = append(out, Conflict{Kind: "absence", Date: v.Date, Absence: a.ID,
-				Message: fmt.Sprintf("%s～%s %s", a.From, a.To, absenceLabel(a.Kind))})
+			out = append(out, absenceConflict(a, v.Date))
 		}
 	}
 	for _, o := range b.Visits {
@@ -265,11 +279,27 @@ func Conflicts(v Visit, b Busy) []Conflict {
 			continue
 		}
 		if overlaps(v.Start, v.End, o.Start, o.End) {
-			out = append(out, Conflict{Kind: "visit", Date: o.Date, VisitID: o.ID,
-				Message: fmt.Sprintf("%s %s–%s 已有%s（编号 %d）", o.Date, o.Start, o.End, o.Kind.Label(), o.ID)})
+			out = append(out, visitConflict(o))
 		}
 	}
 	return out
+}
+
+func dutyConflict(d OnDuty) Conflict {
+	return Conflict{Kind: "duty", Date: d.Date,
+		Message: fmt.Sprintf("%s %s–%s 在%s担任%s", d.Date, d.Start, d.End, d.Place, d.Role)}
+}
+
+// absenceConflict is absence a, listed on day (the day it clashes, or the
+// first day of a range it covers).
+func absenceConflict(a roster.Absence, day roster.Date) Conflict {
+	return Conflict{Kind: "absence", Date: day, Absence: a.ID,
+		Message: fmt.Sprintf("%s～%s %s", a.From, a.To, absenceLabel(a.Kind))}
+}
+
+func visitConflict(v Visit) Conflict {
+	return Conflict{Kind: "visit", Date: v.Date, VisitID: v.ID,
+		Message: fmt.Sprintf("%s %s–%s 已有%s（编号 %d）", v.Date, v.Start, v.End, v.Kind.Label(), v.ID)}
 }
 
 func absenceLabel(k roster.AbsenceKind) string {
@@ -326,20 +356,17 @@ func LeaderBusy(leader string, from, to roster.Date, b Busy) []Conflict {
 	out := []Conflict{}
 	for _, d := range b.Duties {
 		if d.Person == leader && d.Date >= from && d.Date <= to {
-			out = append(out, Conflict{Kind: "duty", Date: d.Date,
-				Message: fmt.Sprintf("%s %s–%s 在%s担任%s", d.Date, d.Start, d.End, d.Place, d.Role)})
+			out = append(out, dutyConflict(d))
 		}
 	}
 	for _, a := range b.Absences {
 		if a.Person == leader && a.From <= to && a.To >= from {
-			out = append(out, Conflict{Kind: "absence", Date: max(a.From, from), Absence: a.ID,
-				Message: fmt.Sprintf("%s～%s %s", a.From, a.To, absenceLabel(a.Kind))})
+			out = append(out, absenceConflict(a, max(a.From, from)))
 		}
 	}
 	for _, v := range b.Visits {
 		if v.Leader == leader && v.Date >= from && v.Date <= to && v.State.Active() {
-			out = append(out, Conflict{Kind: "visit", Date: v.Date, VisitID: v.ID,
-				Message: fmt.Sprintf("%s %s–%s 已有%s（编号 %d）", v.Date, v.Start, v.End, v.Kind.Label(), v.ID)})
+			out = append(out, visitConflict(v))
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date < out[j].Date })
