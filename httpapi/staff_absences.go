@@ -15,6 +15,7 @@ import (
 
 // absencesPage lists recent and coming absences with the form to record one.
 type absencesPage struct {
+	staffLayout
 	Absences []absenceRow
 	People   []roster.Person // active, to choose from
 	Kinds    []struct{ Value, Label string }
@@ -28,6 +29,7 @@ type absenceRow struct {
 
 // absencePreviewPage shows the duties an absence breaks and who would replace them.
 type absencePreviewPage struct {
+	staffLayout
 	Form      absenceForm
 	Person    roster.Person
 	KindLabel string
@@ -50,7 +52,8 @@ func (s *Server) renderAbsences(c echo.Context, status int, f absenceForm, msg s
 	if err != nil {
 		return err
 	}
-	p := absencesPage{Kinds: planner.AbsenceKinds, Form: f}
+	p := &absencesPage{Kinds: planner.AbsenceKinds, Form: f}
+	p.Error, p.Notice = msg, c.QueryParam("done")
 	byID := map[string]roster.Person{}
 	for _, x := range people {
 		byID[x.ID] = x
@@ -61,8 +64,7 @@ func (s *Server) renderAbsences(c echo.Context, status int, f absenceForm, msg s
 	for _, a := range abs {
 		p.Absences = append(p.Absences, absenceRow{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
 	}
-	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差",
-		map[string]any{"Page": p, "Error": msg, "Notice": c.QueryParam("done")})
+	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差", p)
 }
 
 // absenceForm is the form as typed, re-shown on an error.
@@ -117,8 +119,9 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 	if err != nil {
 		return err
 	}
-	page := absencePreviewPage{Form: f, Person: p, KindLabel: planner.AbsenceKindLabel(ab.Kind), Broken: broken}
-	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", map[string]any{"Page": page, "Error": msg})
+	page := &absencePreviewPage{Form: f, Person: p, KindLabel: planner.AbsenceKindLabel(ab.Kind), Broken: broken}
+	page.Error = msg
+	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", page)
 }
 
 // createAbsence records an absence and, in the same transaction, applies the

@@ -18,14 +18,15 @@ import (
 // regenPage is the regeneration page: the range form and, once previewed,
 // what applying would change.
 type regenPage struct {
+	staffLayout
 	From, To string
 	Out      *planner.Regeneration
 }
 
 // regenRange reads the range; empty means tomorrow to the end of next month.
-func (s *Server) regenRange(c echo.Context) (regenPage, roster.Date, roster.Date, error) {
+func (s *Server) regenRange(c echo.Context) (*regenPage, roster.Date, roster.Date, error) {
 	today := s.today()
-	p := regenPage{From: c.FormValue("from"), To: c.FormValue("to")}
+	p := &regenPage{From: c.FormValue("from"), To: c.FormValue("to")}
 	if p.From == "" {
 		p.From = today.AddDays(1).String()
 	}
@@ -43,12 +44,13 @@ func (s *Server) regenRange(c echo.Context) (regenPage, roster.Date, roster.Date
 	return p, from, to, planner.CheckRegenRange(from, to, today)
 }
 
-func (s *Server) renderRegenerate(c echo.Context, status int, p regenPage, msg string) error {
-	return s.renderStaff(c, status, "staff/regenerate.html", "roster", "重新排班", map[string]any{"Page": p, "Error": msg})
+func (s *Server) renderRegenerate(c echo.Context, status int, p *regenPage, msg string) error {
+	p.Error = msg
+	return s.renderStaff(c, status, "staff/regenerate.html", "roster", "重新排班", p)
 }
 
 // regenRefused shows an invalid range on the form; other errors go on.
-func (s *Server) regenRefused(c echo.Context, p regenPage, err error) error {
+func (s *Server) regenRefused(c echo.Context, p *regenPage, err error) error {
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
 		return s.renderRegenerate(c, http.StatusBadRequest, p, fe.Msg)
 	}
@@ -99,6 +101,13 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		"?"+doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 
+// fairnessPage is a year's duties per pool and leader.
+type fairnessPage struct {
+	staffLayout
+	planner.Fairness
+	ClassLabels []string
+}
+
 // showFairness shows, per pool and leader, duties by day class this year and
 // over all stored history, beside the engine's bounds and balance score.
 func (s *Server) showFairness(c echo.Context) error {
@@ -110,7 +119,7 @@ func (s *Server) showFairness(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/fairness.html", "fairness", fmt.Sprintf("%d 年值班公平统计", year), map[string]any{
-		"Page": f, "ClassLabels": []string{roster.Workday.Label(), roster.Weekend.Label(), roster.Holiday.Label()},
+	return s.renderStaff(c, http.StatusOK, "staff/fairness.html", "fairness", fmt.Sprintf("%d 年值班公平统计", year), &fairnessPage{
+		Fairness: f, ClassLabels: []string{roster.Workday.Label(), roster.Weekend.Label(), roster.Holiday.Label()},
 	})
 }

@@ -60,7 +60,7 @@ func (s *Server) showRosterIndex(c echo.Context) error {
 		return err
 	}
 	if len(defs) == 0 {
-		return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", "值班表", map[string]any{"Page": rosterPage{Empty: true}})
+		return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", "值班表", &rosterPage{Empty: true})
 	}
 	q := ""
 	if m := c.QueryParam("msg"); m == "password" {
@@ -71,6 +71,7 @@ func (s *Server) showRosterIndex(c echo.Context) error {
 
 // rosterPage is a month of one roster as days × roles.
 type rosterPage struct {
+	staffLayout
 	Empty              bool // no roster defined yet
 	Roster             roster.Definition
 	Rosters            []roster.Definition
@@ -129,17 +130,17 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Page": rosterPage{
+	p := &rosterPage{
 		Roster: def, Rosters: defs, Days: days, Pub: pub, MonthS: month.String()[:7],
 		Prev: month.AddDays(-1).MonthStart().String()[:7], Next: month.MonthEnd().AddDays(1).String()[:7],
-	}}
+	}
 	if c.QueryParam("msg") == "password" {
-		data["Notice"] = "密码已修改，其他设备上的登录已注销。"
+		p.Notice = "密码已修改，其他设备上的登录已注销。"
 	}
 	if n := c.QueryParam("done"); n != "" {
-		data["Notice"] = n
+		p.Notice = n
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", fmt.Sprintf("%s %d年%d月", def.Name, month.Year(), int(month.Month())), data)
+	return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", fmt.Sprintf("%s %d年%d月", def.Name, month.Year(), int(month.Month())), p)
 }
 
 // monthGrid builds the rows of a month: every day, with the slots of duty days.
@@ -173,6 +174,7 @@ func slotHref(k roster.Key) string {
 // slotPage is the slot page: who is on it, eligible replacements, pin and
 // swap, and what the last refused write said.
 type slotPage struct {
+	staffLayout
 	Slot        *planner.SlotView
 	Class       string
 	Swaps       []swapOption
@@ -206,10 +208,10 @@ func (s *Server) showSlot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSlot(c, http.StatusOK, k, slotPage{}, map[string]any{"Notice": c.QueryParam("done")})
+	return s.renderSlot(c, http.StatusOK, k, &slotPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}})
 }
 
-func (s *Server) renderSlot(c echo.Context, status int, k roster.Key, p slotPage, data map[string]any) error {
+func (s *Server) renderSlot(c echo.Context, status int, k roster.Key, p *slotPage) error {
 	v, err := planner.LoadSlot(c.Request().Context(), s.store, k)
 	if err != nil {
 		return err
@@ -221,9 +223,8 @@ func (s *Server) renderSlot(c echo.Context, status int, k roster.Key, p slotPage
 		p.Swaps = append(p.Swaps, swapOption{Value: o.Date.String() + "/" + strconv.Itoa(o.Version),
 			Label: fmt.Sprintf("%d月%d日 %s %s", int(o.Date.Month()), o.Date.Day(), weekdayLabels[o.Date.Weekday()], o.Name)})
 	}
-	data["Page"] = p
 	title := fmt.Sprintf("%s %s %s", k.Date, weekdayLabels[k.Date.Weekday()], k.Role)
-	return s.renderStaff(c, status, "staff/slot.html", "roster", title, data)
+	return s.renderStaff(c, status, "staff/slot.html", "roster", title, p)
 }
 
 // staleMessage tells the editor what the slot holds now.
@@ -238,10 +239,11 @@ func (s *Server) staleMessage(e *planner.Stale) string {
 
 // slotRefused re-renders the slot page with a refused edit's reason, or
 // returns an error that is no refusal (a missing slot, a failure).
-func (s *Server) slotRefused(c echo.Context, k roster.Key, p slotPage, err error) error {
+func (s *Server) slotRefused(c echo.Context, k roster.Key, p *slotPage, err error) error {
 	var st *planner.Stale
 	if errors.As(err, &st) {
-		return s.renderSlot(c, http.StatusConflict, k, p, map[string]any{"Error": s.staleMessage(st)})
+		p.Error = s.staleMessage(st)
+		return s.renderSlot(c, http.StatusConflict, k, p)
 	}
 	fe := fault.Classify(err)
 	if fe == nil || fe.Kind != fault.Invalid && fe.Kind != fault.Conflict {
@@ -257,7 +259,8 @@ func (s *Server) slotRefused(c echo.Context, k roster.Key, p slotPage, err error
 			p.SwapWarning = append(p.SwapWarning, v.Reason)
 		}
 	}
-	return s.renderSlot(c, kindStatus[fe.Kind], k, p, map[string]any{"Error": fe.Msg})
+	p.Error = fe.Msg
+	return s.renderSlot(c, kindStatus[fe.Kind], k, p)
 }
 
 // assignSlot replaces the person on a slot.
@@ -270,7 +273,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 	req := planner.Assignment{Key: k, Person: c.FormValue("person"), Version: version}
 	a, err := planner.Assign(c.Request().Context(), s.store, req, actor(c))
 	if err != nil {
-		return s.slotRefused(c, k, slotPage{Chosen: req.Person}, err)
+		return s.slotRefused(c, k, &slotPage{Chosen: req.Person}, err)
 	}
 	p, err := s.store.Person(c.Request().Context(), a.Person)
 	if err != nil {
@@ -288,7 +291,7 @@ func (s *Server) pinSlot(c echo.Context) error {
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	pinned := c.FormValue("pinned") == "1"
 	if _, err := planner.Pin(c.Request().Context(), s.store, k, version, pinned, actor(c)); err != nil {
-		return s.slotRefused(c, k, slotPage{}, err)
+		return s.slotRefused(c, k, &slotPage{}, err)
 	}
 	msg := "已固定"
 	if !pinned {
@@ -310,12 +313,12 @@ func (s *Server) swapSlots(c echo.Context) error {
 	dateS, versionS, _ := strings.Cut(other, "/")
 	d2, err := roster.ParseDate(dateS)
 	if err != nil {
-		return s.renderSlot(c, http.StatusBadRequest, k, slotPage{}, map[string]any{"Error": "请选择要交换的日期"})
+		return s.renderSlot(c, http.StatusBadRequest, k, &slotPage{staffLayout: staffLayout{Error: "请选择要交换的日期"}})
 	}
 	version2, _ := strconv.Atoi(versionS)
 	req := planner.Swap{Key: k, Version: version, Other: d2, OtherVersion: version2, Force: c.FormValue("force") == "1"}
 	if err := planner.SwapSlots(c.Request().Context(), s.store, req, actor(c)); err != nil {
-		return s.slotRefused(c, k, slotPage{SwapOther: other}, err)
+		return s.slotRefused(c, k, &slotPage{SwapOther: other}, err)
 	}
 	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery("已与 "+d2.String()+" 交换"))
 }

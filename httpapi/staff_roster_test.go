@@ -302,3 +302,36 @@ func assignmentPut(f *staffFixture, token string, k roster.Key, body string) *ht
 	req.Header.Set("Authorization", "Bearer "+token)
 	return req
 }
+
+// A swap that breaks a rule (here: the other day's leader is away on this
+// day) is refused with the reasons and a confirmation box; confirmed, it is
+// saved, but the broken duty cannot then be pinned.
+func TestSwapThatBreaksARuleNeedsConfirmation(t *testing.T) {
+	f := newStaffFixture(t)
+	ctx := context.Background()
+	ed := f.loggedIn(t, "editor")
+	a := f.duty(t, f.today.AddDays(2))
+	b := f.duty(t, a.Date.AddDays(7))
+	if _, err := f.store.AddAbsence(ctx, roster.Absence{Person: b.Person, Kind: roster.Trip, From: a.Date, To: a.Date}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	other := b.Date.String() + "/" + strconv.Itoa(b.Version)
+	code, body := ed.post("/staff/roster/"+a.Roster+"/swap", slotForm(a, url.Values{"other": {other}}))
+	if code != http.StatusConflict || !strings.Contains(body, "交换后违反排班规则") || !strings.Contains(body, `name="force"`) || !strings.Contains(body, "出差") {
+		t.Fatalf("unconfirmed swap: %d\n%s", code, body)
+	}
+	if now, _ := f.store.Assignment(ctx, a.Key()); now.Person != a.Person {
+		t.Fatal("an unconfirmed swap was saved")
+	}
+	if code, body := ed.post("/staff/roster/"+a.Roster+"/swap", slotForm(a, url.Values{"other": {other}, "force": {"1"}})); code != http.StatusSeeOther {
+		t.Fatalf("confirmed swap: %d %s", code, body)
+	}
+	now, _ := f.store.Assignment(ctx, a.Key())
+	if now.Person != b.Person {
+		t.Fatalf("confirmed swap not saved: %s", now.Person)
+	}
+	// A duty that breaks a rule cannot be pinned: repair could never move it.
+	if code, body := ed.post("/staff/roster/"+a.Roster+"/pin", slotForm(now, url.Values{"pinned": {"1"}})); code != http.StatusConflict || !strings.Contains(body, "不能固定") {
+		t.Fatalf("pin of a broken duty: %d\n%s", code, body)
+	}
+}
