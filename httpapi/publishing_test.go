@@ -15,12 +15,10 @@ import (
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/ical/icaljstest"
-	"zhiban/planner"
+	"zhiban/publish/publishtest"
 	"zhiban/roster"
-	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -36,9 +34,6 @@ type pubFixture struct {
 	visit   visits.Visit
 }
 
-// petitioner is invented for the tests: nothing public may show it.
-var petitioner = visits.Petitioner{Name: "钱秘密", Phone: "13912345678", Address: "示例县保密路7号"}
-
 func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 	t.Helper()
 	return newPubFixtureWith(t, now, nil)
@@ -47,9 +42,7 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 // newPubFixtureWith is newPubFixture with the configuration adjusted by edit.
 func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *pubFixture {
 	t.Helper()
-	ctx := context.Background()
 	st := demoStore(t, func() time.Time { return now })
-	demo := county.Demo()
 	cfg := config.Default()
 	cfg.PublicURL = "https://zhiban.example.cn"
 	if edit != nil {
@@ -58,53 +51,8 @@ func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	f := &pubFixture{store: st, now: now}
-	today := roster.Today(now, cfg.Location)
-	if _, err := planner.Fill(ctx, st, today.AddDays(-10), today.AddDays(45), today.AddDays(-10), "test"); err != nil {
-		t.Fatal(err)
-	}
-	// The demo cases, visits and sweeps: invented petitioners that no
-	// public output and no leader feed may show.
-	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range demo.People {
-		if p.Phone != "" {
-			f.private = append(f.private, p.Phone)
-		}
-		if p.Email != "" {
-			f.private = append(f.private, p.Email)
-		}
-	}
-	for _, a := range demo.Absences {
-		if a.Reason != "" {
-			f.private = append(f.private, a.Reason)
-		}
-	}
-	// Whatever cases the demo data holds, and one of our own with a carry visit.
-	cases, err := st.Cases(ctx, store.CaseFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := st.CreateCase(ctx, visits.Case{Code: "2026-0991", Title: "征地补偿争议", Category: "征地拆迁", Township: "t02",
-		Received: today.AddDays(-5), Channel: "来访", Petitioner: petitioner, Content: "反映绝密内容甲乙丙", GroupSize: 1,
-		Leader: "L02", State: visits.StateAccepted, Accepted: today.AddDays(-4)}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range append(cases, c) {
-		for _, s := range []string{c.Petitioner.Name, c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.Title} {
-			if s != "" {
-				f.private = append(f.private, s)
-			}
-		}
-	}
-	f.visit, err = st.CreateVisit(ctx, visits.Visit{Kind: visits.KindCarry, Leader: "L02", Date: today.AddDays(3),
-		Start: 9 * 60, End: 11*60 + 30, Place: "漕河镇群众工作站", Township: "t02", Cases: []int64{c.ID},
-		State: visits.VisitConfirmed}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeded := publishtest.Seed(t, st, cfg, now)
+	f := &pubFixture{store: st, now: now, private: seeded.Private, visit: seeded.Visit}
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -12,9 +12,8 @@ import (
 	"zhiban/config"
 	"zhiban/county"
 	"zhiban/ical"
-	"zhiban/planner"
+	"zhiban/publish/publishtest"
 	"zhiban/roster"
-	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -31,8 +30,6 @@ type fixture struct {
 	visit   visits.Visit
 }
 
-var petitioner = visits.Petitioner{Name: "钱秘密", Phone: "13912345678", Address: "示例县保密路7号"}
-
 func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
@@ -43,8 +40,7 @@ func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	st.Now = func() time.Time { return now }
-	demo := county.Demo()
-	if _, err := st.ImportCounty(ctx, demo, "test"); err != nil {
+	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
 		t.Fatal(err)
 	}
 	cfg := config.Default()
@@ -55,50 +51,9 @@ func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{st: st, pub: New(st, cfg), today: roster.Today(now, cfg.Location)}
-	if _, err := planner.Fill(ctx, st, f.today.AddDays(-10), f.today.AddDays(45), f.today.AddDays(-10), "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range demo.People {
-		for _, s := range []string{p.Phone, p.Email} {
-			if s != "" {
-				f.private = append(f.private, s)
-			}
-		}
-	}
-	for _, a := range demo.Absences {
-		if a.Reason != "" {
-			f.private = append(f.private, a.Reason)
-		}
-	}
-	cases, err := st.Cases(ctx, store.CaseFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := st.CreateCase(ctx, visits.Case{Code: "2026-0991", Title: "征地补偿争议", Category: "征地拆迁", Township: "t02",
-		Received: f.today.AddDays(-5), Channel: "来访", Petitioner: petitioner, Content: "反映绝密内容甲乙丙", GroupSize: 1,
-		Leader: "L02", State: visits.StateAccepted, Accepted: f.today.AddDays(-4)}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.caseID = c.ID
-	for _, c := range append(cases, c) {
-		for _, s := range []string{c.Petitioner.Name, c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.Title} {
-			if s != "" {
-				f.private = append(f.private, s)
-			}
-		}
-	}
-	f.visit, err = st.CreateVisit(ctx, visits.Visit{Kind: visits.KindCarry, Leader: "L02", Date: f.today.AddDays(3),
-		Start: 9 * 60, End: 11*60 + 30, Place: "漕河镇群众工作站", Township: "t02", Cases: []int64{c.ID},
-		State: visits.VisitConfirmed}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
+	seeded := publishtest.Seed(t, st, cfg, now)
+	return &fixture{st: st, pub: New(st, cfg), today: roster.Today(now, cfg.Location), private: seeded.Private,
+		caseID: seeded.Case.ID, visit: seeded.Visit}
 }
 
 // leaks reports the private strings in v (marshalled as JSON, or an

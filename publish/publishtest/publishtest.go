@@ -1,0 +1,84 @@
+// Package publishtest seeds a store for the privacy tests of the public
+// pages and feeds (package publish and httpapi): the demo county with a
+// generated roster, the demo cases and visits, and one case of known
+// petitioner data with a confirmed case-carrying visit; and it lists the
+// strings that no public output may show.
+package publishtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zhiban/config"
+	"zhiban/county"
+	"zhiban/planner"
+	"zhiban/roster"
+	"zhiban/service"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// Petitioner is invented for the tests: nothing public may show it.
+var Petitioner = visits.Petitioner{Name: "钱秘密", Phone: "13912345678", Address: "示例县保密路7号"}
+
+// Seeded is what Seed added.
+type Seeded struct {
+	Private []string     // strings that must never appear in public output
+	Case    visits.Case  // 2026-0991 in 漕河镇 (t02), leader L02, accepted 4 days ago
+	Visit   visits.Visit // L02's confirmed carry visit for Case, 3 days on, 09:00–11:30
+}
+
+// Seed fills st, which holds the demo county, as of now: the roster from
+// 10 days back to 45 on, the demo cases, visits and sweeps, and Case with
+// its Visit.
+func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seeded {
+	tb.Helper()
+	ctx := context.Background()
+	today := roster.Today(now, cfg.Location)
+	if _, err := planner.Fill(ctx, st, today.AddDays(-10), today.AddDays(45), today.AddDays(-10), "test"); err != nil {
+		tb.Fatal(err)
+	}
+	// The demo cases, visits and sweeps: invented petitioners that no
+	// public output and no leader feed may show.
+	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
+		tb.Fatal(err)
+	}
+	var s Seeded
+	demo := county.Demo()
+	for _, p := range demo.People {
+		s.add(p.Phone, p.Email)
+	}
+	for _, a := range demo.Absences {
+		s.add(a.Reason)
+	}
+	// Whatever cases the demo data holds, and one of our own with a carry visit.
+	cases, err := st.Cases(ctx, store.CaseFilter{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.Case, err = st.CreateCase(ctx, visits.Case{Code: "2026-0991", Title: "征地补偿争议", Category: "征地拆迁", Township: "t02",
+		Received: today.AddDays(-5), Channel: "来访", Petitioner: Petitioner, Content: "反映绝密内容甲乙丙", GroupSize: 1,
+		Leader: "L02", State: visits.StateAccepted, Accepted: today.AddDays(-4)}, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, c := range append(cases, s.Case) {
+		s.add(c.Petitioner.Name, c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.Title)
+	}
+	s.Visit, err = st.CreateVisit(ctx, visits.Visit{Kind: visits.KindCarry, Leader: "L02", Date: today.AddDays(3),
+		Start: 9 * 60, End: 11*60 + 30, Place: "漕河镇群众工作站", Township: "t02", Cases: []int64{s.Case.ID},
+		State: visits.VisitConfirmed}, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func (s *Seeded) add(strs ...string) {
+	for _, x := range strs {
+		if x != "" {
+			s.Private = append(s.Private, x)
+		}
+	}
+}
