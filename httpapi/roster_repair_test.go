@@ -14,8 +14,8 @@ import (
 
 // TestRepairCountsAgree makes one change, an absence of tomorrow's duty
 // leader, through the county import (what `zhiban import` runs), the Excel
-// import page and the regeneration preview, each on fresh data: all three
-// report the same repair in the same words.
+// import page (its preview and its notice) and the regeneration preview,
+// each on fresh data: all report the same repair in the same words.
 func TestRepairCountsAgree(t *testing.T) {
 	ctx := context.Background()
 	victim := func(f *staffFixture) store.StoredAssignment { return f.duty(t, f.today.AddDays(1)) }
@@ -41,8 +41,8 @@ func TestRepairCountsAgree(t *testing.T) {
 	sheet := book(t, []string{"人员", "类型", "开始日期", "结束日期", "事由"},
 		[]string{v.Person, "会议", v.Date.String(), v.Date.String(), "赴省开会"})
 	code, body := upload(t, ed, "absences", sheet)
-	if code != 200 {
-		t.Fatalf("preview: %d\n%s", code, body)
+	if want := "确认后将导入 1 条，" + cli + "。"; code != 200 || !strings.Contains(body, want) {
+		t.Fatalf("preview: %d, want %q\n%s", code, want, body)
 	}
 	_, _, h := applyUpload(ed, "absences", body)
 	loc, _ := url.Parse(h.Get("Location"))

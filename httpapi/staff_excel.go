@@ -117,13 +117,28 @@ func (s *Server) exportAbsencesTemplate(c echo.Context) error {
 	return sendXLSX(c, "请假出差导入模板.xlsx", b)
 }
 
+// importPage is the two upload forms and, after an upload, its preview.
+type importPage struct {
+	staffLayout
+	Plan           *planner.ImportPlan
+	Data, FileName string // the upload, carried to the confirmation
+	Effect         string // what confirming would do, in the words of the notice after it
+}
+
+// importEffect says what an import did or would do: "导入 n 条，重新安排 …。"
+func importEffect(n int, fix planner.Change) string {
+	msg := fmt.Sprintf("导入 %d 条", n)
+	if fix.Ran {
+		msg += "，" + fix.Summary()
+	}
+	return msg + "。"
+}
+
 // showImport shows the two upload forms.
 func (s *Server) showImport(c echo.Context) error {
-	data := map[string]any{}
-	if n := c.QueryParam("done"); n != "" {
-		data["Notice"] = n
-	}
-	return s.renderStaff(c, http.StatusOK, "staff/import.html", "import", "Excel 导入", data)
+	p := &importPage{}
+	p.Notice = c.QueryParam("done")
+	return s.renderStaff(c, http.StatusOK, "staff/import.html", "import", "Excel 导入", p)
 }
 
 func readUpload(c echo.Context) ([]byte, error) {
@@ -147,19 +162,26 @@ func (s *Server) previewImport(c echo.Context) error {
 	kind := c.FormValue("kind")
 	data, err := readUpload(c)
 	if err != nil {
-		return s.renderStaff(c, http.StatusBadRequest, "staff/import.html", "import", "Excel 导入", map[string]any{"Error": err.Error()})
+		p := &importPage{}
+		p.Error = err.Error()
+		return s.renderStaff(c, http.StatusBadRequest, "staff/import.html", "import", "Excel 导入", p)
 	}
-	p, err := planner.CheckImport(c.Request().Context(), s.store, kind, data, s.today())
+	ctx := c.Request().Context()
+	plan, err := planner.CheckImport(ctx, s.store, kind, data, s.today())
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if len(p.Errors) > 0 {
-		status = http.StatusBadRequest
+	p := &importPage{Plan: plan, Data: base64.StdEncoding.EncodeToString(data), FileName: fileName(c)}
+	if len(plan.Errors) > 0 {
+		return s.renderStaff(c, http.StatusBadRequest, "staff/import.html", "import", "Excel 导入：预览", p)
 	}
-	return s.renderStaff(c, status, "staff/import.html", "import", "Excel 导入：预览", map[string]any{
-		"Plan": p, "Data": base64.StdEncoding.EncodeToString(data), "FileName": fileName(c),
-	})
+	today := s.today()
+	n, fix, err := planner.PreviewImport(ctx, s.store, plan, today, today.AddDays(s.cfg.HorizonDays), actor(c))
+	if err != nil {
+		return err
+	}
+	p.Effect = "确认后将" + importEffect(n, fix)
+	return s.renderStaff(c, http.StatusOK, "staff/import.html", "import", "Excel 导入：预览", p)
 }
 
 func fileName(c echo.Context) string {
@@ -176,23 +198,19 @@ func (s *Server) applyImport(c echo.Context) error {
 	if err != nil || len(data) > xlsx.MaxUpload {
 		return fault.InvalidField("data", "上传内容无效，请重新上传")
 	}
-	p, err := planner.CheckImport(ctx, s.store, c.FormValue("kind"), data, s.today())
+	plan, err := planner.CheckImport(ctx, s.store, c.FormValue("kind"), data, s.today())
 	if err != nil {
 		return err
 	}
-	if len(p.Errors) > 0 {
-		return s.renderStaff(c, http.StatusBadRequest, "staff/import.html", "import", "Excel 导入：预览", map[string]any{
-			"Plan": p, "Data": c.FormValue("data"), "Error": "文件有错误，未导入。",
-		})
+	if len(plan.Errors) > 0 {
+		p := &importPage{Plan: plan, Data: c.FormValue("data")}
+		p.Error = "文件有错误，未导入。"
+		return s.renderStaff(c, http.StatusBadRequest, "staff/import.html", "import", "Excel 导入：预览", p)
 	}
 	today := s.today()
-	n, fix, err := planner.ImportPeople(ctx, s.store, p.Leaders, p.Absences, today, today.AddDays(s.cfg.HorizonDays), actor(c))
+	n, fix, err := planner.ImportPeople(ctx, s.store, plan.Leaders, plan.Absences, today, today.AddDays(s.cfg.HorizonDays), actor(c))
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("已导入 %d 条", n)
-	if fix.Ran {
-		msg += "，" + fix.Summary()
-	}
-	return c.Redirect(http.StatusSeeOther, "/staff/import?"+doneQuery(msg+"。"))
+	return c.Redirect(http.StatusSeeOther, "/staff/import?"+doneQuery("已"+importEffect(n, fix)))
 }

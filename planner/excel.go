@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -158,4 +159,22 @@ func CheckImport(ctx context.Context, st *store.Store, kind string, data []byte,
 	// Parse errors and lookup errors arrive separately; staff read them by row.
 	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].Row < p.Errors[j].Row })
 	return p, nil
+}
+
+// PreviewImport is what applying p would do now: ImportPeople in a
+// transaction that is rolled back, so the preview's counts are the apply's.
+func PreviewImport(ctx context.Context, st *store.Store, p *ImportPlan, today, to roster.Date, actor string) (int, Change, error) {
+	var n int
+	var fix Change
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		if n, fix, err = ImportPeople(ctx, tx, p.Leaders, p.Absences, today, to, actor); err != nil {
+			return err
+		}
+		return errPreviewOnly
+	})
+	if errors.Is(err, errPreviewOnly) {
+		err = nil
+	}
+	return n, fix, err
 }
