@@ -126,10 +126,15 @@ const TokenLen = 43
 // NewToken returns a random secret (256 bits, URL-safe) and the hash under
 // which it is stored.
 func NewToken() (secret, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails (crypto/rand since Go 1.24)
-	secret = base64.RawURLEncoding.EncodeToString(b)
+	secret = NewSecret(32)
 	return secret, HashToken(secret)
+}
+
+// NewSecret returns n random bytes as unpadded URL-safe base64.
+func NewSecret(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand since Go 1.24)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // HashToken is the stored form of a session, API or feed token: hex

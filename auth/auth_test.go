@@ -44,4 +44,7 @@ func TestTokens(t *testing.T) {
 	if a == b || len(a) != TokenLen || ah != HashToken(a) || len(ah) != 64 || strings.ContainsAny(a, "+/=") {
 		t.Fatalf("tokens %q %q %q", a, b, ah)
 	}
+	if s := NewSecret(20); len(s) != 27 {
+		t.Fatalf("a 20-byte secret is %q", s)
+	}
 }

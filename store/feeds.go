@@ -3,14 +3,13 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/roster"
 )
 
@@ -18,22 +17,13 @@ import (
 // 128 the issue requires, and a URL-safe 27 characters.
 const FeedTokenBytes = 20
 
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
 // RotateFeedToken revokes personID's current feed tokens and issues a new
 // one. The token is returned once; only its hash is stored.
 func (s *Store) RotateFeedToken(ctx context.Context, personID, actor string) (string, error) {
 	if _, err := s.Person(ctx, personID); err != nil {
 		return "", err
 	}
-	raw := make([]byte, FeedTokenBytes)
-	if _, err := rand.Read(raw); err != nil {
-		return "", fmt.Errorf("store: feed token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	token := auth.NewSecret(FeedTokenBytes)
 	err := s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
 		if _, err := tx.q.ExecContext(ctx, `UPDATE feed_tokens SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL`,
@@ -41,7 +31,7 @@ func (s *Store) RotateFeedToken(ctx context.Context, personID, actor string) (st
 			return fmt.Errorf("store: revoke feed tokens of %s: %w", personID, err)
 		}
 		if _, err := tx.q.ExecContext(ctx, `INSERT INTO feed_tokens (person_id, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)`,
-			personID, hashToken(token), actor, now); err != nil {
+			personID, auth.HashToken(token), actor, now); err != nil {
 			return fmt.Errorf("store: add feed token of %s: %w", personID, err)
 		}
 		return tx.Audit(ctx, actor, "rotate", "feed_token", personID, "", "")
@@ -75,7 +65,7 @@ func (s *Store) RevokeFeedTokens(ctx context.Context, personID, actor string) (i
 func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, error) {
 	var id string
 	err := s.q.QueryRowContext(ctx, `SELECT person_id FROM feed_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
-		hashToken(token)).Scan(&id)
+		auth.HashToken(token)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("store: feed token: %w", ErrNotFound)
 	}
