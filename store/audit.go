@@ -36,33 +36,21 @@ type AuditFilter struct {
 
 // AuditLog returns entries newest first.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	q := `SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log WHERE 1 = 1`
-	var args []any
-	for col, v := range map[string]string{"actor": f.Actor, "entity": f.Entity, "entity_id": f.EntityID} {
-		if v != "" {
-			q += " AND " + col + " = ?"
-			args = append(args, v)
-		}
-	}
+	var c conditions
+	c.eq("actor", f.Actor)
+	c.eq("entity", f.Entity)
+	c.eq("entity_id", f.EntityID)
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	q += " ORDER BY id DESC LIMIT ?"
-	args = append(args, f.Limit)
-	rows, err := s.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
-			return nil, fmt.Errorf("store: audit log: %w", err)
-		}
-		e.At = parseStamp(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "audit log", scanAuditEntry, `SELECT id, at, actor, action, entity, entity_id, before, after
+		FROM audit_log `+c.where()+` ORDER BY id DESC LIMIT ?`, append(c.args, f.Limit)...)
+}
+
+func scanAuditEntry(sc scanner) (AuditEntry, error) {
+	var e AuditEntry
+	var at string
+	err := sc.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After)
+	e.At = parseStamp(at)
+	return e, err
 }

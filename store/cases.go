@@ -4,34 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"zhiban/roster"
 	"zhiban/visits"
 )
-
-// dateCol stores a civil date; the zero date is "".
-func dateCol(d roster.Date) string {
-	if d == 0 {
-		return ""
-	}
-	return d.String()
-}
-
-func readDate(s string) roster.Date {
-	if s == "" {
-		return 0
-	}
-	d, _ := roster.ParseDate(s)
-	return d
-}
 
 const caseCols = `id, code, title, category, township, received_on, channel, petitioner_name, petitioner_phone,
 	petitioner_address, content, group_size, representatives, COALESCE(leader_id, ''), leader_reason, unit, state, key_case,
 	COALESCE(from_finding, 0), accepted_on, replied_on, extension_days, extension_reason, extended_on, review_asked_on,
 	reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version`
 
-func scanCase(sc interface{ Scan(...any) error }) (visits.Case, error) {
+func scanCase(sc scanner) (visits.Case, error) {
 	var c visits.Case
 	var received, accepted, replied, extended, rvAsked, reviewed, rkAsked, rechecked, reopened, closed string
 	var key int
@@ -147,25 +130,13 @@ func (s *Store) SaveCase(ctx context.Context, c visits.Case, version int, action
 // Case returns one case with its milestones, or ErrNotFound.
 func (s *Store) Case(ctx context.Context, id int64) (visits.Case, error) {
 	cs, err := s.queryCases(ctx, `WHERE id = ?`, id)
-	if err != nil {
-		return visits.Case{}, err
-	}
-	if len(cs) == 0 {
-		return visits.Case{}, fmt.Errorf("store: case %d: %w", id, ErrNotFound)
-	}
-	return cs[0], nil
+	return first(cs, err, fmt.Sprintf("case %d", id))
 }
 
 // CaseByCode returns one case by its code, or ErrNotFound.
 func (s *Store) CaseByCode(ctx context.Context, code string) (visits.Case, error) {
 	cs, err := s.queryCases(ctx, `WHERE code = ?`, code)
-	if err != nil {
-		return visits.Case{}, err
-	}
-	if len(cs) == 0 {
-		return visits.Case{}, fmt.Errorf("store: case %s: %w", code, ErrNotFound)
-	}
-	return cs[0], nil
+	return first(cs, err, "case "+code)
 }
 
 // CaseFilter narrows Cases; empty fields match everything.
@@ -179,82 +150,67 @@ type CaseFilter struct {
 
 // Cases returns cases matching f, newest received first.
 func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]visits.Case, error) {
-	var where []string
-	var args []any
-	if f.Township != "" {
-		where, args = append(where, "township = ?"), append(args, f.Township)
-	}
-	if f.Leader != "" {
-		where, args = append(where, "leader_id = ?"), append(args, f.Leader)
-	}
+	var c conditions
+	c.eq("township", f.Township)
+	c.eq("leader_id", f.Leader)
 	if f.OpenOnly {
-		where = append(where, "state NOT IN ('closed', 'rejected')")
+		c.add("state NOT IN ('closed', 'rejected')")
 	}
 	if len(f.States) > 0 {
-		where = append(where, "state IN ("+placeholders(len(f.States))+")")
-		for _, st := range f.States {
-			args = append(args, string(st))
+		states := make([]any, len(f.States))
+		for i, st := range f.States {
+			states[i] = string(st)
 		}
+		c.add("state IN ("+placeholders(len(states))+")", states...)
 	}
 	if len(f.IDs) > 0 {
-		where = append(where, "id IN ("+placeholders(len(f.IDs))+")")
-		for _, id := range f.IDs {
-			args = append(args, id)
+		ids := make([]any, len(f.IDs))
+		for i, id := range f.IDs {
+			ids[i] = id
 		}
+		c.add("id IN ("+placeholders(len(ids))+")", ids...)
 	}
-	q := ""
-	if len(where) > 0 {
-		q = "WHERE " + strings.Join(where, " AND ")
-	}
-	return s.queryCases(ctx, q, args...)
+	return s.queryCases(ctx, c.where(), c.args...)
 }
 
 func (s *Store) queryCases(ctx context.Context, where string, args ...any) ([]visits.Case, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+caseCols+` FROM cases `+where+` ORDER BY received_on DESC, id DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: cases: %w", err)
+	out, err := queryAll(ctx, s.q, "cases", scanCase, `SELECT `+caseCols+` FROM cases `+where+` ORDER BY received_on DESC, id DESC`, args...)
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
-	var out []visits.Case
 	byID := map[int64]int{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: cases: %w", err)
-		}
-		c.Milestones = []visits.Milestone{}
-		byID[c.ID] = len(out)
-		out = append(out, c)
+	for i := range out {
+		out[i].Milestones = []visits.Milestone{}
+		byID[out[i].ID] = i
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: cases: %w", err)
-	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	ms, err := s.q.QueryContext(ctx, `SELECT case_id, duty, done_on, note FROM case_milestones ORDER BY done_on, case_id`)
+	ms, err := queryAll(ctx, s.q, "milestones", scanMilestone, `SELECT case_id, duty, done_on, note FROM case_milestones ORDER BY done_on, case_id`)
 	if err != nil {
-		return nil, fmt.Errorf("store: milestones: %w", err)
+		return nil, err
 	}
-	defer ms.Close()
-	for ms.Next() {
-		var id int64
-		var m visits.Milestone
-		var on string
-		if err := ms.Scan(&id, &m.Duty, &on, &m.Note); err != nil {
-			return nil, fmt.Errorf("store: milestones: %w", err)
-		}
-		if i, ok := byID[id]; ok {
-			m.On = readDate(on)
-			out[i].Milestones = append(out[i].Milestones, m)
+	for _, m := range ms {
+		if i, ok := byID[m.caseID]; ok {
+			out[i].Milestones = append(out[i].Milestones, m.Milestone)
 		}
 	}
 	// Keep duty order for equal dates.
 	for i := range out {
 		sortMilestones(out[i].Milestones)
 	}
-	return out, ms.Err()
+	return out, nil
+}
+
+// caseMilestone is a milestone row with the case it belongs to.
+type caseMilestone struct {
+	caseID int64
+	visits.Milestone
+}
+
+func scanMilestone(sc scanner) (caseMilestone, error) {
+	var m caseMilestone
+	var on string
+	err := sc.Scan(&m.caseID, &m.Duty, &on, &m.Note)
+	m.On = readDate(on)
+	return m, err
 }
 
 func sortMilestones(ms []visits.Milestone) {
@@ -337,21 +293,14 @@ type Flag struct {
 
 // Flags returns flags raised on or after since (zero: all), newest first.
 func (s *Store) Flags(ctx context.Context, since roster.Date) ([]Flag, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT id, kind, entity, entity_id, level, on_date, message, leader_id
+	return queryAll(ctx, s.q, "flags", scanFlag, `SELECT id, kind, entity, entity_id, level, on_date, message, leader_id
 		FROM flags WHERE on_date >= ? ORDER BY on_date DESC, id DESC`, dateCol(since))
-	if err != nil {
-		return nil, fmt.Errorf("store: flags: %w", err)
-	}
-	defer rows.Close()
-	out := []Flag{}
-	for rows.Next() {
-		var f Flag
-		var on string
-		if err := rows.Scan(&f.ID, &f.Kind, &f.Entity, &f.EntityID, &f.Level, &on, &f.Message, &f.Leader); err != nil {
-			return nil, fmt.Errorf("store: flags: %w", err)
-		}
-		f.On = readDate(on)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+}
+
+func scanFlag(sc scanner) (Flag, error) {
+	var f Flag
+	var on string
+	err := sc.Scan(&f.ID, &f.Kind, &f.Entity, &f.EntityID, &f.Level, &on, &f.Message, &f.Leader)
+	f.On = readDate(on)
+	return f, err
 }

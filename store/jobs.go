@@ -27,11 +27,8 @@ func (s *Store) JobRun(ctx context.Context, job, period string) (JobRun, error) 
 	err := s.q.QueryRowContext(ctx, `SELECT status, attempts, started_at, finished_at, error, summary
 		FROM job_runs WHERE job = ? AND period = ?`, job, period).
 		Scan(&r.Status, &r.Attempts, &started, &finished, &r.Error, &r.Summary)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("store: job run %s/%s: %w", job, period, ErrNotFound)
-	}
-	if err != nil {
-		return r, fmt.Errorf("store: job run %s/%s: %w", job, period, err)
+	if err := lookupErr(err, "job run "+job+"/"+period); err != nil {
+		return r, err
 	}
 	r.StartedAt, r.FinishedAt = parseStamp(started), parseStamp(finished)
 	return r, nil
@@ -81,11 +78,8 @@ func (s *Store) RunJob(ctx context.Context, job, period string, fn func(tx *Stor
 func (s *Store) LastJobRun(ctx context.Context, job string) (JobRun, error) {
 	var period string
 	err := s.q.QueryRowContext(ctx, `SELECT period FROM job_runs WHERE job = ? ORDER BY finished_at DESC LIMIT 1`, job).Scan(&period)
-	if errors.Is(err, sql.ErrNoRows) {
-		return JobRun{Job: job}, fmt.Errorf("store: last run of %s: %w", job, ErrNotFound)
-	}
-	if err != nil {
-		return JobRun{Job: job}, fmt.Errorf("store: last run of %s: %w", job, err)
+	if err := lookupErr(err, "last run of "+job); err != nil {
+		return JobRun{Job: job}, err
 	}
 	return s.JobRun(ctx, job, period)
 }
@@ -95,23 +89,16 @@ func (s *Store) JobRuns(ctx context.Context, job string, limit int) ([]JobRun, e
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := s.q.QueryContext(ctx, `SELECT job, period, status, attempts, started_at, finished_at, error, summary
+	return queryAll(ctx, s.q, "runs of "+job, scanJobRun, `SELECT job, period, status, attempts, started_at, finished_at, error, summary
 		FROM job_runs WHERE job = ? ORDER BY finished_at DESC, period DESC LIMIT ?`, job, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: runs of %s: %w", job, err)
-	}
-	defer rows.Close()
-	var out []JobRun
-	for rows.Next() {
-		var r JobRun
-		var started, finished string
-		if err := rows.Scan(&r.Job, &r.Period, &r.Status, &r.Attempts, &started, &finished, &r.Error, &r.Summary); err != nil {
-			return nil, fmt.Errorf("store: runs of %s: %w", job, err)
-		}
-		r.StartedAt, r.FinishedAt = parseStamp(started), parseStamp(finished)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+}
+
+func scanJobRun(sc scanner) (JobRun, error) {
+	var r JobRun
+	var started, finished string
+	err := sc.Scan(&r.Job, &r.Period, &r.Status, &r.Attempts, &started, &finished, &r.Error, &r.Summary)
+	r.StartedAt, r.FinishedAt = parseStamp(started), parseStamp(finished)
+	return r, err
 }
 
 // Notification is one message in the outbox. Recipients is JSON written by
@@ -169,46 +156,32 @@ type DeliveryFilter struct {
 	Limit               int
 }
 
-const deliveryQuery = `SELECT n.id, n.job, n.period, n.recipients, n.subject, n.body, n.created_at,
-		d.channel, d.status, d.attempts, d.error, d.updated_at
-	FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE 1 = 1`
-
 // Deliveries returns delivery rows oldest first: the delivery log.
 func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
-	q := deliveryQuery
-	var args []any
-	for col, v := range map[string]string{"n.job": f.Job, "n.period": f.Period, "d.status": f.Status} {
-		if v != "" {
-			q += ` AND ` + col + ` = ?`
-			args = append(args, v)
-		}
-	}
+	var c conditions
+	c.eq("n.job", f.Job)
+	c.eq("n.period", f.Period)
+	c.eq("d.status", f.Status)
 	if !f.Since.IsZero() {
-		q += ` AND n.created_at >= ?`
-		args = append(args, stamp(f.Since))
+		c.add("n.created_at >= ?", stamp(f.Since))
 	}
-	q += ` ORDER BY n.id, d.channel`
+	q := `SELECT n.id, n.job, n.period, n.recipients, n.subject, n.body, n.created_at, d.channel, d.status, d.attempts,
+		d.error, d.updated_at FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id ` +
+		c.where() + ` ORDER BY n.id, d.channel`
+	args := c.args
 	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
+		q, args = q+` LIMIT ?`, append(args, f.Limit)
 	}
-	rows, err := s.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []Delivery
-	for rows.Next() {
-		var d Delivery
-		var created, updated string
-		if err := rows.Scan(&d.ID, &d.Job, &d.Period, &d.Recipients, &d.Subject, &d.Body, &created,
-			&d.Channel, &d.Status, &d.Attempts, &d.Error, &updated); err != nil {
-			return nil, fmt.Errorf("store: deliveries: %w", err)
-		}
-		d.CreatedAt, d.UpdatedAt = parseStamp(created), parseStamp(updated)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "deliveries", scanDelivery, q, args...)
+}
+
+func scanDelivery(sc scanner) (Delivery, error) {
+	var d Delivery
+	var created, updated string
+	err := sc.Scan(&d.ID, &d.Job, &d.Period, &d.Recipients, &d.Subject, &d.Body, &created,
+		&d.Channel, &d.Status, &d.Attempts, &d.Error, &updated)
+	d.CreatedAt, d.UpdatedAt = parseStamp(created), parseStamp(updated)
+	return d, err
 }
 
 // RecordDelivery stores the outcome of delivering notification id on channel.

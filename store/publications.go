@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -89,11 +88,8 @@ func (s *Store) Publication(ctx context.Context, rosterID, month string) (Public
 			(SELECT COUNT(*) FROM published_assignments pa WHERE pa.publication_id = p.id)
 		FROM publications p WHERE p.roster_id = ? AND p.month = ? ORDER BY p.id DESC LIMIT 1`, rosterID, month).
 		Scan(&p.ID, &at, &p.PublishedBy, &p.Count)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("store: publication %s %s: %w", rosterID, month, ErrNotFound)
-	}
-	if err != nil {
-		return p, fmt.Errorf("store: publication %s %s: %w", rosterID, month, err)
+	if err := lookupErr(err, "publication "+rosterID+" "+month); err != nil {
+		return p, err
 	}
 	p.PublishedAt = parseStamp(at)
 	p.First, _, _ = monthBounds(month)
@@ -135,25 +131,18 @@ type PublishedAssignment struct {
 // of each month's publication in force) between from and to inclusive, by
 // date, roster and role.
 func (s *Store) PublishedAssignments(ctx context.Context, from, to roster.Date) ([]PublishedAssignment, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT pa.publication_id, pa.roster_id, pa.date, pa.role, pa.person_id, p.published_at
+	return queryAll(ctx, s.q, fmt.Sprintf("published assignments %s–%s", from, to), scanPublishedAssignment,
+		`SELECT pa.publication_id, pa.roster_id, pa.date, pa.role, pa.person_id, p.published_at
 		FROM published_assignments pa JOIN publications p ON p.id = pa.publication_id
 		WHERE pa.date >= ? AND pa.date <= ? AND p.id = (SELECT MAX(q.id) FROM publications q
 			WHERE q.roster_id = p.roster_id AND q.month = p.month)
 		ORDER BY pa.date, pa.roster_id, pa.role`, from.String(), to.String())
-	if err != nil {
-		return nil, fmt.Errorf("store: published assignments %s–%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []PublishedAssignment
-	for rows.Next() {
-		var a PublishedAssignment
-		var date, at string
-		if err := rows.Scan(&a.Publication, &a.Roster, &date, &a.Role, &a.Person, &at); err != nil {
-			return nil, fmt.Errorf("store: published assignments: %w", err)
-		}
-		a.Date, _ = roster.ParseDate(date)
-		a.PublishedAt = parseStamp(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+}
+
+func scanPublishedAssignment(sc scanner) (PublishedAssignment, error) {
+	var a PublishedAssignment
+	var date, at string
+	err := sc.Scan(&a.Publication, &a.Roster, &date, &a.Role, &a.Person, &at)
+	a.Date, a.PublishedAt = readDate(date), parseStamp(at)
+	return a, err
 }

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"strings"
 
 	"zhiban/visits"
 )
@@ -39,11 +36,8 @@ func (s *Store) Sweep(ctx context.Context, month visits.Month) (visits.Sweep, er
 	sw := visits.Sweep{Month: month}
 	var opened, due string
 	err := s.q.QueryRowContext(ctx, `SELECT opened_on, due_on FROM sweeps WHERE month = ?`, string(month)).Scan(&opened, &due)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sw, fmt.Errorf("store: sweep %s: %w", month, ErrNotFound)
-	}
-	if err != nil {
-		return sw, fmt.Errorf("store: sweep %s: %w", month, err)
+	if err := lookupErr(err, "sweep "+string(month)); err != nil {
+		return sw, err
 	}
 	sw.Opened, sw.Due = readDate(opened), readDate(due)
 	return sw, nil
@@ -53,18 +47,15 @@ func (s *Store) Sweep(ctx context.Context, month visits.Month) (visits.Sweep, er
 func (s *Store) LatestSweep(ctx context.Context) (visits.Sweep, error) {
 	var month string
 	err := s.q.QueryRowContext(ctx, `SELECT month FROM sweeps ORDER BY month DESC LIMIT 1`).Scan(&month)
-	if errors.Is(err, sql.ErrNoRows) {
-		return visits.Sweep{}, fmt.Errorf("store: latest sweep: %w", ErrNotFound)
-	}
-	if err != nil {
-		return visits.Sweep{}, fmt.Errorf("store: latest sweep: %w", err)
+	if err := lookupErr(err, "latest sweep"); err != nil {
+		return visits.Sweep{}, err
 	}
 	return s.Sweep(ctx, visits.Month(month))
 }
 
 const taskCols = `id, month, township, COALESCE(leader_id, ''), due_on, status, filed_on, filed_by, flagged_on`
 
-func scanTask(sc interface{ Scan(...any) error }) (visits.Task, error) {
+func scanTask(sc scanner) (visits.Task, error) {
 	var t visits.Task
 	var due, filed, flagged string
 	if err := sc.Scan(&t.ID, &t.Month, &t.Township, &t.Leader, &due, &t.Status, &filed, &t.FiledBy, &flagged); err != nil {
@@ -76,45 +67,21 @@ func scanTask(sc interface{ Scan(...any) error }) (visits.Task, error) {
 
 // SweepTasks returns a month's tasks in township order.
 func (s *Store) SweepTasks(ctx context.Context, month visits.Month) ([]visits.Task, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE month = ? ORDER BY township`, string(month))
-	if err != nil {
-		return nil, fmt.Errorf("store: sweep tasks %s: %w", month, err)
-	}
-	defer rows.Close()
-	out := []visits.Task{}
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: sweep tasks %s: %w", month, err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "sweep tasks "+string(month), scanTask,
+		`SELECT `+taskCols+` FROM sweep_tasks WHERE month = ? ORDER BY township`, string(month))
 }
 
 // SweepTask returns one task, or ErrNotFound.
 func (s *Store) SweepTask(ctx context.Context, id int64) (visits.Task, error) {
 	t, err := scanTask(s.q.QueryRowContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("store: sweep task %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return t, fmt.Errorf("store: sweep task %d: %w", id, err)
-	}
-	return t, nil
+	return t, lookupErr(err, fmt.Sprintf("sweep task %d", id))
 }
 
 // SweepTaskOf returns a month's task of one township, or ErrNotFound.
 func (s *Store) SweepTaskOf(ctx context.Context, month visits.Month, township string) (visits.Task, error) {
 	t, err := scanTask(s.q.QueryRowContext(ctx, `SELECT `+taskCols+` FROM sweep_tasks WHERE month = ? AND township = ?`,
 		string(month), township))
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, fmt.Errorf("store: sweep task %s/%s: %w", month, township, ErrNotFound)
-	}
-	if err != nil {
-		return t, fmt.Errorf("store: sweep task %s/%s: %w", month, township, err)
-	}
-	return t, nil
+	return t, lookupErr(err, fmt.Sprintf("sweep task %s/%s", month, township))
 }
 
 // SaveSweepTask writes a task's status, filing and flag. Filing a task that
@@ -177,56 +144,38 @@ type FindingFilter struct {
 
 // Findings returns findings matching f in id order.
 func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]visits.Finding, error) {
-	var where []string
-	var args []any
+	var c conditions
 	if f.Month != "" {
-		where, args = append(where, "task_id IN (SELECT id FROM sweep_tasks WHERE month = ?)"), append(args, string(f.Month))
+		c.add("task_id IN (SELECT id FROM sweep_tasks WHERE month = ?)", string(f.Month))
 	}
 	if f.Task != 0 {
-		where, args = append(where, "task_id = ?"), append(args, f.Task)
+		c.add("task_id = ?", f.Task)
 	}
 	if f.ID != 0 {
-		where, args = append(where, "id = ?"), append(args, f.ID)
+		c.add("id = ?", f.ID)
 	}
 	if f.Unresolved {
-		where = append(where, "resolved = 0")
+		c.add("resolved = 0")
 	}
 	if f.HighNoCase {
-		where = append(where, "risk = '高' AND case_id IS NULL")
+		c.add("risk = '高' AND case_id IS NULL")
 	}
-	q := `SELECT id, task_id, summary, category, village, parties, risk, COALESCE(case_id, 0), resolved, COALESCE(rolled_from, 0)
-		FROM sweep_findings`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.q.QueryContext(ctx, q+" ORDER BY id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: findings: %w", err)
-	}
-	defer rows.Close()
-	out := []visits.Finding{}
-	for rows.Next() {
-		var x visits.Finding
-		var resolved int
-		if err := rows.Scan(&x.ID, &x.Task, &x.Summary, &x.Category, &x.Village, &x.Parties, &x.Risk, &x.Case, &resolved, &x.RolledFrom); err != nil {
-			return nil, fmt.Errorf("store: findings: %w", err)
-		}
-		x.Resolved = resolved == 1
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "findings", scanFinding, `SELECT id, task_id, summary, category, village, parties, risk,
+		COALESCE(case_id, 0), resolved, COALESCE(rolled_from, 0) FROM sweep_findings `+c.where()+` ORDER BY id`, c.args...)
+}
+
+func scanFinding(sc scanner) (visits.Finding, error) {
+	var x visits.Finding
+	var resolved int
+	err := sc.Scan(&x.ID, &x.Task, &x.Summary, &x.Category, &x.Village, &x.Parties, &x.Risk, &x.Case, &resolved, &x.RolledFrom)
+	x.Resolved = resolved == 1
+	return x, err
 }
 
 // Finding returns one finding, or ErrNotFound.
 func (s *Store) Finding(ctx context.Context, id int64) (visits.Finding, error) {
 	fs, err := s.Findings(ctx, FindingFilter{ID: id})
-	if err != nil {
-		return visits.Finding{}, err
-	}
-	if len(fs) == 0 {
-		return visits.Finding{}, fmt.Errorf("store: finding %d: %w", id, ErrNotFound)
-	}
-	return fs[0], nil
+	return first(fs, err, fmt.Sprintf("finding %d", id))
 }
 
 // SaveFinding writes a finding's case link and resolution.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"zhiban/roster"
@@ -99,13 +98,7 @@ func (s *Store) SaveVisit(ctx context.Context, v visits.Visit, version int, acti
 // Visit returns one visit with its cases and history, or ErrNotFound.
 func (s *Store) Visit(ctx context.Context, id int64) (visits.Visit, error) {
 	vs, err := s.queryVisits(ctx, `WHERE id = ?`, id)
-	if err != nil {
-		return visits.Visit{}, err
-	}
-	if len(vs) == 0 {
-		return visits.Visit{}, fmt.Errorf("store: visit %d: %w", id, ErrNotFound)
-	}
-	return vs[0], nil
+	return first(vs, err, fmt.Sprintf("visit %d", id))
 }
 
 // VisitFilter narrows Visits; zero fields match everything.
@@ -120,102 +113,86 @@ type VisitFilter struct {
 
 // Visits returns visits matching f by date and start time.
 func (s *Store) Visits(ctx context.Context, f VisitFilter) ([]visits.Visit, error) {
-	var where []string
-	var args []any
-	add := func(cond string, arg any) { where, args = append(where, cond), append(args, arg) }
-	if f.Leader != "" {
-		add("leader_id = ?", f.Leader)
-	}
-	if f.Township != "" {
-		add("township = ?", f.Township)
-	}
-	if f.Kind != "" {
-		add("kind = ?", string(f.Kind))
-	}
+	var c conditions
+	c.eq("leader_id", f.Leader)
+	c.eq("township", f.Township)
+	c.eq("kind", string(f.Kind))
 	if f.From != 0 {
-		add("date >= ?", f.From.String())
+		c.add("date >= ?", f.From.String())
 	}
 	if f.To != 0 {
-		add("date <= ?", f.To.String())
+		c.add("date <= ?", f.To.String())
 	}
 	if f.Case != 0 {
-		add("id IN (SELECT visit_id FROM visit_cases WHERE case_id = ?)", f.Case)
+		c.add("id IN (SELECT visit_id FROM visit_cases WHERE case_id = ?)", f.Case)
 	}
 	if f.ActiveOnly {
-		where = append(where, "state IN ('planned', 'confirmed')")
+		c.add("state IN ('planned', 'confirmed')")
 	}
-	q := ""
-	if len(where) > 0 {
-		q = "WHERE " + strings.Join(where, " AND ")
-	}
-	return s.queryVisits(ctx, q, args...)
+	return s.queryVisits(ctx, c.where(), c.args...)
 }
 
 func (s *Store) queryVisits(ctx context.Context, where string, args ...any) ([]visits.Visit, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+visitCols+` FROM visits `+where+` ORDER BY date, start_time, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: visits: %w", err)
-	}
-	out := []visits.Visit{}
-	byID := map[int64]int{}
-	for rows.Next() {
-		var v visits.Visit
-		var date, start, end string
-		if err := rows.Scan(&v.ID, &v.Kind, &v.Leader, &date, &start, &end, &v.Place, &v.Township, &v.State, &v.Notes,
-			&v.Satisfaction, &v.WalkIns, &v.CreatedBy, &v.Version); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: visits: %w", err)
-		}
-		v.Date = readDate(date)
-		v.Start, _ = roster.ParseClock(start)
-		v.End, _ = roster.ParseClock(end)
-		v.Cases = []int64{}
-		byID[v.ID] = len(out)
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := queryAll(ctx, s.q, "visits", scanVisit, `SELECT `+visitCols+` FROM visits `+where+` ORDER BY date, start_time, id`, args...)
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	ids := make([]any, 0, len(out))
-	for _, v := range out {
-		ids = append(ids, v.ID)
+	byID := map[int64]int{}
+	ids := make([]any, len(out))
+	for i, v := range out {
+		byID[v.ID], ids[i] = i, v.ID
 	}
 	in := "(" + placeholders(len(ids)) + ")"
-	links, err := s.q.QueryContext(ctx, `SELECT visit_id, case_id FROM visit_cases WHERE visit_id IN `+in+` ORDER BY case_id`, ids...)
+	links, err := queryAll(ctx, s.q, "visit cases", scanVisitCase,
+		`SELECT visit_id, case_id FROM visit_cases WHERE visit_id IN `+in+` ORDER BY case_id`, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("store: visit cases: %w", err)
+		return nil, err
 	}
-	for links.Next() {
-		var vid, cid int64
-		if err := links.Scan(&vid, &cid); err != nil {
-			links.Close()
-			return nil, fmt.Errorf("store: visit cases: %w", err)
-		}
-		out[byID[vid]].Cases = append(out[byID[vid]].Cases, cid)
+	for _, l := range links {
+		out[byID[l.visit]].Cases = append(out[byID[l.visit]].Cases, l.caseID)
 	}
-	links.Close()
-	moves, err := s.q.QueryContext(ctx, `SELECT visit_id, from_date, from_start, from_end, to_date, to_start, to_end, reason, moved_by
-		FROM visit_moves WHERE visit_id IN `+in+` ORDER BY id`, ids...)
+	moves, err := queryAll(ctx, s.q, "visit moves", scanMove, `SELECT visit_id, from_date, from_start, from_end, to_date, to_start,
+		to_end, reason, moved_by FROM visit_moves WHERE visit_id IN `+in+` ORDER BY id`, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("store: visit moves: %w", err)
+		return nil, err
 	}
-	defer moves.Close()
-	for moves.Next() {
-		var vid int64
-		var m visits.Move
-		var fd, fs, fe, td, ts, te string
-		if err := moves.Scan(&vid, &fd, &fs, &fe, &td, &ts, &te, &m.Reason, &m.By); err != nil {
-			return nil, fmt.Errorf("store: visit moves: %w", err)
-		}
-		m.FromDate, m.ToDate = readDate(fd), readDate(td)
-		m.FromStart, _ = roster.ParseClock(fs)
-		m.FromEnd, _ = roster.ParseClock(fe)
-		m.ToStart, _ = roster.ParseClock(ts)
-		m.ToEnd, _ = roster.ParseClock(te)
-		out[byID[vid]].History = append(out[byID[vid]].History, m)
+	for _, m := range moves {
+		out[byID[m.visit]].History = append(out[byID[m.visit]].History, m.Move)
 	}
-	return out, moves.Err()
+	return out, nil
+}
+
+func scanVisit(sc scanner) (visits.Visit, error) {
+	v := visits.Visit{Cases: []int64{}}
+	var date, start, end string
+	err := sc.Scan(&v.ID, &v.Kind, &v.Leader, &date, &start, &end, &v.Place, &v.Township, &v.State, &v.Notes,
+		&v.Satisfaction, &v.WalkIns, &v.CreatedBy, &v.Version)
+	v.Date, v.Start, v.End = readDate(date), readClock(start), readClock(end)
+	return v, err
+}
+
+// visitCase links a visit to a case it carries.
+type visitCase struct{ visit, caseID int64 }
+
+func scanVisitCase(sc scanner) (visitCase, error) {
+	var l visitCase
+	err := sc.Scan(&l.visit, &l.caseID)
+	return l, err
+}
+
+// visitMove is a move row with the visit it belongs to.
+type visitMove struct {
+	visit int64
+	visits.Move
+}
+
+func scanMove(sc scanner) (visitMove, error) {
+	var m visitMove
+	var fd, fs, fe, td, ts, te string
+	err := sc.Scan(&m.visit, &fd, &fs, &fe, &td, &ts, &te, &m.Reason, &m.By)
+	m.FromDate, m.FromStart, m.FromEnd = readDate(fd), readClock(fs), readClock(fe)
+	m.ToDate, m.ToStart, m.ToEnd = readDate(td), readClock(ts), readClock(te)
+	return m, err
 }
 
 // PublicVisit is a 带案下访 as the public sees it: date, time, leader,
@@ -249,50 +226,31 @@ func (s *Store) PublicCarryVisits(ctx context.Context, from, to roster.Date, tow
 	if township != "" {
 		q, args = q+` AND township = ?`, append(args, township)
 	}
-	rows, err := s.q.QueryContext(ctx, q+` ORDER BY date, start_time, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: public visits: %w", err)
-	}
-	defer rows.Close()
-	out := []PublicVisit{}
-	for rows.Next() {
-		var p PublicVisit
-		var date, start, end, at string
-		if err := rows.Scan(&p.ID, &date, &start, &end, &p.Leader, &p.Township, &p.Place, &p.State, &p.Version, &at); err != nil {
-			return nil, fmt.Errorf("store: public visits: %w", err)
-		}
-		p.Date = readDate(date)
-		p.Start, _ = roster.ParseClock(start)
-		p.End, _ = roster.ParseClock(end)
-		p.UpdatedAt = parseStamp(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "public visits", scanPublicVisit, q+` ORDER BY date, start_time, id`, args...)
+}
+
+func scanPublicVisit(sc scanner) (PublicVisit, error) {
+	var p PublicVisit
+	var date, start, end, at string
+	err := sc.Scan(&p.ID, &date, &start, &end, &p.Leader, &p.Township, &p.Place, &p.State, &p.Version, &at)
+	p.Date, p.Start, p.End, p.UpdatedAt = readDate(date), readClock(start), readClock(end), parseStamp(at)
+	return p, err
 }
 
 // Duties returns every stored duty between from and to with its roster's
 // hours and place, for conflict checks and free-day searches.
 func (s *Store) Duties(ctx context.Context, from, to roster.Date) ([]visits.OnDuty, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT a.person_id, a.date, a.role, r.start_time, r.end_time, r.place
-		FROM assignments a JOIN rosters r ON r.id = a.roster_id
+	return queryAll(ctx, s.q, fmt.Sprintf("duties %s–%s", from, to), scanOnDuty, `SELECT a.person_id, a.date, a.role,
+		r.start_time, r.end_time, r.place FROM assignments a JOIN rosters r ON r.id = a.roster_id
 		WHERE a.date >= ? AND a.date <= ? ORDER BY a.date, a.person_id`, from.String(), to.String())
-	if err != nil {
-		return nil, fmt.Errorf("store: duties %s–%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []visits.OnDuty
-	for rows.Next() {
-		var d visits.OnDuty
-		var date, start, end string
-		if err := rows.Scan(&d.Person, &date, &d.Role, &start, &end, &d.Place); err != nil {
-			return nil, fmt.Errorf("store: duties: %w", err)
-		}
-		d.Date = readDate(date)
-		d.Start, _ = roster.ParseClock(start)
-		d.End, _ = roster.ParseClock(end)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+}
+
+func scanOnDuty(sc scanner) (visits.OnDuty, error) {
+	var d visits.OnDuty
+	var date, start, end string
+	err := sc.Scan(&d.Person, &date, &d.Role, &start, &end, &d.Place)
+	d.Date, d.Start, d.End = readDate(date), readClock(start), readClock(end)
+	return d, err
 }
 
 // Busy loads everything that holds leaders' time in [from, to]: duties,
