@@ -57,10 +57,34 @@ func (s *Server) showHolidays(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderHolidays(c, http.StatusOK, year, nil)
+	return s.renderHolidays(c, http.StatusOK, year, &holidaysPage{})
 }
 
-func (s *Server) renderHolidays(c echo.Context, status, year int, extra map[string]any) error {
+// holidaysPage is one year's official calendar and, after an upload, the
+// preview of what saving it would change.
+type holidaysPage struct {
+	staffLayout
+	Year, Prev, Next       int
+	Entries                []holidayRow
+	Confirmed, Provisional bool
+	Base                   string   // fingerprint of the calendar shown, for confirming
+	Problems               []string // what is wrong with an uploaded file
+
+	Preview                  bool
+	PreviewYear, PreviewDays int
+	Papers                   []string
+	Changes                  []changeRow
+	CSV, PreviewBase         string // the upload to save, and the calendar it was compared with
+}
+
+// holidayError is the holidays page with a message.
+func holidayError(msg string) *holidaysPage {
+	p := &holidaysPage{}
+	p.Error = msg
+	return p
+}
+
+func (s *Server) renderHolidays(c echo.Context, status, year int, p *holidaysPage) error {
 	ctx := c.Request().Context()
 	from, to := roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
 	entries, err := planner.HolidayEntries(ctx, s.store, from, to)
@@ -71,21 +95,15 @@ func (s *Server) renderHolidays(c echo.Context, status, year int, extra map[stri
 	if err != nil {
 		return err
 	}
-	var rows []holidayRow
 	for _, h := range entries {
-		rows = append(rows, holidayRow{HolidayDay: h, Off: h.Kind != roster.Work, Weekday: weekdayLabels[h.Date.Weekday()]})
+		p.Entries = append(p.Entries, holidayRow{HolidayDay: h, Off: h.Kind != roster.Work, Weekday: weekdayLabels[h.Date.Weekday()]})
 	}
-	data := map[string]any{
-		"Year": year, "Prev": year - 1, "Next": year + 1, "Entries": rows, "Confirmed": confirmed,
-		"Provisional": holiday.Provisional(year) && !confirmed, "Base": planner.HolidayBase(entries),
+	p.Year, p.Prev, p.Next, p.Confirmed = year, year-1, year+1, confirmed
+	p.Provisional, p.Base = holiday.Provisional(year) && !confirmed, planner.HolidayBase(entries)
+	if d := c.QueryParam("done"); d != "" && p.Notice == "" {
+		p.Notice = d
 	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	for k, v := range extra {
-		data[k] = v
-	}
-	return s.renderStaff(c, status, "staff/holidays.html", "holidays", fmt.Sprintf("%d 年节假日", year), data)
+	return s.renderStaff(c, status, "staff/holidays.html", "holidays", fmt.Sprintf("%d 年节假日", year), p)
 }
 
 // previewHolidays parses an uploaded JSON or CSV file and shows what would
@@ -95,7 +113,7 @@ func (s *Server) previewHolidays(c echo.Context) error {
 	year, _ := s.holidayYearParam(c.FormValue("year"))
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "请选择要导入的 JSON 或 CSV 文件"})
+		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("请选择要导入的 JSON 或 CSV 文件"))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -107,37 +125,31 @@ func (s *Server) previewHolidays(c echo.Context) error {
 		return err
 	}
 	if len(data) > maxHolidayUpload {
-		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件过大（最多 1 MB）"})
+		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("文件过大（最多 1 MB）"))
 	}
 	y, err := holiday.Detect(fh.Filename, data)
 	if err != nil {
 		var he *holiday.Error
 		if errors.As(err, &he) {
-			return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件有误，未导入：", "Problems": he.Problems})
+			return s.renderHolidays(c, http.StatusBadRequest, year, &holidaysPage{staffLayout: staffLayout{Error: "文件有误，未导入："}, Problems: he.Problems})
 		}
-		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": "文件有误，未导入：" + err.Error()})
+		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("文件有误，未导入：" + err.Error()))
 	}
-	return s.renderHolidayPreview(c, ctx, http.StatusOK, y, nil)
+	return s.renderHolidayPreview(c, ctx, http.StatusOK, y, &holidaysPage{})
 }
 
-func (s *Server) renderHolidayPreview(c echo.Context, ctx context.Context, status int, y holiday.Year, extra map[string]any) error {
+func (s *Server) renderHolidayPreview(c echo.Context, ctx context.Context, status int, y holiday.Year, p *holidaysPage) error {
 	from, to := planner.HolidaySpan(y.Year, y.Days)
 	cur, err := planner.HolidayEntries(ctx, s.store, from, to)
 	if err != nil {
 		return err
 	}
-	var changes []changeRow
 	for _, ch := range holiday.Diff(cur, y.Days) {
-		changes = append(changes, changeRow{Date: ch.Date, Old: entryText(ch.Old), New: entryText(ch.New)})
+		p.Changes = append(p.Changes, changeRow{Date: ch.Date, Old: entryText(ch.Old), New: entryText(ch.New)})
 	}
-	x := map[string]any{
-		"Preview": true, "PreviewYear": y.Year, "PreviewDays": len(y.Days), "Papers": y.Papers, "Changes": changes,
-		"CSV": string(holiday.FormatCSV(y.Days)), "PreviewBase": planner.HolidayBase(cur),
-	}
-	for k, v := range extra {
-		x[k] = v
-	}
-	return s.renderHolidays(c, status, y.Year, x)
+	p.Preview, p.PreviewYear, p.PreviewDays, p.Papers = true, y.Year, len(y.Days), y.Papers
+	p.CSV, p.PreviewBase = string(holiday.FormatCSV(y.Days)), planner.HolidayBase(cur)
+	return s.renderHolidays(c, status, y.Year, p)
 }
 
 // saveHolidays stores a previewed year; the year becomes confirmed.
@@ -152,8 +164,7 @@ func (s *Server) saveHolidays(c echo.Context) error {
 	}
 	err = planner.SaveHolidays(ctx, s.store, y.Year, y.Days, c.FormValue("base"), actor(c))
 	if errors.Is(err, planner.ErrHolidaysChanged) {
-		return s.renderHolidayPreview(c, ctx, http.StatusConflict, y, map[string]any{
-			"Error": "预览之后节假日已被他人修改。下方是按当前日历重新计算的变更，请核对后再保存。"})
+		return s.renderHolidayPreview(c, ctx, http.StatusConflict, y, holidayError("预览之后节假日已被他人修改。下方是按当前日历重新计算的变更，请核对后再保存。"))
 	}
 	if err != nil {
 		return err
@@ -172,11 +183,10 @@ func (s *Server) confirmHolidays(c echo.Context) error {
 	}
 	err = planner.ConfirmHolidays(ctx, s.store, year, c.FormValue("base"), actor(c))
 	if errors.Is(err, planner.ErrHolidaysChanged) {
-		return s.renderHolidays(c, http.StatusConflict, year, map[string]any{
-			"Error": "页面打开之后节假日已被他人修改，下方是当前内容，请核对后再确认。"})
+		return s.renderHolidays(c, http.StatusConflict, year, holidayError("页面打开之后节假日已被他人修改，下方是当前内容，请核对后再确认。"))
 	}
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
-		return s.renderHolidays(c, http.StatusBadRequest, year, map[string]any{"Error": fe.Msg})
+		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError(fe.Msg))
 	}
 	if err != nil {
 		return err

@@ -21,10 +21,21 @@ type leaderRow struct {
 
 // showLeaders lists leaders with their 四个一 links and private feeds.
 func (s *Server) showLeaders(c echo.Context) error {
-	return s.renderLeaders(c, http.StatusOK, nil)
+	return s.renderLeaders(c, http.StatusOK, &leadersPage{})
 }
 
-func (s *Server) renderLeaders(c echo.Context, status int, extra map[string]any) error {
+// leadersPage lists leaders with their links, the one being edited with
+// what was typed, and a feed URL just issued (shown once).
+type leadersPage struct {
+	staffLayout
+	Leaders          []leaderRow
+	Names            workNames
+	Edit             string            // the leader whose form is open
+	Form             map[string]string // what was typed there
+	FeedFor, FeedURL string
+}
+
+func (s *Server) renderLeaders(c echo.Context, status int, p *leadersPage) error {
 	ctx := c.Request().Context()
 	n, err := s.workNames(ctx)
 	if err != nil {
@@ -38,22 +49,21 @@ func (s *Server) renderLeaders(c echo.Context, status int, extra map[string]any)
 	if err != nil {
 		return err
 	}
-	var rows []leaderRow
-	for _, p := range ps {
-		r := leaderRow{Person: p, OpenCases: load[p.ID]}
-		if p.Links.Township != "" {
-			r.TownName = n.Town(p.Links.Township)
+	p.Names = n
+	for _, x := range ps {
+		r := leaderRow{Person: x, OpenCases: load[x.ID]}
+		if x.Links.Township != "" {
+			r.TownName = n.Town(x.Links.Township)
 		}
-		rows = append(rows, r)
+		p.Leaders = append(p.Leaders, r)
 	}
-	data := map[string]any{"Leaders": rows, "Names": n, "Edit": "", "Form": map[string]string{}}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
+	if p.Form == nil {
+		p.Form = map[string]string{}
 	}
-	for k, v := range extra {
-		data[k] = v
+	if d := c.QueryParam("done"); d != "" && p.Notice == "" {
+		p.Notice = d
 	}
-	return s.renderStaff(c, status, "staff/leaders.html", "leaders", "领导与四个一", data)
+	return s.renderStaff(c, status, "staff/leaders.html", "leaders", "领导与四个一", p)
 }
 
 // saveLeaderLinks changes a leader's 四个一 links. The form carries the links
@@ -70,7 +80,9 @@ func (s *Server) saveLeaderLinks(c echo.Context) error {
 	typed := map[string]string{"township": f("township"), "enterprise": f("enterprise"), "project": f("project"), "village": f("village")}
 	old := roster.Links{Township: f("old_township"), Enterprise: f("old_enterprise"), Project: f("old_project"), Village: f("old_village")}
 	fail := func(status int, msg string) error {
-		return s.renderLeaders(c, status, map[string]any{"Error": msg, "Edit": id, "Form": typed})
+		p := &leadersPage{Edit: id, Form: typed}
+		p.Error = msg
+		return s.renderLeaders(c, status, p)
 	}
 	if t := typed["township"]; t != "" {
 		if err := s.checkTownship(ctx, s.store, t); err != nil {
@@ -116,8 +128,9 @@ func (s *Server) rotateLeaderFeed(c echo.Context) error {
 	}
 	url := s.publicBase(c) + "/feeds/leader/" + token + ".ics"
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
-	return s.renderLeaders(c, http.StatusOK, map[string]any{"FeedFor": p.Name, "FeedURL": url,
-		"Notice": "已为 " + p.Name + " 生成新的私人日历地址，旧地址已失效。"})
+	page := &leadersPage{FeedFor: p.Name, FeedURL: url}
+	page.Notice = "已为 " + p.Name + " 生成新的私人日历地址，旧地址已失效。"
+	return s.renderLeaders(c, http.StatusOK, page)
 }
 
 // revokeLeaderFeed stops a leader's private feed without issuing a new one.
