@@ -133,7 +133,7 @@ func (s *Server) previewHolidays(c echo.Context) error {
 		if errors.As(err, &he) {
 			return s.renderHolidays(c, http.StatusBadRequest, year, &holidaysPage{staffLayout: staffLayout{Error: "文件有误，未导入："}, Problems: he.Problems})
 		}
-		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("文件有误，未导入：" + err.Error()))
+		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("文件有误，未导入："+err.Error()))
 	}
 	return s.renderHolidayPreview(c, ctx, http.StatusOK, y, &holidaysPage{})
 }
