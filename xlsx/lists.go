@@ -49,13 +49,7 @@ func ListWorkbook(sheets ...ListSheet) ([]byte, error) {
 
 func writeList(f *excelize.File, st styles, sh ListSheet) error {
 	name, last := sh.Name, max(len(sh.Columns), 1)
-	f.SetCellValue(name, "A1", sh.Title)
-	f.MergeCell(name, "A1", cell(last, 1))
-	f.SetCellStyle(name, "A1", cell(last, 1), st.title)
-	f.SetRowHeight(name, 1, 32)
-	f.SetCellValue(name, "A2", sh.Subtitle)
-	f.MergeCell(name, "A2", cell(last, 2))
-	f.SetCellStyle(name, "A2", cell(last, 2), st.note)
+	writeTitle(f, st, name, last, sh.Title, sh.Subtitle)
 	for i, c := range sh.Columns {
 		f.SetCellValue(name, cell(i+1, listHeaderRow), c.Name)
 		f.SetColWidth(name, colName(i+1), colName(i+1), c.Width)

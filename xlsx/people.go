@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhiban/roster"
 )
 
@@ -24,11 +22,7 @@ type Leader struct {
 }
 
 // leaderCols are the leaders sheet's columns in order, with accepted aliases.
-var leaderCols = []struct {
-	name    string
-	aliases []string
-	width   float64
-}{
+var leaderCols = []column{
 	{"编号", []string{"id", "人员编号"}, 8},
 	{"姓名", []string{"name"}, 10},
 	{"职务", []string{"title"}, 24},
@@ -46,21 +40,13 @@ var leaderCols = []struct {
 
 // Leaders writes the leaders sheet; the file is also the import template.
 func Leaders(ls []Leader) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
 	sheet := "领导名单"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(f)
+	f, st, err := newWorkbook(sheet)
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range leaderCols {
-		f.SetCellValue(sheet, cell(i+1, 1), c.name)
-		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
-	}
-	f.SetCellStyle(sheet, "A1", cell(len(leaderCols), 1), st.header)
+	defer f.Close()
+	writeHeader(f, st, sheet, leaderCols)
 	for i, l := range ls {
 		p := l.Person
 		rank := "县级"
@@ -93,18 +79,9 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 	if err != nil {
 		return nil, []RowError{{Msg: err.Error()}}
 	}
-	aliases := map[string][]string{}
-	for _, c := range leaderCols {
-		aliases[c.name] = c.aliases
-	}
-	h, cols, err := header(rows, "姓名", aliases)
-	if err != nil {
-		return nil, []RowError{{Msg: err.Error()}}
-	}
-	for _, need := range []string{"编号", "姓名", "职务"} {
-		if _, ok := cols[need]; !ok {
-			return nil, []RowError{{Row: h + 1, Msg: "缺少“" + need + "”列"}}
-		}
+	h, cols, bad := header(rows, "姓名", leaderCols, "编号", "姓名", "职务")
+	if bad != nil {
+		return nil, bad
 	}
 	_, hasEmail := cols["邮箱"]
 	var out []Leader
@@ -181,11 +158,7 @@ type Absence struct {
 	Reason   string
 }
 
-var absenceCols = []struct {
-	name    string
-	aliases []string
-	width   float64
-}{
+var absenceCols = []column{
 	{"人员", []string{"姓名", "编号", "person"}, 12},
 	{"类型", []string{"kind"}, 8},
 	{"开始日期", []string{"开始", "from"}, 14},
@@ -201,21 +174,13 @@ var kindNames = map[string]roster.AbsenceKind{
 
 // AbsencesTemplate is an empty absences sheet with one example row.
 func AbsencesTemplate() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
 	sheet := "请假出差"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(f)
+	f, st, err := newWorkbook(sheet)
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range absenceCols {
-		f.SetCellValue(sheet, cell(i+1, 1), c.name)
-		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
-	}
-	f.SetCellStyle(sheet, "A1", cell(len(absenceCols), 1), st.header)
+	defer f.Close()
+	writeHeader(f, st, sheet, absenceCols)
 	for i, v := range []string{"（姓名或编号）", "请假", "2026-12-01", "2026-12-03", "（不公开）"} {
 		f.SetCellStr(sheet, cell(i+1, 2), v)
 	}
@@ -230,18 +195,9 @@ func ParseAbsences(r io.Reader) ([]Absence, []RowError) {
 	if err != nil {
 		return nil, []RowError{{Msg: err.Error()}}
 	}
-	aliases := map[string][]string{}
-	for _, c := range absenceCols {
-		aliases[c.name] = c.aliases
-	}
-	h, cols, err := header(rows, "类型", aliases)
-	if err != nil {
-		return nil, []RowError{{Msg: err.Error()}}
-	}
-	for _, need := range []string{"人员", "类型", "开始日期", "结束日期"} {
-		if _, ok := cols[need]; !ok {
-			return nil, []RowError{{Row: h + 1, Msg: "缺少“" + need + "”列"}}
-		}
+	h, cols, bad := header(rows, "类型", absenceCols, "人员", "类型", "开始日期", "结束日期")
+	if bad != nil {
+		return nil, bad
 	}
 	var out []Absence
 	var errs []RowError

@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhiban/roster"
 )
 
@@ -34,25 +32,15 @@ const monthHeaderRow = 3
 // RosterMonth writes the month as a printable workbook: a merged title row,
 // the place and hours, a bordered table with set column widths, A4 landscape.
 func RosterMonth(m Month) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
 	sheet := "值班表"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, err
-	}
-	st, err := newStyles(f)
+	f, st, err := newWorkbook(sheet)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	heads := append(append([]string{"日期", "星期", "日类"}, m.Roles...), "备注")
 	last := len(heads)
-	f.SetCellValue(sheet, "A1", m.Title)
-	f.MergeCell(sheet, "A1", cell(last, 1))
-	f.SetCellStyle(sheet, "A1", cell(last, 1), st.title)
-	f.SetRowHeight(sheet, 1, 32)
-	f.SetCellValue(sheet, "A2", m.Subtitle)
-	f.MergeCell(sheet, "A2", cell(last, 2))
-	f.SetCellStyle(sheet, "A2", cell(last, 2), st.note)
+	writeTitle(f, st, sheet, last, m.Title, m.Subtitle)
 	for i, h := range heads {
 		f.SetCellValue(sheet, cell(i+1, monthHeaderRow), h)
 	}

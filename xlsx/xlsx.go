@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,32 @@ const (
 // styles are the cell formats shared by the files we write.
 type styles struct {
 	title, header, cell, note int
+}
+
+// newWorkbook starts a workbook whose one sheet is named sheet, with the
+// shared styles. The caller closes f.
+func newWorkbook(sheet string) (f *excelize.File, st styles, err error) {
+	f = excelize.NewFile()
+	if err = f.SetSheetName("Sheet1", sheet); err == nil {
+		st, err = newStyles(f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, st, err
+	}
+	return f, st, nil
+}
+
+// writeTitle writes a printed sheet's two heading rows, merged across its
+// last columns: the title and, in smaller type, the subtitle.
+func writeTitle(f *excelize.File, st styles, sheet string, last int, title, subtitle string) {
+	f.SetCellValue(sheet, "A1", title)
+	f.MergeCell(sheet, "A1", cell(last, 1))
+	f.SetCellStyle(sheet, "A1", cell(last, 1), st.title)
+	f.SetRowHeight(sheet, 1, 32)
+	f.SetCellValue(sheet, "A2", subtitle)
+	f.MergeCell(sheet, "A2", cell(last, 2))
+	f.SetCellStyle(sheet, "A2", cell(last, 2), st.note)
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -335,32 +362,49 @@ func firstSheetPath(parts map[string]*zip.File) string {
 	return ""
 }
 
+// column is one column of an import sheet: its heading, the other headings
+// accepted for it, and its width in the template.
+type column struct {
+	name    string
+	aliases []string
+	width   float64
+}
+
+// writeHeader writes cols as the template's first row, with their widths.
+func writeHeader(f *excelize.File, st styles, sheet string, cols []column) {
+	for i, c := range cols {
+		f.SetCellValue(sheet, cell(i+1, 1), c.name)
+		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
+	}
+	f.SetCellStyle(sheet, "A1", cell(len(cols), 1), st.header)
+}
+
 // header finds the header row (the first row with a cell named key) and maps
-// each known column name, and its aliases, to its index.
-func header(rows [][]string, key string, aliases map[string][]string) (int, map[string]int, error) {
+// each of cols, by its name or an alias, to its index. A sheet without the
+// row, or without one of the columns in need, is refused.
+func header(rows [][]string, key string, cols []column, need ...string) (int, map[string]int, []RowError) {
 	for i, row := range rows {
-		has := false
-		for _, c := range row {
-			if c == key {
-				has = true
-			}
-		}
-		if !has {
+		if !slices.Contains(row, key) {
 			continue
 		}
-		cols := map[string]int{}
+		at := map[string]int{}
 		for j, c := range row {
-			for name, alts := range aliases {
-				for _, a := range append([]string{name}, alts...) {
+			for _, col := range cols {
+				for _, a := range append([]string{col.name}, col.aliases...) {
 					if strings.EqualFold(c, a) {
-						cols[name] = j
+						at[col.name] = j
 					}
 				}
 			}
 		}
-		return i, cols, nil
+		for _, name := range need {
+			if _, ok := at[name]; !ok {
+				return i, nil, []RowError{{Row: i + 1, Msg: "缺少“" + name + "”列"}}
+			}
+		}
+		return i, at, nil
 	}
-	return 0, nil, fmt.Errorf("找不到表头：第一行或标题下一行应包含“%s”列", key)
+	return 0, nil, []RowError{{Msg: fmt.Sprintf("找不到表头：第一行或标题下一行应包含“%s”列", key)}}
 }
 
 func get(row []string, cols map[string]int, name string) string {
