@@ -110,25 +110,23 @@ func (c *checker) unique(first map[string]string, path, v string) {
 }
 
 func (c *checker) date(path, v string) (roster.Date, bool) {
-	if !c.required(path, v) {
-		return 0, false
-	}
-	d, err := roster.ParseDate(v)
-	if err != nil {
-		c.add(path, "%v", err)
-		return 0, false
-	}
-	return d, true
+	return parseRequired(c, path, v, roster.ParseDate)
 }
 
 func (c *checker) clock(path, v string) (roster.Clock, bool) {
+	return parseRequired(c, path, v, roster.ParseClock)
+}
+
+// parseRequired reads the required value v at path with parse; ok is false
+// after reporting it missing or unreadable.
+func parseRequired[T any](c *checker, path, v string, parse func(string) (T, error)) (t T, ok bool) {
 	if !c.required(path, v) {
-		return 0, false
+		return t, false
 	}
-	t, err := roster.ParseClock(v)
+	t, err := parse(v)
 	if err != nil {
 		c.add(path, "%v", err)
-		return 0, false
+		return t, false
 	}
 	return t, true
 }
