@@ -41,12 +41,11 @@ var leaderCols = []column{
 // Leaders writes the leaders sheet; the file is also the import template.
 func Leaders(ls []Leader) ([]byte, error) {
 	sheet := "领导名单"
-	f, st, err := newWorkbook(sheet)
+	f, st, err := newTemplate(sheet, leaderCols)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	writeHeader(f, st, sheet, leaderCols)
 	for i, l := range ls {
 		p := l.Person
 		rank := "县级"
@@ -175,12 +174,11 @@ var kindNames = map[string]roster.AbsenceKind{
 // AbsencesTemplate is an empty absences sheet with one example row.
 func AbsencesTemplate() ([]byte, error) {
 	sheet := "请假出差"
-	f, st, err := newWorkbook(sheet)
+	f, st, err := newTemplate(sheet, absenceCols)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	writeHeader(f, st, sheet, absenceCols)
 	for i, v := range []string{"（姓名或编号）", "请假", "2026-12-01", "2026-12-03", "（不公开）"} {
 		f.SetCellStr(sheet, cell(i+1, 2), v)
 	}

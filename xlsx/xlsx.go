@@ -370,13 +370,19 @@ type column struct {
 	width   float64
 }
 
-// writeHeader writes cols as the template's first row, with their widths.
-func writeHeader(f *excelize.File, st styles, sheet string, cols []column) {
+// newTemplate starts an import sheet named sheet: cols as its first row,
+// with their widths. The caller closes f.
+func newTemplate(sheet string, cols []column) (*excelize.File, styles, error) {
+	f, st, err := newWorkbook(sheet)
+	if err != nil {
+		return nil, st, err
+	}
 	for i, c := range cols {
 		f.SetCellValue(sheet, cell(i+1, 1), c.name)
 		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
 	}
 	f.SetCellStyle(sheet, "A1", cell(len(cols), 1), st.header)
+	return f, st, nil
 }
 
 // header finds the header row (the first row with a cell named key) and maps
