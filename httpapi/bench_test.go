@@ -11,7 +11,6 @@ import (
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
-	"zhiban/store"
 )
 
 // discard is a ResponseWriter that keeps nothing, so a benchmark measures
@@ -89,7 +88,7 @@ func BenchmarkServeToday(b *testing.B) { benchPath(b, "/", nil) }
 
 // BenchmarkServeMonth is a cache hit of this month's printable table.
 func BenchmarkServeMonth(b *testing.B) {
-	benchPath(b, "/roster/"+store.MonthKey(roster.Today(time.Now(), time.FixedZone("CST", 8*3600))), nil)
+	benchPath(b, "/roster/"+roster.MonthOf(roster.Today(time.Now(), time.FixedZone("CST", 8*3600))).String(), nil)
 }
 
 // BenchmarkServeTownshipFeed is a cache hit through echo (not path-keyed), for comparison.

@@ -15,7 +15,6 @@ import (
 	"zhiban/planner"
 	"zhiban/pubcache"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 // The bypass in ServeHTTP and the echo route must be indistinguishable to
@@ -72,7 +71,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 		return resp, body
 	}
 
-	paths := []string{"/", "/roster/" + store.MonthKey(today), "/feeds/roster.ics"}
+	paths := []string{"/", "/roster/" + roster.MonthOf(today).String(), "/feeds/roster.ics"}
 	for _, path := range paths {
 		// Render through echo, then make sure the bypass really serves it.
 		resp, body := do(slow.URL, "GET", path, nil)

@@ -249,7 +249,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		"X-Frame-Options":             "",
 		"Access-Control-Allow-Origin": "*",
 	}
-	month := "/roster/" + time.Now().Format("2006-01")
+	month := "/roster/" + roster.MonthOf(roster.Today(time.Now(), time.FixedZone("CST", 8*3600))).String()
 	for _, path := range []string{"/", "/", month, month, "/feeds/roster.ics", "/feeds/roster.ics", "/visits",
 		"/api/v1/public/today", "/static/site.css", "/static/zhiban.js", "/qr.png", "/staff/login", "/staff/roster",
 		"/no-such-page", "/roster/2026-13", "/api/v1/cases", "/feeds/leader/nope.ics"} {

@@ -34,7 +34,7 @@ type pubChange struct {
 // public pages use (publish.View.Adjusted).
 func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, month roster.Date, days []gridDay) (pubState, error) {
 	st := pubState{Auto: s.cfg.Publish.Auto}
-	p, err := s.store.Publication(ctx, def.ID, store.MonthKey(month))
+	p, err := s.store.Publication(ctx, def.ID, roster.MonthOf(month).String())
 	if errors.Is(err, store.ErrNotFound) {
 		return st, nil
 	}

@@ -32,13 +32,13 @@ func dayClassLabel(cal roster.Calendar, d roster.Date) (label, css string) {
 	return "工作日", "workday"
 }
 
-// parseMonth reads YYYY-MM.
+// parseStaffMonth reads YYYY-MM and returns the month's first day.
 func parseStaffMonth(s string) (roster.Date, error) {
-	t, err := time.Parse("2006-01", s)
+	m, err := roster.ParseMonth(s)
 	if err != nil {
-		return 0, fault.InvalidField("month", fmt.Sprintf("月份 %q 无效，应为 YYYY-MM", s))
+		return 0, fault.InvalidField("month", err.Error())
 	}
-	return roster.NewDate(t.Year(), t.Month(), 1), nil
+	return m.First(), nil
 }
 
 func (s *Server) peopleByID(ctx context.Context) (map[string]roster.Person, error) {

@@ -21,15 +21,12 @@ type Publication struct {
 	First       roster.Date `json:"-"`
 }
 
-// MonthKey is the YYYY-MM of d, the key publications use.
-func MonthKey(d roster.Date) string { return fmt.Sprintf("%04d-%02d", d.Year(), int(d.Month())) }
-
 func monthBounds(month string) (roster.Date, roster.Date, error) {
-	first, err := roster.ParseDate(month + "-01")
-	if err != nil || len(month) != 7 {
+	m, err := roster.ParseMonth(month)
+	if err != nil {
 		return 0, 0, fmt.Errorf("store: month %q: want YYYY-MM", month)
 	}
-	return first, first.MonthEnd(), nil
+	return m.First(), m.Last(), nil
 }
 
 // ErrNothingToPublish is PublishMonth's refusal of a month without duties.
@@ -101,7 +98,7 @@ func (s *Store) Publication(ctx context.Context, rosterID, month string) (Public
 func (s *Store) Publications(ctx context.Context, from, to roster.Date) (map[[2]string]Publication, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.roster_id, p.month, p.published_at, p.published_by
 		FROM publications p WHERE p.month >= ? AND p.month <= ? AND p.id = (SELECT MAX(q.id) FROM publications q
-			WHERE q.roster_id = p.roster_id AND q.month = p.month)`, MonthKey(from), MonthKey(to))
+			WHERE q.roster_id = p.roster_id AND q.month = p.month)`, roster.MonthOf(from).String(), roster.MonthOf(to).String())
 	if err != nil {
 		return nil, fmt.Errorf("store: publications: %w", err)
 	}
