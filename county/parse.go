@@ -161,13 +161,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.fail(n, path, "无法解析的 YAML 别名")
 		return
 	}
+	if isNull(n) {
+		return // an empty value leaves the field as it is
+	}
 	switch v.Kind() {
 	case reflect.Struct:
 		d.mapping(n, v, path)
 	case reflect.Slice:
-		if isNull(n) {
-			return
-		}
 		if n.Kind != yaml.SequenceNode {
 			d.fail(n, path, "应为列表")
 			return
@@ -181,9 +181,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.Set(s)
 	case reflect.String:
-		if isNull(n) {
-			return
-		}
 		if n.Kind != yaml.ScalarNode {
 			d.fail(n, path, "应为文本")
 			return
@@ -191,9 +188,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		// The text as written: a phone 13800000001 or a date 2027-03-01 stays as typed.
 		v.SetString(n.Value)
 	case reflect.Int:
-		if isNull(n) {
-			return
-		}
 		i, err := strconv.ParseInt(n.Value, 10, 32)
 		if n.Kind != yaml.ScalarNode || err != nil {
 			d.fail(n, path, "应为整数，实际为 %s", describe(n))
@@ -201,9 +195,6 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		v.SetInt(i)
 	case reflect.Pointer:
-		if isNull(n) {
-			return
-		}
 		var b bool
 		if v.Type().Elem().Kind() != reflect.Bool || n.Kind != yaml.ScalarNode || n.Decode(&b) != nil {
 			d.fail(n, path, "应为 true 或 false，实际为 %s", describe(n))

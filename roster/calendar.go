@@ -179,14 +179,7 @@ func (r DaysRule) String() string {
 func (r DaysRule) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (r *DaysRule) UnmarshalText(b []byte) error {
-	v, err := ParseDaysRule(string(b))
-	if err != nil {
-		return err
-	}
-	*r = v
-	return nil
-}
+func (r *DaysRule) UnmarshalText(b []byte) error { return unmarshalText(r, b, ParseDaysRule) }
 
 // IsDutyDay reports whether d is a duty day under the rule. A weekly rule
 // names weekdays that are official working days (a holiday Monday is skipped,

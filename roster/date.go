@@ -74,14 +74,7 @@ func (d Date) At(c Clock, loc *time.Location) time.Time {
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (d *Date) UnmarshalText(b []byte) error {
-	v, err := ParseDate(string(b))
-	if err != nil {
-		return err
-	}
-	*d = v
-	return nil
-}
+func (d *Date) UnmarshalText(b []byte) error { return unmarshalText(d, b, ParseDate) }
 
 // MonthStart returns the first day of d's month.
 func (d Date) MonthStart() Date { return NewDate(d.Year(), d.Month(), 1) }
@@ -111,11 +104,15 @@ func (c Clock) String() string {
 func (c Clock) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (c *Clock) UnmarshalText(b []byte) error {
-	v, err := ParseClock(string(b))
+func (c *Clock) UnmarshalText(b []byte) error { return unmarshalText(c, b, ParseClock) }
+
+// unmarshalText is the UnmarshalText of the package's text types: *dst
+// becomes parse(b), and stays as it was when b does not parse.
+func unmarshalText[T any](dst *T, b []byte, parse func(string) (T, error)) error {
+	v, err := parse(string(b))
 	if err != nil {
 		return err
 	}
-	*c = v
+	*dst = v
 	return nil
 }
