@@ -335,3 +335,35 @@ func TestSwapThatBreaksARuleNeedsConfirmation(t *testing.T) {
 		t.Fatalf("pin of a broken duty: %d\n%s", code, body)
 	}
 }
+
+// Recording an absence with replacements is one transaction: a duty changed
+// since the preview aborts it (409, nothing recorded, the fresh preview
+// shown), and the same absence twice is refused on the form.
+func TestAbsenceApplyRefusals(t *testing.T) {
+	f := newStaffFixture(t)
+	ctx := context.Background()
+	ed := f.loggedIn(t, "editor")
+	c := f.duty(t, f.today.AddDays(3))
+	form := url.Values{"person": {c.Person}, "kind": {"leave"}, "from": {c.Date.String()}, "to": {c.Date.String()}}
+	_, body := ed.post("/staff/absences/preview", form)
+	start := strings.Index(body, `name="replace" value="`) + len(`name="replace" value="`)
+	form.Set("replace", body[start:start+strings.IndexByte(body[start:], '"')])
+	// Someone pins the duty meanwhile: its version moves on.
+	if _, err := f.store.SetPinned(ctx, c.Key(), c.Version, true, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	code, body := ed.post("/staff/absences", form)
+	if code != http.StatusConflict || !strings.Contains(body, "预览之后有班次已被他人修改") {
+		t.Fatalf("stale replacement: %d\n%s", code, body)
+	}
+	if abs, _ := f.store.Absences(ctx, c.Date, c.Date); len(abs) != 0 && abs[len(abs)-1].Person == c.Person {
+		t.Fatal("the absence was recorded although its replacement failed")
+	}
+	form.Del("replace")
+	if code, body := ed.post("/staff/absences", form); code != http.StatusSeeOther {
+		t.Fatalf("absence without replacement: %d %s", code, body)
+	}
+	if code, body := ed.post("/staff/absences", form); code != http.StatusBadRequest || !strings.Contains(body, "已登记过") {
+		t.Fatalf("the same absence twice: %d\n%s", code, body)
+	}
+}
