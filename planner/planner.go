@@ -1,6 +1,12 @@
-// Package planner runs the roster engine against the database: it loads the
-// county, the calendar and what is stored, fills missing or invalidated
-// future slots, and writes them back in one transaction.
+// Package planner is the roster side of the service layer: every use case
+// that changes the roster lives here once, and the staff pages, the JSON API
+// and the CLI call it. It runs the roster engine against the database (fill,
+// regenerate, and Repair after a bulk change, counted one way as a Change),
+// and holds the edits of single slots (Assign, Pin, SwapSlots), absences,
+// imports, holidays and 四个一 links. Each opens its own transaction, or
+// joins the caller's, and checks the roster's rules inside it; refusals are
+// package fault's kinds, a stale version a *Stale. Nothing here reads the
+// clock: callers pass today and the actor.
 package planner
 
 import (

@@ -1,0 +1,142 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"zhiban/fault"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// AbsenceKinds are the kinds of absence staff record, with their labels.
+var AbsenceKinds = []struct{ Value, Label string }{{"leave", "请假"}, {"trip", "出差"}, {"meeting", "开会"}}
+
+// AbsenceKindLabel names a kind of absence; an unknown kind is named by itself.
+func AbsenceKindLabel(k roster.AbsenceKind) string {
+	for _, x := range AbsenceKinds {
+		if x.Value == string(k) {
+			return x.Label
+		}
+	}
+	return string(k)
+}
+
+// CheckAbsence refuses an absence without a person, of an unknown kind,
+// ending before it starts or longer than a year.
+func CheckAbsence(a roster.Absence) error {
+	switch {
+	case a.Person == "":
+		return fault.InvalidField("person", "请选择人员")
+	case AbsenceKindLabel(a.Kind) == string(a.Kind):
+		return fault.InvalidField("kind", "类型无效")
+	case a.To < a.From:
+		return fault.InvalidField("to", "结束日期早于开始日期")
+	case a.To.DaysSince(a.From) > 366:
+		return fault.InvalidField("to", "一次最多登记一年")
+	}
+	return nil
+}
+
+// BrokenDuty is a stored duty an absence makes invalid, with the engine's
+// proposal: a person, or why nobody can take it.
+type BrokenDuty struct {
+	store.StoredAssignment
+	Name, Proposed, ProposedName, Unfilled string
+}
+
+// AbsenceImpact finds the duties a new absence breaks and asks the engine
+// for replacements, every other slot held fixed so only these move.
+func AbsenceImpact(ctx context.Context, st *store.Store, ab roster.Absence) ([]BrokenDuty, error) {
+	in, stored, err := Input(ctx, st, ab.From, ab.To)
+	if err != nil {
+		return nil, err
+	}
+	people := peopleByID(in.People)
+	in.Absences = append(in.Absences, ab)
+	var broken []BrokenDuty
+	isBroken := map[roster.Key]int{}
+	for _, a := range stored {
+		if a.Date < ab.From {
+			continue
+		}
+		if a.Person == ab.Person && ab.Covers(a.Date) {
+			isBroken[a.Key()] = len(broken)
+			broken = append(broken, BrokenDuty{StoredAssignment: a, Name: people[a.Person].Name})
+			continue
+		}
+		in.Fixed = append(in.Fixed, a.Assignment)
+	}
+	if len(broken) == 0 {
+		return nil, nil
+	}
+	plan, err := roster.Generate(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range plan.Assignments {
+		if i, ok := isBroken[a.Key()]; ok {
+			broken[i].Proposed, broken[i].ProposedName = a.Person, people[a.Person].Name
+		}
+	}
+	for _, u := range plan.Unfilled {
+		if i, ok := isBroken[roster.Key{Roster: u.Roster, Date: u.Date, Role: u.Role}]; ok {
+			broken[i].Unfilled = u.Reason
+		}
+	}
+	return broken, nil
+}
+
+// Replacement is a previewed replacement the editor kept, with the version
+// of the duty seen in the preview.
+type Replacement struct {
+	Assignment roster.Assignment
+	Version    int
+}
+
+// ErrDuplicateAbsence refuses an absence recorded before.
+var ErrDuplicateAbsence = fault.InvalidField("", "这条请假/出差已登记过")
+
+// AddAbsence records an absence and, in the same transaction, applies the
+// replacements the editor kept. Each replacement is checked against the
+// rules with the absence in place and carries the version seen in the
+// preview, so a duty changed meanwhile aborts the whole save (*Stale or a
+// rule conflict). It returns how many duties were replaced.
+func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, actor string) (int, error) {
+	if err := CheckAbsence(ab); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.AddAbsence(ctx, ab, actor); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return ErrDuplicateAbsence
+			}
+			return err
+		}
+		for _, r := range repl {
+			cur, err := tx.Assignment(ctx, r.Assignment.Key())
+			if errors.Is(err, store.ErrNotFound) {
+				return stale(ctx, tx, r.Assignment.Key(), store.ErrConflict)
+			}
+			if err != nil {
+				return err
+			}
+			pinned := cur.Pinned
+			req := Assignment{Key: r.Assignment.Key(), Person: r.Assignment.Person, Version: r.Version, Pinned: &pinned}
+			if _, err := Assign(ctx, tx, req, actor); err != nil {
+				return fmt.Errorf("planner: replace %s %s: %w", req.Key.Date, req.Key.Role, err)
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// DeleteAbsence removes an absence; the duties it freed stay as they are.
+func DeleteAbsence(ctx context.Context, st *store.Store, id int64, actor string) error {
+	return st.DeleteAbsence(ctx, id, actor)
+}

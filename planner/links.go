@@ -1,0 +1,47 @@
+package planner
+
+import (
+	"context"
+
+	"zhiban/fault"
+	"zhiban/roster"
+	"zhiban/store"
+)
+
+// LinksChanged refuses a change of a leader's 四个一 links made over links
+// someone changed since the form showed them; Person is as stored now. It
+// unwraps to store.ErrConflict.
+type LinksChanged struct{ Person roster.Person }
+
+func (e *LinksChanged) Error() string { return "planner: the links of " + e.Person.ID + " changed" }
+
+func (e *LinksChanged) Unwrap() error { return store.ErrConflict }
+
+// linkFields name the links for messages, in the form's order.
+var linkFields = []struct{ Field, Label string }{{"township", "乡镇"}, {"enterprise", "企业"}, {"project", "项目"}, {"village", "村"}}
+
+// SetLinks changes a leader's 四个一 links from old, the links the form
+// showed, to links; the check that nobody changed them since runs in the
+// transaction that writes. Each link is at most 50 characters.
+func SetLinks(ctx context.Context, st *store.Store, id string, old, links roster.Links, actor string) (roster.Person, error) {
+	values := []string{links.Township, links.Enterprise, links.Project, links.Village}
+	for i, f := range linkFields {
+		if len([]rune(values[i])) > 50 {
+			return roster.Person{}, fault.InvalidField(f.Field, f.Label+"不超过50字")
+		}
+	}
+	var p roster.Person
+	err := st.WithTx(ctx, func(tx *store.Store) error {
+		var err error
+		if p, err = tx.Person(ctx, id); err != nil {
+			return err
+		}
+		if p.Links != old {
+			return &LinksChanged{Person: p}
+		}
+		p.Links = links
+		_, err = tx.UpsertPerson(ctx, p, nil, actor)
+		return err
+	})
+	return p, err
+}
