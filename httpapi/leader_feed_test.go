@@ -197,3 +197,63 @@ func TestLeaderFeedDeadlineTitle(t *testing.T) {
 		}
 	}
 }
+
+// leaderFeed fetches personID's private feed through a fresh token.
+func (f *pubFixture) leaderFeed(t *testing.T, personID string) []byte {
+	t.Helper()
+	tok, err := f.store.RotateFeedToken(context.Background(), personID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.do(t, "GET", "/feeds/leader/"+tok+".ics", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("leader feed of %s: %d", personID, resp.StatusCode)
+	}
+	return body
+}
+
+// A visit still 拟安排 is tentative in the leader's feed, a confirmed one confirmed.
+func TestLeaderFeedPlannedVisitIsTentative(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	planned, err := f.store.CreateVisit(context.Background(), visits.Visit{Kind: visits.KindCarry, Leader: "L02",
+		Date: f.visit.Date.AddDays(2), Start: 14 * 60, End: 16 * 60, Place: "漕河镇群众工作站", Township: "t02",
+		State: visits.VisitPlanned}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := vevents(f.leaderFeed(t, "L02"))
+	for id, want := range map[int64]string{planned.ID: "STATUS:TENTATIVE", f.visit.ID: "STATUS:CONFIRMED"} {
+		uid := ""
+		for u := range events {
+			if strings.HasPrefix(u, "visit-"+itoa(int(id))+"@") {
+				uid = u
+			}
+		}
+		if uid == "" {
+			t.Fatalf("visit %d missing from the feed", id)
+		}
+		if !strings.Contains(events[uid], want+"\r\n") {
+			t.Errorf("%s: want %s in\n%s", uid, want, events[uid])
+		}
+	}
+}
+
+// Duty days in a leader's own feed do not block the day, as in the public feed.
+func TestLeaderFeedDutyDaysAreTransparent(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	duties := 0
+	for uid, ev := range vevents(f.leaderFeed(t, "L02")) {
+		if !strings.HasPrefix(uid, "duty-") {
+			continue
+		}
+		duties++
+		if !strings.Contains(ev, "TRANSP:TRANSPARENT\r\n") {
+			t.Errorf("%s is not transparent:\n%s", uid, ev)
+		}
+	}
+	if duties == 0 {
+		t.Fatal("L02 has no duty in the feed")
+	}
+}

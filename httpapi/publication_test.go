@@ -118,3 +118,22 @@ func TestAutoPublishShowsEverything(t *testing.T) {
 		t.Error("auto-publish hides January")
 	}
 }
+
+// Under publish.auto nothing was announced before it went public, so an
+// edit is a recent change, never one "after publication".
+func TestAutoPublishSaysRecentChange(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	f.reassignFirst(t, roster.MustDate("2026-12-03"))
+	for _, path := range []string{"/", "/roster/2026-12"} {
+		_, body := f.do(t, "GET", path, nil)
+		page := string(body)
+		if strings.Contains(page, "公布后") || !strings.Contains(page, "近期") || !strings.Contains(page, "调整") {
+			t.Errorf("%s under publish.auto speaks of publication or misses the change", path)
+		}
+	}
+	_, body := f.do(t, "GET", "/", nil)
+	if !strings.Contains(string(body), "近期调整的值班日") {
+		t.Error("today page does not list the recently changed day")
+	}
+}

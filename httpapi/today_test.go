@@ -2,24 +2,12 @@ package httpapi_test
 
 import (
 	"context"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"zhiban/roster"
 )
-
-// Applying a regeneration without previewing it first is a 400 that says so.
-func TestRegenerateWithoutPreview(t *testing.T) {
-	f := newStaffFixture(t)
-	ed := f.loggedIn(t, "editor")
-	form := url.Values{"from": {f.today.AddDays(1).String()}, "to": {f.today.AddDays(30).String()}}
-	if code, body := ed.post("/staff/regenerate", form); code != http.StatusBadRequest || !strings.Contains(body, "请先预览") {
-		t.Errorf("apply without preview: %d\n%s", code, body)
-	}
-}
 
 // On a weekend the next duty day is announced with its 接访形式, and a
 // portfolio that starts with 主持 is not prefixed with 分管.
@@ -80,22 +68,4 @@ func (f *pubFixture) visitLeaderName(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p.Name
-}
-
-// Township and leader feeds both answer only under their .ics name.
-func TestFeedsNeedTheICSSuffix(t *testing.T) {
-	t.Parallel()
-	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
-	tok, err := f.store.RotateFeedToken(context.Background(), "L02", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for path, want := range map[string]int{
-		"/feeds/township/t02.ics": 200, "/feeds/township/t02": 404,
-		"/feeds/leader/" + tok + ".ics": 200, "/feeds/leader/" + tok: 404,
-	} {
-		if resp, _ := f.do(t, "GET", path, nil); resp.StatusCode != want {
-			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
-		}
-	}
 }
