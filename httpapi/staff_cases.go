@@ -15,7 +15,7 @@ import (
 	"zhiban/visits"
 )
 
-// caseRow is one line of the case list and the ledger.
+// caseRow is one line of the case list, and the head of the case page.
 type caseRow struct {
 	visits.Case
 	Clock        visits.Clock
@@ -30,24 +30,16 @@ type caseRow struct {
 	MilestoneStr string
 }
 
+// alertCSS is the class of a row whose deadline is near or past.
+var alertCSS = map[visits.Alert]string{visits.AlertOverdue: "overdue", visits.Alert90: "alert90", visits.Alert75: "alert75"}
+
 func newCaseRow(k service.CaseView, n workNames) caseRow {
 	r := caseRow{Case: k.Case, Clock: k.Clock, TownName: n.Town(k.Township), LeaderName: n.Leader(k.Leader), StateLabel: k.State.Label()}
 	if d := r.Clock.Next; d != nil {
 		r.HasNext, r.NextLabel, r.NextDue, r.NextArticle = true, d.Label, d.Due, d.Article
 	}
-	switch r.Clock.Alert {
-	case visits.AlertOverdue:
-		r.Marker, r.CSS = "已超期", "overdue"
-	case visits.Alert90:
-		r.Marker, r.CSS = "已过期限90%", "alert90"
-	case visits.Alert75:
-		r.Marker, r.CSS = "已过期限75%", "alert75"
-	}
-	var ms []string
-	for _, m := range k.Milestones {
-		ms = append(ms, m.Duty.Label()+" "+m.On.String())
-	}
-	r.MilestoneStr = strings.Join(ms, "；")
+	r.Marker, r.MilestoneStr = r.Clock.Alert.Label(), k.MilestoneLine()
+	r.CSS = alertCSS[r.Clock.Alert]
 	return r
 }
 
@@ -71,10 +63,15 @@ func caseListQuery(f service.CaseQuery) string {
 var caseStates = []visits.CaseState{visits.StateReceived, visits.StateAccepted, visits.StateRejected, visits.StateReplied,
 	visits.StateReview, visits.StateReviewed, visits.StateRecheck, visits.StateRechecked, visits.StateClosed}
 
+// caseQuery reads the list's filters.
+func caseQuery(c echo.Context) service.CaseQuery {
+	return service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
+		Overdue: c.QueryParam("overdue") == "1"}
+}
+
 // loadCaseRows returns the cases matching the query with their clocks.
 func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, service.CaseQuery, workNames, error) {
-	f := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
-		Overdue: c.QueryParam("overdue") == "1"}
+	f := caseQuery(c)
 	n, err := s.workNames(ctx)
 	if err != nil {
 		return nil, f, n, err
@@ -295,4 +292,13 @@ func (s *Server) postCaseLeader(c echo.Context) error {
 	return s.postCaseAct(c, "leader", s.svc.SetCaseLeader, func(service.CaseAct, service.CaseChange) string {
 		return "已更换包案领导"
 	})
+}
+
+// exportCaseLedger sends the case ledger (台账) for the list's filters as .xlsx.
+func (s *Server) exportCaseLedger(c echo.Context) error {
+	name, b, err := s.svc.CaseLedger(c.Request().Context(), s.today(), caseQuery(c))
+	if err != nil {
+		return err
+	}
+	return sendXLSX(c, name, b)
 }

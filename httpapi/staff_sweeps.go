@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,46 +10,20 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
-	"zhiban/roster"
+	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
 )
 
+// taskRow is a sweep task on the page, with the class of its row.
 type taskRow struct {
-	visits.Task
-	TownName, LeaderName string
-	StatusLabel, CSS     string
-}
-
-func newTaskRow(t visits.Task, today roster.Date, n workNames) taskRow {
-	r := taskRow{Task: t, TownName: n.Town(t.Township), LeaderName: n.Leader(t.Leader)}
-	switch {
-	case t.Status == visits.TaskFiled:
-		r.StatusLabel, r.CSS = "已报送", "ok"
-	case t.Status == visits.TaskNil:
-		r.StatusLabel, r.CSS = "零报告", "ok"
-	case t.Missing(today):
-		r.StatusLabel, r.CSS = "逾期未报", "overdue"
-	default:
-		r.StatusLabel = "待报送"
-	}
-	return r
-}
-
-type findingRow struct {
-	visits.Finding
-	TownName string
-	CaseCode string
+	service.TaskLine
+	CSS string
 }
 
 // findingForm is one row of the report form, kept on a refusal.
 type findingForm struct {
 	Summary, Category, Village, Parties, Risk string
-}
-
-type countRow struct {
-	Label string
-	N     int
 }
 
 // showCurrentSweepPage sends staff to the latest sweep.
@@ -78,60 +51,30 @@ func (s *Server) showSweepPage(c echo.Context) error {
 }
 
 func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int, extra map[string]any) error {
-	ctx := c.Request().Context()
-	v, err := s.loadSweep(ctx, month)
+	v, err := s.svc.SweepDetail(c.Request().Context(), month, s.today())
 	if err != nil {
 		return err
 	}
-	n, err := s.workNames(ctx)
-	if err != nil {
-		return err
-	}
-	today := s.today()
-	townOfTask := map[int64]string{}
 	var tasks []taskRow
 	var open []option
-	for _, t := range v.Tasks {
-		townOfTask[t.ID] = t.Township
-		r := newTaskRow(t, today, n)
+	for _, t := range v.TaskLines {
+		r := taskRow{TaskLine: t}
+		switch {
+		case t.Reported():
+			r.CSS = "ok"
+		case t.Missing(s.today()):
+			r.CSS = "overdue"
+		}
 		tasks = append(tasks, r)
 		if t.Status == visits.TaskOpen {
-			open = append(open, option{t.Township, r.TownName})
+			open = append(open, option{t.Township, t.TownName})
 		}
 	}
-	var findings []findingRow
-	for _, f := range v.Findings {
-		r := findingRow{Finding: f, TownName: n.Town(townOfTask[f.Task])}
-		if f.Case != 0 {
-			if k, err := s.store.Case(ctx, f.Case); err == nil {
-				r.CaseCode = k.Code
-			}
-		}
-		findings = append(findings, r)
-	}
-	var byCat, byRisk []countRow
-	for _, k := range visits.Categories {
-		if m := v.Report.ByCategory[k]; m > 0 {
-			byCat = append(byCat, countRow{string(k), m})
-		}
-	}
-	for _, k := range visits.Risks {
-		byRisk = append(byRisk, countRow{string(k), v.Report.ByRisk[k]})
-	}
-	var missing []string
-	for _, t := range v.Report.Missing {
-		missing = append(missing, n.Town(t))
-	}
-	prev, next, err := s.adjacentSweeps(ctx, month)
-	if err != nil {
-		return err
-	}
-	rows := []findingForm{{}, {}, {}}
 	data := map[string]any{
-		"Prev": prev, "Next": next,
-		"Sweep": v.Sweep, "Tasks": tasks, "Findings": findings, "Report": v.Report, "ByCategory": byCat, "ByRisk": byRisk,
-		"MissingNames": missing, "OpenTasks": open, "Categories": visits.Categories, "Risks": visits.Risks,
-		"Rows": rows, "Township": "", "Nil": false, "Today": today,
+		"Prev": v.Prev, "Next": v.Next,
+		"Sweep": v.Sweep, "Tasks": tasks, "Findings": v.FindingLines, "Report": v.Report, "ByCategory": v.ByCategory, "ByRisk": v.ByRisk,
+		"MissingNames": v.MissingNames, "OpenTasks": open, "Categories": visits.Categories, "Risks": visits.Risks,
+		"Rows": []findingForm{{}, {}, {}}, "Township": "", "Nil": false, "Today": s.today(),
 		"XLSX": "/staff/sweeps/" + string(month) + ".xlsx",
 	}
 	if d := c.QueryParam("done"); d != "" {
@@ -266,25 +209,15 @@ func (s *Server) refuseOnSweepPage(c echo.Context, id int64, err error) error {
 	return s.renderSweepPage(c, t.Month, ff.Status, map[string]any{"Error": ff.Msg})
 }
 
-// adjacentMonth is a sweep month before or after the one shown, with whether
-// a sweep was opened for each (a link to a month without one would be a 404).
-type adjacentMonth struct {
-	Month  visits.Month
-	Exists bool
-}
-
-func (s *Server) adjacentSweeps(ctx context.Context, month visits.Month) (prev, next adjacentMonth, err error) {
-	first, err := visits.ParseMonth(string(month))
+// exportSweepReport sends a month's sweep report as .xlsx: units, findings, summary.
+func (s *Server) exportSweepReport(c echo.Context, monthS string) error {
+	first, err := visits.ParseMonth(monthS)
 	if err != nil {
-		return prev, next, err
+		return fault.InvalidField("month", "月份应为 YYYY-MM，如 2027-01")
 	}
-	prev.Month, next.Month = visits.MonthOf(first.AddDays(-1)), visits.MonthOf(first.MonthEnd().AddDays(1))
-	for _, m := range []*adjacentMonth{&prev, &next} {
-		_, err := s.store.Sweep(ctx, m.Month)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return prev, next, err
-		}
-		m.Exists = err == nil
+	name, b, err := s.svc.SweepReport(c.Request().Context(), visits.MonthOf(first), s.today())
+	if err != nil {
+		return err
 	}
-	return prev, next, nil
+	return sendXLSX(c, name, b)
 }

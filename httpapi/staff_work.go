@@ -12,6 +12,7 @@ import (
 
 	"zhiban/fault"
 	"zhiban/roster"
+	"zhiban/service"
 	"zhiban/visits"
 )
 
@@ -25,54 +26,9 @@ type option struct {
 }
 
 // workNames maps township and leader ids to names for the staff pages.
-type workNames struct {
-	Townships []option
-	Leaders   []option
-	town      map[string]string
-	people    map[string]roster.Person
-}
+type workNames = service.Names
 
-func (n workNames) Town(id string) string {
-	if v, ok := n.town[id]; ok {
-		return v
-	}
-	return id
-}
-
-func (n workNames) Leader(id string) string {
-	if id == "" {
-		return "（未指定）"
-	}
-	if p, ok := n.people[id]; ok {
-		return p.Name
-	}
-	return id
-}
-
-func (s *Server) workNames(ctx context.Context) (workNames, error) {
-	n := workNames{town: map[string]string{}, people: map[string]roster.Person{}}
-	units, err := s.store.Units(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, u := range units {
-		if u.Kind == "township" {
-			n.town[u.ID] = u.Name
-			n.Townships = append(n.Townships, option{u.ID, u.Name})
-		}
-	}
-	ps, err := s.store.People(ctx)
-	if err != nil {
-		return n, err
-	}
-	for _, p := range ps {
-		n.people[p.ID] = p
-		if p.Active {
-			n.Leaders = append(n.Leaders, option{p.ID, p.Name + "（" + p.Title + "）"})
-		}
-	}
-	return n, nil
-}
+func (s *Server) workNames(ctx context.Context) (workNames, error) { return s.svc.Names(ctx) }
 
 // formFailure is a write the staff pages show on the form instead of as an
 // error page: the status and the message.
