@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/subtle"
-	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,29 +11,18 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/auth"
+	"zhiban/service"
 	"zhiban/store"
 )
 
-// Session and lockout policy. Office PCs are shared, so a session ends after
-// a working day of idleness and after a week whatever the activity.
-const (
-	sessionCookie   = "zhiban_session"
-	sessionIdle     = 12 * time.Hour
-	sessionAbsolute = 7 * 24 * time.Hour
-	// Five wrong passwords for one account, or twenty from one address (an
-	// office shares one address behind NAT), lock that account or address
-	// for lockoutWindow after the last failure.
-	maxUserFailures = 5
-	maxIPFailures   = 20
-	lockoutWindow   = 15 * time.Minute
-)
+const sessionCookie = "zhiban_session"
 
 // caller is who is making a request and how they proved it.
 type caller struct {
-	User      store.User
-	CSRF      string // the session's form token; empty for API tokens
-	tokenHash string // the session's hash, for logout
-	apiToken  bool
+	User     store.User
+	CSRF     string // the session's form token; empty for API tokens
+	session  string // the session's cookie, for logout
+	apiToken bool
 }
 
 const authKey = "zhiban.auth"
@@ -54,7 +42,7 @@ func actor(c echo.Context) string {
 }
 
 // authenticate finds the caller from a Bearer API token or the session
-// cookie; nil means anonymous. Expired sessions are deleted on sight.
+// cookie; nil means anonymous.
 func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	ctx := c.Request().Context()
 	if h := c.Request().Header.Get("Authorization"); h != "" {
@@ -62,11 +50,8 @@ func (s *Server) authenticate(c echo.Context) (*caller, error) {
 		if !ok {
 			return nil, nil
 		}
-		u, err := s.store.UserByAPIToken(ctx, auth.HashToken(strings.TrimSpace(secret)))
-		if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
-			return nil, nil
-		}
-		if err != nil {
+		u, ok, err := s.svc.TokenUser(ctx, strings.TrimSpace(secret))
+		if !ok {
 			return nil, err
 		}
 		return &caller{User: u, apiToken: true}, nil
@@ -75,28 +60,11 @@ func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	if err != nil || ck.Value == "" {
 		return nil, nil
 	}
-	hash := auth.HashToken(ck.Value)
-	sess, err := s.store.SessionByHash(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	u, csrf, ok, err := s.svc.SessionUser(ctx, ck.Value, s.now())
+	if !ok {
 		return nil, err
 	}
-	now := s.now()
-	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > sessionIdle {
-		return nil, s.store.DeleteSession(ctx, hash)
-	}
-	u, err := s.store.UserByID(ctx, sess.UserID)
-	if err != nil || u.Disabled {
-		return nil, s.store.DeleteSession(ctx, hash)
-	}
-	if now.Sub(sess.LastSeen) > time.Minute {
-		if err := s.store.TouchSession(ctx, hash, now); err != nil {
-			return nil, err
-		}
-	}
-	return &caller{User: u, CSRF: sess.CSRF, tokenHash: hash}, nil
+	return &caller{User: u, CSRF: csrf, session: ck.Value}, nil
 }
 
 // requireRole admits callers with at least role min. It is on every staff
@@ -189,18 +157,9 @@ func (s *Server) secure(c echo.Context) bool {
 	return c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://")
 }
 
-// startSession logs u in on this browser.
-func (s *Server) startSession(c echo.Context, u store.User) error {
-	secret, hash := auth.NewToken()
-	csrf, _ := auth.NewToken()
-	now := s.now()
-	if err := s.store.CreateSession(c.Request().Context(), hash, store.Session{
-		UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(sessionAbsolute),
-	}); err != nil {
-		return err
-	}
-	c.SetCookie(s.sessionCookie(c, secret, now.Add(sessionAbsolute)))
-	return nil
+// setSession gives this browser the cookie of a session just opened.
+func (s *Server) setSession(c echo.Context, sess service.NewSession) {
+	c.SetCookie(s.sessionCookie(c, sess.Secret, sess.Expires))
 }
 
 func (s *Server) sessionCookie(c echo.Context, value string, expires time.Time) *http.Cookie {

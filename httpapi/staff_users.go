@@ -11,6 +11,7 @@ import (
 
 	"zhiban/auth"
 	"zhiban/fault"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -41,7 +42,6 @@ type loginPage struct {
 func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("name"))
-	pw := c.FormValue("password")
 	next := c.FormValue("next")
 	fail := func(status int, msg string) error {
 		return s.renderStaff(c, status, "staff/login.html", "", "工作人员登录",
@@ -51,66 +51,32 @@ func (s *Server) login(c echo.Context) error {
 		// Before the lockout count: a forged POST must not lock anyone out either.
 		return fail(http.StatusForbidden, "安全校验失败（登录页面已过期或请求来自其他网站），请重新输入密码登录")
 	}
-	// Each attempt is counted before its password check (bcrypt takes
-	// ~100 ms), atomically, so parallel requests cannot all pass a check
-	// made before any of them failed. The account first: an attempt refused
-	// for a locked account counts nothing against the address.
-	userKey, ipKey := "user:"+name, "ip:"+clientIP(c)
-	now := s.now()
-	ok, err := s.store.ReserveLoginAttempt(ctx, userKey, maxUserFailures, lockoutWindow, now)
-	if err != nil {
-		return err
-	}
-	if ok {
-		if ok, err = s.store.ReserveLoginAttempt(ctx, ipKey, maxIPFailures, lockoutWindow, now); err != nil {
-			return err
-		}
-		if !ok {
-			if err := s.store.ReleaseLoginAttempt(ctx, userKey); err != nil {
-				return err
-			}
-		}
-	}
-	if !ok {
+	u, sess, err := s.svc.Login(ctx, name, c.FormValue("password"), clientIP(c), s.now())
+	switch {
+	case errors.Is(err, service.ErrLockedOut):
 		return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
-	}
-	u, err := s.store.UserByName(ctx, name)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if !auth.MatchPassword(u.PasswordHash, pw) || err != nil || u.Disabled { // u is zero when not found: same time, no match
-		// Both reservations stay: they are the failure count.
+	case errors.Is(err, service.ErrBadLogin):
 		// Never the typed name of an unknown account: people type their
 		// password into the name field. A keyed hash still tells repeated
 		// tries at one name apart within this process.
-		if err == nil {
+		if u.Name != "" {
 			s.log.Info("Login failed", "user", u.Name, "ip", clientIP(c))
 		} else {
 			s.log.Info("Login failed", "user_exists", false, "name_hash", nameHash(name), "ip", clientIP(c))
 		}
 		return fail(http.StatusUnauthorized, "用户名或密码错误")
-	}
-	// Success clears the account's count and gives the address its attempt back.
-	if err := s.store.SetLoginFailures(ctx, userKey, 0, s.now()); err != nil {
+	case err != nil:
 		return err
 	}
-	if err := s.store.ReleaseLoginAttempt(ctx, ipKey); err != nil {
-		return err
-	}
-	if err := s.startSession(c, u); err != nil {
-		return err
-	}
-	if err := s.store.Audit(ctx, u.Name, "login", "session", u.Name, "", clientIP(c)); err != nil {
-		return err
-	}
+	s.setSession(c, sess)
 	return c.Redirect(http.StatusSeeOther, safeNext(next))
 }
 
 // logout ends this session only.
 func (s *Server) logout(c echo.Context) error {
 	a := authOf(c)
-	if a.tokenHash != "" {
-		if err := s.store.DeleteSession(c.Request().Context(), a.tokenHash); err != nil {
+	if a.session != "" {
+		if err := s.svc.Logout(c.Request().Context(), a.session); err != nil {
 			return err
 		}
 	}
@@ -130,26 +96,13 @@ func (s *Server) changePassword(c echo.Context) error {
 	fail := func(msg string) error {
 		return s.renderStaff(c, http.StatusBadRequest, "staff/password.html", "", "修改密码", &staffLayout{Error: msg})
 	}
-	if !auth.MatchPassword(a.User.PasswordHash, c.FormValue("current")) {
-		return fail("当前密码不正确")
-	}
-	pw := c.FormValue("password")
-	if pw != c.FormValue("password2") {
-		return fail("两次输入的新密码不一致")
-	}
-	hash, err := auth.HashPassword(pw)
-	var invalid auth.InvalidPassword
-	if errors.As(err, &invalid) {
-		return fail(invalid.Error())
+	sess, err := s.svc.ChangePassword(c.Request().Context(), s.now(), a.User, c.FormValue("current"), c.FormValue("password"), c.FormValue("password2"))
+	if fe := invalidInput(err); fe != nil {
+		return fail(fe.Msg)
 	} else if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(c.Request().Context(), a.User.Name, hash, a.User.Name); err != nil {
-		return err
-	}
-	if err := s.startSession(c, a.User); err != nil {
-		return err
-	}
+	s.setSession(c, sess)
 	return c.Redirect(http.StatusSeeOther, "/staff/roster?msg=password")
 }
 
@@ -190,29 +143,24 @@ func (s *Server) renderUsers(c echo.Context, status int, pg *usersPage) error {
 	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", pg)
 }
 
+// invalidInput is err when it refuses the input (fault.Invalid), the
+// accounts forms show it; nil for any other error or none.
+func invalidInput(err error) *fault.Error {
+	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
+		return fe
+	}
+	return nil
+}
+
 // createUser adds an account with a first password.
 func (s *Server) createUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	fail := func(msg string) error {
 		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}, NewName: name, NewRole: c.FormValue("role")})
 	}
-	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
-		return fail("用户名不能为空，不能含空格或 /，最多 64 字节")
-	}
-	role, err := auth.ParseRole(c.FormValue("role"))
-	if err != nil {
-		return fail(err.Error())
-	}
-	hash, err := auth.HashPassword(c.FormValue("password"))
-	var invalid auth.InvalidPassword
-	if errors.As(err, &invalid) {
-		return fail(invalid.Error())
-	} else if err != nil {
-		return err
-	}
-	if _, err := s.store.CreateUser(c.Request().Context(), name, role, hash, actor(c)); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return fail("用户名 " + name + " 已存在")
+	if _, err := s.svc.CreateUser(c.Request().Context(), s.call(c), name, c.FormValue("role"), c.FormValue("password")); err != nil {
+		if fe := invalidInput(err); fe != nil {
+			return fail(fe.Msg)
 		}
 		return err
 	}
@@ -221,37 +169,18 @@ func (s *Server) createUser(c echo.Context) error {
 
 // updateUser changes a user's role, disables or enables them, or resets the password.
 func (s *Server) updateUser(c echo.Context) error {
-	ctx := c.Request().Context()
 	name := c.Param("name")
-	u, err := s.store.UserByName(ctx, name)
-	if err != nil {
+	err := s.svc.UpdateUser(c.Request().Context(), s.call(c), name,
+		service.UserUpdate{Password: c.FormValue("password"), Role: c.FormValue("role"), Disabled: c.FormValue("disabled") == "1"})
+	// A role outside the form's choices goes to the error page.
+	if fe := invalidInput(err); fe != nil && fe.Field != "role" {
+		msg := fe.Msg
+		if fe.Field == "password" {
+			msg = name + "：" + msg
+		}
+		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}})
+	} else if err != nil {
 		return err
-	}
-	if pw := c.FormValue("password"); pw != "" {
-		hash, err := auth.HashPassword(pw)
-		var invalid auth.InvalidPassword
-		if errors.As(err, &invalid) {
-			return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: name + "：" + invalid.Error()}})
-		} else if err != nil {
-			return err
-		}
-		if err := s.store.SetPassword(ctx, name, hash, actor(c)); err != nil {
-			return err
-		}
-		return c.Redirect(http.StatusSeeOther, "/staff/users")
-	}
-	role, err := auth.ParseRole(c.FormValue("role"))
-	if err != nil {
-		return fault.InvalidField("role", err.Error())
-	}
-	disabled := c.FormValue("disabled") == "1"
-	if name == actor(c) && (role != auth.RoleAdmin || disabled) {
-		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: "不能降低或停用自己的管理员账号"}})
-	}
-	if role != u.Role || disabled != u.Disabled {
-		if err := s.store.SetUserRole(ctx, name, role, disabled, actor(c)); err != nil {
-			return err
-		}
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/users")
 }
@@ -259,9 +188,8 @@ func (s *Server) updateUser(c echo.Context) error {
 // createToken issues an API token for a user and shows it once.
 func (s *Server) createToken(c echo.Context) error {
 	name := c.Param("name")
-	secret, hash := auth.NewToken()
-	label := strings.TrimSpace(c.FormValue("label"))
-	if _, err := s.store.CreateAPIToken(c.Request().Context(), name, hash, label, actor(c)); err != nil {
+	secret, err := s.svc.IssueToken(c.Request().Context(), s.call(c), name, c.FormValue("label"))
+	if err != nil {
 		return err
 	}
 	return s.renderUsers(c, http.StatusOK, &usersPage{NewToken: secret, NewTokenUser: name})
@@ -273,7 +201,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err != nil {
 		return fault.InvalidField("id", "令牌编号无效")
 	}
-	if err := s.store.RevokeAPIToken(c.Request().Context(), c.Param("name"), id, actor(c)); err != nil {
+	if err := s.svc.RevokeToken(c.Request().Context(), s.call(c), c.Param("name"), id); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/users")

@@ -1,0 +1,278 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"zhiban/auth"
+	"zhiban/fault"
+	"zhiban/store"
+)
+
+// This file holds the use cases of staff accounts: logging in with the
+// lockout, sessions, and the accounts and API tokens an admin manages.
+// They need no calendar, so they run on the store (or in s.tx) rather than
+// in run's Env.
+
+// Session and lockout policy. Office PCs are shared, so a session ends after
+// a working day of idleness and after a week whatever the activity.
+const (
+	SessionIdle     = 12 * time.Hour
+	SessionAbsolute = 7 * 24 * time.Hour
+	// Five wrong passwords for one account, or twenty from one address (an
+	// office shares one address behind NAT), lock that account or address
+	// for LockoutWindow after the last failure.
+	maxUserFailures = 5
+	maxIPFailures   = 20
+	LockoutWindow   = 15 * time.Minute
+)
+
+var (
+	// ErrLockedOut refuses a login for an account or address with too many
+	// recent failures; the password was not checked.
+	ErrLockedOut = errors.New("service: too many failed logins")
+	// ErrBadLogin is a wrong name or password, or a disabled account.
+	ErrBadLogin = errors.New("service: wrong name or password")
+)
+
+// tx runs fn in one transaction, without the calendar and outbox a
+// casework use case gets from run.
+func (s *Service) tx(ctx context.Context, fn func(tx *store.Store) error) error {
+	return s.st.WithTx(ctx, fn)
+}
+
+// NewSession is a session just opened: the cookie's secret and when it ends.
+type NewSession struct {
+	Secret  string
+	Expires time.Time
+}
+
+// Login checks name's password for an attempt from address ip at now and
+// opens a session. Each attempt is counted before its password check
+// (bcrypt takes ~100 ms), atomically, so parallel requests cannot all pass
+// a check made before any of them failed. On ErrBadLogin, u is the account
+// when it exists (for the log), the zero User otherwise.
+func (s *Service) Login(ctx context.Context, name, pw, ip string, now time.Time) (u store.User, sess NewSession, err error) {
+	// The account first: an attempt refused for a locked account counts
+	// nothing against the address.
+	userKey, ipKey := "user:"+name, "ip:"+ip
+	ok, err := s.st.ReserveLoginAttempt(ctx, userKey, maxUserFailures, LockoutWindow, now)
+	if err != nil {
+		return u, sess, err
+	}
+	if ok {
+		if ok, err = s.st.ReserveLoginAttempt(ctx, ipKey, maxIPFailures, LockoutWindow, now); err != nil {
+			return u, sess, err
+		}
+		if !ok {
+			if err := s.st.ReleaseLoginAttempt(ctx, userKey); err != nil {
+				return u, sess, err
+			}
+		}
+	}
+	if !ok {
+		return u, sess, ErrLockedOut
+	}
+	u, err = s.st.UserByName(ctx, name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return u, sess, err
+	}
+	if !auth.MatchPassword(u.PasswordHash, pw) || err != nil || u.Disabled { // u is zero when not found: same time, no match
+		// Both reservations stay: they are the failure count.
+		return u, sess, ErrBadLogin
+	}
+	// Success clears the account's count and gives the address its attempt back.
+	if err := s.st.SetLoginFailures(ctx, userKey, 0, now); err != nil {
+		return u, sess, err
+	}
+	if err := s.st.ReleaseLoginAttempt(ctx, ipKey); err != nil {
+		return u, sess, err
+	}
+	if sess, err = openSession(ctx, s.st, u, now); err != nil {
+		return u, sess, err
+	}
+	return u, sess, s.st.Audit(ctx, u.Name, "login", "session", u.Name, "", ip)
+}
+
+// openSession logs u in: a new session stored under its secret's hash.
+func openSession(ctx context.Context, st *store.Store, u store.User, now time.Time) (NewSession, error) {
+	secret, hash := auth.NewToken()
+	csrf, _ := auth.NewToken()
+	sess := NewSession{Secret: secret, Expires: now.Add(SessionAbsolute)}
+	return sess, st.CreateSession(ctx, hash, store.Session{
+		UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeen: now, ExpiresAt: sess.Expires,
+	})
+}
+
+// SessionUser is the user of the session whose cookie holds secret, with
+// the session's form token; ok is false for no such session. A session
+// idle too long or past its end, or of a disabled user, is deleted on sight.
+func (s *Service) SessionUser(ctx context.Context, secret string, now time.Time) (u store.User, csrf string, ok bool, err error) {
+	hash := auth.HashToken(secret)
+	sess, err := s.st.SessionByHash(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, "", false, nil
+	}
+	if err != nil {
+		return u, "", false, err
+	}
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > SessionIdle {
+		return u, "", false, s.st.DeleteSession(ctx, hash)
+	}
+	u, err = s.st.UserByID(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return store.User{}, "", false, s.st.DeleteSession(ctx, hash)
+	}
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.st.TouchSession(ctx, hash, now); err != nil {
+			return u, "", false, err
+		}
+	}
+	return u, sess.CSRF, true, nil
+}
+
+// TokenUser is the user of API token secret; ok is false for an unknown
+// token or a disabled user.
+func (s *Service) TokenUser(ctx context.Context, secret string) (u store.User, ok bool, err error) {
+	u, err = s.st.UserByAPIToken(ctx, auth.HashToken(secret))
+	if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
+		return store.User{}, false, nil
+	}
+	return u, err == nil, err
+}
+
+// Logout ends the session whose cookie holds secret, only that one.
+func (s *Service) Logout(ctx context.Context, secret string) error {
+	return s.st.DeleteSession(ctx, auth.HashToken(secret))
+}
+
+// hashPassword is the stored form of a new password, or the rule it breaks
+// as an invalid password field.
+func hashPassword(pw string) (string, error) {
+	hash, err := auth.HashPassword(pw)
+	var invalid auth.InvalidPassword
+	if errors.As(err, &invalid) {
+		return "", fault.InvalidField("password", invalid.Error())
+	}
+	return hash, err
+}
+
+// ChangePassword changes u's own password after checking the current one:
+// every session of u ends and this browser gets a new one.
+func (s *Service) ChangePassword(ctx context.Context, now time.Time, u store.User, current, pw, again string) (NewSession, error) {
+	if !auth.MatchPassword(u.PasswordHash, current) {
+		return NewSession{}, fault.InvalidField("current", "当前密码不正确")
+	}
+	if pw != again {
+		return NewSession{}, fault.InvalidField("password2", "两次输入的新密码不一致")
+	}
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return NewSession{}, err
+	}
+	var sess NewSession
+	err = s.tx(ctx, func(tx *store.Store) error {
+		if err := tx.SetPassword(ctx, u.Name, hash, u.Name); err != nil {
+			return err
+		}
+		sess, err = openSession(ctx, tx, u, now)
+		return err
+	})
+	return sess, err
+}
+
+// CreateUser adds an account with a first password. The name must be
+// free, not empty, without spaces or "/", at most 64 bytes.
+func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string) (store.User, error) {
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
+		return store.User{}, fault.InvalidField("name", "用户名不能为空，不能含空格或 /，最多 64 字节")
+	}
+	r, err := auth.ParseRole(role)
+	if err != nil {
+		return store.User{}, fault.InvalidField("role", err.Error())
+	}
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return store.User{}, err
+	}
+	u, err := s.st.CreateUser(ctx, name, r, hash, c.Actor)
+	if errors.Is(err, store.ErrConflict) {
+		return u, fault.InvalidField("name", "用户名 "+name+" 已存在")
+	}
+	return u, err
+}
+
+// UserUpdate is what an admin changes on an account: a new password when
+// Password is set, else the role and whether the account is disabled.
+type UserUpdate struct {
+	Password string
+	Role     string
+	Disabled bool
+}
+
+// UpdateUser resets name's password (ending their sessions), or changes
+// their role and whether they are disabled. Nobody lowers or disables
+// their own account, and the last enabled admin stays one, so the county
+// always has an admin.
+func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUpdate) error {
+	return s.tx(ctx, func(tx *store.Store) error {
+		u, err := tx.UserByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if in.Password != "" {
+			hash, err := hashPassword(in.Password)
+			if err != nil {
+				return err
+			}
+			return tx.SetPassword(ctx, name, hash, c.Actor)
+		}
+		role, err := auth.ParseRole(in.Role)
+		if err != nil {
+			return fault.InvalidField("role", err.Error())
+		}
+		if name == c.Actor && (role != auth.RoleAdmin || in.Disabled) {
+			return fault.InvalidField("", "不能降低或停用自己的管理员账号")
+		}
+		if role == u.Role && in.Disabled == u.Disabled {
+			return nil
+		}
+		if u.Role == auth.RoleAdmin && !u.Disabled {
+			if last, err := lastAdmin(ctx, tx); err != nil {
+				return err
+			} else if last {
+				return fault.Invalidf("", "%s 是最后一个管理员，不能降低或停用", name)
+			}
+		}
+		return tx.SetUserRole(ctx, name, role, in.Disabled, c.Actor)
+	})
+}
+
+// lastAdmin reports whether exactly one enabled admin is left.
+func lastAdmin(ctx context.Context, tx *store.Store) (bool, error) {
+	users, err := tx.Users(ctx)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for _, u := range users {
+		if u.Role == auth.RoleAdmin && !u.Disabled {
+			n++
+		}
+	}
+	return n == 1, nil
+}
+
+// IssueToken makes an API token for name; the secret is shown once.
+func (s *Service) IssueToken(ctx context.Context, c Call, name, label string) (secret string, err error) {
+	secret, hash := auth.NewToken()
+	_, err = s.st.CreateAPIToken(ctx, name, hash, strings.TrimSpace(label), c.Actor)
+	return secret, err
+}
+
+// RevokeToken revokes name's API token id.
+func (s *Service) RevokeToken(ctx context.Context, c Call, name string, id int64) error {
+	return s.st.RevokeAPIToken(ctx, name, id, c.Actor)
+}

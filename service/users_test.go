@@ -1,0 +1,146 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"zhiban/auth"
+	"zhiban/fault"
+	"zhiban/service"
+	"zhiban/store"
+)
+
+const pw = "password-123"
+
+// usersFixture is the demo county with one admin, "boss".
+func usersFixture(t *testing.T) (*service.Service, service.Call) {
+	t.Helper()
+	st := openDemo(t)
+	svc := service.New(st, testConfig(t), nil)
+	c := service.Call{Actor: "cli", Now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}
+	if _, err := svc.CreateUser(context.Background(), c, "boss", "admin", pw); err != nil {
+		t.Fatal(err)
+	}
+	return svc, service.Call{Actor: "boss", Now: c.Now}
+}
+
+func TestLoginLocksAnAccountAfterFiveFailures(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	for i := 0; i < 5; i++ {
+		u, _, err := svc.Login(ctx, "boss", "wrong-password", "10.0.0.1", c.Now)
+		if !errors.Is(err, service.ErrBadLogin) || u.Name != "boss" {
+			t.Fatalf("attempt %d: %v (%q)", i+1, err, u.Name)
+		}
+	}
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.2", c.Now); !errors.Is(err, service.ErrLockedOut) {
+		t.Fatalf("sixth attempt: %v, want locked out", err)
+	}
+	later := c.Now.Add(service.LockoutWindow)
+	u, sess, err := svc.Login(ctx, "boss", pw, "10.0.0.2", later)
+	if err != nil || u.Name != "boss" || sess.Secret == "" || !sess.Expires.Equal(later.Add(service.SessionAbsolute)) {
+		t.Fatalf("after the window: %v %q %+v", err, u.Name, sess)
+	}
+	if u, _, err := svc.Login(ctx, "nobody", pw, "10.0.0.3", c.Now); !errors.Is(err, service.ErrBadLogin) || u.Name != "" {
+		t.Fatalf("unknown name: %v %q", err, u.Name)
+	}
+}
+
+func TestSessionsEndWhenIdleAndOnPasswordChange(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	u, sess, err := svc.Login(ctx, "boss", pw, "10.0.0.1", c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, csrf, ok, err := svc.SessionUser(ctx, sess.Secret, c.Now.Add(time.Hour)); !ok || err != nil || got.Name != "boss" || csrf == "" {
+		t.Fatalf("fresh session: %v %v %q", ok, err, got.Name)
+	}
+	if _, _, ok, _ := svc.SessionUser(ctx, sess.Secret, c.Now.Add(time.Hour+service.SessionIdle+time.Minute)); ok {
+		t.Fatal("an idle session still works")
+	}
+	if _, _, ok, _ := svc.SessionUser(ctx, sess.Secret, c.Now.Add(time.Hour)); ok {
+		t.Fatal("an expired session was not deleted")
+	}
+
+	_, old, _ := svc.Login(ctx, "boss", pw, "10.0.0.1", c.Now)
+	if _, err := svc.ChangePassword(ctx, c.Now, u, "not-the-password", "new-password-1", "new-password-1"); fault.Classify(err) == nil {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if _, err := svc.ChangePassword(ctx, c.Now, u, pw, "new-password-1", "new-password-2"); fault.Classify(err) == nil {
+		t.Fatalf("mismatched new passwords: %v", err)
+	}
+	if _, err := svc.ChangePassword(ctx, c.Now, u, pw, "short", "short"); wantFault(t, err, fault.Invalid, "password") == nil {
+		t.Fatal("short password accepted")
+	}
+	renewed, err := svc.ChangePassword(ctx, c.Now, u, pw, "new-password-1", "new-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok, _ := svc.SessionUser(ctx, old.Secret, c.Now); ok {
+		t.Error("the old session survived the password change")
+	}
+	if _, _, ok, _ := svc.SessionUser(ctx, renewed.Secret, c.Now); !ok {
+		t.Error("the browser that changed the password was logged out")
+	}
+}
+
+func TestUserManagementRules(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	for _, bad := range []struct{ name, role, pw, field string }{
+		{"", "editor", pw, "name"}, {"a b", "editor", pw, "name"}, {"boss", "editor", pw, "name"},
+		{"clerk", "owner", pw, "role"}, {"clerk", "editor", "short", "password"},
+	} {
+		_, err := svc.CreateUser(ctx, c, bad.name, bad.role, bad.pw)
+		wantFault(t, err, fault.Invalid, bad.field)
+	}
+	if _, err := svc.CreateUser(ctx, c, "clerk", "editor", pw); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateUser(ctx, c, "boss", service.UserUpdate{Role: "editor"}); fault.Classify(err) == nil {
+		t.Fatalf("an admin lowered their own account: %v", err)
+	}
+	// Someone else (the CLI) may not leave the county without an admin either.
+	cli := service.Call{Actor: "cli", Now: c.Now}
+	if err := svc.UpdateUser(ctx, cli, "boss", service.UserUpdate{Role: "admin", Disabled: true}); fault.Classify(err) == nil {
+		t.Fatalf("the last admin was disabled: %v", err)
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateUser(ctx, cli, "boss", service.UserUpdate{Role: "viewer"}); err != nil {
+		t.Fatalf("with a second admin: %v", err)
+	}
+	if err := svc.UpdateUser(ctx, c, "ghost", service.UserUpdate{Role: "viewer"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Password: "short"}); wantFault(t, err, fault.Invalid, "password") == nil {
+		t.Fatal("short reset password accepted")
+	}
+
+	secret, err := svc.IssueToken(ctx, c, "clerk", "  报表  ")
+	if err != nil || len(secret) != auth.TokenLen {
+		t.Fatalf("token %q: %v", secret, err)
+	}
+	if u, ok, err := svc.TokenUser(ctx, secret); !ok || err != nil || u.Name != "clerk" {
+		t.Fatalf("token user %q %v %v", u.Name, ok, err)
+	}
+	if err := svc.UpdateUser(ctx, cli, "clerk", service.UserUpdate{Role: "admin", Disabled: true}); err == nil {
+		t.Fatal("disabled the last enabled admin")
+	}
+	if err := svc.UpdateUser(ctx, cli, "boss", service.UserUpdate{Role: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateUser(ctx, cli, "clerk", service.UserUpdate{Role: "editor", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := svc.TokenUser(ctx, secret); ok {
+		t.Error("a disabled user's token still works")
+	}
+}
