@@ -20,6 +20,9 @@ import (
 // refactor is in flight. Each entry must still happen: remove it when it is
 // fixed. Never add one to let new code in.
 var knownViolations = []string{
+	// CLI: serve's first run imports the demo county itself, not through
+	// the demo seed of the service layer.
+	"cmd/zhiban/serve.go: writes through the store (ImportCounty)",
 	// httpapi: the server holds the scheduler (for the jobs page).
 	"httpapi/server.go: imports zhiban/scheduler",
 }
@@ -30,6 +33,7 @@ type goFile struct {
 	dir     string   // its package directory, "httpapi"
 	imports []string // import paths
 	opensTx bool     // calls or takes a method named WithTx or BeginTx
+	writes  []string // store write methods it calls on st, tx or a .store field
 }
 
 // rule is one line of the architecture. check returns the violation keys
@@ -83,6 +87,16 @@ var homes = []struct{ lib, home string }{
 	{"github.com/robfig/cron", "scheduler"},
 	{"github.com/arran4/golang-ical", "ical"},
 	{"github.com/xuri/excelize", "xlsx"},
+}
+
+// storeWrites are the store's writes of casework and roster data: use cases
+// that belong to the service layer (service, planner), not to their callers.
+// The job ledger (RunJob) and outbox delivery stay with the scheduler.
+var storeWrites = map[string]bool{
+	"CreateCase": true, "SaveCase": true, "CreateVisit": true, "SaveVisit": true, "CreateSweep": true,
+	"SaveSweepTask": true, "AddFindings": true, "SaveFinding": true, "SetAssignment": true, "SetPinned": true,
+	"SaveGenerated": true, "AddAbsence": true, "DeleteAbsence": true, "ReplaceHolidayYear": true,
+	"UpsertPerson": true, "ImportCounty": true, "EnqueueNotification": true, "Flag": true,
 }
 
 var rules = []rule{
@@ -172,6 +186,16 @@ var rules = []rule{
 			return hasPrefixPath(imp, "github.com/labstack/echo") || imp == "net/http" || isSQL(imp) || imp == mod+"/httpapi"
 		})
 	}},
+	{"callers write no casework or roster data themselves: httpapi, cmd, scheduler and publish call the service layer instead of the store's writes", func(mod string, f goFile) []string {
+		if !under(f.dir, "httpapi") && !under(f.dir, "cmd") && !under(f.dir, "scheduler") && !under(f.dir, "publish") {
+			return nil
+		}
+		var out []string
+		for _, w := range f.writes {
+			out = append(out, f.rel+": writes through the store ("+w+")")
+		}
+		return out
+	}},
 	{"each outside library lives in one package: echo in httpapi, cron in scheduler, golang-ical in ical, excelize in xlsx", func(mod string, f goFile) []string {
 		var out []string
 		for _, h := range homes {
@@ -254,6 +278,10 @@ func readModule(t *testing.T, root string) []goFile {
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			return nil
 		}
+		// Test helper packages (storetest, publishtest, …) are test code.
+		if strings.HasSuffix(filepath.Base(filepath.Dir(p)), "test") {
+			return nil
+		}
 		af, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return err
@@ -272,10 +300,28 @@ func readModule(t *testing.T, root string) []goFile {
 			f.imports = append(f.imports, imp)
 		}
 		ast.Inspect(af, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "WithTx" || sel.Sel.Name == "BeginTx") {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if sel.Sel.Name == "WithTx" || sel.Sel.Name == "BeginTx" {
 				f.opensTx = true
 			}
-			return !f.opensTx
+			// Without type information a store is recognised by its usual
+			// names: st, tx, or a field called store or st (s.store).
+			if storeWrites[sel.Sel.Name] && !slices.Contains(f.writes, sel.Sel.Name) {
+				switch x := sel.X.(type) {
+				case *ast.Ident:
+					if x.Name == "st" || x.Name == "tx" { // not "store": that is the package
+						f.writes = append(f.writes, sel.Sel.Name)
+					}
+				case *ast.SelectorExpr:
+					if x.Sel.Name == "store" || x.Sel.Name == "st" {
+						f.writes = append(f.writes, sel.Sel.Name)
+					}
+				}
+			}
+			return true
 		})
 		files = append(files, f)
 		return nil
@@ -366,6 +412,8 @@ func TestRulesFire(t *testing.T) {
 		{goFile{rel: "planner/x.go", dir: "planner", imports: []string{"net/http"}}, []string{"planner/x.go: imports net/http"}},
 		{goFile{rel: "store/x.go", dir: "store", imports: []string{"zhiban/service"}}, []string{"store/x.go: imports zhiban/service"}},
 		{goFile{rel: "ical/x.go", dir: "ical", imports: []string{"zhiban/store"}}, []string{"ical/x.go: imports zhiban/store"}},
+		{goFile{rel: "httpapi/x.go", dir: "httpapi", writes: []string{"SaveCase"}}, []string{"httpapi/x.go: writes through the store (SaveCase)"}},
+		{goFile{rel: "service/x.go", dir: "service", writes: []string{"SaveCase"}}, nil},
 		{goFile{rel: "scheduler/x.go", dir: "scheduler", imports: []string{"zhiban/visits"}}, []string{"scheduler/x.go: imports zhiban/visits"}},
 		{goFile{rel: "scheduler/x.go", dir: "scheduler", imports: []string{"zhiban/service", "github.com/robfig/cron/v3"}}, nil},
 		{goFile{rel: "publish/x.go", dir: "publish", imports: []string{"net/http"}}, []string{"publish/x.go: imports net/http"}},
