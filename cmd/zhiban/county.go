@@ -67,7 +67,7 @@ func fileArg(fs *flag.FlagSet, args []string, usage string) (string, []byte, err
 func writeRepair(w io.Writer, c planner.Change) {
 	fmt.Fprintf(w, "已%s。\n", c.Summary())
 	for _, u := range c.Unfilled {
-		fmt.Fprintf(w, "  %s %s %s %s：%s\n", u.Date, weekdayCN[u.Date.Weekday()], u.Roster, u.Role, u.Reason)
+		fmt.Fprintf(w, "  %s %s %s %s：%s\n", u.Date, "周"+roster.WeekdayCN(u.Date.Weekday()), u.Roster, u.Role, u.Reason)
 	}
 }
 
@@ -75,10 +75,7 @@ func writeRepair(w io.Writer, c planner.Change) {
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("export", stderr)
 	out := fs.String("out", "", "写入文件（默认标准输出）")
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	cfg, st, err := com.open(ctx)
+	cfg, st, err := com.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -2,26 +2,18 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"zhiban/county"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 // futureRoster reads the stored roster from today to the default horizon.
 func futureRoster(t *testing.T, db string, today roster.Date) map[roster.Key]string {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	as, err := st.Assignments(ctx, today, today.AddDays(60))
+	as, err := openDB(t, db).Assignments(context.Background(), today, today.AddDays(60))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,12 +28,7 @@ func futureRoster(t *testing.T, db string, today roster.Date) map[roster.Key]str
 // duty in the same command; every other future duty stays as it was.
 func TestImportRepairsInvalidatedDuties(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatal(errs)
-	}
+	db := demoDB(t)
 	if code, _, errs := zhiban(t, "generate", "--db", db); code != 0 {
 		t.Fatal(errs)
 	}
@@ -65,7 +52,7 @@ func TestImportRepairsInvalidatedDuties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file = writeFile(t, dir, "county2.yaml", data)
+	file := writeFile(t, t.TempDir(), "county2.yaml", data)
 	code, out, errs := zhiban(t, "import", file, "--db", db)
 	if code != 0 || !strings.Contains(out, "1 项变更") || !strings.Contains(out, "已重新安排 1 个失效班次。") {
 		t.Fatalf("import: %d %q %q", code, out, errs)

@@ -1,24 +1,9 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"zhiban/county"
 )
-
-// demoDB is a database with the demo county imported.
-func demoDB(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatalf("import: %s", errs)
-	}
-	return db
-}
 
 // Without public_url the printed address follows the listen address.
 func TestFeedsTokenAddressFollowsListen(t *testing.T) {

@@ -76,6 +76,15 @@ func (c *common) open(ctx context.Context) (config.Config, *store.Store, error) 
 	return cfg, st, nil
 }
 
+// parseOpen parses a subcommand's arguments (it takes no positional ones),
+// then loads the configuration and opens the database. The caller closes it.
+func (c *common) parseOpen(ctx context.Context, fs *flag.FlagSet, args []string) (config.Config, *store.Store, error) {
+	if _, err := parseArgs(fs, args); err != nil {
+		return config.Config{}, nil, err
+	}
+	return c.open(ctx)
+}
+
 // errHelp asks run to print a subcommand's usage and exit 0.
 type errHelp struct{ usage string }
 

@@ -28,10 +28,7 @@ func runHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func holidaysList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("holidays list", stderr)
 	year := fs.Int("year", 0, "年份（默认今年）")
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	cfg, st, err := com.open(ctx)
+	cfg, st, err := com.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
@@ -65,12 +62,10 @@ func holidaysList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if h.Kind == roster.Work {
 			kind = "补班"
 		}
-		fmt.Fprintf(stdout, "%s %s %s %s\n", h.Date, weekdayCN[h.Date.Weekday()], kind, h.Name)
+		fmt.Fprintf(stdout, "%s %s %s %s\n", h.Date, "周"+roster.WeekdayCN(h.Date.Weekday()), kind, h.Name)
 	}
 	return nil
 }
-
-var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
 func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("holidays import", stderr)

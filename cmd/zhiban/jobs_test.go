@@ -5,17 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"zhiban/county"
 )
 
 func TestJobsCLI(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatalf("import: %s", errs)
-	}
+	db := demoDB(t)
 	code, out, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "2026-11-30T00:10:00+08:00", "--future", "--db", db)
 	if code != 0 || !strings.Contains(out, "extend-roster 2026-11-30：排至 2027-01-29") {
 		t.Fatalf("run: %d %q %q", code, out, errs)
@@ -41,7 +34,7 @@ func TestJobsCLI(t *testing.T) {
 	if code, _, errs := zhiban(t, "jobs", "run", "extend-roster", "--now", "tomorrow", "--db", db); code == 0 || !strings.Contains(errs, "RFC 3339") {
 		t.Fatalf("bad --now: %d %q", code, errs)
 	}
-	cfg := writeFile(t, dir, "bad.yaml", []byte("jobs:\n  open_sweep: \"0 8 32 * *\"\n"))
+	cfg := writeFile(t, t.TempDir(), "bad.yaml", []byte("jobs:\n  open_sweep: \"0 8 32 * *\"\n"))
 	if code, _, errs := zhiban(t, "jobs", "list", "--db", db, "--config", cfg); code == 0 || !strings.Contains(errs, "配置项 jobs.open_sweep") {
 		t.Fatalf("bad spec: %d %q", code, errs)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"zhiban/county"
+	"zhiban/store"
 )
 
 // zhiban runs the CLI in-process and returns exit code, stdout and stderr.
@@ -26,6 +27,29 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// demoDB is a database file with the demo county imported by the CLI.
+func demoDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "z.db")
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	return db
+}
+
+// openDB opens a database the CLI wrote, closed when the test ends.
+func openDB(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 func TestImportExportCLI(t *testing.T) {

@@ -198,10 +198,10 @@ func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Per
 		if a.Pinned {
 			marks = append(marks, "📌 固定")
 		}
-		rows = append(rows, []string{a.Date.String(), weekdayCN[a.Date.Weekday()], a.Roster, a.Role, who, strings.Join(marks, "　")})
+		rows = append(rows, []string{a.Date.String(), "周" + roster.WeekdayCN(a.Date.Weekday()), a.Roster, a.Role, who, strings.Join(marks, "　")})
 	}
 	for _, u := range plan.Unfilled {
-		rows = append(rows, []string{u.Date.String(), weekdayCN[u.Date.Weekday()], u.Roster, u.Role, "—", "未排：" + u.Reason})
+		rows = append(rows, []string{u.Date.String(), "周" + roster.WeekdayCN(u.Date.Weekday()), u.Roster, u.Role, "—", "未排：" + u.Reason})
 	}
 	roster.WriteRows(w, rows)
 	fmt.Fprintln(w)

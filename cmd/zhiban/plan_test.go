@@ -11,7 +11,6 @@ import (
 
 	"zhiban/county"
 	"zhiban/roster"
-	"zhiban/store"
 )
 
 func TestPlanDryRunJSON(t *testing.T) {
@@ -76,12 +75,7 @@ func TestPlanTableAndErrors(t *testing.T) {
 }
 
 func TestGenerateAndRosterShow(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatal(errs)
-	}
+	db := demoDB(t)
 	code, out, errs := zhiban(t, "generate", "--db", db, "--from", "2027-05-01", "--to", "2027-05-31")
 	if code != 0 || !strings.Contains(out, "写入") {
 		t.Fatalf("generate: %d %s %s", code, out, errs)
@@ -161,12 +155,7 @@ func TestPlanFreezeNeedsPrevious(t *testing.T) {
 // generate never fills days before today: --from is moved to today, with a note.
 func TestGenerateStartsToday(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatal(errs)
-	}
+	db := demoDB(t)
 	// The default zone, Asia/Shanghai, is never behind UTC: its today is at least this.
 	today := roster.DateOf(time.Now().UTC())
 	from, to := today.AddDays(-20), today.AddDays(20)
@@ -194,19 +183,11 @@ func TestGenerateStartsToday(t *testing.T) {
 func TestRosterTablesNameAndMark(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "z.db")
-	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
-	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
-		t.Fatal(errs)
-	}
+	db := demoDB(t)
 	if code, out, errs := zhiban(t, "generate", "--db", db, "--from", "2027-05-01", "--to", "2027-05-31"); code != 0 || !strings.Contains(out, "人员") {
 		t.Fatalf("generate: %d %s %s", code, out, errs)
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openDB(t, db)
 	day := roster.MustDate("2027-05-10")
 	edit := roster.Assignment{Roster: "county-duty", Date: day, Role: "值班领导", Person: "L01"}
 	pin := roster.Assignment{Roster: "county-duty", Date: day, Role: "跟班领导", Person: "D01", Pinned: true}
@@ -219,7 +200,6 @@ func TestRosterTablesNameAndMark(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st.Close()
 
 	code, out, errs := zhiban(t, "roster", "show", "--db", db, "--from", "2027-05-10", "--to", "2027-05-10", "--format", "table")
 	if code != 0 {

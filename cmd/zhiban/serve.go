@@ -24,10 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs, com := newFlags("serve", stderr)
 	listen := fs.String("listen", "", "监听地址（环境变量 ZHIBAN_LISTEN，默认 127.0.0.1:8080）")
 	demo := fs.Bool("demo", false, "首次运行时载入示例县数据并排好值班")
-	if _, err := parseArgs(fs, args); err != nil {
-		return err
-	}
-	cfg, st, err := com.open(ctx)
+	cfg, st, err := com.parseOpen(ctx, fs, args)
 	if err != nil {
 		return err
 	}
