@@ -35,8 +35,6 @@ const minYear, maxYear = 1949, 2100
 
 var bom = []byte("\ufeff")
 
-var weekdayNames = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
 // checker collects problems while entries are checked one by one.
 type checker struct {
 	seen     map[roster.Date]string
@@ -62,7 +60,7 @@ func (c *checker) day(at string, h roster.HolidayDay) {
 		// 调休补班 always moves a weekend day to work; a weekday "work" entry
 		// is a mistake that would otherwise pass silently.
 		if wd := h.Date.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			c.fail(at, "%s 是%s，补班日只能在周六或周日", h.Date, weekdayNames[wd])
+			c.fail(at, "%s 是周%s，补班日只能在周六或周日", h.Date, roster.WeekdayCN(wd))
 		}
 	default:
 		c.fail(at, "类型 %q 无效，应为 off（休）或 work（班）", h.Kind)

@@ -48,8 +48,6 @@ type visitForm struct {
 	Kind, Leader, Date, Start, End, Place, Township, Cases string
 }
 
-var weekdayShort = [...]string{"日", "一", "二", "三", "四", "五", "六"}
-
 // showVisitsCalendar shows visits by week or month, with the form to plan one.
 func (s *Server) showVisitsCalendar(c echo.Context) error {
 	q := c.QueryParams()
@@ -204,7 +202,7 @@ func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today
 	o := &visitOffer{LeaderName: n.Leader(f.Leader), From: from, To: to, Busy: busy}
 	for _, d := range free {
 		q := url.Values{"kind": {f.Kind}, "leader": {f.Leader}, "date": {d.String()}, "township": {f.Township}, "cases": {f.Cases}}
-		o.Days = append(o.Days, option{"/staff/visits?" + q.Encode() + "#new", fmt.Sprintf("%s（周%s）", d, weekdayShort[d.Weekday()])})
+		o.Days = append(o.Days, option{"/staff/visits?" + q.Encode() + "#new", fmt.Sprintf("%s（周%s）", d, roster.WeekdayCN(d.Weekday()))})
 	}
 	return o, nil
 }

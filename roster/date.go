@@ -52,6 +52,12 @@ func (d Date) Month() time.Month     { return d.utc().Month() }
 func (d Date) Day() int              { return d.utc().Day() }
 func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
 
+// WeekdayCN is the Chinese name of a day of the week without its prefix:
+// 日 for Sunday, 一 to 六 for Monday to Saturday. Write it after 周 or 星期.
+func WeekdayCN(wd time.Weekday) string { return weekdayCN[wd] }
+
+var weekdayCN = [...]string{"日", "一", "二", "三", "四", "五", "六"}
+
 // AddDays returns the date n days later (earlier when n < 0).
 func (d Date) AddDays(n int) Date { return d + Date(n) }
 

@@ -128,10 +128,8 @@ func recipient(p roster.Person) notify.Recipient {
 	return notify.Recipient{PersonID: p.ID, Name: p.Name, Email: p.Email}
 }
 
-var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
-
 // dayLabel formats 12月1日 星期二.
-func dayLabel(d roster.Date) string { return monthDay(d) + " " + weekdays[d.Weekday()] }
+func dayLabel(d roster.Date) string { return monthDay(d) + " 星期" + roster.WeekdayCN(d.Weekday()) }
 
 func monthDay(d roster.Date) string { return fmt.Sprintf("%d月%d日", d.Month(), d.Day()) }
 

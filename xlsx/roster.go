@@ -25,8 +25,6 @@ type MonthDay struct {
 	Note  string
 }
 
-var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
-
 const monthHeaderRow = 3
 
 // RosterMonth writes the month as a printable workbook: a merged title row,
@@ -49,7 +47,7 @@ func RosterMonth(m Month) ([]byte, error) {
 	for i, d := range m.Days {
 		r := monthHeaderRow + 1 + i
 		f.SetCellValue(sheet, cell(1, r), fmt.Sprintf("%d月%d日", int(d.Date.Month()), d.Date.Day()))
-		f.SetCellValue(sheet, cell(2, r), weekdays[d.Date.Weekday()])
+		f.SetCellValue(sheet, cell(2, r), "星期"+roster.WeekdayCN(d.Date.Weekday()))
 		f.SetCellValue(sheet, cell(3, r), d.Class)
 		for j := range m.Roles {
 			name := ""
