@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"zhiban/auth"
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/scheduler"
 	"zhiban/service"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
@@ -74,14 +74,11 @@ func TestJSONErrorsHaveOneShape(t *testing.T) {
 func jobsFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
-	st := demoStore(t, nil)
+	st := storetest.OpenDemo(t, nil)
 	hash, _ := auth.HashPassword("admin-password-1")
 	st.CreateUser(ctx, "admin", auth.RoleAdmin, hash, "test")
 	st.CreateAPIToken(ctx, "admin", auth.HashToken(adminToken), "test", "test")
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, nil)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sch := scheduler.New(st, scheduler.Options{Location: cfg.Location, Logger: log})
 	for _, j := range scheduler.VisitJobs(service.New(st, cfg, nil)) {

@@ -19,6 +19,7 @@ import (
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
@@ -51,7 +52,7 @@ type apiFixture struct {
 func newAPIFixture(t *testing.T) *apiFixture {
 	t.Helper()
 	ctx := context.Background()
-	st := demoStore(t, nil)
+	st := storetest.OpenDemo(t, nil)
 	// adminToken is a real staff API token of an admin account.
 	hash, err := auth.HashPassword("admin-password-1")
 	if err != nil {

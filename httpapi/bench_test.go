@@ -11,6 +11,7 @@ import (
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
+	"zhiban/store/storetest"
 )
 
 // discard is a ResponseWriter that keeps nothing, so a benchmark measures
@@ -29,14 +30,10 @@ func (d *discard) Write(b []byte) (int, error) { d.n += len(b); return len(b), n
 func benchServer(b *testing.B) http.Handler {
 	b.Helper()
 	ctx := context.Background()
-	st := demoStore(b, nil)
-	cfg := config.Default()
+	st := storetest.OpenDemo(b, nil)
 	// As deployed: with public_url unset, "/" is cached per Host and
 	// answered through echo instead of the cache-hit bypass.
-	cfg.PublicURL = "http://zhiban.example"
-	if err := cfg.Validate(); err != nil {
-		b.Fatal(err)
-	}
+	cfg := testConfig(b, func(c *config.Config) { c.PublicURL = "http://zhiban.example" })
 	today := roster.Today(time.Now(), cfg.Location)
 	if _, err := planner.Fill(ctx, st, today.AddDays(-90), today.AddDays(120), today.AddDays(-90), "bench"); err != nil {
 		b.Fatal(err)

@@ -8,18 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
 	"zhiban/httpapi"
+	"zhiban/store/storetest"
 )
 
 // A 404 leaves no cache entry behind (404s for made-up feed names once
 // filled the cache). Eviction is tested in package pubcache.
 func TestCacheKeepsOnlySuccesses(t *testing.T) {
-	st := demoStore(t, nil)
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, nil)
+	cfg := testConfig(t, nil)
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"zhiban/planner"
 	"zhiban/pubcache"
 	"zhiban/roster"
+	"zhiban/store/storetest"
 )
 
 // The bypass in ServeHTTP and the echo route must be indistinguishable to
@@ -22,14 +23,10 @@ import (
 // a real connection (with the socket corking of ListenAndServe).
 func TestFastPathMatchesEcho(t *testing.T) {
 	ctx := context.Background()
-	st := demoStore(t, nil)
-	cfg := config.Default()
+	st := storetest.OpenDemo(t, nil)
 	// With public_url set, "/" is cached under its path (not per Host), so
 	// it is one of the resources the bypass serves.
-	cfg.PublicURL = "http://zhiban.example"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, func(c *config.Config) { c.PublicURL = "http://zhiban.example" })
 	today := roster.Today(time.Now(), cfg.Location)
 	if _, err := planner.Fill(ctx, st, today.AddDays(-30), today.AddDays(60), today.AddDays(-30), "test"); err != nil {
 		t.Fatal(err)

@@ -36,11 +36,7 @@ func TestFeedUIDsIgnorePublicURL(t *testing.T) {
 	t.Parallel()
 	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
 	_, before := f.do(t, "GET", "/feeds/roster.ics", nil)
-	cfg := config.Default()
-	cfg.PublicURL = "https://calendar.other.example"
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, func(c *config.Config) { c.PublicURL = "https://calendar.other.example" })
 	s, err := httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1})
 	if err != nil {
 		t.Fatal(err)

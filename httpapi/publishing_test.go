@@ -42,16 +42,7 @@ func newPubFixture(t *testing.T, now time.Time) *pubFixture {
 // newPubFixtureWith is newPubFixture with the configuration adjusted by edit.
 func newPubFixtureWith(t *testing.T, now time.Time, edit func(*config.Config)) *pubFixture {
 	t.Helper()
-	st := demoStore(t, func() time.Time { return now })
-	cfg := config.Default()
-	cfg.PublicURL = "https://zhiban.example.cn"
-	if edit != nil {
-		edit(&cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	seeded := publishtest.Seed(t, st, cfg, now)
+	st, cfg, seeded := publishtest.Open(t, now, edit)
 	f := &pubFixture{store: st, now: now, private: seeded.Private, visit: seeded.Visit}
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1})
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/xlsx"
@@ -361,10 +360,7 @@ func TestNoticesMustBeSigned(t *testing.T) {
 func TestFailedLoginLogsNoTypedName(t *testing.T) {
 	f := newStaffFixture(t)
 	logs := &syncBuf{}
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, nil)
 	s, err := httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
 // fixture is a demo county with two duty days stored, served over real HTTP.
@@ -27,11 +27,8 @@ type fixture struct {
 
 func newFixture(t *testing.T, now time.Time) *fixture {
 	t.Helper()
-	st := demoStore(t, nil)
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, nil)
+	cfg := testConfig(t, nil)
 	f := &fixture{store: st, now: now}
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: func() time.Time { return f.now }, Version: "test"})
 	if err != nil {
@@ -134,20 +131,16 @@ func TestUnknownPageIs404InChinese(t *testing.T) {
 	}
 }
 
-// demoStore opens a fresh SQLite file holding the demo county. now, when
-// not nil, stamps the rows it writes.
-func demoStore(tb testing.TB, now func() time.Time) *store.Store {
+// testConfig is the default configuration, changed by edit (when not nil)
+// and validated, as a server is started with it.
+func testConfig(tb testing.TB, edit func(*config.Config)) config.Config {
 	tb.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "z.db"))
-	if err != nil {
+	cfg := config.Default()
+	if edit != nil {
+		edit(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
-	if now != nil {
-		st.Now = now
-	}
-	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
-		tb.Fatal(err)
-	}
-	return st
+	return cfg
 }

@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"zhiban/auth"
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
 // staffFixture is the demo county with a filled roster, three staff users
@@ -51,11 +51,8 @@ func (f *staffFixture) advance(d time.Duration) {
 func newStaffFixture(t *testing.T) *staffFixture {
 	t.Helper()
 	ctx := context.Background()
-	st := demoStore(t, nil)
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDemo(t, nil)
+	cfg := testConfig(t, nil)
 	// 2026-12-01 (a Tuesday) 09:00 in Shanghai.
 	f := &staffFixture{store: st, now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}
 	f.today = roster.Today(f.now, cfg.Location)

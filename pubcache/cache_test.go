@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +16,7 @@ import (
 
 	"zhiban/auth"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
 var shanghai = time.FixedZone("CST", 8*3600)
@@ -24,11 +24,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // newCache is a cache over a fresh SQLite file with a clock the test moves.
 func newCache(t testing.TB, checkEvery time.Duration) (*Cache, *store.Store, *atomic.Pointer[time.Time]) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "z.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	var clock atomic.Pointer[time.Time]
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, shanghai)
 	clock.Store(&now)

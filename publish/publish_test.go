@@ -3,14 +3,12 @@ package publish
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"zhiban/config"
-	"zhiban/county"
 	"zhiban/ical"
 	"zhiban/publish/publishtest"
 	"zhiban/roster"
@@ -32,26 +30,8 @@ type fixture struct {
 
 func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return now }
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.PublicURL = "https://zhiban.example.cn"
-	if edit != nil {
-		edit(&cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	seeded := publishtest.Seed(t, st, cfg, now)
+	st, cfg, seeded := publishtest.Open(t, now, edit)
 	return &fixture{st: st, pub: New(st, cfg), today: roster.Today(now, cfg.Location), private: seeded.Private,
 		caseID: seeded.Case.ID, visit: seeded.Visit}
 }

@@ -16,6 +16,7 @@ import (
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
@@ -27,6 +28,23 @@ type Seeded struct {
 	Private []string     // strings that must never appear in public output
 	Case    visits.Case  // 2026-0991 in 漕河镇 (t02), leader L02, accepted 4 days ago
 	Visit   visits.Visit // L02's confirmed carry visit for Case, 3 days on, 09:00–11:30
+}
+
+// Open is a fresh store holding the demo county, seeded as of now, and the
+// configuration it is published with: the defaults with public_url
+// https://zhiban.example.cn, then edit (when not nil).
+func Open(tb testing.TB, now time.Time, edit func(*config.Config)) (*store.Store, config.Config, Seeded) {
+	tb.Helper()
+	st := storetest.OpenDemo(tb, func() time.Time { return now })
+	cfg := config.Default()
+	cfg.PublicURL = "https://zhiban.example.cn"
+	if edit != nil {
+		edit(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+	return st, cfg, Seed(tb, st, cfg, now)
 }
 
 // Seed fills st, which holds the demo county, as of now: the roster from
