@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -69,24 +67,6 @@ func caseQuery(c echo.Context) service.CaseQuery {
 		Overdue: c.QueryParam("overdue") == "1"}
 }
 
-// loadCaseRows returns the cases matching the query with their clocks.
-func (s *Server) loadCaseRows(ctx context.Context, c echo.Context) ([]caseRow, service.CaseQuery, workNames, error) {
-	f := caseQuery(c)
-	n, err := s.workNames(ctx)
-	if err != nil {
-		return nil, f, n, err
-	}
-	cases, err := s.svc.ListCases(ctx, s.today(), f)
-	if err != nil {
-		return nil, f, n, err
-	}
-	var rows []caseRow
-	for _, k := range cases {
-		rows = append(rows, newCaseRow(k, n))
-	}
-	return rows, f, n, nil
-}
-
 // casesPage is the data of staff/cases.html.
 type casesPage struct {
 	staffLayout
@@ -102,28 +82,21 @@ type casesPage struct {
 // showCaseList lists cases with their next deadline, most urgent first.
 func (s *Server) showCaseList(c echo.Context) error {
 	ctx := c.Request().Context()
-	rows, f, n, err := s.loadCaseRows(ctx, c)
+	f := caseQuery(c)
+	n, err := s.workNames(ctx)
 	if err != nil {
 		return err
 	}
-	// Open cases with a running clock first, fewest days left first; then
-	// the rest, newest first as the store returns them.
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		if a.HasNext != b.HasNext {
-			return a.HasNext
-		}
-		return a.HasNext && a.Clock.DaysLeft < b.Clock.DaysLeft
-	})
-	overdue, near := 0, 0
-	for _, r := range rows {
-		switch r.Clock.Alert {
-		case visits.AlertOverdue:
-			overdue++
-		case visits.Alert90, visits.Alert75:
-			near++
-		}
+	cases, err := s.svc.ListCases(ctx, s.today(), f)
+	if err != nil {
+		return err
 	}
+	service.ByUrgency(cases)
+	var rows []caseRow
+	for _, k := range cases {
+		rows = append(rows, newCaseRow(k, n))
+	}
+	overdue, near := service.AlertCounts(cases)
 	var states []option
 	states = append(states, option{"open", "未办结（全部在办）"})
 	for _, st := range caseStates {
@@ -141,27 +114,12 @@ var transitionLabels = map[visits.Transition]string{
 	visits.ActRechckd: "出具复核意见", visits.ActClose: "办结", visits.ActReopen: "重新办理",
 }
 
-type deadlineRow struct {
-	visits.Deadline
-	DaysLeft int
-	Overdue  bool
-	Alert    string
-}
-
-type milestoneRow struct {
-	Duty  visits.Duty
-	Label string
-	Done  bool
-	On    roster.Date
-	Note  string
-}
-
 // casePage is the data of staff/case.html.
 type casePage struct {
 	staffLayout
 	Case         caseRow
-	Deadlines    []deadlineRow
-	Milestones   []milestoneRow
+	Deadlines    []service.DeadlineLine
+	Milestones   []service.DutyLine
 	Actions      []option // the state changes offered now
 	Duties       []option // the duties still to record
 	NextDuty     string   // preselected
@@ -204,22 +162,13 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 	if r != nil {
 		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
 	}
-	for _, d := range k.Deadlines {
-		p.Deadlines = append(p.Deadlines, deadlineRow{Deadline: d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today).Label()})
-	}
-	for _, d := range visits.Duties {
-		m := milestoneRow{Duty: d, Label: d.Label()}
-		for _, x := range k.Milestones {
-			if x.Duty == d {
-				m.Done, m.On, m.Note = true, x.On, x.Note
-			}
-		}
-		if !m.Done && p.NextDuty == "" && d != visits.DutyClose {
-			p.NextDuty = string(d)
-		}
-		p.Milestones = append(p.Milestones, m)
-		if d != visits.DutyClose && !m.Done {
-			p.Duties = append(p.Duties, option{string(d), d.Label()})
+	p.Deadlines = service.DeadlinesOn(k, today)
+	var next visits.Duty
+	p.Milestones, next = service.Duties(k.Case)
+	p.NextDuty = string(next)
+	for _, d := range p.Milestones {
+		if d.Open {
+			p.Duties = append(p.Duties, option{string(d.Duty), d.Label})
 		}
 	}
 	for _, t := range k.State.Transitions() {

@@ -114,31 +114,27 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	if filter.Kind != "" && !filter.Kind.Valid() {
 		return fault.InvalidField("f_kind", "类型无效")
 	}
-	vs, err := s.store.Visits(ctx, filter)
-	if err != nil {
-		return err
-	}
 	n, err := s.workNames(ctx)
 	if err != nil {
 		return err
 	}
-	cal, err := service.CaseCalendar(ctx, s.store, s.today())
+	days, err := s.svc.VisitDays(ctx, filter, s.today())
 	if err != nil {
 		return err
 	}
-	byDay := map[roster.Date][]visitRow{}
-	for _, v := range vs {
-		byDay[v.Date] = append(byDay[v.Date], newVisitRow(v, n))
-	}
-	today := s.today()
+	today, count := s.today(), 0
 	var weeks []calWeek
-	for w := from; w <= to; w = w.AddDays(7) {
-		var wk calWeek
-		for d := w; d < w.AddDays(7); d++ {
-			in := view == "week" || d.Month() == anchor.Month() && d.Year() == anchor.Year()
-			wk.Days = append(wk.Days, calDay{Date: d, InRange: in, Today: d == today, Off: !cal.IsWorkday(d), Visits: byDay[d]})
+	for i, d := range days {
+		if i%7 == 0 {
+			weeks = append(weeks, calWeek{})
 		}
-		weeks = append(weeks, wk)
+		in := view == "week" || d.Date.Month() == anchor.Month() && d.Date.Year() == anchor.Year()
+		day := calDay{Date: d.Date, InRange: in, Today: d.Date == today, Off: d.Off}
+		for _, v := range d.Visits {
+			day.Visits = append(day.Visits, newVisitRow(v, n))
+		}
+		count += len(d.Visits)
+		weeks[len(weeks)-1].Days = append(weeks[len(weeks)-1].Days, day)
 	}
 	if form.Date == "" {
 		form.Date = today.String()
@@ -163,7 +159,7 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 		kinds = append(kinds, option{string(k), k.Label()})
 	}
 	p := &visitsPage{staffLayout: staffLayout{Notice: c.QueryParam("done")},
-		View: view, Weeks: weeks, Heading: title, Count: len(vs), Names: n, Kinds: kinds, Form: form,
+		View: view, Weeks: weeks, Heading: title, Count: count, Names: n, Kinds: kinds, Form: form,
 		Prev: link(view, prev), Next: link(view, next), Now: link(view, today),
 		WeekHref: link("week", anchor), MonthHref: link("month", anchor),
 		FLeader: filter.Leader, FTownship: filter.Township, FKind: string(filter.Kind),

@@ -1,0 +1,114 @@
+package service
+
+import (
+	"context"
+	"sort"
+
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// This file holds how the office's work lists read: cases most urgent
+// first, a case's deadlines and 包案 duties on a day, and visits by day.
+
+// ByUrgency orders cases for the office: open cases with a running clock
+// first, fewest days left first; then the rest in the order given.
+func ByUrgency(cases []CaseView) {
+	sort.SliceStable(cases, func(i, j int) bool {
+		a, b := cases[i].Clock.Next != nil, cases[j].Clock.Next != nil
+		if a != b {
+			return a
+		}
+		return a && cases[i].Clock.DaysLeft < cases[j].Clock.DaysLeft
+	})
+}
+
+// AlertCounts counts the cases past a deadline and those near one (past
+// 75 % or 90 % of its time).
+func AlertCounts(cases []CaseView) (overdue, near int) {
+	for _, k := range cases {
+		switch k.Clock.Alert {
+		case visits.AlertOverdue:
+			overdue++
+		case visits.Alert90, visits.Alert75:
+			near++
+		}
+	}
+	return overdue, near
+}
+
+// DeadlineLine is one of a case's deadlines as it stands on a day.
+type DeadlineLine struct {
+	visits.Deadline
+	DaysLeft int
+	Overdue  bool
+	Alert    string // 已过期限75% …, "" when not near
+}
+
+// DeadlinesOn is each deadline of k as it stands on today.
+func DeadlinesOn(k CaseView, today roster.Date) []DeadlineLine {
+	var out []DeadlineLine
+	for _, d := range k.Deadlines {
+		out = append(out, DeadlineLine{Deadline: d, DaysLeft: d.DaysLeft(today), Overdue: d.Overdue(today), Alert: d.Alert(today).Label()})
+	}
+	return out
+}
+
+// DutyLine is one of the 包案 duties and what the case records of it.
+type DutyLine struct {
+	Duty  visits.Duty
+	Label string
+	Done  bool
+	On    roster.Date
+	Note  string
+	Open  bool // still to record by hand (closing the case records 包结案)
+}
+
+// Duties lists every 包案 duty of k in order with what was recorded, and
+// the first one still to record ("" when none).
+func Duties(k visits.Case) (lines []DutyLine, next visits.Duty) {
+	for _, d := range visits.Duties {
+		l := DutyLine{Duty: d, Label: d.Label()}
+		for _, x := range k.Milestones {
+			if x.Duty == d {
+				l.Done, l.On, l.Note = true, x.On, x.Note
+			}
+		}
+		l.Open = !l.Done && d != visits.DutyClose
+		if l.Open && next == "" {
+			next = d
+		}
+		lines = append(lines, l)
+	}
+	return lines, next
+}
+
+// VisitDay is one day of the visits calendar.
+type VisitDay struct {
+	Date   roster.Date
+	Off    bool // a weekend or holiday on the official calendar
+	Visits []visits.Visit
+}
+
+// VisitDays lists the days from f.From to f.To with the visits f selects
+// on each.
+func (s *Service) VisitDays(ctx context.Context, f store.VisitFilter, today roster.Date) ([]VisitDay, error) {
+	vs, err := s.st.Visits(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := CaseCalendar(ctx, s.st, today)
+	if err != nil {
+		return nil, err
+	}
+	byDay := map[roster.Date][]visits.Visit{}
+	for _, v := range vs {
+		byDay[v.Date] = append(byDay[v.Date], v)
+	}
+	var days []VisitDay
+	for d := f.From; d <= f.To; d++ {
+		days = append(days, VisitDay{Date: d, Off: !cal.IsWorkday(d), Visits: byDay[d]})
+	}
+	return days, nil
+}

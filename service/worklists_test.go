@@ -1,0 +1,94 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"zhiban/roster"
+	"zhiban/service"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+func TestByUrgencyAndAlertCounts(t *testing.T) {
+	t.Parallel()
+	clock := func(code string, left int, alert visits.Alert) service.CaseView {
+		k := service.CaseView{Case: visits.Case{Code: code}, Clock: visits.Clock{DaysLeft: left, Alert: alert}}
+		if left != 99 {
+			k.Clock.Next = &visits.Deadline{}
+		}
+		return k
+	}
+	cases := []service.CaseView{clock("closed", 99, ""), clock("later", 20, ""), clock("late", -3, visits.AlertOverdue),
+		clock("closed2", 99, ""), clock("near", 2, visits.Alert90), clock("soon", 5, visits.Alert75)}
+	service.ByUrgency(cases)
+	var got []string
+	for _, k := range cases {
+		got = append(got, k.Code)
+	}
+	if want := "late near soon later closed closed2"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
+	}
+	if overdue, near := service.AlertCounts(cases); overdue != 1 || near != 2 {
+		t.Errorf("overdue %d, near %d", overdue, near)
+	}
+}
+
+func TestDutiesSayWhatIsLeftToRecord(t *testing.T) {
+	t.Parallel()
+	k := visits.Case{Milestones: []visits.Milestone{{Duty: visits.DutyInvestigate, On: roster.MustDate("2026-11-21"), Note: "走访"}}}
+	lines, next := service.Duties(k)
+	if len(lines) != len(visits.Duties) || next != visits.DutyHandle {
+		t.Fatalf("%d lines, next %q", len(lines), next)
+	}
+	if l := lines[0]; !l.Done || l.Open || l.Note != "走访" || l.Label != "包调查" {
+		t.Errorf("recorded duty: %+v", l)
+	}
+	for _, l := range lines[1:] {
+		if l.Done || l.Open != (l.Duty != visits.DutyClose) {
+			t.Errorf("%s: %+v (包结案 is recorded by closing, never by hand)", l.Label, l)
+		}
+	}
+	for _, d := range visits.Duties {
+		k.Milestones = append(k.Milestones, visits.Milestone{Duty: d})
+	}
+	if _, next := service.Duties(k); next != "" {
+		t.Errorf("all recorded, next %q", next)
+	}
+}
+
+func TestCaseDeadlinesAndVisitDays(t *testing.T) {
+	t.Parallel()
+	f := newCaseworkFixture(t)
+	ctx := context.Background()
+	today := roster.MustDate("2026-12-01")
+	k := f.register(t, newCase())
+	file, err := f.svc.ReadCase(ctx, today, k.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := service.DeadlinesOn(file.Case, today)
+	if len(lines) == 0 || len(lines) != len(file.Case.Deadlines) {
+		t.Fatalf("%d deadline lines for %d deadlines", len(lines), len(file.Case.Deadlines))
+	}
+	if l := lines[0]; l.DaysLeft != l.Due.DaysSince(today) || l.Overdue != (l.DaysLeft < 0 && !l.Met) {
+		t.Errorf("first deadline on %s: %+v", today, l)
+	}
+
+	v, err := f.svc.CreateVisit(ctx, f.call, carry("2026-12-04"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-11-30 is a Monday; 12-05 and 12-06 are the weekend.
+	days, err := f.svc.VisitDays(ctx, store.VisitFilter{From: roster.MustDate("2026-11-30"), To: roster.MustDate("2026-12-06")}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(days) != 7 || days[0].Date != roster.MustDate("2026-11-30") || !days[5].Off || !days[6].Off || days[4].Off {
+		t.Fatalf("days %+v", days)
+	}
+	if len(days[4].Visits) != 1 || days[4].Visits[0].ID != v.ID {
+		t.Errorf("the visit on 12-04 is not on its day: %+v", days[4])
+	}
+}
