@@ -182,11 +182,11 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
-	t, err := s.store.SweepTask(c.Request().Context(), f.Task)
+	month, err := s.svc.FindingMonth(c.Request().Context(), f.ID)
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/sweeps/"+string(t.Month), "已标记为化解")
+	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
 }
 
 // refuseOnSweepPage shows a refused act on finding id on its month's sweep
@@ -197,16 +197,11 @@ func (s *Server) refuseOnSweepPage(c echo.Context, id int64, err error) error {
 	if ferr != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	f, ferr := s.store.Finding(ctx, id)
+	month, ferr := s.svc.FindingMonth(c.Request().Context(), id)
 	if ferr != nil {
 		return err
 	}
-	t, ferr := s.store.SweepTask(ctx, f.Task)
-	if ferr != nil {
-		return err
-	}
-	return s.renderSweepPage(c, t.Month, ff.Status, map[string]any{"Error": ff.Msg})
+	return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
 }
 
 // exportSweepReport sends a month's sweep report as .xlsx: units, findings, summary.

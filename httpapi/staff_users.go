@@ -115,29 +115,16 @@ func (s *Server) showUsers(c echo.Context) error {
 // name and role, after a token is made it shows the secret once.
 type usersPage struct {
 	staffLayout
-	Users                  []userRow
+	Users                  []service.Account
 	Roles                  []auth.Role
 	NewName, NewRole       string
 	NewToken, NewTokenUser string
 }
 
-type userRow struct {
-	store.User
-	Tokens []store.APIToken
-}
-
 func (s *Server) renderUsers(c echo.Context, status int, pg *usersPage) error {
-	ctx := c.Request().Context()
-	users, err := s.store.Users(ctx)
-	if err != nil {
+	var err error
+	if pg.Users, err = s.svc.Accounts(c.Request().Context()); err != nil {
 		return err
-	}
-	for _, u := range users {
-		ts, err := s.store.APITokens(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		pg.Users = append(pg.Users, userRow{u, ts})
 	}
 	pg.Roles = auth.Roles
 	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", pg)

@@ -93,21 +93,10 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 		}
 		anchor = d
 	}
-	// Weeks start on Monday, as Chinese office calendars do.
-	monday := func(d roster.Date) roster.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
-	var from, to roster.Date
-	var prev, next roster.Date
-	var title string
+	from, to, prev, next := service.CalendarSpan(anchor, view == "month")
+	title := fmt.Sprintf("%s – %s", from, to)
 	if view == "month" {
-		first := anchor.MonthStart()
-		from, to = monday(first), monday(first.MonthEnd()).AddDays(6)
-		prev, next = first.AddDays(-1).MonthStart(), first.MonthEnd().AddDays(1)
-		title = fmt.Sprintf("%d年%d月", first.Year(), int(first.Month()))
-	} else {
-		from = monday(anchor)
-		to = from.AddDays(6)
-		prev, next = from.AddDays(-7), from.AddDays(7)
-		title = fmt.Sprintf("%s – %s", from, to)
+		title = fmt.Sprintf("%d年%d月", anchor.Year(), int(anchor.Month()))
 	}
 	filter := store.VisitFilter{From: from, To: to, Leader: c.QueryParam("f_leader"), Township: c.QueryParam("f_township"),
 		Kind: visits.Kind(c.QueryParam("f_kind"))}

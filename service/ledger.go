@@ -251,3 +251,13 @@ func (s *Service) SweepReport(ctx context.Context, month visits.Month, today ros
 	b, err := xlsx.ListWorkbook(units, fs, sum)
 	return fmt.Sprintf("矛盾大排查-%s.xlsx", month), b, err
 }
+
+// FindingMonth is the sweep month finding id belongs to.
+func (s *Service) FindingMonth(ctx context.Context, id int64) (visits.Month, error) {
+	f, err := s.st.Finding(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	t, err := s.st.SweepTask(ctx, f.Task)
+	return t.Month, err
+}

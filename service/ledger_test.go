@@ -125,6 +125,11 @@ func TestSweepDetailAndReport(t *testing.T) {
 	if len(prev.MissingNames) == 0 {
 		t.Error("last month's sweep names no township that missed its report")
 	}
+	if len(d.Findings) > 0 {
+		if m, err := f.svc.FindingMonth(ctx, d.Findings[0].ID); err != nil || m != month {
+			t.Errorf("finding month %q: %v", m, err)
+		}
+	}
 	name, b, err := f.svc.SweepReport(ctx, month, today)
 	if err != nil {
 		t.Fatal(err)

@@ -276,3 +276,26 @@ func (s *Service) IssueToken(ctx context.Context, c Call, name, label string) (s
 func (s *Service) RevokeToken(ctx context.Context, c Call, name string, id int64) error {
 	return s.st.RevokeAPIToken(ctx, name, id, c.Actor)
 }
+
+// Account is a staff account with its API tokens.
+type Account struct {
+	store.User
+	Tokens []store.APIToken
+}
+
+// Accounts lists every staff account with its API tokens.
+func (s *Service) Accounts(ctx context.Context) ([]Account, error) {
+	users, err := s.st.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Account, 0, len(users))
+	for _, u := range users {
+		ts, err := s.st.APITokens(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Account{u, ts})
+	}
+	return out, nil
+}

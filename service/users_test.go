@@ -143,4 +143,13 @@ func TestUserManagementRules(t *testing.T) {
 	if _, ok, _ := svc.TokenUser(ctx, secret); ok {
 		t.Error("a disabled user's token still works")
 	}
+	accounts, err := svc.Accounts(ctx)
+	if err != nil || len(accounts) != 2 {
+		t.Fatalf("accounts %d: %v", len(accounts), err)
+	}
+	for _, a := range accounts {
+		if want := map[string]int{"boss": 0, "clerk": 1}[a.Name]; len(a.Tokens) != want || a.Name == "clerk" && a.Tokens[0].Label != "报表" {
+			t.Errorf("%s: tokens %+v", a.Name, a.Tokens)
+		}
+	}
 }

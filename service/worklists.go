@@ -112,3 +112,17 @@ func (s *Service) VisitDays(ctx context.Context, f store.VisitFilter, today rost
 	}
 	return days, nil
 }
+
+// CalendarSpan is the days a calendar page shows around anchor, in whole
+// weeks starting on Monday as Chinese office calendars do: anchor's week,
+// or with month the weeks that hold anchor's month. prev and next are the
+// anchors of the pages before and after.
+func CalendarSpan(anchor roster.Date, month bool) (from, to, prev, next roster.Date) {
+	monday := func(d roster.Date) roster.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+	if month {
+		first := anchor.MonthStart()
+		return monday(first), monday(first.MonthEnd()).AddDays(6), first.AddDays(-1).MonthStart(), first.MonthEnd().AddDays(1)
+	}
+	from = monday(anchor)
+	return from, from.AddDays(6), from.AddDays(-7), from.AddDays(7)
+}

@@ -92,3 +92,22 @@ func TestCaseDeadlinesAndVisitDays(t *testing.T) {
 		t.Errorf("the visit on 12-04 is not on its day: %+v", days[4])
 	}
 }
+
+func TestCalendarSpanIsWholeWeeksFromMonday(t *testing.T) {
+	d := roster.MustDate
+	for _, c := range []struct {
+		anchor               string
+		month                bool
+		from, to, prev, next string
+	}{
+		{"2026-12-02", false, "2026-11-30", "2026-12-06", "2026-11-23", "2026-12-07"},
+		{"2026-12-06", false, "2026-11-30", "2026-12-06", "2026-11-23", "2026-12-07"}, // a Sunday ends its week
+		{"2026-12-15", true, "2026-11-30", "2027-01-03", "2026-11-01", "2027-01-01"},
+		{"2027-02-10", true, "2027-02-01", "2027-02-28", "2027-01-01", "2027-03-01"}, // Feb 2027 starts on a Monday
+	} {
+		from, to, prev, next := service.CalendarSpan(d(c.anchor), c.month)
+		if from != d(c.from) || to != d(c.to) || prev != d(c.prev) || next != d(c.next) {
+			t.Errorf("%s month=%v: %s–%s prev %s next %s", c.anchor, c.month, from, to, prev, next)
+		}
+	}
+}
