@@ -8,7 +8,6 @@ import (
 
 	"zhiban/config"
 	"zhiban/httpapi"
-	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store/storetest"
@@ -35,9 +34,7 @@ func benchServer(b *testing.B) http.Handler {
 	// answered through echo instead of the cache-hit bypass.
 	cfg := testConfig(b, func(c *config.Config) { c.PublicURL = "http://zhiban.example" })
 	today := roster.Today(time.Now(), cfg.Location)
-	if _, err := planner.Fill(ctx, st, today.AddDays(-90), today.AddDays(120), today.AddDays(-90), "bench"); err != nil {
-		b.Fatal(err)
-	}
+	fillRoster(b, st, today.AddDays(-90), today.AddDays(120))
 	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: time.Now()}); err != nil {
 		b.Fatal(err)
 	}

@@ -110,13 +110,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 	ctx := newBrowser(t)
 	f := newStaffFixture(t)
 	base := f.srv.URL
-	shots := os.Getenv("ZHIBAN_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 
 	// A form on another origin posting to the login page is refused: it
 	// cannot know the login page's token.
@@ -226,7 +220,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 
 	// Screenshots of the main staff pages, phone and desktop.
 	b := f.duty(t, f.today.AddDays(3))
-	pages := []struct{ name, path string }{
+	pages := []page{
 		{"roster", "/staff/roster/" + a.Roster + "/" + a.Date.String()[:7]},
 		{"slot", "/staff/roster/" + b.Roster + "/slot?date=" + b.Date.String() + "&role=" + b.Role},
 		{"absences", "/staff/absences"},
@@ -235,11 +229,7 @@ func TestBrowserStaffFlow(t *testing.T) {
 		{"import", "/staff/import"},
 		{"audit", "/staff/audit"},
 	}
-	for _, width := range []int64{390, 1280} {
-		for _, p := range pages {
-			shot(t, ctx, base+p.path, filepath.Join(shots, fmt.Sprintf("%s-%d.png", p.name, width)), width)
-		}
-	}
+	shotPages(t, ctx, base, shots, pages)
 
 	// A viewer sees the roster but cannot write.
 	step(t, ctx, "log out", chromedp.Navigate(base+"/staff/roster/"+a.Roster+"/"+a.Date.String()[:7]),
@@ -267,14 +257,47 @@ func TestBrowserStaffFlow(t *testing.T) {
 func shot(t *testing.T, ctx context.Context, url, file string, width int64) {
 	t.Helper()
 	step(t, ctx, "open "+url, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	saveScreenshot(t, ctx, file)
+}
+
+// saveScreenshot writes the whole current page to file as PNG.
+func saveScreenshot(t *testing.T, ctx context.Context, file string) {
+	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
 	if err != nil {
-		t.Fatalf("screenshot %s: %v", url, err)
+		t.Fatalf("screenshot %s: %v", file, err)
 	}
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// screenshotDir is where the browser tests leave their screenshots:
+// $ZHIBAN_SCREENSHOTS, or a temporary directory.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("ZHIBAN_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// page is a staff page to photograph: its file name and its path.
+type page struct{ name, path string }
+
+// shotPages photographs each page at phone and desktop widths into dir.
+func shotPages(t *testing.T, ctx context.Context, base, dir string, pages []page) {
+	t.Helper()
+	for _, width := range []int64{390, 1280} {
+		for _, p := range pages {
+			shot(t, ctx, base+p.path, filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width)), width)
+		}
 	}
 }
 

@@ -3,11 +3,9 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -20,13 +18,7 @@ func TestBrowserWorkPages(t *testing.T) {
 	ctx := newBrowser(t)
 	f := newWorkFixture(t)
 	base := f.srv.URL
-	shots := os.Getenv("ZHIBAN_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	login(t, ctx, base, "editor")
 
 	a := f.duty(t, f.today.AddDays(2))
@@ -67,10 +59,7 @@ func TestBrowserWorkPages(t *testing.T) {
 	}
 	for _, width := range []int64{390, 1280} {
 		step(t, ctx, "resize", chromedp.EmulateViewport(width, 900))
-		png := evalScreenshot(t, ctx)
-		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("case-new-error-%d.png", width)), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, filepath.Join(shots, fmt.Sprintf("case-new-error-%d.png", width)))
 	}
 	step(t, ctx, "register", chromedp.EmulateViewport(1280, 900), chromedp.SetValue(chromedp.CSS(`input[name=representatives]`), "3"),
 		chromedp.Click(chromedp.CSS(`form.case-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice`)))
@@ -79,7 +68,7 @@ func TestBrowserWorkPages(t *testing.T) {
 	}
 
 	shot(t, ctx, base+"/staff/cases", filepath.Join(shots, "cases-390.png"), 390)
-	pages := []struct{ name, path string }{
+	pages := []page{
 		{"cases", "/staff/cases"},
 		{"visits-week", "/staff/visits?at=" + f.today.String()},
 		{"visits-month", "/staff/visits?view=month&at=" + f.today.String()},
@@ -87,11 +76,7 @@ func TestBrowserWorkPages(t *testing.T) {
 		{"flags", "/staff/flags"},
 		{"sweep", "/staff/sweeps"},
 	}
-	for _, width := range []int64{390, 1280} {
-		for _, p := range pages {
-			shot(t, ctx, base+p.path, filepath.Join(shots, fmt.Sprintf("%s-%d.png", p.name, width)), width)
-		}
-	}
+	shotPages(t, ctx, base, shots, pages)
 	k, err := f.store.CaseByCode(context.Background(), "2026-0900")
 	if err != nil {
 		t.Fatal(err)
@@ -103,13 +88,3 @@ func TestBrowserWorkPages(t *testing.T) {
 }
 
 // evalScreenshot captures the page as it is now, without reloading it.
-func evalScreenshot(t *testing.T, ctx context.Context) []byte {
-	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return png
-}

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +11,6 @@ import (
 
 	"zhiban/config"
 	"zhiban/httpapi"
-	"zhiban/planner"
 	"zhiban/pubcache"
 	"zhiban/roster"
 	"zhiban/store/storetest"
@@ -22,15 +20,12 @@ import (
 // a client: same status, headers and body for every kind of request, over
 // a real connection (with the socket corking of ListenAndServe).
 func TestFastPathMatchesEcho(t *testing.T) {
-	ctx := context.Background()
 	st := storetest.OpenDemo(t, nil)
 	// With public_url set, "/" is cached under its path (not per Host), so
 	// it is one of the resources the bypass serves.
 	cfg := testConfig(t, func(c *config.Config) { c.PublicURL = "http://zhiban.example" })
 	today := roster.Today(time.Now(), cfg.Location)
-	if _, err := planner.Fill(ctx, st, today.AddDays(-30), today.AddDays(60), today.AddDays(-30), "test"); err != nil {
-		t.Fatal(err)
-	}
+	fillRoster(t, st, today.AddDays(-30), today.AddDays(60))
 	// An hour between checks: once rendered, the hits stay fresh for the test.
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "test", CacheCheck: time.Hour})
 	if err != nil {

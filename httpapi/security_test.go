@@ -36,13 +36,7 @@ func doHost(t *testing.T, f *fixture, method, host, path string) (int, string) {
 	if host != "" {
 		req.Host = host
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return send(t, req)
 }
 
 // With public_url unset "/" is cached per Host under a key naming that

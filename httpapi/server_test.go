@@ -13,6 +13,7 @@ import (
 	"zhiban/config"
 	"zhiban/county"
 	"zhiban/httpapi"
+	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/store/storetest"
@@ -63,9 +64,28 @@ func (f *fixture) assign(t *testing.T, d roster.Date, i int) []roster.Person {
 	return who
 }
 
+// fillRoster generates the stored roster from from to to.
+func fillRoster(tb testing.TB, st *store.Store, from, to roster.Date) {
+	tb.Helper()
+	if _, err := planner.Fill(context.Background(), st, from, to, from, "test"); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// get fetches url and returns the status and the body.
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return send(t, req)
+}
+
+// send does req and returns the status and the body.
+func send(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
