@@ -15,30 +15,15 @@ import (
 
 // caseRow is one line of the case list, and the head of the case page.
 type caseRow struct {
-	visits.Case
-	Clock        visits.Clock
-	TownName     string
-	LeaderName   string
-	StateLabel   string
-	Marker, CSS  string // 已超期 / 已过期限90% / 已过期限75%
-	NextLabel    string
-	NextDue      roster.Date
-	NextArticle  string
-	HasNext      bool
-	MilestoneStr string
+	service.CaseLine
+	CSS string // the class of a case whose deadline is near or past
 }
 
 // alertCSS is the class of a row whose deadline is near or past.
 var alertCSS = map[visits.Alert]string{visits.AlertOverdue: "overdue", visits.Alert90: "alert90", visits.Alert75: "alert75"}
 
 func newCaseRow(k service.CaseView, n workNames) caseRow {
-	r := caseRow{Case: k.Case, Clock: k.Clock, TownName: n.Town(k.Township), LeaderName: n.Leader(k.Leader), StateLabel: k.State.Label()}
-	if d := r.Clock.Next; d != nil {
-		r.HasNext, r.NextLabel, r.NextDue, r.NextArticle = true, d.Label, d.Due, d.Article
-	}
-	r.Marker, r.MilestoneStr = r.Clock.Alert.Label(), k.MilestoneLine()
-	r.CSS = alertCSS[r.Clock.Alert]
-	return r
+	return caseRow{CaseLine: n.CaseLine(k), CSS: alertCSS[k.Clock.Alert]}
 }
 
 // caseListQuery is the link query of the list's filters.
@@ -123,7 +108,7 @@ type casePage struct {
 	Actions      []option // the state changes offered now
 	Duties       []option // the duties still to record
 	NextDuty     string   // preselected
-	Visits       []visitRow
+	Visits       []service.VisitLine
 	Names        workNames
 	Today        roster.Date
 	CanExtend    bool
@@ -175,7 +160,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 		p.Actions = append(p.Actions, option{string(t), transitionLabels[t]})
 	}
 	for _, v := range file.Visits {
-		p.Visits = append(p.Visits, newVisitRow(v, n))
+		p.Visits = append(p.Visits, n.VisitLine(v))
 	}
 	return s.renderStaff(c, status, "staff/case.html", "cases", "案件 "+k.Code, p)
 }

@@ -16,27 +16,12 @@ import (
 	"zhiban/visits"
 )
 
-// visitRow is a visit with names, for the calendar and lists.
-type visitRow struct {
-	visits.Visit
-	KindLabel, StateLabel string
-	LeaderName, TownName  string
-}
-
-func newVisitRow(v visits.Visit, n workNames) visitRow {
-	r := visitRow{Visit: v, KindLabel: v.Kind.Label(), StateLabel: v.State.Label(), LeaderName: n.Leader(v.Leader)}
-	if v.Township != "" {
-		r.TownName = n.Town(v.Township)
-	}
-	return r
-}
-
 type calDay struct {
 	Date    roster.Date
 	InRange bool // inside the month shown (month view)
 	Today   bool
 	Off     bool // weekend or holiday
-	Visits  []visitRow
+	Visits  []service.VisitLine
 }
 
 type calWeek struct {
@@ -118,12 +103,8 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 			weeks = append(weeks, calWeek{})
 		}
 		in := view == "week" || d.Date.Month() == anchor.Month() && d.Date.Year() == anchor.Year()
-		day := calDay{Date: d.Date, InRange: in, Today: d.Date == today, Off: d.Off}
-		for _, v := range d.Visits {
-			day.Visits = append(day.Visits, newVisitRow(v, n))
-		}
 		count += len(d.Visits)
-		weeks[len(weeks)-1].Days = append(weeks[len(weeks)-1].Days, day)
+		weeks[len(weeks)-1].Days = append(weeks[len(weeks)-1].Days, calDay{Date: d.Date, InRange: in, Today: d.Date == today, Off: d.Off, Visits: d.Visits})
 	}
 	if form.Date == "" {
 		form.Date = today.String()
@@ -238,7 +219,7 @@ func (s *Server) showVisitPage(c echo.Context) error {
 // visitPage is the data of staff/visit.html.
 type visitPage struct {
 	staffLayout
-	Visit          visitRow
+	Visit          service.VisitLine
 	Cases          []visits.Case
 	Active         bool // still holds the leader's time: the forms show
 	CanRecord      bool // on or after the day: the outcome form shows
@@ -265,7 +246,7 @@ func (s *Server) renderVisitPage(c echo.Context, status int, r *refusal) error {
 	if err != nil {
 		return err
 	}
-	p := &visitPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Visit: newVisitRow(v, n), Form: url.Values{},
+	p := &visitPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Visit: n.VisitLine(v), Form: url.Values{},
 		Active: v.State.Active(), CanRecord: v.State.Active() && s.today() >= v.Date,
 		Satisfactions: []visits.Satisfaction{visits.Satisfied, visits.FairlySatisfed, visits.Dissatisfied}}
 	if r != nil {

@@ -18,14 +18,49 @@ import (
 // views: names instead of ids, statuses in words, and the two printable
 // workbooks, the case ledger (台账) and the month's sweep report.
 
-// MilestoneLine lists the 包案 duties recorded on the case with their
-// dates, "包调查 2026-11-20；包处理 …".
-func (v CaseView) MilestoneLine() string {
+// CaseLine is a case as the office lists it: names instead of ids, the
+// state and the next deadline in words, the 包案 duties recorded.
+type CaseLine struct {
+	CaseView
+	TownName, LeaderName string
+	StateLabel           string
+	Marker               string // the alert: 已超期 / 已过期限90% / 已过期限75%
+	HasNext              bool   // a statutory clock is running
+	NextLabel            string
+	NextDue              roster.Date
+	NextArticle          string
+	MilestoneStr         string // "包调查 2026-11-20；包处理 …"
+}
+
+// CaseLine is k as the office lists it.
+func (n Names) CaseLine(k CaseView) CaseLine {
+	l := CaseLine{CaseView: k, TownName: n.Town(k.Township), LeaderName: n.Leader(k.Leader), StateLabel: k.State.Label(),
+		Marker: k.Clock.Alert.Label()}
+	if d := k.Clock.Next; d != nil {
+		l.HasNext, l.NextLabel, l.NextDue, l.NextArticle = true, d.Label, d.Due, d.Article
+	}
 	var ms []string
-	for _, m := range v.Milestones {
+	for _, m := range k.Milestones {
 		ms = append(ms, m.Duty.Label()+" "+m.On.String())
 	}
-	return strings.Join(ms, "；")
+	l.MilestoneStr = strings.Join(ms, "；")
+	return l
+}
+
+// VisitLine is a visit with its kind, state, leader and township in words.
+type VisitLine struct {
+	visits.Visit
+	KindLabel, StateLabel string
+	LeaderName, TownName  string
+}
+
+// VisitLine is v as the office lists it.
+func (n Names) VisitLine(v visits.Visit) VisitLine {
+	l := VisitLine{Visit: v, KindLabel: v.Kind.Label(), StateLabel: v.State.Label(), LeaderName: n.Leader(v.Leader)}
+	if v.Township != "" {
+		l.TownName = n.Town(v.Township)
+	}
+	return l
 }
 
 func col(name string, width float64) xlsx.ListColumn {
@@ -68,12 +103,12 @@ func (s *Service) CaseLedger(ctx context.Context, today roster.Date, q CaseQuery
 			col("依据", 22), col("包案职责进度", 30)},
 	}
 	for _, k := range cases {
-		var next, due, left, article string
-		if d := k.Clock.Next; d != nil {
-			next, due, left, article = d.Label, d.Due.String(), strconv.Itoa(k.Clock.DaysLeft), d.Article
+		l, due, left := n.CaseLine(k), "", ""
+		if l.HasNext {
+			due, left = l.NextDue.String(), strconv.Itoa(k.Clock.DaysLeft)
 		}
-		sh.Rows = append(sh.Rows, []string{k.Code, k.Title, string(k.Category), n.Town(k.Township), k.Received.String(), string(k.Channel),
-			n.Leader(k.Leader), k.Unit, k.State.Label(), next, due, left, k.Clock.Alert.Label(), article, k.MilestoneLine()})
+		sh.Rows = append(sh.Rows, []string{k.Code, k.Title, string(k.Category), l.TownName, k.Received.String(), string(k.Channel),
+			l.LeaderName, k.Unit, l.StateLabel, l.NextLabel, due, left, l.Marker, l.NextArticle, l.MilestoneStr})
 	}
 	b, err := xlsx.ListWorkbook(sh)
 	return fmt.Sprintf("信访事项台账-%s.xlsx", today), b, err

@@ -159,3 +159,37 @@ func TestFindingDisposal(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseAndVisitLinesUseNames(t *testing.T) {
+	t.Parallel()
+	f := newCaseworkFixture(t)
+	ctx := context.Background()
+	today := f.svc.Today(f.call.Now)
+	k := f.register(t, newCase())
+	file, err := f.svc.ReadCase(ctx, today, k.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.svc.Names(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file.Case.Milestones = []visits.Milestone{{Duty: visits.DutyInvestigate, On: today}, {Duty: visits.DutyHandle, On: today.AddDays(1)}}
+	l := n.CaseLine(file.Case)
+	if l.TownName == "t01" || l.TownName == "" || l.LeaderName == "L01" || l.StateLabel == "" {
+		t.Errorf("names not looked up: %+v", l)
+	}
+	if !l.HasNext || l.NextLabel == "" || l.NextDue == 0 || l.NextDue != file.Case.Clock.Next.Due {
+		t.Errorf("next deadline: %+v", l)
+	}
+	if want := "包调查 " + today.String() + "；包处理 " + today.AddDays(1).String(); l.MilestoneStr != want {
+		t.Errorf("milestones %q, want %q", l.MilestoneStr, want)
+	}
+	v := n.VisitLine(visits.Visit{Kind: visits.KindInvite, State: visits.VisitPlanned, Leader: "L01"})
+	if v.LeaderName == "L01" || v.TownName != "" || v.KindLabel != visits.KindInvite.Label() {
+		t.Errorf("visit line %+v", v)
+	}
+	if n.Leader("") != "（未指定）" || n.Town("nowhere") != "nowhere" {
+		t.Error("unknown ids are not shown as they are")
+	}
+}

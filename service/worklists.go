@@ -88,7 +88,7 @@ func Duties(k visits.Case) (lines []DutyLine, next visits.Duty) {
 type VisitDay struct {
 	Date   roster.Date
 	Off    bool // a weekend or holiday on the official calendar
-	Visits []visits.Visit
+	Visits []VisitLine
 }
 
 // VisitDays lists the days from f.From to f.To with the visits f selects
@@ -102,9 +102,13 @@ func (s *Service) VisitDays(ctx context.Context, f store.VisitFilter, today rost
 	if err != nil {
 		return nil, err
 	}
-	byDay := map[roster.Date][]visits.Visit{}
+	n, err := s.Names(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byDay := map[roster.Date][]VisitLine{}
 	for _, v := range vs {
-		byDay[v.Date] = append(byDay[v.Date], v)
+		byDay[v.Date] = append(byDay[v.Date], n.VisitLine(v))
 	}
 	var days []VisitDay
 	for d := f.From; d <= f.To; d++ {
