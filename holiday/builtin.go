@@ -77,7 +77,7 @@ func BuiltinBetween(from, to roster.Date) []roster.HolidayDay {
 	var out []roster.HolidayDay
 	for y := from.Year(); y <= to.Year(); y++ {
 		for _, h := range builtinData()[y] {
-			if h.Date >= from && h.Date <= to {
+			if h.Date.Within(from, to) {
 				out = append(out, h)
 			}
 		}

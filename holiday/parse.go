@@ -287,7 +287,7 @@ func finish(y *Year, c *checker) error {
 	// make-up days around New Year (the previous December, the next January).
 	first, last := roster.NewDate(y.Year-1, 12, 1), roster.NewDate(y.Year+1, 1, 31)
 	for _, h := range y.Days {
-		if h.Date < first || h.Date > last {
+		if !h.Date.Within(first, last) {
 			c.fail("文件", "日期 %s 不属于 %d 年的安排：一个文件只能导入一年（可含前一年 12 月、后一年 1 月的调休日）", h.Date, y.Year)
 		}
 	}

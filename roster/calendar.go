@@ -86,7 +86,7 @@ func (c Calendar) Entry(d Date) (HolidayDay, bool) {
 func (c Calendar) Entries(from, to Date) []HolidayDay {
 	var out []HolidayDay
 	for d, h := range c.days {
-		if d >= from && d <= to {
+		if d.Within(from, to) {
 			out = append(out, h)
 		}
 	}

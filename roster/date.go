@@ -52,6 +52,9 @@ func (d Date) Month() time.Month     { return d.utc().Month() }
 func (d Date) Day() int              { return d.utc().Day() }
 func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
 
+// Within reports whether d is between from and to, both included.
+func (d Date) Within(from, to Date) bool { return d >= from && d <= to }
+
 // WeekdayCN is the Chinese name of a day of the week without its prefix:
 // 日 for Sunday, 一 to 六 for Monday to Saturday. Write it after 周 or 星期.
 func WeekdayCN(wd time.Weekday) string { return weekdayCN[wd] }

@@ -109,7 +109,7 @@ type Absence struct {
 }
 
 // Covers reports whether the absence includes d.
-func (a Absence) Covers(d Date) bool { return d >= a.From && d <= a.To }
+func (a Absence) Covers(d Date) bool { return d.Within(a.From, a.To) }
 
 // Source says how an assignment came to be.
 type Source string

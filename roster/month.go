@@ -99,11 +99,4 @@ func (m Month) Contains(d Date) bool { return d >= m.First() && d <= m.Last() }
 func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (m *Month) UnmarshalText(b []byte) error {
-	v, err := ParseMonth(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+func (m *Month) UnmarshalText(b []byte) error { return unmarshalText(m, b, ParseMonth) }

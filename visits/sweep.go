@@ -340,7 +340,7 @@ func Summarise(sw Sweep, tasks []Task, findings []Finding, cases []Case, today r
 	}
 	first, _ := ParseMonth(string(sw.Month))
 	for _, c := range cases {
-		if c.FromFinding != 0 && c.Received >= first && c.Received <= first.MonthEnd() {
+		if c.FromFinding != 0 && c.Received.Within(first, first.MonthEnd()) {
 			r.CasesOpened++
 		}
 		if c.ClockOn(today, cal).Overdue {

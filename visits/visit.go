@@ -355,7 +355,7 @@ func FreeDays(leader string, from, to roster.Date, cal roster.Calendar, b Busy) 
 func LeaderBusy(leader string, from, to roster.Date, b Busy) []Conflict {
 	out := []Conflict{}
 	for _, d := range b.Duties {
-		if d.Person == leader && d.Date >= from && d.Date <= to {
+		if d.Person == leader && d.Date.Within(from, to) {
 			out = append(out, dutyConflict(d))
 		}
 	}
@@ -365,7 +365,7 @@ func LeaderBusy(leader string, from, to roster.Date, b Busy) []Conflict {
 		}
 	}
 	for _, v := range b.Visits {
-		if v.Leader == leader && v.Date >= from && v.Date <= to && v.State.Active() {
+		if v.Leader == leader && v.Date.Within(from, to) && v.State.Active() {
 			out = append(out, visitConflict(v))
 		}
 	}
@@ -440,7 +440,7 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 		}
 		have := 0
 		for _, v := range busy.Visits {
-			if v.Kind == KindCarry && v.Leader == p.ID && v.Date >= monthStart && v.Date <= monthEnd &&
+			if v.Kind == KindCarry && v.Leader == p.ID && v.Date.Within(monthStart, monthEnd) &&
 				(v.State.Active() || v.State == VisitDone) {
 				have++
 			}
