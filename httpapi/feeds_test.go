@@ -72,11 +72,7 @@ func TestDutySequenceOnlyRisesOnSignificantChange(t *testing.T) {
 	f := newPubFixture(t, now)
 	ctx := context.Background()
 	day := roster.MustDate("2026-12-03")
-	as, err := f.store.Assignments(ctx, day, day)
-	if err != nil || len(as) == 0 {
-		t.Fatalf("no duty on %s: %v", day, err)
-	}
-	a := as[0]
+	a := f.firstDuty(t, day)
 	domain, err := f.store.FeedDomain(ctx)
 	if err != nil {
 		t.Fatal(err)

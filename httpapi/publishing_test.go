@@ -260,16 +260,22 @@ func itoa(n int) string {
 	return string(b)
 }
 
+// firstDuty is the first stored slot of day d.
+func (f *pubFixture) firstDuty(t *testing.T, d roster.Date) store.StoredAssignment {
+	t.Helper()
+	as, err := f.store.Assignments(context.Background(), d, d)
+	if err != nil || len(as) == 0 {
+		t.Fatalf("no duty on %s: %v", d, err)
+	}
+	return as[0]
+}
+
 // reassignFirst gives the first slot of day d to another member of its pool
 // and returns the old and the new person.
 func (f *pubFixture) reassignFirst(t *testing.T, d roster.Date) (store.StoredAssignment, string) {
 	t.Helper()
 	ctx := context.Background()
-	as, err := f.store.Assignments(ctx, d, d)
-	if err != nil || len(as) == 0 {
-		t.Fatalf("no duty on %s: %v", d, err)
-	}
-	a := as[0]
+	a := f.firstDuty(t, d)
 	pools, _ := f.store.Pools(ctx)
 	defs, _ := f.store.Rosters(ctx)
 	var pool string
