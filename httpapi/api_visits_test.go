@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"zhiban/auth"
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/store"
@@ -64,10 +63,7 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	if _, err := st.CreateAPIToken(ctx, "admin", auth.HashToken(adminToken), "test", "test"); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, nil)
 	logs := &syncBuf{}
 	now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: func() time.Time { return now }, Version: "test",

@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -601,10 +600,7 @@ func (p *parityTemplate) env(t *testing.T) *parityEnv {
 	now := p.now
 	clock := func() time.Time { return now }
 	st.Now = clock
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, nil)
 	api, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: clock, Version: "test", CacheCheck: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

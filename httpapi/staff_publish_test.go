@@ -18,11 +18,7 @@ import (
 // reconfigure serves the fixture's store with a changed config.
 func (f *staffFixture) reconfigure(t *testing.T, change func(*config.Config)) {
 	t.Helper()
-	cfg := config.Default()
-	change(&cfg)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, change)
 	var err error
 	f.api, err = httpapi.New(f.store, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -16,7 +16,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/roster"
 	"zhiban/scheduler"
@@ -31,10 +30,7 @@ func newWorkFixture(t *testing.T) *staffFixture {
 	t.Helper()
 	f := newStaffFixture(t)
 	ctx := context.Background()
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testConfig(t, nil)
 	svc := service.New(f.store, cfg, nil)
 	if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: f.clock()}); err != nil {
 		t.Fatal(err)
