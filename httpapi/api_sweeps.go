@@ -19,12 +19,7 @@ func (s *Server) loadSweep(ctx context.Context, month visits.Month) (service.Swe
 
 // showCurrentSweep shows the latest sweep.
 func (s *Server) showCurrentSweep(c echo.Context) error {
-	ctx := c.Request().Context()
-	sw, err := s.store.LatestSweep(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := s.loadSweep(ctx, sw.Month)
+	v, err := s.svc.LatestSweep(c.Request().Context(), s.today())
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"zhiban/fault"
 	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
@@ -15,9 +14,6 @@ import (
 // listVisits lists visits by leader, township, kind and date range.
 func (s *Server) listVisits(c echo.Context) error {
 	f := store.VisitFilter{Leader: c.QueryParam("leader"), Township: c.QueryParam("township"), Kind: visits.Kind(c.QueryParam("kind"))}
-	if f.Kind != "" && !f.Kind.Valid() {
-		return fault.InvalidField("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
-	}
 	var err error
 	if f.From, err = apiQueryDate(c, "from"); err != nil {
 		return err
@@ -25,10 +21,7 @@ func (s *Server) listVisits(c echo.Context) error {
 	if f.To, err = apiQueryDate(c, "to"); err != nil {
 		return err
 	}
-	if f.From != 0 && f.To != 0 && f.To < f.From {
-		return fault.InvalidField("to", "结束日期早于开始日期")
-	}
-	vs, err := s.store.Visits(c.Request().Context(), f)
+	vs, err := s.svc.ListVisits(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -182,14 +181,4 @@ func redirectDone(c echo.Context, path, notice string) error {
 		sep = "&"
 	}
 	return c.Redirect(http.StatusSeeOther, path+sep+doneQuery(notice))
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
@@ -129,4 +130,25 @@ func CalendarSpan(anchor roster.Date, month bool) (from, to, prev, next roster.D
 	}
 	from = monday(anchor)
 	return from, from.AddDays(6), from.AddDays(-7), from.AddDays(7)
+}
+
+// ListVisits lists the visits f selects; a kind that does not exist or a
+// range that ends before it starts is refused.
+func (s *Service) ListVisits(ctx context.Context, f store.VisitFilter) ([]visits.Visit, error) {
+	if f.Kind != "" && !f.Kind.Valid() {
+		return nil, fault.InvalidField("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
+	}
+	if f.From != 0 && f.To != 0 && f.To < f.From {
+		return nil, fault.InvalidField("to", "结束日期早于开始日期")
+	}
+	return s.st.Visits(ctx, f)
+}
+
+// LatestSweep is the latest sweep as of today; none is store.ErrNotFound.
+func (s *Service) LatestSweep(ctx context.Context, today roster.Date) (SweepView, error) {
+	sw, err := s.st.LatestSweep(ctx)
+	if err != nil {
+		return SweepView{}, err
+	}
+	return s.Sweep(ctx, sw.Month, today)
 }

@@ -2,9 +2,11 @@ package service_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store"
@@ -109,5 +111,25 @@ func TestCalendarSpanIsWholeWeeksFromMonday(t *testing.T) {
 		if from != d(c.from) || to != d(c.to) || prev != d(c.prev) || next != d(c.next) {
 			t.Errorf("%s month=%v: %s–%s prev %s next %s", c.anchor, c.month, from, to, prev, next)
 		}
+	}
+}
+
+func TestListVisitsRefusesABadFilter(t *testing.T) {
+	t.Parallel()
+	f := newCaseworkFixture(t)
+	ctx := context.Background()
+	if _, err := f.svc.CreateVisit(ctx, f.call, carry("2026-12-04")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.svc.ListVisits(ctx, store.VisitFilter{Kind: "party"})
+	wantFault(t, err, fault.Invalid, "kind")
+	_, err = f.svc.ListVisits(ctx, store.VisitFilter{From: roster.MustDate("2026-12-05"), To: roster.MustDate("2026-12-04")})
+	wantFault(t, err, fault.Invalid, "to")
+	vs, err := f.svc.ListVisits(ctx, store.VisitFilter{From: roster.MustDate("2026-12-04"), To: roster.MustDate("2026-12-04"), Kind: visits.KindCarry})
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("%d visits: %v", len(vs), err)
+	}
+	if _, err := f.svc.LatestSweep(ctx, roster.MustDate("2026-12-01")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("no sweep yet: %v", err)
 	}
 }
