@@ -384,13 +384,7 @@ func TestAPITokens(t *testing.T) {
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return send(t, req)
 	}
 	if code, _ := put("", `{}`); code != http.StatusUnauthorized {
 		t.Fatalf("no token: %d", code)
