@@ -67,7 +67,7 @@ func fileArg(fs *flag.FlagSet, args []string, usage string) (string, []byte, err
 func writeRepair(w io.Writer, c planner.Change) {
 	fmt.Fprintf(w, "已%s。\n", c.Summary())
 	for _, u := range c.Unfilled {
-		fmt.Fprintf(w, "  %s %s %s %s：%s\n", u.Date, "周"+roster.WeekdayCN(u.Date.Weekday()), u.Roster, u.Role, u.Reason)
+		fmt.Fprintf(w, "  %s 周%s %s %s：%s\n", u.Date, roster.WeekdayCN(u.Date.Weekday()), u.Roster, u.Role, u.Reason)
 	}
 }
 

@@ -62,7 +62,7 @@ func holidaysList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if h.Kind == roster.Work {
 			kind = "补班"
 		}
-		fmt.Fprintf(stdout, "%s %s %s %s\n", h.Date, "周"+roster.WeekdayCN(h.Date.Weekday()), kind, h.Name)
+		fmt.Fprintf(stdout, "%s 周%s %s %s\n", h.Date, roster.WeekdayCN(h.Date.Weekday()), kind, h.Name)
 	}
 	return nil
 }
