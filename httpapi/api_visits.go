@@ -96,12 +96,7 @@ func (s *Server) showFreeSlots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if from == 0 {
-		from = s.today().AddDays(1)
-	}
-	if to == 0 {
-		to = from.AddDays(29)
-	}
+	from, to = service.OfferWindow(s.today(), from, to)
 	free, busy, err := s.svc.FreeSlots(ctx, p.ID, from, to)
 	if err != nil {
 		return err

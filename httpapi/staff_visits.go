@@ -146,9 +146,6 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, p)
 }
 
-// offerDays is how far ahead the visit form offers a leader's free days.
-const offerDays = 30
-
 // visitOffer is the list of free days the form offers for the chosen
 // leader (主动约访: offered slots avoid duties and absences), each a link
 // that fills the form with that day, and what holds the other days.
@@ -160,7 +157,7 @@ type visitOffer struct {
 }
 
 func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today roster.Date) (*visitOffer, error) {
-	from, to := today.AddDays(1), today.AddDays(offerDays)
+	from, to := service.OfferWindow(today, 0, 0)
 	free, busy, err := s.svc.FreeSlots(ctx, f.Leader, from, to)
 	if err != nil {
 		return nil, err

@@ -152,3 +152,18 @@ func (s *Service) LatestSweep(ctx context.Context, today roster.Date) (SweepView
 	}
 	return s.Sweep(ctx, sw.Month, today)
 }
+
+// OfferDays is how many days ahead a leader's free days are offered by default.
+const OfferDays = 30
+
+// OfferWindow fills in the days to look for a leader's free days: from
+// tomorrow when from is zero, for OfferDays days when to is zero.
+func OfferWindow(today, from, to roster.Date) (roster.Date, roster.Date) {
+	if from == 0 {
+		from = today.AddDays(1)
+	}
+	if to == 0 {
+		to = from.AddDays(OfferDays - 1)
+	}
+	return from, to
+}

@@ -133,3 +133,16 @@ func TestListVisitsRefusesABadFilter(t *testing.T) {
 		t.Fatalf("no sweep yet: %v", err)
 	}
 }
+
+func TestOfferWindow(t *testing.T) {
+	d := roster.MustDate
+	if from, to := service.OfferWindow(d("2026-12-01"), 0, 0); from != d("2026-12-02") || to != d("2026-12-31") {
+		t.Errorf("default window %s–%s", from, to)
+	}
+	if from, to := service.OfferWindow(d("2026-12-01"), d("2027-01-10"), 0); from != d("2027-01-10") || to != d("2027-02-08") {
+		t.Errorf("from a day: %s–%s", from, to)
+	}
+	if from, to := service.OfferWindow(d("2026-12-01"), 0, d("2026-12-05")); from != d("2026-12-02") || to != d("2026-12-05") {
+		t.Errorf("to a day: %s–%s", from, to)
+	}
+}
