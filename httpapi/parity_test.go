@@ -145,15 +145,17 @@ func parityRows() []parityRow {
 			"channel": {"来访"}, "petitioner.name": {"王某某"}, "petitioner.phone": {"13800001111"}, "petitioner.address": {"东风村三组"},
 			"content": {"诉求内容丙"}, "group_size": {"1"}, "leader": {"L02"}, "unit": {"县住建局"}}
 	}
-	// onCase builds a row's two requests for a case act: the API's JSON body
-	// and the form's fields, with the case's current version unless stale.
-	onCase := func(code, apiAct, formAct string, stale bool, api map[string]any, form url.Values) (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
+	// versioned builds a row's two requests for an act on a stored thing:
+	// the API's JSON body and the form's fields, each with the version
+	// current reads (one less when stale), posted to apiPath and formPath
+	// (formatted with the thing's id).
+	versioned := func(current func(*testing.T, *parityEnv) (int64, int), stale bool, apiPath, formPath string, api map[string]any, form url.Values) (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
 		version := func(t *testing.T, e *parityEnv) (int64, int) {
-			k := e.caseByCode(t, code)
+			id, v := current(t, e)
 			if stale {
-				return k.ID, k.Version - 1
+				return id, v - 1
 			}
-			return k.ID, k.Version
+			return id, v
 		}
 		return func(t *testing.T, e *parityEnv) parityReq {
 				id, v := version(t, e)
@@ -161,15 +163,23 @@ func parityRows() []parityRow {
 				for k, x := range api {
 					body[k] = x
 				}
-				return parityReq{"POST", fmt.Sprintf("/api/v1/cases/%d/%s", id, apiAct), body}
+				return parityReq{"POST", fmt.Sprintf(apiPath, id), body}
 			}, func(t *testing.T, e *parityEnv) parityReq {
 				id, v := version(t, e)
 				f := url.Values{"version": {fmt.Sprint(v)}}
 				for k, x := range form {
 					f[k] = x
 				}
-				return parityReq{"POST", fmt.Sprintf("/staff/cases/%d/%s", id, formAct), f}
+				return parityReq{"POST", fmt.Sprintf(formPath, id), f}
 			}
+	}
+	// onCase acts on case code.
+	onCase := func(code, apiAct, formAct string, stale bool, api map[string]any, form url.Values) (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
+		current := func(t *testing.T, e *parityEnv) (int64, int) {
+			k := e.caseByCode(t, code)
+			return k.ID, k.Version
+		}
+		return versioned(current, stale, "/api/v1/cases/%d/"+apiAct, "/staff/cases/%d/"+formAct, api, form)
 	}
 	row := func(name string, status int, field string, reqs func() (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq)) parityRow {
 		a, f := reqs()
@@ -183,31 +193,14 @@ func parityRows() []parityRow {
 
 	// onVisit acts on the visit the setup planned (e.visit).
 	onVisit := func(act string, stale bool, api map[string]any, form url.Values) (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
-		version := func(t *testing.T, e *parityEnv) (int64, int) {
+		current := func(t *testing.T, e *parityEnv) (int64, int) {
 			v, err := e.st.Visit(context.Background(), e.visit)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if stale {
-				return v.ID, v.Version - 1
-			}
 			return v.ID, v.Version
 		}
-		return func(t *testing.T, e *parityEnv) parityReq {
-				id, v := version(t, e)
-				body := map[string]any{"version": v}
-				for k, x := range api {
-					body[k] = x
-				}
-				return parityReq{"POST", fmt.Sprintf("/api/v1/visits/%d/%s", id, act), body}
-			}, func(t *testing.T, e *parityEnv) parityReq {
-				id, v := version(t, e)
-				f := url.Values{"version": {fmt.Sprint(v)}}
-				for k, x := range form {
-					f[k] = x
-				}
-				return parityReq{"POST", fmt.Sprintf("/staff/visits/%d/%s", id, act), f}
-			}
+		return versioned(current, stale, "/api/v1/visits/%d/"+act, "/staff/visits/%d/"+act, api, form)
 	}
 	visitRow := func(name string, status int, field string, setup func(*testing.T, *parityEnv), act string, stale bool, api map[string]any, form url.Values) parityRow {
 		r := row(name, status, field, func() (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
