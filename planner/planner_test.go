@@ -2,30 +2,20 @@ package planner_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 )
 
+// demoStore is the demo county, its store's clock at 28 November 2026.
 func demoStore(t *testing.T) *store.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "z.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }
-	if _, err := st.ImportCounty(ctx, county.Demo(), "test"); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return storetest.OpenDemo(t, func() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) })
 }
 
 func byKey(as []store.StoredAssignment) map[roster.Key]store.StoredAssignment {
