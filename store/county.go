@@ -431,20 +431,11 @@ func (s *Store) Reception(ctx context.Context) (county.Reception, error) {
 
 // Units returns every unit in file order.
 func (s *Store) Units(ctx context.Context) ([]county.Unit, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT id, name, kind, COALESCE(parent, '') FROM units ORDER BY position, id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: units: %w", err)
-	}
-	defer rows.Close()
-	var out []county.Unit
-	for rows.Next() {
+	return queryAll(ctx, s.q, "units", func(sc scanner) (county.Unit, error) {
 		var u county.Unit
-		if err := rows.Scan(&u.ID, &u.Name, &u.Kind, &u.Parent); err != nil {
-			return nil, fmt.Errorf("store: units: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&u.ID, &u.Name, &u.Kind, &u.Parent)
+		return u, err
+	}, `SELECT id, name, kind, COALESCE(parent, '') FROM units ORDER BY position, id`)
 }
 
 // itoa keeps strconv out of call sites that build ids.

@@ -17,17 +17,11 @@ func (s *Store) People(ctx context.Context) ([]roster.Person, error) {
 // Person returns one person by id, or ErrNotFound.
 func (s *Store) Person(ctx context.Context, id string) (roster.Person, error) {
 	ps, err := s.queryPeople(ctx, `WHERE p.id = ?`, id)
-	if err != nil {
-		return roster.Person{}, err
-	}
-	if len(ps) == 0 {
-		return roster.Person{}, fmt.Errorf("store: person %s: %w", id, ErrNotFound)
-	}
-	return ps[0], nil
+	return first(ps, err, "person "+id)
 }
 
 func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]roster.Person, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, p.title, p.rank, p.portfolio, p.phone, p.email, p.active,
+	return queryAll(ctx, s.q, "people", scanPerson, `SELECT p.id, p.name, p.title, p.rank, p.portfolio, p.phone, p.email, p.active,
 			COALESCE(l1.value, ''), COALESCE(l2.value, ''), COALESCE(l3.value, ''), COALESCE(l4.value, '')
 		FROM people p
 		LEFT JOIN person_links l1 ON l1.person_id = p.id AND l1.kind = 'township'
@@ -35,22 +29,15 @@ func (s *Store) queryPeople(ctx context.Context, where string, args ...any) ([]r
 		LEFT JOIN person_links l3 ON l3.person_id = p.id AND l3.kind = 'project'
 		LEFT JOIN person_links l4 ON l4.person_id = p.id AND l4.kind = 'village' `+where+`
 		ORDER BY p.position, p.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: people: %w", err)
-	}
-	defer rows.Close()
-	var out []roster.Person
-	for rows.Next() {
-		var p roster.Person
-		var active int
-		if err := rows.Scan(&p.ID, &p.Name, &p.Title, &p.Rank, &p.Portfolio, &p.Phone, &p.Email, &active,
-			&p.Links.Township, &p.Links.Enterprise, &p.Links.Project, &p.Links.Village); err != nil {
-			return nil, fmt.Errorf("store: people: %w", err)
-		}
-		p.Active = active == 1
-		out = append(out, p)
-	}
-	return out, rows.Err()
+}
+
+func scanPerson(sc scanner) (roster.Person, error) {
+	var p roster.Person
+	var active int
+	err := sc.Scan(&p.ID, &p.Name, &p.Title, &p.Rank, &p.Portfolio, &p.Phone, &p.Email, &active,
+		&p.Links.Township, &p.Links.Enterprise, &p.Links.Project, &p.Links.Village)
+	p.Active = active == 1
+	return p, err
 }
 
 // Pools returns every pool with its members in order.
@@ -127,23 +114,15 @@ func (s *Store) Absences(ctx context.Context, from, to roster.Date) ([]roster.Ab
 		q += ` AND to_date >= ?`
 		args = append(args, from.String())
 	}
-	rows, err := s.q.QueryContext(ctx, q+` ORDER BY from_date, person_id, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: absences: %w", err)
-	}
-	defer rows.Close()
-	var out []roster.Absence
-	for rows.Next() {
-		var a roster.Absence
-		var f, t string
-		if err := rows.Scan(&a.ID, &a.Person, &a.Kind, &f, &t, &a.Reason); err != nil {
-			return nil, fmt.Errorf("store: absences: %w", err)
-		}
-		a.From, _ = roster.ParseDate(f)
-		a.To, _ = roster.ParseDate(t)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "absences", scanAbsence, q+` ORDER BY from_date, person_id, id`, args...)
+}
+
+func scanAbsence(sc scanner) (roster.Absence, error) {
+	var a roster.Absence
+	var f, t string
+	err := sc.Scan(&a.ID, &a.Person, &a.Kind, &f, &t, &a.Reason)
+	a.From, a.To = readDate(f), readDate(t)
+	return a, err
 }
 
 // AddAbsence records an absence entered by staff (source 'staff', which a
@@ -185,22 +164,13 @@ func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error
 
 // HolidayOverrides returns the staff overrides of the official calendar.
 func (s *Store) HolidayOverrides(ctx context.Context) ([]roster.HolidayDay, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT date, kind, name FROM holidays ORDER BY date`)
-	if err != nil {
-		return nil, fmt.Errorf("store: holidays: %w", err)
-	}
-	defer rows.Close()
-	var out []roster.HolidayDay
-	for rows.Next() {
+	return queryAll(ctx, s.q, "holidays", func(sc scanner) (roster.HolidayDay, error) {
 		var h roster.HolidayDay
 		var d string
-		if err := rows.Scan(&d, &h.Kind, &h.Name); err != nil {
-			return nil, fmt.Errorf("store: holidays: %w", err)
-		}
-		h.Date, _ = roster.ParseDate(d)
-		out = append(out, h)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&d, &h.Kind, &h.Name)
+		h.Date = readDate(d)
+		return h, err
+	}, `SELECT date, kind, name FROM holidays ORDER BY date`)
 }
 
 // ReplaceHolidayYear replaces the overrides of one year with days and marks
