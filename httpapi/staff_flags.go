@@ -17,6 +17,17 @@ type flagRow struct {
 	Href, Link string
 }
 
+// flagsPage is what staff/flags.html reads.
+type flagsPage struct {
+	staffLayout
+	Rows   []flagRow
+	Kind   string   // the kind shown, "" for all
+	Kinds  []option // every kind with its count
+	Total  int      // flags of the kind, shown or not
+	Capped bool     // Total is more than the page shows
+	Max    int      // the most the page shows
+}
+
 // showFlags lists the follow-up flags, newest first, optionally of one kind,
 // each linked to its case or sweep.
 func (s *Server) showFlags(c echo.Context) error {
@@ -40,7 +51,7 @@ func (s *Server) showFlags(c echo.Context) error {
 	for _, k := range service.FlagKinds {
 		kinds = append(kinds, option{k.Value, fmt.Sprintf("%s（%d）", k.Label, l.Counts[k.Value])})
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/flags.html", "flags", "跟进提醒", map[string]any{
-		"Rows": rows, "Kind": kind, "Kinds": kinds, "Total": l.Total, "Capped": l.Total > len(rows), "Max": flagShown,
+	return s.renderStaff(c, http.StatusOK, "staff/flags.html", "flags", "跟进提醒", &flagsPage{
+		Rows: rows, Kind: kind, Kinds: kinds, Total: l.Total, Capped: l.Total > len(rows), Max: flagShown,
 	})
 }

@@ -49,20 +49,24 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	return out, nil
 }
 
+// jobsPage is what staff/jobs.html reads.
+type jobsPage struct {
+	staffLayout
+	Enabled bool // the process runs jobs
+	Jobs    []jobRow
+}
+
 // showJobs lists the jobs with last run, next run and last error.
 func (s *Server) showJobs(c echo.Context) error {
-	data := map[string]any{"Enabled": s.sched != nil}
+	p := &jobsPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Enabled: s.sched != nil}
 	if s.sched != nil {
 		rows, err := s.jobRows(c.Request().Context())
 		if err != nil {
 			return err
 		}
-		data["Jobs"] = rows
+		p.Jobs = rows
 	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	return s.renderStaff(c, http.StatusOK, "staff/jobs.html", "jobs", "定时任务", data)
+	return s.renderStaff(c, http.StatusOK, "staff/jobs.html", "jobs", "定时任务", p)
 }
 
 // runJob runs a job now for the current period and records who asked; the

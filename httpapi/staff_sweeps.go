@@ -26,11 +26,44 @@ type findingForm struct {
 	Summary, Category, Village, Parties, Risk string
 }
 
+// sweepPage is what staff/sweep.html reads: one month's sweep with its
+// tasks, findings and counts, and the report form (kept on a refusal).
+type sweepPage struct {
+	staffLayout
+	Empty        bool // no sweep has been opened yet
+	Prev, Next   service.AdjacentMonth
+	Sweep        visits.Sweep
+	Tasks        []taskRow
+	Findings     []service.FindingLine
+	Report       visits.MonthReport
+	ByCategory   []service.Count
+	ByRisk       []service.Count
+	MissingNames []string
+	OpenTasks    []option // the townships that may still file
+	Categories   []visits.Category
+	Risks        []visits.Risk
+	XLSX         string // the report's download link
+
+	// The report form.
+	Rows     []findingForm
+	Township string
+	Nil      bool
+}
+
+// sweepForm is the report form as the user left it, and the message, for a
+// refused act; the zero value is a fresh page.
+type sweepForm struct {
+	Error    string
+	Rows     []findingForm // nil: three empty rows
+	Township string
+	Nil      bool
+}
+
 // showCurrentSweepPage sends staff to the latest sweep.
 func (s *Server) showCurrentSweepPage(c echo.Context) error {
 	sw, err := s.store.LatestSweep(c.Request().Context())
 	if errors.Is(err, store.ErrNotFound) {
-		return s.renderStaff(c, http.StatusOK, "staff/sweep.html", "sweeps", "矛盾大排查", map[string]any{"Empty": true})
+		return s.renderStaff(c, http.StatusOK, "staff/sweep.html", "sweeps", "矛盾大排查", &sweepPage{Empty: true})
 	}
 	if err != nil {
 		return err
@@ -47,16 +80,25 @@ func (s *Server) showSweepPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSweepPage(c, month, http.StatusOK, nil)
+	return s.renderSweepPage(c, month, http.StatusOK, sweepForm{})
 }
 
-func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int, extra map[string]any) error {
+func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int, form sweepForm) error {
 	v, err := s.svc.SweepDetail(c.Request().Context(), month, s.today())
 	if err != nil {
 		return err
 	}
-	var tasks []taskRow
-	var open []option
+	p := &sweepPage{
+		staffLayout: staffLayout{Error: form.Error, Notice: c.QueryParam("done")},
+		Prev:        v.Prev, Next: v.Next,
+		Sweep: v.Sweep, Findings: v.FindingLines, Report: v.Report, ByCategory: v.ByCategory, ByRisk: v.ByRisk,
+		MissingNames: v.MissingNames, Categories: visits.Categories, Risks: visits.Risks,
+		Rows: form.Rows, Township: form.Township, Nil: form.Nil,
+		XLSX: "/staff/sweeps/" + string(month) + ".xlsx",
+	}
+	if p.Rows == nil {
+		p.Rows = []findingForm{{}, {}, {}}
+	}
 	for _, t := range v.TaskLines {
 		r := taskRow{TaskLine: t}
 		switch {
@@ -65,25 +107,12 @@ func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int,
 		case t.Missing(s.today()):
 			r.CSS = "overdue"
 		}
-		tasks = append(tasks, r)
+		p.Tasks = append(p.Tasks, r)
 		if t.Status == visits.TaskOpen {
-			open = append(open, option{t.Township, t.TownName})
+			p.OpenTasks = append(p.OpenTasks, option{t.Township, t.TownName})
 		}
 	}
-	data := map[string]any{
-		"Prev": v.Prev, "Next": v.Next,
-		"Sweep": v.Sweep, "Tasks": tasks, "Findings": v.FindingLines, "Report": v.Report, "ByCategory": v.ByCategory, "ByRisk": v.ByRisk,
-		"MissingNames": v.MissingNames, "OpenTasks": open, "Categories": visits.Categories, "Risks": visits.Risks,
-		"Rows": []findingForm{{}, {}, {}}, "Township": "", "Nil": false, "Today": s.today(),
-		"XLSX": "/staff/sweeps/" + string(month) + ".xlsx",
-	}
-	if d := c.QueryParam("done"); d != "" {
-		data["Notice"] = d
-	}
-	for k, x := range extra {
-		data[k] = x
-	}
-	return s.renderStaff(c, status, "staff/sweep.html", "sweeps", "矛盾大排查 "+string(month), data)
+	return s.renderStaff(c, status, "staff/sweep.html", "sweeps", "矛盾大排查 "+string(month), p)
 }
 
 // postSweepReport files a township's report: findings, or 零报告.
@@ -121,7 +150,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 		for len(rows) < 3 {
 			rows = append(rows, findingForm{})
 		}
-		return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg, "Rows": rows, "Township": township, "Nil": isNil})
+		return s.renderSweepPage(c, month, ff.Status, sweepForm{Error: ff.Msg, Rows: rows, Township: township, Nil: isNil})
 	}
 	notice := "已提交零报告"
 	if !isNil {
@@ -201,7 +230,7 @@ func (s *Server) refuseOnSweepPage(c echo.Context, id int64, err error) error {
 	if ferr != nil {
 		return err
 	}
-	return s.renderSweepPage(c, month, ff.Status, map[string]any{"Error": ff.Msg})
+	return s.renderSweepPage(c, month, ff.Status, sweepForm{Error: ff.Msg})
 }
 
 // exportSweepReport sends a month's sweep report as .xlsx: units, findings, summary.
