@@ -175,7 +175,7 @@ func (s *Server) updateUser(c echo.Context) error {
 // createToken issues an API token for a user and shows it once.
 func (s *Server) createToken(c echo.Context) error {
 	name := c.Param("name")
-	secret, err := s.svc.IssueToken(c.Request().Context(), s.call(c), name, c.FormValue("label"))
+	secret, _, err := s.svc.IssueToken(c.Request().Context(), s.call(c), name, c.FormValue("label"))
 	if err != nil {
 		return err
 	}

@@ -266,15 +266,20 @@ func lastAdmin(ctx context.Context, tx *store.Store) (bool, error) {
 }
 
 // IssueToken makes an API token for name; the secret is shown once.
-func (s *Service) IssueToken(ctx context.Context, c Call, name, label string) (secret string, err error) {
+func (s *Service) IssueToken(ctx context.Context, c Call, name, label string) (secret string, t store.APIToken, err error) {
 	secret, hash := auth.NewToken()
-	_, err = s.st.CreateAPIToken(ctx, name, hash, strings.TrimSpace(label), c.Actor)
-	return secret, err
+	t, err = s.st.CreateAPIToken(ctx, name, hash, strings.TrimSpace(label), c.Actor)
+	return secret, t, err
 }
 
 // RevokeToken revokes name's API token id.
 func (s *Service) RevokeToken(ctx context.Context, c Call, name string, id int64) error {
 	return s.st.RevokeAPIToken(ctx, name, id, c.Actor)
+}
+
+// User is the account called name; an unknown name is store.ErrNotFound.
+func (s *Service) User(ctx context.Context, name string) (store.User, error) {
+	return s.st.UserByName(ctx, name)
 }
 
 // Account is a staff account with its API tokens.

@@ -124,9 +124,9 @@ func TestUserManagementRules(t *testing.T) {
 		t.Fatal("short reset password accepted")
 	}
 
-	secret, err := svc.IssueToken(ctx, c, "clerk", "  报表  ")
-	if err != nil || len(secret) != auth.TokenLen {
-		t.Fatalf("token %q: %v", secret, err)
+	secret, tok, err := svc.IssueToken(ctx, c, "clerk", "  报表  ")
+	if err != nil || len(secret) != auth.TokenLen || tok.ID == 0 || tok.Label != "报表" {
+		t.Fatalf("token %q %+v: %v", secret, tok, err)
 	}
 	if u, ok, err := svc.TokenUser(ctx, secret); !ok || err != nil || u.Name != "clerk" {
 		t.Fatalf("token user %q %v %v", u.Name, ok, err)

@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/term"
 
 	"zhiban/auth"
+	"zhiban/fault"
+	"zhiban/service"
 	"zhiban/store"
 )
 
@@ -40,52 +43,58 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if sub != "list" && len(pos) != 1 {
 		return usageError(userUsage)
 	}
-	_, st, err := com.open(ctx)
+	cfg, st, err := com.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	const by = "cli"
+	// The account rules (names, roles, password strength, the last admin)
+	// live in the service, shared with the users page.
+	svc := service.New(st, cfg, nil)
+	call := service.Call{Actor: "cli", Now: time.Now()}
 	switch sub {
 	case "add":
-		r, err := auth.ParseRole(*role)
+		// The role is checked before the password is asked for.
+		if _, err := auth.ParseRole(*role); err != nil {
+			return err
+		}
+		pw, err := readPassword(stderr)
 		if err != nil {
 			return err
 		}
-		hash, err := readPassword(stderr)
+		u, err := svc.CreateUser(ctx, call, pos[0], *role, pw)
 		if err != nil {
-			return err
-		}
-		if _, err := st.CreateUser(ctx, pos[0], r, hash, by); err != nil {
+			if _, e := svc.User(ctx, pos[0]); e == nil {
+				return fmt.Errorf("用户 %s 已存在", pos[0])
+			}
 			return userError(pos[0], err)
 		}
-		fmt.Fprintf(stdout, "已新建用户 %s（%s）\n", pos[0], r.Label())
+		fmt.Fprintf(stdout, "已新建用户 %s（%s）\n", u.Name, u.Role.Label())
 	case "passwd":
-		if _, err := st.UserByName(ctx, pos[0]); err != nil {
+		if _, err := svc.User(ctx, pos[0]); err != nil {
 			return userError(pos[0], err)
 		}
-		hash, err := readPassword(stderr)
+		pw, err := readPassword(stderr)
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, pos[0], hash, by); err != nil {
+		if err := svc.UpdateUser(ctx, call, pos[0], service.UserUpdate{Password: pw}); err != nil {
 			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stdout, "已修改 %s 的密码，其登录会话已全部注销\n", pos[0])
 	case "token":
-		secret, hash := auth.NewToken()
-		t, err := st.CreateAPIToken(ctx, pos[0], hash, *label, by)
+		secret, t, err := svc.IssueToken(ctx, call, pos[0], *label)
 		if err != nil {
 			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stderr, "接口令牌 #%d 只显示这一次，请妥善保存（请求头 Authorization: Bearer 令牌）：\n", t.ID)
 		fmt.Fprintln(stdout, secret)
 	case "list":
-		users, err := st.Users(ctx)
+		accounts, err := svc.Accounts(ctx)
 		if err != nil {
 			return err
 		}
-		for _, u := range users {
+		for _, u := range accounts {
 			state := ""
 			if u.Disabled {
 				state = "（已停用）"
@@ -98,20 +107,23 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// userError says in Chinese what the store's sentinels mean for user name;
+// userError says in Chinese what an unknown user name means, and gives a
+// refusal of the service as its message alone (the field is for forms);
 // anything else passes through.
 func userError(name string, err error) error {
+	var fe *fault.Error
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("没有名为 %s 的用户", name)
-	case errors.Is(err, store.ErrConflict):
-		return fmt.Errorf("用户 %s 已存在", name)
+	case errors.As(err, &fe) && fe.Kind == fault.Invalid:
+		return errors.New(fe.Msg)
 	}
 	return err
 }
 
 // readPassword prompts twice without echo on a terminal, or reads one line
-// from standard input (for scripts: echo "$PW" | zhiban user add ...).
+// from standard input (for scripts: echo "$PW" | zhiban user add ...). The
+// service checks its strength.
 func readPassword(stderr io.Writer) (string, error) {
 	var pw string
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -138,9 +150,5 @@ func readPassword(stderr io.Writer) (string, error) {
 		}
 		pw = strings.TrimRight(line, "\r\n")
 	}
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		return "", err
-	}
-	return hash, nil
+	return pw, nil
 }
