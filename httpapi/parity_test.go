@@ -173,6 +173,27 @@ func parityRows() []parityRow {
 				return parityReq{"POST", fmt.Sprintf(formPath, id), f}
 			}
 	}
+	// caseVariant registers the case with field key set to value, or left
+	// out when value is "".
+	caseVariant := func(name string, status int, field, key, value string) parityRow {
+		return parityRow{name: name, status: status, field: field,
+			api: func(*testing.T, *parityEnv) parityReq {
+				b := caseBody()
+				delete(b, key)
+				if value != "" {
+					b[key] = value
+				}
+				return parityReq{"POST", "/api/v1/cases", b}
+			},
+			form: func(*testing.T, *parityEnv) parityReq {
+				f := caseForm()
+				f.Del(key)
+				if value != "" {
+					f.Set(key, value)
+				}
+				return parityReq{"POST", "/staff/cases", f}
+			}}
+	}
 	// onCase acts on case code.
 	onCase := func(code, apiAct, formAct string, stale bool, api map[string]any, form url.Values) (func(*testing.T, *parityEnv) parityReq, func(*testing.T, *parityEnv) parityReq) {
 		current := func(t *testing.T, e *parityEnv) (int64, int) {
@@ -361,39 +382,9 @@ func parityRows() []parityRow {
 					t.Errorf("the registered case is not stored: %v", err)
 				}
 			}},
-		{name: "register a case without a title", status: 400, field: "title",
-			api: func(*testing.T, *parityEnv) parityReq {
-				b := caseBody()
-				delete(b, "title")
-				return parityReq{"POST", "/api/v1/cases", b}
-			},
-			form: func(*testing.T, *parityEnv) parityReq {
-				f := caseForm()
-				f.Del("title")
-				return parityReq{"POST", "/staff/cases", f}
-			}},
-		{name: "register a case under a code already taken", status: 409,
-			api: func(*testing.T, *parityEnv) parityReq {
-				b := caseBody()
-				b["code"] = "2026-0900"
-				return parityReq{"POST", "/api/v1/cases", b}
-			},
-			form: func(*testing.T, *parityEnv) parityReq {
-				f := caseForm()
-				f.Set("code", "2026-0900")
-				return parityReq{"POST", "/staff/cases", f}
-			}},
-		{name: "register a case in an unknown township", status: 400, field: "township",
-			api: func(*testing.T, *parityEnv) parityReq {
-				b := caseBody()
-				b["township"] = "t99"
-				return parityReq{"POST", "/api/v1/cases", b}
-			},
-			form: func(*testing.T, *parityEnv) parityReq {
-				f := caseForm()
-				f.Set("township", "t99")
-				return parityReq{"POST", "/staff/cases", f}
-			}},
+		caseVariant("register a case without a title", 400, "title", "title", ""),
+		caseVariant("register a case under a code already taken", 409, "", "code", "2026-0900"),
+		caseVariant("register a case in an unknown township", 400, "township", "township", "t99"),
 		caseRow("accept a case", 200, "", "2026-0902", "transitions", "transition", false,
 			map[string]any{"action": "accept", "on": parityToday}, url.Values{"action": {"accept"}, "on": {parityToday}}),
 		caseRow("accept a case on a date before it was received", 400, "on", "2026-0902", "transitions", "transition", false,
