@@ -18,7 +18,6 @@ import (
 	"zhiban/pubcache"
 	"zhiban/publish"
 	"zhiban/roster"
-	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
 )
@@ -40,8 +39,8 @@ type Server struct {
 	echo    *echo.Echo
 	cache   *pubcache.Cache    // rendered public pages and feeds, per data version and day
 	pub     *publish.Publisher // what the public pages and the feeds show
-	sched   *scheduler.Scheduler
-	svc     *service.Service // every use case of cases, visits and sweeps
+	sched   Jobs               // nil: this process runs no jobs
+	svc     *service.Service   // every use case of cases, visits and sweeps
 }
 
 // Options are what New needs besides the store.
@@ -56,7 +55,7 @@ type Options struct {
 	CacheCheck time.Duration
 	// Scheduler runs the jobs the staff jobs page lists and runs now; nil
 	// means this process has no jobs (the page says so).
-	Scheduler *scheduler.Scheduler
+	Scheduler Jobs
 	// Service runs the use cases; nil builds one over st that queues
 	// messages on no channel (tests).
 	Service *service.Service

@@ -11,6 +11,14 @@ import (
 	"zhiban/scheduler"
 )
 
+// Jobs is what the jobs page and the jobs API need from the scheduler
+// (*scheduler.Scheduler): every job with its state, and running one now.
+// Only this file names the scheduler package.
+type Jobs interface {
+	List(ctx context.Context, now time.Time) ([]scheduler.Status, error)
+	RunNow(ctx context.Context, name string, now time.Time) (scheduler.Result, error)
+}
+
 // errNoScheduler is returned when the server was built without jobs (tests,
 // tools); the jobs page says so instead of failing.
 var errNoScheduler = echo.NewHTTPError(http.StatusServiceUnavailable, "本进程未启用定时任务")
