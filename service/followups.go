@@ -97,11 +97,7 @@ func followCases(ctx context.Context, e Env, people []roster.Person, names map[s
 			continue
 		}
 		done.Deadlines++
-		to := []notify.Recipient{notify.Office}
-		if k.Leader != "" {
-			to = append(to, recipientOf(people, k.Leader))
-		}
-		if err := e.Out.Put(ctx, tx, notify.Message{To: to, Subject: "案件期限提醒 " + k.Code, Text: "【案件期限】" + msg}); err != nil {
+		if err := e.Out.Put(ctx, tx, notify.Message{To: officeAnd(people, k.Leader), Subject: "案件期限提醒 " + k.Code, Text: "【案件期限】" + msg}); err != nil {
 			return err
 		}
 	}
@@ -137,11 +133,7 @@ func flagMissingReports(ctx context.Context, e Env, people []roster.Person, name
 			return err
 		}
 		done.Missing++
-		to := []notify.Recipient{notify.Office}
-		if t.Leader != "" {
-			to = append(to, recipientOf(people, t.Leader))
-		}
-		if err := e.Out.Put(ctx, tx, notify.Message{To: to, Subject: "排查报告逾期", Text: "【矛盾大排查】" + msg}); err != nil {
+		if err := e.Out.Put(ctx, tx, notify.Message{To: officeAnd(people, t.Leader), Subject: "排查报告逾期", Text: "【矛盾大排查】" + msg}); err != nil {
 			return err
 		}
 	}
@@ -199,4 +191,13 @@ func flagUnassigned(ctx context.Context, e Env, f visits.Finding, names map[stri
 	}
 	m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "高风险排查发现待指定包保领导", Text: "【矛盾大排查】" + msg}
 	return true, e.Out.Put(ctx, e.Tx, m)
+}
+
+// officeAnd addresses the office and, when one is named, the leader in charge.
+func officeAnd(people []roster.Person, leader string) []notify.Recipient {
+	to := []notify.Recipient{notify.Office}
+	if leader != "" {
+		to = append(to, recipientOf(people, leader))
+	}
+	return to
 }
