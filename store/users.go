@@ -22,7 +22,7 @@ type User struct {
 
 const userCols = `id, name, role, password_hash, disabled, created_at, updated_at`
 
-func scanUser(sc interface{ Scan(...any) error }) (User, error) {
+func scanUser(sc scanner) (User, error) {
 	var u User
 	var disabled int
 	var created, updated string
@@ -61,43 +61,18 @@ func (s *Store) CreateUser(ctx context.Context, name string, role auth.Role, pas
 // UserByName returns an account by login name, or ErrNotFound.
 func (s *Store) UserByName(ctx context.Context, name string) (User, error) {
 	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("store: user %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
-		return u, fmt.Errorf("store: user %s: %w", name, err)
-	}
-	return u, nil
+	return u, lookupErr(err, "user "+name)
 }
 
 // UserByID returns an account by id, or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("store: user %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return u, fmt.Errorf("store: user %d: %w", id, err)
-	}
-	return u, nil
+	return u, lookupErr(err, fmt.Sprintf("user %d", id))
 }
 
 // Users returns every account by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.q, "users", scanUser, `SELECT `+userCols+` FROM users ORDER BY name`)
 }
 
 // SetPassword replaces a user's password hash and ends all their sessions,
