@@ -87,13 +87,13 @@ func seedDemo(ctx context.Context, svc *service.Service, st *store.Store, log *s
 	if err != nil {
 		return err
 	}
+	today := roster.Today(now, cfg.Location)
 	if name == "" {
-		if _, err := st.ImportCounty(ctx, county.Demo(), "demo"); err != nil {
+		if _, _, err := planner.ImportCounty(ctx, st, county.Demo(), today, today, "demo"); err != nil {
 			return fmt.Errorf("载入示例数据: %w", err)
 		}
 		log.Info("Loaded the demo county")
 	}
-	today := roster.Today(now, cfg.Location)
 	res, err := planner.Fill(ctx, st, today, today.AddDays(cfg.HorizonDays), today, "demo")
 	if err != nil {
 		return err
@@ -102,24 +102,20 @@ func seedDemo(ctx context.Context, svc *service.Service, st *store.Store, log *s
 	if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
 		return fmt.Errorf("载入示例案件: %w", err)
 	}
-	return seedDemoAdmin(ctx, st, stdout)
+	return seedDemoAdmin(ctx, svc, st, now, stdout)
 }
 
 // seedDemoAdmin creates a demo administrator with a random password when the
 // database has no users yet, and prints the password once, so a new user can
 // try the staff workspace right away.
-func seedDemoAdmin(ctx context.Context, st *store.Store, stdout io.Writer) error {
+func seedDemoAdmin(ctx context.Context, svc *service.Service, st *store.Store, now time.Time, stdout io.Writer) error {
 	users, err := st.Users(ctx)
 	if err != nil || len(users) > 0 {
 		return err
 	}
 	password, _ := auth.NewToken()
 	password = password[:12]
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
-	}
-	if _, err := st.CreateUser(ctx, "admin", auth.RoleAdmin, hash, "demo"); err != nil {
+	if _, err := svc.CreateUser(ctx, service.Call{Actor: "demo", Now: now}, "admin", string(auth.RoleAdmin), password); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "演示管理员账号：admin　密码：%s（只显示这一次；登录 /staff，可用 zhiban user passwd admin 修改）\n", password)
