@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -75,13 +74,7 @@ func (s *Store) Assignment(ctx context.Context, k roster.Key) (StoredAssignment,
 	row := s.q.QueryRowContext(ctx, `SELECT `+assignmentCols+` FROM assignments WHERE roster_id = ? AND date = ? AND role = ?`,
 		k.Roster, k.Date.String(), k.Role)
 	a, err := scanAssignment(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, fmt.Errorf("store: assignment %s/%s/%s: %w", k.Roster, k.Date, k.Role, ErrNotFound)
-	}
-	if err != nil {
-		return a, fmt.Errorf("store: assignment %s/%s/%s: %w", k.Roster, k.Date, k.Role, err)
-	}
-	return a, nil
+	return a, lookupErr(err, fmt.Sprintf("assignment %s/%s/%s", k.Roster, k.Date, k.Role))
 }
 
 // SaveGenerated writes engine output: new slots are inserted, changed

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -66,13 +65,7 @@ func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, erro
 	var id string
 	err := s.q.QueryRowContext(ctx, `SELECT person_id FROM feed_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
 		auth.HashToken(token)).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: feed token: %w", ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: feed token: %w", err)
-	}
-	return id, nil
+	return id, lookupErr(err, "feed token")
 }
 
 // FeedDomain returns the domain part of every feed UID: a random name made

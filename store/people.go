@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"zhiban/roster"
@@ -149,11 +147,8 @@ func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error
 	return s.WithTx(ctx, func(tx *Store) error {
 		var before string
 		err := tx.q.QueryRowContext(ctx, `SELECT person_id || ' ' || from_date || '～' || to_date || ' ' || kind FROM absences WHERE id = ?`, id).Scan(&before)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: absence %d: %w", id, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("store: absence %d: %w", id, err)
+		if err := lookupErr(err, fmt.Sprintf("absence %d", id)); err != nil {
+			return err
 		}
 		if _, err := tx.q.ExecContext(ctx, `DELETE FROM absences WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("store: delete absence %d: %w", id, err)

@@ -148,11 +148,8 @@ func (s *Store) SessionByHash(ctx context.Context, tokenHash string) (Session, e
 	var created, seen, expires string
 	err := s.q.QueryRowContext(ctx, `SELECT user_id, csrf, created_at, last_seen, expires_at FROM sessions WHERE token_hash = ?`,
 		tokenHash).Scan(&sess.UserID, &sess.CSRF, &created, &seen, &expires)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sess, fmt.Errorf("store: session: %w", ErrNotFound)
-	}
-	if err != nil {
-		return sess, fmt.Errorf("store: session: %w", err)
+	if err := lookupErr(err, "session"); err != nil {
+		return sess, err
 	}
 	sess.CreatedAt, sess.LastSeen, sess.ExpiresAt = parseStamp(created), parseStamp(seen), parseStamp(expires)
 	return sess, nil
@@ -229,11 +226,8 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (User, error) {
 	var id, userID int64
 	err := s.q.QueryRowContext(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`, tokenHash).Scan(&id, &userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return User{}, fmt.Errorf("store: api token: %w", ErrNotFound)
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("store: api token: %w", err)
+	if err := lookupErr(err, "api token"); err != nil {
+		return User{}, err
 	}
 	if _, err := s.q.ExecContext(ctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, stamp(s.Now()), id); err != nil {
 		return User{}, fmt.Errorf("store: api token: %w", err)
