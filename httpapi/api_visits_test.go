@@ -102,12 +102,7 @@ func (f *apiFixture) do(t *testing.T, method, path, token string, body any) (int
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := roundTrip(t, http.DefaultClient, req)
 	var m map[string]any
 	json.Unmarshal(raw, &m)
 	return resp.StatusCode, m, string(raw)

@@ -609,12 +609,7 @@ func (e *parityEnv) send(t *testing.T, method, path, ctype string, body io.Reade
 		req.Header.Set("Content-Type", ctype)
 	}
 	req.Header.Set("X-CSRF-Token", e.csrf)
-	resp, err := e.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := roundTrip(t, e.hc, req)
 	return resp.StatusCode, string(b)
 }
 

@@ -73,13 +73,7 @@ func (f *pubFixture) do(t *testing.T, method, path string, header map[string]str
 	}
 	// Keep the transport from decoding gzip so tests see what was sent.
 	tr := &http.Transport{DisableCompression: true}
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return roundTrip(t, &http.Client{Transport: tr}, req)
 }
 
 var publicPaths = []string{

@@ -85,13 +85,21 @@ func get(t *testing.T, url string) (int, string) {
 // send does req and returns the status and the body.
 func send(t *testing.T, req *http.Request) (int, string) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, b := roundTrip(t, http.DefaultClient, req)
+	return resp.StatusCode, string(b)
+}
+
+// roundTrip does req with hc and returns the response (its body read and
+// closed) and the body.
+func roundTrip(t testing.TB, hc *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp, b
 }
 
 func TestHealthz(t *testing.T) {

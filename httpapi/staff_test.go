@@ -102,12 +102,7 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 
 func (c *client) do(req *http.Request) (int, string, http.Header) {
 	c.t.Helper()
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := roundTrip(c.t, c.hc, req)
 	if m := csrfMeta.FindSubmatch(b); m != nil {
 		c.csrf = string(m[1])
 	}
