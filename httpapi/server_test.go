@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
+	"zhiban/config/configtest"
 	"zhiban/county"
 	"zhiban/httpapi"
 	"zhiban/planner"
@@ -161,14 +161,4 @@ func TestUnknownPageIs404InChinese(t *testing.T) {
 
 // testConfig is the default configuration, changed by edit (when not nil)
 // and validated, as a server is started with it.
-func testConfig(tb testing.TB, edit func(*config.Config)) config.Config {
-	tb.Helper()
-	cfg := config.Default()
-	if edit != nil {
-		edit(&cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		tb.Fatal(err)
-	}
-	return cfg
-}
+var testConfig = configtest.Valid

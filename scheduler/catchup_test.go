@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/config/configtest"
 	"zhiban/notify"
 	"zhiban/scheduler"
 	"zhiban/service"
@@ -46,7 +47,7 @@ func TestSkippedPeriodIsListedAsSkipped(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-02 09:00:00")}
-	s := newScheduler(t, st, c, nil, scheduler.DutyReminder(service.New(st, testConfig(), nil)))
+	s := newScheduler(t, st, c, nil, scheduler.DutyReminder(service.New(st, configtest.Valid(t, nil), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "duty-reminder", Period: "2026-11-30", Status: "done", FinishedAt: at("2026-11-30 17:00:00")})
 	s.RunDue(ctx, c.Now())
 	list, err := s.List(ctx, c.Now())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zhiban/config"
+	"zhiban/config/configtest"
 	"zhiban/county"
 	"zhiban/notify"
 	"zhiban/notify/smtptest"
@@ -41,14 +42,6 @@ func at(s string) time.Time {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-func testConfig() config.Config {
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		panic(err)
-	}
-	return cfg
-}
 
 // openDemo opens a fresh database with the demo county.
 func openDemo(t *testing.T) *store.Store { return storetest.OpenDemo(t, nil) }
@@ -153,7 +146,7 @@ func TestRunTwiceIsOneEffect(t *testing.T) {
 func TestExtendRosterIdempotentAndCatchUpInOrder(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	c := &clock{t: at("2026-11-30 00:10:00")} // a Monday
 	s := scheduler.New(st, scheduler.Options{Location: shanghai, CatchUpDays: 0, Logger: quiet(), Now: c.Now})
 	if err := s.Add(scheduler.ExtendRoster(service.New(st, cfg, nil))); err != nil {
@@ -297,7 +290,7 @@ func TestPanicIsRecordedAndNextJobRuns(t *testing.T) {
 
 func TestBadSpecNamesTheKey(t *testing.T) {
 	st := openDemo(t)
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	cfg.Jobs.ExtendRoster = "10 0 * *"
 	s := scheduler.New(st, scheduler.Options{Location: shanghai})
 	err := s.Add(scheduler.ExtendRoster(service.New(st, cfg, nil)))
@@ -321,7 +314,7 @@ func TestBadSpecNamesTheKey(t *testing.T) {
 func TestDutyReminderContentAndRecipients(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	// Fixed duties: Tuesday 1 December and Friday 4 December 2026.
 	for _, a := range []roster.Assignment{
 		{Roster: "county-duty", Date: roster.MustDate("2026-12-01"), Role: "值班领导", Person: "L03"},
@@ -403,7 +396,7 @@ func TestDutyReminderByEmail(t *testing.T) {
 		}
 	}
 	srv := smtptest.Start(t)
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	cfg.Notify.Log = false
 	cfg.Notify.SMTP = config.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@shili.gov.example",
 		Office: []string{"office@shili.gov.example"}}
@@ -455,7 +448,7 @@ func TestDutyReminderByEmail(t *testing.T) {
 func TestDutyReminderFailureIsRecordedNotFatal(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	st.SetAssignment(ctx, roster.Assignment{Roster: "county-duty", Date: roster.MustDate("2026-12-01"), Role: "值班领导", Person: "L03"}, 0, "test")
 	c := &clock{t: at("2026-11-30 17:00:00")}
 	rec := &recorder{fail: 100}
@@ -479,7 +472,7 @@ func TestStaleReminderIsSkipped(t *testing.T) {
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-02 09:00:00")}
 	rec := &recorder{}
-	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(service.New(st, testConfig(), nil)))
+	s := newScheduler(t, st, c, rec, scheduler.DutyReminder(service.New(st, configtest.Valid(t, nil), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "duty-reminder", Period: "2026-11-20", Status: "done", FinishedAt: at("2026-11-20 17:00:00")})
 	res := s.RunDue(ctx, c.Now())
 	s.Flush(ctx)
@@ -498,7 +491,7 @@ func TestStaleReminderIsSkipped(t *testing.T) {
 
 func TestHolidayCheck(t *testing.T) {
 	ctx := context.Background()
-	cfg := testConfig()
+	cfg := configtest.Valid(t, nil)
 	cases := []struct {
 		now     string
 		confirm bool
@@ -599,7 +592,7 @@ func TestCatchUpNeverWritesPastDays(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
 	c := &clock{t: at("2026-12-03 12:00:00")}
-	s := newScheduler(t, st, c, nil, scheduler.ExtendRoster(service.New(st, testConfig(), nil)))
+	s := newScheduler(t, st, c, nil, scheduler.ExtendRoster(service.New(st, configtest.Valid(t, nil), nil)))
 	st.RecordJobRun(ctx, store.JobRun{Job: "extend-roster", Period: "2026-11-01", Status: "done", FinishedAt: at("2026-11-01 00:10:00")})
 	if res := s.RunDue(ctx, c.Now()); len(res) != 8 {
 		t.Fatalf("ran %d periods", len(res))

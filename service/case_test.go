@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/config/configtest"
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/service"
@@ -25,7 +26,7 @@ type caseworkFixture struct {
 func newCaseworkFixture(t *testing.T) *caseworkFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, cfg := openDemo(t), testConfig(t)
+	st, cfg := openDemo(t), configtest.Valid(t, nil)
 	if _, _, err := st.SaveGenerated(ctx, []roster.Assignment{{Roster: "county-duty", Date: roster.MustDate("2026-12-02"), Role: "值班领导", Person: "L01"}}, nil, "test"); err != nil {
 		t.Fatal(err)
 	}

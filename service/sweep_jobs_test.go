@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
+	"zhiban/config/configtest"
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
@@ -18,21 +18,12 @@ import (
 // openDemo opens a fresh database with the demo county.
 func openDemo(t *testing.T) *store.Store { return storetest.OpenDemo(t, nil) }
 
-func testConfig(t *testing.T) config.Config {
-	t.Helper()
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // jobEnv is the environment a job's run on today would get: the job actor
 // and an outbox under (job, today) queueing for the channel "test".
 func jobEnv(t *testing.T, st *store.Store, today roster.Date, job string) service.Env {
 	t.Helper()
 	out := service.Outbox{Job: job, Period: today.String(), Channels: []string{"test"}}
-	e, err := service.NewEnv(context.Background(), st, testConfig(t), today, service.JobActor, out)
+	e, err := service.NewEnv(context.Background(), st, configtest.Valid(t, nil), today, service.JobActor, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +54,7 @@ func at(d string) time.Time { return roster.MustDate(d).At(8*60+30, shanghai) }
 func TestDemoCasesAndVisitJobs(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	cfg := testConfig(t)
+	cfg := configtest.Valid(t, nil)
 	svc := service.New(st, cfg, nil)
 	today := roster.MustDate("2026-12-15")
 	if _, err := planner.Fill(ctx, st, today.AddDays(-30), today.AddDays(60), today.AddDays(-30), "test"); err != nil {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"zhiban/config"
+	"zhiban/config/configtest"
 	"zhiban/notify"
 	"zhiban/store"
 	"zhiban/store/storetest"
@@ -17,11 +17,7 @@ import (
 func TestStaffActionOutboxCarriesTheActorAndChannels(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
-	cfg := config.Default()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	svc := New(st, cfg, []string{"log", "webhook"})
+	svc := New(st, configtest.Valid(t, nil), []string{"log", "webhook"})
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	m := notify.Message{To: []notify.Recipient{notify.Office}, Subject: "s", Text: "t"}
 	err := svc.run(ctx, Call{Actor: "张科员", Now: now}, func(ctx context.Context, e Env) error {

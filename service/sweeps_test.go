@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"zhiban/config/configtest"
 	"zhiban/fault"
 	"zhiban/notify"
 	"zhiban/roster"
@@ -23,7 +24,7 @@ func notifyOffice(text string) notify.Message {
 func TestSweepUseCasesRefuseTheSecondTime(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t)
-	svc := service.New(st, testConfig(t), nil)
+	svc := service.New(st, configtest.Valid(t, nil), nil)
 	call := service.Call{Actor: "张科员", Now: at("2026-12-03")}
 	sw := visits.Sweep{Month: "2026-12", Opened: roster.MustDate("2026-12-01"), Due: roster.MustDate("2026-12-10")}
 	if _, err := st.CreateSweep(ctx, sw, []visits.Task{{Township: "t01", Leader: "L01", Due: sw.Due}}, "test"); err != nil {

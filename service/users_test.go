@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhiban/auth"
+	"zhiban/config/configtest"
 	"zhiban/fault"
 	"zhiban/service"
 	"zhiban/store"
@@ -18,7 +19,7 @@ const pw = "password-123"
 func usersFixture(t *testing.T) (*service.Service, service.Call) {
 	t.Helper()
 	st := openDemo(t)
-	svc := service.New(st, testConfig(t), nil)
+	svc := service.New(st, configtest.Valid(t, nil), nil)
 	c := service.Call{Actor: "cli", Now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}
 	if _, err := svc.CreateUser(context.Background(), c, "boss", "admin", pw); err != nil {
 		t.Fatal(err)

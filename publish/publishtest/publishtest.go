@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zhiban/config"
+	"zhiban/config/configtest"
 	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -36,14 +37,12 @@ type Seeded struct {
 func Open(tb testing.TB, now time.Time, edit func(*config.Config)) (*store.Store, config.Config, Seeded) {
 	tb.Helper()
 	st := storetest.OpenDemo(tb, func() time.Time { return now })
-	cfg := config.Default()
-	cfg.PublicURL = "https://zhiban.example.cn"
-	if edit != nil {
-		edit(&cfg)
-	}
-	if err := cfg.Validate(); err != nil {
-		tb.Fatal(err)
-	}
+	cfg := configtest.Valid(tb, func(c *config.Config) {
+		c.PublicURL = "https://zhiban.example.cn"
+		if edit != nil {
+			edit(c)
+		}
+	})
 	return st, cfg, Seed(tb, st, cfg, now)
 }
 
