@@ -59,13 +59,7 @@ func TestImportExportRoundTrip(t *testing.T) {
 	if res.Changed == 0 {
 		t.Fatal("first import changed nothing")
 	}
-	again, err := st.ImportCounty(ctx, demo, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if again.Changed != 0 {
-		t.Fatalf("second import changed %d rows, want 0", again.Changed)
-	}
+	importChanging(t, st, demo, 0)
 	out, err := st.ExportCounty(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -77,18 +71,24 @@ func TestImportExportRoundTrip(t *testing.T) {
 	}
 }
 
+// importChanging imports c into st and fails unless that changed want rows.
+func importChanging(t *testing.T, st *store.Store, c *county.County, want int) {
+	t.Helper()
+	res, err := st.ImportCounty(context.Background(), c, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Changed != want {
+		t.Fatalf("import changed %d rows, want %d", res.Changed, want)
+	}
+}
+
 func TestImportUpdatesTitle(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.OpenDemo(t, storeNow)
 	c := county.Demo() // what st holds
 	c.People[0].Title = "县委书记（新）"
-	res, err := st.ImportCounty(ctx, c, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Changed != 1 {
-		t.Fatalf("changed %d, want 1", res.Changed)
-	}
+	importChanging(t, st, c, 1)
 	p, err := st.Person(ctx, c.People[0].ID)
 	if err != nil {
 		t.Fatal(err)
@@ -110,13 +110,7 @@ func TestPersonEmailRoundTrip(t *testing.T) {
 	}
 	c.People[0].Email = "li.zhiyuan@shili.gov.example"
 	c.People[1].Email = ""
-	res, err := st.ImportCounty(ctx, c, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Changed != 2 {
-		t.Fatalf("changed %d rows, want 2", res.Changed)
-	}
+	importChanging(t, st, c, 2)
 	out, err := st.ExportCounty(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -304,17 +298,9 @@ func TestImportFollowsFileAbsencesAndHolidays(t *testing.T) {
 	c.Absences[0].To = "2026-12-23"   // corrected end date
 	c.Holidays = c.Holidays[:1]       // override dropped
 	c.Absences[1].Reason = "参加市委全体会议" // reason edited in place
-	res, err := st.ImportCounty(ctx, c, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// deleted L08, deleted old D02, inserted new D02, updated L01, deleted 05-08
-	if res.Changed != 5 {
-		t.Fatalf("changed %d, want 5", res.Changed)
-	}
-	if again, err := st.ImportCounty(ctx, c, "test"); err != nil || again.Changed != 0 {
-		t.Fatalf("re-import changed %d (%v), want 0", again.Changed, err)
-	}
+	importChanging(t, st, c, 5)
+	importChanging(t, st, c, 0)
 
 	out, err := st.ExportCounty(ctx)
 	if err != nil {
@@ -361,9 +347,7 @@ func TestImportKeepsImportedCalendar(t *testing.T) {
 	if err := st.ReplaceHolidayYear(ctx, 2027, days, "staff"); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := st.ImportCounty(ctx, c, "test"); err != nil || res.Changed != 0 {
-		t.Fatalf("re-import changed %d (%v)", res.Changed, err)
-	}
+	importChanging(t, st, c, 0)
 	if hs, _ := st.HolidayOverrides(ctx); len(hs) != 1 {
 		t.Fatalf("holidays %+v", hs)
 	}
