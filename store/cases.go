@@ -247,22 +247,18 @@ func (s *Store) NextCaseCode(ctx context.Context, year int) (string, error) {
 
 // OpenCaseLoad counts each leader's open cases (not closed, not rejected).
 func (s *Store) OpenCaseLoad(ctx context.Context) (map[string]int, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT leader_id, COUNT(*) FROM cases
-		WHERE leader_id IS NOT NULL AND state NOT IN ('closed', 'rejected') GROUP BY leader_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: case load: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "case load", func(sc scanner) error {
 		var id string
 		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("store: case load: %w", err)
+		if err := sc.Scan(&id, &n); err != nil {
+			return err
 		}
 		out[id] = n
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT leader_id, COUNT(*) FROM cases
+		WHERE leader_id IS NOT NULL AND state NOT IN ('closed', 'rejected') GROUP BY leader_id`)
+	return out, err
 }
 
 // Flag records a follow-up flag once per (kind, entity, id, level); it

@@ -40,18 +40,11 @@ func scanPerson(sc scanner) (roster.Person, error) {
 
 // Pools returns every pool with its members in order.
 func (s *Store) Pools(ctx context.Context) ([]roster.Pool, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.name, COALESCE(m.person_id, '')
-		FROM pools p LEFT JOIN pool_members m ON m.pool_id = p.id
-		ORDER BY p.position, p.id, m.position`)
-	if err != nil {
-		return nil, fmt.Errorf("store: pools: %w", err)
-	}
-	defer rows.Close()
 	var out []roster.Pool
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "pools", func(sc scanner) error {
 		var id, name, member string
-		if err := rows.Scan(&id, &name, &member); err != nil {
-			return nil, fmt.Errorf("store: pools: %w", err)
+		if err := sc.Scan(&id, &name, &member); err != nil {
+			return err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != id {
 			out = append(out, roster.Pool{ID: id, Name: name})
@@ -59,8 +52,11 @@ func (s *Store) Pools(ctx context.Context) ([]roster.Pool, error) {
 		if member != "" {
 			out[len(out)-1].Members = append(out[len(out)-1].Members, member)
 		}
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT p.id, p.name, COALESCE(m.person_id, '')
+		FROM pools p LEFT JOIN pool_members m ON m.pool_id = p.id
+		ORDER BY p.position, p.id, m.position`)
+	return out, err
 }
 
 // Rosters returns every roster definition with its slots.
@@ -210,18 +206,14 @@ func (s *Store) HolidayYearConfirmed(ctx context.Context, year int) (bool, error
 // ConfirmedHolidayYears returns the years whose calendar staff imported; for
 // them the stored entries replace the built-in schedule.
 func (s *Store) ConfirmedHolidayYears(ctx context.Context) (map[int]bool, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT year FROM holiday_years`)
-	if err != nil {
-		return nil, fmt.Errorf("store: holiday years: %w", err)
-	}
-	defer rows.Close()
 	out := map[int]bool{}
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "holiday years", func(sc scanner) error {
 		var y int
-		if err := rows.Scan(&y); err != nil {
-			return nil, fmt.Errorf("store: holiday years: %w", err)
+		if err := sc.Scan(&y); err != nil {
+			return err
 		}
 		out[y] = true
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT year FROM holiday_years`)
+	return out, err
 }

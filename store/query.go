@@ -16,20 +16,32 @@ type scanner interface{ Scan(...any) error }
 // queryAll runs query and reads every row with scan. what names the query in
 // errors ("store: what: …"). No row is an empty slice, never nil.
 func queryAll[T any](ctx context.Context, q querier, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	out := []T{}
+	err := queryEach(ctx, q, what, func(sc scanner) error {
+		v, err := scan(sc)
+		out = append(out, v)
+		return err
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queryEach runs query and hands every row to row, stopping at its first
+// error. what names the query in errors ("store: what: …").
+func queryEach(ctx context.Context, q querier, what string, row func(scanner) error, query string, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", what, err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []T{}
 	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: %s: %w", what, err)
+		if err := row(rows); err != nil {
+			return fmt.Errorf("store: %s: %w", what, err)
 		}
-		out = append(out, v)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // first is the one row a lookup by key found in rows, or ErrNotFound naming
