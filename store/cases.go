@@ -227,22 +227,21 @@ func sortMilestones(ms []visits.Milestone) {
 
 // NextCaseCode returns the next free code of year, e.g. 2027-0043.
 func (s *Store) NextCaseCode(ctx context.Context, year int) (string, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT code FROM cases WHERE code LIKE ?`, fmt.Sprintf("%04d-%%", year))
-	if err != nil {
-		return "", fmt.Errorf("store: next case code: %w", err)
-	}
-	defer rows.Close()
 	top := 0
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "next case code", func(sc scanner) error {
 		var code string
-		if err := rows.Scan(&code); err != nil {
-			return "", fmt.Errorf("store: next case code: %w", err)
+		if err := sc.Scan(&code); err != nil {
+			return err
 		}
 		if _, n, err := visits.ParseCode(code); err == nil && n > top {
 			top = n
 		}
+		return nil
+	}, `SELECT code FROM cases WHERE code LIKE ?`, fmt.Sprintf("%04d-%%", year))
+	if err != nil {
+		return "", err
 	}
-	return visits.FormatCode(year, top+1), rows.Err()
+	return visits.FormatCode(year, top+1), nil
 }
 
 // OpenCaseLoad counts each leader's open cases (not closed, not rejected).

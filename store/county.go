@@ -114,19 +114,20 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 			}
 		}
 	}
-	rows, err := s.q.QueryContext(ctx, `SELECT id FROM people WHERE active = 1`)
-	if err != nil {
-		return 0, fmt.Errorf("store: import: list people: %w", err)
-	}
 	var gone []string
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "import: list people", func(sc scanner) error {
 		var id string
-		rows.Scan(&id)
+		if err := sc.Scan(&id); err != nil {
+			return err
+		}
 		if !keepPeople[id] {
 			gone = append(gone, id)
 		}
+		return nil
+	}, `SELECT id FROM people WHERE active = 1`)
+	if err != nil {
+		return 0, err
 	}
-	rows.Close()
 	for _, id := range gone {
 		if err := s.execCount(ctx, &n, "deactivate "+id, `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`, now, id); err != nil {
 			return 0, err
@@ -232,25 +233,20 @@ func (s *Store) importAbsences(ctx context.Context, n *int, as []county.Absence,
 			return err
 		}
 	}
-	rows, err := s.q.QueryContext(ctx, `SELECT id, person_id, kind, from_date, to_date FROM absences WHERE source = 'file'`)
-	if err != nil {
-		return fmt.Errorf("store: import: list absences: %w", err)
-	}
 	var gone []int64
-	for rows.Next() {
+	err := queryEach(ctx, s.q, "import: list absences", func(sc scanner) error {
 		var id int64
 		var k key
-		if err := rows.Scan(&id, &k.person, &k.kind, &k.from, &k.to); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: import: list absences: %w", err)
+		if err := sc.Scan(&id, &k.person, &k.kind, &k.from, &k.to); err != nil {
+			return err
 		}
 		if !keep[k] {
 			gone = append(gone, id)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: import: list absences: %w", err)
+		return nil
+	}, `SELECT id, person_id, kind, from_date, to_date FROM absences WHERE source = 'file'`)
+	if err != nil {
+		return err
 	}
 	for _, id := range gone {
 		if err := s.execCount(ctx, n, "absence "+itoa(id), `DELETE FROM absences WHERE id = ?`, id); err != nil {
@@ -414,19 +410,15 @@ func (s *Store) Reception(ctx context.Context) (county.Reception, error) {
 	if err != nil && err != sql.ErrNoRows {
 		return r, fmt.Errorf("store: reception: %w", err)
 	}
-	rows, err := s.q.QueryContext(ctx, `SELECT no, department FROM reception_windows ORDER BY no`)
-	if err != nil {
-		return r, fmt.Errorf("store: windows: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = queryEach(ctx, s.q, "windows", func(sc scanner) error {
 		var w county.Window
-		if err := rows.Scan(&w.No, &w.Department); err != nil {
-			return r, fmt.Errorf("store: windows: %w", err)
+		if err := sc.Scan(&w.No, &w.Department); err != nil {
+			return err
 		}
 		r.Windows = append(r.Windows, w)
-	}
-	return r, rows.Err()
+		return nil
+	}, `SELECT no, department FROM reception_windows ORDER BY no`)
+	return r, err
 }
 
 // Units returns every unit in file order.
