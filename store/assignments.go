@@ -23,7 +23,7 @@ type StoredAssignment struct {
 
 const assignmentCols = `id, roster_id, date, role, person_id, source, pinned, version, updated_by, updated_at, assigned_at`
 
-func scanAssignment(sc interface{ Scan(...any) error }) (StoredAssignment, error) {
+func scanAssignment(sc scanner) (StoredAssignment, error) {
 	var a StoredAssignment
 	var date, at, assigned string
 	var pinned int
@@ -53,20 +53,16 @@ func (s *Store) Assignments(ctx context.Context, from, to roster.Date) ([]Stored
 		q += ` AND a.date <= ?`
 		args = append(args, to.String())
 	}
-	rows, err := s.q.QueryContext(ctx, q+` ORDER BY a.date, r.position, sl.position, a.role`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: assignments %s–%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []StoredAssignment
-	for rows.Next() {
-		a, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: assignments: %w", err)
-		}
+	var out []StoredAssignment // nil when there are none
+	err := queryEach(ctx, s.q, fmt.Sprintf("assignments %s–%s", from, to), func(sc scanner) error {
+		a, err := scanAssignment(sc)
 		out = append(out, a)
+		return err
+	}, q+` ORDER BY a.date, r.position, sl.position, a.role`, args...)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Assignment returns the assignment of one slot, or ErrNotFound.

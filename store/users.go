@@ -203,23 +203,22 @@ func (s *Store) CreateAPIToken(ctx context.Context, name, tokenHash, label, acto
 
 // APITokens returns a user's tokens, newest first.
 func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT id, user_id, label, created_at, last_used, revoked_at
-		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: api tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
+	var out []APIToken // nil when there are none
+	err := queryEach(ctx, s.q, "api tokens", func(sc scanner) error {
 		var t APIToken
 		var created, used, revoked string
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Label, &created, &used, &revoked); err != nil {
-			return nil, fmt.Errorf("store: api tokens: %w", err)
+		if err := sc.Scan(&t.ID, &t.UserID, &t.Label, &created, &used, &revoked); err != nil {
+			return err
 		}
 		t.CreatedAt, t.LastUsed, t.Revoked = parseStamp(created), parseStamp(used), revoked != ""
 		out = append(out, t)
+		return nil
+	}, `SELECT id, user_id, label, created_at, last_used, revoked_at
+		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // UserByAPIToken returns the owner of a live token and records its use, or ErrNotFound.
