@@ -21,9 +21,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden pages in testdata/golden")
 
-// goldenPage is one page rendered over HTTP and compared with
-// testdata/golden/<name>.html; templates are the files under templates/
-// it renders (besides the layouts).
+// goldenPage is one page rendered over HTTP and compared with the HTML in
+// testdata/golden/<name>.golden (test data, not source); templates are the
+// files under templates/ it renders (besides the layouts).
 type goldenPage struct {
 	name      string
 	anonymous bool // fetched without signing in
@@ -188,7 +188,7 @@ func TestTemplatesGolden(t *testing.T) {
 			}
 			mustContain(t, p.name, body, p.wants...)
 			got := normalisePage(body, f.srv.URL)
-			file := filepath.Join(dir, p.name+".html")
+			file := filepath.Join(dir, p.name+".golden")
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -209,7 +209,7 @@ func TestTemplatesGolden(t *testing.T) {
 	covered := map[string]bool{"layout.html": true, "staff/layout.html": true}
 	names := map[string]bool{}
 	for _, p := range pages {
-		names[p.name+".html"] = true
+		names[p.name+".golden"] = true
 		for _, tpl := range p.templates {
 			covered[tpl] = true
 		}
