@@ -62,10 +62,9 @@ type parityRow struct {
 // message with (httpapi's fieldLabels), for the fields the rows refuse.
 var formLabels = map[string]string{
 	"title": "标题", "township": "乡镇", "on": "日期", "date": "日期", "place": "地点", "reason": "原因",
-	"cases": "关联案件", "leader": "领导", "version": "版本", "days": "延长天数",
-	// Conflicts carry no label on forms; the slot form says
-	// "所选人员不在此岗位的值班池中" without one either.
-	"person": "", "state": "",
+	"cases": "关联案件", "leader": "领导", "version": "版本", "days": "延长天数", "person": "人员",
+	// Conflicts carry no label on forms.
+	"state": "",
 }
 
 const parityToday = "2026-12-01"

@@ -260,6 +260,9 @@ func (s *Server) slotRefused(c echo.Context, k roster.Key, p *slotPage, err erro
 		}
 	}
 	p.Error = fe.Msg
+	if fe.Kind == fault.Invalid {
+		p.Error = fieldLabel(fe.Field) + fe.Msg // as every other staff form says it
+	}
 	return s.renderSlot(c, kindStatus[fe.Kind], k, p)
 }
 

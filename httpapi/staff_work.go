@@ -99,7 +99,7 @@ var fieldLabels = map[string]string{
 	"satisfaction": "满意度", "walk_ins": "接待人数", "findings": "排查发现", "file": "文件", "version": "版本",
 	"code": "案件编号", "title": "标题", "received": "收到日期", "channel": "渠道", "petitioner.name": "信访人姓名",
 	"petitioner.phone": "联系电话", "petitioner.address": "住址", "group_size": "来访人数", "representatives": "代表人数",
-	"unit": "责任单位",
+	"unit": "责任单位", "person": "人员",
 }
 
 // fieldLabel prefixes a message with the field's Chinese name ("日期：").
