@@ -1,12 +1,6 @@
-// Package planner is the roster side of the service layer: every use case
-// that changes the roster lives here once, and the staff pages, the JSON API
-// and the CLI call it. It runs the roster engine against the database (fill,
-// regenerate, and Repair after a bulk change, counted one way as a Change),
-// and holds the edits of single slots (Assign, Pin, SwapSlots), absences,
-// imports, holidays and 四个一 links. Each opens its own transaction, or
-// joins the caller's, and checks the roster's rules inside it; refusals are
-// package fault's kinds, a stale version a *Stale. Nothing here reads the
-// clock: callers pass today and the actor.
+// Package planner holds every roster use case (fill, regenerate, repair, slot
+// edits, absences, imports, holidays), each in one transaction with the rules
+// checked inside. Nothing here reads the clock: callers pass today and the actor.
 package planner
 
 import (
@@ -19,13 +13,11 @@ import (
 	"zhiban/store"
 )
 
-// historyDays is how far back served duties count toward fairness: a year,
-// so last Spring Festival's leader is not picked first again.
+// historyDays: a year, so last Spring Festival's leader is not picked first again.
 const historyDays = 400
 
-// Calendar returns the effective official calendar for [from, to]: the
-// built-in State Council schedule overridden by staff entries. A year staff
-// imported whole replaces the built-in schedule, so an entry they dropped is gone.
+// Calendar is the official calendar for [from, to]: built-in State Council data
+// overridden by staff; a year imported whole replaces the built-in one.
 func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Calendar, error) {
 	overrides, err := st.HolidayOverrides(ctx)
 	if err != nil {
@@ -44,10 +36,8 @@ func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roste
 	return roster.NewCalendar(builtin, overrides), nil
 }
 
-// CalendarWarnings warns of each year of [from, to] with no official
-// holiday data — neither built in nor in known — whose holidays the engine
-// can only treat as plain weekends. known holds the years staff imported and
-// confirmed (or a county file's years).
+// CalendarWarnings warns of each year of [from, to] with no holiday data, whose
+// holidays the engine can only treat as plain weekends.
 func CalendarWarnings(from, to roster.Date, known map[int]bool) []string {
 	builtin := map[int]bool{}
 	for _, y := range holiday.BuiltinYears() {
@@ -62,8 +52,7 @@ func CalendarWarnings(from, to roster.Date, known map[int]bool) []string {
 	return out
 }
 
-// Input loads everything the engine needs for [from, to] with no Fixed or
-// Previous set, plus the stored assignments from the history window to to.
+// Input loads the engine's input for [from, to] plus stored history.
 func Input(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Input, []store.StoredAssignment, error) {
 	in := roster.Input{From: from, To: to}
 	histFrom := from.AddDays(-historyDays)
@@ -103,26 +92,20 @@ type Result struct {
 	Warnings []string // e.g. a year planned without official holiday data
 }
 
-// Fill generates [from, to] against the database. Manual, pinned and past
-// (before today) slots are kept; still-valid generated slots are kept too, so
-// only missing or invalidated slots change — the engine's stability rule at
-// its strictest. Stale generated slots (no longer a duty day) are removed.
+// Fill generates [from, to]; manual, pinned, past and still-valid slots are kept,
+// so only missing or invalidated slots change. Stale generated slots are removed.
 func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
 	return replan(ctx, st, from, to, today, actor, true)
 }
 
-// Regenerate re-plans [from, to] for fairness. Unlike Fill, it hands every
-// generated slot to the engine as Previous: kept where that costs no
-// fairness, moved where it does. Manual, pinned and past slots stay. It
-// writes in one transaction, so a caller can preview by running it inside
-// store.WithTx and rolling back.
+// Regenerate re-plans [from, to] for fairness, keeping generated slots only where
+// that costs no fairness. One transaction, so callers can preview inside store.WithTx.
 func Regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
 	return replan(ctx, st, from, to, today, actor, false)
 }
 
-// replan runs the engine over [from, to] and writes the result in one
-// transaction. keepValid fixes still-valid generated slots (Fill); otherwise
-// they are only preferred (Regenerate).
+// replan runs the engine and writes in one transaction; keepValid fixes valid
+// generated slots (Fill), else they are only preferred (Regenerate).
 func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Result, error) {
 	if to < from {
 		return Result{}, fmt.Errorf("planner: 结束日期 %s 早于开始日期 %s", to, from)
@@ -203,9 +186,7 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 	return res, err
 }
 
-// Unfilled lists the duty slots of [in.From, in.To] that have no stored
-// assignment, by date, roster and slot, so a stored roster reports the same
-// unfilled slots as its metrics count.
+// Unfilled lists duty slots with no stored assignment, matching the metrics count.
 func Unfilled(in roster.Input, stored []store.StoredAssignment) []roster.Unfilled {
 	have := map[roster.Key]bool{}
 	for _, a := range stored {
@@ -227,7 +208,6 @@ func Unfilled(in roster.Input, stored []store.StoredAssignment) []roster.Unfille
 	return out
 }
 
-// dutySlots lists every slot that should exist in [in.From, in.To].
 func dutySlots(in roster.Input) map[roster.Key]bool {
 	out := map[roster.Key]bool{}
 	for _, r := range in.Rosters {

@@ -1,6 +1,4 @@
-// Package pubcache holds zhiban's public pages and feeds rendered once per
-// change, and serves them with validators (ETag, Last-Modified, 304), gzip
-// and, for the busiest paths, without going through the router at all.
+// Package pubcache caches rendered public pages and feeds per data version and county date, and serves them with validators and gzip.
 package pubcache
 
 import (
@@ -21,9 +19,8 @@ import (
 	"zhiban/store"
 )
 
-// Cache holds public pages and feeds rendered once per change. An entry
-// is valid for one database version and one county-zone date, so any write
-// and the day rolling over at midnight both re-render it.
+// Cache holds rendered public resources; an entry is valid for one database
+// version and one county-zone date, so midnight re-renders it too.
 type Cache struct {
 	store      *store.Store
 	checkEvery time.Duration
@@ -35,13 +32,10 @@ type Cache struct {
 
 	entries sync.Map // key → *cacheEntry, each rendered at least once
 	size    atomic.Int64
-	// pending holds the entries of keys being rendered for the first time
-	// (see entry); they join entries only when the render succeeds.
+	// pending holds first renders; they join entries only when the render succeeds.
 	pending sync.Map
-	// fast holds only the entries whose key was made by fastKey: request
-	// path → *cacheEntry. The bypass (Hit) looks here and nowhere
-	// else, so no other key (a page per Host, a feed, an API range) can
-	// ever be reached by a request path that happens to spell it.
+	// fast holds only fastKey entries, so no other key (per-Host page, feed, API
+	// range) can be reached by a request path that happens to spell it.
 	fast sync.Map
 
 	cur atomic.Pointer[current]
@@ -53,8 +47,7 @@ type probe struct {
 	writes  uint64    // store.Writes() at the check
 }
 
-// current is the cache's view of the data version and the county date,
-// refreshed at most once per checkEvery so a hit does no clock arithmetic.
+// current is refreshed at most once per checkEvery so a hit does no clock arithmetic.
 type current struct {
 	version string
 	day     roster.Date
@@ -62,9 +55,7 @@ type current struct {
 	writes  uint64 // store.Writes() at the check
 }
 
-// fresh reports whether a check made at at, when the store had committed
-// writes writes, still holds: less than checkEvery ago (for other processes'
-// writes) and no write by this process since (those show at once).
+// fresh: checked less than checkEvery ago, and no write by this process since.
 func (p *Cache) fresh(at time.Time, writes uint64) bool {
 	return p.checkEvery > 0 && time.Since(at) < p.checkEvery && writes == p.store.Writes()
 }
@@ -76,13 +67,12 @@ type cacheEntry struct {
 
 // Rendered is one representation, ready to write.
 type Rendered struct {
-	version     string
-	day         roster.Date
-	contentType string
-	body, gz    []byte
-	etag        string // strong, of the identity body; gzip adds a suffix
-	modified    time.Time
-	// Header values built once, so a hit allocates almost nothing.
+	version       string
+	day           roster.Date
+	contentType   string
+	body, gz      []byte
+	etag          string // strong, of the identity body; gzip adds a suffix
+	modified      time.Time
 	hPlain, hGzip headerSet
 	cacheControl  []string
 }
@@ -91,22 +81,17 @@ type headerSet struct {
 	etag, lastModified, contentType, length []string
 }
 
-// fastPrefix marks the cache keys of resources that depend on their request
-// path alone (see PathKey); no other key starts with it.
 const fastPrefix = "path:"
 
-// PathKey is the cache key of a resource whose bytes depend on nothing but
-// the request path: the bypass (Hit) serves it to any GET or HEAD of exactly
-// that path. Every other key must start with another prefix ("page:",
-// "feed:", "api:"); it is only reached through its route.
+// PathKey is the key of a resource that depends only on its request path;
+// the bypass (Hit) serves it, so every other key needs another prefix.
 func PathKey(path string) string { return fastPrefix + path }
 
 // maxCacheEntries bounds memory when clients vary query parameters.
 const maxCacheEntries = 512
 
-// New returns an empty cache over st. checkEvery is how long a checked
-// database version is trusted (0 means one second, negative means every
-// request); now and loc say which county date it is.
+// New returns an empty cache over st; checkEvery bounds how long a database
+// version is trusted (0 means 1s, negative means every request).
 func New(st *store.Store, checkEvery time.Duration, now func() time.Time, loc *time.Location) *Cache {
 	if checkEvery == 0 {
 		checkEvery = time.Second
@@ -117,8 +102,7 @@ func New(st *store.Store, checkEvery time.Duration, now func() time.Time, loc *t
 // Len is the number of cached entries (not counting renders in progress).
 func (p *Cache) Len() int { return int(p.size.Load()) }
 
-// version returns the database version, asking the database at most once
-// per checkEvery so a burst of requests costs one query.
+// version asks the database at most once per checkEvery, so a burst costs one query.
 func (p *Cache) version(ctx context.Context) (string, error) {
 	if pr := p.probe.Load(); pr != nil && p.fresh(pr.at, pr.writes) {
 		return pr.version, nil
@@ -137,11 +121,8 @@ func (p *Cache) version(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// entry returns the entry of key, and whether it is in the cache proper.
-// A key not cached yet gets a pending entry, shared by the requests that
-// render it at the same time but not counted, not evictable and not seen
-// by the bypass until a render succeeds (see keep): a request that fails,
-// such as a 404 for a made-up feed name, leaves nothing behind.
+// entry returns key's entry and whether it is cached; a first render gets an
+// uncounted pending entry, so a failed request (a 404 feed) leaves nothing behind.
 func (p *Cache) entry(key string) (*cacheEntry, bool) {
 	if e, ok := p.entries.Load(key); ok {
 		return e.(*cacheEntry), true
@@ -150,9 +131,6 @@ func (p *Cache) entry(key string) (*cacheEntry, bool) {
 	return e.(*cacheEntry), false
 }
 
-// keep moves a pending entry whose render succeeded into the cache (and,
-// for a fastKey, into the bypass's map), evicting one other entry when the
-// cache is full.
 func (p *Cache) keep(key string, e *cacheEntry) {
 	if _, loaded := p.entries.LoadOrStore(key, e); !loaded {
 		if path, ok := strings.CutPrefix(key, fastPrefix); ok {
@@ -165,11 +143,8 @@ func (p *Cache) keep(key string, e *cacheEntry) {
 	p.pending.CompareAndDelete(key, e)
 }
 
-// Hit returns the rendered entry of a PathKey resource for req when it is
-// current: the cache checked the data version and the date less than
-// checkEvery ago and the entry was rendered for both. Anything else (a miss,
-// a stale check, tests that check every request) is nil: the caller routes
-// the request, whose Serve refreshes the state.
+// Hit returns the current entry of a PathKey resource for req, or nil; the
+// caller then routes the request, whose Serve refreshes the state.
 func (p *Cache) Hit(req *http.Request) *Rendered {
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		return nil
@@ -189,11 +164,8 @@ func (p *Cache) Hit(req *http.Request) *Rendered {
 	return r
 }
 
-// evictOne drops one entry other than keep, chosen at random (the map's
-// own order follows key hashes, which would pick on the same keys every
-// time). One at a time, so a client walking through query parameters
-// pushes out entries one by one instead of flushing the busy pages with
-// everything else. O(entries), and only when a new entry was rendered.
+// evictOne drops a random entry other than keep (map order would pick on the
+// same keys), one at a time so query-parameter walks don't flush busy pages.
 func (p *Cache) evictOne(keep string) {
 	skip := rand.IntN(maxCacheEntries)
 	for range 2 { // a second pass when skip ran past the end
@@ -224,8 +196,6 @@ func (p *Cache) evictOne(keep string) {
 	}
 }
 
-// state returns the data version and the county date, looking again at
-// most once per checkEvery (every call when checkEvery is negative).
 func (p *Cache) state(ctx context.Context) (string, roster.Date, error) {
 	if c := p.cur.Load(); c != nil && p.fresh(c.at, c.writes) {
 		return c.version, c.day, nil
@@ -243,9 +213,8 @@ func (p *Cache) state(ctx context.Context) (string, roster.Date, error) {
 // Builder renders one public resource: its bytes and when its data last changed.
 type Builder func(ctx context.Context) (body []byte, modified time.Time, err error)
 
-// Serve answers a GET or HEAD for key from the cache, rendering with build
-// only when the data version or the county date moved. An error of build is
-// returned and nothing is written or kept.
+// Serve answers GET or HEAD for key, rendering only when the data version or
+// county date moved; a build error is returned and nothing is kept.
 func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType, cacheControl string, build Builder) error {
 	ctx := req.Context()
 	version, day, err := p.state(ctx)
@@ -312,9 +281,7 @@ var (
 	hGzip = []string{"gzip"}
 )
 
-// Write writes r with validators, answering 304 when the client's copy is
-// current and gzip when the client accepts it. Straight to the
-// http.ResponseWriter: this is the whole cost of a cache hit.
+// Write writes r with validators, 304 and gzip; this is the whole cost of a hit.
 func (r *Rendered) Write(w http.ResponseWriter, req *http.Request) {
 	h := w.Header()
 	useGzip := false

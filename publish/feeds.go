@@ -11,22 +11,18 @@ import (
 	"zhiban/store"
 )
 
-// Feed window: clients keep what they already have, so a bounded window
-// keeps feeds small without losing anything a subscriber still looks at.
+// Clients keep what they already have, so a bounded window loses nothing.
 const (
 	feedDaysBack  = 90
 	feedDaysAhead = 365
 )
 
-// dutyUID identifies one person's duty on one assignment row: database
-// identity, so an edit of names or order never changes it, and a
-// reassignment yields a new event (the old one is kept as cancelled).
-// domain is the store's FeedDomain, never the public URL's host.
+// dutyUID is database identity, so renames never change it and a reassignment
+// is a new event. domain is the store's FeedDomain, never the public host.
 func dutyUID(assignmentID int64, personID, domain string) string {
 	return fmt.Sprintf("duty-%d-%s@%s", assignmentID, personID, domain)
 }
 
-// feedContext is what every duty event needs, loaded once per render.
 type feedContext struct {
 	county    string
 	domain    string // of every UID
@@ -65,9 +61,7 @@ func (p *Publisher) loadFeedContext(ctx context.Context) (feedContext, error) {
 // productID is the feed's PRODID.
 func productID(county string) string { return "-//zhiban//" + county + "//ZH" }
 
-// feedURL is the URL property of a public feed: the page at path under
-// public_url, or none when public_url is unset — a feed is cached for every
-// client alike, so it never names the address of one request.
+// feedURL is the page at path under public_url, or none: a cached feed never names one request's host.
 func (p *Publisher) feedURL(path string) string {
 	if p.cfg.PublicURL == "" {
 		return ""
@@ -75,9 +69,8 @@ func (p *Publisher) feedURL(path string) string {
 	return p.cfg.PublicURL + path
 }
 
-// dutyEvents returns the duty events in the feed window, live and cancelled.
-// keep filters by person ("" keeps everyone). A person put back on a row
-// they were taken off shows as live: the live row wins over its tombstone.
+// dutyEvents returns live and cancelled duty events in the window for keep
+// ("" keeps everyone); a live row wins over its tombstone.
 func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster.Date, keep string) ([]ical.Event, time.Time, error) {
 	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
 	live, err := p.st.Assignments(ctx, from, to)
@@ -98,11 +91,8 @@ func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster
 			return nil, time.Time{}, err
 		}
 	}
-	// SEQUENCE rises only when a UID's state flips: a UID is one person on
-	// one row, so a reassignment is a new UID and a pin, unpin or re-save
-	// changes nothing a subscriber sees. The k-th cancellation of a UID is
-	// 2k+1 and the live event after k cancellations is 2k, so a person taken
-	// off and put back on the same row still only ever goes up.
+	// SEQUENCE rises only when a UID's state flips: the k-th cancellation is 2k+1
+	// and the live event after k is 2k, so an off-and-on person only goes up.
 	cancels := map[string]int{}
 	for _, g := range gone {
 		cancels[dutyUID(g.AssignmentID, g.Person, fc.domain)]++
@@ -196,7 +186,6 @@ func dutyEvent(fc feedContext, a roster.Assignment, uid string, seq int, updated
 	}
 }
 
-// visitEvents turns public visits into timed events (all-day when no time is set).
 func (p *Publisher) visitEvents(vs []Visit, domain string) []ical.Event {
 	var out []ical.Event
 	for _, v := range vs {
@@ -230,8 +219,7 @@ func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Fee
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
-	// One roster is the county leaders' reception duty; several are named
-	// by their rosters, since not every one is staffed by county leaders.
+	// Several rosters are named by roster: not all are county leaders.
 	name, desc := fc.county+"领导值班接访", fc.county+"县领导值班接访安排（"+fc.reception.Name+"）"
 	if len(fc.rosters) > 1 {
 		names := make([]string, len(fc.rosters))
@@ -250,8 +238,7 @@ func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Fee
 	}, last, nil
 }
 
-// TownshipFeed is one township's public case-carrying visits as a feed;
-// store.ErrNotFound when id is not a township.
+// TownshipFeed is one township's public case visits; ErrNotFound if id is not a township.
 func (p *Publisher) TownshipFeed(ctx context.Context, today roster.Date, id string) (ical.Feed, time.Time, error) {
 	units, err := p.st.Units(ctx)
 	if err != nil {
@@ -298,8 +285,7 @@ func (p *Publisher) TownshipFeed(ctx context.Context, today roster.Date, id stri
 	}, last, nil
 }
 
-// LeaderFeed is one leader's private calendar: their duties, visits of all
-// four kinds, sweep tasks and open cases' next deadlines.
+// LeaderFeed is one leader's private calendar: duties, visits, sweeps and case deadlines.
 func (p *Publisher) LeaderFeed(ctx context.Context, today roster.Date, personID string) (ical.Feed, time.Time, error) {
 	fc, err := p.loadFeedContext(ctx)
 	if err != nil {

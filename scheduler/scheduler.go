@@ -1,7 +1,4 @@
-// Package scheduler runs zhiban's jobs on cron schedules in the county's time
-// zone. Every run is recorded in the job ledger keyed by (job, period) in the
-// same transaction as the job's writes, so a period runs once, a crash leaves
-// nothing half-done, and missed periods are caught up oldest first.
+// Package scheduler runs zhiban's jobs on cron in the county's zone; each run's ledger row commits with its writes, so a period runs once.
 package scheduler
 
 import (
@@ -33,33 +30,24 @@ const (
 
 // Job is a named, scheduled unit of work.
 type Job struct {
-	Name string // ledger key, e.g. extend-roster
-	Kind Kind
-	Key  string // config key of the spec, named in errors, e.g. jobs.extend_roster
-	Spec string // cron spec, minute hour dom month dow, in the county's zone
-	// Title is the Chinese name shown to staff.
+	Name  string // ledger key, e.g. extend-roster
+	Kind  Kind
+	Key   string // config key of the spec, named in errors, e.g. jobs.extend_roster
+	Spec  string // cron spec, minute hour dom month dow, in the county's zone
 	Title string
-	// MaxDelay, if set, skips (and records) a missed period whose scheduled
-	// time is longer ago than this: yesterday's "duty tomorrow" reminder is noise.
+	// MaxDelay skips a missed period older than this: a stale reminder is noise.
 	MaxDelay time.Duration
-	// Run does the work of one run. Its writes and the ledger row commit
-	// together; the summary is what staff read in the ledger.
-	Run func(ctx context.Context, r Run) (summary string, err error)
+	Run      func(ctx context.Context, r Run) (summary string, err error)
 }
 
-// Run is one run of a job, handed to Job.Run: the transaction to write in,
-// the run's instants and identity, and the outbox that carries that identity.
+// Run is one run of a job: its transaction, instants, identity and outbox.
 type Run struct {
 	Tx *store.Store // the run's transaction, which also holds its ledger row
-	// Now is the instant the run is as of: the period's scheduled time when a
-	// missed period is caught up, else the scheduler clock's now.
-	Now time.Time
-	// Started is the scheduler clock's reading when the run began; it
-	// differs from Now when a missed period is caught up.
+	// Now is the period's scheduled time when catching up, else the clock's now.
+	Now         time.Time
 	Started     time.Time
 	Job, Period string
-	// Out queues messages under (Job, Period) in Tx, so they are sent only if
-	// the run commits, on every configured channel.
+	// Out queues messages in Tx, so they are sent only if the run commits.
 	Out service.Outbox
 }
 
@@ -99,7 +87,6 @@ type entry struct {
 	sched cron.Schedule
 }
 
-// parser accepts the five standard fields and descriptors such as @daily.
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // New returns a scheduler with no jobs; Add them, then Start.
@@ -181,16 +168,9 @@ func (s *Scheduler) Jobs() []Job {
 	return out
 }
 
-// Start catches up missed periods and delivers leftover notifications in the
-// background, then starts cron: each job at its spec, and a minute heartbeat
-// that catches what a sleeping machine or a jumping clock skipped, retries
-// failed periods and delivers the outbox.
-//
-// The heartbeat's delivery pass is also how messages outside a run reach
-// their channels: a staff action's use case queues them in its own
-// transaction (Outbox job "action:<actor>"), in this process or another
-// (the CLI), and they are sent within a minute of the commit. Delivery
-// reads the whole outbox, so nobody has to tell the scheduler.
+// Start catches up missed periods, then runs cron plus a minute heartbeat that
+// catches skipped periods, retries failures and delivers the outbox (including
+// messages queued by staff actions in other processes).
 func (s *Scheduler) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -220,7 +200,6 @@ func (s *Scheduler) Start() error {
 	return nil
 }
 
-// tick runs the due periods of e (of every job when e is nil), then delivers.
 func (s *Scheduler) tick(e *entry) {
 	if s.isClosed() {
 		return
@@ -233,7 +212,7 @@ func (s *Scheduler) tick(e *entry) {
 	s.deliverAsync()
 }
 
-// track counts a run or delivery Shutdown must wait for; false once closed.
+// track counts work Shutdown must wait for; false once closed.
 func (s *Scheduler) track() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -250,9 +229,8 @@ func (s *Scheduler) isClosed() bool {
 	return s.closed
 }
 
-// Shutdown stops new runs and waits, up to ctx's deadline or the configured
-// timeout, for a running job and its deliveries. A job still running then is
-// cancelled, so its transaction rolls back and the period is retried later.
+// Shutdown stops new runs and waits for a running job; one still running then
+// is cancelled, so its transaction rolls back and the period is retried.
 func (s *Scheduler) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
@@ -287,7 +265,6 @@ type Result struct {
 	Error   string `json:"error,omitempty"`
 }
 
-// skippedSummary marks a ledger row of a period skipped as too late.
 const skippedSummary = "错过执行时间，已跳过"
 
 // Result statuses beyond the ledger's done | failed.
@@ -314,10 +291,7 @@ var ErrUnknownJob = errors.New("scheduler: unknown job")
 // ErrStopped is returned by RunNow after Shutdown.
 var ErrStopped = errors.New("scheduler: stopped")
 
-// RunNow runs job name for the period now falls in: the same path as cron,
-// for staff, the API and `zhiban jobs run`. A period already done is a no-op
-// that says so. Notifications are delivered in the background; call Flush to
-// wait for them.
+// RunNow runs job name for the period now falls in, the same path as cron.
 func (s *Scheduler) RunNow(ctx context.Context, name string, now time.Time) (Result, error) {
 	e := s.job(name)
 	if e == nil {
@@ -334,8 +308,7 @@ func (s *Scheduler) RunNow(ctx context.Context, name string, now time.Time) (Res
 	return res, nil
 }
 
-// RunDue runs every due, unfinished period of every job within the catch-up
-// window, oldest first, as a tick at now would. Tests call it with a fixed now.
+// RunDue runs every due, unfinished period as a tick at now would; tests pass a fixed now.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) []Result {
 	if !s.track() {
 		return nil
@@ -346,7 +319,6 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) []Result {
 	return res
 }
 
-// due is one period to run.
 type due struct {
 	e      *entry
 	period string
@@ -413,8 +385,7 @@ func (s *Scheduler) runDue(ctx context.Context, now time.Time, jobs []*entry) []
 	return out
 }
 
-// retryBackoff is how long a failed period waits before the next try:
-// a minute, doubling per attempt, at most an hour.
+// retryBackoff: a minute, doubling per attempt, at most an hour.
 func retryBackoff(attempts int) time.Duration {
 	d := time.Minute
 	for i := 1; i < attempts && d < time.Hour; i++ {
@@ -423,10 +394,8 @@ func retryBackoff(attempts int) time.Duration {
 	return min(d, time.Hour)
 }
 
-// periods lists e's periods within the catch-up window whose scheduled time
-// has passed at now, oldest first, and a monthly job's current month whenever
-// its scheduled time has passed. A period is a day (or month) of the
-// county's zone in which the spec fires at least once.
+// periods lists e's due periods in the catch-up window, oldest first; a period
+// is a county-zone day (or month) in which the spec fires.
 func (s *Scheduler) periods(e *entry, now time.Time) []due {
 	loc := s.opt.Location
 	now = now.In(loc)
@@ -465,8 +434,7 @@ func (s *Scheduler) periods(e *entry, now time.Time) []due {
 	return out
 }
 
-// Period names the period t falls in, in loc: 2026-11-28 for a daily job,
-// 2026-11 for a monthly one. The machine's zone never matters.
+// Period names the period t falls in, in loc (2026-11-28 or 2026-11); the machine's zone never matters.
 func Period(k Kind, t time.Time, loc *time.Location) string {
 	if k == Monthly {
 		return t.In(loc).Format("2006-01")
@@ -474,9 +442,8 @@ func Period(k Kind, t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02")
 }
 
-// runOne runs e for period in one transaction, opened by the store with
-// its ledger row. On an error or panic the job's writes roll back and a
-// failed row is written apart.
+// runOne runs e for period in one transaction; on error or panic the writes
+// roll back and a failed row is written apart.
 func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now time.Time, skip bool) Result {
 	res := Result{Job: e.Name, Period: period}
 	started := s.now()
@@ -518,7 +485,6 @@ func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now tim
 	return res
 }
 
-// safeRun turns a panic in a job into an error carrying the stack's top.
 func safeRun(ctx context.Context, e *entry, r Run) (summary string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -575,7 +541,6 @@ func (s *Scheduler) List(ctx context.Context, now time.Time) ([]Status, error) {
 	return out, nil
 }
 
-// cronLogger sends cron's own messages to slog.
 type cronLogger struct{ log *slog.Logger }
 
 func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("Cron: "+msg, kv...) }

@@ -11,34 +11,26 @@ import (
 	"zhiban/store"
 )
 
-// This file holds the use cases of staff accounts: logging in with the
-// lockout, sessions, and the accounts and API tokens an admin manages.
-// They need no calendar, so they run on the store (or in s.tx) rather than
-// in run's Env.
+// Staff account use cases; they need no calendar, so they run in s.tx.
 
-// Session and lockout policy. Office PCs are shared, so a session ends after
-// a working day of idleness and after a week whatever the activity.
+// Office PCs are shared, so a session ends after a working day idle and after a week regardless.
 const (
 	SessionIdle     = 12 * time.Hour
 	SessionAbsolute = 7 * 24 * time.Hour
-	// Five wrong passwords for one account, or twenty from one address (an
-	// office shares one address behind NAT), lock that account or address
-	// for LockoutWindow after the last failure.
+	// Five wrong passwords per account, or twenty per address (offices share one
+	// address behind NAT), lock it for LockoutWindow after the last failure.
 	maxUserFailures = 5
 	maxIPFailures   = 20
 	LockoutWindow   = 15 * time.Minute
 )
 
 var (
-	// ErrLockedOut refuses a login for an account or address with too many
-	// recent failures; the password was not checked.
+	// ErrLockedOut refuses a login with too many recent failures; the password was not checked.
 	ErrLockedOut = errors.New("service: too many failed logins")
 	// ErrBadLogin is a wrong name or password, or a disabled account.
 	ErrBadLogin = errors.New("service: wrong name or password")
 )
 
-// tx runs fn in one transaction, without the calendar and outbox a
-// casework use case gets from run.
 func (s *Service) tx(ctx context.Context, fn func(tx *store.Store) error) error {
 	return s.st.WithTx(ctx, fn)
 }
@@ -49,11 +41,8 @@ type NewSession struct {
 	Expires time.Time
 }
 
-// Login checks name's password for an attempt from address ip at now and
-// opens a session. Each attempt is counted before its password check
-// (bcrypt takes ~100 ms), atomically, so parallel requests cannot all pass
-// a check made before any of them failed. On ErrBadLogin, u is the account
-// when it exists (for the log), the zero User otherwise.
+// Login checks name's password and opens a session. Each attempt is counted
+// atomically before the ~100 ms bcrypt check, so parallel requests cannot all pass.
 func (s *Service) Login(ctx context.Context, name, pw, ip string, now time.Time) (u store.User, sess NewSession, err error) {
 	// The account first: an attempt refused for a locked account counts
 	// nothing against the address.
@@ -96,7 +85,6 @@ func (s *Service) Login(ctx context.Context, name, pw, ip string, now time.Time)
 	return u, sess, s.st.Audit(ctx, u.Name, "login", "session", u.Name, "", ip)
 }
 
-// openSession logs u in: a new session stored under its secret's hash.
 func openSession(ctx context.Context, st *store.Store, u store.User, now time.Time) (NewSession, error) {
 	secret, hash := auth.NewToken()
 	csrf, _ := auth.NewToken()
@@ -106,9 +94,8 @@ func openSession(ctx context.Context, st *store.Store, u store.User, now time.Ti
 	})
 }
 
-// SessionUser is the user of the session whose cookie holds secret, with
-// the session's form token; ok is false for no such session. A session
-// idle too long or past its end, or of a disabled user, is deleted on sight.
+// SessionUser is the user and form token of the session secret; idle, expired
+// or disabled-user sessions are deleted on sight.
 func (s *Service) SessionUser(ctx context.Context, secret string, now time.Time) (u store.User, csrf string, ok bool, err error) {
 	hash := auth.HashToken(secret)
 	sess, err := s.st.SessionByHash(ctx, hash)
@@ -133,8 +120,7 @@ func (s *Service) SessionUser(ctx context.Context, secret string, now time.Time)
 	return u, sess.CSRF, true, nil
 }
 
-// TokenUser is the user of API token secret; ok is false for an unknown
-// token or a disabled user.
+// TokenUser is the user of API token secret; ok is false for unknown or disabled.
 func (s *Service) TokenUser(ctx context.Context, secret string) (u store.User, ok bool, err error) {
 	u, err = s.st.UserByAPIToken(ctx, auth.HashToken(secret))
 	if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
@@ -148,8 +134,6 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	return s.st.DeleteSession(ctx, auth.HashToken(secret))
 }
 
-// hashPassword is the stored form of a new password, or the rule it breaks
-// as an invalid password field.
 func hashPassword(pw string) (string, error) {
 	hash, err := auth.HashPassword(pw)
 	var invalid auth.InvalidPassword
@@ -159,8 +143,7 @@ func hashPassword(pw string) (string, error) {
 	return hash, err
 }
 
-// ChangePassword changes u's own password after checking the current one:
-// every session of u ends and this browser gets a new one.
+// ChangePassword changes u's own password; every session ends and this browser gets a new one.
 func (s *Service) ChangePassword(ctx context.Context, now time.Time, u store.User, current, pw, again string) (NewSession, error) {
 	if !auth.MatchPassword(u.PasswordHash, current) {
 		return NewSession{}, fault.InvalidField("current", "当前密码不正确")
@@ -183,8 +166,7 @@ func (s *Service) ChangePassword(ctx context.Context, now time.Time, u store.Use
 	return sess, err
 }
 
-// CreateUser adds an account with a first password. The name must be
-// free, not empty, without spaces or "/", at most 64 bytes.
+// CreateUser adds an account: a free, non-empty name without spaces or "/", at most 64 bytes.
 func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string) (store.User, error) {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
 		return store.User{}, fault.InvalidField("name", "用户名不能为空，不能含空格或 /，最多 64 字节")
@@ -204,18 +186,15 @@ func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string)
 	return u, err
 }
 
-// UserUpdate is what an admin changes on an account: a new password when
-// Password is set, else the role and whether the account is disabled.
+// UserUpdate is an admin's change: a new password when set, else role and disabled.
 type UserUpdate struct {
 	Password string
 	Role     string
 	Disabled bool
 }
 
-// UpdateUser resets name's password (ending their sessions), or changes
-// their role and whether they are disabled. Nobody lowers or disables
-// their own account, and the last enabled admin stays one, so the county
-// always has an admin.
+// UpdateUser resets name's password or changes role and disabled. Nobody demotes
+// their own account and the last enabled admin stays, so the county always has one.
 func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUpdate) error {
 	return s.tx(ctx, func(tx *store.Store) error {
 		u, err := tx.UserByName(ctx, name)
@@ -250,7 +229,6 @@ func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUp
 	})
 }
 
-// lastAdmin reports whether exactly one enabled admin is left.
 func lastAdmin(ctx context.Context, tx *store.Store) (bool, error) {
 	users, err := tx.Users(ctx)
 	if err != nil {

@@ -12,12 +12,10 @@ import (
 	"zhiban/roster"
 )
 
-// FeedTokenBytes is the entropy of a private feed token: 160 bits, above the
-// 128 the issue requires, and a URL-safe 27 characters.
+// FeedTokenBytes: 160 bits, above the required 128, in 27 URL-safe characters.
 const FeedTokenBytes = 20
 
-// RotateFeedToken revokes personID's current feed tokens and issues a new
-// one. The token is returned once; only its hash is stored.
+// RotateFeedToken revokes personID's tokens and returns a new one once; only its hash is stored.
 func (s *Store) RotateFeedToken(ctx context.Context, personID, actor string) (string, error) {
 	if _, err := s.Person(ctx, personID); err != nil {
 		return "", err
@@ -59,8 +57,7 @@ func (s *Store) RevokeFeedTokens(ctx context.Context, personID, actor string) (i
 	return int(n), err
 }
 
-// FeedTokenPerson returns the person a live token belongs to, or ErrNotFound
-// for an unknown or revoked token.
+// FeedTokenPerson returns a live token's person, or ErrNotFound.
 func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, error) {
 	var id string
 	err := s.q.QueryRowContext(ctx, `SELECT person_id FROM feed_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
@@ -68,10 +65,8 @@ func (s *Store) FeedTokenPerson(ctx context.Context, token string) (string, erro
 	return id, lookupErr(err, "feed token")
 }
 
-// FeedDomain returns the domain part of every feed UID: a random name made
-// once per database and kept in settings, so UIDs depend on database
-// identity only — never on public_url, which may change — and two counties'
-// feeds in one calendar cannot collide.
+// FeedDomain is a random per-database UID domain, never public_url (which may
+// change), so two counties' feeds cannot collide.
 func (s *Store) FeedDomain(ctx context.Context) (string, error) {
 	if d, err := s.Setting(ctx, "feed_uid_domain"); err != nil || d != "" {
 		return d, err
@@ -88,8 +83,7 @@ func (s *Store) FeedDomain(ctx context.Context) (string, error) {
 	return s.Setting(ctx, "feed_uid_domain")
 }
 
-// CancelledAssignment is a person taken off a duty: the slot was reassigned
-// to someone else or removed.
+// CancelledAssignment is a person taken off a duty (reassigned or removed).
 type CancelledAssignment struct {
 	roster.Assignment
 	AssignmentID int64     `json:"assignment_id"`
@@ -97,9 +91,7 @@ type CancelledAssignment struct {
 	CancelledAt  time.Time `json:"cancelled_at"`
 }
 
-// CancelledAssignments returns tombstones for duty dates between from and to
-// inclusive, oldest first. A person put back on the same row later appears
-// here and in Assignments; callers let the live row win.
+// CancelledAssignments returns tombstones in [from, to], oldest first; callers let a live row win.
 func (s *Store) CancelledAssignments(ctx context.Context, from, to roster.Date) ([]CancelledAssignment, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT assignment_id, roster_id, date, role, person_id, version, cancelled_at
 		FROM cancelled_assignments WHERE date >= ? AND date <= ? ORDER BY date, roster_id, role, id`, from.String(), to.String())
@@ -121,15 +113,13 @@ func (s *Store) CancelledAssignments(ctx context.Context, from, to roster.Date) 
 	return out, rows.Err()
 }
 
-// DayChange says when the duties of one date last changed after publication:
-// a reassignment, a removal or a manual edit (a first generated fill is not a change).
+// DayChange is a date's last post-publication change (a first fill is not one).
 type DayChange struct {
 	Date roster.Date `json:"date"`
 	At   time.Time   `json:"at"`
 }
 
-// ChangedDays returns the duty dates between from and to that changed after
-// since, in date order.
+// ChangedDays returns duty dates in [from, to] changed after since, in order.
 func (s *Store) ChangedDays(ctx context.Context, since time.Time, from, to roster.Date) ([]DayChange, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT date, MAX(at) FROM (
 			SELECT date, updated_at AS at FROM assignments WHERE version > 1 AND updated_at > ? AND date >= ? AND date <= ?
@@ -153,8 +143,7 @@ func (s *Store) ChangedDays(ctx context.Context, since time.Time, from, to roste
 	return out, rows.Err()
 }
 
-// LastChange returns when published data last changed: the latest edit of an
-// assignment, a tombstone, a person or the county file. Zero when empty.
+// LastChange is when published data last changed; zero when empty.
 func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
 	var a, c, p sql.NullString
 	err := s.q.QueryRowContext(ctx, `SELECT (SELECT MAX(updated_at) FROM assignments),
@@ -171,14 +160,9 @@ func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
 	return last, nil
 }
 
-// DataVersion identifies the database's content: it differs after any
-// committed write by this process or another one. Caches of rendered pages
-// and feeds key on it.
-//
-// SQLite-specific (a PostgreSQL dialect would read a counter bumped by
-// triggers): PRAGMA data_version moves when another connection commits, and
-// total_changes() counts rows this connection changed — with one connection
-// in the pool, every write of this process.
+// DataVersion changes after any committed write by any process; caches key on it.
+// SQLite-specific: data_version moves on other connections' commits, and
+// total_changes() counts this process's writes (one connection in the pool).
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
 	var dv, tc int64
 	if err := s.q.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&dv); err != nil {

@@ -75,8 +75,7 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return queryAll(ctx, s.q, "users", scanUser, `SELECT `+userCols+` FROM users ORDER BY name`)
 }
 
-// SetPassword replaces a user's password hash and ends all their sessions,
-// so a stolen session does not survive a password change.
+// SetPassword replaces the hash and ends all sessions, so a stolen one dies.
 func (s *Store) SetPassword(ctx context.Context, name, passwordHash, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		u, err := tx.UserByName(ctx, name)
@@ -94,9 +93,7 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash, actor strin
 	})
 }
 
-// SetUserRole changes a role and whether the account is disabled; disabling
-// ends the user's sessions and revokes nothing else (API tokens stop working
-// because a disabled user is refused).
+// SetUserRole changes role and disabled; disabling ends sessions (tokens fail on the disabled user).
 func (s *Store) SetUserRole(ctx context.Context, name string, role auth.Role, disabled bool, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		u, err := tx.UserByName(ctx, name)
@@ -267,14 +264,9 @@ func (s *Store) LoginFailures(ctx context.Context, key string) (int, time.Time, 
 	return n, parseStamp(last), nil
 }
 
-// ReserveLoginAttempt atomically counts one login attempt under key before
-// its password is checked, refusing it (and counting nothing) when max
-// attempts were already counted within window of the last one. A count
-// older than window starts again. Being one immediate transaction, parallel
-// requests cannot all read the same count and slip past the limit while
-// their password checks run. The caller keeps the count when the password
-// turns out wrong, and clears it (SetLoginFailures 0) or gives it back
-// (ReleaseLoginAttempt) when the attempt succeeds or is abandoned.
+// ReserveLoginAttempt counts one attempt under key before the password check,
+// refusing it past max within window. One immediate transaction, so parallel
+// requests cannot slip past the limit; callers keep, clear or release the count.
 func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, max int, window time.Duration, now time.Time) (bool, error) {
 	ok := false
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -294,9 +286,7 @@ func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, max int, wi
 	return ok, err
 }
 
-// ReleaseLoginAttempt gives back one attempt counted by ReserveLoginAttempt
-// (a successful login, or one refused for another key's lockout), leaving
-// the time of the last attempt as it was.
+// ReleaseLoginAttempt gives back one reserved attempt, keeping the last attempt's time.
 func (s *Store) ReleaseLoginAttempt(ctx context.Context, key string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		if _, err := tx.q.ExecContext(ctx, `UPDATE login_failures SET count = count - 1 WHERE key = ? AND count > 0`, key); err != nil {
