@@ -41,8 +41,7 @@ func actor(c echo.Context) string {
 	return "anonymous"
 }
 
-// authenticate finds the caller from a Bearer API token or the session
-// cookie; nil means anonymous.
+// authenticate finds the caller from a Bearer token or session cookie; nil is anonymous.
 func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	ctx := c.Request().Context()
 	if h := c.Request().Header.Get("Authorization"); h != "" {
@@ -67,10 +66,8 @@ func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	return &caller{User: u, CSRF: csrf, session: ck.Value}, nil
 }
 
-// requireRole admits callers with at least role min. It is on every staff
-// and API write route: an anonymous caller gets 401 (a staff page GET is
-// sent to the login page), a session without the form's CSRF token on a
-// write gets 403, and a role below min gets 403.
+// requireRole admits callers with at least role min: anonymous gets 401 (staff GETs
+// go to login), a missing CSRF token on a session write or a lower role gets 403.
 func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -98,8 +95,7 @@ func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc {
 	}
 }
 
-// validCSRF checks the form field csrf or the X-CSRF-Token header against
-// the session's token, in constant time.
+// validCSRF checks the csrf field or X-CSRF-Token header in constant time.
 func validCSRF(c echo.Context, want string) bool {
 	got := c.Request().Header.Get("X-CSRF-Token")
 	if got == "" {
@@ -108,13 +104,9 @@ func validCSRF(c echo.Context, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
-// Login CSRF: before a session exists there is no server-side token, so the
-// login form is a double submit. The login page sets a random cookie and
-// puts the same value in a hidden field; a cross-site form can send the
-// cookie but cannot read it, so its POST lacks the matching field and is
-// refused. Without this, another site could log a staff browser into an
-// account of its choosing. Over https the cookie takes the __Host- prefix,
-// so a sibling subdomain cannot plant one.
+// Login CSRF is a double submit: a cross-site form can send the cookie but not
+// read it, so another site cannot log a staff browser into its own account.
+// Over https the __Host- prefix stops a sibling subdomain planting one.
 const (
 	loginCookie    = "zhiban_login"
 	loginCookieAge = 12 * time.Hour
@@ -127,8 +119,7 @@ func (s *Server) loginCookieName(c echo.Context) string {
 	return loginCookie
 }
 
-// loginToken returns this browser's login form token, setting the cookie
-// that carries it when there is none yet (or refreshing its expiry).
+// loginToken returns this browser's login token, setting or refreshing its cookie.
 func (s *Server) loginToken(c echo.Context) string {
 	name := s.loginCookieName(c)
 	tok := ""
@@ -151,13 +142,11 @@ func (s *Server) validLoginCSRF(c echo.Context) bool {
 	return subtle.ConstantTimeCompare([]byte(c.FormValue("csrf")), []byte(ck.Value)) == 1
 }
 
-// secure reports whether cookies must be Secure: served over https, or
-// behind a proxy whose public URL is https.
+// secure: served over https, or behind a proxy whose public URL is https.
 func (s *Server) secure(c echo.Context) bool {
 	return c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https://")
 }
 
-// setSession gives this browser the cookie of a session just opened.
 func (s *Server) setSession(c echo.Context, sess service.NewSession) {
 	c.SetCookie(s.sessionCookie(c, sess.Secret, sess.Expires))
 }

@@ -7,20 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The busiest public resources are cached under pubcache.PathKey(their URL path)
-// (see the serveCached calls of /, /roster/YYYY-MM and /feeds/roster.ics),
-// which also registers them in the cache's fast map, so a hit is found by
-// the request path alone and served without echo: no context from a pool,
-// no routing, no allocation of our own. Only those entries: every other
-// cache key has its own prefix and lives outside the fast map, so a request
-// path can never name it (a decoded path such as "/ http://evil.example"
-// once reached the per-Host "/"). ("/" is path-keyed only when public_url
-// is set; otherwise it names the request's own host, is cached per Host and
-// always goes through echo.) A hit larger than the connection buffer is
-// corked into one TCP segment (see pubcache/conn.go).
+// Path-keyed resources (/, /roster/YYYY-MM, /feeds/roster.ics) live in the cache's
+// fast map and are served without echo. Only those: other keys have their own
+// prefix, so a request path can never name one (a decoded "/ http://evil.example"
+// once reached the per-Host "/"). "/" is path-keyed only when public_url is set.
 
-// ServeHTTP answers a fresh cache hit of a path-keyed resource directly and
-// hands everything else to echo.
+// ServeHTTP serves a fresh path-keyed cache hit directly and hands the rest to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if r := s.cache.Hit(req); r != nil {
 		setSecurityHeaders(w.Header(), req.URL.Path)
@@ -30,11 +22,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	s.echo.ServeHTTP(w, req)
 }
 
-// The security headers of every response: the bypass sets them itself,
-// echo in securityHeaders before routing (so 404s, static files and errors
-// carry them too). No page has inline script or style (the little script
-// there is lives in static/zhiban.js); a handler may tighten one, as the
-// leader feed page does with Referrer-Policy: no-referrer.
+// Security headers of every response, set by the bypass and by securityHeaders.
+// No page has inline script or style; a handler may tighten one.
 var (
 	hNosniff   = []string{"nosniff"}
 	hDeny      = []string{"DENY"}
@@ -44,12 +33,9 @@ var (
 	hAnyOrigin = []string{"*"}
 )
 
-// setSecurityHeaders sets the headers for a response to path. Staff pages
-// and private feeds are never framed. The public roster is published
-// information with no actions on it: the county website may frame its pages
-// and fetch its JSON and feeds from another origin. Public responses carry
-// only the headers that matter for their type, because a cache hit must stay
-// within the eight header entries Go's maps hold without growing.
+// setSecurityHeaders: staff pages and private feeds are never framed; the county
+// website may frame and fetch the public roster. Public responses carry few
+// headers so a cache hit stays within the eight entries Go's maps hold unsized.
 func setSecurityHeaders(h http.Header, path string) {
 	h["X-Content-Type-Options"] = hNosniff
 	switch publicKind(path) {
@@ -84,7 +70,6 @@ func publicKind(path string) pathKind {
 	return privatePath
 }
 
-// securityHeaders is the echo side of setSecurityHeaders.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		setSecurityHeaders(c.Response().Header(), c.Request().URL.Path)

@@ -9,12 +9,9 @@ import (
 	"zhiban/service"
 )
 
-// Each job below is a schedule and a call: the rule it runs lives in the
-// service layer (package service, or planner for the roster), with the
-// run's transaction, its instant and its outbox passed in.
+// Each job is a schedule and a call; its rule lives in service or planner.
 
-// Standard returns the jobs of the roster service, with specs from the
-// service's config.
+// Standard returns the roster jobs, with specs from config.
 func Standard(svc *service.Service) []Job {
 	return []Job{ExtendRoster(svc), DutyReminder(svc), HolidayCheck(svc)}
 }
@@ -24,17 +21,15 @@ func VisitJobs(svc *service.Service) []Job {
 	return []Job{OpenSweepJob(svc), PlanVisitsJob(svc), FollowUpsJob(svc)}
 }
 
-// ExtendRoster fills every roster up to the horizon each day, keeping
-// history, pins and manual edits, and repairs slots a new absence or holiday
-// change made invalid.
+// ExtendRoster fills every roster to the horizon daily, keeping history, pins and
+// manual edits, and repairs slots a new absence or holiday change invalidated.
 func ExtendRoster(svc *service.Service) Job {
 	cfg := svc.Config()
 	return Job{
 		Name: "extend-roster", Title: "补齐值班表", Kind: Daily, Key: "jobs.extend_roster", Spec: cfg.Jobs.ExtendRoster,
 		Run: func(ctx context.Context, r Run) (string, error) {
-			// The horizon counts from the period's day, so each caught-up day
-			// adds its own day at the end; but days that have since passed (by
-			// the real clock) are history and are neither filled nor rewritten.
+			// Each caught-up day extends the horizon by its own day, but days already
+			// past by the real clock are history and are never filled or rewritten.
 			day := svc.Today(r.Now)
 			to := day.AddDays(cfg.HorizonDays)
 			today := max(day, svc.Today(r.Started))
@@ -51,9 +46,8 @@ func ExtendRoster(svc *service.Service) Job {
 	}
 }
 
-// DutyReminder tells tomorrow's duty leaders and the office, and tells each
-// leader whose duty is notify.remind_days_ahead days away, so a leader who
-// cannot serve has time to arrange a swap.
+// DutyReminder tells tomorrow's leaders and the office, and leaders due in
+// remind_days_ahead days, so one who cannot serve has time to swap.
 func DutyReminder(svc *service.Service) Job {
 	return Job{
 		Name: "duty-reminder", Title: "值班提醒", Kind: Daily, Key: "jobs.duty_reminder", Spec: svc.Config().Jobs.DutyReminder,
@@ -72,8 +66,7 @@ func DutyReminder(svc *service.Service) Job {
 	}
 }
 
-// HolidayCheck warns the office, from November, while next year's official
-// calendar is missing or provisional.
+// HolidayCheck warns the office, from November, while next year's calendar is missing or provisional.
 func HolidayCheck(svc *service.Service) Job {
 	return Job{
 		Name: "holiday-check", Title: "节假日日历检查", Kind: Monthly, Key: "jobs.holiday_check", Spec: svc.Config().Jobs.HolidayCheck,
@@ -111,9 +104,7 @@ func FollowUpsJob(svc *service.Service) Job {
 	}
 }
 
-// withEnv runs a use case as a job: in the run's transaction, on the day of
-// the run's instant, as the job actor, with the run's outbox. What the use
-// case returns, printed, is the run's summary.
+// withEnv runs a use case as a job in the run's transaction, day and outbox; its printed result is the summary.
 func withEnv[R any](svc *service.Service, fn func(ctx context.Context, e service.Env) (R, error)) func(context.Context, Run) (string, error) {
 	return func(ctx context.Context, r Run) (string, error) {
 		e, err := svc.JobEnv(ctx, r.Tx, r.Now, r.Out)

@@ -12,8 +12,7 @@ import (
 	"zhiban/visits"
 )
 
-// CaseInput is a case to register (信访事项登记). The JSON API decodes into
-// it and the staff form fills it; RegisterCase checks every value.
+// CaseInput is a case to register (信访事项登记); RegisterCase checks every value.
 type CaseInput struct {
 	Code            string            `json:"code"` // empty: the received year's next code
 	Title           string            `json:"title"`
@@ -30,8 +29,7 @@ type CaseInput struct {
 	Key             bool              `json:"key"`
 }
 
-// RegisterCase stores a new case after the domain rules (visits.Case.Validate),
-// a known township and leader and a free code.
+// RegisterCase stores a new case after the domain rules, known township and leader, and a free code.
 func (s *Service) RegisterCase(ctx context.Context, c Call, in CaseInput) (CaseView, error) {
 	var out CaseView
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
@@ -98,33 +96,26 @@ func checkLeader(ctx context.Context, st *store.Store, id string) error {
 	return nil
 }
 
-// CaseAct is a change of a registered case. Version is the version the
-// caller read; On, the date of the act, defaults to today. Each use case
-// reads the fields it needs.
+// CaseAct is a change of a registered case; On defaults to today.
 type CaseAct struct {
-	Version int         `json:"version"`
-	On      roster.Date `json:"on"`
-	// TransitionCase
-	Action visits.Transition `json:"action"`
-	// AddMilestone
-	Duty visits.Duty `json:"duty"`
-	Note string      `json:"note"`
-	// ExtendCase (Reason also says why SetCaseLeader changes the leader)
+	Version int               `json:"version"`
+	On      roster.Date       `json:"on"`
+	Action  visits.Transition `json:"action"`
+	Duty    visits.Duty       `json:"duty"`
+	Note    string            `json:"note"`
+	// Reason also says why SetCaseLeader changes the leader.
 	Days   int    `json:"days"`
 	Reason string `json:"reason"`
-	// SetCaseLeader
 	Leader string `json:"leader"`
 }
 
-// CaseChange is a case as saved by a change, with its clocks, and the
-// return visit a reply scheduled (nil when none was, or no day was free).
+// CaseChange is a saved case with its clocks, and the return visit a reply scheduled (nil if none).
 type CaseChange struct {
 	Case        CaseView      `json:"case"`
 	ReturnVisit *visits.Visit `json:"return_visit,omitempty"`
 }
 
-// TransitionCase applies a state change. Serving the handling opinion
-// (reply) also schedules the return visit within the review window.
+// TransitionCase applies a state change; serving the reply also schedules the return visit.
 func (s *Service) TransitionCase(ctx context.Context, c Call, id int64, in CaseAct) (CaseChange, error) {
 	return s.changeCase(ctx, c, id, in, "transition", func(ctx context.Context, e Env, k *visits.Case, in CaseAct) (*visits.Visit, error) {
 		if in.Action == "" {
@@ -177,7 +168,6 @@ type StaleItem struct {
 	Date    roster.Date `json:"date,omitempty"`
 }
 
-// checkVersion refuses a change without the version the caller read.
 func checkVersion(v int) error {
 	if v <= 0 {
 		return fault.InvalidField("version", "缺少读取时的版本号，请刷新后重试")
@@ -185,9 +175,7 @@ func checkVersion(v int) error {
 	return nil
 }
 
-// changeCase loads case id, checks that the caller read its current version,
-// applies fn (to in with On defaulted to today) and saves, all in one
-// transaction; action names the change in the audit log.
+// changeCase checks the caller's version, applies fn and saves in one transaction.
 func (s *Service) changeCase(ctx context.Context, c Call, id int64, in CaseAct, action string,
 	fn func(ctx context.Context, e Env, k *visits.Case, in CaseAct) (*visits.Visit, error)) (CaseChange, error) {
 	var out CaseChange

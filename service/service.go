@@ -1,11 +1,6 @@
-// Package service is zhiban's service layer for casework: every use case of
-// cases, visits and the dispute sweep lives here once. The JSON API, the staff
-// pages, the jobs and the CLI call it; a handler is parse, call, render.
-//
-// A use case runs inside one transaction with explicit inputs (Env): the
-// transaction, the official calendar, today, the actor and the outbox. It
-// never reads the clock or the context for identity, and it refuses with the
-// kinds of package fault.
+// Package service holds every casework use case (cases, visits, the dispute
+// sweep), each in one transaction with explicit inputs (Env); it never reads
+// the clock and refuses with package fault's kinds.
 package service
 
 import (
@@ -22,17 +17,14 @@ import (
 	"zhiban/store"
 )
 
-// Service runs use cases against the store, each in its own transaction.
-// Jobs, which already hold a transaction, build an Env with NewEnv and call
-// the package functions directly.
+// Service runs use cases, each in its own transaction; jobs use NewEnv instead.
 type Service struct {
 	st       *store.Store
 	cfg      config.Config
 	channels []string
 }
 
-// New returns the service; channels are the notification channels every
-// message is delivered on (notify.Fanout.Names), none when nothing is configured.
+// New returns the service; channels are the notification channels (none when unconfigured).
 func New(st *store.Store, cfg config.Config, channels []string) *Service {
 	return &Service{st: st, cfg: cfg, channels: channels}
 }
@@ -56,8 +48,8 @@ type Env struct {
 	Cfg   config.Config
 }
 
-// NewEnv builds the environment of a use case inside tx: the official
-// calendar wide enough for every statutory clock (three years back, one ahead).
+// NewEnv builds a use case's Env inside tx, with a calendar wide enough for
+// every statutory clock (three years back, one ahead).
 func NewEnv(ctx context.Context, tx *store.Store, cfg config.Config, today roster.Date, actor string, out Outbox) (Env, error) {
 	cal, err := CaseCalendar(ctx, tx, today)
 	if err != nil {
@@ -74,9 +66,7 @@ func CaseCalendar(ctx context.Context, st *store.Store, today roster.Date) (rost
 // Today is the civil date of now in the county's zone.
 func (s *Service) Today(now time.Time) roster.Date { return roster.Today(now, s.cfg.Location) }
 
-// run opens one transaction for c and runs fn in it. Messages fn puts in
-// the outbox are kept under the actor and the instant, and delivered after
-// the commit by the scheduler's delivery pass.
+// run runs fn in one transaction; its outbox messages are delivered after commit by the scheduler.
 func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, e Env) error) error {
 	return s.st.WithTx(ctx, func(tx *store.Store) error {
 		out := Outbox{Job: "action:" + c.Actor, Period: c.Now.UTC().Format(time.RFC3339Nano), Channels: s.channels}
@@ -88,16 +78,13 @@ func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, 
 	})
 }
 
-// Outbox puts messages in the notifications table inside the use case's
-// transaction: a message is sent only if the transaction commits. Job and
-// Period are the identity of the run or action that sent it.
+// Outbox queues messages in the use case's transaction, so a message is sent only if it commits.
 type Outbox struct {
 	Job, Period string
 	Channels    []string
 }
 
-// ErrNoOutbox refuses a message sent with the zero Outbox: a message is
-// sent or refused, never silently dropped.
+// ErrNoOutbox: a message is sent or refused, never silently dropped.
 var ErrNoOutbox = errors.New("service: a message was sent without an outbox")
 
 // Put queues m for every channel.

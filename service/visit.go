@@ -12,8 +12,7 @@ import (
 	"zhiban/visits"
 )
 
-// VisitInput is a visit to plan. The JSON API names cases by id; the staff
-// form may also name them by code (CaseCodes), resolved in the transaction.
+// VisitInput is a visit to plan; the staff form may name cases by code (CaseCodes).
 type VisitInput struct {
 	Kind      visits.Kind  `json:"kind"`
 	Leader    string       `json:"leader"`
@@ -26,8 +25,7 @@ type VisitInput struct {
 	CaseCodes []string     `json:"-"`
 }
 
-// CreateVisit plans a visit: known cases, leader and township, and a leader
-// free at that time (else a conflict listing what holds them).
+// CreateVisit plans a visit; a busy leader is a conflict listing what holds them.
 func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visits.Visit, error) {
 	var out visits.Visit
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
@@ -58,8 +56,7 @@ func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visit
 	return out, err
 }
 
-// resolveCases turns case ids and codes into the ids of stored cases, each
-// once; an unknown one is a bad value of the field "cases".
+// resolveCases resolves case ids and codes once; an unknown one is a bad "cases" value.
 func resolveCases(ctx context.Context, tx *store.Store, ids []int64, codes []string) ([]int64, error) {
 	out := append([]int64(nil), ids...)
 	for _, code := range codes {
@@ -110,39 +107,33 @@ func leaderFree(ctx context.Context, tx *store.Store, v visits.Visit) error {
 	return nil
 }
 
-// VisitAct is a change of a planned visit. Version is the version the caller
-// read; each use case reads the fields it needs.
+// VisitAct is a change of a planned visit; Version is the version the caller read.
+// A reschedule with no Start and End keeps the hours.
 type VisitAct struct {
-	Version int `json:"version"`
-	// RescheduleVisit: the new time (no start and end keeps the hours)
-	Date  roster.Date  `json:"date"`
-	Start roster.Clock `json:"start"`
-	End   roster.Clock `json:"end"`
-	// RescheduleVisit, CancelVisit
-	Reason string `json:"reason"`
-	// RecordOutcome; the form may name received cases by code
+	Version int          `json:"version"`
+	Date    roster.Date  `json:"date"`
+	Start   roster.Clock `json:"start"`
+	End     roster.Clock `json:"end"`
+	Reason  string       `json:"reason"`
 	visits.Outcome
 	CaseCodes []string `json:"-"`
 }
 
-// VisitChange is a visit as saved by a change. A dissatisfied return visit
-// reopens its cases: Reopened lists their codes, NotReopened those the
-// rules keep closed, with why.
+// VisitChange is a saved visit; a dissatisfied return visit reopens its cases
+// (Reopened), except those the rules keep closed (NotReopened).
 type VisitChange struct {
 	Visit       visits.Visit
 	Reopened    []string
 	NotReopened []NotReopened
 }
 
-// NotReopened is a case a dissatisfied return visit could not reopen, and why
-// (e.g. art. 36: a rechecked case is not accepted again).
+// NotReopened is a case that could not be reopened, and why (e.g. art. 36).
 type NotReopened struct {
 	Code   string `json:"code"`
 	Reason string `json:"reason"`
 }
 
-// ConfirmVisit confirms a planned visit; the leader's time is checked again,
-// since a duty, an absence or another visit may have come up since.
+// ConfirmVisit confirms a visit, rechecking the leader's time since things may have come up.
 func (s *Service) ConfirmVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
 	return s.changeVisit(ctx, c, id, in, "confirm", func(ctx context.Context, e Env, v *visits.Visit) error {
 		if err := v.Confirm(); err != nil {
@@ -159,8 +150,7 @@ func (s *Service) CancelVisit(ctx context.Context, c Call, id int64, in VisitAct
 	})
 }
 
-// RescheduleVisit moves a visit, keeping the old time in its history; the
-// new time is checked for conflicts like a new visit.
+// RescheduleVisit moves a visit, keeping the old time in history; conflicts are rechecked.
 func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
 	return s.changeVisit(ctx, c, id, in, "reschedule", func(ctx context.Context, e Env, v *visits.Visit) error {
 		start, end := in.Start, in.End
@@ -174,8 +164,7 @@ func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in Visi
 	})
 }
 
-// RecordOutcome records how a visit went; a dissatisfied return visit
-// reopens its cases.
+// RecordOutcome records how a visit went; a dissatisfied return visit reopens its cases.
 func (s *Service) RecordOutcome(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
 	return s.changeVisit(ctx, c, id, in, "outcome", func(ctx context.Context, e Env, v *visits.Visit) error {
 		o := in.Outcome
@@ -188,8 +177,7 @@ func (s *Service) RecordOutcome(ctx context.Context, c Call, id int64, in VisitA
 	})
 }
 
-// changeVisit loads visit id, checks that the caller read its current
-// version, applies fn and saves, all in one transaction.
+// changeVisit checks the caller's version, applies fn and saves in one transaction.
 func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct, action string,
 	fn func(ctx context.Context, e Env, v *visits.Visit) error) (VisitChange, error) {
 	var out VisitChange
@@ -222,8 +210,6 @@ func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct
 	return out, err
 }
 
-// reopenCases reopens the cases of a return visit the petitioner was not
-// satisfied with; a case the rules keep closed is reported with the reason.
 func reopenCases(ctx context.Context, e Env, v visits.Visit) ([]string, []NotReopened, error) {
 	codes, refused := []string{}, []NotReopened{}
 	for _, id := range v.Cases {

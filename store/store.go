@@ -27,8 +27,6 @@ var (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// querier is what both *sql.DB and *sql.Tx offer, so every method works in
-// or out of a transaction.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -39,8 +37,7 @@ type querier interface {
 type Store struct {
 	db *sql.DB
 	q  querier
-	// writes counts committed writes by this process, so caches of what the
-	// store holds can refresh at once instead of polling.
+	// writes counts committed writes so caches refresh at once instead of polling.
 	writes *atomic.Uint64
 	// Now stamps updated_at and audit rows; tests replace it.
 	Now func() time.Time
@@ -75,8 +72,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.q.QueryRowContext(ctx, "SELECT 1").Scan(&n)
 }
 
-// WithTx runs fn in one transaction, committing if fn returns nil. Inside a
-// transaction it simply calls fn, so transactional methods compose.
+// WithTx runs fn in one transaction; inside one it just calls fn, so methods compose.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if _, inTx := s.q.(*sql.Tx); inTx {
 		return fn(s)
@@ -97,12 +93,10 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	return nil
 }
 
-// Writes counts the writes this process has committed; it changes after
-// every one. Other processes' writes show in DataVersion instead.
+// Writes counts this process's committed writes; other processes' show in DataVersion.
 func (s *Store) Writes() uint64 { return s.writes.Load() }
 
-// countingDB counts statements run outside a transaction as writes once they
-// finish (a read through ExecContext only costs a needless refresh).
+// countingDB counts statements outside a transaction as writes (a read only costs a refresh).
 type countingDB struct {
 	*sql.DB
 	writes *atomic.Uint64
@@ -114,8 +108,7 @@ func (c countingDB) ExecContext(ctx context.Context, query string, args ...any) 
 	return r, err
 }
 
-// Migrate applies the embedded migrations not yet applied, each in its own
-// transaction; running it again is a no-op.
+// Migrate applies pending migrations, each in its own transaction; rerunning is a no-op.
 func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
@@ -169,7 +162,6 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 // stamp formats an instant for storage: UTC RFC 3339, sortable as text.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// parseStamp reads a stored instant.
 func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
