@@ -49,15 +49,11 @@ type Options struct {
 	Now     func() time.Time // the clock; time.Now in production
 	Logger  *slog.Logger
 	Version string
-	// CacheCheck is how long a checked database version is trusted before
-	// public pages and feeds look again; 0 means one second, negative means
-	// every request (tests).
+	// CacheCheck is how long a database version is trusted; 0 means 1s, negative every request.
 	CacheCheck time.Duration
-	// Scheduler runs the jobs the staff jobs page lists and runs now; nil
-	// means this process has no jobs (the page says so).
+	// Scheduler runs the staff jobs page's jobs; nil means this process has none.
 	Scheduler Jobs
-	// Service runs the use cases; nil builds one over st that queues
-	// messages on no channel (tests).
+	// Service runs the use cases; nil builds one queuing on no channel (tests).
 	Service *service.Service
 }
 
@@ -116,13 +112,10 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
-// Serve serves on ln until ctx ends, then shuts down gracefully. Callers
-// that must know the address works before doing anything else (serve
-// --demo) listen first and pass the listener here.
+// Serve serves on ln until ctx ends; callers that must know the address works (serve --demo) listen first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	// ReadTimeout bounds a whole request, body included: generous for a
-	// 9 MB import over a slow office line, short enough that a client
-	// trickling a body cannot hold a connection for long.
+	// ReadTimeout covers the body: generous for a 9 MB import over a slow office line,
+	// short enough that a trickling client cannot hold a connection.
 	srv := &http.Server{Handler: s, ConnContext: pubcache.ConnContext,
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

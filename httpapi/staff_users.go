@@ -56,9 +56,8 @@ func (s *Server) login(c echo.Context) error {
 	case errors.Is(err, service.ErrLockedOut):
 		return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
 	case errors.Is(err, service.ErrBadLogin):
-		// Never the typed name of an unknown account: people type their
-		// password into the name field. A keyed hash still tells repeated
-		// tries at one name apart within this process.
+		// Never log an unknown account's typed name: people type passwords there.
+		// A keyed hash still tells repeated tries apart within this process.
 		if u.Name != "" {
 			s.log.Info("Login failed", "user", u.Name, "ip", clientIP(c))
 		} else {
@@ -89,8 +88,7 @@ func (s *Server) showPasswordForm(c echo.Context) error {
 	return s.renderStaff(c, http.StatusOK, "staff/password.html", "", "修改密码", &staffLayout{})
 }
 
-// changePassword checks the current password, stores the new one, ends every
-// session of the user and logs this browser in again.
+// changePassword ends every session of the user and logs this browser in again.
 func (s *Server) changePassword(c echo.Context) error {
 	a := authOf(c)
 	fail := func(msg string) error {
@@ -111,8 +109,7 @@ func (s *Server) showUsers(c echo.Context) error {
 	return s.renderUsers(c, http.StatusOK, &usersPage{})
 }
 
-// usersPage lists the accounts; after a failed create it keeps the typed
-// name and role, after a token is made it shows the secret once.
+// usersPage keeps typed name and role after a failed create and shows a new token once.
 type usersPage struct {
 	staffLayout
 	Users                  []service.Account
@@ -130,8 +127,7 @@ func (s *Server) renderUsers(c echo.Context, status int, pg *usersPage) error {
 	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", pg)
 }
 
-// invalidInput is err when it refuses the input (fault.Invalid), the
-// accounts forms show it; nil for any other error or none.
+// invalidInput is err when it is fault.Invalid, shown on the accounts forms; else nil.
 func invalidInput(err error) *fault.Error {
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
 		return fe
@@ -139,7 +135,6 @@ func invalidInput(err error) *fault.Error {
 	return nil
 }
 
-// createUser adds an account with a first password.
 func (s *Server) createUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	fail := func(msg string) error {
@@ -182,7 +177,6 @@ func (s *Server) createToken(c echo.Context) error {
 	return s.renderUsers(c, http.StatusOK, &usersPage{NewToken: secret, NewTokenUser: name})
 }
 
-// revokeToken revokes one API token.
 func (s *Server) revokeToken(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {

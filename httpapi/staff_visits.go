@@ -28,7 +28,6 @@ type calWeek struct {
 	Days []calDay
 }
 
-// visitForm holds the values of the new-visit form, kept on a refusal.
 type visitForm struct {
 	Kind, Leader, Date, Start, End, Place, Township, Cases string
 }
@@ -44,7 +43,6 @@ func (s *Server) showVisitsCalendar(c echo.Context) error {
 	return s.renderVisitsCalendar(c, http.StatusOK, f, nil)
 }
 
-// visitsPage is the data of staff/visits.html.
 type visitsPage struct {
 	staffLayout
 	View, Heading, At         string // week or month; its title; the day it shows
@@ -62,8 +60,7 @@ type visitsPage struct {
 	ConflictVisits            []int64
 }
 
-// renderVisitsCalendar renders the calendar with the new-visit form holding
-// form, and the refusal of a plan (nil if none).
+// renderVisitsCalendar renders the calendar with form and a plan's refusal (nil if none).
 func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm, r *formFailure) error {
 	ctx := c.Request().Context()
 	view := c.QueryParam("view")
@@ -146,9 +143,8 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	return s.renderStaff(c, status, "staff/visits.html", "visits", "走访 "+title, p)
 }
 
-// visitOffer is the list of free days the form offers for the chosen
-// leader (主动约访: offered slots avoid duties and absences), each a link
-// that fills the form with that day, and what holds the other days.
+// visitOffer lists the chosen leader's free days (主动约访: slots avoid duties and
+// absences), each a link filling the form, and what holds the other days.
 type visitOffer struct {
 	LeaderName string
 	From, To   roster.Date
@@ -170,8 +166,7 @@ func (s *Server) visitOffer(ctx context.Context, f visitForm, n workNames, today
 	return o, nil
 }
 
-// visitInputFromForm reads the new-visit form into the service's input;
-// the values are checked by CreateVisit, only their types here.
+// visitInputFromForm checks only types; CreateVisit checks the values.
 func visitInputFromForm(c echo.Context, f visitForm) (service.VisitInput, error) {
 	in := service.VisitInput{Kind: visits.Kind(f.Kind), Leader: f.Leader, Place: f.Place, Township: f.Township}
 	in.Cases, in.CaseCodes = formCaseRefs(c, "cases")
@@ -186,8 +181,7 @@ func visitInputFromForm(c echo.Context, f visitForm) (service.VisitInput, error)
 	return in, err
 }
 
-// postVisit plans a visit from the calendar form. A leader busy at that time
-// is a 409 naming what they are busy with; the typed values stay.
+// postVisit plans a visit; a busy leader is a 409 and the typed values stay.
 func (s *Server) postVisit(c echo.Context) error {
 	form := visitForm{Kind: c.FormValue("kind"), Leader: c.FormValue("leader"), Date: strings.TrimSpace(c.FormValue("date")),
 		Start: strings.TrimSpace(c.FormValue("start")), End: strings.TrimSpace(c.FormValue("end")), Place: strings.TrimSpace(c.FormValue("place")),
@@ -213,7 +207,6 @@ func (s *Server) showVisitPage(c echo.Context) error {
 	return s.renderVisitPage(c, http.StatusOK, nil)
 }
 
-// visitPage is the data of staff/visit.html.
 type visitPage struct {
 	staffLayout
 	Visit          service.VisitLine
@@ -227,8 +220,7 @@ type visitPage struct {
 	ConflictVisits []int64
 }
 
-// renderVisitPage renders the visit as stored now, with the refusal of a
-// write (nil if none) and what was typed.
+// renderVisitPage renders the visit as stored, with a write's refusal and typed values.
 func (s *Server) renderVisitPage(c echo.Context, status int, r *refusal) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
@@ -257,8 +249,7 @@ func (s *Server) renderVisitPage(c echo.Context, status int, r *refusal) error {
 	return s.renderStaff(c, status, "staff/visit.html", "visits", fmt.Sprintf("%s %s", v.Kind.Label(), v.Date), p)
 }
 
-// visitActFromForm reads a visit page's form into the service's input; the
-// values are checked by the use case, only their types here.
+// visitActFromForm checks only types; the use case checks the values.
 func visitActFromForm(c echo.Context, action string) (service.VisitAct, error) {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	in := service.VisitAct{Version: formVersion(c), Reason: v("reason")}
@@ -280,9 +271,8 @@ func visitActFromForm(c echo.Context, action string) (service.VisitAct, error) {
 	return in, err
 }
 
-// postVisitAct runs a change of the visit from one of the visit page's forms
-// and goes back to the page with what was done; a refusal re-renders the
-// page with the message and the typed values.
+// postVisitAct runs a change from one of the visit page's forms; a refusal
+// re-renders the page with the message and the typed values.
 func (s *Server) postVisitAct(c echo.Context, action string, act visitAct, done func(service.VisitChange) string) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
@@ -321,8 +311,7 @@ func (s *Server) postVisitReschedule(c echo.Context) error {
 	})
 }
 
-// postVisitOutcome records how the visit went; a dissatisfied return visit
-// reopens its cases.
+// postVisitOutcome records how the visit went; a dissatisfied return visit reopens its cases.
 func (s *Server) postVisitOutcome(c echo.Context) error {
 	return s.postVisitAct(c, "outcome", s.svc.RecordOutcome, func(r service.VisitChange) string {
 		return "已记录结果：" + r.Visit.State.Label()

@@ -15,10 +15,6 @@ import (
 	"zhiban/visits"
 )
 
-// This file holds what the staff pages for cases, visits, sweeps, jobs,
-// holidays and leaders share: names for ids, and turning a refused write
-// into a message on the re-rendered form.
-
 // option is one entry of a <select>.
 type option struct {
 	Value, Label string
@@ -29,8 +25,7 @@ type workNames = service.Names
 
 func (s *Server) workNames(ctx context.Context) (workNames, error) { return s.svc.Names(ctx) }
 
-// formFailure is a write the staff pages show on the form instead of as an
-// error page: the status and the message.
+// formFailure is a refused write shown on the form, not as an error page.
 type formFailure struct {
 	Status int
 	Msg    string
@@ -38,8 +33,7 @@ type formFailure struct {
 	Visits []int64  // visits among them, for links
 }
 
-// asFormFailure recognises refusals (fault.Classify); any other error is
-// returned as is for the error handler.
+// asFormFailure recognises refusals; other errors go to the error handler unchanged.
 func asFormFailure(err error) (*formFailure, error) {
 	fe := fault.Classify(err)
 	if fe == nil {
@@ -60,17 +54,15 @@ func asFormFailure(err error) (*formFailure, error) {
 	return f, nil
 }
 
-// refusal is a refused write shown on the re-rendered page: the failure,
-// and what was typed in the page's form named FormName.
+// refusal is a refused write and what was typed in the form named FormName.
 type refusal struct {
 	*formFailure
 	Form     url.Values
 	FormName string
 }
 
-// refusedForm re-renders a page after a refused write with the message, the
-// conflicting items and what was typed in the form named form; an error
-// that is not a refusal goes on to the error handler.
+// refusedForm re-renders a page after a refusal with the message and typed values;
+// other errors go to the error handler.
 func refusedForm(c echo.Context, err error, form string, render func(echo.Context, int, *refusal) error) error {
 	ff, err := asFormFailure(err)
 	if err != nil {
@@ -120,12 +112,10 @@ func fieldLabel(field string) string {
 	return ""
 }
 
-// formDate reads an optional YYYY-MM-DD form field.
 func formDate(c echo.Context, name string) (roster.Date, error) {
 	return optionalDate(name, strings.TrimSpace(c.FormValue(name)))
 }
 
-// formClock reads an HH:MM form field.
 func formClock(c echo.Context, name string) (roster.Clock, error) {
 	v := strings.TrimSpace(c.FormValue(name))
 	if v == "" {
@@ -150,16 +140,13 @@ func formInt(c echo.Context, name string) (int, error) {
 	return n, nil
 }
 
-// formVersion reads the version the page was rendered with; 0 when there
-// is none, which the use case refuses.
+// formVersion reads the page's version; 0 when missing, which the use case refuses.
 func formVersion(c echo.Context) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("version")))
 	return n
 }
 
-// formCaseRefs reads the cases a form names, as ids or codes, from a
-// multi-value field or a list separated by commas, spaces or 、. The use
-// case resolves the codes and refuses unknown cases.
+// formCaseRefs reads case ids or codes, multi-valued or separated by commas, spaces or 、.
 func formCaseRefs(c echo.Context, name string) (ids []int64, codes []string) {
 	form, _ := c.FormParams()
 	for _, raw := range form[name] {
@@ -174,7 +161,6 @@ func formCaseRefs(c echo.Context, name string) (ids []int64, codes []string) {
 	return ids, codes
 }
 
-// redirectDone sends the browser back to path with a notice.
 func redirectDone(c echo.Context, path, notice string) error {
 	sep := "?"
 	if strings.Contains(path, "?") {

@@ -10,15 +10,11 @@ import (
 	"zhiban/store"
 )
 
-// Every edit below checks the roster's rules (pool, absence, one duty a day,
-// minimum gap) inside the transaction that writes. SQLite runs one write
-// transaction at a time (BEGIN IMMEDIATE), so of two concurrent edits that
-// are each fine alone but clash together, the second sees the first and is
-// refused: the check and the write cannot be split by another edit.
+// Edits check the rules inside the writing transaction. SQLite runs one write
+// transaction at a time (BEGIN IMMEDIATE), so of two edits that clash only
+// together, the second sees the first and is refused.
 
-// Stale is an edit made against a version that is no longer current:
-// someone else changed or removed the slot first. It unwraps to
-// store.ErrConflict.
+// Stale is an edit against a version someone else changed first; it unwraps to store.ErrConflict.
 type Stale struct {
 	Key     roster.Key
 	Current *store.StoredAssignment // nil when the slot is gone
@@ -57,11 +53,9 @@ type Assignment struct {
 	Pinned  *bool // nil keeps the slot's pin
 }
 
-// Assign puts a person on a slot as a manual edit. Someone outside the
-// slot's pool is invalid input; a person the rules forbid is a conflict
-// listing the duties they clash with; a stale version is a *Stale. Keeping
-// the current person (e.g. to pin) is always allowed unless it newly pins a
-// duty that breaks a rule, which repair could then never move.
+// Assign puts a person on a slot as a manual edit. Outside the pool is invalid, a
+// rule break is a conflict and a stale version a *Stale. Keeping the current person
+// is allowed unless it newly pins a rule-breaking duty, which repair could never move.
 func Assign(ctx context.Context, st *store.Store, req Assignment, actor string) (store.StoredAssignment, error) {
 	var out store.StoredAssignment
 	if req.Person == "" {
@@ -95,8 +89,7 @@ func ruleBreak(prefix string, c *Candidate) error {
 	return fault.Conflicts(prefix+c.Reason, c.Clashes)
 }
 
-// Pin pins or unpins a slot: a pinned slot is never moved by the generator,
-// so only a duty that keeps every rule may be pinned.
+// Pin pins or unpins a slot; the generator never moves a pinned slot, so it must keep every rule.
 func Pin(ctx context.Context, st *store.Store, k roster.Key, version int, pinned bool, actor string) (store.StoredAssignment, error) {
 	var out store.StoredAssignment
 	err := st.WithTx(ctx, func(tx *store.Store) error {
@@ -131,10 +124,8 @@ type Swap struct {
 // SwapMsg is the refusal of a swap that breaks rules and was not confirmed.
 const SwapMsg = "交换后违反排班规则，未保存。如确需交换，请确认后再次提交。"
 
-// SwapSlots exchanges the people of one role on two days in one
-// transaction, each day keeping its pin. A swap that breaks a rule is a
-// conflict listing the violations (roster.Violation) unless Force is set:
-// staff may override after seeing the reasons.
+// SwapSlots exchanges one role's people on two days in one transaction, keeping
+// pins. A rule break is a conflict unless Force is set: staff may override.
 func SwapSlots(ctx context.Context, st *store.Store, req Swap, actor string) error {
 	ka, kb := req.Key, roster.Key{Roster: req.Key.Roster, Date: req.Other, Role: req.Key.Role}
 	if ka == kb {

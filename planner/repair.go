@@ -13,8 +13,7 @@ import (
 	"zhiban/store"
 )
 
-// Change is what a re-plan did to the stored roster of [From, To], counted
-// one way for the CLI, the import pages and the regeneration preview.
+// Change is what a re-plan did to the stored roster, counted one way everywhere.
 type Change struct {
 	From, To  roster.Date
 	Ran       bool // false when there was no stored roster to repair
@@ -33,8 +32,7 @@ type DiffRow struct {
 	Before, After     string // names
 }
 
-// Summary says what the re-plan did, in the same words everywhere: the CLI
-// prints "已" + Summary + "。", the import page "已导入 n 条，" + Summary + "。".
+// Summary says what the re-plan did in the same words everywhere ("已" + Summary + "。").
 func (c Change) Summary() string {
 	s := fmt.Sprintf("重新安排 %d 个失效班次", c.Replanned)
 	if c.Added > 0 {
@@ -49,12 +47,9 @@ func (c Change) Summary() string {
 	return s
 }
 
-// Repair re-plans [from, to] after a bulk change (a county import, an Excel
-// import of absences or leaders) inside tx, as the nightly job would: only
-// slots the change made invalid, or left empty, change; manual, pinned and
-// past ones never. It repairs the roster that is stored and does not extend
-// it: with none stored there is nothing to repair, and days after the last
-// stored duty are left to generate or the nightly job.
+// Repair re-plans [from, to] in tx after a bulk import, as the nightly job would:
+// only invalid or empty slots change, never manual, pinned or past ones. It does
+// not extend the stored roster.
 func Repair(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string) (Change, error) {
 	before, err := tx.Assignments(ctx, from, to)
 	if err != nil || len(before) == 0 {
@@ -63,8 +58,7 @@ func Repair(ctx context.Context, tx *store.Store, from, to, today roster.Date, a
 	return measure(ctx, tx, from, before[len(before)-1].Date, today, actor, true)
 }
 
-// measure runs replan over [from, to] in tx and compares the stored roster
-// before and after.
+// measure runs replan in tx and compares the stored roster before and after.
 func measure(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Change, error) {
 	c := Change{From: from, To: to, Ran: true}
 	err := tx.WithTx(ctx, func(tx *store.Store) error {
@@ -91,7 +85,6 @@ func measure(ctx context.Context, tx *store.Store, from, to, today roster.Date, 
 	return c, err
 }
 
-// count fills the counts and the diff from the roster before and after.
 func (c *Change) count(before, after []store.StoredAssignment, people map[string]roster.Person) {
 	b, a := map[roster.Key]string{}, map[roster.Key]string{}
 	for _, x := range before {
@@ -138,18 +131,15 @@ func (c *Change) count(before, after []store.StoredAssignment, people map[string
 	})
 }
 
-// Regeneration is a regeneration's effect: what changes and the fairness
-// before and after, over the same period.
+// Regeneration is what a regeneration changes and the fairness before and after.
 type Regeneration struct {
 	Change
-	Before, After roster.Metrics
-	Fingerprint   string // of the diff: applying checks nothing changed since the preview
-	// PoolNames and RosterNames name the pools and rosters for the page.
+	Before, After          roster.Metrics
+	Fingerprint            string // of the diff: applying checks nothing changed since the preview
 	PoolNames, RosterNames map[string]string
 }
 
-// CheckRegenRange refuses a regeneration range that touches today or the
-// past or spans more than a year.
+// CheckRegenRange refuses a range touching today or the past or spanning over a year.
 func CheckRegenRange(from, to, today roster.Date) error {
 	if from <= today {
 		return fault.Invalidf("from", "只能重排明天（%s）及以后的班次", today.AddDays(1))
@@ -162,16 +152,14 @@ func CheckRegenRange(from, to, today roster.Date) error {
 
 var errPreviewOnly = errors.New("planner: preview, roll back")
 
-// PreviewRegenerate is what Regenerate would do to [from, to] now: it runs
-// in a transaction that is rolled back, so the preview is exactly what
-// applying would do at this moment.
+// PreviewRegenerate runs Regenerate in a rolled-back transaction, so it shows
+// exactly what applying would do now.
 func PreviewRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Regeneration, error) {
 	return regenerate(ctx, st, from, to, today, actor, nil)
 }
 
-// ApplyRegenerate applies a previewed regeneration in one transaction. If
-// the diff differs from the preview's fingerprint, nothing is written and
-// the error is store.ErrConflict, returned with the new preview.
+// ApplyRegenerate applies a preview in one transaction; if the diff no longer
+// matches its fingerprint, nothing is written and the error is store.ErrConflict.
 func ApplyRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, fingerprint string) (Regeneration, error) {
 	return regenerate(ctx, st, from, to, today, actor, &fingerprint)
 }

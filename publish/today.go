@@ -10,7 +10,6 @@ import (
 )
 
 // Today is the whole today page; the JSON API serves the same value.
-// Every DutyDay carries its roster's id and name; Rosters lists the rosters.
 type Today struct {
 	County    string      `json:"county"`
 	Date      roster.Date `json:"date"`
@@ -36,10 +35,9 @@ func (d Today) Modified() time.Time {
 	return *d.LastChanged
 }
 
-// weekDays is how far the "coming days" table reaches: tomorrow and the rest of a week.
+// weekDays: tomorrow and the rest of a week.
 const weekDays = 7
 
-// maxTodayVisits is how many coming visits the today page lists.
 const maxTodayVisits = 10
 
 // Today returns the today page's data for the county date today.
@@ -131,8 +129,7 @@ func (p *Publisher) offReason(ctx context.Context, d roster.Date) string {
 	return "暂无值班安排"
 }
 
-// TodayPage is the data of the public page "/": the day's data split by
-// roster, with the page's headline.
+// TodayPage is the data of "/": the day's data split by roster, with the headline.
 type TodayPage struct {
 	Title, Desc string
 	D           Today
@@ -142,19 +139,16 @@ type TodayPage struct {
 	MonthPath   string // this month's printable table
 	MonthLabel  string
 	LastChanged string // when the data last changed, in words
-	// AutoPublish: with publish.auto nothing is announced before it is
-	// public, so a change is "recent", not "after publication".
+	// With publish.auto nothing is announced before it is public, so a change is "recent".
 	AutoPublish bool
 }
 
-// TodayPage returns the page data of "/" for the county date today.
 func (p *Publisher) TodayPage(ctx context.Context, today roster.Date) (TodayPage, error) {
 	d, err := p.Today(ctx, today)
 	if err != nil {
 		return TodayPage{}, err
 	}
-	// One roster is the county leaders' duty and keeps its familiar
-	// headline; several are named by the rosters themselves.
+	// One roster keeps the county leaders' familiar headline; several are named by roster.
 	pg := TodayPage{Title: d.County + "领导值班接访", Desc: d.County + "今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式",
 		D: d, Sections: Sections(d), Multi: len(d.Rosters) > 1, AutoPublish: p.cfg.Publish.Auto,
 		MonthPath: "/roster/" + roster.MonthOf(d.Date).String(), MonthLabel: roster.MonthOf(d.Date).Label()}
@@ -173,8 +167,7 @@ func (p *Publisher) TodayPage(ctx context.Context, today roster.Date) (TodayPage
 	return pg, nil
 }
 
-// RosterSection is one roster on the today page: today's duty or the next
-// one, and its coming days with one column per role of this roster only.
+// RosterSection is one roster's duty today (or next) and its coming days.
 type RosterSection struct {
 	Roster
 	Address string // the reception centre's address, shown after Place
@@ -196,9 +189,8 @@ func Sections(d Today) []RosterSection {
 	var out []RosterSection
 	for _, r := range d.Rosters {
 		sec := RosterSection{Roster: r}
-		// One roster is the reception centre's own duty, so its place is
-		// there; with several, only a place naming the centre is there (a
-		// township roster sits in the townships).
+		// One roster is the reception centre's own duty; with several, only a place
+		// naming the centre is there (a township roster sits in the townships).
 		if d.Reception.Address != "" && (len(d.Rosters) == 1 || d.Reception.Name == "" || strings.Contains(r.Place, d.Reception.Name)) {
 			sec.Address = d.Reception.Address
 		}

@@ -14,12 +14,7 @@ import (
 	"zhiban/xlsx"
 )
 
-// This file holds what staff read about cases and sweeps beyond the JSON
-// views: names instead of ids, statuses in words, and the two printable
-// workbooks, the case ledger (台账) and the month's sweep report.
-
-// CaseLine is a case as the office lists it: names instead of ids, the
-// state and the next deadline in words, the 包案 duties recorded.
+// CaseLine is a case as the office lists it: names, state and next deadline in words.
 type CaseLine struct {
 	CaseView
 	TownName, LeaderName string
@@ -67,8 +62,7 @@ func col(name string, width float64) xlsx.ListColumn {
 	return xlsx.ListColumn{Name: name, Width: width}
 }
 
-// CaseLedger is the case ledger of the cases q selects on today, in code
-// order, as an .xlsx workbook, with its file name.
+// CaseLedger is the 台账 of the cases q selects, in code order, as .xlsx with its file name.
 func (s *Service) CaseLedger(ctx context.Context, today roster.Date, q CaseQuery) (name string, body []byte, err error) {
 	cases, err := s.ListCases(ctx, today, q)
 	if err != nil {
@@ -124,8 +118,7 @@ type TaskLine struct {
 // Reported reports whether the township has filed (findings or 零报告).
 func (t TaskLine) Reported() bool { return t.Status == visits.TaskFiled || t.Status == visits.TaskNil }
 
-// FindingLine is a finding with its township's name and the code of the
-// case it became, if any.
+// FindingLine is a finding with its township's name and the code of its case, if any.
 type FindingLine struct {
 	visits.Finding
 	TownName string
@@ -156,8 +149,7 @@ type Count struct {
 	N     int
 }
 
-// AdjacentMonth is a sweep month before or after another, with whether a
-// sweep was opened for it.
+// AdjacentMonth is a neighbouring sweep month and whether it had a sweep.
 type AdjacentMonth struct {
 	Month  visits.Month
 	Exists bool
@@ -175,8 +167,7 @@ type SweepDetail struct {
 	Prev, Next   AdjacentMonth
 }
 
-// SweepDetail reads month's sweep on today with names, statuses, counts and
-// whether the months around it had a sweep.
+// SweepDetail reads month's sweep on today, with the neighbouring months.
 func (s *Service) SweepDetail(ctx context.Context, month visits.Month, today roster.Date) (SweepDetail, error) {
 	v, err := s.Sweep(ctx, month, today)
 	if err != nil {
@@ -236,8 +227,7 @@ func (s *Service) SweepDetail(ctx context.Context, month visits.Month, today ros
 	return d, nil
 }
 
-// SweepReport is month's sweep report on today as an .xlsx workbook (units,
-// findings, summary), with its file name. Findings carry no names.
+// SweepReport is month's sweep report as .xlsx with its file name; findings carry no names.
 func (s *Service) SweepReport(ctx context.Context, month visits.Month, today roster.Date) (name string, body []byte, err error) {
 	d, err := s.SweepDetail(ctx, month, today)
 	if err != nil {

@@ -10,11 +10,7 @@ import (
 	"zhiban/visits"
 )
 
-// This file holds how the office's work lists read: cases most urgent
-// first, a case's deadlines and 包案 duties on a day, and visits by day.
-
-// ByUrgency orders cases for the office: open cases with a running clock
-// first, fewest days left first; then the rest in the order given.
+// ByUrgency orders open cases with a running clock first, fewest days left first.
 func ByUrgency(cases []CaseView) {
 	sort.SliceStable(cases, func(i, j int) bool {
 		a, b := cases[i].Clock.Next != nil, cases[j].Clock.Next != nil
@@ -25,8 +21,7 @@ func ByUrgency(cases []CaseView) {
 	})
 }
 
-// AlertCounts counts the cases past a deadline and those near one (past
-// 75 % or 90 % of its time).
+// AlertCounts counts cases past a deadline and near one (past 75 % or 90 % of its time).
 func AlertCounts(cases []CaseView) (overdue, near int) {
 	for _, k := range cases {
 		switch k.Clock.Alert {
@@ -66,8 +61,7 @@ type DutyLine struct {
 	Open  bool // still to record by hand (closing the case records 包结案)
 }
 
-// Duties lists every 包案 duty of k in order with what was recorded, and
-// the first one still to record ("" when none).
+// Duties lists k's 包案 duties with what was recorded, and the first still to record.
 func Duties(k visits.Case) (lines []DutyLine, next visits.Duty) {
 	for _, d := range visits.Duties {
 		l := DutyLine{Duty: d, Label: d.Label()}
@@ -92,8 +86,7 @@ type VisitDay struct {
 	Visits []VisitLine
 }
 
-// VisitDays lists the days from f.From to f.To with the visits f selects
-// on each.
+// VisitDays lists the days of f's range with the visits f selects on each.
 func (s *Service) VisitDays(ctx context.Context, f store.VisitFilter, today roster.Date) ([]VisitDay, error) {
 	vs, err := s.st.Visits(ctx, f)
 	if err != nil {
@@ -118,10 +111,8 @@ func (s *Service) VisitDays(ctx context.Context, f store.VisitFilter, today rost
 	return days, nil
 }
 
-// CalendarSpan is the days a calendar page shows around anchor, in whole
-// weeks starting on Monday as Chinese office calendars do: anchor's week,
-// or with month the weeks that hold anchor's month. prev and next are the
-// anchors of the pages before and after.
+// CalendarSpan is a calendar page's days around anchor, in whole weeks from Monday
+// as Chinese office calendars are; prev and next anchor the adjacent pages.
 func CalendarSpan(anchor roster.Date, month bool) (from, to, prev, next roster.Date) {
 	monday := func(d roster.Date) roster.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
 	if month {
@@ -132,8 +123,7 @@ func CalendarSpan(anchor roster.Date, month bool) (from, to, prev, next roster.D
 	return from, from.AddDays(6), from.AddDays(-7), from.AddDays(7)
 }
 
-// ListVisits lists the visits f selects; a kind that does not exist or a
-// range that ends before it starts is refused.
+// ListVisits lists the visits f selects; an unknown kind or reversed range is refused.
 func (s *Service) ListVisits(ctx context.Context, f store.VisitFilter) ([]visits.Visit, error) {
 	if f.Kind != "" && !f.Kind.Valid() {
 		return nil, fault.InvalidField("kind", "类型无效，应为 开门接访、主动约访、带案下访 或 上门回访")
@@ -156,8 +146,7 @@ func (s *Service) LatestSweep(ctx context.Context, today roster.Date) (SweepView
 // OfferDays is how many days ahead a leader's free days are offered by default.
 const OfferDays = 30
 
-// OfferWindow fills in the days to look for a leader's free days: from
-// tomorrow when from is zero, for OfferDays days when to is zero.
+// OfferWindow defaults from to tomorrow and to to OfferDays days later.
 func OfferWindow(today, from, to roster.Date) (roster.Date, roster.Date) {
 	if from == 0 {
 		from = today.AddDays(1)

@@ -10,17 +10,14 @@ import (
 	"zhiban/roster"
 )
 
-// ImportResult counts what an import changed; zero everywhere means the
-// database already matched the file.
+// ImportResult counts what an import changed; all zero means nothing did.
 type ImportResult struct {
 	Changed int
 }
 
-// ImportCounty loads a validated county file in one transaction. Ids are
-// stable keys: rows are inserted or updated in place, so importing the same
-// file twice changes nothing. People missing from the file are deactivated
-// (their history stays); pool members, roster slots, absences and holiday
-// overrides follow the file. Absences staff entered are never deleted.
+// ImportCounty loads a validated county file in one transaction, idempotently:
+// ids are stable keys, people missing from the file are deactivated (history
+// stays), and absences staff entered are never deleted.
 func (s *Store) ImportCounty(ctx context.Context, c *county.County, actor string) (ImportResult, error) {
 	var res ImportResult
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -212,11 +209,8 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	return n, nil
 }
 
-// importAbsences makes the file's absences the county file's whole share:
-// it upserts them as source 'file' and deletes the 'file' absences the file
-// no longer lists, so a removed or re-dated absence stops counting. Staff
-// entries ('staff') are left alone, unless the file lists the same absence
-// (an exported file re-imported): from then on the file owns it.
+// importAbsences upserts the file's absences and deletes 'file' absences it no
+// longer lists; staff entries stay unless the file lists the same absence.
 func (s *Store) importAbsences(ctx context.Context, n *int, as []county.Absence, now string) error {
 	type key struct{ person, kind, from, to string }
 	keep := map[key]bool{}
@@ -256,9 +250,8 @@ func (s *Store) importAbsences(ctx context.Context, n *int, as []county.Absence,
 	return nil
 }
 
-// importHolidays upserts the file's calendar overrides and deletes the
-// county-file entries (source_year NULL) it no longer lists. Entries a
-// holiday-cn import brought belong to that year's import and stay.
+// importHolidays upserts the file's overrides and deletes county-file entries
+// it no longer lists; holiday-cn imports stay with their year.
 func (s *Store) importHolidays(ctx context.Context, n *int, hs []county.HolidayEntry) error {
 	keep := map[string]bool{}
 	for _, h := range hs {
@@ -276,7 +269,6 @@ func (s *Store) importHolidays(ctx context.Context, n *int, hs []county.HolidayE
 	return s.execCount(ctx, n, "holidays", q, stringKeys(keep)...)
 }
 
-// syncList makes the ordered child list of parent equal to values.
 func (s *Store) syncList(ctx context.Context, n *int, table, parentCol, parent, valueCol string, values []string) error {
 	keep := map[string]bool{}
 	for i, v := range values {
@@ -430,5 +422,4 @@ func (s *Store) Units(ctx context.Context) ([]county.Unit, error) {
 	}, `SELECT id, name, kind, COALESCE(parent, '') FROM units ORDER BY position, id`)
 }
 
-// itoa keeps strconv out of call sites that build ids.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

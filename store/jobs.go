@@ -50,12 +50,9 @@ func (s *Store) RecordJobRun(ctx context.Context, r JobRun) error {
 // ErrPeriodDone is RunJob's answer for a period the ledger already has done.
 var ErrPeriodDone = errors.New("store: job period already done")
 
-// RunJob runs one period of a job in one transaction that also holds its
-// ledger row: it claims (job, period), runs fn, and records the row fn
-// returns as done, so the job's writes and "done" commit together or not at
-// all. A period already done is ErrPeriodDone and fn does not run. When fn
-// fails nothing is written; the caller records the failure with
-// RecordJobRun, outside the rolled-back transaction.
+// RunJob runs one period in a transaction that also claims its ledger row, so the
+// job's writes and "done" commit together. A done period is ErrPeriodDone; on
+// failure nothing is written and the caller records it with RecordJobRun.
 func (s *Store) RunJob(ctx context.Context, job, period string, fn func(tx *Store) (JobRun, error)) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		prev, err := tx.JobRun(ctx, job, period)
@@ -101,8 +98,7 @@ func scanJobRun(sc scanner) (JobRun, error) {
 	return r, err
 }
 
-// Notification is one message in the outbox. Recipients is JSON written by
-// the scheduler; the store does not look inside.
+// Notification is one outbox message; Recipients is JSON the store does not read.
 type Notification struct {
 	ID         int64     `json:"id"`
 	Job        string    `json:"job,omitempty"`
@@ -123,9 +119,7 @@ type Delivery struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// EnqueueNotification adds n to the outbox with a pending delivery per
-// channel. Called in a use case's or a job's transaction, it commits or
-// rolls back with it.
+// EnqueueNotification adds n with a pending delivery per channel, in the caller's transaction.
 func (s *Store) EnqueueNotification(ctx context.Context, n Notification, channels []string) (int64, error) {
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -194,8 +188,7 @@ func (s *Store) RecordDelivery(ctx context.Context, id int64, channel, status st
 	return nil
 }
 
-// FirstJobPeriod returns the earliest period job has a ledger row for, or
-// ErrNotFound. Periods sort as text ("2026-11-28", "2026-11").
+// FirstJobPeriod returns job's earliest ledger period (periods sort as text), or ErrNotFound.
 func (s *Store) FirstJobPeriod(ctx context.Context, job string) (string, error) {
 	var p sql.NullString
 	if err := s.q.QueryRowContext(ctx, `SELECT MIN(period) FROM job_runs WHERE job = ?`, job).Scan(&p); err != nil {
