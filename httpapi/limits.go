@@ -11,22 +11,16 @@ import (
 	"zhiban/xlsx"
 )
 
-// Request bodies are bounded before anything reads them, so no client can
-// make the server hold (or spill to a temporary file) more than a form
-// needs. Uploads are read whole into memory: every limit is far below
-// formMemory, so a multipart file never goes to disk.
+// Bodies are bounded before anything reads them. Every limit is far below
+// formMemory, so a multipart upload never goes to disk.
 const (
-	loginBodyLimit   = 64 << 10 // name, password, CSRF token, next
-	defaultBodyLimit = 1 << 20  // every other form and JSON body
-	// An .xlsx upload of at most xlsx.MaxUpload (5 MB) and its multipart framing.
+	loginBodyLimit     = 64 << 10 // name, password, CSRF token, next
+	defaultBodyLimit   = 1 << 20  // every other form and JSON body
 	importPreviewLimit = xlsx.MaxUpload + 1<<20
-	// The previewed file sent back as base64 (4/3) in a urlencoded form,
-	// whose '+', '/' and '=' grow to %2B, %2F, %3D.
-	importApplyLimit = xlsx.MaxUpload*3/2 + 1<<20
-	// A holiday file of at most maxHolidayUpload (1 MB) and its framing.
+	// The previewed file sent back as base64 (4/3), with '+', '/', '=' percent-encoded.
+	importApplyLimit    = xlsx.MaxUpload*3/2 + 1<<20
 	holidayPreviewLimit = maxHolidayUpload + 1<<20
-	// formMemory is what a parsed multipart form may keep in memory (echo's
-	// default); the limits above keep every body below it.
+	// formMemory is echo's default in-memory multipart size.
 	formMemory = 32 << 20
 )
 
@@ -50,7 +44,6 @@ func tooLarge(limit int64) error {
 	return echo.NewHTTPError(http.StatusRequestEntityTooLarge, tooLargeMsg(limit))
 }
 
-// tooLargeMsg says, in Chinese, how large a body may be.
 func tooLargeMsg(limit int64) string {
 	size := fmt.Sprintf("%d KB", limit>>10)
 	if limit >= 1<<20 {
@@ -59,10 +52,8 @@ func tooLargeMsg(limit int64) string {
 	return "请求内容过大（此处最多 " + size + "），请缩小文件或内容后重试"
 }
 
-// limitBody runs before routing: a body declared larger than the limit of
-// its path is refused unread; any other is wrapped in http.MaxBytesReader,
-// and a form is parsed here so that a body which turns out too large
-// (chunked, no length) is a 413 too, not an empty form.
+// limitBody refuses a declared-too-large body unread, wraps the rest in
+// MaxBytesReader, and parses forms here so a chunked oversize body is a 413, not an empty form.
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()

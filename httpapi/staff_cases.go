@@ -26,7 +26,6 @@ func newCaseRow(k service.CaseView, n workNames) caseRow {
 	return caseRow{CaseLine: n.CaseLine(k), CSS: alertCSS[k.Clock.Alert]}
 }
 
-// caseListQuery is the link query of the list's filters.
 func caseListQuery(f service.CaseQuery) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"township": f.Township, "leader": f.Leader, "state": f.State} {
@@ -46,13 +45,11 @@ func caseListQuery(f service.CaseQuery) string {
 var caseStates = []visits.CaseState{visits.StateReceived, visits.StateAccepted, visits.StateRejected, visits.StateReplied,
 	visits.StateReview, visits.StateReviewed, visits.StateRecheck, visits.StateRechecked, visits.StateClosed}
 
-// caseQuery reads the list's filters.
 func caseQuery(c echo.Context) service.CaseQuery {
 	return service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
 		Overdue: c.QueryParam("overdue") == "1"}
 }
 
-// casesPage is the data of staff/cases.html.
 type casesPage struct {
 	staffLayout
 	Rows          []caseRow
@@ -99,7 +96,6 @@ var transitionLabels = map[visits.Transition]string{
 	visits.ActRechckd: "出具复核意见", visits.ActClose: "办结", visits.ActReopen: "重新办理",
 }
 
-// casePage is the data of staff/case.html.
 type casePage struct {
 	staffLayout
 	Case         caseRow
@@ -123,8 +119,7 @@ func (s *Server) showCasePage(c echo.Context) error {
 	return s.renderCasePage(c, http.StatusOK, nil)
 }
 
-// renderCasePage renders the case as stored now, with the refusal of a
-// write (nil if none) and what was typed.
+// renderCasePage renders the case as stored, with a write's refusal and typed values.
 func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
@@ -165,8 +160,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 	return s.renderStaff(c, status, "staff/case.html", "cases", "案件 "+k.Code, p)
 }
 
-// caseActFromForm reads a case form into the service's input; the values
-// are checked by the use case, only their types here.
+// caseActFromForm checks only types; the use case checks the values.
 func caseActFromForm(c echo.Context) (service.CaseAct, error) {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	in := service.CaseAct{Version: formVersion(c), Action: visits.Transition(v("action")), Duty: visits.Duty(v("duty")),
@@ -179,9 +173,8 @@ func caseActFromForm(c echo.Context) (service.CaseAct, error) {
 	return in, err
 }
 
-// postCaseAct runs a change of the case from one of the case page's forms
-// and goes back to the page with what was done; a refusal re-renders the
-// page with the message and the typed values.
+// postCaseAct runs a change from one of the case page's forms; a refusal
+// re-renders the page with the message and the typed values.
 func (s *Server) postCaseAct(c echo.Context, form string, act caseAct, done func(service.CaseAct, service.CaseChange) string) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
@@ -198,8 +191,7 @@ func (s *Server) postCaseAct(c echo.Context, form string, act caseAct, done func
 	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", id), done(in, res))
 }
 
-// postCaseTransition applies a state change; serving the handling opinion
-// also plans the return visit, as in the API.
+// postCaseTransition applies a state change; serving the opinion also plans the return visit.
 func (s *Server) postCaseTransition(c echo.Context) error {
 	return s.postCaseAct(c, "transition", s.svc.TransitionCase, func(in service.CaseAct, res service.CaseChange) string {
 		notice := "已" + transitionLabels[in.Action] + "，案件现为“" + res.Case.State.Label() + "”"

@@ -32,7 +32,6 @@ func dayClassLabel(cal roster.Calendar, d roster.Date) (label, css string) {
 	return "工作日", "workday"
 }
 
-// parseStaffMonth reads YYYY-MM and returns the month's first day.
 func parseStaffMonth(s string) (roster.Date, error) {
 	m, err := roster.ParseMonth(s)
 	if err != nil {
@@ -69,7 +68,6 @@ func (s *Server) showRosterIndex(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+s.today().String()[:7]+q)
 }
 
-// rosterPage is a month of one roster as days × roles.
 type rosterPage struct {
 	staffLayout
 	Empty              bool // no roster defined yet
@@ -102,8 +100,7 @@ type gridDay struct {
 	Cells      []gridCell
 }
 
-// showStaffMonth shows a month of one roster as days × roles, or sends the
-// month as .xlsx when the last segment ends in .xlsx.
+// showStaffMonth shows a roster month as days × roles, or .xlsx when the path ends in .xlsx.
 func (s *Server) showStaffMonth(c echo.Context) error {
 	ctx := c.Request().Context()
 	monthS := c.Param("month")
@@ -143,7 +140,6 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 	return s.renderStaff(c, http.StatusOK, "staff/roster.html", "roster", fmt.Sprintf("%s %d年%d月", def.Name, month.Year(), int(month.Month())), p)
 }
 
-// monthGrid builds the rows of a month: every day, with the slots of duty days.
 func (s *Server) monthGrid(ctx context.Context, def roster.Definition, month roster.Date) ([]gridDay, error) {
 	days, cal, err := planner.Month(ctx, s.store, def, month, month.MonthEnd())
 	if err != nil {
@@ -171,8 +167,6 @@ func slotHref(k roster.Key) string {
 	return "/staff/roster/" + url.PathEscape(k.Roster) + "/slot?date=" + k.Date.String() + "&role=" + url.QueryEscape(k.Role)
 }
 
-// slotPage is the slot page: who is on it, eligible replacements, pin and
-// swap, and what the last refused write said.
 type slotPage struct {
 	staffLayout
 	Slot        *planner.SlotView
@@ -237,8 +231,7 @@ func (s *Server) staleMessage(e *planner.Stale) string {
 		e.Key.Date, e.Key.Role, cur.UpdatedAt.In(s.cfg.Location).Format("15:04:05"), cur.UpdatedBy, e.Name, cur.Version)
 }
 
-// slotRefused re-renders the slot page with a refused edit's reason, or
-// returns an error that is no refusal (a missing slot, a failure).
+// slotRefused re-renders the slot page with a refusal's reason; other errors are returned.
 func (s *Server) slotRefused(c echo.Context, k roster.Key, p *slotPage, err error) error {
 	var st *planner.Stale
 	if errors.As(err, &st) {
@@ -266,7 +259,6 @@ func (s *Server) slotRefused(c echo.Context, k roster.Key, p *slotPage, err erro
 	return s.renderSlot(c, kindStatus[fe.Kind], k, p)
 }
 
-// assignSlot replaces the person on a slot.
 func (s *Server) assignSlot(c echo.Context) error {
 	k, err := slotParams(c)
 	if err != nil {
@@ -285,7 +277,6 @@ func (s *Server) assignSlot(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery("已改为 "+p.Name))
 }
 
-// pinSlot pins or unpins a slot: a pinned slot is never moved by the generator.
 func (s *Server) pinSlot(c echo.Context) error {
 	k, err := slotParams(c)
 	if err != nil {
@@ -303,9 +294,8 @@ func (s *Server) pinSlot(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery(msg))
 }
 
-// swapSlots exchanges the people of one role on two days in one transaction.
-// A swap that breaks a rule is shown with the reasons and needs a second,
-// explicit confirmation.
+// swapSlots exchanges one role's people on two days; a rule-breaking swap needs
+// an explicit second confirmation.
 func (s *Server) swapSlots(c echo.Context) error {
 	k, err := slotParams(c)
 	if err != nil {

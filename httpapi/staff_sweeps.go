@@ -15,19 +15,16 @@ import (
 	"zhiban/visits"
 )
 
-// taskRow is a sweep task on the page, with the class of its row.
 type taskRow struct {
 	service.TaskLine
 	CSS string
 }
 
-// findingForm is one row of the report form, kept on a refusal.
 type findingForm struct {
 	Summary, Category, Village, Parties, Risk string
 }
 
-// sweepPage is what staff/sweep.html reads: one month's sweep with its
-// tasks, findings and counts, and the report form (kept on a refusal).
+// sweepPage is one month's sweep with tasks, findings, counts and the report form.
 type sweepPage struct {
 	staffLayout
 	Empty        bool // no sweep has been opened yet
@@ -44,14 +41,12 @@ type sweepPage struct {
 	Risks        []visits.Risk
 	XLSX         string // the report's download link
 
-	// The report form.
 	Rows     []findingForm
 	Township string
 	Nil      bool
 }
 
-// sweepForm is the report form as the user left it, and the message, for a
-// refused act; the zero value is a fresh page.
+// sweepForm is the report form as left and its message after a refusal; zero is a fresh page.
 type sweepForm struct {
 	Error    string
 	Rows     []findingForm // nil: three empty rows
@@ -159,7 +154,6 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	return redirectDone(c, "/staff/sweeps/"+string(month), notice)
 }
 
-// findingsOf reads the report form's rows that have a summary as findings.
 func findingsOf(rows []findingForm) ([]visits.Finding, error) {
 	var fs []visits.Finding
 	for i, r := range rows {
@@ -218,9 +212,7 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
 }
 
-// refuseOnSweepPage shows a refused act on finding id on its month's sweep
-// page with the message; an unknown finding or a failure goes to the error
-// handler.
+// refuseOnSweepPage shows a refusal on the finding's sweep page; other errors go to the error handler.
 func (s *Server) refuseOnSweepPage(c echo.Context, id int64, err error) error {
 	ff, ferr := asFormFailure(err)
 	if ferr != nil {

@@ -24,8 +24,7 @@ func AbsenceKindLabel(k roster.AbsenceKind) string {
 	return string(k)
 }
 
-// CheckAbsence refuses an absence without a person, of an unknown kind,
-// ending before it starts or longer than a year.
+// CheckAbsence refuses an absence without a person, of unknown kind, reversed or over a year.
 func CheckAbsence(a roster.Absence) error {
 	switch {
 	case a.Person == "":
@@ -40,15 +39,13 @@ func CheckAbsence(a roster.Absence) error {
 	return nil
 }
 
-// BrokenDuty is a stored duty an absence makes invalid, with the engine's
-// proposal: a person, or why nobody can take it.
+// BrokenDuty is a duty an absence invalidates, with the engine's proposal or why nobody can take it.
 type BrokenDuty struct {
 	store.StoredAssignment
 	Name, Proposed, ProposedName, Unfilled string
 }
 
-// AbsenceImpact finds the duties a new absence breaks and asks the engine
-// for replacements, every other slot held fixed so only these move.
+// AbsenceImpact asks the engine for replacements with every other slot fixed, so only these move.
 func AbsenceImpact(ctx context.Context, st *store.Store, ab roster.Absence) ([]BrokenDuty, error) {
 	in, stored, err := Input(ctx, st, ab.From, ab.To)
 	if err != nil {
@@ -89,8 +86,7 @@ func AbsenceImpact(ctx context.Context, st *store.Store, ab roster.Absence) ([]B
 	return broken, nil
 }
 
-// Replacement is a previewed replacement the editor kept, with the version
-// of the duty seen in the preview.
+// Replacement is a kept replacement with the duty version seen in the preview.
 type Replacement struct {
 	Assignment roster.Assignment
 	Version    int
@@ -99,11 +95,8 @@ type Replacement struct {
 // ErrDuplicateAbsence refuses an absence recorded before.
 var ErrDuplicateAbsence = fault.InvalidField("", "这条请假/出差已登记过")
 
-// AddAbsence records an absence and, in the same transaction, applies the
-// replacements the editor kept. Each replacement is checked against the
-// rules with the absence in place and carries the version seen in the
-// preview, so a duty changed meanwhile aborts the whole save (*Stale or a
-// rule conflict). It returns how many duties were replaced.
+// AddAbsence records an absence and applies the kept replacements in the same
+// transaction; a duty changed since the preview aborts the whole save.
 func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, actor string) (int, error) {
 	if err := CheckAbsence(ab); err != nil {
 		return 0, err

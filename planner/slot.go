@@ -11,9 +11,8 @@ import (
 // swapWindow is how far apart two days of a slot may be swapped.
 const swapWindow = 31
 
-// SlotView is one slot with every pool member judged for it. The slot page
-// shows it, and every edit of the slot builds it again inside the
-// transaction that writes, so the check and the write see the same data.
+// SlotView is one slot with every pool member judged; edits rebuild it inside
+// the writing transaction, so the check and the write see the same data.
 type SlotView struct {
 	Def        roster.Definition
 	Slot       roster.Slot
@@ -29,8 +28,7 @@ type SlotView struct {
 	people map[string]roster.Person
 }
 
-// Candidate is one pool member for a slot: eligible, or the rule that
-// forbids it with the stored duties it clashes with.
+// Candidate is a pool member for a slot: eligible, or the rule and duties it clashes with.
 type Candidate struct {
 	ID, Name, Title string
 	OK              bool
@@ -47,8 +45,7 @@ type SwapOption struct {
 	Person, Name string
 }
 
-// Clash is a stored duty an edit would break a rule with (the same day, or
-// closer than the roster's minimum gap).
+// Clash is a stored duty an edit would break a rule with (same day, or within the minimum gap).
 type Clash struct {
 	Roster string      `json:"roster"`
 	Date   roster.Date `json:"date"`
@@ -73,9 +70,8 @@ func RosterDef(ctx context.Context, st *store.Store, id string) (roster.Definiti
 	return roster.Definition{}, fmt.Errorf("planner: roster %s: %w", id, store.ErrNotFound)
 }
 
-// LoadSlot loads a slot and judges each pool member with roster.Validate on
-// a trial assignment, everything else held fixed, so the reason shown is
-// exactly the rule the engine enforces.
+// LoadSlot judges each pool member with roster.Validate on a trial assignment, so
+// the reason shown is exactly the rule the engine enforces.
 func LoadSlot(ctx context.Context, st *store.Store, k roster.Key) (*SlotView, error) {
 	def, err := RosterDef(ctx, st, k.Roster)
 	if err != nil {
@@ -127,8 +123,6 @@ func LoadSlot(ctx context.Context, st *store.Store, k roster.Key) (*SlotView, er
 	return v, nil
 }
 
-// judge says why id may not take the slot ("" when it may) and which
-// stored duties it would clash with.
 func (v *SlotView) judge(id string) (string, []Clash) {
 	trial := roster.Assignment{Roster: v.Key.Roster, Date: v.Key.Date, Role: v.Key.Role, Person: id}
 	vs := roster.Validate(v.in, []roster.Assignment{trial})
@@ -141,7 +135,6 @@ func (v *SlotView) judge(id string) (string, []Clash) {
 	return vs[0].Reason, clashesOf(v.in, trial, v.people)
 }
 
-// candidate returns the pool member id, or nil.
 func (v *SlotView) candidate(id string) *Candidate {
 	for i := range v.Candidates {
 		if v.Candidates[i].ID == id {
@@ -151,8 +144,6 @@ func (v *SlotView) candidate(id string) *Candidate {
 	return nil
 }
 
-// clashesOf lists the held duties of a's person on a's day or, in a's
-// roster, closer than its minimum gap.
 func clashesOf(in roster.Input, a roster.Assignment, people map[string]roster.Person) []Clash {
 	gap := 0
 	for _, d := range in.Rosters {
@@ -173,8 +164,7 @@ func clashesOf(in roster.Input, a roster.Assignment, people map[string]roster.Pe
 	return out
 }
 
-// PoolCounts counts each person's duties per pool in year, over history and
-// stored: the fairness hint beside each candidate.
+// PoolCounts counts each person's duties per pool in year: the fairness hint beside each candidate.
 func PoolCounts(in roster.Input, stored []store.StoredAssignment, year int) map[string]map[string]int {
 	poolOf := slotPools(in.Rosters)
 	out := map[string]map[string]int{}
@@ -199,7 +189,6 @@ func PoolCounts(in roster.Input, stored []store.StoredAssignment, year int) map[
 	return out
 }
 
-// slotPools maps (roster, role) to the slot's pool.
 func slotPools(defs []roster.Definition) map[[2]string]string {
 	out := map[[2]string]string{}
 	for _, d := range defs {

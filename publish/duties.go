@@ -15,8 +15,7 @@ type DutyPerson struct {
 	Name      string `json:"name"`
 	Title     string `json:"title"`
 	Portfolio string `json:"portfolio"`
-	// Was is the person published for this slot when an edit after
-	// publication replaced them (shown as 调整，原：Was).
+	// Was is who an edit after publication replaced (shown as 调整，原：Was).
 	Was string `json:"was,omitempty"`
 }
 
@@ -33,8 +32,7 @@ type DutyDay struct {
 	Leaders    []DutyPerson `json:"leaders"`
 }
 
-// changedWindowDays is how far back an edit counts as "changed since the last
-// publication": the roster is published weekly, so a week.
+// changedWindowDays: the roster is published weekly, so an edit counts as "changed" for a week.
 const changedWindowDays = 7
 
 // Duties returns the public duties between from and to, per day and roster.
@@ -80,8 +78,6 @@ func (p *Publisher) Duties(ctx context.Context, today, from, to roster.Date) ([]
 		person := byID[a.Person]
 		last := &out[len(out)-1]
 		dp := DutyPerson{Role: a.Role, ID: person.ID, Name: person.Name, Title: person.Title, Portfolio: person.Portfolio}
-		// A published month compares with its snapshot; otherwise recent
-		// edits count as changes.
 		if was, adj, ok := view.Adjusted(a.Assignment); ok {
 			if adj {
 				last.Changed = true
@@ -97,8 +93,7 @@ func (p *Publisher) Duties(ctx context.Context, today, from, to roster.Date) ([]
 	return out, nil
 }
 
-// Reception is the reception centre as published: its phone is the office
-// line, which is public.
+// Reception is the reception centre as published; its phone is the public office line.
 type Reception struct {
 	Name    string          `json:"name"`
 	Address string          `json:"address"`
@@ -106,8 +101,7 @@ type Reception struct {
 	Windows []county.Window `json:"windows"`
 }
 
-// Roster is a roster definition as published: what it is called, when and
-// where it sits, and its roles in slot order.
+// Roster is a published roster definition with its roles in slot order.
 type Roster struct {
 	ID        string   `json:"id"`
 	Name      string   `json:"name"`
@@ -119,9 +113,7 @@ type Roster struct {
 	Roles     []string `json:"roles"`
 }
 
-// publicRosters lists the defined rosters in their order, then any roster
-// that only old duties still name, each with its roles: the slots' roles
-// first, then roles met only in the duties.
+// publicRosters lists defined rosters, then any only old duties still name, each with its roles.
 func publicRosters(defs []roster.Definition, duties []DutyDay) []Roster {
 	var out []Roster
 	index := map[string]int{}
@@ -159,8 +151,7 @@ func publicRosters(defs []roster.Definition, duties []DutyDay) []Roster {
 	return out
 }
 
-// daysLabel says a roster's duty-day rule in words: 工作日, 每天,
-// 节假日和周末, or 每周二、周五 for weekly:tue,fri.
+// daysLabel says a duty-day rule in words, e.g. 每周二、周五 for weekly:tue,fri.
 func daysLabel(r roster.DaysRule) string {
 	rule := r.String()
 	switch rule {

@@ -9,7 +9,6 @@ import (
 	"zhiban/visits"
 )
 
-// demoMarker is the setting that says the demo cases are in.
 const demoMarker = "demo_cases_seeded"
 
 type demoCase struct {
@@ -32,10 +31,8 @@ type demoStep struct {
 	extend int
 }
 
-// SeedDemo fills the demo county with invented cases (some overdue, some
-// near a deadline), visits of all four kinds and two sweeps (last month's
-// with missing reports, this month's open with a few reports filed), as of
-// c.Now, written by c.Actor. It runs once: a second call does nothing.
+// SeedDemo fills the demo county with invented cases, visits of all four kinds
+// and two sweeps, as of c.Now; a second call does nothing.
 func (s *Service) SeedDemo(ctx context.Context, c Call) error {
 	return s.run(ctx, c, func(ctx context.Context, e Env) error {
 		done, err := e.Tx.Setting(ctx, demoMarker)
@@ -46,7 +43,6 @@ func (s *Service) SeedDemo(ctx context.Context, c Call) error {
 	})
 }
 
-// seedDemo writes the demo casework; see SeedDemo.
 func seedDemo(ctx context.Context, e Env) error {
 	tx, today, cal, who := e.Tx, e.Today, e.Cal, e.Actor
 	cases := []demoCase{
@@ -152,9 +148,7 @@ func seedDemo(ctx context.Context, e Env) error {
 	return tx.SetSetting(ctx, demoMarker, today.String())
 }
 
-// planDemoVisits proposes the 带案下访 of [from, to] as PlanVisits would,
-// without telling anyone, and confirms all but one, so the public page
-// lists them.
+// planDemoVisits proposes 带案下访 as PlanVisits would, without notifying, and confirms all but one.
 func planDemoVisits(ctx context.Context, e Env, from, to roster.Date) (int, error) {
 	tx := e.Tx
 	people, err := tx.People(ctx)
@@ -192,9 +186,8 @@ func planDemoVisits(ctx context.Context, e Env, from, to roster.Date) (int, erro
 	return n, nil
 }
 
-// demoSweep opens the sweep of the month starting first with three reports
-// filed; for a past month, one more high-risk finding escalated and the
-// missing reports flagged.
+// demoSweep opens a month's sweep with three reports filed; a past month also
+// gets an escalated high-risk finding and flagged missing reports.
 func demoSweep(ctx context.Context, e Env, first roster.Date, past bool) error {
 	tx, cal, today, who := e.Tx, e.Cal, e.Today, e.Actor
 	units, names, err := townships(ctx, tx)

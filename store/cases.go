@@ -91,8 +91,7 @@ func (s *Store) writeMilestones(ctx context.Context, c visits.Case) error {
 	return nil
 }
 
-// SaveCase writes an edited case. version is the version the editor read; a
-// different stored version is ErrConflict. action names the change in the audit log.
+// SaveCase writes an edited case; another stored version is ErrConflict; action is audited.
 func (s *Store) SaveCase(ctx context.Context, c visits.Case, version int, action, actor string) (visits.Case, error) {
 	var out visits.Case
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -199,7 +198,6 @@ func (s *Store) queryCases(ctx context.Context, where string, args ...any) ([]vi
 	return out, nil
 }
 
-// caseMilestone is a milestone row with the case it belongs to.
 type caseMilestone struct {
 	caseID int64
 	visits.Milestone
@@ -260,8 +258,7 @@ func (s *Store) OpenCaseLoad(ctx context.Context) (map[string]int, error) {
 	return out, err
 }
 
-// Flag records a follow-up flag once per (kind, entity, id, level); it
-// reports whether the flag is new.
+// Flag records a follow-up flag once per (kind, entity, id, level), reporting whether it is new.
 func (s *Store) Flag(ctx context.Context, f Flag) (bool, error) {
 	r, err := s.q.ExecContext(ctx, `INSERT INTO flags (kind, entity, entity_id, level, on_date, message, leader_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, entity, entity_id, level) DO NOTHING`,
@@ -273,8 +270,7 @@ func (s *Store) Flag(ctx context.Context, f Flag) (bool, error) {
 	return n > 0, nil
 }
 
-// Flag is a follow-up notice: a case near or past a deadline, a missing
-// sweep report, a key finding without a 包保领导. Messages carry codes, never petitioner data.
+// Flag is a follow-up notice; messages carry codes, never petitioner data.
 type Flag struct {
 	ID       int64       `json:"id"`
 	Kind     string      `json:"kind"` // deadline | missing_report | unassigned_finding

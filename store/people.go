@@ -119,8 +119,7 @@ func scanAbsence(sc scanner) (roster.Absence, error) {
 	return a, err
 }
 
-// AddAbsence records an absence entered by staff (source 'staff', which a
-// county-file import never deletes) and returns its id.
+// AddAbsence records a staff absence (source 'staff', never deleted by a county import).
 func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) (int64, error) {
 	if _, err := s.Person(ctx, a.Person); err != nil {
 		return 0, err
@@ -138,7 +137,6 @@ func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) 
 	return id, err
 }
 
-// DeleteAbsence removes an absence.
 func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		var before string
@@ -164,14 +162,11 @@ func (s *Store) HolidayOverrides(ctx context.Context) ([]roster.HolidayDay, erro
 	}, `SELECT date, kind, name FROM holidays ORDER BY date`)
 }
 
-// ReplaceHolidayYear replaces the overrides of one year with days and marks
-// the year confirmed by actor.
+// ReplaceHolidayYear replaces one year's overrides and marks it confirmed by actor.
 func (s *Store) ReplaceHolidayYear(ctx context.Context, year int, days []roster.HolidayDay, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
-		// Replace what earlier imports of this year wrote, and the county
-		// file's entries dated in the year; entries another year's file
-		// brought (its neighbouring make-up days) stay unless this file
-		// names the same date.
+		// Replace earlier imports of this year and the county file's entries in it;
+		// neighbouring years' make-up days stay unless this file names the date.
 		from, to := roster.NewDate(year, 1, 1).String(), roster.NewDate(year, 12, 31).String()
 		if _, err := tx.q.ExecContext(ctx, `DELETE FROM holidays WHERE source_year = ?
 			OR (source_year IS NULL AND date BETWEEN ? AND ?)`, year, from, to); err != nil {
@@ -203,8 +198,7 @@ func (s *Store) HolidayYearConfirmed(ctx context.Context, year int) (bool, error
 	return n > 0, nil
 }
 
-// ConfirmedHolidayYears returns the years whose calendar staff imported; for
-// them the stored entries replace the built-in schedule.
+// ConfirmedHolidayYears are years staff imported; their entries replace the built-in schedule.
 func (s *Store) ConfirmedHolidayYears(ctx context.Context) (map[int]bool, error) {
 	out := map[int]bool{}
 	err := queryEach(ctx, s.q, "holiday years", func(sc scanner) error {

@@ -9,8 +9,7 @@ import (
 	"zhiban/roster"
 )
 
-// Publication is one publishing of a roster month: who published it, when,
-// and how many assignments the snapshot holds.
+// Publication is one publishing of a roster month and the size of its snapshot.
 type Publication struct {
 	ID          int64       `json:"id"`
 	Roster      string      `json:"roster"`
@@ -32,11 +31,8 @@ func monthBounds(month string) (roster.Date, roster.Date, error) {
 // ErrNothingToPublish is PublishMonth's refusal of a month without duties.
 var ErrNothingToPublish = errors.New("no assignments to publish")
 
-// PublishMonth publishes the stored assignments of roster's month: it
-// records a snapshot of them, so later edits can be shown as changes. An
-// unknown roster is ErrNotFound, a month without assignments
-// ErrNothingToPublish. Publishing again replaces the snapshot in
-// force (the earlier ones stay as history).
+// PublishMonth snapshots roster's month so later edits show as changes; publishing
+// again replaces the snapshot in force (older ones stay as history).
 func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string) (Publication, error) {
 	first, last, err := monthBounds(month)
 	if err != nil {
@@ -64,8 +60,7 @@ func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string)
 		if err != nil {
 			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
 		}
-		// Publishing nothing would hide the month from the public for good
-		// with publish.auto off, and announce an empty roster.
+		// Publishing nothing would hide the month for good with publish.auto off.
 		if n, _ := snap.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, ErrNothingToPublish)
 		}
@@ -93,8 +88,7 @@ func (s *Store) Publication(ctx context.Context, rosterID, month string) (Public
 	return p, nil
 }
 
-// Publications returns the publication in force of every published roster
-// month that overlaps from–to, keyed by roster and YYYY-MM.
+// Publications returns the publication in force of each roster month overlapping from–to.
 func (s *Store) Publications(ctx context.Context, from, to roster.Date) (map[[2]string]Publication, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.roster_id, p.month, p.published_at, p.published_by
 		FROM publications p WHERE p.month >= ? AND p.month <= ? AND p.id = (SELECT MAX(q.id) FROM publications q
@@ -124,9 +118,7 @@ type PublishedAssignment struct {
 	PublishedAt time.Time `json:"published_at"`
 }
 
-// PublishedAssignments returns the assignments as published (the snapshot
-// of each month's publication in force) between from and to inclusive, by
-// date, roster and role.
+// PublishedAssignments returns the snapshots in force in [from, to], by date, roster and role.
 func (s *Store) PublishedAssignments(ctx context.Context, from, to roster.Date) ([]PublishedAssignment, error) {
 	return queryAll(ctx, s.q, fmt.Sprintf("published assignments %s–%s", from, to), scanPublishedAssignment,
 		`SELECT pa.publication_id, pa.roster_id, pa.date, pa.role, pa.person_id, p.published_at

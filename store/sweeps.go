@@ -7,8 +7,7 @@ import (
 	"zhiban/visits"
 )
 
-// CreateSweep stores a month's sweep and its tasks. A month already opened
-// is left as it is and created is false, so opening is idempotent.
+// CreateSweep stores a month's sweep and tasks idempotently; created is false if it existed.
 func (s *Store) CreateSweep(ctx context.Context, sw visits.Sweep, tasks []visits.Task, actor string) (created bool, err error) {
 	err = s.WithTx(ctx, func(tx *Store) error {
 		r, err := tx.q.ExecContext(ctx, `INSERT INTO sweeps (month, opened_on, due_on) VALUES (?, ?, ?) ON CONFLICT (month) DO NOTHING`,
@@ -84,8 +83,7 @@ func (s *Store) SweepTaskOf(ctx context.Context, month visits.Month, township st
 	return t, lookupErr(err, fmt.Sprintf("sweep task %s/%s", month, township))
 }
 
-// SaveSweepTask writes a task's status, filing and flag. Filing a task that
-// was filed meanwhile is ErrConflict.
+// SaveSweepTask writes a task's status, filing and flag; a concurrent filing is ErrConflict.
 func (s *Store) SaveSweepTask(ctx context.Context, t visits.Task, action, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		cur, err := tx.SweepTask(ctx, t.ID)
@@ -104,8 +102,7 @@ func (s *Store) SaveSweepTask(ctx context.Context, t visits.Task, action, actor 
 	})
 }
 
-// AddFindings stores findings (their Task set) and returns them with ids.
-// A rolled finding already carried into the task is skipped.
+// AddFindings stores findings and returns them with ids, skipping rolled findings already carried.
 func (s *Store) AddFindings(ctx context.Context, fs []visits.Finding, actor string) ([]visits.Finding, error) {
 	var out []visits.Finding
 	err := s.WithTx(ctx, func(tx *Store) error {

@@ -57,8 +57,7 @@ func (s *Store) writeVisitCases(ctx context.Context, v visits.Visit) error {
 	return nil
 }
 
-// SaveVisit writes an edited visit; version is the one the editor read (a
-// different stored version is ErrConflict). Moves beyond the stored history are appended.
+// SaveVisit writes an edited visit; another stored version than the one read is ErrConflict.
 func (s *Store) SaveVisit(ctx context.Context, v visits.Visit, version int, action, actor string) (visits.Visit, error) {
 	var out visits.Visit
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -171,7 +170,6 @@ func scanVisit(sc scanner) (visits.Visit, error) {
 	return v, err
 }
 
-// visitCase links a visit to a case it carries.
 type visitCase struct{ visit, caseID int64 }
 
 func scanVisitCase(sc scanner) (visitCase, error) {
@@ -180,7 +178,6 @@ func scanVisitCase(sc scanner) (visitCase, error) {
 	return l, err
 }
 
-// visitMove is a move row with the visit it belongs to.
 type visitMove struct {
 	visit int64
 	visits.Move
@@ -195,8 +192,7 @@ func scanMove(sc scanner) (visitMove, error) {
 	return m, err
 }
 
-// PublicVisit is a 带案下访 as the public sees it: date, time, leader,
-// township and place. No case data of any kind.
+// PublicVisit is a 带案下访 as the public sees it; no case data of any kind.
 type PublicVisit struct {
 	ID        int64             `json:"id"`
 	Date      roster.Date       `json:"date"`
@@ -210,9 +206,8 @@ type PublicVisit struct {
 	UpdatedAt time.Time         `json:"updated_at"`
 }
 
-// PublicCarryVisits returns the 带案下访 between from and to (zero bounds
-// are open), optionally of one township, without case data. Done and no-show
-// visits stay listed as they were; publishers decide what to show.
+// PublicCarryVisits returns 带案下访 in [from, to], optionally of one township, without
+// case data; publishers decide what to show.
 func (s *Store) PublicCarryVisits(ctx context.Context, from, to roster.Date, township string) ([]PublicVisit, error) {
 	q := `SELECT id, date, start_time, end_time, leader_id, township, place, state, version, updated_at
 		FROM visits WHERE kind = 'carry'`
@@ -237,8 +232,7 @@ func scanPublicVisit(sc scanner) (PublicVisit, error) {
 	return p, err
 }
 
-// Duties returns every stored duty between from and to with its roster's
-// hours and place, for conflict checks and free-day searches.
+// Duties returns stored duties in [from, to] with roster hours and place, for conflict checks.
 func (s *Store) Duties(ctx context.Context, from, to roster.Date) ([]visits.OnDuty, error) {
 	return queryAll(ctx, s.q, fmt.Sprintf("duties %s–%s", from, to), scanOnDuty, `SELECT a.person_id, a.date, a.role,
 		r.start_time, r.end_time, r.place FROM assignments a JOIN rosters r ON r.id = a.roster_id
@@ -253,8 +247,7 @@ func scanOnDuty(sc scanner) (visits.OnDuty, error) {
 	return d, err
 }
 
-// Busy loads everything that holds leaders' time in [from, to]: duties,
-// absences and active visits.
+// Busy loads what holds leaders' time in [from, to]: duties, absences and active visits.
 func (s *Store) Busy(ctx context.Context, from, to roster.Date) (visits.Busy, error) {
 	var b visits.Busy
 	var err error
