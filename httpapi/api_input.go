@@ -21,17 +21,11 @@ import (
 	"zhiban/store"
 )
 
-// This file holds what the staff JSON handlers share: the guard, strict
-// decoding of bodies, path ids and query dates, and the call to the service.
-
-// staffAPI guards the cases, visits and sweeps API: staff API tokens
-// (Authorization: Bearer, made with "zhiban user token") or a session with
-// its CSRF token, at least role min. Cases, visits and sweeps hold
-// petitioner data, so their reads are staff-only too.
+// staffAPI guards the cases, visits and sweeps API (token or session with CSRF,
+// at least role min); they hold petitioner data, so reads are staff-only too.
 func (s *Server) staffAPI(min auth.Role) echo.MiddlewareFunc { return s.requireRole(min) }
 
-// apiDecode reads a JSON body strictly: an unknown field or a wrong type is a
-// 400 naming the field. Values are never echoed back.
+// apiDecode reads JSON strictly: an unknown field or wrong type is a 400 naming the field, never echoing values.
 func apiDecode(c echo.Context, dst any) error {
 	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
@@ -71,9 +65,8 @@ func apiIdent(s string) bool {
 	return s != ""
 }
 
-// apiFieldOf finds the field whose value a text unmarshaler (a date, a
-// time) refused: encoding/json does not say, so each top-level field is
-// decoded alone into a fresh value of dst's type.
+// apiFieldOf finds the field a text unmarshaler refused (encoding/json does not say)
+// by decoding each top-level field alone.
 func apiFieldOf(err error, raw []byte, dst any) string {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(raw, &fields) != nil {
@@ -114,12 +107,10 @@ func apiPathID(c echo.Context, name string) (int64, error) {
 	return id, nil
 }
 
-// apiQueryDate reads an optional YYYY-MM-DD query parameter.
 func apiQueryDate(c echo.Context, name string) (roster.Date, error) {
 	return optionalDate(name, c.QueryParam(name))
 }
 
-// optionalDate reads the optional YYYY-MM-DD value v of field name.
 func optionalDate(name, v string) (roster.Date, error) {
 	if v == "" {
 		return 0, nil
@@ -131,17 +122,14 @@ func optionalDate(name, v string) (roster.Date, error) {
 	return d, nil
 }
 
-// call is who acts and when, for the service.
 func (s *Server) call(c echo.Context) service.Call {
 	return service.Call{Actor: actor(c), Now: s.now()}
 }
 
-// checkTownship refuses an id that is not a township of the county.
 func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {
 	return service.CheckTownship(ctx, st, id)
 }
 
-// apiChange decodes the input of a change of the thing :id and runs it.
 func apiChange[In, Out any](s *Server, c echo.Context, act func(context.Context, service.Call, int64, In) (Out, error)) (Out, error) {
 	var in In
 	var out Out

@@ -15,23 +15,19 @@ import (
 	"zhiban/publish"
 )
 
-// The public pages and JSON. What they show, and what they never show, is
-// decided in package publish; these handlers cache and render it.
+// What public pages show, and never show, is decided in package publish.
 
 const (
 	htmlType = "text/html; charset=utf-8"
 	jsonType = "application/json; charset=utf-8"
 )
 
-// todayPage is the page "/": the published data and the links that name
-// the address it is served at.
+// todayPage is "/": the published data and links naming the address it is served at.
 type todayPage struct {
 	publish.TodayPage
 	Subscribe subscribe
 }
 
-// showTodayPage shows today's duty leaders, the coming days, visits,
-// windows and how to subscribe.
 func (s *Server) showTodayPage(c echo.Context) error {
 	base := s.publicBase(c)
 	return s.serveCached(c, s.publicKey(c, "/"), htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
@@ -84,7 +80,6 @@ func (s *Server) showVisitsPage(c echo.Context) error {
 	})
 }
 
-// showVisitsJSON lists public case-carrying visits by township.
 func (s *Server) showVisitsJSON(c echo.Context) error {
 	return s.serveCached(c, "api:visits", jsonType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		groups, last, err := s.pub.VisitsByTownship(ctx, s.today())
@@ -96,7 +91,6 @@ func (s *Server) showVisitsJSON(c echo.Context) error {
 	})
 }
 
-// showRangeJSON lists public duties between from and to.
 func (s *Server) showRangeJSON(c echo.Context) error {
 	today := s.today()
 	from, to, err := publish.ParseRange(c.QueryParam("from"), c.QueryParam("to"), today)
@@ -114,8 +108,7 @@ func (s *Server) showRangeJSON(c echo.Context) error {
 	})
 }
 
-// subscribe holds the links of the public feed. Webcal is built from
-// publicBase: public_url or a Host that passed its character check.
+// subscribe holds the feed links, built from publicBase (public_url or a checked Host).
 type subscribe struct {
 	HTTPS, Page string
 	Webcal      template.URL // html/template refuses the webcal scheme otherwise
@@ -132,8 +125,7 @@ func subscribeLinks(base string) subscribe {
 	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: base + "/"}
 }
 
-// showQRCode serves a QR code of the public page's address, sized for a
-// phone camera at arm's length.
+// showQRCode serves a QR code of the public address, sized for a phone at arm's length.
 func (s *Server) showQRCode(c echo.Context) error {
 	base := s.publicBase(c)
 	return s.serveCached(c, s.publicKey(c, "qr"), "image/png", "public, max-age=86400", func(ctx context.Context) ([]byte, time.Time, error) {

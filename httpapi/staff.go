@@ -19,16 +19,12 @@ import (
 //go:embed templates/staff/*.html
 var staffTemplateFiles embed.FS
 
-// navLink is one entry of the staff navigation bar.
 type navLink struct {
 	Key, Label, Href string
 	Min              auth.Role // the least role that sees the link
 }
 
-// staffNav is the staff navigation in display order. A new staff page adds
-// its link here (案件 /staff/cases, 走访 /staff/visits, 排查 /staff/sweeps,
-// 提醒 /staff/flags, 任务 /staff/jobs, 节假日 /staff/holidays, 领导 /staff/leaders go between
-// 公平统计 and Excel 导入).
+// staffNav is the staff navigation in display order; a new staff page adds its link here.
 var staffNav = []navLink{
 	{"roster", "值班表", "/staff/roster", auth.RoleViewer},
 	{"absences", "请假/出差", "/staff/absences", auth.RoleViewer},
@@ -50,8 +46,7 @@ type navItem struct {
 	Active      bool
 }
 
-// parseStaffTemplates parses each templates/staff page with the staff layout;
-// they are keyed "staff/NAME.html".
+// parseStaffTemplates parses each staff page with the layout, keyed "staff/NAME.html".
 func parseStaffTemplates(out map[string]*template.Template) error {
 	pages, err := fs.Glob(staffTemplateFiles, "templates/staff/*.html")
 	if err != nil {
@@ -88,8 +83,7 @@ var staffFuncs = template.FuncMap{
 	},
 }
 
-// staffLayout is what the staff layout reads. Typed page data embeds it;
-// renderStaff fills in Title, User, CSRF and NavItems.
+// staffLayout is what the staff layout reads; renderStaff fills it in.
 type staffLayout struct {
 	Title         string
 	User          *store.User
@@ -100,10 +94,8 @@ type staffLayout struct {
 
 func (l *staffLayout) layout() *staffLayout { return l }
 
-// renderStaff renders a staff page inside the staff layout. data is a
-// pointer to a struct embedding staffLayout, or a map (may be nil); the
-// layout reads Title, User, CSRF and NavItems, which are filled in here.
-// nav is the staffNav key to highlight.
+// renderStaff renders a page in the staff layout; data embeds staffLayout or is a
+// map (may be nil). nav is the staffNav key to highlight.
 func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string, data any) error {
 	var items []navItem
 	a := authOf(c)
@@ -143,7 +135,6 @@ func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// showStaffHome sends staff to the roster, their main page.
 func (s *Server) showStaffHome(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/roster")
 }

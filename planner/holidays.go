@@ -12,8 +12,7 @@ import (
 	"zhiban/store"
 )
 
-// HolidaySpan is the span an imported year is compared over: the year, and
-// any make-up day of the previous December the file carries.
+// HolidaySpan is the year plus any make-up day of the previous December in the file.
 func HolidaySpan(year int, days []roster.HolidayDay) (from, to roster.Date) {
 	from, to = roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31)
 	for _, h := range days {
@@ -31,8 +30,7 @@ func HolidayEntries(ctx context.Context, st *store.Store, from, to roster.Date) 
 	return cal.Entries(from, to), nil
 }
 
-// HolidayBase fingerprints the calendar a preview was computed against, so
-// saving over a calendar someone changed since is a conflict, not a surprise.
+// HolidayBase fingerprints a preview's calendar, so saving over a changed one is a conflict.
 func HolidayBase(days []roster.HolidayDay) string {
 	sum := sha256.Sum256(holiday.FormatCSV(days))
 	return hex.EncodeToString(sum[:8])
@@ -41,10 +39,8 @@ func HolidayBase(days []roster.HolidayDay) string {
 // ErrHolidaysChanged is a save over a calendar changed since its preview.
 var ErrHolidaysChanged = fmt.Errorf("planner: the holidays changed since the preview: %w", store.ErrConflict)
 
-// SaveHolidays replaces year's official calendar with days; the year becomes
-// confirmed. With a base, the calendar over the file's span must still be the
-// one the preview showed, checked in the transaction that writes; otherwise
-// the error is ErrHolidaysChanged. The CLI saves without a base.
+// SaveHolidays replaces and confirms year's calendar; with a base, the calendar
+// must still match the preview, checked in the writing transaction.
 func SaveHolidays(ctx context.Context, st *store.Store, year int, days []roster.HolidayDay, base, actor string) error {
 	return st.WithTx(ctx, func(tx *store.Store) error {
 		if base != "" {
@@ -61,9 +57,8 @@ func SaveHolidays(ctx context.Context, st *store.Store, year int, days []roster.
 	})
 }
 
-// ConfirmHolidays marks a provisional built-in year as checked against the
-// State Council notice, keeping its entries as shown (base); a year with no
-// entries cannot be confirmed.
+// ConfirmHolidays marks a provisional built-in year as checked against the State
+// Council notice; a year with no entries cannot be confirmed.
 func ConfirmHolidays(ctx context.Context, st *store.Store, year int, base, actor string) error {
 	return st.WithTx(ctx, func(tx *store.Store) error {
 		cur, err := HolidayEntries(ctx, tx, roster.NewDate(year, 1, 1), roster.NewDate(year, 12, 31))

@@ -7,8 +7,7 @@ import (
 	"zhiban/store"
 )
 
-// MonthDay is one day of a roster's month, with a cell per slot on duty
-// days (and on other days where a duty is stored anyway).
+// MonthDay is one day of a roster month, with a cell per slot on duty days or stored duty.
 type MonthDay struct {
 	Date    roster.Date
 	Duty    bool
@@ -16,8 +15,7 @@ type MonthDay struct {
 	Cells   []MonthCell
 }
 
-// MonthCell is one slot of a day: the stored duty, if any, and the rule it
-// breaks now ("" when none).
+// MonthCell is a slot's stored duty, if any, and the rule it breaks now ("" when none).
 type MonthCell struct {
 	Key      roster.Key
 	Duty     store.StoredAssignment
@@ -26,8 +24,7 @@ type MonthCell struct {
 	Violates string
 }
 
-// Month lists the days of def in [from, to] with every stored duty judged
-// against the rules as they stand (a later absence shows on the duty).
+// Month lists def's days in [from, to], judging stored duties against today's rules.
 func Month(ctx context.Context, st *store.Store, def roster.Definition, from, to roster.Date) ([]MonthDay, roster.Calendar, error) {
 	in, stored, err := Input(ctx, st, from, to)
 	if err != nil {
@@ -72,8 +69,7 @@ type FairRow struct {
 	YearTotal, Total   int
 }
 
-// Fairness is a year's duties per pool and leader, this year and over all
-// stored history, beside the engine's bounds and balance score.
+// Fairness is a year's duties per pool and leader, with the engine's bounds and balance.
 type Fairness struct {
 	Year         int
 	Since, Until roster.Date // the stored history counted, and the year's last duty
@@ -90,9 +86,8 @@ func CountFairness(ctx context.Context, st *store.Store, year int) (Fairness, er
 	if err != nil {
 		return f, err
 	}
-	// Measure from the first to the last stored duty of the year: days before
-	// the installation and the unplanned rest of the year would count as
-	// unfilled and swamp the figures.
+	// Measure only from the year's first to last stored duty: other days would
+	// count as unfilled and swamp the figures.
 	if len(all) > 0 && all[len(all)-1].Date >= from {
 		to = all[len(all)-1].Date
 	}

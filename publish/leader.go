@@ -28,8 +28,7 @@ func (r caseRef) String() string {
 	return r.Code + "（" + r.Township + "）"
 }
 
-// agendaEvents returns a leader's visits of all four kinds, sweep tasks and
-// open cases' next deadlines in the feed window, and when they last changed.
+// agendaEvents returns a leader's visits, sweep tasks and case deadlines in the window.
 func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, today roster.Date) ([]ical.Event, time.Time, error) {
 	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
 	township, err := p.unitNames(ctx)
@@ -44,8 +43,7 @@ func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, t
 		}
 	}
 
-	// Visits, cancelled ones included: they stay as STATUS:CANCELLED while
-	// their day is in the window.
+	// Cancelled visits stay as STATUS:CANCELLED while their day is in the window.
 	vs, err := p.st.Visits(ctx, store.VisitFilter{Leader: personID, From: from, To: to})
 	if err != nil {
 		return nil, time.Time{}, err
@@ -76,7 +74,6 @@ func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, t
 		touch(st.UpdatedAt)
 	}
 
-	// Sweep tasks: the report's due day, as an all-day reminder.
 	tasks, err := p.st.LeaderSweepTasks(ctx, personID, from, to)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -90,7 +87,6 @@ func (p *Publisher) agendaEvents(ctx context.Context, domain, personID string, t
 		touch(updated)
 	}
 
-	// Open cases: the office's next statutory deadline of each.
 	cases, err := p.st.Cases(ctx, store.CaseFilter{Leader: personID, OpenOnly: true})
 	if err != nil {
 		return nil, time.Time{}, err
@@ -186,7 +182,6 @@ func codesOnly(ids []int64, refs map[int64]caseRef) string {
 	return strings.Join(codes, "、")
 }
 
-// sweepTaskEvent is a sweep report's due day, e.g. 【矛盾排查】漕河镇 11月排查报告截止.
 func sweepTaskEvent(t store.StampedTask, township string, updated time.Time, domain string) ical.Event {
 	month := string(t.Month)
 	if m, err := roster.ParseMonth(month); err == nil {
@@ -211,8 +206,7 @@ func sweepTaskEvent(t store.StampedTask, township string, updated time.Time, dom
 	}
 }
 
-// deadlineEvent is a case's next statutory deadline, e.g.
-// 【期限】2026-0042（漕河镇）办理期限 第34条.
+// deadlineEvent is a case's next statutory deadline, e.g. 【期限】2026-0042（漕河镇）办理期限 第34条.
 func deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp, domain string) ical.Event {
 	label, note, _ := strings.Cut(d.Label, "（")
 	if note != "" {
@@ -233,8 +227,7 @@ func deadlineEvent(caseID int64, ref caseRef, d visits.Deadline, st store.Stamp,
 
 var articleRE = regexp.MustCompile(`第([零一二三四五六七八九十百]+)条`)
 
-// arabicArticles writes article numbers in digits (第三十四条 → 第34条),
-// shorter on a phone's calendar line.
+// arabicArticles writes 第三十四条 as 第34条, shorter on a phone's calendar line.
 func arabicArticles(s string) string {
 	return articleRE.ReplaceAllStringFunc(s, func(m string) string {
 		n := chineseNumber(strings.TrimSuffix(strings.TrimPrefix(m, "第"), "条"))

@@ -18,24 +18,21 @@ type MonthRow struct {
 	Duties  []DutyDay
 }
 
-// MonthPage is the data of the printable month /roster/YYYY-MM: one row a
-// day, one column per role met in the month's duties.
+// MonthPage is the printable month /roster/YYYY-MM: a row a day, a column per role.
 type MonthPage struct {
-	Title, Desc string
-	County      string
-	Month       roster.Month
-	Roles       []string
-	Rows        []MonthRow
-	Printed     roster.Date // the day it is printed
-	Prev, Next  string      // paths of the neighbouring months
-	// PrevLabel and NextLabel name those months, 2026年11月.
+	Title, Desc          string
+	County               string
+	Month                roster.Month
+	Roles                []string
+	Rows                 []MonthRow
+	Printed              roster.Date // the day it is printed
+	Prev, Next           string      // paths of the neighbouring months
 	PrevLabel, NextLabel string
 	LastChange           string // when the data last changed, in words
 	AutoPublish          bool
 }
 
-// Public months are years 2000–2100: the address is public and crawled, and
-// each month is cached on its own.
+// Public months are 2000–2100: the address is public, crawled and cached per month.
 const firstPublicYear, lastPublicYear = 2000, 2100
 
 // ParseMonth reads the month of a public address, YYYY-MM in 2000–2100.
@@ -50,8 +47,7 @@ func ParseMonth(s string) (roster.Month, error) {
 	return m, nil
 }
 
-// MonthPage returns the printable month m as of the county date today, and
-// when its data last changed.
+// MonthPage returns the printable month m as of today, and when its data last changed.
 func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.Month) (MonthPage, time.Time, error) {
 	first, last := m.First(), m.Last()
 	duties, err := p.Duties(ctx, today, first, last)
@@ -123,16 +119,14 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 // maxRangeDays bounds /api/v1/public/range so one request cannot ask for years.
 const maxRangeDays = 92
 
-// Range is the body of /api/v1/public/range. The fields are in name order,
-// as the map it replaces marshalled them.
+// Range is the body of /api/v1/public/range, fields in name order as the old map marshalled.
 type Range struct {
 	Duties []DutyDay   `json:"duties"`
 	From   roster.Date `json:"from"`
 	To     roster.Date `json:"to"`
 }
 
-// ParseRange reads from and to (YYYY-MM-DD); absent bounds default to today
-// and 30 days on. At most maxRangeDays days.
+// ParseRange reads from and to, defaulting to today and 30 days on, at most maxRangeDays.
 func ParseRange(fromS, toS string, today roster.Date) (roster.Date, roster.Date, error) {
 	from, to := today, today.AddDays(30)
 	var err error
@@ -157,8 +151,7 @@ func ParseRange(fromS, toS string, today roster.Date) (roster.Date, roster.Date,
 	return from, to, nil
 }
 
-// Range returns the public duties between from and to, and when the data
-// last changed.
+// Range returns the public duties in [from, to] and when the data last changed.
 func (p *Publisher) Range(ctx context.Context, today, from, to roster.Date) (Range, time.Time, error) {
 	duties, err := p.Duties(ctx, today, from, to)
 	if err != nil {

@@ -1,10 +1,6 @@
-// Package publish decides what the public and the leaders see: the data of
-// the public pages (today, a month, the visits), the public JSON, and the
-// contents of the iCalendar feeds, with the privacy rules. Petitioners'
-// names, phones, addresses and case texts never leave this package in a
-// public value; a leader's private feed names a case by its code and
-// township only. It reads the store and returns typed values; httpapi
-// renders them and knows nothing of these rules.
+// Package publish decides what the public and leaders see, with the privacy rules:
+// petitioners' names, phones, addresses and case texts never leave it in a public
+// value, and a leader's feed names a case by code and township only.
 package publish
 
 import (
@@ -17,8 +13,7 @@ import (
 	"zhiban/store"
 )
 
-// Publisher builds published values from the store. It never reads the
-// clock: every method that depends on the day takes today.
+// Publisher builds published values; it never reads the clock, taking today instead.
 type Publisher struct {
 	st  *store.Store
 	cfg config.Config
@@ -33,8 +28,7 @@ const receptionForm = "现场接待来访群众（开门接访）"
 // WeekdayLabels are the weekdays as printed, Sunday first.
 var WeekdayLabels = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
-// stamp formats an instant in the county zone, e.g. 2026年12月1日 09:05;
-// the zero time is "".
+// stamp formats an instant in the county zone, e.g. 2026年12月1日 09:05; zero is "".
 func (p *Publisher) stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -61,7 +55,6 @@ func (p *Publisher) peopleByID(ctx context.Context) (map[string]roster.Person, e
 	return out, nil
 }
 
-// unitNames maps every unit's id to its name.
 func (p *Publisher) unitNames(ctx context.Context) (map[string]string, error) {
 	units, err := p.st.Units(ctx)
 	if err != nil {

@@ -24,10 +24,8 @@ type Visit struct {
 	Updated     time.Time   `json:"-"`
 }
 
-// Visits returns the public case-carrying visits between from and to,
-// through the store's case-free view. Every public page, JSON endpoint and
-// township feed reads visits only here, and keeps only date, time, leader,
-// title and township: the place is not published, since a visit may meet a
+// Visits returns public case-carrying visits in [from, to]; every public output
+// reads them only here. The place is never published: a visit may meet a
 // petitioner at home.
 func (p *Publisher) Visits(ctx context.Context, from, to roster.Date) ([]Visit, error) {
 	vs, err := p.st.PublicCarryVisits(ctx, from, to, "")
@@ -82,9 +80,8 @@ type VisitsPage struct {
 	Count       int // visits in all groups
 }
 
-// VisitsByTownship groups the visits from a week ago to 90 days on by
-// township, in unit order, listing every township so each feed link is on
-// the page; modified is when the newest of them changed.
+// VisitsByTownship groups visits from a week ago to 90 days on by township,
+// listing every township so each feed link shows.
 func (p *Publisher) VisitsByTownship(ctx context.Context, today roster.Date) (groups []TownshipGroup, modified time.Time, err error) {
 	vs, err := p.Visits(ctx, today.AddDays(-7), today.AddDays(90))
 	if err != nil {
@@ -112,7 +109,6 @@ func (p *Publisher) VisitsByTownship(ctx context.Context, today roster.Date) (gr
 	return groups, modified, nil
 }
 
-// VisitsPage returns the data of /visits and when it last changed.
 func (p *Publisher) VisitsPage(ctx context.Context, today roster.Date) (VisitsPage, time.Time, error) {
 	groups, last, err := p.VisitsByTownship(ctx, today)
 	if err != nil {

@@ -13,14 +13,11 @@ import (
 // JobActor is who the audit log says wrote a job's changes.
 const JobActor = "scheduler"
 
-// JobEnv is the environment of a job's run: the run's transaction, today as
-// of the run's instant, the job actor and the run's outbox.
+// JobEnv is a job run's Env: its transaction, day, the job actor and its outbox.
 func (s *Service) JobEnv(ctx context.Context, tx *store.Store, now time.Time, out Outbox) (Env, error) {
 	return NewEnv(ctx, tx, s.cfg, s.Today(now), JobActor, out)
 }
 
-// createdBy is what a new visit records as its author: the staff name, or
-// the job that made it.
 func (e Env) createdBy() string {
 	if e.Actor == JobActor && e.Out.Job != "" {
 		return "job:" + e.Out.Job
@@ -28,11 +25,9 @@ func (e Env) createdBy() string {
 	return e.Actor
 }
 
-// ScheduleReturnVisit stores the 上门回访 of a case whose handling opinion
-// was served, on the leader's first free day after today in the review
-// window (visits.return_visit_within_days). It returns the existing one if
-// there is one, and nil when no day is free (follow-ups retries daily and
-// flags it).
+// ScheduleReturnVisit stores a served case's 上门回访 on the leader's first free
+// day in the review window, returning any existing one; nil when no day is free
+// (follow-ups retry daily and flag it).
 func ScheduleReturnVisit(ctx context.Context, e Env, k visits.Case) (*visits.Visit, error) {
 	tx := e.Tx
 	existing, err := tx.Visits(ctx, store.VisitFilter{Case: k.ID, Kind: visits.KindReturn, From: k.Replied})
@@ -59,10 +54,9 @@ func ScheduleReturnVisit(ctx context.Context, e Env, k visits.Case) (*visits.Vis
 	return &saved, err
 }
 
-// EscalateFinding turns a high-risk finding into a key case with a 包保领导
-// chosen by visits.ChooseLeader, and links the finding to it. A finding
-// already escalated is a conflict naming its case. With nobody eligible it
-// refuses with ChooseLeader's *visits.Refusal.
+// EscalateFinding makes a high-risk finding a key case with a 包保领导 from
+// visits.ChooseLeader; an escalated finding is a conflict, and nobody eligible
+// is ChooseLeader's *visits.Refusal.
 func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case, visits.Choice, error) {
 	tx := e.Tx
 	if f.Case != 0 {

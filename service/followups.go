@@ -31,11 +31,9 @@ func (d FollowUpsDone) String() string {
 	return out
 }
 
-// FollowUps runs the daily follow-ups on e.Today: today's 开门接访 sessions,
-// return visits for served opinions, deadline flags at 75%, 90% and overdue,
-// missing sweep reports (the day after the due day) and high-risk findings
-// without a 包保领导. Each flag is recorded once, so a rerun notifies
-// nobody twice.
+// FollowUps runs the daily follow-ups on e.Today: 开门接访 sessions, return visits,
+// deadline flags at 75%, 90% and overdue, missing sweep reports and high-risk
+// findings without a 包保领导. Each flag is recorded once, so reruns notify nobody twice.
 func FollowUps(ctx context.Context, e Env) (FollowUpsDone, error) {
 	var done FollowUpsDone
 	tx := e.Tx
@@ -59,8 +57,7 @@ func FollowUps(ctx context.Context, e Env) (FollowUpsDone, error) {
 	return done, escalateHighRisk(ctx, e, people, names, &done)
 }
 
-// followCases schedules the return visits of served opinions and flags
-// deadlines near or past, telling the office and the case's leader.
+// followCases schedules return visits of served opinions and flags near or past deadlines.
 func followCases(ctx context.Context, e Env, people []roster.Person, names map[string]string, done *FollowUpsDone) error {
 	tx, today := e.Tx, e.Today
 	cases, err := tx.Cases(ctx, store.CaseFilter{OpenOnly: true})
@@ -104,8 +101,7 @@ func followCases(ctx context.Context, e Env, people []roster.Person, names map[s
 	return nil
 }
 
-// flagMissingReports flags, once, each task of the latest sweep whose report
-// is overdue, and tells the office and the task's leader.
+// flagMissingReports flags each overdue report of the latest sweep once.
 func flagMissingReports(ctx context.Context, e Env, people []roster.Person, names map[string]string, done *FollowUpsDone) error {
 	tx, today := e.Tx, e.Today
 	sw, err := tx.LatestSweep(ctx)
@@ -140,8 +136,7 @@ func flagMissingReports(ctx context.Context, e Env, people []roster.Person, name
 	return nil
 }
 
-// escalateHighRisk turns each high-risk finding without a case into a key
-// case with a 包保领导, or, with nobody eligible, asks the office once.
+// escalateHighRisk makes each uncased high-risk finding a key case, or asks the office once.
 func escalateHighRisk(ctx context.Context, e Env, people []roster.Person, names map[string]string, done *FollowUpsDone) error {
 	tx, today := e.Tx, e.Today
 	high, err := tx.Findings(ctx, store.FindingFilter{HighNoCase: true})
@@ -177,8 +172,6 @@ func escalateHighRisk(ctx context.Context, e Env, people []roster.Person, names 
 	return nil
 }
 
-// flagUnassigned records, once, that a high-risk finding has no eligible
-// 包保领导, and asks the office to name one.
 func flagUnassigned(ctx context.Context, e Env, f visits.Finding, names map[string]string) (bool, error) {
 	task, err := e.Tx.SweepTask(ctx, f.Task)
 	if err != nil {
@@ -193,7 +186,6 @@ func flagUnassigned(ctx context.Context, e Env, f visits.Finding, names map[stri
 	return true, e.Out.Put(ctx, e.Tx, m)
 }
 
-// officeAnd addresses the office and, when one is named, the leader in charge.
 func officeAnd(people []roster.Person, leader string) []notify.Recipient {
 	to := []notify.Recipient{notify.Office}
 	if leader != "" {

@@ -14,10 +14,8 @@ import (
 // Window is a span of days plan-visits fills, inside one calendar month.
 type Window struct{ From, To roster.Date }
 
-// PlanWindows are the spans plan-visits fills when run on today: the rest of
-// this month (PlanCarryVisits counts the whole month, so only a leader with
-// too few visits this month gets one) and all of next month, which the
-// monthly run always plans whatever day it runs on.
+// PlanWindows are the rest of this month (counted whole, so only a leader with
+// too few visits gets one) and all of next month, planned whatever day it runs.
 func PlanWindows(today roster.Date) []Window {
 	var out []Window
 	if today < today.MonthEnd() {
@@ -48,10 +46,8 @@ func (p VisitsPlanned) span() string {
 	return strings.Join(spans, "、")
 }
 
-// PlanVisits stores the proposed 带案下访 of each window, perLeader per
-// leader per month counting the visits already there (so a rerun adds
-// nothing), on days each leader is free, and tells the office in one
-// message naming leaders by name.
+// PlanVisits proposes perLeader 带案下访 per leader per month on free days, counting
+// existing visits so a rerun adds nothing, and tells the office in one message.
 func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (VisitsPlanned, error) {
 	tx := e.Tx
 	done := VisitsPlanned{Windows: windows}
@@ -112,8 +108,7 @@ func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (Vi
 	return done, e.Out.Put(ctx, tx, m)
 }
 
-// stationPlaces are the townships' names and the place a 带案下访 meets in
-// each: its 群众工作站.
+// stationPlaces maps townships to where a 带案下访 meets: its 群众工作站.
 func stationPlaces(ctx context.Context, tx *store.Store) (names, places map[string]string, err error) {
 	_, names, err = townships(ctx, tx)
 	if err != nil {

@@ -13,9 +13,7 @@ import (
 	"zhiban/store"
 )
 
-// RemindDuty sends the duty reminders of e.Today (see Reminders), with
-// e.Cfg.Notify.RemindDaysAhead as the notice's lead, and returns how many
-// it sent.
+// RemindDuty sends e.Today's duty reminders (see Reminders) and returns how many.
 func RemindDuty(ctx context.Context, e Env) (int, error) {
 	msgs, err := Reminders(ctx, e.Tx, e.Today, e.Cfg.Notify.RemindDaysAhead)
 	if err != nil {
@@ -29,10 +27,9 @@ func RemindDuty(ctx context.Context, e Env) (int, error) {
 	return len(msgs), nil
 }
 
-// Reminders builds the messages the duty reminder sends on today: one per
-// roster on duty tomorrow (to its leaders and the office), and one per leader
-// on duty daysAhead days later (0 or 1 turns that off), to the leader alone,
-// or also to the office when the leader has no e-mail address to send it to.
+// Reminders builds today's messages: one per roster on duty tomorrow, and one per
+// leader on duty daysAhead days on (0 or 1 turns it off), copied to the office
+// when the leader has no e-mail address.
 func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhead int) ([]notify.Message, error) {
 	defs, err := st.Rosters(ctx)
 	if err != nil {
@@ -88,7 +85,6 @@ func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhea
 	return out, nil
 }
 
-// tomorrowMessage names every slot of d on day: who, or that nobody is set.
 func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssignment, byID map[string]roster.Person) (notify.Message, bool) {
 	who := map[string]string{}
 	for _, a := range as {
@@ -123,7 +119,6 @@ func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssi
 	}, true
 }
 
-// recipient addresses p, with their private e-mail for the e-mail channel.
 func recipient(p roster.Person) notify.Recipient {
 	return notify.Recipient{PersonID: p.ID, Name: p.Name, Email: p.Email}
 }
@@ -135,10 +130,9 @@ func monthDay(d roster.Date) string { return fmt.Sprintf("%d月%d日", d.Month()
 
 func hours(d roster.Definition) string { return d.Start.String() + "–" + d.End.String() }
 
-// CheckHolidays warns the office, from 1 November, while next year's
-// official calendar is missing or still the provisional built-in one: the
-// roster for January is generated in November, and a wrong Spring Festival
-// breaks it. It returns what it found.
+// CheckHolidays warns the office from 1 November while next year's calendar is
+// missing or provisional: January's roster is made in November, and a wrong
+// Spring Festival breaks it.
 func CheckHolidays(ctx context.Context, e Env) (string, error) {
 	next := e.Today.Year() + 1
 	if e.Today.Month() < time.November {

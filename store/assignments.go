@@ -16,8 +16,7 @@ type StoredAssignment struct {
 	Version   int       `json:"version"`
 	UpdatedBy string    `json:"updated_by"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// AssignedAt is when Person was put on this slot; a pin or unpin moves
-	// UpdatedAt and Version but not this.
+	// AssignedAt is when Person was put on; pinning moves UpdatedAt and Version, not this.
 	AssignedAt time.Time `json:"assigned_at"`
 }
 
@@ -37,8 +36,7 @@ func scanAssignment(sc scanner) (StoredAssignment, error) {
 	return a, nil
 }
 
-// Assignments returns stored assignments between from and to inclusive (zero
-// bounds are open), ordered by date, roster and slot position.
+// Assignments returns assignments in [from, to] (zero bounds open) by date, roster and slot.
 func (s *Store) Assignments(ctx context.Context, from, to roster.Date) ([]StoredAssignment, error) {
 	q := `SELECT a.id, a.roster_id, a.date, a.role, a.person_id, a.source, a.pinned, a.version, a.updated_by, a.updated_at, a.assigned_at
 		FROM assignments a
@@ -73,10 +71,8 @@ func (s *Store) Assignment(ctx context.Context, k roster.Key) (StoredAssignment,
 	return a, lookupErr(err, fmt.Sprintf("assignment %s/%s/%s", k.Roster, k.Date, k.Role))
 }
 
-// SaveGenerated writes engine output: new slots are inserted, changed
-// generated slots are updated with a new version, and generated slots in
-// remove are deleted. Manual and pinned slots are never touched. It returns
-// how many rows were written and removed.
+// SaveGenerated writes engine output, deleting generated slots in remove; manual
+// and pinned slots are never touched. It returns rows written and removed.
 func (s *Store) SaveGenerated(ctx context.Context, plan []roster.Assignment, remove []roster.Key, actor string) (written, removed int, err error) {
 	err = s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
@@ -110,9 +106,8 @@ func (s *Store) SaveGenerated(ctx context.Context, plan []roster.Assignment, rem
 	return written, removed, err
 }
 
-// SetAssignment stores a manual edit of one slot. version must be the
-// version the editor saw (0 for a new slot); a different stored version is
-// ErrConflict, so concurrent edits never overwrite each other silently.
+// SetAssignment stores a manual edit; version must be the one the editor saw (0 for new),
+// else ErrConflict, so concurrent edits never overwrite silently.
 func (s *Store) SetAssignment(ctx context.Context, a roster.Assignment, version int, actor string) (StoredAssignment, error) {
 	var out StoredAssignment
 	err := s.WithTx(ctx, func(tx *Store) error {

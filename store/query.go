@@ -13,8 +13,7 @@ import (
 // scanner is one result row: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 
-// queryAll runs query and reads every row with scan. what names the query in
-// errors ("store: what: …"). No row is an empty slice, never nil.
+// queryAll reads every row with scan; no row is an empty slice, never nil.
 func queryAll[T any](ctx context.Context, q querier, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	out := []T{}
 	err := queryEach(ctx, q, what, func(sc scanner) error {
@@ -28,8 +27,7 @@ func queryAll[T any](ctx context.Context, q querier, what string, scan func(scan
 	return out, nil
 }
 
-// queryEach runs query and hands every row to row, stopping at its first
-// error. what names the query in errors ("store: what: …").
+// queryEach hands every row to row, stopping at its first error.
 func queryEach(ctx context.Context, q querier, what string, row func(scanner) error, query string, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -44,8 +42,7 @@ func queryEach(ctx context.Context, q querier, what string, row func(scanner) er
 	return rows.Err()
 }
 
-// first is the one row a lookup by key found in rows, or ErrNotFound naming
-// what was looked up.
+// first is the one row a key lookup found, or ErrNotFound naming what.
 func first[T any](rows []T, err error, what string) (T, error) {
 	var zero T
 	if err != nil {
@@ -57,8 +54,7 @@ func first[T any](rows []T, err error, what string) (T, error) {
 	return rows[0], nil
 }
 
-// lookupErr wraps the error of a one-row query (QueryRow…Scan) with what was
-// looked up: no row is ErrNotFound.
+// lookupErr wraps a one-row query's error; no row is ErrNotFound.
 func lookupErr(err error, what string) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -69,7 +65,6 @@ func lookupErr(err error, what string) error {
 	return nil
 }
 
-// conditions gathers the optional conditions of a WHERE clause with their arguments.
 type conditions struct {
 	conds []string
 	args  []any
@@ -80,14 +75,12 @@ func (c *conditions) add(cond string, args ...any) {
 	c.args = append(c.args, args...)
 }
 
-// eq adds "col = ?" when v is set; an empty v matches everything.
 func (c *conditions) eq(col, v string) {
 	if v != "" {
 		c.add(col+" = ?", v)
 	}
 }
 
-// where is "WHERE a AND b …", or "" without conditions.
 func (c *conditions) where() string {
 	if len(c.conds) == 0 {
 		return ""
@@ -95,7 +88,6 @@ func (c *conditions) where() string {
 	return "WHERE " + strings.Join(c.conds, " AND ")
 }
 
-// dateCol stores a civil date; the zero date is "".
 func dateCol(d roster.Date) string {
 	if d == 0 {
 		return ""

@@ -1,8 +1,5 @@
-// Package publishtest seeds a store for the privacy tests of the public
-// pages and feeds (package publish and httpapi): the demo county with a
-// generated roster, the demo cases and visits, and one case of known
-// petitioner data with a confirmed case-carrying visit; and it lists the
-// strings that no public output may show.
+// Package publishtest seeds a store for the privacy tests of public pages and
+// feeds, and lists the strings no public output may show.
 package publishtest
 
 import (
@@ -31,9 +28,7 @@ type Seeded struct {
 	Visit   visits.Visit // L02's confirmed carry visit for Case, 3 days on, 09:00–11:30
 }
 
-// Open is a fresh store holding the demo county, seeded as of now, and the
-// configuration it is published with: the defaults with public_url
-// https://zhiban.example.cn, then edit (when not nil).
+// Open is a fresh demo-county store seeded as of now, with its config (public_url set, then edit).
 func Open(tb testing.TB, now time.Time, edit func(*config.Config)) (*store.Store, config.Config, Seeded) {
 	tb.Helper()
 	st := storetest.OpenDemo(tb, func() time.Time { return now })
@@ -46,9 +41,7 @@ func Open(tb testing.TB, now time.Time, edit func(*config.Config)) (*store.Store
 	return st, cfg, Seed(tb, st, cfg, now)
 }
 
-// Seed fills st, which holds the demo county, as of now: the roster from
-// 10 days back to 45 on, the demo cases, visits and sweeps, and Case with
-// its Visit.
+// Seed fills st's roster from 10 days back to 45 on, the demo casework, and Case with its Visit.
 func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seeded {
 	tb.Helper()
 	ctx := context.Background()
@@ -56,8 +49,6 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 	if _, err := planner.Fill(ctx, st, today.AddDays(-10), today.AddDays(45), today.AddDays(-10), "test"); err != nil {
 		tb.Fatal(err)
 	}
-	// The demo cases, visits and sweeps: invented petitioners that no
-	// public output and no leader feed may show.
 	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: now}); err != nil {
 		tb.Fatal(err)
 	}
