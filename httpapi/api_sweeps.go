@@ -12,12 +12,10 @@ import (
 	"zhiban/visits"
 )
 
-// loadSweep is month's sweep as of today.
 func (s *Server) loadSweep(ctx context.Context, month visits.Month) (service.SweepView, error) {
 	return s.svc.Sweep(ctx, month, s.today())
 }
 
-// showCurrentSweep shows the latest sweep.
 func (s *Server) showCurrentSweep(c echo.Context) error {
 	v, err := s.svc.LatestSweep(c.Request().Context(), s.today())
 	if err != nil {
@@ -34,7 +32,6 @@ func sweepMonth(c echo.Context) (visits.Month, error) {
 	return visits.MonthOf(first), nil
 }
 
-// showSweep shows one month's sweep and its report.
 func (s *Server) showSweep(c echo.Context) error {
 	month, err := sweepMonth(c)
 	if err != nil {

@@ -24,7 +24,6 @@ var statusCodes = map[int]string{
 	http.StatusServiceUnavailable:    "unavailable",
 }
 
-// statusCode is the stable code of an HTTP status.
 func statusCode(status int) string {
 	if c, ok := statusCodes[status]; ok {
 		return c
@@ -35,8 +34,7 @@ func statusCode(status int) string {
 	return "invalid"
 }
 
-// handleError is the one place errors become status codes; only 500s are
-// logged. JSON errors are always {"error": {"code", "message", "field"?}}.
+// handleError is the one place errors become status codes; only 500s are logged.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -55,8 +53,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	} else if errors.As(err, &he) {
 		status = he.Code
 		code = statusCode(status)
-		// A reason the handler gave (e.g. 没有名为 x 的任务, a missing CSRF
-		// token) is kept; echo's own English status texts are not shown.
+		// A handler's reason is kept; echo's English status texts are not shown.
 		given, ok := he.Message.(string)
 		if ok && given == http.StatusText(status) {
 			given = ""

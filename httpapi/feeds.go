@@ -13,12 +13,10 @@ import (
 	"zhiban/store"
 )
 
-// The iCalendar feeds. Their events, and what a public or a private feed
-// may say, are decided in package publish; these handlers cache and serve.
+// What a public or private feed may say is decided in package publish.
 
 const icsType = "text/calendar; charset=utf-8"
 
-// feedBuilder caches the feed that load returns, serialised.
 func feedBuilder(load func(ctx context.Context) (ical.Feed, time.Time, error)) pubcache.Builder {
 	return func(ctx context.Context) ([]byte, time.Time, error) {
 		f, last, err := load(ctx)
@@ -30,14 +28,12 @@ func feedBuilder(load func(ctx context.Context) (ical.Feed, time.Time, error)) p
 	}
 }
 
-// showRosterFeed serves the whole public roster as iCalendar.
 func (s *Server) showRosterFeed(c echo.Context) error {
 	return s.serveCached(c, pubcache.PathKey("/feeds/roster.ics"), icsType, "public, max-age=300", feedBuilder(func(ctx context.Context) (ical.Feed, time.Time, error) {
 		return s.pub.RosterFeed(ctx, s.today())
 	}))
 }
 
-// showTownshipFeed serves one township's public case-carrying visits.
 func (s *Server) showTownshipFeed(c echo.Context) error {
 	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
@@ -48,8 +44,7 @@ func (s *Server) showTownshipFeed(c echo.Context) error {
 	}))
 }
 
-// showLeaderFeed serves one leader's private calendar. An unknown or
-// revoked token is a plain 404, the same as any missing page.
+// showLeaderFeed serves a leader's private calendar; a bad token is a plain 404.
 func (s *Server) showLeaderFeed(c echo.Context) error {
 	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok || token == "" {

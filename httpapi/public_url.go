@@ -7,9 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// publicBase is the address the public reaches the service at, without a
-// trailing slash: public_url when set, else the scheme (echo's c.Scheme,
-// which honours X-Forwarded-Proto) and Host of this request. A Host with
+// publicBase is public_url, else this request's scheme and Host; a Host with
 // characters no real host name has falls back to the listen address.
 func (s *Server) publicBase(c echo.Context) string {
 	if s.cfg.PublicURL != "" {
@@ -26,11 +24,9 @@ func (s *Server) publicBase(c echo.Context) string {
 	return scheme + "://" + host
 }
 
-// publicKey is the cache key of a page that names its own address: when
-// public_url is set, the path alone (fastKey for a URL path, so the bypass
-// serves it); else the path and the derived address under "page:", never a
-// fast-path key, so a request with another Host never gets (or plants) a
-// page naming a host other than its own, whatever path it asks for.
+// publicKey keys a page naming its own address: the path alone when public_url is
+// set, else path and derived address under "page:", so a request with another
+// Host never gets (or plants) a page naming another host.
 func (s *Server) publicKey(c echo.Context, path string) string {
 	if s.cfg.PublicURL != "" {
 		if strings.HasPrefix(path, "/") {

@@ -13,7 +13,6 @@ import (
 	"zhiban/roster"
 )
 
-// absencesPage lists recent and coming absences with the form to record one.
 type absencesPage struct {
 	staffLayout
 	Absences []absenceRow
@@ -27,7 +26,6 @@ type absenceRow struct {
 	Name, KindLabel string
 }
 
-// absencePreviewPage shows the duties an absence breaks and who would replace them.
 type absencePreviewPage struct {
 	staffLayout
 	Form      absenceForm
@@ -36,7 +34,6 @@ type absencePreviewPage struct {
 	Broken    []planner.BrokenDuty
 }
 
-// showAbsences lists recent and coming absences with the form to record one.
 func (s *Server) showAbsences(c echo.Context) error {
 	today := s.today()
 	return s.renderAbsences(c, http.StatusOK, absenceForm{From: today.String(), To: today.String(), Kind: "leave"}, "")
@@ -67,13 +64,11 @@ func (s *Server) renderAbsences(c echo.Context, status int, f absenceForm, msg s
 	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差", p)
 }
 
-// absenceForm is the form as typed, re-shown on an error.
 type absenceForm struct {
 	Person, Kind, From, To, Reason string
 }
 
-// readAbsenceForm reads the form; a refusal is a fault error whose Msg is
-// shown on the form as is.
+// readAbsenceForm reads the form; a refusal's fault Msg is shown as is.
 func readAbsenceForm(c echo.Context) (absenceForm, roster.Absence, error) {
 	f := absenceForm{Person: c.FormValue("person"), Kind: c.FormValue("kind"), From: strings.TrimSpace(c.FormValue("from")),
 		To: strings.TrimSpace(c.FormValue("to")), Reason: strings.TrimSpace(c.FormValue("reason"))}
@@ -91,7 +86,6 @@ func readAbsenceForm(c echo.Context) (absenceForm, roster.Absence, error) {
 	return f, a, planner.CheckAbsence(a)
 }
 
-// absenceFailure re-renders the absences form with an invalid value's message.
 func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error {
 	fe := fault.Classify(err)
 	if fe == nil || fe.Kind != fault.Invalid {
@@ -100,7 +94,6 @@ func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error 
 	return s.renderAbsences(c, http.StatusBadRequest, f, fe.Msg)
 }
 
-// previewAbsence shows which duties an absence breaks and who would replace them.
 func (s *Server) previewAbsence(c echo.Context) error {
 	f, ab, err := readAbsenceForm(c)
 	if err != nil {
@@ -124,9 +117,8 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 	return s.renderStaff(c, status, "staff/absence_preview.html", "absences", "登记请假/出差：确认", page)
 }
 
-// createAbsence records an absence and, in the same transaction, applies the
-// replacements the editor kept ticked. Each replacement carries the version
-// seen in the preview, so a duty changed meanwhile aborts the whole save.
+// createAbsence records an absence and applies the kept replacements in one
+// transaction; a duty changed since the preview aborts the whole save.
 func (s *Server) createAbsence(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, ab, err := readAbsenceForm(c)

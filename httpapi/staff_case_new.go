@@ -19,7 +19,6 @@ func (s *Server) showNewCaseForm(c echo.Context) error {
 	return s.renderNewCaseForm(c, http.StatusOK, form, nil)
 }
 
-// caseNewPage is the data of staff/case_new.html.
 type caseNewPage struct {
 	staffLayout
 	Form       url.Values // what was typed
@@ -31,8 +30,7 @@ type caseNewPage struct {
 	MaxRep     int
 }
 
-// renderNewCaseForm renders the form with the typed values; a refused
-// registration adds its message and marks the field it names.
+// renderNewCaseForm renders the form with typed values and a refusal's marked field.
 func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, failure error) error {
 	ctx := c.Request().Context()
 	n, err := s.workNames(ctx)
@@ -59,7 +57,6 @@ func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, 
 	return s.renderStaff(c, status, "staff/case_new.html", "cases", "信访事项登记", p)
 }
 
-// errorField is the form field a refusal names, "" when none.
 func errorField(err error) string {
 	if fe := fault.Classify(err); fe != nil {
 		return fe.Field
@@ -67,8 +64,7 @@ func errorField(err error) string {
 	return ""
 }
 
-// postNewCase registers a case from the form, then shows it; a refusal
-// keeps everything typed.
+// postNewCase registers a case and shows it; a refusal keeps everything typed.
 func (s *Server) postNewCase(c echo.Context) error {
 	form, _ := c.FormParams()
 	delete(form, "csrf")
@@ -82,8 +78,7 @@ func (s *Server) postNewCase(c echo.Context) error {
 	return s.renderNewCaseForm(c, http.StatusBadRequest, form, err)
 }
 
-// caseInputFromForm reads the form into the service's input; the values are
-// checked by RegisterCase, only their types here.
+// caseInputFromForm checks only types; RegisterCase checks the values.
 func caseInputFromForm(c echo.Context) (service.CaseInput, error) {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	in := service.CaseInput{

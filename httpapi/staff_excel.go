@@ -25,7 +25,6 @@ func sendXLSX(c echo.Context, name string, b []byte) error {
 	return c.Blob(http.StatusOK, xlsxType, b)
 }
 
-// exportRosterMonth sends one roster's month as a printable workbook.
 func (s *Server) exportRosterMonth(c echo.Context, rosterID, monthS string) error {
 	ctx := c.Request().Context()
 	month, err := parseStaffMonth(monthS)
@@ -108,7 +107,6 @@ func (s *Server) exportLeaders(c echo.Context) error {
 	return sendXLSX(c, "领导名单.xlsx", b)
 }
 
-// exportAbsencesTemplate sends an empty absences sheet.
 func (s *Server) exportAbsencesTemplate(c echo.Context) error {
 	b, err := xlsx.AbsencesTemplate()
 	if err != nil {
@@ -117,7 +115,6 @@ func (s *Server) exportAbsencesTemplate(c echo.Context) error {
 	return sendXLSX(c, "请假出差导入模板.xlsx", b)
 }
 
-// importPage is the two upload forms and, after an upload, its preview.
 type importPage struct {
 	staffLayout
 	Plan           *planner.ImportPlan
@@ -134,7 +131,6 @@ func importEffect(n int, fix planner.Change) string {
 	return msg + "。"
 }
 
-// showImport shows the two upload forms.
 func (s *Server) showImport(c echo.Context) error {
 	p := &importPage{}
 	p.Notice = c.QueryParam("done")
@@ -191,7 +187,6 @@ func fileName(c echo.Context) string {
 	return ""
 }
 
-// applyImport re-checks the previewed file and writes it in one transaction.
 func (s *Server) applyImport(c echo.Context) error {
 	ctx := c.Request().Context()
 	data, err := base64.StdEncoding.DecodeString(c.FormValue("data"))

@@ -51,7 +51,6 @@ func entryText(h *roster.HolidayDay) string {
 	return h.Name + "（放假）"
 }
 
-// showHolidays shows one year's official calendar and whether it is provisional.
 func (s *Server) showHolidays(c echo.Context) error {
 	year, err := s.holidayYearParam(c.QueryParam("year"))
 	if err != nil {
@@ -60,8 +59,7 @@ func (s *Server) showHolidays(c echo.Context) error {
 	return s.renderHolidays(c, http.StatusOK, year, &holidaysPage{})
 }
 
-// holidaysPage is one year's official calendar and, after an upload, the
-// preview of what saving it would change.
+// holidaysPage is a year's official calendar and, after an upload, the preview.
 type holidaysPage struct {
 	staffLayout
 	Year, Prev, Next       int
@@ -77,7 +75,6 @@ type holidaysPage struct {
 	CSV, PreviewBase         string // the upload to save, and the calendar it was compared with
 }
 
-// holidayError is the holidays page with a message.
 func holidayError(msg string) *holidaysPage {
 	p := &holidaysPage{}
 	p.Error = msg
@@ -106,8 +103,7 @@ func (s *Server) renderHolidays(c echo.Context, status, year int, p *holidaysPag
 	return s.renderStaff(c, status, "staff/holidays.html", "holidays", fmt.Sprintf("%d 年节假日", year), p)
 }
 
-// previewHolidays parses an uploaded JSON or CSV file and shows what would
-// change, with a form to save it.
+// previewHolidays parses an uploaded JSON or CSV file and shows what saving would change.
 func (s *Server) previewHolidays(c echo.Context) error {
 	ctx := c.Request().Context()
 	year, _ := s.holidayYearParam(c.FormValue("year"))
@@ -173,8 +169,7 @@ func (s *Server) saveHolidays(c echo.Context) error {
 		fmt.Sprintf("已保存 %d 年节假日（%d 天）。下次排班任务运行时将按新日历修正受影响的值班。", y.Year, len(y.Days)))
 }
 
-// confirmHolidays marks a provisional built-in year as checked against the
-// State Council notice, keeping its entries as they are shown.
+// confirmHolidays marks a provisional built-in year as checked against the State Council notice.
 func (s *Server) confirmHolidays(c echo.Context) error {
 	ctx := c.Request().Context()
 	year, err := s.holidayYearParam(c.Param("year"))

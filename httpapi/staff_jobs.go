@@ -11,16 +11,13 @@ import (
 	"zhiban/scheduler"
 )
 
-// Jobs is what the jobs page and the jobs API need from the scheduler
-// (*scheduler.Scheduler): every job with its state, and running one now.
-// Only this file names the scheduler package.
+// Jobs is what the jobs page and API need from *scheduler.Scheduler; only this file names it.
 type Jobs interface {
 	List(ctx context.Context, now time.Time) ([]scheduler.Status, error)
 	RunNow(ctx context.Context, name string, now time.Time) (scheduler.Result, error)
 }
 
-// errNoScheduler is returned when the server was built without jobs (tests,
-// tools); the jobs page says so instead of failing.
+// errNoScheduler: a server built without jobs (tests, tools) says so instead of failing.
 var errNoScheduler = echo.NewHTTPError(http.StatusServiceUnavailable, "本进程未启用定时任务")
 
 type jobRow struct {
@@ -57,14 +54,12 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 	return out, nil
 }
 
-// jobsPage is what staff/jobs.html reads.
 type jobsPage struct {
 	staffLayout
 	Enabled bool // the process runs jobs
 	Jobs    []jobRow
 }
 
-// showJobs lists the jobs with last run, next run and last error.
 func (s *Server) showJobs(c echo.Context) error {
 	p := &jobsPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Enabled: s.sched != nil}
 	if s.sched != nil {
@@ -77,8 +72,7 @@ func (s *Server) showJobs(c echo.Context) error {
 	return s.renderStaff(c, http.StatusOK, "staff/jobs.html", "jobs", "定时任务", p)
 }
 
-// runJob runs a job now for the current period and records who asked; the
-// ledger makes a second run of a done period a no-op that says so.
+// runJob runs a job now, recording who asked; a done period is a no-op that says so.
 func (s *Server) runJob(ctx context.Context, name, who string) (scheduler.Result, error) {
 	if s.sched == nil {
 		return scheduler.Result{}, errNoScheduler
@@ -96,7 +90,6 @@ func (s *Server) runJob(ctx context.Context, name, who string) (scheduler.Result
 	return res, nil
 }
 
-// postJobRun is the run-now button.
 func (s *Server) postJobRun(c echo.Context) error {
 	res, err := s.runJob(c.Request().Context(), c.Param("name"), actor(c))
 	if err != nil {

@@ -19,13 +19,11 @@ type leaderRow struct {
 	OpenCases int
 }
 
-// showLeaders lists leaders with their 四个一 links and private feeds.
 func (s *Server) showLeaders(c echo.Context) error {
 	return s.renderLeaders(c, http.StatusOK, &leadersPage{})
 }
 
-// leadersPage lists leaders with their links, the one being edited with
-// what was typed, and a feed URL just issued (shown once).
+// leadersPage lists leaders, the one being edited with typed values, and a new feed URL (shown once).
 type leadersPage struct {
 	staffLayout
 	Leaders          []leaderRow
@@ -66,9 +64,8 @@ func (s *Server) renderLeaders(c echo.Context, status int, p *leadersPage) error
 	return s.renderStaff(c, status, "staff/leaders.html", "leaders", "领导与四个一", p)
 }
 
-// saveLeaderLinks changes a leader's 四个一 links. The form carries the links
-// it showed; if someone changed them since, nothing is saved and the page
-// shows the current links next to what was typed.
+// saveLeaderLinks saves a leader's 四个一 links unless someone changed them since
+// the page was shown; then it shows the current links beside the typed ones.
 func (s *Server) saveLeaderLinks(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
@@ -114,8 +111,7 @@ func dash(s string) string {
 	return s
 }
 
-// rotateLeaderFeed issues a new private feed URL for a leader and shows it
-// once: only its hash is stored, and the old URL stops working.
+// rotateLeaderFeed shows a new feed URL once (only its hash is stored); the old one stops.
 func (s *Server) rotateLeaderFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.store.Person(ctx, c.Param("id"))
@@ -133,7 +129,6 @@ func (s *Server) rotateLeaderFeed(c echo.Context) error {
 	return s.renderLeaders(c, http.StatusOK, page)
 }
 
-// revokeLeaderFeed stops a leader's private feed without issuing a new one.
 func (s *Server) revokeLeaderFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.store.Person(ctx, c.Param("id"))

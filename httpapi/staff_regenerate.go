@@ -15,8 +15,6 @@ import (
 	"zhiban/store"
 )
 
-// regenPage is the regeneration page: the range form and, once previewed,
-// what applying would change.
 type regenPage struct {
 	staffLayout
 	From, To string
@@ -49,7 +47,6 @@ func (s *Server) renderRegenerate(c echo.Context, status int, p *regenPage, msg 
 	return s.renderStaff(c, status, "staff/regenerate.html", "roster", "重新排班", p)
 }
 
-// regenRefused shows an invalid range on the form; other errors go on.
 func (s *Server) regenRefused(c echo.Context, p *regenPage, err error) error {
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Invalid {
 		return s.renderRegenerate(c, http.StatusBadRequest, p, fe.Msg)
@@ -57,7 +54,6 @@ func (s *Server) regenRefused(c echo.Context, p *regenPage, err error) error {
 	return err
 }
 
-// showRegenerate shows the range form, and with ?preview=1 the preview.
 func (s *Server) showRegenerate(c echo.Context) error {
 	p, from, to, err := s.regenRange(c)
 	if err != nil {
@@ -73,8 +69,7 @@ func (s *Server) showRegenerate(c echo.Context) error {
 	return s.renderRegenerate(c, http.StatusOK, p, "")
 }
 
-// applyRegenerate applies a previewed regeneration in one transaction; if
-// anything changed since the preview it shows the new preview instead.
+// applyRegenerate applies a preview; if anything changed since, it shows the new preview.
 func (s *Server) applyRegenerate(c echo.Context) error {
 	p, from, to, err := s.regenRange(c)
 	if err != nil {
@@ -101,15 +96,12 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		"?"+doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 
-// fairnessPage is a year's duties per pool and leader.
 type fairnessPage struct {
 	staffLayout
 	planner.Fairness
 	ClassLabels []string
 }
 
-// showFairness shows, per pool and leader, duties by day class this year and
-// over all stored history, beside the engine's bounds and balance score.
 func (s *Server) showFairness(c echo.Context) error {
 	year := s.today().Year()
 	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && y >= 2000 && y <= 2100 {

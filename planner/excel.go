@@ -31,9 +31,7 @@ type ImportPlan struct {
 	Absences []roster.Absence
 }
 
-// CheckImport parses an uploaded sheet of kind "leaders" or "absences" and
-// checks every row against the database; today decides which duties an
-// absence breaks.
+// CheckImport parses a "leaders" or "absences" sheet and checks every row against the database.
 func CheckImport(ctx context.Context, st *store.Store, kind string, data []byte, today roster.Date) (*ImportPlan, error) {
 	p := &ImportPlan{Kind: kind}
 	people, err := st.People(ctx)
@@ -161,8 +159,7 @@ func CheckImport(ctx context.Context, st *store.Store, kind string, data []byte,
 	return p, nil
 }
 
-// PreviewImport is what applying p would do now: ImportPeople in a
-// transaction that is rolled back, so the preview's counts are the apply's.
+// PreviewImport runs ImportPeople in a rolled-back transaction, so its counts are the apply's.
 func PreviewImport(ctx context.Context, st *store.Store, p *ImportPlan, today, to roster.Date, actor string) (int, Change, error) {
 	var n int
 	var fix Change

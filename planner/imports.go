@@ -11,9 +11,7 @@ import (
 // Bulk changes and the repair they force are one transaction: the public
 // page never shows a duty a new absence or pool makes invalid.
 
-// ImportCounty loads a county file and repairs the stored roster of
-// [today, to] in one transaction. Nothing is repaired when the file changed
-// nothing.
+// ImportCounty loads a county file and repairs [today, to] in one transaction.
 func ImportCounty(ctx context.Context, st *store.Store, c *county.County, today, to roster.Date, actor string) (store.ImportResult, Change, error) {
 	var res store.ImportResult
 	var fix Change
@@ -34,9 +32,7 @@ type Leader struct {
 	Pools  []string
 }
 
-// ImportPeople writes checked rows of an Excel upload (leaders, absences)
-// and repairs the stored roster of [today, to], in one transaction. It
-// returns how many rows changed something.
+// ImportPeople writes checked Excel rows and repairs [today, to] in one transaction.
 func ImportPeople(ctx context.Context, st *store.Store, leaders []Leader, absences []roster.Absence, today, to roster.Date, actor string) (int, Change, error) {
 	n := 0
 	var fix Change

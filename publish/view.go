@@ -7,10 +7,8 @@ import (
 	"zhiban/store"
 )
 
-// View says which stored duties the public may see and how they differ
-// from what was published. With publish.auto every stored duty is public;
-// otherwise only the months staff published. In a published month a slot
-// whose person differs from the snapshot is an adjustment (调整).
+// View says which stored duties the public may see: all with publish.auto, else
+// published months, where a slot differing from the snapshot is an adjustment (调整).
 type View struct {
 	auto bool
 	pubs map[[2]string]store.Publication
@@ -52,9 +50,8 @@ func (v View) Visible(rosterID string, d roster.Date) bool {
 	return ok
 }
 
-// Adjusted reports whether a's slot changed since its month was published,
-// and the person published there ("" for a slot added after publication).
-// ok is false when the month has no publication to compare with.
+// Adjusted reports whether a's slot changed since publication and who was published
+// ("" if added later); ok is false when there is no publication.
 func (v View) Adjusted(a roster.Assignment) (was string, changed, ok bool) {
 	if _, pub := v.Published(a.Roster, a.Date); !pub {
 		return "", false, false

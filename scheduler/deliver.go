@@ -37,21 +37,16 @@ func (s *Scheduler) Flush(ctx context.Context) error {
 	}
 }
 
-// deliveryRetryFor is how long a failed delivery is tried again on later
-// ticks: a reminder older than a day is stale, and a robot down for good
-// must not be called forever.
+// deliveryRetryFor: a reminder older than a day is stale, and a robot down for good must not be called forever.
 const deliveryRetryFor = 24 * time.Hour
 
-// deliveryBackoff is how long a failed delivery waits after its last pass:
-// a minute doubled per attempt so far, at most two hours.
+// deliveryBackoff: a minute doubled per attempt, at most two hours.
 func deliveryBackoff(attempts int) time.Duration {
 	return min(time.Minute<<min(attempts, 7), 2*time.Hour)
 }
 
-// Deliver sends every pending delivery, and every failed one younger than
-// deliveryRetryFor whose backoff has passed, retrying each with backoff, and
-// records it sent or failed. A failure is logged and recorded, never returned
-// to a job. It returns how many were sent and how many failed.
+// Deliver sends pending deliveries and retries failed ones past their backoff
+// within deliveryRetryFor. Failures are logged and recorded, never returned to a job.
 func (s *Scheduler) Deliver(ctx context.Context) (sent, failed int) {
 	if s.opt.Notify == nil {
 		return 0, 0

@@ -9,8 +9,7 @@ import (
 	"zhiban/visits"
 )
 
-// CaseView is a case with its statutory clocks on a day, as staff and the
-// JSON API see it.
+// CaseView is a case with its statutory clocks on a day.
 type CaseView struct {
 	visits.Case
 	Clock     visits.Clock      `json:"clock"`
@@ -22,15 +21,13 @@ func ViewCase(k visits.Case, today roster.Date, cal roster.Calendar) CaseView {
 	return CaseView{Case: k, Clock: k.ClockOn(today, cal), Deadlines: k.Deadlines(cal)}
 }
 
-// CaseQuery selects cases: by township, leader, state ("open" for every
-// case still in the office's hands) and overdue ones only.
+// CaseQuery selects cases; State "open" means every case still in the office's hands.
 type CaseQuery struct {
 	Township, Leader, State string
 	Overdue                 bool
 }
 
-// ListCases returns the cases q selects with their clocks on today, in the
-// store's order (newest first).
+// ListCases returns the cases q selects with their clocks on today, newest first.
 func (s *Service) ListCases(ctx context.Context, today roster.Date, q CaseQuery) ([]CaseView, error) {
 	f := store.CaseFilter{Township: q.Township, Leader: q.Leader}
 	switch {

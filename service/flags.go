@@ -11,8 +11,7 @@ import (
 	"zhiban/visits"
 )
 
-// FlagKinds are the follow-up flags the follow-ups job raises, in the order
-// staff filter them.
+// FlagKinds are the follow-up flag kinds, in the order staff filter them.
 var FlagKinds = []Choice{
 	{"deadline", "期限提醒"},
 	{"missing_report", "逾期未报"},
@@ -30,9 +29,7 @@ func FlagKindLabel(kind string) string {
 	return kind
 }
 
-// FlagLine is a follow-up flag with what staff act on: the kind and leader
-// in words, and what it is about: a case, or else a month's sweep (none
-// when the thing is gone).
+// FlagLine is a flag with its kind and leader in words and its case or sweep month (none when gone).
 type FlagLine struct {
 	store.Flag
 	KindLabel  string
@@ -41,8 +38,7 @@ type FlagLine struct {
 	Month      visits.Month
 }
 
-// FlagList is the follow-up flags of one kind (every kind for ""), newest
-// first, at most max of them, and how many flags there are of each kind.
+// FlagList is up to max flags of one kind ("" for all), newest first, with counts per kind.
 type FlagList struct {
 	Lines  []FlagLine
 	Counts map[string]int
@@ -94,8 +90,6 @@ func (s *Service) Flags(ctx context.Context, kind string, max int) (FlagList, er
 	return l, nil
 }
 
-// flagAbout finds what flag f is about: its case, the case its finding
-// became, or the sweep month of its task or finding.
 func (s *Service) flagAbout(ctx context.Context, f store.Flag) (FlagLine, error) {
 	var a FlagLine
 	id, _ := strconv.ParseInt(f.EntityID, 10, 64)

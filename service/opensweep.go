@@ -28,9 +28,8 @@ func (o SweepOpened) String() string {
 	return fmt.Sprintf("开启 %s 排查：%d 个单位，%s 截止，结转未化解 %d 件", o.Month, o.Units, o.Due, o.Rolled)
 }
 
-// OpenSweep opens the 矛盾大排查 of e.Today's month (once per month), due on
-// e.Cfg.Visits.SweepDueDay, rolls last month's unresolved findings into the
-// new tasks and tells the linked leaders and the office.
+// OpenSweep opens e.Today's month's 矛盾大排查 once, rolls over unresolved findings
+// and tells the linked leaders and the office.
 func OpenSweep(ctx context.Context, e Env) (SweepOpened, error) {
 	tx := e.Tx
 	first := e.Today.MonthStart()
@@ -88,7 +87,6 @@ func OpenSweep(ctx context.Context, e Env) (SweepOpened, error) {
 	return done, e.Out.Put(ctx, tx, m)
 }
 
-// townships are the county's townships as sweep units, and their names by id.
 func townships(ctx context.Context, tx *store.Store) ([]visits.Unit, map[string]string, error) {
 	units, err := tx.Units(ctx)
 	if err != nil {
@@ -105,7 +103,6 @@ func townships(ctx context.Context, tx *store.Store) ([]visits.Unit, map[string]
 	return out, names, nil
 }
 
-// leadersOf addresses the office and every leader assigned a task.
 func leadersOf(people []roster.Person, tasks []visits.Task) []notify.Recipient {
 	byID := map[string]roster.Person{}
 	for _, p := range people {
@@ -122,7 +119,6 @@ func leadersOf(people []roster.Person, tasks []visits.Task) []notify.Recipient {
 	return to
 }
 
-// recipientOf addresses the person with id, by id alone if unknown.
 func recipientOf(people []roster.Person, id string) notify.Recipient {
 	for _, p := range people {
 		if p.ID == id {
@@ -132,7 +128,6 @@ func recipientOf(people []roster.Person, id string) notify.Recipient {
 	return notify.Recipient{PersonID: id, Name: id}
 }
 
-// nameOf is the name of the person with id, or the id if unknown.
 func nameOf(people []roster.Person, id string) string {
 	for _, p := range people {
 		if p.ID == id {

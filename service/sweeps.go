@@ -10,10 +10,8 @@ import (
 	"zhiban/visits"
 )
 
-// FileReport files township's report of month's sweep: its findings, or a
-// nil report (零报告) when r.Nil. A report is filed once; a second one is a
-// conflict naming who filed it and when. It returns the filed task and the
-// findings as stored.
+// FileReport files township's report of month's sweep: findings, or 零报告 when r.Nil.
+// A second filing is a conflict naming who filed it and when.
 func (s *Service) FileReport(ctx context.Context, c Call, month visits.Month, township string, r visits.Report) (visits.Task, []visits.Finding, error) {
 	var task visits.Task
 	added := []visits.Finding{}
@@ -69,8 +67,7 @@ func (s *Service) FileReport(ctx context.Context, c Call, month visits.Month, to
 	return task, added, err
 }
 
-// EscalateFinding turns finding id into a key case with a 包保领导 and says
-// why that leader; see the package function EscalateFinding.
+// EscalateFinding turns finding id into a key case; see the package function EscalateFinding.
 func (s *Service) EscalateFinding(ctx context.Context, c Call, id int64) (visits.Case, visits.Choice, error) {
 	var k visits.Case
 	var ch visits.Choice
@@ -85,8 +82,7 @@ func (s *Service) EscalateFinding(ctx context.Context, c Call, id int64) (visits
 	return k, ch, err
 }
 
-// ResolveFinding marks finding id resolved (化解), so it does not roll over
-// into next month's sweep. A finding is resolved once.
+// ResolveFinding marks finding id resolved (化解) once, so it does not roll over.
 func (s *Service) ResolveFinding(ctx context.Context, c Call, id int64) (visits.Finding, error) {
 	var out visits.Finding
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {

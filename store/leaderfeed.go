@@ -18,7 +18,6 @@ type Stamp struct {
 // stampTables are the tables Stamps reads; never a caller's string.
 var stampTables = map[string]bool{"visits": true, "cases": true}
 
-// stamps returns the version and update time of the rows of table with ids.
 func (s *Store) stamps(ctx context.Context, table string, ids []int64) (map[int64]Stamp, error) {
 	out := map[int64]Stamp{}
 	if len(ids) == 0 {
@@ -65,8 +64,7 @@ type StampedTask struct {
 	Stamp
 }
 
-// LeaderSweepTasks returns the sweep tasks assigned to leader that fall due
-// between from and to inclusive, by due date.
+// LeaderSweepTasks returns leader's sweep tasks due in [from, to], by due date.
 func (s *Store) LeaderSweepTasks(ctx context.Context, leader string, from, to roster.Date) ([]StampedTask, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT `+taskCols+`, version, updated_at FROM sweep_tasks
 		WHERE leader_id = ? AND due_on >= ? AND due_on <= ? ORDER BY due_on, township, id`, leader, from.String(), to.String())
