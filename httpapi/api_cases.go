@@ -10,7 +10,6 @@ import (
 	"zhiban/service"
 )
 
-// listCases lists cases, filtered by township, leader, state, and overdue=1.
 func (s *Server) listCases(c echo.Context) error {
 	q := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state")}
 	switch c.QueryParam("overdue") {
@@ -55,8 +54,7 @@ func (s *Server) createCase(c echo.Context) error {
 // caseAct is a change of a case the API and the staff pages run the same way.
 type caseAct func(ctx context.Context, c service.Call, id int64, in service.CaseAct) (service.CaseChange, error)
 
-// changeCase answers a change of case :id with the case saved (and the
-// return visit a reply scheduled).
+// changeCase answers with the saved case (and any return visit a reply scheduled).
 func (s *Server) changeCase(c echo.Context, act caseAct) error {
 	res, err := apiChange(s, c, act)
 	if err != nil {

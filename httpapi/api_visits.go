@@ -11,7 +11,6 @@ import (
 	"zhiban/visits"
 )
 
-// listVisits lists visits by leader, township, kind and date range.
 func (s *Server) listVisits(c echo.Context) error {
 	f := store.VisitFilter{Leader: c.QueryParam("leader"), Township: c.QueryParam("township"), Kind: visits.Kind(c.QueryParam("kind"))}
 	var err error
@@ -56,8 +55,7 @@ func (s *Server) createVisit(c echo.Context) error {
 // visitAct is a change of a visit the API and the staff pages run the same way.
 type visitAct func(ctx context.Context, c service.Call, id int64, in service.VisitAct) (service.VisitChange, error)
 
-// changeVisit answers a change of visit :id with the visit saved; a
-// dissatisfied return visit also lists the cases it reopened.
+// changeVisit answers with the saved visit; a dissatisfied return visit lists reopened cases.
 func (s *Server) changeVisit(c echo.Context, act visitAct) error {
 	res, err := apiChange(s, c, act)
 	if err != nil {
@@ -80,8 +78,7 @@ func (s *Server) rescheduleVisit(c echo.Context) error {
 }
 func (s *Server) recordOutcome(c echo.Context) error { return s.changeVisit(c, s.svc.RecordOutcome) }
 
-// showFreeSlots is GET /api/v1/leaders/:id/free-slots?from=&to=: the days a
-// leader can be offered for an invited visit (default: the next 30 days).
+// showFreeSlots lists the days a leader can be offered for an invited visit (default next 30).
 func (s *Server) showFreeSlots(c echo.Context) error {
 	ctx := c.Request().Context()
 	p, err := s.store.Person(ctx, c.Param("id"))

@@ -11,10 +11,8 @@ import (
 	"zhiban/store"
 )
 
-// publishMonth publishes one roster month: the public page, JSON and feed
-// show it from now on (with publish.auto false), and later edits show as
-// 调整 against this snapshot. The staff UI calls it as
-// POST /api/v1/rosters/:roster/months/:month/publish.
+// publishMonth publishes one roster month (with publish.auto false); later edits
+// show as 调整 against this snapshot.
 func (s *Server) publishMonth(c echo.Context) error {
 	p, err := s.publishRosterMonth(c, c.Param("roster"), c.Param("month"))
 	if err != nil {
@@ -23,8 +21,7 @@ func (s *Server) publishMonth(c echo.Context) error {
 	return c.JSON(http.StatusOK, p)
 }
 
-// publishRosterMonth publishes roster's month given as YYYY-MM in the
-// caller's name; the API and the staff month grid both publish through it.
+// publishRosterMonth publishes roster's YYYY-MM month for both the API and the staff grid.
 func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (store.Publication, error) {
 	m, err := publish.ParseMonth(month)
 	if err != nil {

@@ -22,8 +22,7 @@ var templateFuncs = template.FuncMap{
 	},
 	"md":   func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
 	"join": strings.Join,
-	// portfolio phrases a leader's 分管 for running text: a portfolio that
-	// already says what the leader does (主持县委全面工作) takes no 分管.
+	// portfolio omits 分管 when the portfolio already says what the leader does (主持县委全面工作).
 	"portfolio": func(p string) string {
 		if strings.HasPrefix(p, "主持") || strings.HasPrefix(p, "分管") {
 			return p
@@ -32,7 +31,6 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-// errorPage is the data of error.html.
 type errorPage struct {
 	Title, Desc string // Desc is for the layout; an error page has none
 	Status      int
@@ -52,7 +50,6 @@ func (s *Server) render(c echo.Context, status int, page string, data any) error
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// renderBytes executes a page and returns the bytes (for cached pages).
 func (s *Server) renderBytes(page string, data any) ([]byte, error) {
 	t, ok := s.tpl[page]
 	if !ok {
@@ -65,8 +62,7 @@ func (s *Server) renderBytes(page string, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// serveCached answers a public GET or HEAD from the render cache (package
-// pubcache), rendering with build only when the data or the date moved.
+// serveCached answers a public GET or HEAD from pubcache, rendering only when data or date moved.
 func (s *Server) serveCached(c echo.Context, key, contentType, cacheControl string, build pubcache.Builder) error {
 	return s.cache.Serve(c.Response(), c.Request(), key, contentType, cacheControl, build)
 }

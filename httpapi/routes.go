@@ -38,8 +38,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/users/:name", s.updateUser, admin)
 	e.POST("/staff/users/:name/tokens", s.createToken, admin)
 	e.POST("/staff/users/:name/tokens/:id/revoke", s.revokeToken, admin)
-	// Cases, visits and sweeps (issue 5): private data, so reads are staff-only
-	// too (staffAPI: staff API tokens or sessions).
+	// Cases, visits and sweeps hold private data, so reads are staff-only too (staffAPI).
 	apiRead, apiWrite := s.staffAPI(auth.RoleViewer), s.staffAPI(auth.RoleEditor)
 	e.GET("/api/v1/cases", s.listCases, apiRead)
 	e.POST("/api/v1/cases", s.createCase, apiWrite)

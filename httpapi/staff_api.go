@@ -19,10 +19,8 @@ type assignmentBody struct {
 	Pinned  bool   `json:"pinned"`
 }
 
-// putAssignment sets one slot. A person outside the slot's pool is 400; a
-// rule the person would break is 409 with the reason and the clashing duties
-// in "conflicts"; a stale version is 409 with the current assignment in
-// "current".
+// putAssignment sets one slot: outside the pool is 400; a rule break is 409 with
+// "conflicts", a stale version 409 with "current".
 func (s *Server) putAssignment(c echo.Context) error {
 	ctx := c.Request().Context()
 	role, err := url.PathUnescape(c.Param("role"))

@@ -6,8 +6,7 @@ import (
 	"strings"
 )
 
-// Labels the staff pages show instead of the identifiers stored in the audit
-// log and the scheduler: office staff read Chinese, not "sweep_task" or cron.
+// Office staff read Chinese labels, not "sweep_task" or cron specs.
 
 var auditActionLabels = map[string]string{
 	"create": "新建", "update": "修改", "delete": "删除", "login": "登录", "password": "改密码",
@@ -36,8 +35,7 @@ func labelOr(m map[string]string, k string) string {
 	return k
 }
 
-// cronLabel reads a five-field cron spec as 每天 07:30, 每月 1 日 08:00 or
-// 每周一 17:00; anything else is shown as written.
+// cronLabel reads a cron spec as 每天 07:30, 每月 1 日 08:00 or 每周一 17:00, else as written.
 func cronLabel(spec string) string {
 	f := strings.Fields(spec)
 	if len(f) != 5 {

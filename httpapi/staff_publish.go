@@ -29,9 +29,8 @@ type pubChange struct {
 	Href     string
 }
 
-// markAdjustments reads the month's publication and marks the grid cells
-// whose person differs from the published snapshot, with the same rule the
-// public pages use (publish.View.Adjusted).
+// markAdjustments marks grid cells differing from the published snapshot, by the
+// public pages' rule (publish.View.Adjusted).
 func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, month roster.Date, days []gridDay) (pubState, error) {
 	st := pubState{Auto: s.cfg.Publish.Auto}
 	p, err := s.store.Publication(ctx, def.ID, roster.MonthOf(month).String())
@@ -72,8 +71,7 @@ func (s *Server) markAdjustments(ctx context.Context, def roster.Definition, mon
 	return st, nil
 }
 
-// postPublishMonth publishes the month shown on the grid, through the same
-// code as POST /api/v1/rosters/:roster/months/:month/publish.
+// postPublishMonth publishes the grid's month through the same code as the API.
 func (s *Server) postPublishMonth(c echo.Context) error {
 	rosterID, month := c.Param("roster"), c.Param("month")
 	p, err := s.publishRosterMonth(c, rosterID, month)

@@ -8,21 +8,18 @@ import (
 	"zhiban/store"
 )
 
-// LinksChanged refuses a change of a leader's 四个一 links made over links
-// someone changed since the form showed them; Person is as stored now. It
-// unwraps to store.ErrConflict.
+// LinksChanged refuses a 四个一 links change over links changed since the form
+// showed them; Person is as stored now. It unwraps to store.ErrConflict.
 type LinksChanged struct{ Person roster.Person }
 
 func (e *LinksChanged) Error() string { return "planner: the links of " + e.Person.ID + " changed" }
 
 func (e *LinksChanged) Unwrap() error { return store.ErrConflict }
 
-// linkFields name the links for messages, in the form's order.
 var linkFields = []struct{ Field, Label string }{{"township", "乡镇"}, {"enterprise", "企业"}, {"project", "项目"}, {"village", "村"}}
 
-// SetLinks changes a leader's 四个一 links from old, the links the form
-// showed, to links; the check that nobody changed them since runs in the
-// transaction that writes. Each link is at most 50 characters.
+// SetLinks changes a leader's 四个一 links from old to links (each ≤ 50 characters),
+// checking in the writing transaction that nobody changed them since.
 func SetLinks(ctx context.Context, st *store.Store, id string, old, links roster.Links, actor string) (roster.Person, error) {
 	values := []string{links.Township, links.Enterprise, links.Project, links.Village}
 	for i, f := range linkFields {

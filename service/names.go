@@ -6,14 +6,12 @@ import (
 	"zhiban/roster"
 )
 
-// Choice is one entry of a list to choose from: the value sent and the
-// text shown.
+// Choice is one entry of a list: the value sent and the text shown.
 type Choice struct {
 	Value, Label string
 }
 
-// Names looks up township and leader names by id, for pages and exports,
-// and lists them to choose from.
+// Names looks up township and leader names by id and lists them to choose from.
 type Names struct {
 	Townships []Choice // every township of the county
 	Leaders   []Choice // the active leaders, "name（title）"

@@ -7,11 +7,9 @@ import (
 	"zhiban/visits"
 )
 
-// OpenReceptions makes sure e.Today's 开门接访 session exists for the leader
-// in each roster's first slot (the 值班领导), so staff can record the
-// walk-ins received. A session made for a leader the roster no longer has
-// on duty today is cancelled. Sessions are derived from the roster, so a
-// rerun changes nothing. It returns how many sessions it opened.
+// OpenReceptions makes sure e.Today's 开门接访 session exists for each roster's
+// 值班领导 and cancels sessions of leaders no longer on duty. Derived from the
+// roster, so a rerun changes nothing; it returns how many it opened.
 func OpenReceptions(ctx context.Context, e Env) (int, error) {
 	tx, today := e.Tx, e.Today
 	defs, err := tx.Rosters(ctx)

@@ -8,8 +8,7 @@ import (
 	"zhiban/roster"
 )
 
-// SetPinned pins or unpins one slot without changing who is on it or how it
-// came to be. version must be the version the editor saw (ErrConflict otherwise).
+// SetPinned pins or unpins a slot; version must be the one the editor saw (ErrConflict otherwise).
 func (s *Store) SetPinned(ctx context.Context, k roster.Key, version int, pinned bool, actor string) (StoredAssignment, error) {
 	var out StoredAssignment
 	err := s.WithTx(ctx, func(tx *Store) error {
@@ -41,9 +40,8 @@ func (s *Store) SetPinned(ctx context.Context, k roster.Key, version int, pinned
 	return out, err
 }
 
-// UpsertPerson adds a leader or updates one in place (name, title, rank,
-// portfolio, phone, e-mail, active and the 四个一 links) and adds them to pools they
-// are not yet in. Pool members and history are never removed here.
+// UpsertPerson adds or updates a leader in place and adds them to new pools;
+// pool members and history are never removed here.
 func (s *Store) UpsertPerson(ctx context.Context, p roster.Person, pools []string, actor string) (changed bool, err error) {
 	err = s.WithTx(ctx, func(tx *Store) error {
 		before, err := tx.Person(ctx, p.ID)

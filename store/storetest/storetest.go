@@ -1,5 +1,4 @@
-// Package storetest opens real SQLite stores for tests: a fresh file in the
-// test's temporary directory, closed when the test ends.
+// Package storetest opens real, migrated SQLite stores in the test's temp directory.
 package storetest
 
 import (
@@ -23,8 +22,7 @@ func Open(tb testing.TB) *store.Store {
 	return st
 }
 
-// OpenDemo opens a store holding the demo county. now, when not nil, is the
-// store's clock from the start, so it also stamps the imported rows.
+// OpenDemo opens a store holding the demo county; a non-nil now is its clock from the start.
 func OpenDemo(tb testing.TB, now func() time.Time) *store.Store {
 	tb.Helper()
 	st := Open(tb)
