@@ -133,7 +133,6 @@ func (s *Server) loginToken(c echo.Context) string {
 	return tok
 }
 
-// validLoginCSRF checks the login form's csrf field against its cookie.
 func (s *Server) validLoginCSRF(c echo.Context) bool {
 	ck, err := c.Cookie(s.loginCookieName(c))
 	if err != nil || ck.Value == "" {

@@ -76,7 +76,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	s.render(c, status, "error.html", errorPage{Title: "出错了", Status: status, Message: msg})
 }
 
-// kindStatus is the HTTP status of each kind of refusal.
 var kindStatus = map[fault.Kind]int{
 	fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict, fault.NotFound: http.StatusNotFound,
 	fault.Forbidden: http.StatusForbidden, fault.TooLarge: http.StatusRequestEntityTooLarge,
@@ -95,7 +94,6 @@ type apiError struct {
 	Conflicts any    `json:"conflicts,omitempty"`
 }
 
-// statusMessage says a bare HTTP status in Chinese.
 func statusMessage(status int) string {
 	switch status {
 	case http.StatusNotFound:

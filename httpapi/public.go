@@ -68,7 +68,6 @@ func (s *Server) showRosterMonth(c echo.Context) error {
 	})
 }
 
-// showVisitsPage lists public case-carrying visits by township.
 func (s *Server) showVisitsPage(c echo.Context) error {
 	return s.serveCached(c, "page:/visits", htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		pg, last, err := s.pub.VisitsPage(ctx, s.today())

@@ -114,7 +114,6 @@ type casePage struct {
 	FormName     string     // and in which of the page's forms
 }
 
-// showCasePage shows one case: clock, deadlines, milestones, visits and the forms.
 func (s *Server) showCasePage(c echo.Context) error {
 	return s.renderCasePage(c, http.StatusOK, nil)
 }
@@ -220,7 +219,6 @@ func (s *Server) postCaseLeader(c echo.Context) error {
 	})
 }
 
-// exportCaseLedger sends the case ledger (台账) for the list's filters as .xlsx.
 func (s *Server) exportCaseLedger(c echo.Context) error {
 	name, b, err := s.svc.CaseLedger(c.Request().Context(), s.today(), caseQuery(c))
 	if err != nil {

@@ -98,7 +98,6 @@ func (s *Server) postJobRun(c echo.Context) error {
 	return redirectDone(c, "/staff/jobs", res.String())
 }
 
-// listJobsJSON is GET /api/v1/jobs.
 func (s *Server) listJobsJSON(c echo.Context) error {
 	if s.sched == nil {
 		return errNoScheduler
@@ -110,7 +109,6 @@ func (s *Server) listJobsJSON(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"jobs": list})
 }
 
-// runJobJSON is POST /api/v1/jobs/:name/run.
 func (s *Server) runJobJSON(c echo.Context) error {
 	res, err := s.runJob(c.Request().Context(), c.Param("name"), actor(c))
 	if err != nil {

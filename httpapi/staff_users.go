@@ -83,7 +83,6 @@ func (s *Server) logout(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/login")
 }
 
-// showPasswordForm lets any user change their own password.
 func (s *Server) showPasswordForm(c echo.Context) error {
 	return s.renderStaff(c, http.StatusOK, "staff/password.html", "", "修改密码", &staffLayout{})
 }
@@ -188,7 +187,6 @@ func (s *Server) revokeToken(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/users")
 }
 
-// showAudit lists the audit log, filtered by actor and entity.
 func (s *Server) showAudit(c echo.Context) error {
 	f := store.AuditFilter{
 		Actor:    strings.TrimSpace(c.QueryParam("actor")),

@@ -146,7 +146,6 @@ func SwapSlots(ctx context.Context, st *store.Store, req Swap, actor string) err
 		if b.Version != req.OtherVersion {
 			return stale(ctx, tx, kb, store.ErrConflict)
 		}
-		// Judge the swapped pair against everything else, held fixed.
 		lo, hi := min(ka.Date, kb.Date), max(ka.Date, kb.Date)
 		in, stored, err := Input(ctx, tx, lo, hi.AddDays(swapWindow))
 		if err != nil {

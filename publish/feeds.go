@@ -58,7 +58,6 @@ func (p *Publisher) loadFeedContext(ctx context.Context) (feedContext, error) {
 	return fc, nil
 }
 
-// productID is the feed's PRODID.
 func productID(county string) string { return "-//zhiban//" + county + "//ZH" }
 
 // feedURL is the page at path under public_url, or none: a cached feed never names one request's host.

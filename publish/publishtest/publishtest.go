@@ -60,7 +60,6 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 	for _, a := range demo.Absences {
 		s.add(a.Reason)
 	}
-	// Whatever cases the demo data holds, and one of our own with a carry visit.
 	cases, err := st.Cases(ctx, store.CaseFilter{})
 	if err != nil {
 		tb.Fatal(err)
