@@ -143,6 +143,7 @@ type TodayPage struct {
 	AutoPublish bool
 }
 
+// TodayPage returns the data of "/" for the county date today.
 func (p *Publisher) TodayPage(ctx context.Context, today roster.Date) (TodayPage, error) {
 	d, err := p.Today(ctx, today)
 	if err != nil {

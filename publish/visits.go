@@ -109,6 +109,7 @@ func (p *Publisher) VisitsByTownship(ctx context.Context, today roster.Date) (gr
 	return groups, modified, nil
 }
 
+// VisitsPage returns the data of /visits and when it last changed.
 func (p *Publisher) VisitsPage(ctx context.Context, today roster.Date) (VisitsPage, time.Time, error) {
 	groups, last, err := p.VisitsByTownship(ctx, today)
 	if err != nil {

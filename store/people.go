@@ -137,6 +137,7 @@ func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) 
 	return id, err
 }
 
+// DeleteAbsence removes an absence.
 func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		var before string
