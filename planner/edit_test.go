@@ -22,10 +22,12 @@ func filled(t *testing.T) (*store.Store, roster.Date) {
 	return st, from
 }
 
-// dutyOn is the stored 值班领导 duty of the first duty day on or after d.
+// dutyOn is the stored 值班领导 duty of the first duty day on or after d,
+// within the 60 days filled.
 func dutyOn(t *testing.T, st *store.Store, d roster.Date) store.StoredAssignment {
 	t.Helper()
-	for ; ; d++ {
+	start := d
+	for end := d.AddDays(60); d <= end; d++ {
 		as, err := st.Assignments(context.Background(), d, d)
 		if err != nil {
 			t.Fatal(err)
@@ -36,16 +38,21 @@ func dutyOn(t *testing.T, st *store.Store, d roster.Date) store.StoredAssignment
 			}
 		}
 	}
+	t.Fatalf("no 值班领导 duty within 60 days of %s", start)
+	return store.StoredAssignment{}
 }
 
 func TestAssignRefusals(t *testing.T) {
 	ctx := context.Background()
 	st, today := filled(t)
+	// Two adjacent duty days: the next day's leader is closer than the minimum gap.
 	a := dutyOn(t, st, today.AddDays(2))
-	// The leader of the next day's duty is closer than the minimum gap.
 	b := dutyOn(t, st, a.Date.AddDays(1))
-	if b.Date != a.Date.AddDays(1) {
-		t.Skip("no adjacent duty days")
+	for b.Date != a.Date.AddDays(1) {
+		if b.Date > today.AddDays(40) {
+			t.Fatal("no two adjacent duty days in the filled roster")
+		}
+		a, b = b, dutyOn(t, st, b.Date.AddDays(1))
 	}
 	_, err := planner.Assign(ctx, st, planner.Assignment{Key: a.Key(), Person: b.Person, Version: a.Version}, "ed")
 	var fe *fault.Error
