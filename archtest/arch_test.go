@@ -100,11 +100,11 @@ var rules = []rule{
 		}
 		return importsWhere(f, func(imp string) bool { return !isStd(mod, imp) })
 	}},
-	{"visits imports only the standard library and zhiban/roster", func(mod string, f goFile) []string {
+	{"visits imports only the standard library, zhiban/roster and zhiban/clean", func(mod string, f goFile) []string {
 		if !under(f.dir, "visits") {
 			return nil
 		}
-		return importsWhere(f, func(imp string) bool { return !isStd(mod, imp) && imp != mod+"/roster" })
+		return importsWhere(f, func(imp string) bool { return !isStd(mod, imp) && imp != mod+"/roster" && imp != mod+"/clean" })
 	}},
 	{"roster and visits do not import echo", func(mod string, f goFile) []string {
 		if !under(f.dir, "roster") && !under(f.dir, "visits") {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"zhiban/clean"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -82,6 +83,25 @@ func Denied(msg string) *Error { return &Error{Kind: Forbidden, Msg: msg} }
 // Oversize is an input over a limit; field may be empty.
 func Oversize(field, msg string) *Error { return &Error{Kind: TooLarge, Field: field, Msg: msg} }
 
+// Text checks a one-line text field with clean.Text and names the field
+// when it refuses; it returns the trimmed value.
+func Text(field, s string, max int) (string, error) {
+	v, err := clean.Text(s, max)
+	if err != nil {
+		return "", InvalidField(field, err.Error())
+	}
+	return v, nil
+}
+
+// Multiline is Text for fields that may hold line breaks.
+func Multiline(field, s string, max int) (string, error) {
+	v, err := clean.Multiline(s, max)
+	if err != nil {
+		return "", InvalidField(field, err.Error())
+	}
+	return v, nil
+}
+
 // Messages for the store's sentinels, said the same way everywhere.
 const (
 	msgNotFound = "未找到"
@@ -98,9 +118,12 @@ func Classify(err error) *Error {
 	}
 	var fe *Error
 	var rf *visits.Refusal
+	var cp *clean.Problem
 	switch {
 	case errors.As(err, &fe):
 		return fe
+	case errors.As(err, &cp):
+		return &Error{Kind: Invalid, Msg: cp.Msg}
 	case errors.As(err, &rf) && (rf.Field == "state" || rf.Field == "milestones"):
 		// The case or visit's state forbids the act: a conflict, not a bad value.
 		return &Error{Kind: Conflict, Code: "refused", Field: rf.Field, Msg: rf.Msg}
