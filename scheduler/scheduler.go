@@ -3,9 +3,11 @@ package scheduler
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -80,6 +82,7 @@ type Scheduler struct {
 	started bool
 	wg      sync.WaitGroup // catch-up and deliveries in flight
 	delMu   sync.Mutex     // one delivery pass at a time
+	owner   string         // names this scheduler's outbox claims
 }
 
 type entry struct {
@@ -104,7 +107,14 @@ func New(st *store.Store, opt Options) *Scheduler {
 		opt.ShutdownTimeout = 30 * time.Second
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Scheduler{st: st, opt: opt, log: opt.Logger, now: opt.Now, base: base, cancel: cancel}
+	return &Scheduler{st: st, opt: opt, log: opt.Logger, now: opt.Now, base: base, cancel: cancel, owner: newOwner()}
+}
+
+// newOwner names a scheduler's outbox claims: host, process and a random part,
+// unique across processes and across schedulers of one process.
+func newOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8])
 }
 
 // ParseSpec parses a cron spec for a config key; the error names the key.
