@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,7 +12,8 @@ import (
 )
 
 func (s *Server) listCases(c echo.Context) error {
-	q := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state")}
+	q := service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
+		Search: c.QueryParam("q")}
 	switch c.QueryParam("overdue") {
 	case "1", "true":
 		q.Overdue = true
@@ -19,11 +21,19 @@ func (s *Server) listCases(c echo.Context) error {
 	default:
 		return fault.InvalidField("overdue", "应为 1 或 0")
 	}
-	cases, err := s.svc.ListCases(c.Request().Context(), s.today(), q)
+	limit := 0
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fault.Invalidf("limit", "每页条数应在 1 到 %d 之间", service.MaxCasePageSize)
+		}
+		limit = n
+	}
+	list, err := s.svc.ListCasePage(c.Request().Context(), s.today(), q, c.QueryParam("after"), limit)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"cases": cases})
+	return c.JSON(http.StatusOK, list)
 }
 
 func (s *Server) showCase(c echo.Context) error {

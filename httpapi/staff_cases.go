@@ -26,9 +26,10 @@ func newCaseRow(k service.CaseView, n workNames) caseRow {
 	return caseRow{CaseLine: n.CaseLine(k), CSS: alertCSS[k.Clock.Alert]}
 }
 
-func caseListQuery(f service.CaseQuery) string {
+// caseListQuery is the query string of list f, e.g. for its export or next page.
+func caseListQuery(f service.CaseQuery, after string) string {
 	q := url.Values{}
-	for k, v := range map[string]string{"township": f.Township, "leader": f.Leader, "state": f.State} {
+	for k, v := range map[string]string{"township": f.Township, "leader": f.Leader, "state": f.State, "q": f.Search, "after": after} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -42,12 +43,9 @@ func caseListQuery(f service.CaseQuery) string {
 	return "?" + q.Encode()
 }
 
-var caseStates = []visits.CaseState{visits.StateReceived, visits.StateAccepted, visits.StateRejected, visits.StateReplied,
-	visits.StateReview, visits.StateReviewed, visits.StateRecheck, visits.StateRechecked, visits.StateClosed}
-
 func caseQuery(c echo.Context) service.CaseQuery {
 	return service.CaseQuery{Township: c.QueryParam("township"), Leader: c.QueryParam("leader"), State: c.QueryParam("state"),
-		Overdue: c.QueryParam("overdue") == "1"}
+		Overdue: c.QueryParam("overdue") == "1", Search: c.QueryParam("q")}
 }
 
 type casesPage struct {
@@ -56,12 +54,14 @@ type casesPage struct {
 	F             service.CaseQuery
 	Names         workNames
 	States        []option
-	Overdue, Near int // how many cases are past or near a deadline
+	Overdue, Near int // how many of the list's cases are past or near a deadline
+	Paged         bool
+	First, Next   string // links to the first and the next page; empty when there is none
 	XLSX          string
 	Today         roster.Date
 }
 
-// showCaseList lists cases with their next deadline, most urgent first.
+// showCaseList lists one page of cases, newest received first, with their next deadline.
 func (s *Server) showCaseList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := caseQuery(c)
@@ -69,24 +69,30 @@ func (s *Server) showCaseList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases, err := s.svc.ListCases(ctx, s.today(), f)
+	after := c.QueryParam("after")
+	list, err := s.svc.ListCasePage(ctx, s.today(), f, after, service.CasePageSize)
 	if err != nil {
 		return err
 	}
-	service.ByUrgency(cases)
 	var rows []caseRow
-	for _, k := range cases {
+	for _, k := range list.Cases {
 		rows = append(rows, newCaseRow(k, n))
 	}
-	overdue, near := service.AlertCounts(cases)
 	var states []option
 	states = append(states, option{"open", "未办结（全部在办）"})
-	for _, st := range caseStates {
+	for _, st := range visits.CaseStates {
 		states = append(states, option{string(st), st.Label()})
 	}
-	return s.renderStaff(c, http.StatusOK, "staff/cases.html", "cases", "案件", &casesPage{
-		staffLayout: staffLayout{Notice: c.QueryParam("done")}, Rows: rows, F: f, Names: n, States: states,
-		Overdue: overdue, Near: near, XLSX: "/staff/cases.xlsx" + caseListQuery(f), Today: s.today()})
+	p := &casesPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Rows: rows, F: f, Names: n, States: states,
+		Overdue: list.Overdue, Near: list.Near, XLSX: "/staff/cases.xlsx" + caseListQuery(f, ""), Today: s.today()}
+	if after != "" {
+		p.First = "/staff/cases" + caseListQuery(f, "")
+	}
+	if list.Next != "" {
+		p.Next = "/staff/cases" + caseListQuery(f, list.Next)
+	}
+	p.Paged = p.First != "" || p.Next != ""
+	return s.renderStaff(c, http.StatusOK, "staff/cases.html", "cases", "案件", p)
 }
 
 // transitionLabels names each state change as the office says it.

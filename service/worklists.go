@@ -2,24 +2,12 @@ package service
 
 import (
 	"context"
-	"sort"
 
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
 )
-
-// ByUrgency orders open cases with a running clock first, fewest days left first.
-func ByUrgency(cases []CaseView) {
-	sort.SliceStable(cases, func(i, j int) bool {
-		a, b := cases[i].Clock.Next != nil, cases[j].Clock.Next != nil
-		if a != b {
-			return a
-		}
-		return a && cases[i].Clock.DaysLeft < cases[j].Clock.DaysLeft
-	})
-}
 
 // AlertCounts counts cases past a deadline and near one (past 75 % or 90 % of its time).
 func AlertCounts(cases []CaseView) (overdue, near int) {

@@ -51,13 +51,15 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 		r, err := tx.q.ExecContext(ctx, `INSERT INTO cases (code, title, category, township, received_on, channel,
 			petitioner_name, petitioner_phone, petitioner_address, content, group_size, representatives, leader_id, leader_reason,
 			unit, state, key_case, from_finding, accepted_on, replied_on, extension_days, extension_reason, extended_on,
-			review_asked_on, reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			review_asked_on, reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, created_at, updated_at,
+			petitioner_name_idx, petitioner_phone_idx)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
 			c.Code, c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name,
 			c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason,
 			c.Unit, string(c.State), boolInt(c.Key), nullInt(c.FromFinding), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays,
 			c.ExtensionReason, dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked),
-			dateCol(c.Rechecked), dateCol(c.Reopened), dateCol(c.Closed), now, now)
+			dateCol(c.Rechecked), dateCol(c.Reopened), dateCol(c.Closed), now, now,
+			s.search.nameToken(c.Petitioner.Name), s.search.phoneToken(c.Petitioner.Phone))
 		if err != nil {
 			return fmt.Errorf("store: create case %s: %w", c.Code, err)
 		}
@@ -106,12 +108,14 @@ func (s *Store) SaveCase(ctx context.Context, c visits.Case, version int, action
 			petitioner_name = ?, petitioner_phone = ?, petitioner_address = ?, content = ?, group_size = ?, representatives = ?,
 			leader_id = ?, leader_reason = ?, unit = ?, state = ?, key_case = ?, accepted_on = ?, replied_on = ?, extension_days = ?,
 			extension_reason = ?, extended_on = ?, review_asked_on = ?, reviewed_on = ?, recheck_asked_on = ?, rechecked_on = ?,
-			reopened_on = ?, closed_on = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			reopened_on = ?, closed_on = ?, version = version + 1, updated_at = ?, petitioner_name_idx = ?, petitioner_phone_idx = ?
+			WHERE id = ?`,
 			c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name, c.Petitioner.Phone,
 			c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason, c.Unit,
 			string(c.State), boolInt(c.Key), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays, c.ExtensionReason,
 			dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked), dateCol(c.Rechecked),
-			dateCol(c.Reopened), dateCol(c.Closed), stamp(s.Now()), c.ID)
+			dateCol(c.Reopened), dateCol(c.Closed), stamp(s.Now()), s.search.nameToken(c.Petitioner.Name),
+			s.search.phoneToken(c.Petitioner.Phone), c.ID)
 		if err != nil {
 			return fmt.Errorf("store: save case %s: %w", cur.Code, err)
 		}
@@ -145,15 +149,28 @@ type CaseFilter struct {
 	States   []visits.CaseState
 	OpenOnly bool // not closed and not rejected
 	IDs      []int64
+	Search   string // a case code prefix, or a petitioner's exact name or phone
 }
 
 // Cases returns cases matching f, newest received first.
 func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]visits.Case, error) {
+	c := s.caseConditions(f)
+	return s.queryCases(ctx, c.where()+` ORDER BY received_on DESC, id DESC`, c.args...)
+}
+
+func (s *Store) caseConditions(f CaseFilter) conditions {
 	var c conditions
 	c.eq("township", f.Township)
 	c.eq("leader_id", f.Leader)
 	if f.OpenOnly {
-		c.add("state NOT IN ('closed', 'rejected')")
+		// Named, not NOT IN, so the state index serves it.
+		var open []any
+		for _, st := range visits.CaseStates {
+			if st.Open() {
+				open = append(open, string(st))
+			}
+		}
+		c.add("state IN ("+placeholders(len(open))+")", open...)
 	}
 	if len(f.States) > 0 {
 		states := make([]any, len(f.States))
@@ -169,11 +186,13 @@ func (s *Store) Cases(ctx context.Context, f CaseFilter) ([]visits.Case, error) 
 		}
 		c.add("id IN ("+placeholders(len(ids))+")", ids...)
 	}
-	return s.queryCases(ctx, c.where(), c.args...)
+	s.searchCondition(&c, f.Search)
+	return c
 }
 
-func (s *Store) queryCases(ctx context.Context, where string, args ...any) ([]visits.Case, error) {
-	out, err := queryAll(ctx, s.q, "cases", scanCase, `SELECT `+caseCols+` FROM cases `+where+` ORDER BY received_on DESC, id DESC`, args...)
+// queryCases reads the cases tail selects, then only their milestones.
+func (s *Store) queryCases(ctx context.Context, tail string, args ...any) ([]visits.Case, error) {
+	out, err := queryAll(ctx, s.q, "cases", scanCase, `SELECT `+caseCols+` FROM cases `+tail, args...)
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -182,12 +201,20 @@ func (s *Store) queryCases(ctx context.Context, where string, args ...any) ([]vi
 		out[i].Milestones = []visits.Milestone{}
 		byID[out[i].ID] = i
 	}
-	ms, err := queryAll(ctx, s.q, "milestones", scanMilestone, `SELECT case_id, duty, done_on, note FROM case_milestones ORDER BY done_on, case_id`)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		if i, ok := byID[m.caseID]; ok {
+	// In chunks, far below SQLite's limit on bound variables.
+	const chunk = 500
+	for start := 0; start < len(out); start += chunk {
+		ids := []any{}
+		for _, k := range out[start:min(start+chunk, len(out))] {
+			ids = append(ids, k.ID)
+		}
+		ms, err := queryAll(ctx, s.q, "milestones", scanMilestone,
+			`SELECT case_id, duty, done_on, note FROM case_milestones WHERE case_id IN (`+placeholders(len(ids))+`)`, ids...)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			i := byID[m.caseID]
 			out[i].Milestones = append(out[i].Milestones, m.Milestone)
 		}
 	}

@@ -40,7 +40,8 @@ type Store struct {
 	// writes counts committed writes so caches refresh at once instead of polling.
 	writes *atomic.Uint64
 	// Now stamps updated_at and audit rows; tests replace it.
-	Now func() time.Time
+	Now    func() time.Time
+	search *searchIndex
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it.
@@ -57,6 +58,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writes := new(atomic.Uint64)
 	s := &Store{db: db, q: countingDB{db, writes}, writes: writes, Now: time.Now}
 	if err := s.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.loadSearchIndex(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -81,7 +86,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now}
+	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now, search: s.search}
 	if err := fn(txs); err != nil {
 		tx.Rollback()
 		return err

@@ -69,6 +69,10 @@ var stateLabels = map[CaseState]string{
 	StateReview: "复查中", StateReviewed: "已复查", StateRecheck: "复核中", StateRechecked: "已复核", StateClosed: "已办结",
 }
 
+// CaseStates are every state, in the order a case passes through them.
+var CaseStates = []CaseState{StateReceived, StateAccepted, StateRejected, StateReplied, StateReview, StateReviewed,
+	StateRecheck, StateRechecked, StateClosed}
+
 // Label is the Chinese name of the state.
 func (s CaseState) Label() string { return stateLabels[s] }
 
