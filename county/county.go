@@ -6,8 +6,8 @@ import "zhiban/roster"
 
 // County is the parsed county file. Field names are the file's keys.
 type County struct {
-	County    string         `yaml:"county"`
-	Timezone  string         `yaml:"timezone"`
+	County    string         `yaml:"county" clean:"name"`
+	Timezone  string         `yaml:"timezone" clean:"code"`
 	Reception Reception      `yaml:"reception"`
 	Units     []Unit         `yaml:"units"`
 	People    []Person       `yaml:"people"`
@@ -19,76 +19,76 @@ type County struct {
 
 // Reception is the reception centre (来访接待中心) and its windows.
 type Reception struct {
-	Name    string   `yaml:"name"`
-	Address string   `yaml:"address"`
-	Phone   string   `yaml:"phone"`
+	Name    string   `yaml:"name" clean:"name"`
+	Address string   `yaml:"address" clean:"line"`
+	Phone   string   `yaml:"phone" clean:"phone"`
 	Windows []Window `yaml:"windows"`
 }
 
 // Window is one service window and the department staffing it.
 type Window struct {
 	No         int    `yaml:"no"`
-	Department string `yaml:"department"`
+	Department string `yaml:"department" clean:"name"`
 }
 
 // Unit is a county, township, department or village.
 type Unit struct {
-	ID     string `yaml:"id"`
-	Name   string `yaml:"name"`
-	Kind   string `yaml:"kind"` // county | township | department | village
-	Parent string `yaml:"parent,omitempty"`
+	ID     string `yaml:"id" clean:"code"`
+	Name   string `yaml:"name" clean:"name"`
+	Kind   string `yaml:"kind" clean:"code"` // county | township | department | village
+	Parent string `yaml:"parent,omitempty" clean:"code"`
 }
 
 // Person is a leader as written in the file.
 type Person struct {
-	ID        string       `yaml:"id"`
-	Name      string       `yaml:"name"`
-	Title     string       `yaml:"title"`
-	Rank      string       `yaml:"rank"` // county | department
-	Portfolio string       `yaml:"portfolio,omitempty"`
-	Phone     string       `yaml:"phone,omitempty"`
-	Email     string       `yaml:"email,omitempty"`  // private: duty reminders only
-	Active    *bool        `yaml:"active,omitempty"` // default true
+	ID        string       `yaml:"id" clean:"code"`
+	Name      string       `yaml:"name" clean:"name"`
+	Title     string       `yaml:"title" clean:"title"`
+	Rank      string       `yaml:"rank" clean:"code"` // county | department
+	Portfolio string       `yaml:"portfolio,omitempty" clean:"line"`
+	Phone     string       `yaml:"phone,omitempty" clean:"phone"`
+	Email     string       `yaml:"email,omitempty" clean:"email"` // private: duty reminders only
+	Active    *bool        `yaml:"active,omitempty"`              // default true
 	Links     roster.Links `yaml:"links,omitempty"`
 }
 
 // Pool is a named list of people.
 type Pool struct {
-	ID      string   `yaml:"id"`
-	Name    string   `yaml:"name"`
-	Members []string `yaml:"members"`
+	ID      string   `yaml:"id" clean:"code"`
+	Name    string   `yaml:"name" clean:"name"`
+	Members []string `yaml:"members" clean:"code"`
 }
 
 // Roster is a roster definition as written in the file.
 type Roster struct {
-	ID         string `yaml:"id"`
-	Name       string `yaml:"name"`
-	Days       string `yaml:"days"`
-	Start      string `yaml:"start"`
-	End        string `yaml:"end"`
-	Place      string `yaml:"place"`
+	ID         string `yaml:"id" clean:"code"`
+	Name       string `yaml:"name" clean:"name"`
+	Days       string `yaml:"days" clean:"code"`
+	Start      string `yaml:"start" clean:"clock"`
+	End        string `yaml:"end" clean:"clock"`
+	Place      string `yaml:"place" clean:"line"`
 	MinGapDays int    `yaml:"min_gap_days"`
 	Slots      []Slot `yaml:"slots"`
 }
 
 // Slot is a role and the pool it draws from.
 type Slot struct {
-	Role string `yaml:"role"`
-	Pool string `yaml:"pool"`
+	Role string `yaml:"role" clean:"name"`
+	Pool string `yaml:"pool" clean:"code"`
 }
 
 // Absence is leave, a trip or a meeting.
 type Absence struct {
-	Person string `yaml:"person"`
-	From   string `yaml:"from"`
-	To     string `yaml:"to"`
-	Kind   string `yaml:"kind,omitempty"` // leave | trip | meeting; default leave
-	Reason string `yaml:"reason,omitempty"`
+	Person string `yaml:"person" clean:"code"`
+	From   string `yaml:"from" clean:"date"`
+	To     string `yaml:"to" clean:"date"`
+	Kind   string `yaml:"kind,omitempty" clean:"code"` // leave | trip | meeting; default leave
+	Reason string `yaml:"reason,omitempty" clean:"line"`
 }
 
 // HolidayEntry overrides the built-in official calendar for one date.
 type HolidayEntry struct {
-	Date string `yaml:"date"`
-	Kind string `yaml:"kind"` // off | work
-	Name string `yaml:"name,omitempty"`
+	Date string `yaml:"date" clean:"date"`
+	Kind string `yaml:"kind" clean:"code"` // off | work
+	Name string `yaml:"name,omitempty" clean:"title"`
 }

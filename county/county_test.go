@@ -117,7 +117,7 @@ func sample() *County {
 		People: []Person{
 			{ID: "L01", Name: "王建国", Title: "县委副书记", Rank: "county", Portfolio: "政法: 信访 # 维稳",
 				Phone: "13800000001", Email: "wang.jg+duty@shili.gov.example", Links: roster.Links{Township: "t01", Village: "东风村"}},
-			{ID: "L02", Name: " 前后空格 ", Title: "副县长\n（挂职）", Rank: "county", Active: &no},
+			{ID: "L02", Name: " 前后空格 ", Title: "副县长 #挂职", Rank: "county", Active: &no},
 			{ID: "D01", Name: "林振华", Title: "部长", Rank: "department", Phone: "0713 123"},
 		},
 		Pools: []Pool{{ID: "a", Name: "true", Members: []string{"L01", "L02"}}, {ID: "b", Name: "08:30", Members: []string{"D01"}}},

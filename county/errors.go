@@ -57,7 +57,12 @@ func (es Errors) Unwrap() []error {
 	return out
 }
 
-// asError sorts the problems by line (unknown lines last) and returns nil when there are none.
+// MaxErrors is how many problems a county file's errors list; the rest are
+// counted. A file that breaks every line needs fixing at its first errors.
+const MaxErrors = 100
+
+// asError sorts the problems by line (unknown lines last), keeps the first
+// MaxErrors and a count of the others, and returns nil when there are none.
 func asError(es []*FileError) error {
 	if len(es) == 0 {
 		return nil
@@ -69,5 +74,9 @@ func asError(es []*FileError) error {
 		}
 		return li < lj
 	})
+	if n := len(es) - MaxErrors; n > 0 {
+		file := es[0].File
+		es = append(es[:MaxErrors:MaxErrors], &FileError{File: file, Msg: fmt.Sprintf("另有 %d 处错误未列出，请先改正以上错误", n)})
+	}
 	return Errors(es)
 }

@@ -9,27 +9,84 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"zhiban/clean"
+	"zhiban/roster"
 )
 
 // Parse reads a county file. It is strict: unknown keys, wrong types, missing
 // required fields, bad values and dangling references are all errors. When
 // anything is wrong it returns Errors, each naming filename, line and field.
 func Parse(filename string, data []byte) (*County, error) {
+	c, _, err := parse(filename, data)
+	return c, err
+}
+
+// MaxFileSize bounds a county file. A county of several hundred leaders is
+// well under 100 KB; the bound keeps a mistaken or hostile file from filling
+// memory before any check runs.
+const MaxFileSize = 1 << 20
+
+// maxAliasNodes is how many nodes YAML aliases (*name) may add on top of the
+// nodes written out in the file. Aliases let 50 KB stand for millions of
+// entries (one pool aliased 5,000 times); a real file repeats a few lists.
+const maxAliasNodes = 10000
+
+// parse is Parse that also returns how many nodes the decoder visited, so a
+// test can see that an alias bomb is cut short.
+func parse(filename string, data []byte) (*County, int, error) {
+	if len(data) > MaxFileSize {
+		return nil, 0, Errors{{File: filename, Msg: fmt.Sprintf("文件过大：%.1f MB，县情文件最多 %d MB", float64(len(data))/(1<<20), MaxFileSize>>20)}}
+	}
+	if line, ok := invalidUTF8(data); !ok {
+		return nil, 0, Errors{{File: filename, Line: line, Msg: "含有无法识别的字符：文件不是 UTF-8 编码（常见于 GBK 编码保存的文件），请在编辑器中另存为 UTF-8 后重试"}}
+	}
 	root, ferr := parseNode(filename, data)
 	if ferr != nil {
-		return nil, Errors{ferr}
+		return nil, 0, Errors{ferr}
 	}
-	d := &decoder{file: filename, lines: map[string]int{}, bad: map[string]bool{}}
+	d := &decoder{file: filename, lines: map[string]int{}, bad: map[string]bool{}, budget: written(root) + maxAliasNodes}
 	c := new(County)
-	d.decode(root, reflect.ValueOf(c).Elem(), "")
+	d.decode(root, reflect.ValueOf(c).Elem(), "", "")
+	if d.visited > d.budget {
+		// What was decoded is cut short: its other errors would mislead.
+		return nil, d.visited, Errors{d.errs[len(d.errs)-1]}
+	}
 	chk := &checker{file: filename, lines: d.lines, bad: d.bad}
 	chk.county(c)
 	if err := asError(append(d.errs, chk.errs...)); err != nil {
-		return nil, err
+		return nil, d.visited, err
 	}
-	return c, nil
+	return c, d.visited, nil
+}
+
+// invalidUTF8 finds the line of the first byte that is not UTF-8.
+func invalidUTF8(data []byte) (line int, ok bool) {
+	if utf8.Valid(data) {
+		return 0, true
+	}
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return bytes.Count(data[:i], []byte("\n")) + 1, false
+		}
+		i += n
+	}
+	return 0, false
+}
+
+// written counts the nodes as written in the file, an alias counting as one.
+func written(n *yaml.Node) int {
+	count := 1
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			count += written(c)
+		}
+	}
+	return count
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -109,6 +166,7 @@ var syntaxHints = map[string]string{
 	"found unknown escape character":                         "双引号内有无效的转义字符（路径中的 \\ 请写成 \\\\ 或改用单引号）",
 	"did not find expected node content":                     "此处缺少值",
 	"block sequence entries are not allowed in this context": "此处不能出现列表项“- ”（常见原因：缩进错误）",
+	"control characters are not allowed":                     "含有不可见的控制字符，请删除后重试",
 }
 
 func explainSyntax(msg string) string {
@@ -137,6 +195,9 @@ type decoder struct {
 	lines map[string]int
 	bad   map[string]bool
 	errs  []*FileError
+	// visited counts nodes decoded, through aliases too; past budget the
+	// decoder stops with one error.
+	visited, budget int
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -154,7 +215,15 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+// decode fills v from n. kind is the field's clean tag: how a string value
+// is normalised (see normalise).
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path, kind string) {
+	if d.visited++; d.visited > d.budget {
+		if d.visited == d.budget+1 {
+			d.fail(n, path, "YAML 别名（*）展开后内容过多（超过 %d 项），请直接写出各项，不要反复引用同一段", d.budget)
+		}
+		return
+	}
 	n = resolve(n)
 	d.at(path, n.Line)
 	if n.Kind == yaml.AliasNode {
@@ -177,7 +246,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
-			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			if d.visited > d.budget {
+				break
+			}
+			d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i), kind)
 		}
 		v.Set(s)
 	case reflect.String:
@@ -185,10 +257,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			d.fail(n, path, "应为文本")
 			return
 		}
-		// The text as written: a phone 13800000001 or a date 2027-03-01 stays as typed.
-		v.SetString(n.Value)
+		// A phone 13800000001 or a date 2027-03-01 is read as text, as typed.
+		v.SetString(normalise(n.Value, kind))
 	case reflect.Int:
-		i, err := strconv.ParseInt(n.Value, 10, 32)
+		i, err := strconv.ParseInt(strings.TrimSpace(clean.Narrow(n.Value)), 10, 32)
 		if n.Kind != yaml.ScalarNode || err != nil {
 			d.fail(n, path, "应为整数，实际为 %s", describe(n))
 			return
@@ -243,8 +315,38 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		}
 		seen[key] = true
 		d.at(child, k.Line)
-		d.decode(val, v.Field(idx), child)
+		d.decode(val, v.Field(idx), child, fieldKind(v.Type(), idx))
 	}
+}
+
+// fieldKind is a field's clean tag. roster.Links is not ours to tag: its
+// township is a unit id.
+func fieldKind(t reflect.Type, i int) string {
+	f := t.Field(i)
+	if k := f.Tag.Get("clean"); k != "" {
+		return k
+	}
+	if t == reflect.TypeOf(roster.Links{}) && f.Name == "Township" {
+		return "code"
+	}
+	return ""
+}
+
+// normalise folds what clerks' input methods type (full-width digits and
+// letters, ２０２７/３/８) in codes, phones, e-mail, clocks and dates, and
+// writes dates as YYYY-MM-DD. Prose keeps its full-width punctuation. A
+// value that is still wrong is left for the checker, which quotes it.
+func normalise(s, kind string) string {
+	switch kind {
+	case "code", "phone", "email", "clock":
+		return strings.TrimSpace(clean.Narrow(s))
+	case "date":
+		if d, err := clean.Date(s); err == nil {
+			return d
+		}
+		return strings.TrimSpace(clean.Narrow(s))
+	}
+	return s
 }
 
 // describe names a node's kind for type errors, in Chinese.

@@ -93,7 +93,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad time", edit(map[int]string{16: `    start: "8h30"`}), 16, "rosters[0].start", `时间 "8h30" 无效`},
 		{"end before start", edit(map[int]string{17: `    end: "08:00"`}), 17, "rosters[0].end", "必须晚于开始时间"},
 		{"negative min gap", edit(map[int]string{19: "    min_gap_days: -1"}), 19, "rosters[0].min_gap_days", "最小间隔天数 -1 无效"},
-		{"bad date", edit(map[int]string{29: "  - {person: L01, from: 2027-02-30, to: 2027-03-15}"}), 29, "absences[0].from", `日期 "2027-02-30" 无效`},
+		{"bad date", edit(map[int]string{29: "  - {person: L01, from: 2027-02-30, to: 2027-03-15}"}), 29, "absences[0].from", `日期 "2027-02-30" 不是有效的日期`},
 		{"to before from", edit(map[int]string{29: "  - {person: L01, from: 2027-03-15, to: 2027-03-01}"}), 29, "absences[0].to", "早于开始日期"},
 		{"bad absence kind", edit(map[int]string{29: "  - {person: L01, from: 2027-03-01, to: 2027-03-15, kind: holiday}"}), 29, "absences[0].kind", `取值 "holiday" 无效`},
 		{"duplicate unit id", edit(map[int]string{5: "  - {id: c00, name: 漕河镇, kind: township}", 7: "  - {id: L01, name: 王建国, title: 县委副书记, rank: county}"}), 5, "units[1].id", `编号 "c00" 重复（首次出现于 units[0]）`},

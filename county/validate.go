@@ -2,10 +2,12 @@ package county
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -110,7 +112,13 @@ func (c *checker) unique(first map[string]string, path, v string) {
 }
 
 func (c *checker) date(path, v string) (roster.Date, bool) {
-	return parseRequired(c, path, v, roster.ParseDate)
+	return parseRequired(c, path, v, func(s string) (roster.Date, error) {
+		d, err := clean.Date(s)
+		if err != nil {
+			return 0, fmt.Errorf("日期 %s %v", clean.Quote(s), err)
+		}
+		return roster.ParseDate(d)
+	})
 }
 
 func (c *checker) clock(path, v string) (roster.Clock, bool) {
@@ -132,6 +140,7 @@ func parseRequired[T any](c *checker, path, v string, parse func(string) (T, err
 }
 
 func (c *checker) county(k *County) {
+	c.texts(reflect.ValueOf(k).Elem(), "", "")
 	c.required("county", k.County)
 	if c.required("timezone", k.Timezone) {
 		if _, err := loadLocation(k.Timezone); err != nil {
@@ -145,6 +154,43 @@ func (c *checker) county(k *County) {
 	c.rosters(k.Rosters, pools)
 	c.absences(k.Absences, people)
 	c.holidays(k.Holidays)
+}
+
+// textLimits bound each kind of text field (the clean tag) in characters.
+var textLimits = map[string]int{
+	"code": clean.Code, "clock": clean.Code, "date": clean.Code, "phone": clean.Phone, "email": clean.Email,
+	"name": clean.Name, "title": clean.Title, "line": clean.Line, "": clean.Line,
+}
+
+// texts refuses invalid UTF-8, control and bidi characters and over-long
+// values in every text field, quoting the value; the field's other checks
+// then stay quiet.
+func (c *checker) texts(v reflect.Value, path, kind string) {
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			if name := yamlName(t.Field(i)); name != "" {
+				child := name
+				if path != "" {
+					child = path + "." + name
+				}
+				c.texts(v.Field(i), child, fieldKind(t, i))
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			c.texts(v.Index(i), fmt.Sprintf("%s[%d]", path, i), kind)
+		}
+	case reflect.String:
+		if _, err := clean.Text(v.String(), textLimits[kind]); err != nil {
+			c.add(path, "%s：%v", clean.Quote(v.String()), err)
+			if c.bad == nil {
+				c.bad = map[string]bool{}
+			}
+			c.bad[path] = true
+		}
+	}
 }
 
 // loadLocation resolves an IANA zone name. "Local" and "" are refused: the

@@ -11,8 +11,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -32,6 +33,12 @@ func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Years outside this range are typing mistakes, not schedules.
 const minYear, maxYear = 1949, 2100
+
+// MaxFileSize bounds a holiday file: a year's notice is a few KB.
+const MaxFileSize = 1 << 20
+
+// maxProblems is how many problems an Error lists; the rest are counted.
+const maxProblems = 100
 
 var bom = []byte("\ufeff")
 
@@ -65,8 +72,10 @@ func (c *checker) day(at string, h roster.HolidayDay) {
 	default:
 		c.fail(at, "类型 %q 无效，应为 off（休）或 work（班）", h.Kind)
 	}
-	if strings.IndexFunc(h.Name, unicode.IsControl) >= 0 {
-		c.fail(at, "名称 %q 含有控制字符", h.Name)
+	if h.Name != "" {
+		if _, err := clean.Text(h.Name, clean.Title); err != nil {
+			c.fail(at, "名称 %s：%v", clean.Quote(h.Name), err)
+		}
 	}
 	if c.seen == nil {
 		c.seen = map[roster.Date]string{}
@@ -82,7 +91,74 @@ func (c *checker) err() error {
 	if len(c.problems) == 0 {
 		return nil
 	}
-	return &Error{Problems: c.problems}
+	ps := c.problems
+	if n := len(ps) - maxProblems; n > 0 {
+		ps = append(ps[:maxProblems:maxProblems], fmt.Sprintf("另有 %d 处错误未列出，请先改正以上错误", n))
+	}
+	return &Error{Problems: ps}
+}
+
+// name checks a holiday's name as it will show on the public pages:
+// one line of valid UTF-8 without control or bidi characters, at most
+// clean.Title characters. It returns the name trimmed.
+func (c *checker) name(at, s string) (string, bool) {
+	v, err := clean.Text(s, clean.Title)
+	if err != nil {
+		c.fail(at, "名称 %s：%v", clean.Quote(s), err)
+		return "", false
+	}
+	return v, true
+}
+
+// date reads a date as typed (full-width digits, 2027/3/8, a time of 00:00:00).
+func (c *checker) date(at, s string) (roster.Date, bool) {
+	if strings.TrimSpace(s) == "" {
+		c.fail(at, "缺少日期")
+		return 0, false
+	}
+	v, err := clean.Date(s)
+	if err == nil {
+		var d roster.Date
+		if d, err = roster.ParseDate(v); err == nil {
+			return d, true
+		}
+	}
+	c.fail(at, "日期 %s %v", clean.Quote(strings.TrimSpace(s)), err)
+	return 0, false
+}
+
+// kind reads off/work or 休/班, full-width letters too.
+func (c *checker) kind(at, s string) (roster.HolidayKind, bool) {
+	k, ok := parseKind(strings.TrimSpace(clean.Narrow(s)))
+	if !ok {
+		c.fail(at, "类型 %s 无效，应为 off（休）或 work（班）", clean.Quote(s))
+	}
+	return k, ok
+}
+
+// utf8Problem refuses a file that is not UTF-8, naming the first bad line;
+// a CSV saved by Excel on a Chinese Windows is GBK.
+func utf8Problem(data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	i := 0
+	for i < len(data) {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		i += n
+	}
+	return &Error{Problems: []string{fmt.Sprintf("第 %d 行：含有无法识别的字符，文件不是 UTF-8 编码（Excel 另存的 CSV 常为 GBK 编码），请另存为“CSV UTF-8”后重试", lineAt(data, int64(i)))}}
+}
+
+// tooBig refuses a file over MaxFileSize.
+func tooBig(data []byte) error {
+	if len(data) <= MaxFileSize {
+		return nil
+	}
+	return &Error{Problems: []string{fmt.Sprintf("文件过大：%.1f MB，节假日文件最多 %d MB", float64(len(data))/(1<<20), MaxFileSize>>20)}}
 }
 
 // spaced pads a Latin label such as days[2] for use inside a Chinese sentence.
@@ -131,7 +207,14 @@ type jsonDay struct {
 // {"year":2027,"papers":[...],"days":[{"name":"春节","date":"2027-02-05","isOffDay":true}]}.
 // Problems name the entry as days[i] (0-based, as in the file).
 func ParseJSON(data []byte) (Year, error) {
+	if err := tooBig(data); err != nil {
+		return Year{}, err
+	}
 	data = bytes.TrimPrefix(data, bom)
+	// encoding/json would turn bad bytes into U+FFFD silently.
+	if err := utf8Problem(data); err != nil {
+		return Year{}, err
+	}
 	var f jsonFile
 	if err := json.Unmarshal(data, &f); err != nil {
 		return Year{}, jsonError(data, err)
@@ -145,16 +228,23 @@ func ParseJSON(data []byte) (Year, error) {
 		c.fail("year", "年份 %d 超出 %d–%d", f.Year, minYear, maxYear)
 		return Year{}, c.err()
 	}
-	y := Year{Year: f.Year, Papers: f.Papers}
+	y := Year{Year: f.Year}
+	for i, p := range f.Papers {
+		if v, err := clean.Text(p, clean.Para); err != nil {
+			c.fail(fmt.Sprintf("papers[%d]", i), "%s：%v", clean.Quote(p), err)
+		} else {
+			y.Papers = append(y.Papers, v)
+		}
+	}
 	for i, jd := range *f.Days {
 		at := fmt.Sprintf("days[%d]", i)
-		d, err := roster.ParseDate(strings.TrimSpace(jd.Date))
-		if err != nil {
-			c.fail(at, "%v", err)
-			continue
-		}
+		// Every problem of the entry is told, not the first.
+		d, okD := c.date(at, jd.Date)
+		name, okN := c.name(at, jd.Name)
 		if jd.IsOffDay == nil {
 			c.fail(at, "缺少 isOffDay（true 放假，false 补班）")
+		}
+		if !okD || !okN || jd.IsOffDay == nil {
 			continue
 		}
 		// holiday-cn files carry the make-up days of a year's New Year that
@@ -163,7 +253,7 @@ func ParseJSON(data []byte) (Year, error) {
 			c.fail(at, "日期 %s 与文件年份 %d 相差太远", d, f.Year)
 			continue
 		}
-		h := roster.HolidayDay{Date: d, Kind: roster.Work, Name: strings.TrimSpace(jd.Name)}
+		h := roster.HolidayDay{Date: d, Kind: roster.Work, Name: name}
 		if *jd.IsOffDay {
 			h.Kind = roster.Off
 		}
@@ -203,7 +293,14 @@ func lineAt(data []byte, offset int64) int {
 // are accepted; 休 and 班 may stand for off and work. Problems name the line
 // as "第 N 行".
 func ParseCSV(data []byte) (Year, error) {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, bom)))
+	if err := tooBig(data); err != nil {
+		return Year{}, err
+	}
+	data = bytes.TrimPrefix(data, bom)
+	if err := utf8Problem(data); err != nil {
+		return Year{}, err
+	}
+	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.Comment = '#'
 	r.ReuseRecord = true
@@ -236,7 +333,7 @@ func ParseCSV(data []byte) (Year, error) {
 		}
 		if first {
 			first = false
-			if h := strings.ToLower(rec[0]); h == "date" || h == "日期" {
+			if h := strings.ToLower(clean.Narrow(rec[0])); h == "date" || h == "日期" {
 				continue
 			}
 		}
@@ -244,17 +341,14 @@ func ParseCSV(data []byte) (Year, error) {
 			c.fail(at, "应有 3 列（日期,名称,off|work），实际 %d 列", len(rec))
 			continue
 		}
-		d, err := roster.ParseDate(rec[0])
-		if err != nil {
-			c.fail(at, "%v", err)
+		// Every problem of the line is told, not the first.
+		d, okD := c.date(at, rec[0])
+		name, okN := c.name(at, rec[1])
+		kind, okK := c.kind(at, rec[2])
+		if !okD || !okN || !okK {
 			continue
 		}
-		kind, ok := parseKind(rec[2])
-		if !ok {
-			c.fail(at, "类型 %q 无效，应为 off（休）或 work（班）", rec[2])
-			continue
-		}
-		h := roster.HolidayDay{Date: d, Kind: kind, Name: rec[1]}
+		h := roster.HolidayDay{Date: d, Kind: kind, Name: name}
 		c.day(at, h)
 		y.Days = append(y.Days, h)
 	}

@@ -104,8 +104,8 @@ func TestParseErrors(t *testing.T) {
 		in     string
 		substr string
 	}{
-		{"csv impossible date", ParseCSV, "date,name,kind\n2027-02-05,春节,off\n2027-02-30,春节,off", `第 3 行：日期 "2027-02-30" 无效`},
-		{"csv not a date", ParseCSV, "2027/02/05,春节,off", `第 1 行：日期 "2027/02/05" 无效`},
+		{"csv impossible date", ParseCSV, "date,name,kind\n2027-02-05,春节,off\n2027-02-30,春节,off", `第 3 行：日期 "2027-02-30" 不是有效的日期`},
+		{"csv not a date", ParseCSV, "27/02/05,春节,off", `第 1 行：日期 "27/02/05" 不是有效的日期`},
 		{"csv weekday make-up", ParseCSV, "2027-02-05,春节,off\n2027-02-03,春节,work", "第 2 行：2027-02-03 是周三，补班日只能在周六或周日"},
 		{"csv duplicate", ParseCSV, "2027-02-05,春节,off\n\n2027-02-05,春节,work", "第 3 行：日期 2027-02-05 重复，与第 1 行相同"},
 		{"csv bad kind", ParseCSV, "2027-02-05,春节,holiday", `第 1 行：类型 "holiday" 无效`},
@@ -115,7 +115,7 @@ func TestParseErrors(t *testing.T) {
 		{"csv year range", ParseCSV, "0227-02-05,春节,off", "第 1 行：日期 0227-02-05 的年份超出"},
 		{"csv control character", ParseCSV, "2027-02-05,春\x01节,off", "第 1 行：名称"},
 		{"csv empty", ParseCSV, "\ufeffdate,name,kind\n\n", "没有任何节假日条目"},
-		{"json impossible date", ParseJSON, `{"year":2027,"days":[{"name":"春节","date":"2027-02-05","isOffDay":true},{},{},{},{"name":"春节","date":"2027-02-30","isOffDay":true}]}`, `days[4]：日期 "2027-02-30" 无效`},
+		{"json impossible date", ParseJSON, `{"year":2027,"days":[{"name":"春节","date":"2027-02-05","isOffDay":true},{},{},{},{"name":"春节","date":"2027-02-30","isOffDay":true}]}`, `days[4]：日期 "2027-02-30" 不是有效的日期`},
 		{"json missing isOffDay", ParseJSON, `{"days":[{"name":"春节","date":"2027-02-05"}]}`, "days[0]：缺少 isOffDay"},
 		{"json weekday make-up", ParseJSON, `{"days":[{"name":"春节","date":"2027-02-03","isOffDay":false}]}`, "days[0]：2027-02-03 是周三，补班日只能在周六或周日"},
 		{"json duplicate", ParseJSON, `{"days":[{"name":"春节","date":"2027-02-05","isOffDay":true},{"name":"春节","date":"2027-02-05","isOffDay":true}]}`, "days[1]：日期 2027-02-05 重复，与 days[0] 相同"},

@@ -16,7 +16,7 @@ import (
 	"zhiban/roster"
 )
 
-const maxHolidayUpload = 1 << 20
+const maxHolidayUpload = holiday.MaxFileSize
 
 type holidayRow struct {
 	roster.HolidayDay
@@ -116,12 +116,10 @@ func (s *Server) previewHolidays(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
+	// Detect refuses a file over holiday.MaxFileSize; reading one byte more tells.
 	data, err := io.ReadAll(io.LimitReader(f, maxHolidayUpload+1))
 	if err != nil {
 		return err
-	}
-	if len(data) > maxHolidayUpload {
-		return s.renderHolidays(c, http.StatusBadRequest, year, holidayError("文件过大（最多 1 MB）"))
 	}
 	y, err := holiday.Detect(fh.Filename, data)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // runImport loads a county file into the database in one transaction.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("import", stderr)
-	path, data, err := fileArg(fs, args, "用法: zhiban import FILE.yaml")
+	path, data, err := fileArg(fs, args, "用法: zhiban import FILE.yaml", county.MaxFileSize)
 	if err != nil {
 		return err
 	}
@@ -50,14 +50,19 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// fileArg parses args, which must name exactly one file, and reads it.
-func fileArg(fs *flag.FlagSet, args []string, usage string) (string, []byte, error) {
+// fileArg parses args, which must name exactly one file of at most max
+// bytes, and reads it.
+func fileArg(fs *flag.FlagSet, args []string, usage string, max int64) (string, []byte, error) {
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return "", nil, err
 	}
 	if len(pos) != 1 {
 		return "", nil, usageError("%s", usage)
+	}
+	// Checked before reading: a wrong path to a disk image must not fill memory.
+	if info, err := os.Stat(pos[0]); err == nil && info.Mode().IsRegular() && info.Size() > max {
+		return "", nil, fmt.Errorf("文件 %s 过大：%.1f MB，最多 %d MB", pos[0], float64(info.Size())/(1<<20), max>>20)
 	}
 	data, err := readFile(pos[0])
 	return pos[0], data, err

@@ -70,7 +70,7 @@ func holidaysList(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func holidaysImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, com := newFlags("holidays import", stderr)
 	dry := fs.Bool("dry-run", false, "只显示变更，不保存")
-	path, data, err := fileArg(fs, args, "用法: zhiban holidays import FILE [--dry-run]")
+	path, data, err := fileArg(fs, args, "用法: zhiban holidays import FILE [--dry-run]", holiday.MaxFileSize)
 	if err != nil {
 		return err
 	}
