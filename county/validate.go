@@ -295,7 +295,7 @@ func (c *checker) people(ps []Person, units map[string]Unit) map[string]bool {
 		c.required(p+".name", x.Name)
 		c.required(p+".title", x.Title)
 		c.enum(p+".rank", x.Rank, ranks)
-		if x.Phone != "" && !validPhone(x.Phone) {
+		if x.Phone != "" && !roster.ValidPhone(x.Phone) {
 			c.add(p+".phone", "电话 %q 无效：只能包含数字、空格和 + - ( )", x.Phone)
 		}
 		if x.Email != "" && !roster.ValidEmail(x.Email) {
@@ -312,20 +312,6 @@ func (c *checker) people(ps []Person, units map[string]Unit) map[string]bool {
 		}
 	}
 	return ids
-}
-
-func validPhone(s string) bool {
-	digits := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case strings.ContainsRune(" +-()", r):
-		default:
-			return false
-		}
-	}
-	return digits > 0
 }
 
 // pools checks pools and returns their ids.

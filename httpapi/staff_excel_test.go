@@ -93,7 +93,7 @@ func TestImportAbsencesWithRowErrors(t *testing.T) {
 		[]string{people[1].ID, "出差", "2026-12-32", "2026-12-11"},
 	)
 	code, body := upload(t, c, "absences", bad)
-	if code != http.StatusBadRequest || !strings.Contains(body, "第 3 行：找不到人员“查无此人”") || !strings.Contains(body, "第 4 行：开始日期格式错误") {
+	if code != http.StatusBadRequest || !strings.Contains(body, "第 3 行：找不到人员“查无此人”") || !strings.Contains(body, "第 4 行：开始日期 &#34;2026-12-32&#34; 不是有效的日期") {
 		t.Fatalf("%d\n%s", code, body)
 	}
 	if strings.Index(body, "第 3 行") > strings.Index(body, "第 4 行") {

@@ -14,6 +14,9 @@ import (
 	"zhiban/xlsx"
 )
 
+// maxImportErrors is how many row errors a preview lists; the rest are counted.
+const maxImportErrors = 100
+
 // ImportRow is one previewed row: what it will do, or why it cannot.
 type ImportRow struct {
 	Row    int
@@ -156,6 +159,9 @@ func CheckImport(ctx context.Context, st *store.Store, kind string, data []byte,
 	}
 	// Parse errors and lookup errors arrive separately; staff read them by row.
 	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].Row < p.Errors[j].Row })
+	if n := len(p.Errors) - maxImportErrors; n > 0 {
+		p.Errors = append(p.Errors[:maxImportErrors:maxImportErrors], xlsx.RowError{Msg: fmt.Sprintf("另有 %d 处错误未列出，请先改正以上错误", n)})
+	}
 	return p, nil
 }
 

@@ -65,6 +65,22 @@ func ValidEmail(s string) bool {
 	return true
 }
 
+// ValidPhone reports whether s is a leader's phone as the county file and
+// the leaders sheet accept it: digits, with spaces and + - ( ) allowed.
+func ValidPhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +-()", r):
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
 // Pool is a named group of people a slot draws from.
 type Pool struct {
 	ID      string

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -91,58 +92,74 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 		if strings.Join(row, "") == "" {
 			continue
 		}
-		p := roster.Person{
-			ID: get(row, cols, "编号"), Name: get(row, cols, "姓名"), Title: get(row, cols, "职务"),
-			Portfolio: get(row, cols, "分管工作"), Phone: get(row, cols, "电话"), Email: get(row, cols, "邮箱"), Active: true,
-			Links: roster.Links{Township: get(row, cols, "联系乡镇"), Enterprise: get(row, cols, "联系企业"),
-				Project: get(row, cols, "联系项目"), Village: get(row, cols, "联系村")},
+		// Every problem of the row is told, not the first.
+		before := len(errs)
+		bad := func(format string, args ...any) { errs = append(errs, RowError{n, fmt.Sprintf(format, args...)}) }
+		// text checks a cell as clean.Text does, quoting it when refused.
+		text := func(label, v string, max int) string {
+			t, err := clean.Text(v, max)
+			if err != nil {
+				bad("%s %s：%v", label, clean.Quote(v), err)
+			}
+			return t
 		}
-		bad := func(msg string) { errs = append(errs, RowError{n, msg}) }
+		// code is text typed on a number row: full-width digits and letters fold.
+		code := func(label, col string, max int) string {
+			return text(label, clean.Narrow(get(row, cols, col)), max)
+		}
+		p := roster.Person{
+			ID: code("编号", "编号", clean.Code), Name: text("姓名", get(row, cols, "姓名"), clean.Name),
+			Title: text("职务", get(row, cols, "职务"), clean.Title), Portfolio: text("分管工作", get(row, cols, "分管工作"), clean.Line),
+			Phone: code("电话", "电话", clean.Phone), Email: code("邮箱", "邮箱", clean.Email), Active: true,
+			Links: roster.Links{Township: code("联系乡镇", "联系乡镇", clean.Code), Enterprise: text("联系企业", get(row, cols, "联系企业"), clean.Line),
+				Project: text("联系项目", get(row, cols, "联系项目"), clean.Line), Village: text("联系村", get(row, cols, "联系村"), clean.Name)},
+		}
 		switch {
-		case p.ID == "":
+		case p.ID == "" && len(errs) == before:
 			bad("编号为空")
-			continue
 		case strings.ContainsAny(p.ID, " /\\|"):
-			bad("编号“" + p.ID + "”不能含空格、/、\\ 或 |")
-			continue
-		case p.Name == "":
+			bad("编号 %s 不能含空格、/、\\ 或 |", clean.Quote(p.ID))
+		case p.ID != "":
+			if prev, dup := seen[p.ID]; dup {
+				bad("编号 %s 与第 %d 行重复", p.ID, prev)
+			} else {
+				seen[p.ID] = n
+			}
+		}
+		if p.Name == "" && get(row, cols, "姓名") == "" {
 			bad("姓名为空")
-			continue
-		case p.Title == "":
+		}
+		if p.Title == "" && get(row, cols, "职务") == "" {
 			bad("职务为空")
-			continue
+		}
+		if p.Phone != "" && !roster.ValidPhone(p.Phone) {
+			bad("电话 %s 无效：只能包含数字、空格和 + - ( )", clean.Quote(p.Phone))
 		}
 		if p.Email != "" && !roster.ValidEmail(p.Email) {
-			bad("邮箱“" + p.Email + "”无效，应为一个地址，如 name@example.gov.cn")
-			continue
+			bad("邮箱 %s 无效，应为一个地址，如 name@example.gov.cn", clean.Quote(p.Email))
 		}
-		if prev, dup := seen[p.ID]; dup {
-			bad(fmt.Sprintf("编号 %s 与第 %d 行重复", p.ID, prev))
-			continue
-		}
-		seen[p.ID] = n
-		switch v := get(row, cols, "级别"); v {
+		switch v := clean.Narrow(get(row, cols, "级别")); strings.ToLower(v) {
 		case "县级", "county", "":
 			p.Rank = roster.RankCounty
 		case "部门", "部级", "department":
 			p.Rank = roster.RankDepartment
 		default:
-			bad("级别“" + v + "”无效，应为 县级 或 部门")
-			continue
+			bad("级别 %s 无效，应为 县级 或 部门", clean.Quote(v))
 		}
-		switch v := get(row, cols, "在岗"); v {
+		switch v := clean.Narrow(get(row, cols, "在岗")); strings.ToLower(v) {
 		case "是", "", "在岗", "yes", "1":
 		case "否", "不在岗", "no", "0":
 			p.Active = false
 		default:
-			bad("在岗“" + v + "”无效，应为 是 或 否")
-			continue
+			bad("在岗 %s 无效，应为 是 或 否", clean.Quote(v))
 		}
 		var pools []string
-		for _, x := range strings.FieldsFunc(get(row, cols, "值班池"), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+		for _, x := range strings.FieldsFunc(clean.Narrow(get(row, cols, "值班池")), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
 			pools = append(pools, x)
 		}
-		out = append(out, Leader{Row: n, Person: p, Pools: pools, KeepEmail: !hasEmail})
+		if len(errs) == before {
+			out = append(out, Leader{Row: n, Person: p, Pools: pools, KeepEmail: !hasEmail})
+		}
 	}
 	return out, errs
 }
@@ -204,32 +221,41 @@ func ParseAbsences(r io.Reader) ([]Absence, []RowError) {
 		if strings.Join(row, "") == "" || strings.HasPrefix(get(row, cols, "人员"), "（") || strings.HasPrefix(first(row), "类型：") {
 			continue // blank, the template's example row, or its note
 		}
-		a := Absence{Row: n, Person: get(row, cols, "人员"), Reason: get(row, cols, "事由")}
-		bad := func(msg string) { errs = append(errs, RowError{n, msg}) }
-		if a.Person == "" {
+		// Every problem of the row is told, not the first.
+		before := len(errs)
+		bad := func(format string, args ...any) { errs = append(errs, RowError{n, fmt.Sprintf(format, args...)}) }
+		a := Absence{Row: n}
+		if v, err := clean.Text(clean.Narrow(get(row, cols, "人员")), clean.Name); err != nil {
+			bad("人员 %s：%v", clean.Quote(get(row, cols, "人员")), err)
+		} else if a.Person = v; v == "" {
 			bad("人员为空")
-			continue
 		}
-		k, ok := kindNames[strings.ToLower(get(row, cols, "类型"))]
-		if !ok {
-			bad("类型“" + get(row, cols, "类型") + "”无效，应为 请假、出差 或 开会")
-			continue
+		if v, err := clean.Text(get(row, cols, "事由"), clean.Line); err != nil {
+			bad("事由 %s：%v", clean.Quote(get(row, cols, "事由")), err)
+		} else {
+			a.Reason = v
 		}
-		a.Kind = k
-		if a.From, err = ParseDate(get(row, cols, "开始日期")); err != nil {
-			bad("开始" + err.Error())
-			continue
+		kind := clean.Narrow(get(row, cols, "类型"))
+		if k, ok := kindNames[strings.ToLower(kind)]; ok {
+			a.Kind = k
+		} else {
+			bad("类型 %s 无效，应为 请假、出差 或 开会", clean.Quote(kind))
 		}
-		if a.To, err = ParseDate(get(row, cols, "结束日期")); err != nil {
-			bad("结束" + err.Error())
-			continue
+		var errF, errT error
+		if a.From, errF = ParseDate(get(row, cols, "开始日期")); errF != nil {
+			bad("开始%v", errF)
 		}
-		if a.To < a.From {
-			bad("结束日期早于开始日期")
-			continue
+		if a.To, errT = ParseDate(get(row, cols, "结束日期")); errT != nil {
+			bad("结束%v", errT)
 		}
-		if a.To.DaysSince(a.From) > 366 {
-			bad("一次最多登记一年")
+		switch {
+		case errF != nil || errT != nil:
+		case a.To < a.From:
+			bad("结束日期 %s 早于开始日期 %s", a.To, a.From)
+		case a.To.DaysSince(a.From) > 366:
+			bad("%s 至 %s 超过一年：一次最多登记一年", a.From, a.To)
+		}
+		if len(errs) > before {
 			continue
 		}
 		out = append(out, a)

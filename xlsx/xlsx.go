@@ -18,6 +18,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -421,36 +422,33 @@ func get(row []string, cols map[string]int, name string) string {
 	return row[i]
 }
 
-// ParseDate reads a date cell: an Excel date serial, or text such as
-// 2026-12-01, 2026/12/1, 2026.12.1, 2026年12月1日 or 20261201. Years outside
-// 2000–2100 are refused: they are typos, not duty days.
+// ParseDate reads a date cell: an Excel date serial, or text as clerks type
+// it (clean.Date: 2026-12-01, ２０２６/１２/１, 2026.12.1, 2026年12月1日,
+// 20261201, 2026-12-01 00:00:00). Years outside 2000–2100 are refused:
+// they are typos, not duty days. Errors quote the cell.
 func ParseDate(s string) (roster.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, fmt.Errorf("日期为空")
 	}
 	var t time.Time
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		switch {
-		case len(s) == 8 && strings.Trim(s, "0123456789") == "":
-			if t, err = time.Parse("20060102", s); err != nil {
-				return 0, fmt.Errorf("日期格式错误")
-			}
-		case n >= 1 && n < 2958466: // Excel's serials: 1900-01-01 to 9999-12-31
-			if t, err = excelize.ExcelDateToTime(n, false); err != nil {
-				return 0, fmt.Errorf("日期格式错误")
-			}
-		default:
-			return 0, fmt.Errorf("日期格式错误")
+	narrow := clean.Narrow(s)
+	if n, err := strconv.ParseFloat(narrow, 64); err == nil && !(len(narrow) == 8 && strings.Trim(narrow, "0123456789") == "") {
+		if n < 1 || n >= 2958466 { // Excel's serials: 1900-01-01 to 9999-12-31
+			return 0, fmt.Errorf("日期 %s 不是有效的日期", clean.Quote(s))
+		}
+		if t, err = excelize.ExcelDateToTime(n, false); err != nil {
+			return 0, fmt.Errorf("日期 %s 不是有效的日期", clean.Quote(s))
 		}
 	} else {
-		norm := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
-		if t, err = time.Parse("2006-1-2", norm); err != nil {
-			return 0, fmt.Errorf("日期格式错误")
+		v, err := clean.Date(s)
+		if err != nil {
+			return 0, fmt.Errorf("日期 %s %v", clean.Quote(s), err)
 		}
+		t, _ = time.Parse("2006-01-02", v)
 	}
 	if t.Year() < 2000 || t.Year() > 2100 {
-		return 0, fmt.Errorf("日期格式错误（年份应在 2000–2100 之间）")
+		return 0, fmt.Errorf("日期 %s 的年份应在 2000–2100 之间", clean.Quote(s))
 	}
 	return roster.DateOf(t), nil
 }

@@ -146,9 +146,9 @@ func TestParseAbsencesRowErrors(t *testing.T) {
 		msgs = append(msgs, e.Error())
 	}
 	wantErrs := []string{
-		"第 6 行：类型“休息”无效，应为 请假、出差 或 开会",
-		"第 7 行：开始日期格式错误",
-		"第 8 行：结束日期早于开始日期",
+		`第 6 行：类型 "休息" 无效，应为 请假、出差 或 开会`,
+		`第 7 行：开始日期 "12月1日" 不是有效的日期，应写作 2027-03-08（也可写 2027/3/8 或 2027年3月8日）`,
+		"第 8 行：结束日期 2026-12-01 早于开始日期 2026-12-05",
 		"第 9 行：人员为空",
 	}
 	if !reflect.DeepEqual(msgs, wantErrs) {
@@ -173,7 +173,7 @@ func TestParseLeadersErrors(t *testing.T) {
 	for _, e := range errs {
 		msgs = append(msgs, e.Error())
 	}
-	want := []string{"第 3 行：编号 L01 与第 2 行重复", "第 4 行：姓名为空", "第 5 行：级别“科级”无效，应为 县级 或 部门", "第 6 行：在岗“也许”无效，应为 是 或 否"}
+	want := []string{"第 3 行：编号 L01 与第 2 行重复", "第 4 行：姓名为空", `第 5 行：级别 "科级" 无效，应为 县级 或 部门`, `第 6 行：在岗 "也许" 无效，应为 是 或 否`}
 	if !reflect.DeepEqual(msgs, want) {
 		t.Fatalf("errors:\n%s", strings.Join(msgs, "\n"))
 	}
