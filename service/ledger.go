@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"zhiban/roster"
@@ -97,11 +96,12 @@ func (s *Service) CaseLedger(ctx context.Context, today roster.Date, q CaseQuery
 			col("依据", 22), col("包案职责进度", 30)},
 	}
 	for _, k := range cases {
-		l, due, left := n.CaseLine(k), "", ""
+		l := n.CaseLine(k)
+		var due, left any = roster.Date(0), nil
 		if l.HasNext {
-			due, left = l.NextDue.String(), strconv.Itoa(k.Clock.DaysLeft)
+			due, left = l.NextDue, k.Clock.DaysLeft
 		}
-		sh.Rows = append(sh.Rows, []string{k.Code, k.Title, string(k.Category), l.TownName, k.Received.String(), string(k.Channel),
+		sh.Rows = append(sh.Rows, []any{k.Code, k.Title, string(k.Category), l.TownName, k.Received, string(k.Channel),
 			l.LeaderName, k.Unit, l.StateLabel, l.NextLabel, due, left, l.Marker, l.NextArticle, l.MilestoneStr})
 	}
 	b, err := xlsx.ListWorkbook(sh)
@@ -245,21 +245,17 @@ func (s *Service) SweepReport(ctx context.Context, month visits.Month, today ros
 	units := xlsx.ListSheet{Name: "报送情况", Title: title, Subtitle: sub,
 		Columns: []xlsx.ListColumn{col("乡镇", 14), col("挂点领导", 12), col("截止日期", 12), col("状态", 10), col("报送日期", 12), col("报送人", 12)}}
 	for _, t := range d.TaskLines {
-		filed := ""
-		if t.Filed != 0 {
-			filed = t.Filed.String()
-		}
-		units.Rows = append(units.Rows, []string{t.TownName, t.LeaderName, t.Due.String(), t.StatusLabel, filed, t.FiledBy})
+		units.Rows = append(units.Rows, []any{t.TownName, t.LeaderName, t.Due, t.StatusLabel, t.Filed, t.FiledBy})
 	}
 	fs := xlsx.ListSheet{Name: "排查发现", Title: title + "——排查发现", Subtitle: fmt.Sprintf("共 %d 条；摘要不含当事人姓名", len(d.Findings)),
 		Columns: []xlsx.ListColumn{col("序号", 6), col("乡镇", 12), col("村", 10), col("摘要", 40), col("类别", 10), col("当事人数", 8), col("风险", 6), col("处置", 16)}}
 	for i, f := range d.FindingLines {
-		fs.Rows = append(fs.Rows, []string{strconv.Itoa(i + 1), f.TownName, f.Village, f.Summary, string(f.Category),
-			strconv.Itoa(f.Parties), string(f.Risk), f.Disposal()})
+		fs.Rows = append(fs.Rows, []any{i + 1, f.TownName, f.Village, f.Summary, string(f.Category),
+			f.Parties, string(f.Risk), f.Disposal()})
 	}
 	sum := xlsx.ListSheet{Name: "汇总", Title: title + "——汇总", Subtitle: "截至 " + today.String(),
 		Columns: []xlsx.ListColumn{col("项目", 24), col("数量", 10)}}
-	add := func(label string, n int) { sum.Rows = append(sum.Rows, []string{label, strconv.Itoa(n)}) }
+	add := func(label string, n int) { sum.Rows = append(sum.Rows, []any{label, n}) }
 	add("排查单位", r.Units)
 	add("已报送（含零报告）", r.Filed)
 	add("零报告", r.NilReports)

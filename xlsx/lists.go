@@ -1,18 +1,29 @@
 package xlsx
 
 import (
+	"fmt"
+	"math"
+	"strings"
+
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+
+	"zhiban/roster"
 )
 
-// ListSheet is one printable list: a merged title row, a note row, a
-// bordered table with set column widths. The case ledger (台账) and the
-// sweep report are workbooks of these.
+// ListSheet is one printable table: a merged title and a note row (none for
+// an import template, whose header is row 1), a bordered header and rows of
+// typed cells, and notes under the table. Every export is written as these.
 type ListSheet struct {
 	Name     string // the sheet tab, at most 31 characters
 	Title    string
 	Subtitle string
 	Columns  []ListColumn
-	Rows     [][]string
+	// Rows hold string, int, float64 or roster.Date (0 is an empty cell)
+	// values: numbers and dates are written as such, so SUM and date filters
+	// work on them.
+	Rows  [][]any
+	Notes []string
 }
 
 // ListColumn is a heading and its width in characters.
@@ -21,10 +32,13 @@ type ListColumn struct {
 	Width float64
 }
 
-const listHeaderRow = 3
+// excelEpoch is 1970-01-01 as an Excel serial (the 1900 system): roster.Date
+// counts days from 1970, Excel from 1899-12-30.
+const excelEpoch = 25569
 
-// ListWorkbook writes the sheets in order, each A4 landscape with its
-// heading rows repeated on every printed page.
+// ListWorkbook writes the sheets in order, each A4 landscape, one page wide,
+// with its heading rows repeated on every printed page, the header frozen
+// and filterable.
 func ListWorkbook(sheets ...ListSheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -34,35 +48,158 @@ func ListWorkbook(sheets ...ListSheet) ([]byte, error) {
 	}
 	for i, sh := range sheets {
 		if i == 0 {
-			if err := f.SetSheetName("Sheet1", sh.Name); err != nil {
-				return nil, err
-			}
-		} else if _, err := f.NewSheet(sh.Name); err != nil {
-			return nil, err
+			err = f.SetSheetName("Sheet1", sh.Name)
+		} else {
+			_, err = f.NewSheet(sh.Name)
 		}
-		if err := writeList(f, st, sh); err != nil {
-			return nil, err
+		if err == nil {
+			err = writeList(f, st, sh)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: sheet %s: %w", sh.Name, err)
 		}
 	}
 	return finish(f)
 }
 
+// writeList streams one sheet. What the stream writes ahead of the rows
+// (sheet properties, dimension, panes, column widths) is set first; the
+// filter and page setup go after the rows, from the same worksheet.
 func writeList(f *excelize.File, st styles, sh ListSheet) error {
 	name, last := sh.Name, max(len(sh.Columns), 1)
-	writeTitle(f, st, name, last, sh.Title, sh.Subtitle)
-	for i, c := range sh.Columns {
-		f.SetCellValue(name, cell(i+1, listHeaderRow), c.Name)
-		f.SetColWidth(name, colName(i+1), colName(i+1), c.Width)
+	head := 1
+	if sh.Title != "" {
+		head = 3
 	}
-	f.SetCellStyle(name, cell(1, listHeaderRow), cell(last, listHeaderRow), st.header)
-	f.SetRowHeight(name, listHeaderRow, 22)
-	for i, row := range sh.Rows {
-		for j, v := range row {
-			f.SetCellStr(name, cell(j+1, listHeaderRow+1+i), v)
+	end := head + len(sh.Rows)
+	bottom := end
+	if len(sh.Notes) > 0 {
+		bottom = end + 1 + len(sh.Notes)
+	}
+	if err := f.SetSheetDimension(name, "A1:"+cell(last, bottom)); err != nil {
+		return err
+	}
+	// AutoFilter replaces the sheet properties: page setup comes after it.
+	if err := f.AutoFilter(name, cell(1, head)+":"+cell(last, end), nil); err != nil {
+		return err
+	}
+	if err := printSetup(f, name, head); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	widths := make([]float64, last)
+	for i, c := range sh.Columns {
+		widths[i] = c.Width
+		if err := sw.SetColWidth(i+1, i+1, c.Width); err != nil {
+			return err
 		}
 	}
-	if len(sh.Rows) > 0 {
-		f.SetCellStyle(name, cell(1, listHeaderRow+1), cell(last, listHeaderRow+len(sh.Rows)), st.cell)
+	below := cell(1, head+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: head, TopLeftCell: below, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: below, ActiveCell: below, Pane: "bottomLeft"}}}); err != nil {
+		return err
 	}
-	return printA4Landscape(f, name, listHeaderRow)
+	if sh.Title != "" {
+		if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: sh.Title}}, excelize.RowOpts{Height: 32}); err != nil {
+			return err
+		}
+		if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.note, Value: sh.Subtitle}}); err != nil {
+			return err
+		}
+		if err := sw.MergeCell("A1", cell(last, 1)); err != nil {
+			return err
+		}
+		if err := sw.MergeCell("A2", cell(last, 2)); err != nil {
+			return err
+		}
+	}
+	heads := make([]any, last)
+	texts := make([]string, last)
+	for i, c := range sh.Columns {
+		heads[i], texts[i] = excelize.Cell{StyleID: st.header, Value: c.Name}, c.Name
+	}
+	if err := sw.SetRow(cell(1, head), heads, excelize.RowOpts{Height: rowHeight(texts, widths, 22)}); err != nil {
+		return err
+	}
+	for i, row := range sh.Rows {
+		cells := make([]any, last)
+		for j := range cells {
+			var v any
+			if j < len(row) {
+				v = row[j]
+			}
+			cells[j], texts[j] = typed(st, v, widths[j])
+		}
+		if err := sw.SetRow(cell(1, head+1+i), cells, excelize.RowOpts{Height: rowHeight(texts, widths, 20)}); err != nil {
+			return err
+		}
+	}
+	for i, n := range sh.Notes {
+		if err := sw.SetRow(cell(1, end+2+i), []any{excelize.Cell{StyleID: st.note, Value: n}}); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// typed is v as a table cell, and the text it shows (for the row height).
+// Wide columns hold prose: it reads better aligned left.
+func typed(st styles, v any, width float64) (excelize.Cell, string) {
+	text := st.cell
+	if width >= 20 {
+		text = st.left
+	}
+	switch v := v.(type) {
+	case roster.Date:
+		if v == 0 {
+			return excelize.Cell{StyleID: st.cell}, ""
+		}
+		return excelize.Cell{StyleID: st.date, Value: int(v) + excelEpoch}, "0000-00-00"
+	case string:
+		return excelize.Cell{StyleID: text, Value: v}, v
+	case int, int64, float64:
+		return excelize.Cell{StyleID: st.cell, Value: v}, fmt.Sprint(v)
+	case nil:
+		return excelize.Cell{StyleID: st.cell}, ""
+	default:
+		return excelize.Cell{StyleID: text, Value: fmt.Sprint(v)}, fmt.Sprint(v)
+	}
+}
+
+// rowHeight is the height in points that shows every wrapped line of the
+// row's cells, at least min. The files set it rather than leave it to the
+// reader, which may keep a row at its default height and print the wrapped
+// lines over the next row.
+func rowHeight(texts []string, widths []float64, min float64) float64 {
+	lines := 1
+	for i, s := range texts {
+		w := widths[i] - 1 // the cell's padding
+		if s == "" || w <= 0 {
+			continue
+		}
+		n := 0
+		for _, para := range strings.Split(s, "\n") {
+			n += max(1, int(math.Ceil(textWidth(para)/w)))
+		}
+		lines = max(lines, n)
+	}
+	return math.Max(min, float64(lines)*15+5) // 宋体 11 pt is about 15 pt a line
+}
+
+// textWidth is s's width in column-width units: a CJK character of 宋体 11 pt
+// takes about two digits' width, a bit more to be safe.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			w += 2.1
+		default:
+			w += 1.1
+		}
+	}
+	return w
 }

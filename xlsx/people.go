@@ -41,13 +41,8 @@ var leaderCols = []column{
 
 // Leaders writes the leaders sheet; the file is also the import template.
 func Leaders(ls []Leader) ([]byte, error) {
-	sheet := "领导名单"
-	f, st, err := newTemplate(sheet, leaderCols)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	for i, l := range ls {
+	sh := ListSheet{Name: "领导名单", Columns: templateColumns(leaderCols)}
+	for _, l := range ls {
 		p := l.Person
 		rank := "县级"
 		if p.Rank == roster.RankDepartment {
@@ -57,19 +52,20 @@ func Leaders(ls []Leader) ([]byte, error) {
 		if !p.Active {
 			active = "否"
 		}
-		vals := []string{p.ID, p.Name, p.Title, rank, p.Portfolio, p.Phone, p.Email, active,
-			p.Links.Township, p.Links.Enterprise, p.Links.Project, p.Links.Village, strings.Join(l.Pools, ",")}
-		for j, v := range vals {
-			f.SetCellStr(sheet, cell(j+1, i+2), v)
-		}
+		// Ids and phones stay text: 0571… and L01 are codes, not numbers.
+		sh.Rows = append(sh.Rows, []any{p.ID, p.Name, p.Title, rank, p.Portfolio, p.Phone, p.Email, active,
+			p.Links.Township, p.Links.Enterprise, p.Links.Project, p.Links.Village, strings.Join(l.Pools, ",")})
 	}
-	if len(ls) > 0 {
-		f.SetCellStyle(sheet, "A2", cell(len(leaderCols), len(ls)+1), st.cell)
+	return ListWorkbook(sh)
+}
+
+// templateColumns are an import sheet's headings and widths.
+func templateColumns(cols []column) []ListColumn {
+	out := make([]ListColumn, len(cols))
+	for i, c := range cols {
+		out[i] = ListColumn{c.name, c.width}
 	}
-	if err := printA4Landscape(f, sheet, 1); err != nil {
-		return nil, err
-	}
-	return finish(f)
+	return out
 }
 
 // ParseLeaders reads a leaders sheet. Every row is checked; the errors name
@@ -190,18 +186,9 @@ var kindNames = map[string]roster.AbsenceKind{
 
 // AbsencesTemplate is an empty absences sheet with one example row.
 func AbsencesTemplate() ([]byte, error) {
-	sheet := "请假出差"
-	f, st, err := newTemplate(sheet, absenceCols)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	for i, v := range []string{"（姓名或编号）", "请假", "2026-12-01", "2026-12-03", "（不公开）"} {
-		f.SetCellStr(sheet, cell(i+1, 2), v)
-	}
-	f.SetCellValue(sheet, "A4", "类型：请假、出差或开会；日期如 2026-12-01，也可用 Excel 日期格式。删除示例行后填写。")
-	f.SetCellStyle(sheet, "A4", "A4", st.note)
-	return finish(f)
+	return ListWorkbook(ListSheet{Name: "请假出差", Columns: templateColumns(absenceCols),
+		Rows:  [][]any{{"（姓名或编号）", "请假", roster.MustDate("2026-12-01"), roster.MustDate("2026-12-03"), "（不公开）"}},
+		Notes: []string{"类型：请假、出差或开会；日期如 2026-12-01，也可用 Excel 日期格式。删除示例行后填写。"}})
 }
 
 // ParseAbsences reads an absences sheet; rows with errors are left out.

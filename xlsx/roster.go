@@ -28,53 +28,31 @@ type MonthDay struct {
 const monthHeaderRow = 3
 
 // RosterMonth writes the month as a printable workbook: a merged title row,
-// the place and hours, a bordered table with set column widths, A4 landscape.
+// the place and hours, a bordered table with a real date in each row's
+// first cell, A4 landscape.
 func RosterMonth(m Month) ([]byte, error) {
-	sheet := "值班表"
-	f, st, err := newWorkbook(sheet)
-	if err != nil {
-		return nil, err
+	sh := ListSheet{Name: "值班表", Title: m.Title, Subtitle: m.Subtitle,
+		Columns: []ListColumn{{"日期", 12}, {"星期", 9}, {"日类", 10}}}
+	for _, r := range m.Roles {
+		sh.Columns = append(sh.Columns, ListColumn{r, 16})
 	}
-	defer f.Close()
-	heads := append(append([]string{"日期", "星期", "日类"}, m.Roles...), "备注")
-	last := len(heads)
-	writeTitle(f, st, sheet, last, m.Title, m.Subtitle)
-	for i, h := range heads {
-		f.SetCellValue(sheet, cell(i+1, monthHeaderRow), h)
-	}
-	f.SetCellStyle(sheet, cell(1, monthHeaderRow), cell(last, monthHeaderRow), st.header)
-	f.SetRowHeight(sheet, monthHeaderRow, 22)
-	for i, d := range m.Days {
-		r := monthHeaderRow + 1 + i
-		f.SetCellValue(sheet, cell(1, r), fmt.Sprintf("%d月%d日", int(d.Date.Month()), d.Date.Day()))
-		f.SetCellValue(sheet, cell(2, r), "星期"+roster.WeekdayCN(d.Date.Weekday()))
-		f.SetCellValue(sheet, cell(3, r), d.Class)
+	sh.Columns = append(sh.Columns, ListColumn{"备注", 24})
+	for _, d := range m.Days {
+		row := []any{d.Date, "星期" + roster.WeekdayCN(d.Date.Weekday()), d.Class}
 		for j := range m.Roles {
 			name := ""
 			if j < len(d.Names) {
 				name = d.Names[j]
 			}
-			f.SetCellValue(sheet, cell(4+j, r), name)
+			row = append(row, name)
 		}
-		f.SetCellValue(sheet, cell(last, r), d.Note)
-		f.SetRowHeight(sheet, r, 20)
+		sh.Rows = append(sh.Rows, append(row, d.Note))
 	}
-	if len(m.Days) > 0 {
-		f.SetCellStyle(sheet, cell(1, monthHeaderRow+1), cell(last, monthHeaderRow+len(m.Days)), st.cell)
-	}
-	f.SetColWidth(sheet, "A", "A", 12)
-	f.SetColWidth(sheet, "B", "B", 9)
-	f.SetColWidth(sheet, "C", "C", 10)
-	f.SetColWidth(sheet, colName(4), colName(3+len(m.Roles)), 16)
-	f.SetColWidth(sheet, colName(last), colName(last), 24)
-	if err := printA4Landscape(f, sheet, monthHeaderRow); err != nil {
-		return nil, fmt.Errorf("xlsx: page setup: %w", err)
-	}
-	return finish(f)
+	return ListWorkbook(sh)
 }
 
 // ReadRosterMonth reads back a workbook written by RosterMonth (for checks
-// and round trips); the year comes from the caller, the sheet holds 月日 only.
+// and round trips); year dates the 月日 cells of sheets from older versions.
 func ReadRosterMonth(r io.Reader, year int) (Month, error) {
 	rows, err := open(r)
 	if err != nil {
@@ -95,11 +73,15 @@ func ReadRosterMonth(r io.Reader, year int) (Month, error) {
 		for len(row) < len(head) {
 			row = append(row, "")
 		}
+		date, err := ParseDate(row[0])
 		var mo, d int
-		if _, err := fmt.Sscanf(row[0], "%d月%d日", &mo, &d); err != nil {
+		if _, serr := fmt.Sscanf(row[0], "%d月%d日", &mo, &d); err != nil && serr == nil {
+			date, err = roster.NewDate(year, timeMonth(mo), d), nil // a sheet written before dates were dates
+		}
+		if err != nil {
 			return m, RowError{monthHeaderRow + 1 + i, "日期格式错误"}
 		}
-		md := MonthDay{Date: roster.NewDate(year, timeMonth(mo), d), Class: row[2], Names: row[3 : len(head)-1], Note: row[len(head)-1]}
+		md := MonthDay{Date: date, Class: row[2], Names: row[3 : len(head)-1], Note: row[len(head)-1]}
 		m.Days = append(m.Days, md)
 	}
 	return m, nil

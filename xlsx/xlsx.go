@@ -49,33 +49,7 @@ const (
 
 // styles are the cell formats shared by the files we write.
 type styles struct {
-	title, header, cell, note int
-}
-
-// newWorkbook starts a workbook whose one sheet is named sheet, with the
-// shared styles. The caller closes f.
-func newWorkbook(sheet string) (f *excelize.File, st styles, err error) {
-	f = excelize.NewFile()
-	if err = f.SetSheetName("Sheet1", sheet); err == nil {
-		st, err = newStyles(f)
-	}
-	if err != nil {
-		f.Close()
-		return nil, st, err
-	}
-	return f, st, nil
-}
-
-// writeTitle writes a printed sheet's two heading rows, merged across its
-// last columns: the title and, in smaller type, the subtitle.
-func writeTitle(f *excelize.File, st styles, sheet string, last int, title, subtitle string) {
-	f.SetCellValue(sheet, "A1", title)
-	f.MergeCell(sheet, "A1", cell(last, 1))
-	f.SetCellStyle(sheet, "A1", cell(last, 1), st.title)
-	f.SetRowHeight(sheet, 1, 32)
-	f.SetCellValue(sheet, "A2", subtitle)
-	f.MergeCell(sheet, "A2", cell(last, 2))
-	f.SetCellStyle(sheet, "A2", cell(last, 2), st.note)
+	title, header, cell, left, date, note int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -99,20 +73,31 @@ func newStyles(f *excelize.File) (styles, error) {
 	}); err != nil {
 		return s, err
 	}
-	if s.cell, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Size: 11, Family: "宋体"},
-		Border:    border,
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-	}); err != nil {
+	body := func(horizontal string, numFmt *string) (int, error) {
+		return f.NewStyle(&excelize.Style{
+			Font:         &excelize.Font{Size: 11, Family: "宋体"},
+			Border:       border,
+			Alignment:    &excelize.Alignment{Horizontal: horizontal, Vertical: "center", WrapText: true},
+			CustomNumFmt: numFmt,
+		})
+	}
+	iso := "yyyy-mm-dd"
+	if s.cell, err = body("center", nil); err != nil {
+		return s, err
+	}
+	if s.left, err = body("left", nil); err != nil {
+		return s, err
+	}
+	if s.date, err = body("center", &iso); err != nil {
 		return s, err
 	}
 	s.note, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Size: 9, Color: "555555", Family: "宋体"}})
 	return s, err
 }
 
-// printA4Landscape fits the sheet to one A4 page wide, landscape, with the
-// header rows repeated on every page.
-func printA4Landscape(f *excelize.File, sheet string, headerRow int) error {
+// printSetup fits the sheet to one A4 page wide, landscape, with the rows
+// up to the header repeated on every page.
+func printSetup(f *excelize.File, sheet string, headerRow int) error {
 	size, orient, one, zero := 9, "landscape", 1, 0 // 9 is A4 in SpreadsheetML
 	fit := true
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
@@ -369,21 +354,6 @@ type column struct {
 	name    string
 	aliases []string
 	width   float64
-}
-
-// newTemplate starts an import sheet named sheet: cols as its first row,
-// with their widths. The caller closes f.
-func newTemplate(sheet string, cols []column) (*excelize.File, styles, error) {
-	f, st, err := newWorkbook(sheet)
-	if err != nil {
-		return nil, st, err
-	}
-	for i, c := range cols {
-		f.SetCellValue(sheet, cell(i+1, 1), c.name)
-		f.SetColWidth(sheet, colName(i+1), colName(i+1), c.width)
-	}
-	f.SetCellStyle(sheet, "A1", cell(len(cols), 1), st.header)
-	return f, st, nil
 }
 
 // header finds the header row (the first row with a cell named key) and maps
