@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	ics "github.com/arran4/golang-ical"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -26,7 +28,10 @@ type Feed struct {
 	URL         string
 	ProductID   string         // PRODID, e.g. "-//示例县//zhiban//ZH"
 	Location    *time.Location // the county zone: X-WR-TIMEZONE and TZID of timed events
-	Events      []Event
+	// Today is the county date of the build: its zone is described around
+	// it when no event is timed, so an empty feed has its VTIMEZONE too.
+	Today  roster.Date
+	Events []Event
 }
 
 // Event is one VEVENT: an all-day event on civil dates (Date set) or a
@@ -71,11 +76,13 @@ func Build(f Feed) ([]byte, error) {
 		loc = time.UTC
 	}
 	cal := ics.NewCalendar()
-	cal.SetProductId(text(f.ProductID))
+	cal.SetProductId(line(f.ProductID))
 	cal.SetCalscale("GREGORIAN")
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetName(text(f.Name))
-	cal.SetXWRCalName(text(f.Name))
+	// No METHOD: a subscribed feed is no iTIP message, and METHOD:PUBLISH
+	// would require an ORGANIZER on every event (RFC 5546 §3.2.1), which
+	// libical checks; a county office has no calendar address to name.
+	cal.SetName(line(f.Name))
+	cal.SetXWRCalName(line(f.Name))
 	if f.Description != "" {
 		cal.SetDescription(text(f.Description))
 		cal.SetXWRCalDesc(text(f.Description))
@@ -83,25 +90,33 @@ func Build(f Feed) ([]byte, error) {
 	cal.SetXWRTimezone(loc.String())
 	cal.SetRefreshInterval(refresh) // golang-ical adds VALUE=DURATION
 	cal.SetXPublishedTTL(refresh)
-	if f.URL != "" {
-		cal.SetUrl(f.URL)
+	if f.URL != "" && f.URL == line(f.URL) && !strings.ContainsAny(f.URL, " \"") {
+		cal.SetUrl(f.URL) // a URI: golang-ical writes it unescaped
 	}
 
-	tzid, useTZID := "", false
+	// The zone is described around the first timed event, else today (or
+	// the first event's day when the caller gave no date).
+	day := f.Today
+	if day == 0 && len(f.Events) > 0 {
+		day = f.Events[0].Date
+	}
+	ref := day.In(loc)
 	for _, e := range f.Events {
 		if !e.AllDay() {
-			if tz, ok := vtimezone(loc, e.Start); ok && !useTZID {
-				cal.AddVTimezone(tz)
-				tzid, useTZID = loc.String(), true
-			}
+			ref = e.Start
 			break
 		}
+	}
+	tzid, useTZID := "", false
+	if tz, ok := vtimezone(loc, ref); ok {
+		cal.AddVTimezone(tz)
+		tzid, useTZID = loc.String(), true
 	}
 	for _, e := range f.Events {
 		if e.UID == "" {
 			return nil, fmt.Errorf("ical: event %q has no UID", e.Summary)
 		}
-		ev := ics.NewEvent(e.UID)
+		ev := ics.NewEvent(line(e.UID))
 		ev.SetDtStampTime(e.Updated)
 		ev.SetModifiedAt(e.Updated)
 		ev.SetSequence(e.Sequence)
@@ -126,16 +141,16 @@ func Build(f Feed) ([]byte, error) {
 		if e.Cancelled && !strings.HasPrefix(summary, CancelledPrefix) {
 			summary = CancelledPrefix + summary
 		}
-		ev.SetSummary(text(summary))
+		ev.SetSummary(line(summary))
 		if e.Description != "" {
 			ev.SetDescription(text(e.Description))
 		}
 		if e.Place != "" {
-			ev.SetLocation(text(e.Place))
+			ev.SetLocation(line(e.Place))
 		}
 		// One CATEGORIES line each: golang-ical escapes the list separator.
 		for _, c := range e.Categories {
-			ev.AddCategory(text(c))
+			ev.AddCategory(line(c))
 		}
 		switch {
 		case e.Cancelled:
@@ -165,12 +180,21 @@ func dateValue(d roster.Date) string {
 	return fmt.Sprintf("%04d%02d%02d", d.Year(), int(d.Month()), d.Day())
 }
 
-// text prepares a TEXT value for golang-ical, which escapes backslash, LF,
-// ';' and ',' but leaves CR alone: CRLF and lone CR become LF first.
+// text prepares a multi-line TEXT value for golang-ical, which escapes
+// backslash, LF, ';' and ',' but leaves CR and other controls alone: line
+// ends become LF, and each line is repaired as stored text is at output
+// (invalid UTF-8 shown as U+FFFD, controls and bidi overrides dropped).
 func text(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(strings.ReplaceAll(s, "\r", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = clean.Repair(l)
+	}
+	return strings.Join(lines, "\n")
 }
+
+// line is a one-line TEXT value: line breaks become spaces.
+func line(s string) string { return clean.Repair(strings.ReplaceAll(s, "\r\n", "\n")) }
 
 // vtimezone describes loc around t as a VTIMEZONE with one STANDARD part,
 // which is exact for a zone without daylight saving (Asia/Shanghai since
@@ -218,7 +242,9 @@ const maxOctets = 75
 
 // Fold folds every CRLF-terminated content line longer than 75 octets. A
 // cut never falls inside a UTF-8 character or between a backslash and the
-// character it escapes; continuation lines start with one space.
+// character it escapes; continuation lines start with one space. Every cut
+// makes progress, whatever the bytes: stray continuation bytes (invalid
+// UTF-8) are no character to keep whole.
 func Fold(in []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(in) + len(in)/40)
@@ -232,10 +258,7 @@ func Fold(in []byte) []byte {
 		}
 		limit := maxOctets
 		for len(line) > limit {
-			cut := limit
-			for cut > 0 && !isCutPoint(line, cut) {
-				cut--
-			}
+			cut := cutPoint(line, limit)
 			out.Write(line[:cut])
 			out.WriteString("\r\n ")
 			line = line[cut:]
@@ -247,14 +270,26 @@ func Fold(in []byte) []byte {
 	return out.Bytes()
 }
 
-// isCutPoint reports whether a fold may go before line[i].
-func isCutPoint(line []byte, i int) bool {
-	if line[i]&0xC0 == 0x80 { // a UTF-8 continuation byte
-		return false
+// cutPoint is where to fold line, at most limit octets in and always more
+// than limit-5: it backs off only over the start of a valid character that
+// limit would split (3 octets at most), then over a backslash whose escaped
+// character would go to the next line.
+func cutPoint(line []byte, limit int) int {
+	cut := limit
+	for start := limit - 1; start >= 0 && start > limit-utf8.UTFMax; start-- {
+		if utf8.RuneStart(line[start]) {
+			if r, size := utf8.DecodeRune(line[start:]); (r != utf8.RuneError || size > 1) && start+size > limit {
+				cut = start
+			}
+			break
+		}
 	}
 	n := 0
-	for j := i - 1; j >= 0 && line[j] == '\\'; j-- {
+	for j := cut - 1; j >= 0 && line[j] == '\\'; j-- {
 		n++
 	}
-	return n%2 == 0
+	if n%2 == 1 {
+		cut--
+	}
+	return cut
 }

@@ -12,6 +12,7 @@ import (
 
 	"zhiban/ical"
 	"zhiban/ical/icaljstest"
+	"zhiban/ical/icaltest"
 	"zhiban/roster"
 )
 
@@ -180,18 +181,50 @@ func TestFold(t *testing.T) {
 	}
 }
 
+// A stored place of 100 stray continuation bytes (a form post of %80 before
+// input was checked) once made Fold loop forever, growing its buffer until
+// the process ran out of memory.
+func TestFoldTerminatesOnInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"LOCATION:" + strings.Repeat("\x80", 100),
+		strings.Repeat("\xbf", 300),
+		"SUMMARY:" + strings.Repeat("\xe4\xb8", 80), // truncated characters
+		"X:" + strings.Repeat("\\", 37) + strings.Repeat("\x80", 90),
+	} {
+		done := make(chan string, 1)
+		go func() { done <- string(ical.Fold([]byte(line + "\r\n"))) }()
+		select {
+		case out := <-done:
+			if strings.ReplaceAll(out, "\r\n ", "") != line+"\r\n" {
+				t.Errorf("%q: folding lost bytes", line)
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+				if len(l) > 75 {
+					t.Errorf("%q: line of %d octets", line, len(l))
+				}
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("Fold does not return on %q", line)
+		}
+	}
+}
+
 func FuzzFold(f *testing.F) {
 	f.Add("SUMMARY:" + strings.Repeat(`中\,`, 40))
+	f.Add("LOCATION:" + strings.Repeat("\x80", 100))
 	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n") {
+		if strings.ContainsAny(s, "\r\n") {
 			return
 		}
 		out := string(ical.Fold([]byte(s + "\r\n")))
 		if strings.ReplaceAll(out, "\r\n ", "") != s+"\r\n" {
 			t.Fatalf("fold lost data: %q", out)
 		}
+		// Invalid input may stay invalid, but a valid character is never cut.
+		valid := utf8.ValidString(s)
 		for _, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
-			if len(l) > 75 || !utf8.ValidString(l) {
+			if len(l) > 75 || valid && !utf8.ValidString(l) {
 				t.Fatalf("bad line %q", l)
 			}
 		}
@@ -254,5 +287,56 @@ func TestBuildTentative(t *testing.T) {
 	s := string(body)
 	if strings.Count(s, "STATUS:TENTATIVE\r\n") != 1 || strings.Count(s, "STATUS:CANCELLED\r\n") != 1 {
 		t.Errorf("want one TENTATIVE and one CANCELLED:\n%s", s)
+	}
+}
+
+// An empty feed still describes its zone, and no feed claims METHOD:PUBLISH,
+// which would need an ORGANIZER on every event (RFC 5546; libical flags it).
+func TestEmptyFeedHasZoneAndNoMethod(t *testing.T) {
+	t.Parallel()
+	out, err := ical.Build(ical.Feed{Name: "空", ProductID: "-//x//ZH", Location: shanghai(t), Today: roster.MustDate("2026-12-02")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := icaltest.Check(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if strings.Join(c.Components, " ") != "VCALENDAR VTIMEZONE STANDARD" || c.Props["METHOD"] != nil {
+		t.Errorf("components %v, METHOD %v:\n%s", c.Components, c.Props["METHOD"], out)
+	}
+	if !bytes.Contains(out, []byte("TZOFFSETTO:+0800\r\n")) {
+		t.Errorf("zone:\n%s", out)
+	}
+}
+
+// Stored text from before input was checked (invalid UTF-8, controls, bidi
+// overrides, CR/LF meant to start a property) leaves as valid, inert text.
+func TestBuildRepairsStoredText(t *testing.T) {
+	t.Parallel()
+	bad := "漕河\x80\x80镇\r\nEND:VEVENT\r\nBEGIN:VEVENT\rX-EVIL:1\u202e\x00"
+	out, err := ical.Build(ical.Feed{Name: bad, Description: bad, ProductID: bad, Location: shanghai(t), Events: []ical.Event{{
+		UID: "u\r\nX-UID:1@x", Summary: bad, Description: bad, Place: strings.Repeat("\x80", 100), Categories: []string{bad},
+		Date: roster.MustDate("2026-12-02"),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := icaltest.Check(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(c.Events) != 1 || c.Props["X-EVIL"] != nil || c.Events[0]["X-EVIL"] != nil || c.Events[0]["X-UID"] != nil {
+		t.Fatalf("a value broke out of its property:\n%s", out)
+	}
+	e := c.Events[0]
+	if got := e["SUMMARY"][0]; got != "漕河\uFFFD镇 END:VEVENT BEGIN:VEVENT X-EVIL:1" {
+		t.Errorf("summary %q", got)
+	}
+	if got := e["DESCRIPTION"][0]; got != "漕河\uFFFD镇\nEND:VEVENT\nBEGIN:VEVENT\nX-EVIL:1" {
+		t.Errorf("description %q", got)
+	}
+	if got := e["LOCATION"][0]; got != "\uFFFD" {
+		t.Errorf("location %q", got)
 	}
 }

@@ -233,6 +233,7 @@ func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Fee
 		URL:         p.feedURL("/"),
 		ProductID:   productID(fc.county),
 		Location:    p.cfg.Location,
+		Today:       today,
 		Events:      events,
 	}, last, nil
 }
@@ -280,6 +281,7 @@ func (p *Publisher) TownshipFeed(ctx context.Context, today roster.Date, id stri
 		URL:         p.feedURL("/visits"),
 		ProductID:   productID(county),
 		Location:    p.cfg.Location,
+		Today:       today,
 		Events:      p.visitEvents(mine, domain),
 	}, last, nil
 }
@@ -310,6 +312,7 @@ func (p *Publisher) LeaderFeed(ctx context.Context, today roster.Date, personID 
 		Description: fc.county + " " + person.Name + "（" + person.Title + "）的值班、下访与案件期限，请勿转发此订阅地址",
 		ProductID:   productID(fc.county),
 		Location:    p.cfg.Location,
+		Today:       today,
 		Events:      events,
 	}, last, nil
 }
