@@ -64,7 +64,7 @@ func publicKind(path string) pathKind {
 	case path == "/", path == "/visits", strings.HasPrefix(path, "/roster/"):
 		return publicPage
 	case path == "/qr.png", path == "/feeds/roster.ics", strings.HasPrefix(path, "/api/v1/public/"),
-		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"):
+		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"), path == "/favicon.ico", path == "/robots.txt":
 		return publicData
 	}
 	return privatePath

@@ -68,13 +68,24 @@ func (s *Server) showRosterMonth(c echo.Context) error {
 	})
 }
 
+// publicVisitsPage is /visits with each township's feed as an absolute webcal:// link.
+type publicVisitsPage struct {
+	publish.VisitsPage
+	Webcal map[string]template.URL // by township id
+}
+
 func (s *Server) showVisitsPage(c echo.Context) error {
-	return s.serveCached(c, "page:/visits", htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "/visits"), htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
 		pg, last, err := s.pub.VisitsPage(ctx, s.today())
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		body, err := s.renderBytes("visits.html", pg)
+		links := make(map[string]template.URL, len(pg.Groups))
+		for _, g := range pg.Groups {
+			links[g.ID] = webcal(base + g.Feed)
+		}
+		body, err := s.renderBytes("visits.html", publicVisitsPage{VisitsPage: pg, Webcal: links})
 		return body, last, err
 	})
 }
@@ -115,13 +126,17 @@ type subscribe struct {
 
 func subscribeLinks(base string) subscribe {
 	u := base + "/feeds/roster.ics"
-	webcal := u
+	return subscribe{HTTPS: u, Webcal: webcal(u), Page: base + "/"}
+}
+
+// webcal is feed URL u with the webcal scheme, which opens a calendar app.
+func webcal(u string) template.URL {
 	for _, p := range []string{"https://", "http://"} {
 		if rest, ok := strings.CutPrefix(u, p); ok && rest != "" {
-			webcal = "webcal://" + rest
+			return template.URL("webcal://" + rest)
 		}
 	}
-	return subscribe{HTTPS: u, Webcal: template.URL(webcal), Page: base + "/"}
+	return template.URL(u)
 }
 
 // showQRCode serves a QR code of the public address, sized for a phone at arm's length.

@@ -25,8 +25,10 @@ func (s *Server) publicBase(c echo.Context) string {
 }
 
 // publicKey keys a page naming its own address: the path alone when public_url is
-// set, else path and derived address under "page:", so a request with another
-// Host never gets (or plants) a page naming another host.
+// set, else path and derived address (a HostKey, served with Vary: Host), so a
+// request with another Host never gets (or plants) a page naming another host.
+// Vary: Host rather than requiring public_url: a fresh install answers at
+// whatever address it is reached by, and shared caches still keep hosts apart.
 func (s *Server) publicKey(c echo.Context, path string) string {
 	if s.cfg.PublicURL != "" {
 		if strings.HasPrefix(path, "/") {
@@ -34,5 +36,5 @@ func (s *Server) publicKey(c echo.Context, path string) string {
 		}
 		return "page:" + path
 	}
-	return "page:" + path + " " + s.publicBase(c)
+	return pubcache.HostKey(path, s.publicBase(c))
 }

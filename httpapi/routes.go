@@ -22,6 +22,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(public, "/api/v1/public/today", s.showTodayJSON)
 	e.Match(public, "/api/v1/public/range", s.showRangeJSON)
 	e.Match(public, "/api/v1/public/visits", s.showVisitsJSON)
+	e.Match(public, "/static/*", s.showStatic)
+	e.Match(public, "/favicon.ico", s.showStatic)
+	e.Match(public, "/robots.txt", s.showStatic)
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).

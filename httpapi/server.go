@@ -91,8 +91,6 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(s.securityHeaders, s.limitBody, s.signedNotices)
 	s.echo = e
-	static, _ := fs.Sub(staticFiles, "static")
-	e.StaticFS("/static", static)
 	s.routes(e)
 	return s, nil
 }

@@ -75,17 +75,26 @@ type Rendered struct {
 	modified      time.Time
 	hPlain, hGzip headerSet
 	cacheControl  []string
+	vary          []string
 }
 
 type headerSet struct {
 	etag, lastModified, contentType, length []string
 }
 
-const fastPrefix = "path:"
+const (
+	fastPrefix = "path:"
+	hostPrefix = "host:"
+)
 
 // PathKey is the key of a resource that depends only on its request path;
 // the bypass (Hit) serves it, so every other key needs another prefix.
 func PathKey(path string) string { return fastPrefix + path }
+
+// HostKey is the key of a resource that names the address it was asked at
+// (base, derived from Host when public_url is empty). It is served with
+// Vary: Host, so a shared cache keyed on the path alone keeps them apart.
+func HostKey(name, base string) string { return hostPrefix + name + " " + base }
 
 // maxCacheEntries bounds memory when clients vary query parameters.
 const maxCacheEntries = 512
@@ -227,7 +236,7 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 		e.mu.Lock()
 		r = e.rendered.Load()
 		if r == nil || r.version != version || r.day != day {
-			r, err = p.render(ctx, version, day, contentType, build)
+			r, err = p.render(ctx, key, version, day, contentType, build)
 			if err != nil {
 				if !cached {
 					p.pending.CompareAndDelete(key, e)
@@ -249,7 +258,7 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 	return nil
 }
 
-func (p *Cache) render(ctx context.Context, version string, day roster.Date, contentType string, build Builder) (*Rendered, error) {
+func (p *Cache) render(ctx context.Context, key, version string, day roster.Date, contentType string, build Builder) (*Rendered, error) {
 	body, modified, err := build(ctx)
 	if err != nil {
 		return nil, err
@@ -258,34 +267,58 @@ func (p *Cache) render(ctx context.Context, version string, day roster.Date, con
 	if start := day.In(p.loc); modified.Before(start) {
 		modified = start
 	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
-	sum := sha256.Sum256(body)
-	r := &Rendered{
-		version: version, day: day, contentType: contentType,
-		body: body, gz: gz.Bytes(),
-		etag:     `"` + hex.EncodeToString(sum[:12]) + `"`,
-		modified: modified.UTC().Truncate(time.Second),
+	r := newRendered(contentType, body, true, modified)
+	r.version, r.day = version, day
+	if strings.HasPrefix(key, hostPrefix) {
+		r.vary = hVaryHost
 	}
-	lm := []string{r.modified.Format(http.TimeFormat)}
-	ct := []string{contentType}
-	r.hPlain = headerSet{etag: []string{r.etag}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.body))}}
-	r.hGzip = headerSet{etag: []string{strings.TrimSuffix(r.etag, `"`) + `-gz"`}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.gz))}}
 	return r, nil
 }
 
+// Static is a fixed resource, such as a file built into the binary, ready
+// to write with an ETag (no Last-Modified: embedded files have no time),
+// gzipped when compress is set (text, not PNG).
+func Static(contentType, cacheControl string, body []byte, compress bool) *Rendered {
+	r := newRendered(contentType, body, compress, time.Time{})
+	r.cacheControl = []string{cacheControl}
+	return r
+}
+
+func newRendered(contentType string, body []byte, compress bool, modified time.Time) *Rendered {
+	sum := sha256.Sum256(body)
+	r := &Rendered{
+		contentType: contentType, body: body, vary: hVary,
+		etag:     `"` + hex.EncodeToString(sum[:12]) + `"`,
+		modified: modified.UTC().Truncate(time.Second),
+	}
+	var lm []string
+	if !modified.IsZero() {
+		lm = []string{r.modified.Format(http.TimeFormat)}
+	}
+	ct := []string{contentType}
+	r.hPlain = headerSet{etag: []string{r.etag}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.body))}}
+	if compress {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		r.gz = gz.Bytes()
+		r.hGzip = headerSet{etag: []string{strings.TrimSuffix(r.etag, `"`) + `-gz"`}, lastModified: lm, contentType: ct, length: []string{strconv.Itoa(len(r.gz))}}
+	}
+	return r
+}
+
 var (
-	hVary = []string{"Accept-Encoding"}
-	hGzip = []string{"gzip"}
+	hVary     = []string{"Accept-Encoding"}
+	hVaryHost = []string{"Accept-Encoding, Host"}
+	hGzip     = []string{"gzip"}
 )
 
 // Write writes r with validators, 304 and gzip; this is the whole cost of a hit.
 func (r *Rendered) Write(w http.ResponseWriter, req *http.Request) {
 	h := w.Header()
 	useGzip := false
-	if ae, ok := req.Header["Accept-Encoding"]; ok && len(ae) > 0 {
+	if ae, ok := req.Header["Accept-Encoding"]; ok && len(ae) > 0 && r.gz != nil {
 		useGzip = acceptsGzip(ae[0])
 	}
 	hs, body := &r.hPlain, r.body
@@ -294,8 +327,10 @@ func (r *Rendered) Write(w http.ResponseWriter, req *http.Request) {
 	}
 	// Canonical keys assigned directly: this is the hot path of every hit.
 	h["Etag"] = hs.etag
-	h["Last-Modified"] = hs.lastModified
-	h["Vary"] = hVary
+	if hs.lastModified != nil {
+		h["Last-Modified"] = hs.lastModified
+	}
+	h["Vary"] = r.vary
 	if r.cacheControl != nil {
 		h["Cache-Control"] = r.cacheControl
 	}
@@ -328,7 +363,7 @@ func notModified(req *http.Request, r *Rendered) bool {
 		}
 		return false
 	}
-	if ims := req.Header.Get("If-Modified-Since"); ims != "" {
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" && !r.modified.IsZero() {
 		if t, err := http.ParseTime(ims); err == nil && !r.modified.After(t) {
 			return true
 		}
