@@ -18,7 +18,7 @@ import (
 
 // The bypass in ServeHTTP and the echo route must be indistinguishable to
 // a client: same status, headers and body for every kind of request, over
-// a real connection (with the socket corking of ListenAndServe).
+// a real connection (with the gathered writes of Serve).
 func TestFastPathMatchesEcho(t *testing.T) {
 	st := storetest.OpenDemo(t, nil)
 	// With public_url set, "/" is cached under its path (not per Host), so
@@ -34,6 +34,7 @@ func TestFastPathMatchesEcho(t *testing.T) {
 	serve := func(h http.Handler) *httptest.Server {
 		ts := httptest.NewUnstartedServer(h)
 		ts.Config.ConnContext = pubcache.ConnContext
+		ts.Listener = pubcache.Listener(ts.Listener)
 		ts.Start()
 		t.Cleanup(ts.Close)
 		return ts

@@ -4,49 +4,97 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"syscall"
+	"sync"
 )
 
-// A response over net/http's 4 KB buffer leaves in two writes, so two TCP
-// segments on LANs. Corking around the body (nginx's tcp_nopush) sends one:
-// on 6 KB pages CPU per request went ~18 → 16 µs (scripts/bench-http.sh).
-// sendfile(2) for the 60 KB feed saved nothing, so bodies stay in memory.
+// A cached response leaves in one write(2), headers and body together, as
+// nginx's writev does. net/http writes through a 4 KB buffer, so a 7 KB page
+// took two writes and two segments; corking them (TCP_CORK) cost two more
+// setsockopt calls, 4 syscalls of the 6 per request. Listener's connections
+// gather those writes and hand them to the kernel once (scripts/bench-http.sh).
 
 type connKey struct{}
 
-// connInfo is what a handler needs of the connection under its request.
-type connInfo struct {
-	raw syscall.RawConn
+// Listener wraps ln so that Serve can send each cached response in one write.
+func Listener(ln net.Listener) net.Listener { return gatherListener{ln} }
+
+type gatherListener struct{ net.Listener }
+
+func (l gatherListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok && err == nil {
+		return &gatherConn{TCPConn: tc}, nil
+	}
+	return c, err
 }
 
-// corkMin: from here headers and body no longer fit net/http's 4096-byte buffer.
-const corkMin = 4096 - 512
+// gatherConn is a TCP connection that can hold back writes: between begin
+// and end they are kept (the cached body by reference, net/http's reused
+// buffer by copy) and then written with one writev.
+type gatherConn struct {
+	*net.TCPConn
+	body    []byte // the cached body being written: never changes, so kept by reference
+	parts   net.Buffers
+	scratch *[]byte
+	writes  int // write calls on the socket, for tests
+}
 
-// ConnContext is http.Server.ConnContext: it keeps a plain TCP connection's raw socket.
+// Net/http writes a connection from its serving goroutine only, so a
+// gatherConn needs no lock.
+func (c *gatherConn) Write(p []byte) (int, error) {
+	if c.scratch == nil {
+		c.writes++
+		return c.TCPConn.Write(p)
+	}
+	if n := len(p); n > 0 && n <= len(c.body) && &p[0] == &c.body[len(c.body)-n] {
+		c.parts = append(c.parts, p)
+		return n, nil
+	}
+	s := *c.scratch
+	s = append(s, p...)
+	c.parts = append(c.parts, s[len(s)-len(p):])
+	*c.scratch = s
+	return len(p), nil
+}
+
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
+
+func (c *gatherConn) begin(body []byte) {
+	c.body, c.scratch = body, scratchPool.Get().(*[]byte)
+}
+
+func (c *gatherConn) end() {
+	parts := c.parts
+	c.writes++
+	_, _ = parts.WriteTo(c.TCPConn) // an error shows on the connection's next use
+	clear(c.parts)
+	c.parts = c.parts[:0]
+	*c.scratch = (*c.scratch)[:0]
+	scratchPool.Put(c.scratch)
+	c.body, c.scratch = nil, nil
+}
+
+// ConnContext is http.Server.ConnContext: it lets a handler reach its gatherConn.
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
-	if !canCork {
-		return ctx
+	if gc, ok := c.(*gatherConn); ok {
+		return context.WithValue(ctx, connKey{}, gc)
 	}
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
-		return ctx
-	}
-	raw, err := tc.SyscallConn()
-	if err != nil {
-		return ctx
-	}
-	return context.WithValue(ctx, connKey{}, &connInfo{raw: raw})
+	return ctx
 }
 
-// writeBody writes body as one TCP segment where possible; the header must be written already.
+// gatherMin: from here headers and body no longer fit net/http's 4096-byte buffer.
+const gatherMin = 4096 - 512
+
+// writeBody writes body, in one write with the headers where possible; the
+// header must be written already.
 func writeBody(w http.ResponseWriter, req *http.Request, body []byte) {
-	if len(body) >= corkMin {
-		if ci, ok := req.Context().Value(connKey{}).(*connInfo); ok {
+	if len(body) >= gatherMin {
+		if gc, ok := req.Context().Value(connKey{}).(*gatherConn); ok {
 			if f, ok := w.(http.Flusher); ok {
-				setCork(ci.raw, true)
+				gc.begin(body)
 				w.Write(body)
-				f.Flush() // everything into the socket while corked
-				setCork(ci.raw, false)
+				f.Flush() // headers and body, into gc
+				gc.end()
 				return
 			}
 		}

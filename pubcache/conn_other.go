@@ -1,9 +1,0 @@
-//go:build !linux
-
-package pubcache
-
-import "syscall"
-
-const canCork = false
-
-func setCork(syscall.RawConn, bool) {}
