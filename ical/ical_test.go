@@ -340,3 +340,29 @@ func TestBuildRepairsStoredText(t *testing.T) {
 		t.Errorf("location %q", got)
 	}
 }
+
+// libical (Evolution's parser) finds nothing to flag: with METHOD:PUBLISH and
+// no ORGANIZER it reported "Failed iTIP restrictions for ORGANIZER property".
+func TestLibicalAcceptsTheFeed(t *testing.T) {
+	t.Parallel()
+	for name, feed := range map[string]ical.Feed{
+		"sample": sampleFeed(shanghai(t)),
+		"empty":  {Name: "空", ProductID: "-//x//ZH", Location: shanghai(t), Today: roster.MustDate("2026-12-02")},
+	} {
+		out, err := ical.Build(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems, ok, err := icaltest.Libical(out)
+		if !ok {
+			t.Logf("%s unset: libical not run", icaltest.LibicalEnv)
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(problems) > 0 {
+			t.Errorf("%s: libical: %q", name, problems)
+		}
+	}
+}
