@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
@@ -45,7 +46,9 @@ func CheckImport(ctx context.Context, st *store.Store, kind string, data []byte,
 	byName := map[string][]string{}
 	for _, x := range people {
 		byID[x.ID] = x
-		byName[x.Name] = append(byName[x.Name], x.ID)
+		// The sheet's 人员 cell is folded to half-width (it may be an id); fold names alike.
+		n := clean.Narrow(x.Name)
+		byName[n] = append(byName[n], x.ID)
 	}
 	switch kind {
 	case "leaders":

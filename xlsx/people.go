@@ -150,7 +150,7 @@ func ParseLeaders(r io.Reader) ([]Leader, []RowError) {
 			bad("在岗 %s 无效，应为 是 或 否", clean.Quote(v))
 		}
 		var pools []string
-		for _, x := range strings.FieldsFunc(clean.Narrow(get(row, cols, "值班池")), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+		for _, x := range strings.FieldsFunc(code("值班池", "值班池", clean.Line), func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
 			pools = append(pools, x)
 		}
 		if len(errs) == before {
