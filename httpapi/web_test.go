@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -119,5 +120,46 @@ func TestFeedsCarryZoneWithoutMethod(t *testing.T) {
 		if len(c.Components) < 3 || c.Components[1] != "VTIMEZONE" || c.Props["METHOD"] != nil {
 			t.Errorf("%s: components %v, METHOD %v", path, c.Components, c.Props["METHOD"])
 		}
+	}
+}
+
+// The report of issue 11: a visit place stored as 100 bytes of %80 made the
+// leader's private feed loop in ical.Fold until the process ran out of memory.
+// The feed now answers at once, valid UTF-8 and well formed.
+func TestLeaderFeedWithInvalidStoredPlaceAnswers(t *testing.T) {
+	t.Parallel()
+	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	v, err := f.store.Visit(ctx, f.visit.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Place = strings.Repeat("\x80", 100)
+	if _, err := f.store.SaveVisit(ctx, v, v.Version, "update", "legacy"); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.store.RotateFeedToken(ctx, v.Leader, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+"/feeds/leader/"+tok+".ics", nil)
+	resp, body := roundTrip(t, http.DefaultClient, req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("leader feed: %d", resp.StatusCode)
+	}
+	c, err := icaltest.Check(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range c.Events {
+		if len(e["LOCATION"]) == 1 && e["LOCATION"][0] == "\uFFFD" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no event shows the repaired place:\n%s", body)
 	}
 }
