@@ -27,12 +27,17 @@ func (s *Server) staffAPI(min auth.Role) echo.MiddlewareFunc { return s.requireR
 
 // apiDecode reads JSON strictly: an unknown field or wrong type is a 400 naming the field, never echoing values.
 func apiDecode(c echo.Context, dst any) error {
-	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
+	// limitBody's MaxBytesReader bounds the body; reading one byte past the
+	// limit here too keeps a chunked oversize body a 413, never truncated JSON.
+	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, defaultBodyLimit+1))
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return tooLarge(mbe.Limit)
 	}
 	if err != nil {
 		return fault.InvalidField("body", "无法读取请求体")
+	}
+	if len(raw) > defaultBodyLimit {
+		return tooLarge(defaultBodyLimit)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

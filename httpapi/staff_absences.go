@@ -69,11 +69,11 @@ type absenceForm struct {
 }
 
 // readAbsenceForm reads the form; a refusal's fault Msg is shown as is.
-func readAbsenceForm(c echo.Context) (absenceForm, roster.Absence, error) {
+func readAbsenceForm(c echo.Context, today roster.Date) (absenceForm, roster.Absence, error) {
 	f := absenceForm{Person: c.FormValue("person"), Kind: c.FormValue("kind"), From: strings.TrimSpace(c.FormValue("from")),
 		To: strings.TrimSpace(c.FormValue("to")), Reason: strings.TrimSpace(c.FormValue("reason"))}
 	a := roster.Absence{Person: f.Person, Kind: roster.AbsenceKind(f.Kind), Reason: f.Reason}
-	if err := planner.CheckAbsence(a); err != nil {
+	if err := planner.CheckAbsence(a, today); err != nil {
 		return f, a, err
 	}
 	var err error
@@ -83,7 +83,7 @@ func readAbsenceForm(c echo.Context) (absenceForm, roster.Absence, error) {
 	if a.To, err = roster.ParseDate(f.To); err != nil {
 		return f, a, fault.InvalidField("to", fmt.Sprintf("结束日期：%v", err))
 	}
-	return f, a, planner.CheckAbsence(a)
+	return f, a, planner.CheckAbsence(a, today)
 }
 
 func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error {
@@ -91,11 +91,15 @@ func (s *Server) absenceFailure(c echo.Context, f absenceForm, err error) error 
 	if fe == nil || fe.Kind != fault.Invalid {
 		return err
 	}
-	return s.renderAbsences(c, http.StatusBadRequest, f, fe.Msg)
+	msg := fe.Msg
+	if l := fieldLabel(fe.Field); !strings.HasPrefix(msg, strings.TrimSuffix(l, "：")) {
+		msg = l + msg
+	}
+	return s.renderAbsences(c, http.StatusBadRequest, f, msg)
 }
 
 func (s *Server) previewAbsence(c echo.Context) error {
-	f, ab, err := readAbsenceForm(c)
+	f, ab, err := readAbsenceForm(c, s.today())
 	if err != nil {
 		return s.absenceFailure(c, f, err)
 	}
@@ -121,7 +125,7 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 // transaction; a duty changed since the preview aborts the whole save.
 func (s *Server) createAbsence(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, ab, err := readAbsenceForm(c)
+	f, ab, err := readAbsenceForm(c, s.today())
 	if err != nil {
 		return s.absenceFailure(c, f, err)
 	}
@@ -140,7 +144,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 		a := roster.Assignment{Roster: parts[0], Date: d, Role: parts[2], Person: parts[3]}
 		repl = append(repl, planner.Replacement{Assignment: a, Version: ver})
 	}
-	n, err := planner.AddAbsence(ctx, s.store, ab, repl, actor(c))
+	n, err := planner.AddAbsence(ctx, s.store, ab, repl, s.today(), actor(c))
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Conflict {
 		return s.renderAbsencePreview(c, http.StatusConflict, f, ab, "保存失败：预览之后有班次已被他人修改，请假未登记。以下为最新情况，请重新确认。")
 	}

@@ -32,8 +32,8 @@ func (s *Server) putAssignment(c echo.Context) error {
 		return fault.InvalidField("date", err.Error())
 	}
 	var body assignmentBody
-	if err := c.Bind(&body); err != nil {
-		return fault.InvalidField("body", "请求体应为 JSON：{\"person\",\"version\",\"pinned\"}")
+	if err := apiDecode(c, &body); err != nil {
+		return err
 	}
 	k := roster.Key{Roster: c.Param("roster"), Date: d, Role: role}
 	out, err := planner.Assign(ctx, s.store, planner.Assignment{Key: k, Person: body.Person, Version: body.Version, Pinned: &body.Pinned}, actor(c))

@@ -171,11 +171,11 @@ func findingsOf(rows []findingForm) ([]visits.Finding, error) {
 
 // numberedFinding turns "findings[1].summary" into a message naming row 2.
 func numberedFinding(err error) error {
-	var rf *visits.Refusal
-	if errors.As(err, &rf) && strings.HasPrefix(rf.Field, "findings[") {
-		if i, rest, ok := strings.Cut(strings.TrimPrefix(rf.Field, "findings["), "]"); ok {
+	fe := fault.Classify(err)
+	if fe != nil && strings.HasPrefix(fe.Field, "findings[") {
+		if i, rest, ok := strings.Cut(strings.TrimPrefix(fe.Field, "findings["), "]"); ok {
 			if n, e := strconv.Atoi(i); e == nil {
-				return &visits.Refusal{Field: strings.TrimPrefix(rest, "."), Msg: fmt.Sprintf("第 %d 条：%s", n+1, rf.Msg)}
+				return &fault.Error{Kind: fe.Kind, Code: fe.Code, Field: strings.TrimPrefix(rest, "."), Msg: fmt.Sprintf("第 %d 条：%s", n+1, fe.Msg)}
 			}
 		}
 	}

@@ -91,7 +91,8 @@ var fieldLabels = map[string]string{
 	"satisfaction": "满意度", "walk_ins": "接待人数", "findings": "排查发现", "file": "文件", "version": "版本",
 	"code": "案件编号", "title": "标题", "received": "收到日期", "channel": "渠道", "petitioner.name": "信访人姓名",
 	"petitioner.phone": "联系电话", "petitioner.address": "住址", "group_size": "来访人数", "representatives": "代表人数",
-	"unit": "责任单位", "person": "人员",
+	"unit": "责任单位", "person": "人员", "from": "开始日期", "to": "结束日期", "note": "备注", "notes": "备注",
+	"content": "主要诉求",
 }
 
 // fieldLabel prefixes a message with the field's Chinese name ("日期：").

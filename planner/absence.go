@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"strings"
 
+	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/visits"
 )
 
 // AbsenceKinds are the kinds of absence staff record, with their labels.
@@ -24,8 +26,18 @@ func AbsenceKindLabel(k roster.AbsenceKind) string {
 	return string(k)
 }
 
-// CheckAbsence refuses an absence without a person, of unknown kind, reversed or over a year.
-func CheckAbsence(a roster.Absence) error {
+// CheckAbsence refuses an absence without a person, of unknown kind, reversed,
+// over a year, outside the date window on today, or with an unclean reason.
+func CheckAbsence(a roster.Absence, today roster.Date) error {
+	if _, err := fault.Text("reason", a.Reason, clean.Line); err != nil {
+		return err
+	}
+	if err := visits.CheckDate("from", a.From, today); err != nil {
+		return err
+	}
+	if err := visits.CheckDate("to", a.To, today); err != nil {
+		return err
+	}
 	switch {
 	case a.Person == "":
 		return fault.InvalidField("person", "请选择人员")
@@ -97,8 +109,8 @@ var ErrDuplicateAbsence = fault.InvalidField("", "这条请假/出差已登记�
 
 // AddAbsence records an absence and applies the kept replacements in the same
 // transaction; a duty changed since the preview aborts the whole save.
-func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, actor string) (int, error) {
-	if err := CheckAbsence(ab); err != nil {
+func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, today roster.Date, actor string) (int, error) {
+	if err := CheckAbsence(ab, today); err != nil {
 		return 0, err
 	}
 	n := 0

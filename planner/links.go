@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 
+	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/roster"
 	"zhiban/store"
@@ -18,14 +19,16 @@ func (e *LinksChanged) Unwrap() error { return store.ErrConflict }
 
 var linkFields = []struct{ Field, Label string }{{"township", "乡镇"}, {"enterprise", "企业"}, {"project", "项目"}, {"village", "村"}}
 
-// SetLinks changes a leader's 四个一 links from old to links (each ≤ 50 characters),
+// SetLinks changes a leader's 四个一 links from old to links (each clean text of at most clean.Name characters),
 // checking in the writing transaction that nobody changed them since.
 func SetLinks(ctx context.Context, st *store.Store, id string, old, links roster.Links, actor string) (roster.Person, error) {
-	values := []string{links.Township, links.Enterprise, links.Project, links.Village}
+	values := []*string{&links.Township, &links.Enterprise, &links.Project, &links.Village}
 	for i, f := range linkFields {
-		if len([]rune(values[i])) > 50 {
-			return roster.Person{}, fault.InvalidField(f.Field, f.Label+"不超过50字")
+		v, err := clean.Text(*values[i], clean.Name)
+		if err != nil {
+			return roster.Person{}, fault.InvalidField(f.Field, f.Label+err.Error())
 		}
+		*values[i] = v
 	}
 	var p roster.Person
 	err := st.WithTx(ctx, func(tx *store.Store) error {

@@ -33,6 +33,9 @@ type CaseInput struct {
 func (s *Service) RegisterCase(ctx context.Context, c Call, in CaseInput) (CaseView, error) {
 	var out CaseView
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		if err := in.clean(e.Today); err != nil {
+			return err
+		}
 		tx := e.Tx
 		if in.Code == "" {
 			if in.Received == 0 {
@@ -183,6 +186,9 @@ func (s *Service) changeCase(ctx context.Context, c Call, id int64, in CaseAct, 
 		return out, err
 	}
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		if err := in.clean(e.Today); err != nil {
+			return err
+		}
 		k, err := e.Tx.Case(ctx, id)
 		if err != nil {
 			return err

@@ -16,6 +16,9 @@ func (s *Service) FileReport(ctx context.Context, c Call, month visits.Month, to
 	var task visits.Task
 	added := []visits.Finding{}
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		if err := cleanReport(&township, &r); err != nil {
+			return err
+		}
 		tx := e.Tx
 		if township == "" {
 			return fault.InvalidField("township", "请选择乡镇")

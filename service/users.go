@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhiban/auth"
+	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/store"
 )
@@ -171,6 +172,9 @@ func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string)
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
 		return store.User{}, fault.InvalidField("name", "用户名不能为空，不能含空格或 /，最多 64 字节")
 	}
+	if _, err := fault.Text("name", name, clean.Name); err != nil {
+		return store.User{}, err
+	}
 	r, err := auth.ParseRole(role)
 	if err != nil {
 		return store.User{}, fault.InvalidField("role", err.Error())
@@ -245,8 +249,11 @@ func lastAdmin(ctx context.Context, tx *store.Store) (bool, error) {
 
 // IssueToken makes an API token for name; the secret is shown once.
 func (s *Service) IssueToken(ctx context.Context, c Call, name, label string) (secret string, t store.APIToken, err error) {
+	if label, err = fault.Text("label", label, clean.Name); err != nil {
+		return "", t, err
+	}
 	secret, hash := auth.NewToken()
-	t, err = s.st.CreateAPIToken(ctx, name, hash, strings.TrimSpace(label), c.Actor)
+	t, err = s.st.CreateAPIToken(ctx, name, hash, label, c.Actor)
 	return secret, t, err
 }
 

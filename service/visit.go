@@ -29,6 +29,9 @@ type VisitInput struct {
 func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visits.Visit, error) {
 	var out visits.Visit
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		if err := in.clean(e.Today); err != nil {
+			return err
+		}
 		tx := e.Tx
 		ids, err := resolveCases(ctx, tx, in.Cases, in.CaseCodes)
 		if err != nil {
@@ -185,6 +188,9 @@ func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct
 		return out, err
 	}
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		if err := in.clean(e.Today); err != nil {
+			return err
+		}
 		v, err := e.Tx.Visit(ctx, id)
 		if err != nil {
 			return err

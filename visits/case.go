@@ -46,7 +46,8 @@ var Channels = []Channel{"来信", "来访", "电话", "网上"}
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
 
-// MaxRepresentatives is the most people a group visit may send (信访工作条例 art. 26 practice: ≤5).
+// MaxRepresentatives is the most representatives a group may send, and
+// groups larger than it must send some (信访工作条例 art. 20).
 const MaxRepresentatives = 5
 
 // CaseState is where a case stands.
@@ -192,6 +193,9 @@ func (c *Case) Validate(today roster.Date) error {
 	if c.Received == 0 {
 		return refuse("received", "请填写收到日期")
 	}
+	if err := CheckDate("received", c.Received, today); err != nil {
+		return err
+	}
 	if c.Received > today {
 		return refuse("received", "收到日期不能晚于今天（%s）", today)
 	}
@@ -204,11 +208,14 @@ func (c *Case) Validate(today roster.Date) error {
 	if p := c.Petitioner.Phone; p != "" && !validPhone(p) {
 		return refuse("petitioner.phone", "电话号码格式无效")
 	}
-	if c.GroupSize < 1 {
-		return refuse("group_size", "人数至少为1")
+	if err := CheckCount("group_size", c.GroupSize, 1, MaxGroupSize); err != nil {
+		return err
 	}
 	if c.Representatives < 0 || c.Representatives > MaxRepresentatives {
-		return refuse("representatives", "集体访推选的代表不得超过%d人", MaxRepresentatives)
+		return refuse("representatives", "推选的代表不得超过%d人（《信访工作条例》第二十条）", MaxRepresentatives)
+	}
+	if c.GroupSize > MaxRepresentatives && c.Representatives == 0 {
+		return refuse("representatives", "%d人以上共同提出的，应推选1至%d名代表（《信访工作条例》第二十条）", MaxRepresentatives+1, MaxRepresentatives)
 	}
 	if c.Representatives > c.GroupSize {
 		return refuse("representatives", "代表人数不能多于来访人数")

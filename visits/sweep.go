@@ -108,8 +108,8 @@ func (f *Finding) Validate() error {
 	if !f.Category.Valid() {
 		return refuse("category", "类别无效，应为：%s", joinCats())
 	}
-	if f.Parties < 1 {
-		return refuse("parties", "当事人数至少为1")
+	if err := CheckCount("parties", f.Parties, 1, MaxCount); err != nil {
+		return err
 	}
 	if !f.Risk.Valid() {
 		return refuse("risk", "风险等级应为 高、中 或 低")

@@ -211,8 +211,8 @@ func (v *Visit) Record(o Outcome, today roster.Date) error {
 	default:
 		return refuse("state", "结果状态应为“%s”或“%s”", VisitDone.Label(), VisitNoShow.Label())
 	}
-	if o.WalkIns < 0 {
-		return refuse("walk_ins", "接待人数不能为负")
+	if err := CheckCount("walk_ins", o.WalkIns, 0, MaxCount); err != nil {
+		return err
 	}
 	if v.Kind == KindReturn && o.State == VisitDone && !o.Satisfaction.Valid() {
 		return refuse("satisfaction", "回访结果应为 满意、基本满意 或 不满意")
