@@ -28,6 +28,7 @@ type caseNewPage struct {
 	Channels   []visits.Channel
 	NextCode   string // the code the case gets if none is typed
 	MaxRep     int
+	MaxGroup   int
 }
 
 // renderNewCaseForm renders the form with typed values and a refusal's marked field.
@@ -46,7 +47,7 @@ func (s *Server) renderNewCaseForm(c echo.Context, status int, form url.Values, 
 		return err
 	}
 	p := &caseNewPage{Form: form, Names: n, Categories: visits.Categories, Channels: visits.Channels,
-		NextCode: next, MaxRep: visits.MaxRepresentatives}
+		NextCode: next, MaxRep: visits.MaxRepresentatives, MaxGroup: visits.MaxGroupSize}
 	if failure != nil {
 		ff, err := asFormFailure(failure)
 		if err != nil {

@@ -212,7 +212,7 @@ func (c *Case) Validate(today roster.Date) error {
 		return err
 	}
 	if c.Representatives < 0 || c.Representatives > MaxRepresentatives {
-		return refuse("representatives", "推选的代表不得超过%d人（《信访工作条例》第二十条）", MaxRepresentatives)
+		return refuse("representatives", "集体访推选的代表不得超过%d人（《信访工作条例》第二十条）", MaxRepresentatives)
 	}
 	if c.GroupSize > MaxRepresentatives && c.Representatives == 0 {
 		return refuse("representatives", "%d人以上共同提出的，应推选1至%d名代表（《信访工作条例》第二十条）", MaxRepresentatives+1, MaxRepresentatives)
