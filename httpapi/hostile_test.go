@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"zhiban/roster"
+	"zhiban/store"
 	"zhiban/visits"
 )
 
@@ -96,10 +97,13 @@ func TestHostileInputIsRefused(t *testing.T) {
 			if ep.setup != nil {
 				ep.setup(t, e)
 			}
+			// Every write is audited: the newest audit entry tells a write
+			// cheaply after each request; the whole snapshot is compared once.
+			before := e.snapshot(t)
+			audited := e.lastAudit(t)
 			for _, f := range ep.fields {
 				for _, hv := range hostileValues(f.kind) {
 					t.Run(f.key+"/"+hv.name, func(t *testing.T) {
-						before := e.snapshot(t)
 						method, path, body := ep.req(t, e)
 						v := hv.value
 						if n, ok := v.(many); ok {
@@ -122,14 +126,30 @@ func TestHostileInputIsRefused(t *testing.T) {
 						if ep.form && (msg == "" || !strings.HasPrefix(msg, f.label)) {
 							t.Errorf("form message %q does not start with %q", clip(msg), f.label)
 						}
-						if after := e.snapshot(t); after != before {
-							t.Errorf("refused but stored:\n%s", firstDiff(before, after))
+						if a := e.lastAudit(t); a != audited {
+							t.Errorf("refused but stored (audited %+v)", a)
+							audited = a
 						}
 					})
 				}
 			}
+			if after := e.snapshot(t); after != before {
+				t.Errorf("refused but stored:\n%s", firstDiff(before, after))
+			}
 		})
 	}
+}
+
+func (e *parityEnv) lastAudit(t *testing.T) store.AuditEntry {
+	t.Helper()
+	es, err := e.st.AuditLog(context.Background(), store.AuditFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) == 0 {
+		return store.AuditEntry{}
+	}
+	return es[0]
 }
 
 // setPath sets a dotted key in a JSON body ("petitioner.name", "findings.0.summary").
@@ -419,5 +439,56 @@ func TestChunkedJSONOverLimitIs413(t *testing.T) {
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), `"too_large"`) {
 			t.Errorf("POST %s chunked 2 MB: %d %s, want 413 too_large", path, resp.StatusCode, clip(string(b)))
 		}
+	}
+}
+
+// Ids, months and dates in paths, at their extremes, are refused (or not
+// found) without a 500 and without a write.
+func TestHostilePathsAreRefused(t *testing.T) {
+	e := newParityTemplate(t).env(t)
+	duty := url.PathEscape("值班领导")
+	slot := map[string]any{"person": "L01", "version": 0}
+	for _, r := range []struct {
+		method, path string
+		body         map[string]any // JSON for /api/, a form otherwise
+	}{
+		{"POST", "/api/v1/rosters/county-duty/months/9999-12/publish", nil},
+		{"POST", "/api/v1/rosters/county-duty/months/0000-01/publish", nil},
+		{"POST", "/api/v1/rosters/county-duty/months/%80%80/publish", nil},
+		{"POST", "/api/v1/findings/9223372036854775807/escalate", nil},
+		{"POST", "/api/v1/findings/99999999999999999999/resolve", nil},
+		{"POST", "/api/v1/cases/9223372036854775807/transitions", map[string]any{"version": 1, "action": "accept"}},
+		{"POST", "/api/v1/visits/-1/confirm", map[string]any{"version": 1}},
+		{"PUT", "/api/v1/assignments/county-duty/9999-12-31/" + duty, slot},
+		{"PUT", "/api/v1/assignments/county-duty/0000-01-01/" + duty, slot},
+		{"PUT", "/api/v1/assignments/%80%80/2026-12-04/" + duty, slot},
+		{"POST", "/api/v1/sweeps/9999-12/reports", map[string]any{"township": "t01", "nil": true}},
+		{"POST", "/api/v1/sweeps/%80%80/reports", map[string]any{"township": "t01", "nil": true}},
+		{"POST", "/staff/roster/county-duty/9999-12/publish", map[string]any{}},
+		{"POST", "/staff/roster/county-duty/assign", map[string]any{"date": "9999-12-31", "role": "值班领导", "person": "L01", "version": "0"}},
+		{"POST", "/staff/roster/county-duty/assign", map[string]any{"date": "0000-01-01", "role": "值班领导", "person": "L01", "version": "0"}},
+		{"POST", "/staff/regenerate", map[string]any{"from": "0000-01-01", "to": "9999-12-31", "fingerprint": "x"}},
+		{"POST", "/staff/absences/9223372036854775807/delete", map[string]any{}},
+	} {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			audited := e.lastAudit(t)
+			var status int
+			var raw string
+			if strings.HasPrefix(r.path, "/api/") {
+				body := r.body
+				if body == nil {
+					body = map[string]any{}
+				}
+				status, _, raw = e.sendHostileJSON(t, r.method, r.path, body)
+			} else {
+				status, _, raw = e.sendHostileForm(t, r.method, r.path, r.body)
+			}
+			if status < 400 || status >= 500 {
+				t.Errorf("status %d, want 4xx\n%s", status, clip(raw))
+			}
+			if a := e.lastAudit(t); a != audited {
+				t.Errorf("refused but stored (audited %+v)", a)
+			}
+		})
 	}
 }

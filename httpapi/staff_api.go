@@ -27,9 +27,9 @@ func (s *Server) putAssignment(c echo.Context) error {
 	if err != nil {
 		return fault.InvalidField("role", "岗位无效")
 	}
-	d, err := roster.ParseDate(c.Param("date"))
+	d, err := slotDate(c.Param("date"), s.today())
 	if err != nil {
-		return fault.InvalidField("date", err.Error())
+		return err
 	}
 	var body assignmentBody
 	if err := apiDecode(c, &body); err != nil {

@@ -15,6 +15,7 @@ import (
 	"zhiban/fault"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/visits"
 )
 
 // dayClassLabel names a day as staff see it: a weekend turned working day is
@@ -184,10 +185,10 @@ type swapOption struct {
 	Value, Label string
 }
 
-func slotParams(c echo.Context) (roster.Key, error) {
-	d, err := roster.ParseDate(c.FormValue("date"))
+func slotParams(c echo.Context, today roster.Date) (roster.Key, error) {
+	d, err := slotDate(c.FormValue("date"), today)
 	if err != nil {
-		return roster.Key{}, fault.InvalidField("date", err.Error())
+		return roster.Key{}, err
 	}
 	role := c.FormValue("role")
 	if role == "" {
@@ -196,9 +197,18 @@ func slotParams(c echo.Context) (roster.Key, error) {
 	return roster.Key{Roster: c.Param("roster"), Date: d, Role: role}, nil
 }
 
+// slotDate reads a roster slot's date, within visits.CheckDate's window.
+func slotDate(v string, today roster.Date) (roster.Date, error) {
+	d, err := roster.ParseDate(v)
+	if err != nil {
+		return 0, fault.InvalidField("date", err.Error())
+	}
+	return d, visits.CheckDate("date", d, today)
+}
+
 // showSlot shows one slot: who is on it, eligible replacements, pin and swap.
 func (s *Server) showSlot(c echo.Context) error {
-	k, err := slotParams(c)
+	k, err := slotParams(c, s.today())
 	if err != nil {
 		return err
 	}
@@ -260,7 +270,7 @@ func (s *Server) slotRefused(c echo.Context, k roster.Key, p *slotPage, err erro
 }
 
 func (s *Server) assignSlot(c echo.Context) error {
-	k, err := slotParams(c)
+	k, err := slotParams(c, s.today())
 	if err != nil {
 		return err
 	}
@@ -278,7 +288,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 }
 
 func (s *Server) pinSlot(c echo.Context) error {
-	k, err := slotParams(c)
+	k, err := slotParams(c, s.today())
 	if err != nil {
 		return err
 	}
@@ -297,14 +307,14 @@ func (s *Server) pinSlot(c echo.Context) error {
 // swapSlots exchanges one role's people on two days; a rule-breaking swap needs
 // an explicit second confirmation.
 func (s *Server) swapSlots(c echo.Context) error {
-	k, err := slotParams(c)
+	k, err := slotParams(c, s.today())
 	if err != nil {
 		return err
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	other := c.FormValue("other") // DATE/VERSION
 	dateS, versionS, _ := strings.Cut(other, "/")
-	d2, err := roster.ParseDate(dateS)
+	d2, err := slotDate(dateS, s.today())
 	if err != nil {
 		return s.renderSlot(c, http.StatusBadRequest, k, &slotPage{staffLayout: staffLayout{Error: "请选择要交换的日期"}})
 	}
