@@ -78,10 +78,10 @@ func readAbsenceForm(c echo.Context, today roster.Date) (absenceForm, roster.Abs
 	}
 	var err error
 	if a.From, err = roster.ParseDate(f.From); err != nil {
-		return f, a, fault.InvalidField("from", fmt.Sprintf("开始日期：%v", err))
+		return f, a, fault.InvalidField("from", "开始日期应为 YYYY-MM-DD")
 	}
 	if a.To, err = roster.ParseDate(f.To); err != nil {
-		return f, a, fault.InvalidField("to", fmt.Sprintf("结束日期：%v", err))
+		return f, a, fault.InvalidField("to", "结束日期应为 YYYY-MM-DD")
 	}
 	return f, a, planner.CheckAbsence(a, today)
 }

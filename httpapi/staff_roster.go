@@ -201,7 +201,7 @@ func slotParams(c echo.Context, today roster.Date) (roster.Key, error) {
 func slotDate(v string, today roster.Date) (roster.Date, error) {
 	d, err := roster.ParseDate(v)
 	if err != nil {
-		return 0, fault.InvalidField("date", err.Error())
+		return 0, fault.InvalidField("date", "日期应为 YYYY-MM-DD")
 	}
 	return d, visits.CheckDate("date", d, today)
 }
