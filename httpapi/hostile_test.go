@@ -227,13 +227,10 @@ func (e *parityEnv) sendHostileJSON(t *testing.T, method, path string, body map[
 		b = bytes.Replace(b, []byte(rawMark), []byte(r), 1)
 	}
 	code, raw := e.send(t, method, path, "application/json", bytes.NewReader(b))
-	var m struct {
-		Error struct {
-			Field string `json:"field"`
-		} `json:"error"`
-	}
+	var m map[string]map[string]any
 	json.Unmarshal([]byte(raw), &m)
-	return code, m.Error.Field, raw
+	field, _ := m["error"]["field"].(string)
+	return code, field, raw
 }
 
 // sendHostileForm posts body's values as a form; lists become repeated or comma-joined values.
