@@ -308,6 +308,9 @@ func TestEmptyFeedHasZoneAndNoMethod(t *testing.T) {
 	if !bytes.Contains(out, []byte("TZOFFSETTO:+0800\r\n")) {
 		t.Errorf("zone:\n%s", out)
 	}
+	if p, ok, err := icaljstest.Parse(out); ok && (err != nil || len(p.Events) != 0 || len(p.Timezones) != 1 || p.Timezones[0] != "Asia/Shanghai") {
+		t.Errorf("ical.js reads the empty feed as %+v (%v)", p, err)
+	}
 }
 
 // Stored text from before input was checked (invalid UTF-8, controls, bidi
