@@ -420,21 +420,33 @@ func hostileEndpoints() []hostileEndpoint {
 	return eps
 }
 
-// A chunked JSON body over the limit is a 413, not "not valid JSON".
-func TestChunkedJSONOverLimitIs413(t *testing.T) {
+// A chunked body over the limit is a 413, not "not valid JSON" or an empty form.
+func TestChunkedBodyOverLimitIs413(t *testing.T) {
 	e := newParityTemplate(t).env(t)
-	for _, path := range []string{"/api/v1/cases", "/api/v1/visits"} {
-		body := io.MultiReader(strings.NewReader(`{"title":"`), strings.NewReader(strings.Repeat("a", 2<<20)), strings.NewReader(`"}`))
-		req, err := http.NewRequest("POST", e.base+path, body)
+	for _, r := range []struct{ method, path, ctype, head, tail string }{
+		{"POST", "/api/v1/cases", "application/json", `{"title":"`, `"}`},
+		{"POST", "/api/v1/visits", "application/json", `{"place":"`, `"}`},
+		{"PUT", "/api/v1/assignments/county-duty/2026-12-04/" + url.PathEscape("值班领导"), "application/json", `{"person":"`, `"}`},
+		{"POST", "/staff/cases", "application/x-www-form-urlencoded", "csrf=" + e.csrf + "&title=", ""},
+	} {
+		before := e.lastAudit(t)
+		body := io.MultiReader(strings.NewReader(r.head), strings.NewReader(strings.Repeat("a", 2<<20)), strings.NewReader(r.tail))
+		req, err := http.NewRequest(r.method, e.base+r.path, body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		req.ContentLength = -1 // sent chunked: the size is not declared
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", r.ctype)
 		req.Header.Set("X-CSRF-Token", e.csrf)
 		resp, b := roundTrip(t, e.hc, req)
-		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), `"too_large"`) {
-			t.Errorf("POST %s chunked 2 MB: %d %s, want 413 too_large", path, resp.StatusCode, clip(string(b)))
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s %s chunked 2 MB: %d %s, want 413", r.method, r.path, resp.StatusCode, clip(string(b)))
+		}
+		if strings.HasPrefix(r.path, "/api/") && !strings.Contains(string(b), `"too_large"`) {
+			t.Errorf("%s %s: %s, want code too_large", r.method, r.path, clip(string(b)))
+		}
+		if e.lastAudit(t) != before {
+			t.Errorf("%s %s: stored something", r.method, r.path)
 		}
 	}
 }
