@@ -194,7 +194,7 @@ func (s *Server) showAudit(c echo.Context) error {
 		EntityID: strings.TrimSpace(c.QueryParam("entity_id")),
 		Limit:    500,
 	}
-	entries, err := s.store.AuditLog(c.Request().Context(), f)
+	entries, err := s.svc.AuditLog(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Server) showAudit(c echo.Context) error {
 type auditPage struct {
 	staffLayout
 	Filter   store.AuditFilter
-	Entries  []store.AuditEntry
+	Entries  []service.AuditLine
 	Loc      *time.Location
 	Entities []string
 }

@@ -137,6 +137,54 @@ type Regeneration struct {
 	Before, After          roster.Metrics
 	Fingerprint            string // of the diff: applying checks nothing changed since the preview
 	PoolNames, RosterNames map[string]string
+	Verdict                Verdict
+}
+
+// Verdict says whether a regeneration's changes are worth applying, and why,
+// in the order the generator weighs them: rules kept, slots filled, loads
+// near each person's fair share; 均衡分 summarises the last.
+type Verdict struct {
+	Recommend bool
+	Reasons   []string // what gets better (or worse), one sentence each
+}
+
+// verdictOf compares the fairness before and after a regeneration.
+func verdictOf(b, a roster.Metrics) Verdict {
+	var v Verdict
+	better, worse := 0, 0
+	step := func(before, after float64, lowerIsBetter bool, up, down string) {
+		switch {
+		case before == after:
+			return
+		case (after < before) == lowerIsBetter:
+			better++
+			v.Reasons = append(v.Reasons, up)
+		default:
+			worse++
+			v.Reasons = append(v.Reasons, down)
+		}
+	}
+	step(float64(b.HardViolations), float64(a.HardViolations), true,
+		fmt.Sprintf("违反硬约束的班次由 %d 个减为 %d 个。", b.HardViolations, a.HardViolations),
+		fmt.Sprintf("违反硬约束的班次由 %d 个增为 %d 个。", b.HardViolations, a.HardViolations))
+	step(float64(b.Unfilled), float64(a.Unfilled), true,
+		fmt.Sprintf("空缺班次由 %d 个减为 %d 个。", b.Unfilled, a.Unfilled),
+		fmt.Sprintf("空缺班次由 %d 个增为 %d 个。", b.Unfilled, a.Unfilled))
+	step(b.MaxDeviation, a.MaxDeviation, true,
+		fmt.Sprintf("与应值份额的最大偏差由 %.3f 降为 %.3f。", b.MaxDeviation, a.MaxDeviation),
+		fmt.Sprintf("与应值份额的最大偏差由 %.3f 升为 %.3f。", b.MaxDeviation, a.MaxDeviation))
+	step(b.BalanceScore, a.BalanceScore, false,
+		fmt.Sprintf("均衡分由 %.3f 升为 %.3f。", b.BalanceScore, a.BalanceScore),
+		fmt.Sprintf("均衡分由 %.3f 降为 %.3f：重新排班先保证规则和补齐空缺，再让每人的值班量接近其应值份额（已扣除请假、计入此前值班），均衡分的小幅下降是为此所作的取舍。",
+			b.BalanceScore, a.BalanceScore))
+	if !b.AllAtBound && a.AllAtBound {
+		better++
+		v.Reasons = append(v.Reasons, "各值班池、日类的次数差距全部达到下界。")
+	}
+	// A rule broken or a slot left empty outweighs any balance: recommend
+	// when one of those improves, or when nothing gets worse.
+	v.Recommend = better > 0 && (worse == 0 || a.HardViolations < b.HardViolations || a.Unfilled < b.Unfilled)
+	return v
 }
 
 // CheckRegenRange refuses a range touching today or the past or spanning over a year.
@@ -196,6 +244,7 @@ func regenerate(ctx context.Context, st *store.Store, from, to, today roster.Dat
 		}
 		out.Before = roster.ComputeMetrics(in, bs)
 		out.After = roster.ComputeMetrics(in, assignmentsOf(after))
+		out.Verdict = verdictOf(out.Before, out.After)
 		h := sha256.New()
 		for _, d := range out.Diff {
 			fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", d.Key.Roster, d.Key.Date, d.Key.Role, d.BeforeID, d.AfterID)

@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -70,7 +69,12 @@ func TestGapViolationNamesTheOtherDuty(t *testing.T) {
 		Fixed:   []Assignment{{Roster: "r", Date: MustDate("2026-12-02"), Role: "值班领导", Person: "a"}},
 	}
 	vs := Validate(in, []Assignment{{Roster: "r", Date: MustDate("2026-12-01"), Role: "值班领导", Person: "a"}})
-	if len(vs) != 1 || vs[0].Key.Date != MustDate("2026-12-01") || !strings.Contains(vs[0].Reason, "2026-12-02") {
-		t.Fatalf("violations %+v: want the 12-01 duty blamed, naming the 12-02 one", vs)
+	if len(vs) != 1 || vs[0].Key.Date != MustDate("2026-12-01") || vs[0].Reason != "甲 12月1日与12月2日连续值班，少于最少间隔 3 天" {
+		t.Fatalf("violations %+v: want the 12-01 duty blamed, saying both dates", vs)
+	}
+	// "只隔 1 天" once said consecutive days had a day between them.
+	vs = Validate(in, []Assignment{{Roster: "r", Date: MustDate("2026-12-04"), Role: "值班领导", Person: "a"}})
+	if len(vs) != 1 || vs[0].Reason != "甲 12月2日与12月4日都值班，少于最少间隔 3 天" {
+		t.Fatalf("violations %+v", vs)
 	}
 }

@@ -14,7 +14,7 @@ type Metrics struct {
 	Unfilled       int         `json:"unfilled"`
 	AllAtBound     bool        `json:"all_at_bound"`
 	MaxDeviation   float64     `json:"max_deviation"` // largest |count - target| of any person, pool and class
-	BalanceScore   float64     `json:"balance_score"` // Grafana OnCall: mean over pairs of min(load)/max(load)
+	BalanceScore   float64     `json:"balance_score"` // Grafana OnCall's mean over pairs of min/max, of load ÷ fair load
 	Classes        []ClassStat `json:"classes"`
 	Totals         []TotalStat `json:"totals"`
 	Pairs          []PairStat  `json:"pairs"`
@@ -174,14 +174,24 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 		}
 		ts.Spread = round3(dmax - dmin)
 		ts.MaxDeviation = round3(ts.MaxDeviation)
+		// Loads are compared as shares of each person's fair load, which
+		// allows for leave and history: someone away half the month owes
+		// half the duties, and raw loads would score honouring that as
+		// imbalance (a regeneration around new leave once fell 0.742 → 0.655).
+		var share []float64
+		for k := range ms {
+			if tload[k] > 0 {
+				share = append(share, load[k]/tload[k])
+			}
+		}
 		var sum float64
 		var n int
-		for i := range ms {
-			for j := i + 1; j < len(ms); j++ {
-				hi := max(load[i], load[j])
+		for i := range share {
+			for j := i + 1; j < len(share); j++ {
+				hi := max(share[i], share[j])
 				r := 1.0
 				if hi > 0 {
-					r = min(load[i], load[j]) / hi
+					r = min(share[i], share[j]) / hi
 				}
 				sum += r
 				n++

@@ -184,8 +184,14 @@ func Validate(in Input, as []Assignment) []Violation {
 			if gap >= g {
 				break
 			}
+			// Say the dates: "只隔 1 天" for consecutive days reads as one
+			// day off between them.
 			blame(x, y, func(o Assignment) string {
-				return fmt.Sprintf("%s 与 %s 的值班只隔 %d 天，少于最少间隔 %d 天", nameOf(people, o.Person), o.Date, gap, g)
+				how := "都值班"
+				if gap == 1 {
+					how = "连续值班"
+				}
+				return fmt.Sprintf("%s %s与%s%s，少于最少间隔 %d 天", nameOf(people, o.Person), monthDay(x.a.Date), monthDay(y.a.Date), how, g)
 			})
 		}
 	}
@@ -229,3 +235,6 @@ func personName(ps Person) string {
 	}
 	return ps.ID
 }
+
+// monthDay is d as 12月3日.
+func monthDay(d Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) }

@@ -1,0 +1,4 @@
+package planner
+
+// VerdictOf is verdictOf for the tests.
+var VerdictOf = verdictOf
