@@ -161,3 +161,11 @@ func TestParseRefusesGBK(t *testing.T) {
 		t.Fatalf("GBK file: %v", err)
 	}
 }
+
+func TestParseQuotesALongUnknownKeyShort(t *testing.T) {
+	t.Parallel()
+	_, err := Parse("county.yaml", edit(map[int]string{29: "  - {person: L01, from: 2027-03-01, to: 2027-03-15, ? " + strings.Repeat("k", 300000) + " : 1}"}))
+	if err == nil || !strings.Contains(err.Error(), "county.yaml:29: absences[0]: 未知字段 \"kkk") || len(err.Error()) > 1000 {
+		t.Fatalf("%.1000v", err)
+	}
+}

@@ -306,7 +306,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		}
 		idx, ok := fields[key]
 		if !ok {
-			d.fail(k, child, "未知字段 %q（可用字段：%s）", key, strings.Join(fieldNames(v.Type()), "、"))
+			if utf8.RuneCountInString(key) > clean.Code {
+				child = path // a key of 300,000 characters is not repeated in the path
+			}
+			d.fail(k, child, "未知字段 %s（可用字段：%s）", clean.Quote(key), strings.Join(fieldNames(v.Type()), "、"))
 			continue
 		}
 		if seen[key] {
