@@ -20,7 +20,7 @@ func TestListWorkbookTypedCells(t *testing.T) {
 		Rows: [][]any{
 			{1, "短", 3, roster.MustDate("2026-12-01"), -2},
 			{2, long, 12, roster.Date(0), nil},
-			{3, "0571-1234", 0, roster.MustDate("2027-01-31"), 2.5},
+			{3, "0571-1234\x01\u202e\nline", 0, roster.MustDate("2027-01-31"), 2.5},
 		},
 		Notes: []string{"注：摘要不含当事人姓名"},
 	}
@@ -43,7 +43,7 @@ func TestListWorkbookTypedCells(t *testing.T) {
 		{3, []xlsxtest.Cell{num("3"), num("12"), num("0")}},
 		{4, []xlsxtest.Cell{date("2026-12-01"), {}, date("2027-01-31")}},
 		{5, []xlsxtest.Cell{num("-2"), {}, num("2.5")}},
-		{2, []xlsxtest.Cell{{Kind: "text", Value: "短"}, {Kind: "text", Value: long}, {Kind: "text", Value: "0571-1234"}}},
+		{2, []xlsxtest.Cell{{Kind: "text", Value: "短"}, {Kind: "text", Value: long}, {Kind: "text", Value: "0571-1234\nline"}}},
 	} {
 		if got := s.Col(c.col, 4, 6); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("column %d: %v, want %v", c.col, got, c.want)

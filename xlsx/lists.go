@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
+	"zhiban/clean"
 	"zhiban/roster"
 )
 
@@ -159,6 +160,7 @@ func typed(st styles, v any, width float64) (excelize.Cell, string) {
 		}
 		return excelize.Cell{StyleID: st.date, Value: int(v) + excelEpoch}, "0000-00-00"
 	case string:
+		v = repair(v)
 		return excelize.Cell{StyleID: text, Value: v}, v
 	case int, int64, float64:
 		return excelize.Cell{StyleID: st.cell, Value: v}, fmt.Sprint(v)
@@ -202,4 +204,15 @@ func textWidth(s string) float64 {
 		}
 	}
 	return w
+}
+
+// repair makes stored text safe in a cell as the pages do (text stored
+// before input was checked may hold controls or bidi overrides), keeping
+// its line breaks: a cell shows them.
+func repair(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = clean.Repair(l)
+	}
+	return strings.Join(lines, "\n")
 }
