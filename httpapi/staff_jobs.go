@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/notify"
 	"zhiban/scheduler"
 )
 
@@ -24,6 +25,8 @@ type jobRow struct {
 	scheduler.Status
 	LastAt, NextAt, ErrorAt string
 	LastLabel               string // 完成 | 跳过 | 失败
+	DeliveryError           string // the latest failed delivery, said in Chinese
+	DeliveryErrorAt         string
 }
 
 var runStatusLabels = map[string]string{"done": "完成", scheduler.StatusSkipped: "跳过", "failed": "失败"}
@@ -48,6 +51,10 @@ func (s *Server) jobRows(ctx context.Context) ([]jobRow, error) {
 		}
 		if st.LastError != nil {
 			r.ErrorAt = stamp(st.LastError.FinishedAt)
+		}
+		if d := st.Undelivered; d != nil {
+			r.DeliveryError = notify.UndeliveredText(d.Period, d.Channel, d.Error, st.FailedDeliveries)
+			r.DeliveryErrorAt = stamp(d.UpdatedAt)
 		}
 		out = append(out, r)
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -488,6 +489,23 @@ func TestRunJobNow(t *testing.T) {
 	if code != 200 || res.Result.Status != scheduler.StatusAlreadyDone {
 		t.Fatalf("second run: %d %+v", code, res.Result)
 	}
+	// The answer says why nothing ran and what to do instead.
+	mustContain(t, "second run", res.Result.String(), "本期已执行过", "下一期（", "将于", "--future")
+
+	// A run can be done while its message never arrived: the page says so.
+	id, err := f.store.EnqueueNotification(ctx, store.Notification{Job: "follow-ups", Period: run.Period, Recipients: "[]",
+		Subject: "跟踪", Body: "跟踪"}, []string{"webhook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.ClaimDeliveries(ctx, "test", time.Now(), time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.FinishDelivery(ctx, "test", id, "webhook", "failed", 3, "notify: wecom webhook qyapi.weixin.qq.com: HTTP 502", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = admin.get("/staff/jobs")
+	mustContain(t, "jobs page", body, "通知未送达（"+run.Period+"，群机器人）：notify: wecom webhook qyapi.weixin.qq.com: HTTP 502")
 	entries, _ := f.store.AuditLog(ctx, store.AuditFilter{Entity: "job"})
 	if len(entries) < 2 || entries[0].Actor != "admin" {
 		t.Fatalf("audit: %+v", entries)

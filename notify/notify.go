@@ -185,3 +185,31 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // errResponse wraps a robot's non-zero errcode.
 var errResponse = errors.New("notify: robot refused the message")
+
+// ChannelLabel names a channel for staff.
+func ChannelLabel(name string) string {
+	switch {
+	case name == "log":
+		return "日志"
+	case name == "email":
+		return "邮件"
+	case name == "webhook":
+		return "群机器人"
+	case strings.HasPrefix(name, "wecom"):
+		return "企业微信群" + strings.TrimPrefix(name, "wecom")
+	case strings.HasPrefix(name, "dingtalk"):
+		return "钉钉群" + strings.TrimPrefix(name, "dingtalk")
+	}
+	return name
+}
+
+// UndeliveredText says that a job's messages did not arrive: the latest
+// failure (its period, channel and error) and how many are failed in all.
+func UndeliveredText(period, channel, errMsg string, count int) string {
+	msg, _, _ := strings.Cut(errMsg, "\n")
+	s := fmt.Sprintf("通知未送达（%s，%s）：%s", period, ChannelLabel(channel), msg)
+	if count > 1 {
+		s += fmt.Sprintf("（共 %d 条未送达）", count)
+	}
+	return s
+}

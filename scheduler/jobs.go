@@ -27,6 +27,7 @@ func ExtendRoster(svc *service.Service) Job {
 	cfg := svc.Config()
 	return Job{
 		Name: "extend-roster", Title: "补齐值班表", Kind: Daily, Key: "jobs.extend_roster", Spec: cfg.Jobs.ExtendRoster,
+		Instead: "如需立即按最新数据补排值班，请运行 zhiban generate。",
 		Run: func(ctx context.Context, r Run) (string, error) {
 			// Each caught-up day extends the horizon by its own day, but days already
 			// past by the real clock are history and are never filled or rewritten.

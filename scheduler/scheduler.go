@@ -39,7 +39,10 @@ type Job struct {
 	Title string
 	// MaxDelay skips a missed period older than this: a stale reminder is noise.
 	MaxDelay time.Duration
-	Run      func(ctx context.Context, r Run) (summary string, err error)
+	// Instead tells staff, when a run now finds the period done, what else
+	// does what they probably wanted (e.g. regenerate the roster).
+	Instead string
+	Run     func(ctx context.Context, r Run) (summary string, err error)
 }
 
 // Run is one run of a job: its transaction, instants, identity and outbox.
@@ -273,6 +276,8 @@ type Result struct {
 	Status  string `json:"status"` // done | failed | already-done | skipped
 	Summary string `json:"summary,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Hint says, for an already-done period, when the next one runs and how to run it early.
+	Hint string `json:"hint,omitempty"`
 }
 
 const skippedSummary = "错过执行时间，已跳过"
@@ -287,7 +292,11 @@ const (
 func (r Result) String() string {
 	switch r.Status {
 	case StatusAlreadyDone:
-		return fmt.Sprintf("%s %s：本期已执行过，未重复执行", r.Job, r.Period)
+		s := fmt.Sprintf("%s %s：本期已执行过，未重复执行（每期只执行一次，以免重复发送通知）。", r.Job, r.Period)
+		if r.Hint != "" {
+			s += "\n" + r.Hint
+		}
+		return s
 	case "failed":
 		return fmt.Sprintf("%s %s：失败：%s", r.Job, r.Period, r.Error)
 	default:
@@ -314,8 +323,34 @@ func (s *Scheduler) RunNow(ctx context.Context, name string, now time.Time) (Res
 	s.runMu.Lock()
 	res := s.runOne(ctx, e, Period(e.Kind, now, s.opt.Location), now, false)
 	s.runMu.Unlock()
+	if res.Status == StatusAlreadyDone {
+		res.Hint = s.instead(e, now)
+	}
 	s.deliverAsync()
 	return res, nil
+}
+
+// instead says what staff can do about a period already done: wait for the
+// next one (when it runs by itself), or run it early with the command that does.
+func (s *Scheduler) instead(e *entry, now time.Time) string {
+	loc := s.opt.Location
+	y, m, d := now.In(loc).Date()
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	if e.Kind == Monthly {
+		next = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+	}
+	at := e.sched.Next(next.Add(-time.Second))
+	var b strings.Builder
+	if e.Instead != "" {
+		b.WriteString(e.Instead + "\n")
+	}
+	if at.IsZero() {
+		return strings.TrimSpace(b.String())
+	}
+	period := Period(e.Kind, at, loc)
+	fmt.Fprintf(&b, "下一期（%s）将于 %s 自动执行。如确需现在提前执行下一期（会立即发送该期通知，到时不再执行），请由管理员运行：zhiban jobs run %s --now %s --future",
+		period, at.In(loc).Format("2006-01-02 15:04"), e.Name, at.In(loc).Format(time.RFC3339))
+	return b.String()
 }
 
 // RunDue runs every due, unfinished period as a tick at now would; tests pass a fixed now.
@@ -518,6 +553,10 @@ type Status struct {
 	Last      *store.JobRun `json:"last,omitempty"`
 	Next      time.Time     `json:"next"`
 	LastError *store.JobRun `json:"last_error,omitempty"` // the latest failed run, if newer than the last success
+	// Undelivered is the job's latest delivery still failed (a run can be
+	// done while its messages never arrived), and FailedDeliveries their count.
+	Undelivered      *store.Delivery `json:"undelivered,omitempty"`
+	FailedDeliveries int             `json:"failed_deliveries,omitempty"`
 }
 
 // List reports each job's spec, last run, next run (after now) and last error.
@@ -545,6 +584,13 @@ func (s *Scheduler) List(ctx context.Context, now time.Time) ([]Status, error) {
 				st.LastError = &runs[i]
 				break
 			}
+		}
+		failed, err := s.st.Deliveries(ctx, store.DeliveryFilter{Job: e.Name, Status: "failed", NewestFirst: true, Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		if len(failed) > 0 {
+			st.Undelivered, st.FailedDeliveries = &failed[0], len(failed)
 		}
 		out = append(out, st)
 	}

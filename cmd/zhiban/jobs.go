@@ -114,9 +114,6 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer cancel()
 	s.Flush(fctx)
 	fmt.Fprintln(stdout, res)
-	if res.Status == scheduler.StatusAlreadyDone && res.Job == "extend-roster" {
-		fmt.Fprintln(stdout, "如需立即按最新数据补排值班，请运行 zhiban generate。")
-	}
 	if res.Status == "done" {
 		ds, err := st.Deliveries(ctx, store.DeliveryFilter{Job: res.Job, Period: res.Period})
 		if err != nil {
@@ -159,9 +156,16 @@ func listJobs(ctx context.Context, s *scheduler.Scheduler, cfg config.Config, no
 		if j.Last != nil {
 			last = fmt.Sprintf("%s %s（%s）", when(j.Last.FinishedAt), statusLabel(j.Last.Status), j.Last.Period)
 		}
+		var errs []string
 		if j.LastError != nil {
 			msg, _, _ := strings.Cut(j.LastError.Error, "\n")
-			lastErr = fmt.Sprintf("%s：%s", j.LastError.Period, msg)
+			errs = append(errs, fmt.Sprintf("%s：%s", j.LastError.Period, msg))
+		}
+		if d := j.Undelivered; d != nil {
+			errs = append(errs, notify.UndeliveredText(d.Period, d.Channel, d.Error, j.FailedDeliveries))
+		}
+		if len(errs) > 0 {
+			lastErr = strings.Join(errs, "；")
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Title, j.Spec, last, when(j.Next), lastErr)
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +49,33 @@ func TestJobsRunRefusesTheFutureUnlessAsked(t *testing.T) {
 	code, _, errs := zhiban(t, "jobs", "run", "holiday-check", "--now", future, "--db", db)
 	if code == 0 || !strings.Contains(errs, "--future") {
 		t.Fatalf("future run without --future: %d %q", code, errs)
+	}
+}
+
+// A robot that refuses every message: the run is done, its message is not,
+// and `jobs list` says so in 最近错误 instead of "—".
+func TestJobsListShowsFailedDeliveries(t *testing.T) {
+	db := demoDB(t)
+	robot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	defer robot.Close()
+	cfg := writeFile(t, t.TempDir(), "zhiban.yaml", []byte(fmt.Sprintf(
+		"notify:\n  webhook:\n    url: %q\n    kind: wecom\n", robot.URL+"/send?key=secret-key")))
+	zhiban(t, "jobs", "run", "extend-roster", "--now", "2026-11-30T00:10:00+08:00", "--db", db, "--config", cfg)
+	code, out, errs := zhiban(t, "jobs", "run", "duty-reminder", "--now", "2026-11-30T17:00:00+08:00", "--db", db, "--config", cfg)
+	if code != 0 || !strings.Contains(out, "失败 1") {
+		t.Fatalf("run: %d %q %q", code, out, errs)
+	}
+	_, out, _ = zhiban(t, "jobs", "list", "--db", db, "--config", cfg, "--now", "2026-11-30T18:00:00+08:00")
+	if !strings.Contains(out, "通知未送达（2026-11-30，群机器人）：") || !strings.Contains(out, "HTTP 502") || strings.Contains(out, "secret-key") {
+		t.Fatalf("list:\n%s", out)
+	}
+	// Running the done period again says what to do instead.
+	_, out, _ = zhiban(t, "jobs", "run", "duty-reminder", "--now", "2026-11-30T18:00:00+08:00", "--db", db, "--config", cfg)
+	for _, want := range []string{"本期已执行过", "下一期（2026-12-01）将于 2026-12-01 17:00 自动执行", "zhiban jobs run duty-reminder --now 2026-12-01T17:00:00+08:00 --future"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("run again lacks %q:\n%s", want, out)
+		}
 	}
 }
