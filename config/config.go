@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/mail"
 	"net/url"
 	"os"
 	"regexp"
@@ -53,7 +54,9 @@ type Jobs struct {
 type Notify struct {
 	Log     bool    `yaml:"log"`
 	Webhook Webhook `yaml:"webhook"`
-	SMTP    SMTP    `yaml:"smtp"`
+	// Webhooks are further robots, e.g. a WeCom group and a DingTalk group at once.
+	Webhooks []Webhook `yaml:"webhooks"`
+	SMTP     SMTP      `yaml:"smtp"`
 	// RemindDaysAhead is when a leader is told of a coming duty (real offices give 5 days).
 	RemindDaysAhead int `yaml:"remind_days_ahead"`
 }
@@ -79,8 +82,37 @@ type Publish struct {
 
 // Webhook posts to a WeCom (企业微信) or DingTalk group robot.
 type Webhook struct {
-	URL  string `yaml:"url"`
-	Kind string `yaml:"kind"` // wecom | dingtalk
+	// Name keys the robot's deliveries; default "webhook" for notify.webhook,
+	// the kind (then kind-2, kind-3) in notify.webhooks.
+	Name   string `yaml:"name"`
+	URL    string `yaml:"url"`
+	Kind   string `yaml:"kind"`   // wecom | dingtalk
+	Secret string `yaml:"secret"` // DingTalk 加签 secret (SEC…)
+	Format string `yaml:"format"` // text (default) | markdown
+}
+
+// Robots lists the configured robots with their channel names filled in.
+func (n Notify) Robots() []Webhook {
+	var out []Webhook
+	if n.Webhook.URL != "" {
+		w := n.Webhook
+		if w.Name == "" {
+			w.Name = "webhook"
+		}
+		out = append(out, w)
+	}
+	seen := map[string]int{}
+	for _, w := range n.Webhooks {
+		if w.Name == "" {
+			seen[w.Kind]++
+			w.Name = w.Kind
+			if k := seen[w.Kind]; k > 1 {
+				w.Name = fmt.Sprintf("%s-%d", w.Kind, k)
+			}
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // SMTP sends e-mail. Office receives the daily summary and the notices of
@@ -92,6 +124,11 @@ type SMTP struct {
 	Password string   `yaml:"password"`
 	From     string   `yaml:"from"`
 	Office   []string `yaml:"office"`
+	// TLS is auto (implicit on port 465, else STARTTLS when offered),
+	// implicit, starttls (required) or none.
+	TLS string `yaml:"tls"`
+	// InsecureAuth allows sending the password over a connection without TLS.
+	InsecureAuth bool `yaml:"insecure_auth"`
 }
 
 // Default returns the configuration used when no file is given.
@@ -111,7 +148,7 @@ func Default() Config {
 			PlanVisits:   "0 7 25 * *",
 			FollowUps:    "30 7 * * *",
 		},
-		Notify:  Notify{Log: true, RemindDaysAhead: 5, SMTP: SMTP{Port: 25}},
+		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
 		Publish: Publish{Auto: true},
 		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
 	}
@@ -208,24 +245,8 @@ func (c *Config) Validate() error {
 			return &Error{key, "定时规则不能为空"}
 		}
 	}
-	switch c.Notify.Webhook.Kind {
-	case "", "wecom", "dingtalk":
-	default:
-		return &Error{"notify.webhook.kind", fmt.Sprintf("%q 无效，应为 wecom 或 dingtalk", c.Notify.Webhook.Kind)}
-	}
-	if c.Notify.Webhook.URL != "" {
-		if u, err := url.Parse(c.Notify.Webhook.URL); err != nil || u.Host == "" {
-			return &Error{"notify.webhook.url", fmt.Sprintf("%q 不是有效地址", c.Notify.Webhook.URL)}
-		}
-		if c.Notify.Webhook.Kind == "" {
-			return &Error{"notify.webhook.kind", "设置了 url 时必须指定 wecom 或 dingtalk"}
-		}
-	}
-	if c.Notify.SMTP.Host != "" && c.Notify.SMTP.From == "" {
-		return &Error{"notify.smtp.from", "设置了 host 时不能为空"}
-	}
-	if c.Notify.SMTP.Port < 1 || c.Notify.SMTP.Port > 65535 {
-		return &Error{"notify.smtp.port", fmt.Sprintf("%d 不是有效端口", c.Notify.SMTP.Port)}
+	if err := c.Notify.validate(); err != nil {
+		return err
 	}
 	if c.Visits.SweepDueDay < 1 || c.Visits.SweepDueDay > 28 {
 		return &Error{"visits.sweep_due_day", fmt.Sprintf("%d 超出范围（1–28）", c.Visits.SweepDueDay)}
@@ -238,6 +259,85 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}
+	}
+	return nil
+}
+
+func (n Notify) validate() error {
+	switch w := n.Webhook; {
+	case w.URL != "":
+		if err := validRobot("notify.webhook", w); err != nil {
+			return err
+		}
+	case w.Kind != "" && w.Kind != "wecom" && w.Kind != "dingtalk":
+		return &Error{"notify.webhook.kind", fmt.Sprintf("%q 无效，应为 wecom 或 dingtalk", w.Kind)}
+	}
+	for i, w := range n.Webhooks {
+		if err := validRobot(fmt.Sprintf("notify.webhooks[%d]", i), w); err != nil {
+			return err
+		}
+	}
+	names := map[string]bool{"log": true, "email": true}
+	for _, w := range n.Robots() {
+		if names[w.Name] {
+			return &Error{"notify.webhooks", fmt.Sprintf("通道名 %q 重复或保留：请为机器人设置不同的 name", w.Name)}
+		}
+		names[w.Name] = true
+	}
+	return n.SMTP.validate()
+}
+
+func validRobot(key string, w Webhook) error {
+	switch w.Kind {
+	case "wecom", "dingtalk":
+	case "":
+		return &Error{key + ".kind", "设置了 url 时必须指定 wecom 或 dingtalk"}
+	default:
+		return &Error{key + ".kind", fmt.Sprintf("%q 无效，应为 wecom 或 dingtalk", w.Kind)}
+	}
+	if u, err := url.Parse(w.URL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return &Error{key + ".url", "不是有效地址（应为机器人的 https 地址）"}
+	}
+	if w.Secret != "" && w.Kind != "dingtalk" {
+		return &Error{key + ".secret", "只有钉钉机器人的“加签”需要 secret"}
+	}
+	if w.Format != "" && w.Format != "text" && w.Format != "markdown" {
+		return &Error{key + ".format", fmt.Sprintf("%q 无效，应为 text 或 markdown", w.Format)}
+	}
+	return nil
+}
+
+func (s SMTP) validate() error {
+	if s.Port < 1 || s.Port > 65535 {
+		return &Error{"notify.smtp.port", fmt.Sprintf("%d 不是有效端口", s.Port)}
+	}
+	switch s.TLS {
+	case "", "auto", "implicit", "starttls", "none":
+	default:
+		return &Error{"notify.smtp.tls", fmt.Sprintf("%q 无效，应为 auto、implicit、starttls 或 none", s.TLS)}
+	}
+	if s.Host == "" {
+		return nil
+	}
+	if s.From == "" {
+		return &Error{"notify.smtp.from", "设置了 host 时不能为空"}
+	}
+	if _, err := mail.ParseAddress(s.From); err != nil {
+		return &Error{"notify.smtp.from", fmt.Sprintf("%q 不是有效的发件人，应为地址或“显示名 <地址>”，如 示例县群众工作部 <zhiban@example.gov.cn>", s.From)}
+	}
+	for i, a := range s.Office {
+		if p, err := mail.ParseAddress(a); err != nil || p.Name != "" {
+			return &Error{fmt.Sprintf("notify.smtp.office[%d]", i), fmt.Sprintf("%q 不是有效的邮箱地址", a)}
+		}
+	}
+	if s.Port == 465 && (s.TLS == "starttls" || s.TLS == "none") {
+		return &Error{"notify.smtp.tls", fmt.Sprintf("端口 465 是隐式 TLS，不能用 %s：改为 auto 或 implicit，或改用端口 587", s.TLS)}
+	}
+	if s.Password != "" && s.Username == "" {
+		return &Error{"notify.smtp.username", "设置了 password 时不能为空"}
+	}
+	if s.Username != "" && s.TLS == "none" && !s.InsecureAuth {
+		return &Error{"notify.smtp.tls", "为 none 时密码会以明文发送：请使用 auto、starttls 或 implicit（确需明文时设置 insecure_auth: true）"}
 	}
 	return nil
 }

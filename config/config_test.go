@@ -109,3 +109,37 @@ func TestFileErrorsAreChineseAndNameTheKey(t *testing.T) {
 		t.Errorf("error %q is still English", msg)
 	}
 }
+
+// E-mail and robot settings are checked at start, in Chinese, naming the key.
+func TestNotifySettings(t *testing.T) {
+	smtp := "notify:\n  smtp:\n    host: mail.example.gov.cn\n    office: [office@example.gov.cn]\n"
+	ok := []string{
+		smtp + "    from: \"示例县群众工作部 <zhiban@example.gov.cn>\"\n    port: 465\n    username: zhiban\n    password: p\n",
+		smtp + "    from: zhiban@example.gov.cn\n    port: 587\n    tls: starttls\n",
+		"notify:\n  webhook:\n    url: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\n    kind: wecom\n    format: markdown\n" +
+			"  webhooks:\n    - url: https://oapi.dingtalk.com/robot/send?access_token=t\n      kind: dingtalk\n      secret: SECabc\n" +
+			"    - url: https://oapi.dingtalk.com/robot/send?access_token=u\n      kind: dingtalk\n",
+	}
+	for _, body := range ok {
+		if _, err := Load(write(t, body), noEnv); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+	bad := []struct{ body, key, msg string }{
+		{smtp + "    from: 示例县群众工作部 zhiban@\n", "notify.smtp.from", "显示名 <地址>"},
+		{smtp + "    from: zhiban@example.gov.cn\n    port: 465\n    tls: starttls\n", "notify.smtp.tls", "隐式 TLS"},
+		{smtp + "    from: zhiban@example.gov.cn\n    tls: none\n    username: u\n    password: p\n", "notify.smtp.tls", "明文"},
+		{smtp + "    from: zhiban@example.gov.cn\n    tls: ssl\n", "notify.smtp.tls", "无效"},
+		{smtp + "    from: zhiban@example.gov.cn\n    password: p\n", "notify.smtp.username", "不能为空"},
+		{"notify:\n  smtp:\n    host: m\n    from: a@b.c\n    office: [\"办公室\"]\n", "notify.smtp.office[0]", "邮箱地址"},
+		{"notify:\n  webhook:\n    url: https://x/send?key=k\n    kind: wecom\n    secret: s\n", "notify.webhook.secret", "钉钉"},
+		{"notify:\n  webhooks:\n    - url: https://x/send\n      kind: wecom\n      format: html\n", "notify.webhooks[0].format", "text 或 markdown"},
+		{"notify:\n  webhooks:\n    - url: https://x/send\n      kind: wecom\n      name: email\n", "notify.webhooks", "重复"},
+	}
+	for _, tc := range bad {
+		_, err := Load(write(t, tc.body), noEnv)
+		if err == nil || !strings.Contains(err.Error(), tc.key) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: error %v, want %s … %s", tc.body, err, tc.key, tc.msg)
+		}
+	}
+}

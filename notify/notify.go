@@ -61,13 +61,13 @@ func Channels(c config.Notify, log *slog.Logger) []Channel {
 	if c.Log {
 		out = append(out, Channel{"log", &Log{Logger: log}})
 	}
-	if c.Webhook.URL != "" {
-		out = append(out, Channel{"webhook", &Webhook{URL: c.Webhook.URL, Kind: c.Webhook.Kind}})
+	for _, w := range c.Robots() {
+		out = append(out, Channel{w.Name, &Webhook{URL: w.URL, Kind: w.Kind, Secret: w.Secret, Format: w.Format}})
 	}
 	if c.SMTP.Host != "" {
 		out = append(out, Channel{"email", &SMTP{
 			Host: c.SMTP.Host, Port: c.SMTP.Port, Username: c.SMTP.Username, Password: c.SMTP.Password,
-			From: c.SMTP.From, Office: c.SMTP.Office,
+			From: c.SMTP.From, Office: c.SMTP.Office, TLS: c.SMTP.TLS, InsecureAuth: c.SMTP.InsecureAuth,
 		}})
 	}
 	return out

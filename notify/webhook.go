@@ -3,30 +3,78 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 )
 
-// Webhook posts a text message to a WeCom (企业微信) or DingTalk group robot.
+// Webhook posts a message to a WeCom (企业微信) or DingTalk group robot.
 // Group chats are semi-public: the text names leaders and duties only, never
 // a phone number, so no @mobile mentions are sent either.
 type Webhook struct {
 	URL    string
 	Kind   string // wecom | dingtalk
+	Secret string // DingTalk 加签 secret; the request is signed when set
+	Format string // text (default) | markdown: the subject as a bold title
 	Client *http.Client
+	// Now stamps DingTalk signatures; tests fix it.
+	Now func() time.Time
 }
 
-// robotText is the text message both robots accept:
-// {"msgtype":"text","text":{"content":"…"}}.
-type robotText struct {
-	MsgType string `json:"msgtype"`
-	Text    struct {
-		Content string `json:"content"`
-	} `json:"text"`
+// Content limits the robots document, in bytes of UTF-8: WeCom text 2,048
+// and markdown 4,096; DingTalk about 20,000 for either.
+const (
+	wecomTextMax     = 2048
+	wecomMarkdownMax = 4096
+	dingtalkMax      = 20000
+)
+
+// cutNote ends a message cut to fit a robot's limit.
+const cutNote = "…（内容过长，已截断）"
+
+// Truncate cuts s to at most limit bytes at a UTF-8 boundary, ending it with
+// cutNote when anything was cut.
+func Truncate(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	n := max(limit-len(cutNote), 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + cutNote
+}
+
+// payload is the robot's JSON: text is {"msgtype":"text","text":{"content":…}}
+// for both robots; markdown is {"content":…} for WeCom and {"title","text"} for DingTalk.
+func (w *Webhook) payload(m Message) any {
+	if w.Format != "markdown" {
+		limit := wecomTextMax
+		if w.Kind == "dingtalk" {
+			limit = dingtalkMax
+		}
+		return map[string]any{"msgtype": "text", "text": map[string]string{"content": Truncate(m.Text, limit)}}
+	}
+	body := m.Text
+	if m.Subject != "" {
+		body = "**" + m.Subject + "**\n\n" + body
+	}
+	if w.Kind == "dingtalk" {
+		return map[string]any{"msgtype": "markdown", "markdown": map[string]string{
+			"title": Truncate(m.Subject, 128), "text": Truncate(body, dingtalkMax)}}
+	}
+	return map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": Truncate(body, wecomMarkdownMax)}}
 }
 
 // Notify implements Notifier.
@@ -34,14 +82,15 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 	if w.Kind != "wecom" && w.Kind != "dingtalk" {
 		return fmt.Errorf("notify: webhook kind %q unknown", w.Kind)
 	}
-	var body robotText
-	body.MsgType = "text"
-	body.Text.Content = m.Text
-	data, err := json.Marshal(body)
+	data, err := json.Marshal(w.payload(m))
 	if err != nil {
 		return fmt.Errorf("notify: webhook: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(data))
+	target, err := w.signed()
+	if err != nil {
+		return fmt.Errorf("notify: %s webhook %s: 地址无效", w.Kind, w.host())
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("notify: %s webhook %s: 地址无效", w.Kind, w.host())
 	}
@@ -65,9 +114,33 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 		ErrMsg  string `json:"errmsg"`
 	}
 	if json.Unmarshal(raw, &reply) == nil && reply.ErrCode != nil && *reply.ErrCode != 0 {
-		return fmt.Errorf("%w: %s errcode %d %s", errResponse, w.Kind, *reply.ErrCode, reply.ErrMsg)
+		return fmt.Errorf("%w: %s errcode %d %s", errResponse, w.Kind, *reply.ErrCode, w.scrub(reply.ErrMsg))
 	}
 	return nil
+}
+
+// signed is the URL to post to: with DingTalk 加签, timestamp (ms) and sign =
+// base64(HMAC-SHA256(secret, timestamp+"\n"+secret)) are added to the query.
+func (w *Webhook) signed() (string, error) {
+	if w.Secret == "" {
+		return w.URL, nil
+	}
+	u, err := url.Parse(w.URL)
+	if err != nil {
+		return "", err
+	}
+	now := time.Now
+	if w.Now != nil {
+		now = w.Now
+	}
+	ts := strconv.FormatInt(now().UnixMilli(), 10)
+	mac := hmac.New(sha256.New, []byte(w.Secret))
+	mac.Write([]byte(ts + "\n" + w.Secret))
+	q := u.Query()
+	q.Set("timestamp", ts)
+	q.Set("sign", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // host is the robot's host, the only part of its URL an error may name: the
@@ -80,6 +153,27 @@ func (w *Webhook) host() string {
 	}
 	return u.Host
 }
+
+// scrub removes the robot's secrets from a text the robot sent back (an
+// errmsg may quote the request).
+func (w *Webhook) scrub(s string) string {
+	secrets := []string{w.Secret}
+	if u, err := url.Parse(w.URL); err == nil {
+		for _, vs := range u.Query() {
+			secrets = append(secrets, vs...)
+		}
+	}
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "***")
+		}
+	}
+	return queryParam.ReplaceAllString(s, "$1=***")
+}
+
+// queryParam matches the robots' secret-bearing query parameters (a sign is
+// replayable for an hour).
+var queryParam = regexp.MustCompile(`(?i)\b(access_token|key|sign)=[^&\s\]"]*`)
 
 // redact drops the *url.Error wrapper, whose message quotes the whole URL.
 func redact(err error) error {
