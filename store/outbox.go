@@ -108,7 +108,7 @@ const claimSQL = `UPDATE notification_deliveries SET owner = ?, lease_until = ?
 		WHERE (status = 'pending' OR (status = 'failed' AND next_at <> '' AND next_at <= ?))
 			AND (owner = '' OR lease_until < ?)
 		ORDER BY notification_id, channel LIMIT ? %s)
-	RETURNING notification_id`
+	RETURNING notification_id, channel`
 
 // ClaimDeliveries claims up to limit due deliveries for owner until now+lease
 // and returns them. Only the owner may then finish them (FinishDelivery); a
@@ -125,18 +125,33 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time
 		if err != nil {
 			return fmt.Errorf("store: claim deliveries: %w", err)
 		}
-		n := 0
+		type key struct {
+			id      int64
+			channel string
+		}
+		claimed := map[key]bool{}
 		for rows.Next() {
-			n++
+			var k key
+			if err := rows.Scan(&k.id, &k.channel); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: claim deliveries: %w", err)
+			}
+			claimed[k] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("store: claim deliveries: %w", err)
 		}
-		if n == 0 {
+		if len(claimed) == 0 {
 			return nil
 		}
-		out, err = tx.Deliveries(ctx, DeliveryFilter{Owner: owner})
+		// Only this claim's rows: one the owner could not record stays held, and must not go out twice.
+		mine, err := tx.Deliveries(ctx, DeliveryFilter{Owner: owner})
+		for _, d := range mine {
+			if claimed[key{d.ID, d.Channel}] {
+				out = append(out, d)
+			}
+		}
 		return err
 	})
 	return out, err

@@ -64,3 +64,24 @@ func TestOutboxClaimLease(t *testing.T) {
 		t.Fatalf("a released row is not claimable: %+v", e)
 	}
 }
+
+// A row its owner could not record (say the disk was full) stays held: the
+// owner's next claim returns only new rows, so the message does not go out twice.
+func TestOutboxClaimReturnsOnlyNewRows(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	for _, body := range []string{"一", "二"} {
+		if _, err := st.EnqueueNotification(ctx, store.Notification{Recipients: "[]", Subject: body, Body: body}, []string{"webhook"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 1)
+	second, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 10)
+	if len(first) != 1 || len(second) != 1 || first[0].ID == second[0].ID {
+		t.Fatalf("first %+v, second %+v", first, second)
+	}
+	if third, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 10); len(third) != 0 {
+		t.Fatalf("held rows claimed again: %+v", third)
+	}
+}
