@@ -398,7 +398,7 @@ func TestDutyReminderByEmail(t *testing.T) {
 	srv := smtptest.Start(t)
 	cfg := configtest.Valid(t, nil)
 	cfg.Notify.Log = false
-	cfg.Notify.SMTP = config.SMTP{Host: srv.Host(), Port: srv.Port(), From: "zhiban@shili.gov.example",
+	cfg.Notify.SMTP = config.SMTP{Host: srv.Host(), Port: srv.Port(), From: "示例县群众工作部 <zhiban@shili.gov.example>",
 		Office: []string{"office@shili.gov.example"}}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
