@@ -14,6 +14,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/pem"
 	"io"
 	"math/big"
 	"net"
@@ -102,8 +103,20 @@ func StartWith(tb testing.TB, opt Options) *Server {
 	return s
 }
 
-// certificate makes a self-signed certificate for 127.0.0.1 and a pool that trusts it.
+// certificate is the TLS configuration of a server with a KeyPair.
 func certificate(tb testing.TB) (*tls.Config, *x509.CertPool) {
+	certPEM, keyPEM, pool := KeyPair(tb)
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}, pool
+}
+
+// KeyPair makes a self-signed certificate for 127.0.0.1 and localhost, as
+// PEM for a server of another process, and a pool that trusts it.
+func KeyPair(tb testing.TB) (certPEM, keyPEM []byte, pool *x509.CertPool) {
+	tb.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		tb.Fatal(err)
@@ -123,9 +136,14 @@ func certificate(tb testing.TB) (*tls.Config, *x509.CertPool) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	pool := x509.NewCertPool()
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pool = x509.NewCertPool()
 	pool.AddCert(cert)
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), pool
 }
 
 // RootCAs trusts the server's certificate; nil for a plain server.
