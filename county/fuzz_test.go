@@ -13,6 +13,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(edit(nil))
 	f.Add(edit(map[int]string{10: "  - {id: county-leaders, name: &n 县级领导, members: &m [L01]}", 11: "  - {id: dept-leaders, name: *n, members: *m}"}))
 	f.Add(edit(map[int]string{29: "  - {person: L99, from: 2027-02-30, to: x}"}))
+	f.Add(edit(map[int]string{7: "  - {id: Ｌ０１, name: \"王\\u202E建国\", title: 县委副书记, rank: ｃｏｕｎｔｙ, phone: １３８, links: {township: ｔ01}}", 29: "  - {person: L01, from: ２０２７/３/８, to: \"2027-03-22 00:00:00\"}"}))
+	f.Add(bomb(20, 50))
 	f.Add([]byte("county: [\n"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("---\n---\n"))

@@ -10,6 +10,7 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("2027-02-05,\"春节, 假期\",休\n# note\n2027-02-14,,班"))
 	f.Add([]byte("2027-02-30,春节,off\n2027-02-03,,work\n2027-02-05,春节"))
 	f.Add([]byte("2027-02-05,春\"节,off"))
+	f.Add([]byte("日期,名称,类型\n２０２７/２/６,春节,休\n2027／2／20,春\u202e节,ＷＯＲＫ\n2027-02-07 00:00:00,春\x80节,off\n"))
 	f.Add(FormatCSV(Builtin(2026)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		y, err := ParseCSV(data)
