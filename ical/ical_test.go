@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"zhiban/clean"
 	"zhiban/ical"
 	"zhiban/ical/icaljstest"
 	"zhiban/ical/icaltest"
@@ -368,4 +369,61 @@ func TestLibicalAcceptsTheFeed(t *testing.T) {
 			t.Errorf("%s: libical: %q", name, problems)
 		}
 	}
+}
+
+// FuzzBuild puts arbitrary text in every text field of a feed and its two
+// events (the store-backed FuzzFeedBuild in publish is thorough but slow):
+// the output must be well formed, parse back with exactly the properties
+// built, and give each value back as repaired text.
+func FuzzBuild(f *testing.F) {
+	f.Add("示例县", "说明; 含,逗号", "UID-1@x", "值班领导：李\r\nBEGIN:VEVENT", strings.Repeat("\x80", 100), "cat\\,")
+	f.Add(strings.Repeat(`\`, 80), "a\rb\nc", "u\x00", strings.Repeat("中", 40)+"\xe4", "\u202e", "")
+	loc := time.FixedZone("CST", 8*3600)
+	f.Fuzz(func(t *testing.T, name, desc, uid, summary, place, category string) {
+		upd := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
+		feed := ical.Feed{Name: name, Description: desc, ProductID: name, Location: loc, Today: roster.MustDate("2026-12-02"), Events: []ical.Event{
+			{UID: "a" + uid, Summary: summary, Description: desc, Place: place, Categories: []string{category}, Date: roster.MustDate("2026-12-01"), Updated: upd},
+			{UID: "b" + uid, Summary: place, Description: summary, Place: summary, Start: time.Date(2026, 12, 3, 9, 0, 0, 0, loc), End: time.Date(2026, 12, 3, 10, 0, 0, 0, loc), Updated: upd, Cancelled: true},
+		}}
+		out, err := ical.Build(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := icaltest.Check(out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if strings.Join(c.Components, " ") != "VCALENDAR VTIMEZONE STANDARD VEVENT VEVENT" || len(c.Events) != 2 {
+			t.Fatalf("components %v", c.Components)
+		}
+		line := func(s string) string { return clean.Repair(strings.ReplaceAll(s, "\r\n", "\n")) }
+		for i, e := range feed.Events {
+			got := c.Events[i]
+			if len(got) != len(want(e)) {
+				t.Fatalf("event %d has properties %v", i, got)
+			}
+			s := e.Summary
+			if e.Cancelled {
+				s = ical.CancelledPrefix + s
+			}
+			if got["UID"][0] != line(e.UID) || got["SUMMARY"][0] != line(s) || e.Place != "" && got["LOCATION"][0] != line(e.Place) {
+				t.Fatalf("event %d reads back as %q", i, got)
+			}
+		}
+	})
+}
+
+// want lists the properties Build writes for e.
+func want(e ical.Event) []string {
+	p := []string{"UID", "DTSTAMP", "LAST-MODIFIED", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "STATUS", "TRANSP"}
+	if e.Description != "" {
+		p = append(p, "DESCRIPTION")
+	}
+	if e.Place != "" {
+		p = append(p, "LOCATION")
+	}
+	if len(e.Categories) > 0 {
+		p = append(p, "CATEGORIES")
+	}
+	return p
 }
