@@ -91,7 +91,8 @@ func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter) ([]AuditLin
 	}
 	out := make([]AuditLine, len(es))
 	for i, e := range es {
-		out[i] = AuditLine{AuditEntry: e, Sentence: w.sentence(e)}
+		// Recorded details may end in their own full stop.
+		out[i] = AuditLine{AuditEntry: e, Sentence: strings.ReplaceAll(w.sentence(e), "。。", "。")}
 	}
 	return out, nil
 }
@@ -238,7 +239,10 @@ func (w auditWords) sentence(e store.AuditEntry) string {
 			}
 		}
 	case "job":
-		return fmt.Sprintf("%s定时任务 %s：%s。", act, id, after)
+		if strings.HasPrefix(after, id+" ") { // the result names the job itself
+			return fmt.Sprintf("%s定时任务 %s。", act, strings.TrimSuffix(after, "。"))
+		}
+		return fmt.Sprintf("%s定时任务 %s：%s。", act, id, strings.TrimSuffix(after, "。"))
 	}
 	// A form this code does not know: label what it can, quote the rest.
 	s := act + AuditEntityLabel(e.Entity) + prefixed(" ", id)
