@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -34,6 +35,7 @@ type Config struct {
 	Notify     Notify  `yaml:"notify"`
 	Publish    Publish `yaml:"publish"`
 	Visits     Visits  `yaml:"visits"`
+	Server     Server  `yaml:"server"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -71,6 +73,19 @@ type Visits struct {
 	// ReturnVisitWithinDays is how soon after a handling opinion is served the
 	// 上门回访 is planned; it always falls inside the 30-day review window.
 	ReturnVisitWithinDays int `yaml:"return_visit_within_days"`
+}
+
+// Server holds the HTTP server's limits and which proxies it believes.
+type Server struct {
+	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies whose
+	// X-Forwarded-For / X-Real-IP headers are believed; from any other peer they are ignored.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MaxConnsPerAddress caps the open connections of one client address
+	// (IPv6: one /64); trusted proxies are not capped. 0 turns the cap off.
+	MaxConnsPerAddress int `yaml:"max_conns_per_address"`
+
+	// Proxies is TrustedProxies parsed; set by Validate.
+	Proxies []*net.IPNet `yaml:"-"`
 }
 
 // Publish decides when stored duties reach the public.
@@ -151,6 +166,7 @@ func Default() Config {
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
 		Publish: Publish{Auto: true},
 		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
+		Server:  Server{TrustedProxies: []string{}, MaxConnsPerAddress: 64},
 	}
 }
 
@@ -259,6 +275,29 @@ func (c *Config) Validate() error {
 	}
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}
+	}
+	return c.Server.validate()
+}
+
+func (s *Server) validate() error {
+	if s.MaxConnsPerAddress < 0 || s.MaxConnsPerAddress > 100000 {
+		return &Error{"server.max_conns_per_address", fmt.Sprintf("%d 超出范围（0–100000，0 表示不限制）", s.MaxConnsPerAddress)}
+	}
+	s.Proxies = nil
+	for _, p := range s.TrustedProxies {
+		p = strings.TrimSpace(p)
+		if ip := net.ParseIP(p); ip != nil { // a single address is its own range
+			bits := 8 * len(ip.To16())
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			p = fmt.Sprintf("%s/%d", ip, bits)
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return &Error{"server.trusted_proxies", fmt.Sprintf("%q 不是 IP 地址或网段（如 10.0.0.0/8、127.0.0.1）", p)}
+		}
+		s.Proxies = append(s.Proxies, n)
 	}
 	return nil
 }

@@ -56,6 +56,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"visits:\n  sweep_due_day: 31\n", "visits.sweep_due_day"},
 		{"visits:\n  return_visit_within_days: 45\n", "visits.return_visit_within_days"},
 		{"admin_token: secret\n", "admin_token"},
+		{"server:\n  trusted_proxies: [\"10.0.0.0/33\"]\n", "server.trusted_proxies"},
+		{"server:\n  max_conns_per_address: -1\n", "server.max_conns_per_address"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
@@ -64,6 +66,20 @@ func TestErrorsNameTheKey(t *testing.T) {
 				t.Fatalf("error %v does not name %s", err, tc.key)
 			}
 		})
+	}
+}
+
+func TestTrustedProxiesAreRanges(t *testing.T) {
+	c, err := Load(write(t, "server:\n  trusted_proxies: [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]\n"), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range c.Server.Proxies {
+		got = append(got, n.String())
+	}
+	if strings.Join(got, " ") != "127.0.0.1/32 10.0.0.0/8 ::1/128" {
+		t.Fatalf("proxies %v", got)
 	}
 }
 

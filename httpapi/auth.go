@@ -163,12 +163,27 @@ func (s *Server) sessionCookie(c echo.Context, value string, expires time.Time) 
 	return ck
 }
 
-// clientIP is the peer address. Forwarding headers are not trusted, so a
-// client cannot dodge the per-address lockout by forging them.
-func clientIP(c echo.Context) string {
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-	if err != nil {
-		return c.Request().RemoteAddr
+// clientIP is the client's address: the peer, or what a trusted proxy says
+// (see ipExtractor), so a client cannot dodge the per-address limits by
+// forging X-Forwarded-For.
+func clientIP(c echo.Context) string { return c.RealIP() }
+
+// ipExtractor believes X-Forwarded-For, else X-Real-IP, only when the direct
+// peer is in proxies; echo's defaults would also trust every private and
+// loopback peer, which is switched off here.
+func ipExtractor(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
 	}
-	return host
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(p))
+	}
+	xff, realIP := echo.ExtractIPFromXFFHeader(opts...), echo.ExtractIPFromRealIPHeader(opts...)
+	return func(r *http.Request) string {
+		if r.Header.Get(echo.HeaderXForwardedFor) != "" {
+			return xff(r)
+		}
+		return realIP(r)
+	}
 }

@@ -89,6 +89,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(o.Config.Server.Proxies)
 	e.Pre(s.securityHeaders, s.limitBody, s.signedNotices)
 	s.echo = e
 	s.routes(e)

@@ -52,9 +52,12 @@ func (s *Server) login(c echo.Context) error {
 		return fail(http.StatusForbidden, "安全校验失败（登录页面已过期或请求来自其他网站），请重新输入密码登录")
 	}
 	u, sess, err := s.svc.Login(ctx, name, c.FormValue("password"), clientIP(c), s.now())
+	var locked *service.LockedOut
 	switch {
-	case errors.Is(err, service.ErrLockedOut):
-		return fail(http.StatusTooManyRequests, "登录失败次数过多，请 15 分钟后再试")
+	case errors.As(err, &locked):
+		wait := locked.Until.Sub(s.now())
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+		return fail(http.StatusTooManyRequests, "登录失败次数过多，请 "+waitText(wait)+"后再试")
 	case errors.Is(err, service.ErrBadLogin):
 		// Never log an unknown account's typed name: people type passwords there.
 		// A keyed hash still tells repeated tries apart within this process.
@@ -69,6 +72,14 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.setSession(c, sess)
 	return c.Redirect(http.StatusSeeOther, safeNext(next))
+}
+
+// waitText says a wait in whole minutes, or seconds under a minute, rounded up.
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second))) + " 秒"
+	}
+	return strconv.Itoa(int((d+time.Minute-1)/time.Minute)) + " 分钟"
 }
 
 // logout ends this session only.

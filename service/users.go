@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -18,19 +20,58 @@ import (
 const (
 	SessionIdle     = 12 * time.Hour
 	SessionAbsolute = 7 * 24 * time.Hour
-	// Five wrong passwords per account, or twenty per address (offices share one
-	// address behind NAT), lock it for LockoutWindow after the last failure.
-	maxUserFailures = 5
-	maxIPFailures   = 20
-	LockoutWindow   = 15 * time.Minute
+	// Twenty wrong passwords from one address (offices share one address
+	// behind NAT) lock that address for LockoutWindow after the last failure.
+	maxIPFailures = 20
+	LockoutWindow = 15 * time.Minute
+	// A wrong password for one account from one address is free FreeFailures
+	// times; then each try waits twice as long as the last (1, 2, 4 … 15 min),
+	// remembered for a day. An attacker elsewhere slows only their own tries,
+	// so nobody can lock the owner out from the owner's own address.
+	FreeFailures = 5
+	firstDelay   = time.Minute
+	maxDelay     = 15 * time.Minute
+	pairMemory   = 24 * time.Hour
 )
 
 var (
-	// ErrLockedOut refuses a login with too many recent failures; the password was not checked.
+	// ErrLockedOut refuses a login with too many recent failures; the password
+	// was not checked. The error is a *LockedOut saying when to try again.
 	ErrLockedOut = errors.New("service: too many failed logins")
 	// ErrBadLogin is a wrong name or password, or a disabled account.
 	ErrBadLogin = errors.New("service: wrong name or password")
 )
+
+// LockedOut is ErrLockedOut with the instant the next attempt is allowed.
+type LockedOut struct{ Until time.Time }
+
+func (e *LockedOut) Error() string        { return ErrLockedOut.Error() + " until " + e.Until.UTC().Format(time.RFC3339) }
+func (e *LockedOut) Is(target error) bool { return target == ErrLockedOut }
+
+// pairDelay is the wait after n failures of one account from one address.
+func pairDelay(n int) time.Duration {
+	if n < FreeFailures {
+		return 0
+	}
+	if n-FreeFailures >= 4 { // 1 min << 4 is past the cap
+		return maxDelay
+	}
+	return min(firstDelay<<(n-FreeFailures), maxDelay)
+}
+
+func ipWait(n int) time.Duration {
+	if n < maxIPFailures {
+		return 0
+	}
+	return LockoutWindow
+}
+
+// pairKey counts failures of one account from one address. The typed name
+// is hashed: people type passwords into the name field.
+func pairKey(name, ip string) string {
+	h := sha256.Sum256([]byte(ip + "\n" + name))
+	return "pair:" + hex.EncodeToString(h[:16])
+}
 
 func (s *Service) tx(ctx context.Context, fn func(tx *store.Store) error) error {
 	return s.st.WithTx(ctx, fn)
@@ -43,27 +84,31 @@ type NewSession struct {
 }
 
 // Login checks name's password and opens a session. Each attempt is counted
-// atomically before the ~100 ms bcrypt check, so parallel requests cannot all pass.
+// atomically before the ~100 ms bcrypt check, so parallel requests cannot all
+// pass. ip is the client's address (see httpapi's trusted proxies).
 func (s *Service) Login(ctx context.Context, name, pw, ip string, now time.Time) (u store.User, sess NewSession, err error) {
-	// The account first: an attempt refused for a locked account counts
-	// nothing against the address.
-	userKey, ipKey := "user:"+name, "ip:"+ip
-	ok, err := s.st.ReserveLoginAttempt(ctx, userKey, maxUserFailures, LockoutWindow, now)
+	if err := s.st.PruneLoginFailures(ctx, now.Add(-pairMemory)); err != nil {
+		return u, sess, err
+	}
+	// The pair first: an attempt refused for its delay counts nothing
+	// against the address, so others there are not locked out by it.
+	pair, ipKey := pairKey(name, ip), "ip:"+ip
+	until, ok, err := s.st.ReserveLoginAttempt(ctx, pair, pairDelay, pairMemory, now)
 	if err != nil {
 		return u, sess, err
 	}
 	if ok {
-		if ok, err = s.st.ReserveLoginAttempt(ctx, ipKey, maxIPFailures, LockoutWindow, now); err != nil {
+		if until, ok, err = s.st.ReserveLoginAttempt(ctx, ipKey, ipWait, LockoutWindow, now); err != nil {
 			return u, sess, err
 		}
 		if !ok {
-			if err := s.st.ReleaseLoginAttempt(ctx, userKey); err != nil {
+			if err := s.st.ReleaseLoginAttempt(ctx, pair); err != nil {
 				return u, sess, err
 			}
 		}
 	}
 	if !ok {
-		return u, sess, ErrLockedOut
+		return u, sess, &LockedOut{Until: until}
 	}
 	u, err = s.st.UserByName(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -73,8 +118,8 @@ func (s *Service) Login(ctx context.Context, name, pw, ip string, now time.Time)
 		// Both reservations stay: they are the failure count.
 		return u, sess, ErrBadLogin
 	}
-	// Success clears the account's count and gives the address its attempt back.
-	if err := s.st.SetLoginFailures(ctx, userKey, 0, now); err != nil {
+	// Success clears the pair's count and gives the address its attempt back.
+	if err := s.st.SetLoginFailures(ctx, pair, 0, now); err != nil {
 		return u, sess, err
 	}
 	if err := s.st.ReleaseLoginAttempt(ctx, ipKey); err != nil {

@@ -27,26 +27,73 @@ func usersFixture(t *testing.T) (*service.Service, service.Call) {
 	return svc, service.Call{Actor: "boss", Now: c.Now}
 }
 
-func TestLoginLocksAnAccountAfterFiveFailures(t *testing.T) {
+// An attacker's wrong passwords slow only their own address: 50 tries from
+// 10.0.0.1 leave the owner at 10.0.0.2 logging in at once, while the
+// attacker waits 1, 2, 4 … minutes between tries once the free ones are used.
+func TestWrongPasswordsElsewhereDoNotLockTheOwnerOut(t *testing.T) {
 	t.Parallel()
 	svc, c := usersFixture(t)
 	ctx := context.Background()
-	for i := 0; i < 5; i++ {
-		u, _, err := svc.Login(ctx, "boss", "wrong-password", "10.0.0.1", c.Now)
-		if !errors.Is(err, service.ErrBadLogin) || u.Name != "boss" {
-			t.Fatalf("attempt %d: %v (%q)", i+1, err, u.Name)
+	bad, refused := 0, 0
+	for i := 0; i < 50; i++ {
+		_, _, err := svc.Login(ctx, "boss", "wrong-password", "10.0.0.1", c.Now)
+		var lo *service.LockedOut
+		switch {
+		case errors.Is(err, service.ErrBadLogin):
+			bad++
+		case errors.As(err, &lo) && errors.Is(err, service.ErrLockedOut) && lo.Until.Equal(c.Now.Add(time.Minute)):
+			refused++
+		default:
+			t.Fatalf("attempt %d: %v", i+1, err)
 		}
 	}
-	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.2", c.Now); !errors.Is(err, service.ErrLockedOut) {
-		t.Fatalf("sixth attempt: %v, want locked out", err)
+	if bad != service.FreeFailures || refused != 50-service.FreeFailures {
+		t.Fatalf("%d checked, %d refused; want %d checked", bad, refused, service.FreeFailures)
 	}
-	later := c.Now.Add(service.LockoutWindow)
-	u, sess, err := svc.Login(ctx, "boss", pw, "10.0.0.2", later)
-	if err != nil || u.Name != "boss" || sess.Secret == "" || !sess.Expires.Equal(later.Add(service.SessionAbsolute)) {
-		t.Fatalf("after the window: %v %q %+v", err, u.Name, sess)
+	u, sess, err := svc.Login(ctx, "boss", pw, "10.0.0.2", c.Now)
+	if err != nil || u.Name != "boss" || sess.Secret == "" || !sess.Expires.Equal(c.Now.Add(service.SessionAbsolute)) {
+		t.Fatalf("the owner from another address: %v %q %+v", err, u.Name, sess)
+	}
+	// The attacker's address: the right password waits out the delay too,
+	// and each further failure doubles it.
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.1", c.Now.Add(59*time.Second)); !errors.Is(err, service.ErrLockedOut) {
+		t.Fatalf("within the delay: %v", err)
+	}
+	at := c.Now.Add(time.Minute)
+	if _, _, err := svc.Login(ctx, "boss", "wrong-password", "10.0.0.1", at); !errors.Is(err, service.ErrBadLogin) {
+		t.Fatalf("after the delay: %v", err)
+	}
+	var lo *service.LockedOut
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.1", at.Add(time.Minute)); !errors.As(err, &lo) || !lo.Until.Equal(at.Add(2*time.Minute)) {
+		t.Fatalf("the next delay: %v, want until %v", err, at.Add(2*time.Minute))
+	}
+	if u, _, err := svc.Login(ctx, "boss", pw, "10.0.0.1", at.Add(2*time.Minute)); err != nil || u.Name != "boss" {
+		t.Fatalf("after the second delay: %v", err)
 	}
 	if u, _, err := svc.Login(ctx, "nobody", pw, "10.0.0.3", c.Now); !errors.Is(err, service.ErrBadLogin) || u.Name != "" {
 		t.Fatalf("unknown name: %v %q", err, u.Name)
+	}
+}
+
+// Twenty failures from one address, whatever the names, lock the address.
+func TestManyNamesFromOneAddressLockIt(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	for i := 0; i < 20; i++ {
+		if _, _, err := svc.Login(ctx, "guess"+string(rune('a'+i)), "x", "10.0.0.9", c.Now); !errors.Is(err, service.ErrBadLogin) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	var lo *service.LockedOut
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.9", c.Now); !errors.As(err, &lo) || !lo.Until.Equal(c.Now.Add(service.LockoutWindow)) {
+		t.Fatalf("address not locked: %v", err)
+	}
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.10", c.Now); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	if _, _, err := svc.Login(ctx, "boss", pw, "10.0.0.9", c.Now.Add(service.LockoutWindow)); err != nil {
+		t.Fatalf("after the window: %v", err)
 	}
 }
 

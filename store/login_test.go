@@ -8,6 +8,14 @@ import (
 	"time"
 )
 
+// lockAfter5 refuses for 15 minutes after five failures.
+func lockAfter5(n int) time.Duration {
+	if n >= 5 {
+		return 15 * time.Minute
+	}
+	return 0
+}
+
 // ReserveLoginAttempt is atomic: of many parallel attempts exactly max get
 // through; a refused one moves nothing; the window starts the count again.
 func TestReserveLoginAttempt(t *testing.T) {
@@ -20,7 +28,7 @@ func TestReserveLoginAttempt(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got, err := st.ReserveLoginAttempt(ctx, "user:x", 5, 15*time.Minute, now)
+			_, got, err := st.ReserveLoginAttempt(ctx, "user:x", lockAfter5, 15*time.Minute, now)
 			if err != nil {
 				t.Error(err)
 			}
@@ -34,13 +42,13 @@ func TestReserveLoginAttempt(t *testing.T) {
 		t.Fatalf("%d of 30 parallel attempts reserved, want 5", ok.Load())
 	}
 	later := now.Add(10 * time.Minute)
-	if got, _ := st.ReserveLoginAttempt(ctx, "user:x", 5, 15*time.Minute, later); got {
-		t.Fatal("reserved while locked")
+	if until, got, _ := st.ReserveLoginAttempt(ctx, "user:x", lockAfter5, 15*time.Minute, later); got || !until.Equal(now.Add(15*time.Minute)) {
+		t.Fatalf("reserved while locked (retry at %v)", until)
 	}
 	if n, last, _ := st.LoginFailures(ctx, "user:x"); n != 5 || !last.Equal(now) {
 		t.Fatalf("a refused attempt moved the count: %d at %v", n, last)
 	}
-	if got, _ := st.ReserveLoginAttempt(ctx, "user:x", 5, 15*time.Minute, now.Add(15*time.Minute)); !got {
+	if _, got, _ := st.ReserveLoginAttempt(ctx, "user:x", lockAfter5, 15*time.Minute, now.Add(15*time.Minute)); !got {
 		t.Fatal("still locked after the window")
 	}
 	if n, _, _ := st.LoginFailures(ctx, "user:x"); n != 1 {

@@ -264,26 +264,36 @@ func (s *Store) LoginFailures(ctx context.Context, key string) (int, time.Time, 
 	return n, parseStamp(last), nil
 }
 
-// ReserveLoginAttempt counts one attempt under key before the password check,
-// refusing it past max within window. One immediate transaction, so parallel
-// requests cannot slip past the limit; callers keep, clear or release the count.
-func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, max int, window time.Duration, now time.Time) (bool, error) {
-	ok := false
-	err := s.WithTx(ctx, func(tx *Store) error {
+// ReserveLoginAttempt counts one attempt under key before the password check.
+// After n failures the next attempt must wait wait(n) after the last one
+// (refused until retryAt); the count starts again forget after the last failure.
+// One immediate transaction, so parallel requests cannot slip past the limit;
+// callers keep, clear or release the count.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, key string, wait func(n int) time.Duration, forget time.Duration, now time.Time) (retryAt time.Time, ok bool, err error) {
+	err = s.WithTx(ctx, func(tx *Store) error {
 		n, last, err := tx.LoginFailures(ctx, key)
 		if err != nil {
 			return err
 		}
-		if now.Sub(last) >= window {
+		if now.Sub(last) >= forget {
 			n = 0
 		}
-		if n >= max {
+		if w := wait(n); w > 0 && now.Before(last.Add(w)) {
+			retryAt = last.Add(w)
 			return nil
 		}
 		ok = true
 		return tx.SetLoginFailures(ctx, key, n+1, now)
 	})
-	return ok, err
+	return retryAt, ok, err
+}
+
+// PruneLoginFailures forgets counters whose last failure is before t.
+func (s *Store) PruneLoginFailures(ctx context.Context, before time.Time) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM login_failures WHERE last_at < ?`, stamp(before)); err != nil {
+		return fmt.Errorf("store: prune login failures: %w", err)
+	}
+	return nil
 }
 
 // ReleaseLoginAttempt gives back one reserved attempt, keeping the last attempt's time.
