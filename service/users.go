@@ -45,7 +45,9 @@ var (
 // LockedOut is ErrLockedOut with the instant the next attempt is allowed.
 type LockedOut struct{ Until time.Time }
 
-func (e *LockedOut) Error() string        { return ErrLockedOut.Error() + " until " + e.Until.UTC().Format(time.RFC3339) }
+func (e *LockedOut) Error() string {
+	return ErrLockedOut.Error() + " until " + e.Until.UTC().Format(time.RFC3339)
+}
 func (e *LockedOut) Is(target error) bool { return target == ErrLockedOut }
 
 // pairDelay is the wait after n failures of one account from one address.
