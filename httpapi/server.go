@@ -114,9 +114,14 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 // Serve serves on ln until ctx ends; callers that must know the address works (serve --demo) listen first.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// ReadTimeout covers the body: generous for a 9 MB import over a slow office line,
-	// short enough that a trickling client cannot hold a connection.
+	// short enough that a trickling client cannot hold a connection. A new
+	// connection that sends no complete header in 10 s is closed.
 	srv := &http.Server{Handler: s, ConnContext: pubcache.ConnContext,
-		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: 64 << 10}
+	if n := s.cfg.Server.MaxConnsPerAddress; n > 0 {
+		srv.ConnState = newConnLimiter(n, s.cfg.Server.Proxies, s.log, s.now).state
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(pubcache.Listener(ln)) }()
 	select {
