@@ -25,12 +25,13 @@ const (
 	NotFound       // the thing named does not exist
 	Forbidden      // the actor may not do this
 	TooLarge       // the input is over a size or count limit
+	Full           // the server's storage is full: nothing was saved (not the user's mistake)
 )
 
 // Codes are the stable, lowercase codes clients switch on.
 var codes = map[Kind]string{
 	Internal: "internal", Invalid: "invalid", Conflict: "conflict",
-	NotFound: "not_found", Forbidden: "forbidden", TooLarge: "too_large",
+	NotFound: "not_found", Forbidden: "forbidden", TooLarge: "too_large", Full: "storage_full",
 }
 
 // Code is the kind's stable JSON code.
@@ -106,6 +107,7 @@ func Multiline(field, s string, max int) (string, error) {
 const (
 	msgNotFound = "未找到"
 	msgStale    = "数据已被他人修改，请刷新后重试"
+	msgFull     = "服务器存储空间已满，本次修改未保存。请联系系统管理员清理磁盘空间后再试"
 )
 
 // Classify turns any error into a refusal, or nil if it is an internal
@@ -133,6 +135,8 @@ func Classify(err error) *Error {
 		return &Error{Kind: NotFound, Msg: msgNotFound}
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Kind: Conflict, Msg: msgStale}
+	case store.IsFull(err):
+		return &Error{Kind: Full, Msg: msgFull}
 	}
 	return nil
 }

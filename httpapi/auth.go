@@ -49,7 +49,7 @@ func (s *Server) authenticate(c echo.Context) (*caller, error) {
 		if !ok {
 			return nil, nil
 		}
-		u, ok, err := s.svc.TokenUser(ctx, strings.TrimSpace(secret))
+		u, ok, err := s.svc.TokenUser(ctx, strings.TrimSpace(secret), s.now())
 		if !ok {
 			return nil, err
 		}

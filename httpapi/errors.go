@@ -79,7 +79,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 var kindStatus = map[fault.Kind]int{
 	fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict, fault.NotFound: http.StatusNotFound,
 	fault.Forbidden: http.StatusForbidden, fault.TooLarge: http.StatusRequestEntityTooLarge,
-	fault.Internal: http.StatusInternalServerError,
+	fault.Internal: http.StatusInternalServerError, fault.Full: http.StatusInsufficientStorage,
 }
 
 // apiErrorBody is the JSON API's one error shape.

@@ -88,7 +88,7 @@ func TestForwardedForFromUntrustedPeerIsIgnored(t *testing.T) {
 }
 
 // Behind a trusted proxy the forwarded address is the client's: clients
-// behind one proxy do not share one lockout.
+// behind one proxy do not share one delay.
 func TestForwardedForFromTrustedProxyIsUsed(t *testing.T) {
 	f := newStaffFixture(t)
 	base := serveWith(t, f, func(c *config.Config) { c.Server.TrustedProxies = []string{"127.0.0.1"} })
@@ -99,11 +99,11 @@ func TestForwardedForFromTrustedProxyIsUsed(t *testing.T) {
 		return c
 	}
 	attacker := via("203.0.113.7")
-	for i := 0; i < 25; i++ {
-		attacker.login("guess"+itoa(i), "wrong-guess")
+	for i := 0; i < 5; i++ {
+		attacker.login("editor", "wrong-guess")
 	}
 	if code := attacker.login("editor", testPassword); code != http.StatusTooManyRequests {
-		t.Fatalf("the attacker's forwarded address is not locked: %d", code)
+		t.Fatalf("the attacker's forwarded address is not slowed: %d", code)
 	}
 	if code := via("198.51.100.4").login("editor", testPassword); code != http.StatusSeeOther {
 		t.Fatalf("another client behind the proxy: %d, want a login", code)

@@ -41,6 +41,7 @@ type Server struct {
 	pub     *publish.Publisher // what the public pages and the feeds show
 	sched   Jobs               // nil: this process runs no jobs
 	svc     *service.Service   // every use case of cases, visits and sweeps
+	full    fullLog            // when a full database was last logged
 }
 
 // Options are what New needs besides the store.
@@ -91,6 +92,7 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(o.Config.Server.Proxies)
 	e.Pre(s.securityHeaders, s.limitBody, s.signedNotices)
+	e.Use(s.watchFull)
 	s.echo = e
 	s.routes(e)
 	return s, nil

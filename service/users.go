@@ -153,28 +153,41 @@ func (s *Service) SessionUser(ctx context.Context, secret string, now time.Time)
 	if err != nil {
 		return u, "", false, err
 	}
+	// The deletes and the touch are best-effort: the checks decide, and a
+	// full disk must not turn every page into an error.
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeen) > SessionIdle {
-		return u, "", false, s.st.DeleteSession(ctx, hash)
+		_ = s.st.DeleteSession(ctx, hash)
+		return u, "", false, nil
 	}
 	u, err = s.st.UserByID(ctx, sess.UserID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, "", false, err
+	}
 	if err != nil || u.Disabled {
-		return store.User{}, "", false, s.st.DeleteSession(ctx, hash)
+		_ = s.st.DeleteSession(ctx, hash)
+		return store.User{}, "", false, nil
 	}
 	if now.Sub(sess.LastSeen) > time.Minute {
-		if err := s.st.TouchSession(ctx, hash, now); err != nil {
-			return u, "", false, err
-		}
+		_ = s.st.TouchSession(ctx, hash, now)
 	}
 	return u, sess.CSRF, true, nil
 }
 
 // TokenUser is the user of API token secret; ok is false for unknown or disabled.
-func (s *Service) TokenUser(ctx context.Context, secret string) (u store.User, ok bool, err error) {
-	u, err = s.st.UserByAPIToken(ctx, auth.HashToken(secret))
+// The token's last use is recorded at most once a minute and best-effort:
+// a script's read must not fail because the disk is full.
+func (s *Service) TokenUser(ctx context.Context, secret string, now time.Time) (u store.User, ok bool, err error) {
+	u, t, err := s.st.UserByAPIToken(ctx, auth.HashToken(secret))
 	if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
 		return store.User{}, false, nil
 	}
-	return u, err == nil, err
+	if err != nil {
+		return store.User{}, false, err
+	}
+	if now.Sub(t.LastUsed) >= time.Minute || now.Before(t.LastUsed) {
+		_ = s.st.TouchAPIToken(ctx, t.ID, now) // best-effort, see above
+	}
+	return u, true, nil
 }
 
 // Logout ends the session whose cookie holds secret, only that one.

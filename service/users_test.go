@@ -97,6 +97,35 @@ func TestManyNamesFromOneAddressLockIt(t *testing.T) {
 	}
 }
 
+// A token's last use is recorded at most once a minute.
+func TestTokenLastUseIsThrottled(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	secret, _, err := svc.IssueToken(ctx, c, "boss", "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastUsed := func() time.Time {
+		accounts, err := svc.Accounts(ctx)
+		if err != nil || len(accounts) != 1 || len(accounts[0].Tokens) != 1 {
+			t.Fatalf("accounts %+v: %v", accounts, err)
+		}
+		return accounts[0].Tokens[0].LastUsed
+	}
+	for _, step := range []struct {
+		after time.Duration
+		want  time.Duration
+	}{{0, 0}, {30 * time.Second, 0}, {59 * time.Second, 0}, {61 * time.Second, 61 * time.Second}} {
+		if _, ok, err := svc.TokenUser(ctx, secret, c.Now.Add(step.after)); !ok || err != nil {
+			t.Fatalf("token read: %v %v", ok, err)
+		}
+		if got := lastUsed(); !got.Equal(c.Now.Add(step.want)) {
+			t.Fatalf("after %v: last used %v, want %v", step.after, got, c.Now.Add(step.want))
+		}
+	}
+}
+
 func TestSessionsEndWhenIdleAndOnPasswordChange(t *testing.T) {
 	t.Parallel()
 	svc, c := usersFixture(t)
@@ -176,7 +205,7 @@ func TestUserManagementRules(t *testing.T) {
 	if err != nil || len(secret) != auth.TokenLen || tok.ID == 0 || tok.Label != "报表" {
 		t.Fatalf("token %q %+v: %v", secret, tok, err)
 	}
-	if u, ok, err := svc.TokenUser(ctx, secret); !ok || err != nil || u.Name != "clerk" {
+	if u, ok, err := svc.TokenUser(ctx, secret, c.Now); !ok || err != nil || u.Name != "clerk" {
 		t.Fatalf("token user %q %v %v", u.Name, ok, err)
 	}
 	if err := svc.UpdateUser(ctx, cli, "clerk", service.UserUpdate{Role: "admin", Disabled: true}); err == nil {
@@ -188,7 +217,7 @@ func TestUserManagementRules(t *testing.T) {
 	if err := svc.UpdateUser(ctx, cli, "clerk", service.UserUpdate{Role: "editor", Disabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := svc.TokenUser(ctx, secret); ok {
+	if _, ok, _ := svc.TokenUser(ctx, secret, c.Now); ok {
 		t.Error("a disabled user's token still works")
 	}
 	accounts, err := svc.Accounts(ctx)

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite" // the embedded default database
 )
 
 // Sentinel errors callers map to HTTP status codes and messages.
@@ -45,7 +43,12 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it.
+// A missing or read-only directory, a read-only file or a full disk is said
+// in Chinese with the path and what to do.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if problem := startProblem(path); problem != "" {
+		return nil, errors.New(problem)
+	}
 	// busy_timeout first so the other pragmas wait instead of failing on a locked file.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -59,7 +62,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{db: db, q: countingDB{db, writes}, writes: writes, Now: time.Now}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, openProblem(path, err)
 	}
 	if err := s.loadSearchIndex(ctx); err != nil {
 		db.Close()

@@ -218,17 +218,27 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	return out, nil
 }
 
-// UserByAPIToken returns the owner of a live token and records its use, or ErrNotFound.
-func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (User, error) {
-	var id, userID int64
-	err := s.q.QueryRowContext(ctx, `SELECT id, user_id FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`, tokenHash).Scan(&id, &userID)
+// UserByAPIToken returns the owner of a live token and the token, or ErrNotFound.
+// It only reads: recording the use is TouchAPIToken's, so a read never fails on a write.
+func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (User, APIToken, error) {
+	var t APIToken
+	var created, used string
+	err := s.q.QueryRowContext(ctx, `SELECT id, user_id, label, created_at, last_used FROM api_tokens WHERE token_hash = ? AND revoked_at = ''`,
+		tokenHash).Scan(&t.ID, &t.UserID, &t.Label, &created, &used)
 	if err := lookupErr(err, "api token"); err != nil {
-		return User{}, err
+		return User{}, t, err
 	}
-	if _, err := s.q.ExecContext(ctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, stamp(s.Now()), id); err != nil {
-		return User{}, fmt.Errorf("store: api token: %w", err)
+	t.CreatedAt, t.LastUsed = parseStamp(created), parseStamp(used)
+	u, err := s.UserByID(ctx, t.UserID)
+	return u, t, err
+}
+
+// TouchAPIToken records that token id was used at.
+func (s *Store) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
+	if _, err := s.q.ExecContext(ctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, stamp(at), id); err != nil {
+		return fmt.Errorf("store: api token %d last used: %w", id, err)
 	}
-	return s.UserByID(ctx, userID)
+	return nil
 }
 
 // RevokeAPIToken revokes token id of user name.
