@@ -501,3 +501,32 @@ func TestHostilePathsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// Account names and token labels from the users page: refused on the
+// re-rendered page, nothing stored.
+func TestHostileAccountNamesAreRefused(t *testing.T) {
+	f := newStaffFixture(t)
+	admin := f.loggedIn(t, "admin")
+	for _, v := range []string{"admin\u202Egnp", "a\x07b", strings.Repeat("\x80", 100), strings.Repeat("长", 100000)} {
+		code, body := admin.post("/staff/users", url.Values{"name": {v}, "role": {"editor"}, "password": {testPassword}})
+		if code != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+			t.Errorf("user name %q: %d, want 400 on the users page", clip(v), code)
+		}
+		code, body = admin.post("/staff/users/admin/tokens", url.Values{"label": {v}})
+		if code != http.StatusBadRequest || !strings.Contains(body, "令牌名称") {
+			t.Errorf("token label %q: %d, want 400 on the users page\n%s", clip(v), code, clip(body))
+		}
+	}
+	users, err := f.store.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if strings.ContainsAny(u.Name, "\u202E\x07\x80长") {
+			t.Errorf("stored user %q", clip(u.Name))
+		}
+		if ts, err := f.store.APITokens(context.Background(), u.ID); err != nil || len(ts) > 0 {
+			t.Errorf("%s has tokens %v (%v)", u.Name, ts, err)
+		}
+	}
+}

@@ -181,7 +181,9 @@ func (s *Server) updateUser(c echo.Context) error {
 func (s *Server) createToken(c echo.Context) error {
 	name := c.Param("name")
 	secret, _, err := s.svc.IssueToken(c.Request().Context(), s.call(c), name, c.FormValue("label"))
-	if err != nil {
+	if fe := invalidInput(err); fe != nil {
+		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: name + "：令牌名称" + fe.Msg}})
+	} else if err != nil {
 		return err
 	}
 	return s.renderUsers(c, http.StatusOK, &usersPage{NewToken: secret, NewTokenUser: name})
