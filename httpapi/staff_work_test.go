@@ -498,7 +498,7 @@ func TestRunJobNow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.ClaimDeliveries(ctx, "test", time.Now(), time.Minute, 10); err != nil {
+	if _, err := f.store.ClaimDeliveries(ctx, "test", time.Now(), time.Now(), time.Minute, 10); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.store.FinishDelivery(ctx, "test", id, "webhook", "failed", 3, "notify: wecom webhook qyapi.weixin.qq.com: HTTP 502", time.Time{}); err != nil {

@@ -73,7 +73,7 @@ func (s *Scheduler) Deliver(ctx context.Context) (sent, failed int) {
 		}
 	}()
 	for ctx.Err() == nil {
-		batch, err := s.st.ClaimDeliveries(ctx, s.owner, s.now(), claimLease, claimBatch)
+		batch, err := s.st.ClaimDeliveries(ctx, s.owner, s.now(), time.Now(), claimLease, claimBatch)
 		if err != nil {
 			s.log.Error("Cannot read the notification outbox", "err", err)
 			return sent, failed

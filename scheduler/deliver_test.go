@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/notify"
 	"zhiban/service"
 	"zhiban/store"
 )
@@ -35,4 +36,39 @@ func TestStaffActionMessagesAreDelivered(t *testing.T) {
 	if ds, _ := st.Deliveries(ctx, store.DeliveryFilter{Job: "action:张科员"}); len(ds) != 1 || ds[0].Status != "sent" {
 		t.Fatalf("delivery log %+v", ds)
 	}
+}
+
+// blocker holds each message until released, as a slow robot would.
+type blocker struct {
+	started, release chan struct{}
+}
+
+func (b *blocker) Notify(ctx context.Context, m notify.Message) error {
+	b.started <- struct{}{}
+	<-b.release
+	return nil
+}
+
+// A run with --now in the past (its clock days behind) claims messages on the
+// wall clock: a server delivering at the same time must not see the claim
+// as expired and send the message a second time.
+func TestClaimsRunOnTheWallClock(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	out := service.Outbox{Job: "action:张科员", Period: "x", Channels: []string{"test"}}
+	if err := st.WithTx(ctx, func(tx *store.Store) error { return out.Put(ctx, tx, msgFor("案件已转办")) }); err != nil {
+		t.Fatal(err)
+	}
+	slow := &blocker{started: make(chan struct{}), release: make(chan struct{})}
+	past := newScheduler(t, st, &clock{t: at("2026-11-30 09:00:00")}, slow)
+	done := make(chan struct{})
+	go func() { past.Deliver(ctx); close(done) }()
+	<-slow.started
+	rec := &recorder{}
+	server := newScheduler(t, st, &clock{t: time.Now()}, rec)
+	if sent, failed := server.Deliver(ctx); sent+failed != 0 || len(rec.got()) != 0 {
+		t.Errorf("the server took a message another process holds: %d sent, %d failed", sent, failed)
+	}
+	close(slow.release)
+	<-done
 }

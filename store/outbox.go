@@ -110,18 +110,20 @@ const claimSQL = `UPDATE notification_deliveries SET owner = ?, lease_until = ?
 		ORDER BY notification_id, channel LIMIT ? %s)
 	RETURNING notification_id, channel`
 
-// ClaimDeliveries claims up to limit due deliveries for owner until now+lease
-// and returns them. Only the owner may then finish them (FinishDelivery); a
-// row whose lease runs out unfinished is claimable again, so a process that
-// died mid-delivery delays a message rather than losing it.
-func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Delivery, error) {
+// ClaimDeliveries claims up to limit deliveries due by due for owner, until
+// wall+lease, and returns them. Leases run on the wall clock (wall is the
+// real now) whatever clock a job runs by: a `jobs run --now` in the past
+// must not hand out leases that another process sees as expired. Only the
+// owner may then finish them (FinishDelivery); a row whose lease runs out
+// unfinished is claimable again, so a process that died mid-delivery delays a
+// message rather than losing it.
+func (s *Store) ClaimDeliveries(ctx context.Context, owner string, due, wall time.Time, lease time.Duration, limit int) ([]Delivery, error) {
 	if owner == "" {
 		return nil, fmt.Errorf("store: claim deliveries: no owner")
 	}
 	var out []Delivery
 	err := s.WithTx(ctx, func(tx *Store) error {
-		at := leaseStamp(now)
-		rows, err := tx.q.QueryContext(ctx, fmt.Sprintf(claimSQL, ""), owner, leaseStamp(now.Add(lease)), at, at, limit)
+		rows, err := tx.q.QueryContext(ctx, fmt.Sprintf(claimSQL, ""), owner, leaseStamp(wall.Add(lease)), leaseStamp(due), leaseStamp(wall), limit)
 		if err != nil {
 			return fmt.Errorf("store: claim deliveries: %w", err)
 		}

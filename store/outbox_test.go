@@ -23,11 +23,11 @@ func TestOutboxClaimLease(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a, err := st.ClaimDeliveries(ctx, "a", now, time.Minute, 2)
+	a, err := st.ClaimDeliveries(ctx, "a", now, now, time.Minute, 2)
 	if err != nil || len(a) != 2 || a[0].Body != "一" || a[1].Body != "二" {
 		t.Fatalf("a claimed %+v, %v", a, err)
 	}
-	b, err := st.ClaimDeliveries(ctx, "b", now.Add(30*time.Second), time.Minute, 10)
+	b, err := st.ClaimDeliveries(ctx, "b", now.Add(30*time.Second), now.Add(30*time.Second), time.Minute, 10)
 	if err != nil || len(b) != 1 || b[0].Body != "三" {
 		t.Fatalf("b claimed %+v while a holds its rows, %v", b, err)
 	}
@@ -35,7 +35,7 @@ func TestOutboxClaimLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a's lease ran out: c takes a's rows.
-	c, err := st.ClaimDeliveries(ctx, "c", now.Add(61*time.Second), time.Minute, 10)
+	c, err := st.ClaimDeliveries(ctx, "c", now.Add(61*time.Second), now.Add(61*time.Second), time.Minute, 10)
 	if err != nil || len(c) != 2 {
 		t.Fatalf("c claimed %+v after a's lease, %v", c, err)
 	}
@@ -50,17 +50,17 @@ func TestOutboxClaimLease(t *testing.T) {
 	if err := st.FinishDelivery(ctx, "c", c[1].ID, "webhook", "failed", 3, "HTTP 502", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := st.ClaimDeliveries(ctx, "d", retry.Add(-time.Second), time.Minute, 10); len(d) != 0 {
+	if d, _ := st.ClaimDeliveries(ctx, "d", retry.Add(-time.Second), retry.Add(-time.Second), time.Minute, 10); len(d) != 0 {
 		t.Fatalf("claimed before the retry time: %+v", d)
 	}
-	d, err := st.ClaimDeliveries(ctx, "d", retry, time.Minute, 10)
+	d, err := st.ClaimDeliveries(ctx, "d", retry, retry, time.Minute, 10)
 	if err != nil || len(d) != 1 || d[0].ID != c[0].ID || d[0].Attempts != 3 {
 		t.Fatalf("retry claimed %+v, %v", d, err)
 	}
 	if err := st.ReleaseDeliveries(ctx, "d"); err != nil {
 		t.Fatal(err)
 	}
-	if e, _ := st.ClaimDeliveries(ctx, "e", retry, time.Minute, 10); len(e) != 1 {
+	if e, _ := st.ClaimDeliveries(ctx, "e", retry, retry, time.Minute, 10); len(e) != 1 {
 		t.Fatalf("a released row is not claimable: %+v", e)
 	}
 }
@@ -76,12 +76,12 @@ func TestOutboxClaimReturnsOnlyNewRows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	first, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 1)
-	second, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 10)
+	first, _ := st.ClaimDeliveries(ctx, "a", now, now, time.Minute, 1)
+	second, _ := st.ClaimDeliveries(ctx, "a", now, now, time.Minute, 10)
 	if len(first) != 1 || len(second) != 1 || first[0].ID == second[0].ID {
 		t.Fatalf("first %+v, second %+v", first, second)
 	}
-	if third, _ := st.ClaimDeliveries(ctx, "a", now, time.Minute, 10); len(third) != 0 {
+	if third, _ := st.ClaimDeliveries(ctx, "a", now, now, time.Minute, 10); len(third) != 0 {
 		t.Fatalf("held rows claimed again: %+v", third)
 	}
 }
