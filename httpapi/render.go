@@ -20,8 +20,9 @@ var templateFuncs = template.FuncMap{
 	"cnDate": func(d roster.Date) string {
 		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
 	},
-	"md":   func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
-	"join": strings.Join,
+	"md":        func(d roster.Date) string { return fmt.Sprintf("%d月%d日", int(d.Month()), d.Day()) },
+	"join":      strings.Join,
+	"hasPrefix": strings.HasPrefix,
 	// portfolio omits 分管 when the portfolio already says what the leader does (主持县委全面工作).
 	"portfolio": func(p string) string {
 		if strings.HasPrefix(p, "主持") || strings.HasPrefix(p, "分管") {
