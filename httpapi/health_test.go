@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"zhiban/auth"
-	"zhiban/httpapi"
 	"zhiban/store/storetest"
 )
 
@@ -25,15 +22,9 @@ func TestFullDatabaseIsSaidClearly(t *testing.T) {
 	f := newStaffFixture(t)
 	ctx := context.Background()
 	logs := &syncBuf{}
-	s, err := httpapi.New(f.store, httpapi.Options{Config: testConfig(t, nil), Now: f.clock, Version: "test", CacheCheck: -1,
-		Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
+	base := serveWith(t, f, nil, logs)
 	editor := f.client(t)
-	editor.base = srv.URL
+	editor.base = base
 	if code := editor.login("editor", testPassword); code != http.StatusSeeOther {
 		t.Fatalf("login: %d", code)
 	}
@@ -45,7 +36,7 @@ func TestFullDatabaseIsSaidClearly(t *testing.T) {
 	}
 	storetest.Fill(t, f.store)
 
-	code, body := get(t, srv.URL+"/healthz")
+	code, body := get(t, base+"/healthz")
 	var h map[string]any
 	decodeJSON(t, body, &h)
 	if code != http.StatusServiceUnavailable || h["database"] != "full" || !strings.Contains(h["message"].(string), "磁盘已满") {
@@ -56,7 +47,7 @@ func TestFullDatabaseIsSaidClearly(t *testing.T) {
 	content := strings.Repeat("诉求内容", 400)
 	api := func(method, path string, v any) (int, string) {
 		b, _ := json.Marshal(v)
-		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(b))
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
 		req.Header.Set("Authorization", "Bearer "+secret)
 		req.Header.Set("Content-Type", "application/json")
 		return send(t, req)

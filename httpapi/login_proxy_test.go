@@ -32,11 +32,15 @@ func fromLocal(c *client, local string) {
 	c.hc.Transport = &http.Transport{DialContext: d.DialContext}
 }
 
-// serveWith starts a second server on f's database with edit applied to its config.
-func serveWith(t *testing.T, f *staffFixture, edit func(*config.Config)) string {
+// serveWith starts a second server on f's database with edit applied to its
+// config, logging to logs (nil: nowhere).
+func serveWith(t *testing.T, f *staffFixture, edit func(*config.Config), logs io.Writer) string {
 	t.Helper()
+	if logs == nil {
+		logs = io.Discard
+	}
 	s, err := httpapi.New(f.store, httpapi.Options{Config: testConfig(t, edit), Now: f.clock, Version: "test", CacheCheck: -1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +76,7 @@ func TestAttackerCannotLockTheOwnerOut(t *testing.T) {
 // client forging a new address on every try is still one address.
 func TestForwardedForFromUntrustedPeerIsIgnored(t *testing.T) {
 	f := newStaffFixture(t)
-	base := serveWith(t, f, func(c *config.Config) { c.Server.TrustedProxies = []string{"10.9.9.9"} })
+	base := serveWith(t, f, func(c *config.Config) { c.Server.TrustedProxies = []string{"10.9.9.9"} }, nil)
 	for i := 0; i < 6; i++ {
 		c := f.client(t)
 		c.base = base
@@ -91,7 +95,7 @@ func TestForwardedForFromUntrustedPeerIsIgnored(t *testing.T) {
 // behind one proxy do not share one delay.
 func TestForwardedForFromTrustedProxyIsUsed(t *testing.T) {
 	f := newStaffFixture(t)
-	base := serveWith(t, f, func(c *config.Config) { c.Server.TrustedProxies = []string{"127.0.0.1"} })
+	base := serveWith(t, f, func(c *config.Config) { c.Server.TrustedProxies = []string{"127.0.0.1"} }, nil)
 	via := func(addr string) *client {
 		c := f.client(t)
 		c.base = base
