@@ -17,7 +17,8 @@ import (
 const historyDays = 400
 
 // Calendar is the official calendar for [from, to]: built-in State Council data
-// overridden by staff; a year imported whole replaces the built-in one.
+// overridden by staff; a year imported whole replaces the built-in one. Built-in
+// entries of a year not yet confirmed (holiday.Provisional) are marked 暂定.
 func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roster.Calendar, error) {
 	overrides, err := st.HolidayOverrides(ctx)
 	if err != nil {
@@ -27,13 +28,18 @@ func Calendar(ctx context.Context, st *store.Store, from, to roster.Date) (roste
 	if err != nil {
 		return roster.Calendar{}, err
 	}
-	var builtin []roster.HolidayDay
+	var builtin, provisional []roster.HolidayDay
 	for _, h := range holiday.BuiltinBetween(from, to) {
-		if !confirmed[h.Date.Year()] {
+		if y := h.Date.Year(); !confirmed[y] {
 			builtin = append(builtin, h)
+			if holiday.Provisional(y) {
+				provisional = append(provisional, h)
+			}
 		}
 	}
-	return roster.NewCalendar(builtin, overrides), nil
+	// A built-in entry staff overrode is theirs, not provisional: WithProvisional
+	// keeps only entries the calendar still holds unchanged.
+	return roster.NewCalendar(builtin, overrides).WithProvisional(provisional), nil
 }
 
 // CalendarWarnings warns of each year of [from, to] with no holiday data, whose

@@ -62,6 +62,9 @@ type HolidayDay struct {
 // entry follow the week: Monday–Friday work, Saturday and Sunday off.
 type Calendar struct {
 	days map[Date]HolidayDay
+	// provisional are entries from a built-in schedule staff have not yet
+	// checked against the State Council notice (暂定).
+	provisional map[Date]bool
 }
 
 // NewCalendar builds a calendar; later entries for the same date win, so
@@ -80,6 +83,55 @@ func NewCalendar(entries ...[]HolidayDay) Calendar {
 func (c Calendar) Entry(d Date) (HolidayDay, bool) {
 	h, ok := c.days[d]
 	return h, ok
+}
+
+// WithProvisional returns c with days marked as resting on an unconfirmed
+// schedule; days without an entry in c are ignored.
+func (c Calendar) WithProvisional(days []HolidayDay) Calendar {
+	out := Calendar{days: c.days, provisional: map[Date]bool{}}
+	for d := range c.provisional {
+		out.provisional[d] = true
+	}
+	for _, h := range days {
+		if e, ok := c.days[h.Date]; ok && e == h {
+			out.provisional[h.Date] = true
+		}
+	}
+	return out
+}
+
+// Provisional reports whether d's entry (a holiday or a make-up workday)
+// comes from an unconfirmed schedule.
+func (c Calendar) Provisional(d Date) bool { return c.provisional[d] }
+
+// ProvisionalYears lists, in order, the years of [from, to] with a provisional entry.
+func (c Calendar) ProvisionalYears(from, to Date) []int {
+	var out []int
+	for y := from.Year(); y <= to.Year(); y++ {
+		for d := range c.provisional {
+			if d.Year() == y && d.Within(from, to) {
+				out = append(out, y)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SettledProvisionally reports whether working day d was reached through a
+// provisional entry: d itself is one, or a deadline moved forward to d across
+// days off of which one is provisional (a built-in holiday may yet move).
+func (c Calendar) SettledProvisionally(d Date) bool {
+	if c.provisional[d] {
+		return true
+	}
+	// The longest official break is well under a month.
+	for i, p := 0, d.AddDays(-1); i < 31 && !c.IsWorkday(p); i, p = i+1, p.AddDays(-1) {
+		if c.provisional[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // Entries returns all entries between from and to inclusive, in date order.
