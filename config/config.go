@@ -13,11 +13,14 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"zhiban/clean"
 )
 
 // Config is the whole service configuration. config.example.yaml documents every key.
@@ -93,6 +96,21 @@ type Publish struct {
 	// Auto makes every stored assignment public at once. When false, a
 	// month is public only after staff publish it; until then only staff see it.
 	Auto bool `yaml:"auto"`
+	// Organizer is the 主办单位 at the foot of the public pages and the printed
+	// month; empty means the county's 群众工作部.
+	Organizer string `yaml:"organizer"`
+	// VisitorNotice is the 来访须知 on the public pages and the printed month,
+	// one item each; an empty list shows none.
+	VisitorNotice []string `yaml:"visitor_notice"`
+}
+
+// DefaultVisitorNotice is what a county tells petitioners before they come
+// (信访工作条例 arts. 17–18 and 20).
+var DefaultVisitorNotice = []string{
+	"来访请携带本人居民身份证等有效身份证件。",
+	"请逐级走访，向依法有权处理的本级或上一级机关提出；已经受理或正在办理的事项，请勿越级重复走访。",
+	"多人反映共同意见的，请推选代表，代表人数不超过 5 人。",
+	"也可以通过网上信访、来信或拨打 12345 政务服务便民热线反映诉求。",
 }
 
 // Webhook posts to a WeCom (企业微信) or DingTalk group robot.
@@ -164,7 +182,7 @@ func Default() Config {
 			FollowUps:    "30 7 * * *",
 		},
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
-		Publish: Publish{Auto: true},
+		Publish: Publish{Auto: true, VisitorNotice: slices.Clone(DefaultVisitorNotice)},
 		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
 		Server:  Server{TrustedProxies: []string{}, MaxConnsPerAddress: 64},
 	}
@@ -272,6 +290,20 @@ func (c *Config) Validate() error {
 	}
 	if c.Visits.ReturnVisitWithinDays < 1 || c.Visits.ReturnVisitWithinDays > 30 {
 		return &Error{"visits.return_visit_within_days", fmt.Sprintf("%d 超出范围（1–30，须在 30 天复查期内）", c.Visits.ReturnVisitWithinDays)}
+	}
+	// Both are printed on public pages: the same text rules as staff input.
+	if c.Publish.Organizer, err = clean.Text(c.Publish.Organizer, clean.Title); err != nil {
+		return &Error{"publish.organizer", err.Error()}
+	}
+	for i, item := range c.Publish.VisitorNotice {
+		v, err := clean.Text(item, clean.Line)
+		if err == nil && v == "" {
+			err = errors.New("不能为空（不需要须知时写 visitor_notice: []）")
+		}
+		if err != nil {
+			return &Error{fmt.Sprintf("publish.visitor_notice[%d]", i), err.Error()}
+		}
+		c.Publish.VisitorNotice[i] = v
 	}
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,7 @@ func TestExampleFileIsValidAndMatchesDefaults(t *testing.T) {
 	d.Location = c.Location
 	if c.Listen != d.Listen || c.Database != d.Database || c.PublicURL != d.PublicURL || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
 		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead ||
-		c.Visits != d.Visits || c.Publish != d.Publish {
+		c.Visits != d.Visits || !reflect.DeepEqual(c.Publish, d.Publish) {
 		t.Fatalf("config.example.yaml does not show the defaults:\n%+v\n%+v", c, d)
 	}
 }
