@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/publish"
 	"zhiban/store"
 )
@@ -21,15 +23,34 @@ func (s *Server) publishMonth(c echo.Context) error {
 	return c.JSON(http.StatusOK, p)
 }
 
+// publication is a published month and what the publisher should know about it.
+type publication struct {
+	store.Publication
+	Warnings []string `json:"warnings,omitempty"`
+}
+
 // publishRosterMonth publishes roster's YYYY-MM month for both the API and the staff grid.
-func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (store.Publication, error) {
+func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (publication, error) {
+	ctx := c.Request().Context()
 	m, err := publish.ParseMonth(month)
 	if err != nil {
-		return store.Publication{}, err
+		return publication{}, err
 	}
-	p, err := s.store.PublishMonth(c.Request().Context(), rosterID, m.String(), actor(c))
+	p, err := s.store.PublishMonth(ctx, rosterID, m.String(), actor(c))
 	if errors.Is(err, store.ErrNothingToPublish) {
-		return p, fault.InvalidField("month", "该月尚无值班安排，无法公布")
+		return publication{}, fault.InvalidField("month", "该月尚无值班安排，无法公布")
 	}
-	return p, err
+	if err != nil {
+		return publication{}, err
+	}
+	out := publication{Publication: p}
+	// Published is not confirmed: a month on a provisional calendar may still move.
+	cal, err := planner.Calendar(ctx, s.store, m.First(), m.Last())
+	if err != nil {
+		return out, err
+	}
+	for _, y := range cal.ProvisionalYears(m.First(), m.Last()) {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("%d 年的节假日和调休安排为暂定（系统内置，尚未按国务院办公厅通知确认），确认后如有变动，请调整并重新公布", y))
+	}
+	return out, nil
 }

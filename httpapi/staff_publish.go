@@ -78,6 +78,9 @@ func (s *Server) postPublishMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/roster/"+url.PathEscape(rosterID)+"/"+p.Month,
-		fmt.Sprintf("已公布 %s 值班表（%d 个班次）", p.Month, p.Count))
+	msg := fmt.Sprintf("已公布 %s 值班表（%d 个班次）", p.Month, p.Count)
+	for _, w := range p.Warnings {
+		msg += "。注意：" + w
+	}
+	return redirectDone(c, "/staff/roster/"+url.PathEscape(rosterID)+"/"+p.Month, msg)
 }

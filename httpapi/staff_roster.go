@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,8 @@ type rosterPage struct {
 	Days               []gridDay
 	Pub                pubState
 	MonthS, Prev, Next string // YYYY-MM of this, the previous and the next month
+	// ProvisionalYears have 暂定 days in this month: built-in holidays not yet confirmed.
+	ProvisionalYears []int
 }
 
 type gridCell struct {
@@ -93,12 +96,13 @@ type gridCell struct {
 }
 
 type gridDay struct {
-	Date       roster.Date
-	Class, CSS string
-	Holiday    string
-	Duty       bool
-	Today      bool
-	Cells      []gridCell
+	Date        roster.Date
+	Class, CSS  string
+	Holiday     string
+	Provisional bool // the class comes from the unconfirmed built-in calendar
+	Duty        bool
+	Today       bool
+	Cells       []gridCell
 }
 
 // showStaffMonth shows a roster month as days × roles, or .xlsx when the path ends in .xlsx.
@@ -132,6 +136,7 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 		Roster: def, Rosters: defs, Days: days, Pub: pub, MonthS: month.String()[:7],
 		Prev: month.AddDays(-1).MonthStart().String()[:7], Next: month.MonthEnd().AddDays(1).String()[:7],
 	}
+	p.ProvisionalYears = provisionalYears(days)
 	if c.QueryParam("msg") == "password" {
 		p.Notice = "密码已修改，其他设备上的登录已注销。"
 	}
@@ -150,7 +155,8 @@ func (s *Server) monthGrid(ctx context.Context, def roster.Definition, month ros
 	out := make([]gridDay, len(days))
 	for i, d := range days {
 		label, css := dayClassLabel(cal, d.Date)
-		gd := gridDay{Date: d.Date, Class: label, CSS: css, Duty: d.Duty, Holiday: d.Holiday, Today: d.Date == today}
+		gd := gridDay{Date: d.Date, Class: label, CSS: css, Duty: d.Duty, Holiday: d.Holiday, Today: d.Date == today,
+			Provisional: cal.Provisional(d.Date)}
 		for _, c := range d.Cells {
 			cell := gridCell{Role: c.Key.Role, Href: slotHref(c.Key), Violates: c.Violates}
 			if c.Exists {
@@ -162,6 +168,17 @@ func (s *Server) monthGrid(ctx context.Context, def roster.Definition, month ros
 		out[i] = gd
 	}
 	return out, nil
+}
+
+// provisionalYears lists the years of days' 暂定 entries, in order.
+func provisionalYears(days []gridDay) []int {
+	var out []int
+	for _, d := range days {
+		if y := d.Date.Year(); d.Provisional && !slices.Contains(out, y) {
+			out = append(out, y)
+		}
+	}
+	return out
 }
 
 func slotHref(k roster.Key) string {
@@ -222,6 +239,9 @@ func (s *Server) renderSlot(c echo.Context, status int, k roster.Key, p *slotPag
 	}
 	p.Slot, p.Loc = v, s.cfg.Location
 	p.Class, _ = dayClassLabel(v.Cal, k.Date)
+	if v.Cal.Provisional(k.Date) {
+		p.Class += "（暂定）"
+	}
 	p.MonthHref = "/staff/roster/" + url.PathEscape(k.Roster) + "/" + k.Date.String()[:7]
 	for _, o := range v.Swaps {
 		p.Swaps = append(p.Swaps, swapOption{Value: o.Date.String() + "/" + strconv.Itoa(o.Version),

@@ -21,15 +21,19 @@ type DutyPerson struct {
 
 // DutyDay is one roster's duty on one day.
 type DutyDay struct {
-	Date       roster.Date  `json:"date"`
-	RosterID   string       `json:"roster"`
-	RosterName string       `json:"roster_name"`
-	Start      string       `json:"start"`
-	End        string       `json:"end"`
-	Place      string       `json:"place"`
-	Form       string       `json:"form"` // 形式, required by the 2009 publication practice
-	Changed    bool         `json:"changed"`
-	Leaders    []DutyPerson `json:"leaders"`
+	Date       roster.Date `json:"date"`
+	RosterID   string      `json:"roster"`
+	RosterName string      `json:"roster_name"`
+	Start      string      `json:"start"`
+	End        string      `json:"end"`
+	Place      string      `json:"place"`
+	Form       string      `json:"form"` // 形式, required by the 2009 publication practice
+	Changed    bool        `json:"changed"`
+	// DayNote is a holiday's name or 调休上班 for a duty on such a day; Provisional
+	// says that day comes from the unconfirmed built-in calendar (暂定).
+	DayNote     string       `json:"day_note,omitempty"`
+	Provisional bool         `json:"provisional,omitempty"`
+	Leaders     []DutyPerson `json:"leaders"`
 }
 
 // changedWindowDays: the roster is published weekly, so an edit counts as "changed" for a week.
@@ -61,6 +65,10 @@ func (p *Publisher) Duties(ctx context.Context, today, from, to roster.Date) ([]
 	if err != nil {
 		return nil, err
 	}
+	cal, err := p.calendar(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
 	defByID := map[string]roster.Definition{}
 	for _, d := range defs {
 		defByID[d.ID] = d
@@ -72,8 +80,12 @@ func (p *Publisher) Duties(ctx context.Context, today, from, to roster.Date) ([]
 		}
 		if len(out) == 0 || out[len(out)-1].Date != a.Date || out[len(out)-1].RosterID != a.Roster {
 			d := defByID[a.Roster]
-			out = append(out, DutyDay{Date: a.Date, RosterID: d.ID, RosterName: d.Name, Start: d.Start.String(), End: d.End.String(),
-				Place: d.Place, Form: receptionForm})
+			dd := DutyDay{Date: a.Date, RosterID: d.ID, RosterName: d.Name, Start: d.Start.String(), End: d.End.String(),
+				Place: d.Place, Form: receptionForm}
+			if class, _ := dayClass(cal, a.Date); class != "工作日" && class != "周末" {
+				dd.DayNote, dd.Provisional = class, cal.Provisional(a.Date)
+			}
+			out = append(out, dd)
 		}
 		person := byID[a.Person]
 		last := &out[len(out)-1]

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"zhiban/fault"
@@ -11,11 +12,20 @@ import (
 
 // MonthRow is one day of the printable month.
 type MonthRow struct {
-	Date    roster.Date
-	Class   string // 工作日 / 周末 / 节假日（name） / 调休上班
-	Off     bool
-	Changed bool
-	Duties  []DutyDay
+	Date        roster.Date
+	Class       string // 工作日 / 周末 / the holiday's name / 调休上班
+	Provisional bool   // Class comes from the unconfirmed built-in calendar (暂定)
+	Off         bool
+	Changed     bool
+	Pending     bool // a working day past the last scheduled one: 尚未排班
+	Duties      []DutyDay
+}
+
+// MonthRoster is a roster as the printed month states it: paper has no home
+// page to send the reader to, so days, hours and place are printed.
+type MonthRoster struct {
+	Roster
+	Address string
 }
 
 // MonthPage is the printable month /roster/YYYY-MM: a row a day, a column per role.
@@ -23,13 +33,18 @@ type MonthPage struct {
 	Title, Desc          string
 	County               string
 	Month                roster.Month
+	Rosters              []MonthRoster
+	Reception            Reception // name and phone; Windows unused
 	Roles                []string
 	Rows                 []MonthRow
+	Unscheduled          string      // instead of the table when the month has no public duty
 	Printed              roster.Date // the day it is printed
 	Prev, Next           string      // paths of the neighbouring months
 	PrevLabel, NextLabel string
 	LastChange           string // when the data last changed, in words
 	AutoPublish          bool
+	ProvisionalNote      string
+	Site                 Site
 }
 
 // Public months are 2000–2100: the address is public, crawled and cached per month.
@@ -62,6 +77,15 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 	if err != nil {
 		return MonthPage{}, time.Time{}, err
 	}
+	defs, err := p.st.Rosters(ctx)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	rec, err := p.st.Reception(ctx)
+	if err != nil {
+		return MonthPage{}, time.Time{}, err
+	}
+	reception := Reception{Name: rec.Name, Address: rec.Address, Phone: rec.Phone}
 	var roles []string
 	seen := map[string]bool{}
 	byDate := map[roster.Date][]DutyDay{}
@@ -74,22 +98,17 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 			}
 		}
 	}
+	var lastDuty roster.Date
+	if len(duties) > 0 {
+		lastDuty = duties[len(duties)-1].Date
+	}
 	var rows []MonthRow
 	for d := first; d <= last; d++ {
-		r := MonthRow{Date: d, Duties: byDate[d], Off: !cal.IsWorkday(d)}
-		switch h, ok := cal.Entry(d); {
-		case ok && h.Kind == roster.Off:
-			r.Class = "节假日"
-			if h.Name != "" {
-				r.Class = h.Name
-			}
-		case cal.IsMakeupWorkday(d):
-			r.Class = "调休上班"
-		case r.Off:
-			r.Class = "周末"
-		default:
-			r.Class = "工作日"
-		}
+		r := MonthRow{Date: d, Duties: byDate[d]}
+		r.Class, r.Off = dayClass(cal, d)
+		_, entry := cal.Entry(d)
+		r.Provisional = entry && cal.Provisional(d)
+		r.Pending = len(r.Duties) == 0 && !r.Off && d > lastDuty && d >= today
 		for _, dd := range r.Duties {
 			r.Changed = r.Changed || dd.Changed
 		}
@@ -99,21 +118,56 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 	if err != nil {
 		return MonthPage{}, time.Time{}, err
 	}
+	unscheduled := ""
+	if len(duties) == 0 {
+		if unscheduled, err = p.unscheduled(ctx, today, m); err != nil {
+			return MonthPage{}, time.Time{}, err
+		}
+	}
+	var rosters []MonthRoster
+	pub := publicRosters(defs, duties)
+	for _, r := range pub {
+		if len(duties) > 0 && !slices.ContainsFunc(duties, func(d DutyDay) bool { return d.RosterID == r.ID }) {
+			continue // a roster with no duty this month is not on its sheet
+		}
+		rosters = append(rosters, MonthRoster{Roster: r, Address: rosterAddress(reception, r, len(pub))})
+	}
 	return MonthPage{
-		Title:       countyName + m.Label() + "领导值班接访安排表",
-		Desc:        countyName + m.Label() + "县领导值班接访安排，可打印",
-		County:      countyName,
-		Month:       m,
-		Roles:       roles,
-		Rows:        rows,
-		Printed:     today,
-		Prev:        "/roster/" + m.Prev().String(),
-		Next:        "/roster/" + m.Next().String(),
-		PrevLabel:   m.Prev().Label(),
-		NextLabel:   m.Next().Label(),
-		LastChange:  p.stamp(lastChange),
-		AutoPublish: p.cfg.Publish.Auto,
+		Rosters:         rosters,
+		Reception:       reception,
+		Unscheduled:     unscheduled,
+		ProvisionalNote: provisionalNote(cal.ProvisionalYears(first, last)),
+		Site:            p.site(countyName),
+		Title:           countyName + m.Label() + "领导值班接访安排表",
+		Desc:            countyName + m.Label() + "县领导值班接访安排，可打印",
+		County:          countyName,
+		Month:           m,
+		Roles:           roles,
+		Rows:            rows,
+		Printed:         today,
+		Prev:            "/roster/" + m.Prev().String(),
+		Next:            "/roster/" + m.Next().String(),
+		PrevLabel:       m.Prev().Label(),
+		NextLabel:       m.Next().Label(),
+		LastChange:      p.stamp(lastChange),
+		AutoPublish:     p.cfg.Publish.Auto,
 	}, lastChange, nil
+}
+
+// unscheduled says why month m shows no duty: past, not yet published, or
+// beyond the roster horizon.
+func (p *Publisher) unscheduled(ctx context.Context, today roster.Date, m roster.Month) (string, error) {
+	if m.Last() < today {
+		return m.Label() + "没有值班记录。", nil
+	}
+	stored, err := p.st.Assignments(ctx, m.First(), m.Last())
+	if err != nil {
+		return "", err
+	}
+	if len(stored) > 0 {
+		return m.Label() + "的值班表尚未公布，公布后在此显示。", nil
+	}
+	return fmt.Sprintf("%s尚未排班。值班表提前约 %d 天排定，届时在此公布。", m.Label(), p.cfg.HorizonDays), nil
 }
 
 // maxRangeDays bounds /api/v1/public/range so one request cannot ask for years.

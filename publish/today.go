@@ -117,10 +117,17 @@ func (p *Publisher) offReason(ctx context.Context, d roster.Date) string {
 	cal, err := p.calendar(ctx, d, d)
 	if err == nil {
 		if h, ok := cal.Entry(d); ok && h.Kind == roster.Off {
+			var notes []string
 			if h.Name != "" {
-				return "法定节假日（" + h.Name + "）"
+				notes = append(notes, h.Name)
 			}
-			return "法定节假日"
+			if cal.Provisional(d) {
+				notes = append(notes, "暂定")
+			}
+			if len(notes) == 0 {
+				return "法定节假日"
+			}
+			return "法定节假日（" + strings.Join(notes, "，") + "）"
 		}
 		if !cal.IsWorkday(d) {
 			return "周末"
@@ -141,6 +148,11 @@ type TodayPage struct {
 	LastChanged string // when the data last changed, in words
 	// With publish.auto nothing is announced before it is public, so a change is "recent".
 	AutoPublish bool
+	// TodayNote names a duty day the official calendar sets apart (调休上班, a holiday).
+	TodayNote string
+	// ProvisionalNote explains 暂定 when a day shown rests on the unconfirmed calendar.
+	ProvisionalNote string
+	Site            Site
 }
 
 // TodayPage returns the data of "/" for the county date today.
@@ -165,7 +177,42 @@ func (p *Publisher) TodayPage(ctx context.Context, today roster.Date) (TodayPage
 	if d.LastChanged != nil {
 		pg.LastChanged = p.stamp(*d.LastChanged)
 	}
+	for _, dd := range d.Duties {
+		if dd.DayNote == "" {
+			continue
+		}
+		tentative := ""
+		if dd.Provisional {
+			tentative = "（暂定）"
+		}
+		if dd.DayNote == "调休上班" {
+			pg.TodayNote = "今日为调休上班日" + tentative + "，照常值班接访。"
+		} else {
+			pg.TodayNote = "今日为" + dd.DayNote + "假期" + tentative + "。"
+		}
+		break
+	}
+	shown := today.AddDays(weekDays)
+	for _, n := range d.NextDuty {
+		shown = max(shown, n.Date)
+	}
+	cal, err := p.calendar(ctx, today, shown)
+	if err != nil {
+		return TodayPage{}, err
+	}
+	pg.ProvisionalNote = provisionalNote(cal.ProvisionalYears(today, shown))
+	pg.Site = p.site(d.County)
 	return pg, nil
+}
+
+// rosterAddress is the reception centre's address when roster r sits there: one
+// roster is the centre's own duty; with n > 1, only a place naming the centre is
+// there (a township roster sits in the townships).
+func rosterAddress(rec Reception, r Roster, n int) string {
+	if rec.Address != "" && (n == 1 || rec.Name == "" || strings.Contains(r.Place, rec.Name)) {
+		return rec.Address
+	}
+	return ""
 }
 
 // RosterSection is one roster's duty today (or next) and its coming days.
@@ -190,11 +237,7 @@ func Sections(d Today) []RosterSection {
 	var out []RosterSection
 	for _, r := range d.Rosters {
 		sec := RosterSection{Roster: r}
-		// One roster is the reception centre's own duty; with several, only a place
-		// naming the centre is there (a township roster sits in the townships).
-		if d.Reception.Address != "" && (len(d.Rosters) == 1 || d.Reception.Name == "" || strings.Contains(r.Place, d.Reception.Name)) {
-			sec.Address = d.Reception.Address
-		}
+		sec.Address = rosterAddress(d.Reception, r, len(d.Rosters))
 		for i := range d.Duties {
 			if d.Duties[i].RosterID == r.ID {
 				sec.Today = &d.Duties[i]

@@ -78,6 +78,7 @@ type VisitsPage struct {
 	County      string
 	Groups      []TownshipGroup
 	Count       int // visits in all groups
+	Site        Site
 }
 
 // VisitsByTownship groups visits from a week ago to 90 days on by township,
@@ -120,7 +121,7 @@ func (p *Publisher) VisitsPage(ctx context.Context, today roster.Date) (VisitsPa
 		return VisitsPage{}, time.Time{}, err
 	}
 	pg := VisitsPage{Title: countyName + "县级领导带案下访安排", Desc: countyName + "县级领导带案下访的日期、领导与乡镇",
-		County: countyName, Groups: groups}
+		County: countyName, Groups: groups, Site: p.site(countyName)}
 	for _, g := range groups {
 		pg.Count += len(g.Visits)
 	}
