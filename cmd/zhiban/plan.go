@@ -49,10 +49,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	known := map[int]bool{}
+	for _, h := range d.Holidays {
+		known[h.Date.Year()] = true
+	}
 	in := roster.Input{
 		From: from, To: to,
 		People: d.People, Pools: d.Pools, Rosters: d.Rosters, Absences: d.Absences,
-		Calendar: roster.NewCalendar(holiday.BuiltinBetween(from.AddDays(-400), to), d.Holidays),
+		Calendar: fileCalendar(from.AddDays(-400), to, d.Holidays, known),
 	}
 	if *freezeS != "" && *previous == "" {
 		return usageError("--freeze-before 需要与 --previous 一起使用")
@@ -86,14 +90,53 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	known := map[int]bool{}
-	for _, h := range d.Holidays {
-		known[h.Date.Year()] = true
+	warns := planner.CalendarWarnings(from, to, known)
+	if *format == "json" { // the table says it below its rows
+		warns = append(warns, provisionalWarnings(in.Calendar, from, to)...)
 	}
-	for _, w := range planner.CalendarWarnings(from, to, known) {
+	for _, w := range warns {
 		fmt.Fprintf(stderr, "注意：%s\n", w)
 	}
-	return writePlan(stdout, plan, *format, d.People)
+	return writePlan(stdout, plan, *format, d.People, in.Calendar)
+}
+
+// fileCalendar is the built-in calendar overridden by a county file's holidays;
+// built-in entries of an unconfirmed year the file does not cover are 暂定.
+func fileCalendar(from, to roster.Date, file []roster.HolidayDay, known map[int]bool) roster.Calendar {
+	builtin := holiday.BuiltinBetween(from, to)
+	var provisional []roster.HolidayDay
+	for _, h := range builtin {
+		if y := h.Date.Year(); holiday.Provisional(y) && !known[y] {
+			provisional = append(provisional, h)
+		}
+	}
+	return roster.NewCalendar(builtin, file).WithProvisional(provisional)
+}
+
+// provisionalWarnings names each year of [from, to] planned on a provisional calendar.
+func provisionalWarnings(cal roster.Calendar, from, to roster.Date) []string {
+	var out []string
+	for _, y := range cal.ProvisionalYears(from, to) {
+		out = append(out, fmt.Sprintf("%d 年节假日和调休安排为系统内置的暂定版本，尚未按国务院办公厅通知确认；标“暂定”的日期可能变动（确认：zhiban holidays import）", y))
+	}
+	return out
+}
+
+// dayRemark is a table's remark for d: a holiday's name or 调休上班, with 暂定
+// when it comes from an unconfirmed calendar.
+func dayRemark(cal roster.Calendar, d roster.Date) string {
+	h, ok := cal.Entry(d)
+	if !ok {
+		return ""
+	}
+	s := h.Name
+	if h.Kind == roster.Work {
+		s = "调休上班"
+	}
+	if cal.Provisional(d) {
+		s += "（暂定）"
+	}
+	return s
 }
 
 func parseRange(fromS, toS string) (roster.Date, roster.Date, error) {
@@ -169,7 +212,7 @@ func checkPrevious(path string, as []roster.Assignment, people []roster.Person, 
 
 // writePlan prints plan as JSON, or as a table naming people (the id only
 // when the name is unknown) and marking manual and pinned slots.
-func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Person) error {
+func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Person, cal roster.Calendar) error {
 	if plan.Assignments == nil {
 		plan.Assignments = []roster.Assignment{}
 	}
@@ -192,6 +235,9 @@ func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Per
 			who = a.Person
 		}
 		var marks []string
+		if r := dayRemark(cal, a.Date); r != "" {
+			marks = append(marks, r)
+		}
 		if a.Source == roster.Manual {
 			marks = append(marks, "手动")
 		}
@@ -204,6 +250,11 @@ func writePlan(w io.Writer, plan roster.Plan, format string, people []roster.Per
 		rows = append(rows, []string{u.Date.String(), "周" + roster.WeekdayCN(u.Date.Weekday()), u.Roster, u.Role, "—", "未排：" + u.Reason})
 	}
 	roster.WriteRows(w, rows)
+	if len(plan.Assignments) > 0 {
+		for _, warn := range provisionalWarnings(cal, plan.Assignments[0].Date, plan.Assignments[len(plan.Assignments)-1].Date) {
+			fmt.Fprintf(w, "注意：%s\n", warn)
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprint(w, plan.Metrics.Table())
 	if plan.Changed > 0 {
@@ -260,14 +311,18 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(warn, "注意：%s\n", w)
 	}
 	if *format == "json" {
-		return writePlan(stdout, res.Plan, "json", nil)
+		return writePlan(stdout, res.Plan, "json", nil, roster.Calendar{})
 	}
 	people, err := st.People(ctx)
 	if err != nil {
 		return err
 	}
+	cal, err := planner.Calendar(ctx, st, from, to)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "%s 至 %s：写入 %d 个班次，删除 %d 个不再需要的班次，未排 %d 个。\n\n", from, to, res.Written, res.Removed, len(res.Plan.Unfilled))
-	return writePlan(stdout, res.Plan, "table", people)
+	return writePlan(stdout, res.Plan, "table", people, cal)
 }
 
 // runRoster prints what is stored.
@@ -309,5 +364,5 @@ func runRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	plan.Unfilled = planner.Unfilled(in, stored)
 	plan.Metrics = roster.ComputeMetrics(in, plan.Assignments)
-	return writePlan(stdout, plan, *format, in.People)
+	return writePlan(stdout, plan, *format, in.People, in.Calendar)
 }

@@ -271,3 +271,31 @@ func TestBenchRosterReports(t *testing.T) {
 		}
 	}
 }
+
+// zhiban plan marks duties on the built-in, unconfirmed 2027 calendar 暂定 and
+// says why; 2026's confirmed 调休上班 days carry no 暂定.
+func TestPlanSaysProvisional(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := writeFile(t, dir, "county.yaml", county.DemoYAML())
+	code, out, errs := zhiban(t, "plan", "--data", file, "--from", "2027-01-25", "--to", "2027-02-20", "--format", "table")
+	if code != 0 {
+		t.Fatalf("plan: %d %s", code, errs)
+	}
+	if !strings.Contains(out, "2027-01-31  周日") || !strings.Contains(out, "调休上班（暂定）") ||
+		!strings.Contains(out, "注意：2027 年节假日和调休安排为系统内置的暂定版本") {
+		t.Errorf("table does not mark the provisional 调休上班 2027-01-31:\n%s", out)
+	}
+	if strings.Contains(errs, "暂定") {
+		t.Errorf("the table's warning is repeated on stderr: %q", errs)
+	}
+	// JSON stays clean: the warning goes to stderr.
+	if code, _, errs := zhiban(t, "plan", "--data", file, "--from", "2027-01-25", "--to", "2027-02-20"); code != 0 ||
+		!strings.Contains(errs, "2027 年节假日和调休安排为系统内置的暂定版本") {
+		t.Errorf("JSON plan: %d, stderr %q", code, errs)
+	}
+	code, out, errs = zhiban(t, "plan", "--data", file, "--from", "2026-09-01", "--to", "2026-10-31", "--format", "table")
+	if code != 0 || !strings.Contains(out, "调休上班") || strings.Contains(out+errs, "暂定") {
+		t.Errorf("2026 plan: %d\n%s\n%s", code, out, errs)
+	}
+}
