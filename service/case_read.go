@@ -21,7 +21,14 @@ type CaseView struct {
 
 // ViewCase computes k's clocks on today.
 func ViewCase(k visits.Case, today roster.Date, cal roster.Calendar) CaseView {
-	return CaseView{Case: k, Clock: k.ClockOn(today, cal), Deadlines: k.Deadlines(cal)}
+	v := CaseView{Case: k, Clock: k.ClockOn(today, cal), Deadlines: k.Deadlines(cal)}
+	for i := range v.Deadlines {
+		v.Deadlines[i].Provisional = cal.SettledProvisionally(v.Deadlines[i].Due)
+	}
+	if n := v.Clock.Next; n != nil {
+		n.Provisional = cal.SettledProvisionally(n.Due)
+	}
+	return v
 }
 
 // CaseQuery selects cases; State "open" means every case still in the office's hands.

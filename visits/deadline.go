@@ -51,6 +51,9 @@ type Deadline struct {
 	Office bool        `json:"office"`
 	Met    bool        `json:"met"`
 	MetOn  roster.Date `json:"met_on,omitempty"`
+	// Provisional: Due was moved across holidays of a calendar not yet
+	// confirmed (暂定), so it may still change; set by the reader holding the calendar.
+	Provisional bool `json:"provisional,omitempty"`
 }
 
 // Alert is how close a deadline is.
