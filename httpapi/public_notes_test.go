@@ -85,6 +85,9 @@ func TestPublicPagesOnPaper(t *testing.T) {
 	if !strings.Contains(string(body), "2027年6月尚未排班") || strings.Contains(string(body), "<table") {
 		t.Errorf("a month past the horizon is not 尚未排班:\n%s", visibleText(string(body)))
 	}
+	if strings.Contains(string(body), "暂定") {
+		t.Errorf("a month with no table explains 暂定 marks it does not show")
+	}
 	// The fill reaches 2027-01-15: the rest of January is 尚未排班 row by row.
 	_, body = f.do(t, "GET", "/roster/2027-01", nil)
 	if !strings.Contains(string(body), `<time datetime="2027-01-20">`) || !strings.Contains(string(body), `class="pending">尚未排班</td>`) {
