@@ -88,12 +88,23 @@ func PlanVisitsJob(svc *service.Service) Job {
 	per := svc.Config().Visits.CarryVisitsPerLeader
 	return Job{
 		Name: "plan-visits", Title: "安排带案下访", Kind: Monthly, Key: "jobs.plan_visits", Spec: svc.Config().Jobs.PlanVisits,
-		Run: withEnv(svc, func(ctx context.Context, e service.Env) (fmt.Stringer, error) {
+		Run: asOfStart(withEnv(svc, func(ctx context.Context, e service.Env) (fmt.Stringer, error) {
 			if per == 0 {
 				return summary("带案下访自动安排已关闭（visits.carry_visits_per_leader: 0）"), nil
 			}
 			return service.PlanVisits(ctx, e, service.PlanWindows(e.Today), per)
-		}),
+		})),
+	}
+}
+
+// asOfStart runs a caught-up period as of the real clock: a plan made today
+// must not start on a day already past.
+func asOfStart(run func(context.Context, Run) (string, error)) func(context.Context, Run) (string, error) {
+	return func(ctx context.Context, r Run) (string, error) {
+		if r.Started.After(r.Now) {
+			r.Now = r.Started
+		}
+		return run(ctx, r)
 	}
 }
 

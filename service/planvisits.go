@@ -63,9 +63,18 @@ func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (Vi
 	if err != nil {
 		return done, err
 	}
+	// Cases an upcoming 带案下访 carries already are not planned again, whatever its month.
+	scheduled, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindCarry, From: e.Today, ActiveOnly: true})
+	if err != nil {
+		return done, err
+	}
 	var lines, failed []string
 	for _, w := range windows {
-		from, to := w.From, w.To
+		// Plans start after today: a past day cannot be visited.
+		from, to := max(w.From, e.Today.AddDays(1)), w.To
+		if from > to {
+			continue
+		}
 		// Every visit of the month counts, so the busy time starts on the 1st.
 		monthStart := from.MonthStart()
 		busy, err := tx.Busy(ctx, monthStart, to.MonthEnd())
@@ -83,7 +92,7 @@ func PlanVisits(ctx context.Context, e Env, windows []Window, perLeader int) (Vi
 			}
 		}
 		props := visits.PlanCarryVisits(visits.PlanInput{From: from, To: to, People: people, Cases: cases, Calendar: e.Cal,
-			Busy: busy, PerLeader: perLeader, Places: places})
+			Busy: busy, PerLeader: perLeader, Places: places, Scheduled: scheduled})
 		for _, p := range props {
 			if p.Reason != "" {
 				failed = append(failed, p.Reason)

@@ -42,6 +42,9 @@ func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visit
 		if err := v.Validate(); err != nil {
 			return err
 		}
+		if err := v.NotInPast(e.Today); err != nil {
+			return err
+		}
 		if err := checkLeader(ctx, tx, v.Leader); err != nil {
 			return err
 		}
@@ -161,6 +164,9 @@ func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in Visi
 			start, end = v.Start, v.End
 		}
 		if err := v.Reschedule(in.Date, start, end, strings.TrimSpace(in.Reason), e.Actor); err != nil {
+			return err
+		}
+		if err := v.NotInPast(e.Today); err != nil {
 			return err
 		}
 		return leaderFree(ctx, e.Tx, *v)

@@ -462,13 +462,19 @@ func (c *Case) handlingDeadline(cal roster.Calendar) Deadline {
 		start, article = c.Reopened, "信访工作条例第三十四条（重新办理）"
 	}
 	due := DueAfter(start, HandlingDays, cal)
-	label := "办理"
+	label, rolled := "办理", roster.Date(0)
 	if c.ExtensionDays > 0 {
-		// The extension runs from the end of the original period, then moves off holidays again.
-		due = DueAfter(due, c.ExtensionDays, cal)
+		// Art. 34 can be read two ways: the 30 days run from day 60 itself
+		// (strict), or from the original due date after it moved off a
+		// holiday. Alerts go by the strict one; both are shown.
+		rolled = DueAfter(due, c.ExtensionDays, cal)
+		due = DueAfter(start.AddDays(HandlingDays), c.ExtensionDays, cal)
+		if rolled == due {
+			rolled = 0
+		}
 		label = fmt.Sprintf("办理（已延期%d日）", c.ExtensionDays)
 	}
-	d := Deadline{Kind: DeadlineHandling, Label: label, Article: article, Start: start, Due: due, Office: true}
+	d := Deadline{Kind: DeadlineHandling, Label: label, Article: article, Start: start, Due: due, Office: true, DueRolled: rolled}
 	if c.Replied != 0 && c.Replied >= start {
 		d.Met, d.MetOn = true, c.Replied
 	}

@@ -54,6 +54,10 @@ type Deadline struct {
 	// Provisional: Due was moved across holidays of a calendar not yet
 	// confirmed (暂定), so it may still change; set by the reader holding the calendar.
 	Provisional bool `json:"provisional,omitempty"`
+	// DueRolled is the later date of a statute read two ways (art. 34's
+	// extension counted from the rolled-forward end of the 60 days); Due is
+	// the strict reading, which the alerts follow. See docs/deadlines.md.
+	DueRolled roster.Date `json:"due_rolled,omitempty"`
 }
 
 // Alert is how close a deadline is.

@@ -142,6 +142,15 @@ func (v *Visit) mustBeActive(act string) error {
 	return nil
 }
 
+// NotInPast refuses a 主动约访 or 带案下访 dated before today: a visit that
+// happened is recorded through its outcome, not planned after the fact.
+func (v *Visit) NotInPast(today roster.Date) error {
+	if (v.Kind == KindInvite || v.Kind == KindCarry) && v.Date != 0 && v.Date < today {
+		return refuse("date", "%s的日期 %s 已过（今天是 %s）；已经进行的走访请在原安排上记录结果", v.Kind.Label(), v.Date, today)
+	}
+	return nil
+}
+
 // Confirm moves a planned visit to confirmed.
 func (v *Visit) Confirm() error {
 	if v.State != VisitPlanned {
@@ -390,6 +399,9 @@ type PlanInput struct {
 	Busy      Busy              // from the first of From's month to the end of To's: its visits count
 	PerLeader int               // visits per leader per month; 0 means 1
 	Places    map[string]string // township id → place (its 群众工作站); default the township id
+	// Scheduled are the 带案下访 planned or confirmed from today on, in any
+	// month: a case one of them carries is not carried by a second visit.
+	Scheduled []Visit
 }
 
 // Proposal is a visit the job proposes, with why nothing could be proposed if so.
@@ -423,6 +435,14 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 			load[v.Date]++
 		}
 	}
+	carried := map[int64]bool{}
+	for _, v := range append(in.Scheduled, busy.Visits...) {
+		if v.Kind == KindCarry && v.State.Active() {
+			for _, id := range v.Cases {
+				carried[id] = true
+			}
+		}
+	}
 	var out []Proposal
 	for _, p := range in.People {
 		t := p.Links.Township
@@ -431,7 +451,7 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 		}
 		var carry []int64
 		for _, c := range in.Cases {
-			if c.Township == t && c.State.Open() && c.State != StateReceived {
+			if c.Township == t && c.State.Open() && c.State != StateReceived && !carried[c.ID] {
 				carry = append(carry, c.ID)
 			}
 		}

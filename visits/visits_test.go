@@ -96,7 +96,7 @@ func TestExtensionOnceOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, _ := c.NextDeadline(cal)
-	if next.Due != d("2026-11-09") { // 10-08 + 30 = 11-07 (Saturday) → Monday 11-09
+	if next.Due != d("2026-11-02") { // strictly from day 60: 10-01 + 30 = 10-31 (Saturday) → Monday 11-02
 		t.Fatalf("extended due %s", next.Due)
 	}
 	if err := c.Extend(5, "再次延期", d("2026-09-02"), cal); err == nil || !strings.Contains(err.Error(), "只能延长一次") {
