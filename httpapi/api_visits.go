@@ -55,18 +55,15 @@ func (s *Server) createVisit(c echo.Context) error {
 // visitAct is a change of a visit the API and the staff pages run the same way.
 type visitAct func(ctx context.Context, c service.Call, id int64, in service.VisitAct) (service.VisitChange, error)
 
-// changeVisit answers with the saved visit; a dissatisfied return visit lists reopened cases.
+// changeVisit answers with the saved visit; a dissatisfied return visit lists each case's 复查 window.
 func (s *Server) changeVisit(c echo.Context, act visitAct) error {
 	res, err := apiChange(s, c, act)
 	if err != nil {
 		return err
 	}
 	resp := map[string]any{"visit": res.Visit}
-	if res.Visit.Reopens() {
-		resp["reopened"] = res.Reopened
-		if len(res.NotReopened) > 0 {
-			resp["not_reopened"] = res.NotReopened
-		}
+	if res.Reviews != nil {
+		resp["reviews"] = res.Reviews
 	}
 	return c.JSON(http.StatusOK, resp)
 }

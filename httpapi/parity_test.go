@@ -470,15 +470,15 @@ func parityRows() []parityRow {
 			map[string]any{"reason": ""}, url.Values{"reason": {""}}),
 		func() parityRow {
 			// A return visit of the replied case 2026-0904 today; the petitioner is not satisfied.
-			r := visitRow("record a return visit's outcome (not satisfied reopens the case)", 200, "", func(t *testing.T, e *parityEnv) {
+			r := visitRow("record a return visit's outcome (not satisfied keeps the 复查 window, no reopening)", 200, "", func(t *testing.T, e *parityEnv) {
 				e.visit = e.createVisit(t, visits.Visit{Kind: visits.KindReturn, Leader: "L05", Date: roster.MustDate(parityToday), Start: 19 * 60, End: 20 * 60,
 					Place: "信访人家中", Township: "t05", Cases: []int64{e.caseByCode(t, "2026-0904").ID}, State: visits.VisitConfirmed})
 			}, "outcome", false,
 				map[string]any{"state": "done", "notes": "当面回访", "satisfaction": string(visits.Dissatisfied)},
 				url.Values{"state": {"done"}, "notes": {"当面回访"}, "satisfaction": {string(visits.Dissatisfied)}})
 			r.then = func(t *testing.T, e *parityEnv) {
-				if k := e.caseByCode(t, "2026-0904"); k.Reopened == 0 {
-					t.Errorf("case 2026-0904 not reopened: %s", k.State)
+				if k := e.caseByCode(t, "2026-0904"); k.Reopened != 0 || k.State != visits.StateReplied {
+					t.Errorf("case 2026-0904 reopened: %s", k.State)
 				}
 			}
 			return r

@@ -264,7 +264,8 @@ func visitActFromForm(c echo.Context, action string) (service.VisitAct, error) {
 		}
 		in.End, err = formClock(c, "end")
 	case "outcome":
-		in.Outcome = visits.Outcome{State: visits.VisitState(v("state")), Notes: v("notes"), Satisfaction: visits.Satisfaction(v("satisfaction"))}
+		in.Outcome = visits.Outcome{State: visits.VisitState(v("state")), Notes: v("notes"), Satisfaction: visits.Satisfaction(v("satisfaction")),
+			ReviewRequested: v("review_requested") == "1"}
 		in.Cases, in.CaseCodes = formCaseRefs(c, "cases")
 		in.WalkIns, err = formInt(c, "walk_ins")
 	}
@@ -287,11 +288,15 @@ func (s *Server) postVisitAct(c echo.Context, action string, act visitAct, done 
 		return refusedForm(c, err, action, s.renderVisitPage)
 	}
 	notice := done(res)
-	if len(res.Reopened) > 0 {
-		notice += "；信访人不满意，已重新办理案件 " + strings.Join(res.Reopened, "、")
-	}
-	for _, r := range res.NotReopened {
-		notice += "；案件 " + r.Code + " 未重新办理：" + r.Reason
+	for _, r := range res.Reviews {
+		switch {
+		case r.Reason != "":
+			notice += "；案件 " + r.Code + "：" + r.Reason
+		case r.Requested:
+			notice += "；案件 " + r.Code + " 已登记复查申请，复查意见应于 " + r.Due.String() + " 前出具"
+		default:
+			notice += "；信访人不满意：案件 " + r.Code + " 可于 " + r.Due.String() + " 前申请复查（第三十五条）"
+		}
 	}
 	return redirectDone(c, fmt.Sprintf("/staff/visits/%d", id), notice)
 }

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"zhiban/fault"
@@ -31,4 +32,57 @@ func TestVisitInThePastIsRefused(t *testing.T) {
 	}
 	_, err = f.svc.RescheduleVisit(ctx, f.call, v.ID, service.VisitAct{Version: v.Version, Date: roster.MustDate("2026-11-30"), Reason: "补记"})
 	wantFault(t, err, fault.Invalid, "date")
+}
+
+// Issue 11 item 12: 不满意 at a return visit does not reopen the case. The
+// petitioner's remedy is 复查 (art. 35): asked for at the visit, it is
+// recorded; otherwise the request window stays in sight as a flag.
+func TestDissatisfiedReturnVisitLeadsToReview(t *testing.T) {
+	t.Parallel()
+	f := newCaseworkFixture(t)
+	ctx := context.Background()
+	quiet, asks := f.replied(t), f.replied(t) // served 2026-11-22
+	record := func(k visits.Case, requested bool) service.VisitChange {
+		t.Helper()
+		rv, err := f.st.CreateVisit(ctx, visits.Visit{Kind: visits.KindReturn, Leader: "L01", Date: roster.MustDate("2026-11-30"),
+			Start: visits.ReturnStart, End: visits.ReturnEnd, Place: "信访人住所", Cases: []int64{k.ID}, State: visits.VisitPlanned, CreatedBy: "test"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.svc.RecordOutcome(ctx, f.call, rv.ID, service.VisitAct{Version: rv.Version,
+			Outcome: visits.Outcome{State: visits.VisitDone, Satisfaction: visits.Dissatisfied, ReviewRequested: requested}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := record(quiet, false)
+	if len(res.Reviews) != 1 || res.Reviews[0].Requested || res.Reviews[0].Due != roster.MustDate("2026-12-22") {
+		t.Fatalf("window %+v", res.Reviews)
+	}
+	if k, _ := f.st.Case(ctx, quiet.ID); k.State != visits.StateReplied || k.Reopened != 0 {
+		t.Fatalf("case %s reopened %s", k.State, k.Reopened)
+	}
+	flags, _ := f.st.Flags(ctx, 0)
+	found := false
+	for _, fl := range flags {
+		found = found || fl.Kind == "dissatisfied" && fl.EntityID == fmt.Sprint(quiet.ID)
+	}
+	if !found {
+		t.Fatalf("no flag keeps the 复查 window in sight: %+v", flags)
+	}
+	res = record(asks, true)
+	if len(res.Reviews) != 1 || !res.Reviews[0].Requested || res.Reviews[0].Due != roster.MustDate("2026-12-30") {
+		t.Fatalf("request %+v", res.Reviews)
+	}
+	k, _ := f.st.Case(ctx, asks.ID)
+	if k.State != visits.StateReview || k.ReviewAsked != roster.MustDate("2026-11-30") {
+		t.Fatalf("case %s asked %s", k.State, k.ReviewAsked)
+	}
+	// A 复查 request needs a dissatisfied outcome.
+	rv, _ := f.st.CreateVisit(ctx, visits.Visit{Kind: visits.KindReturn, Leader: "L01", Date: roster.MustDate("2026-11-30"),
+		Start: 14 * 60, End: 15 * 60, Place: "信访人住所", Cases: []int64{quiet.ID}, State: visits.VisitPlanned, CreatedBy: "test"}, "test")
+	_, err := f.svc.RecordOutcome(ctx, f.call, rv.ID, service.VisitAct{Version: rv.Version,
+		Outcome: visits.Outcome{State: visits.VisitDone, Satisfaction: visits.Satisfied, ReviewRequested: true}})
+	wantFault(t, err, fault.Invalid, "review_requested")
 }

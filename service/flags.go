@@ -17,6 +17,7 @@ var FlagKinds = []Choice{
 	{"missing_report", "逾期未报"},
 	{"escalated", "高风险转案"},
 	{"unassigned_finding", "待指定包保领导"},
+	{"dissatisfied", "回访不满意"},
 }
 
 // FlagKindLabel is the Chinese name of a flag kind, or kind when unknown.

@@ -125,18 +125,11 @@ type VisitAct struct {
 	CaseCodes []string `json:"-"`
 }
 
-// VisitChange is a saved visit; a dissatisfied return visit reopens its cases
-// (Reopened), except those the rules keep closed (NotReopened).
+// VisitChange is a saved visit; a dissatisfied return visit lists each linked
+// case's 复查 window (Reviews), recorded as asked for when the petitioner did.
 type VisitChange struct {
-	Visit       visits.Visit
-	Reopened    []string
-	NotReopened []NotReopened
-}
-
-// NotReopened is a case that could not be reopened, and why (e.g. art. 36).
-type NotReopened struct {
-	Code   string `json:"code"`
-	Reason string `json:"reason"`
+	Visit   visits.Visit
+	Reviews []visits.ReviewWindow
 }
 
 // ConfirmVisit confirms a visit, rechecking the leader's time since things may have come up.
@@ -214,33 +207,40 @@ func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct
 			return err
 		}
 		out.Visit = saved
-		if saved.Reopens() {
-			out.Reopened, out.NotReopened, err = reopenCases(ctx, e, saved)
+		if action == "outcome" && saved.Dissatisfied() {
+			out.Reviews, err = reviewWindows(ctx, e, saved, in.ReviewRequested)
 		}
 		return err
 	})
 	return out, err
 }
 
-func reopenCases(ctx context.Context, e Env, v visits.Visit) ([]string, []NotReopened, error) {
-	codes, refused := []string{}, []NotReopened{}
+// reviewWindows applies a dissatisfied return visit to its cases: the 复查
+// request when made, else a flag keeping the request window in sight.
+func reviewWindows(ctx context.Context, e Env, v visits.Visit, requested bool) ([]visits.ReviewWindow, error) {
+	out := []visits.ReviewWindow{}
 	for _, id := range v.Cases {
 		k, err := e.Tx.Case(ctx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		if err := k.Apply(visits.ActReopen, v.Date, e.Today, e.Cal); err != nil {
-			var rf *visits.Refusal
-			if !errors.As(err, &rf) {
-				return nil, nil, err
+		before := k.State
+		w := k.AfterDissatisfied(requested, v.Date, e.Today, e.Cal)
+		out = append(out, w)
+		if k.State != before {
+			if _, err := e.Tx.SaveCase(ctx, k, k.Version, "review", e.Actor); err != nil {
+				return nil, err
 			}
-			refused = append(refused, NotReopened{Code: k.Code, Reason: rf.Msg})
 			continue
 		}
-		if _, err := e.Tx.SaveCase(ctx, k, k.Version, "reopen", e.Actor); err != nil {
-			return nil, nil, err
+		if w.Due == 0 || w.Requested {
+			continue
 		}
-		codes = append(codes, k.Code)
+		msg := fmt.Sprintf("案件 %s 回访不满意（%s），信访人可于 %s 前申请复查（信访工作条例第三十五条）", k.Code, v.Date, w.Due)
+		if _, err := e.Tx.Flag(ctx, store.Flag{Kind: "dissatisfied", Entity: "case", EntityID: fmt.Sprint(k.ID),
+			Level: v.Date.String(), On: e.Today, Message: msg, Leader: k.Leader}); err != nil {
+			return nil, err
+		}
 	}
-	return codes, refused, nil
+	return out, nil
 }

@@ -194,13 +194,14 @@ func TestOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The replied case is handled again; the rechecked one stays (art. 36).
-	if res.Visit.Notes != "仍不满意" || len(res.Reopened) != 1 || res.Reopened[0] != open.Code ||
-		len(res.NotReopened) != 1 || res.NotReopened[0].Code != final.Code || !strings.Contains(res.NotReopened[0].Reason, "第三十六条") {
+	// Not satisfied is not a reopening: the replied case keeps its 复查 window
+	// (art. 35) in sight; the rechecked one has no remedy left (art. 36).
+	if res.Visit.Notes != "仍不满意" || len(res.Reviews) != 2 || res.Reviews[0].Code != open.Code ||
+		res.Reviews[0].Requested || res.Reviews[0].Due == 0 || res.Reviews[1].Code != final.Code || !strings.Contains(res.Reviews[1].Reason, "已复核") {
 		t.Fatalf("outcome %+v", res)
 	}
-	if k, _ := f.st.Case(ctx, open.ID); k.State != visits.StateAccepted {
-		t.Fatalf("reopened case is %s", k.State)
+	if k, _ := f.st.Case(ctx, open.ID); k.State != visits.StateReplied {
+		t.Fatalf("replied case is %s", k.State)
 	}
 	if k, _ := f.st.Case(ctx, final.ID); k.State != visits.StateRechecked {
 		t.Fatalf("rechecked case is %s", k.State)
@@ -220,7 +221,7 @@ func TestOutcomes(t *testing.T) {
 		wantFault(t, err, fault.Invalid, "cases")
 	}
 	res, err = f.svc.RecordOutcome(ctx, f.call, op.ID, service.VisitAct{Version: op.Version, Outcome: done, CaseCodes: []string{open.Code}})
-	if err != nil || res.Visit.WalkIns != 3 || len(res.Visit.Cases) != 1 || res.Visit.Cases[0] != open.ID || res.Reopened != nil {
+	if err != nil || res.Visit.WalkIns != 3 || len(res.Visit.Cases) != 1 || res.Visit.Cases[0] != open.ID || res.Reviews != nil {
 		t.Fatalf("open reception: %+v %v", res, err)
 	}
 }

@@ -520,6 +520,46 @@ func (c *Case) Deadlines(cal roster.Calendar) []Deadline {
 	return out
 }
 
+// ReviewWindow is where a case stands on 复查 after a dissatisfied return
+// visit: asked for (the office's 30 days to answer run to Due) or not yet
+// (the petitioner may ask until Due), or why neither applies.
+type ReviewWindow struct {
+	Code      string      `json:"code"`
+	Requested bool        `json:"requested"`
+	Due       roster.Date `json:"due,omitempty"`
+	Reason    string      `json:"reason,omitempty"`
+}
+
+// AfterDissatisfied records a dissatisfied return visit on day on: with the
+// petitioner's request it applies 申请复查 (art. 35), otherwise it leaves the
+// case as it is and reports the request window. It never reopens the case.
+func (c *Case) AfterDissatisfied(requested bool, on, today roster.Date, cal roster.Calendar) ReviewWindow {
+	w := ReviewWindow{Code: c.Code}
+	if c.Replied == 0 || c.State != StateReplied && c.State != StateClosed && c.State != StateReview {
+		w.Reason = fmt.Sprintf("案件当前为“%s”，不在申请复查阶段", c.State.Label())
+		return w
+	}
+	if c.State == StateReview {
+		w.Requested, w.Due = true, DueAfter(c.ReviewAsked, ReviewDays, cal)
+		return w
+	}
+	w.Due = DueAfter(c.Replied, ReviewDays, cal)
+	if !requested {
+		return w
+	}
+	if c.State == StateClosed {
+		w.Reason = "案件已办结，请核实后在案件页办理复查"
+		return w
+	}
+	on = max(on, c.LastActOn())
+	if err := c.Apply(ActReview, on, today, cal); err != nil {
+		w.Reason = err.(*Refusal).Msg
+		return w
+	}
+	w.Requested, w.Due = true, DueAfter(on, ReviewDays, cal)
+	return w
+}
+
 // NextDeadline returns the office's earliest unmet deadline; false when none
 // is running (the case is closed, or waits on the petitioner).
 func (c *Case) NextDeadline(cal roster.Calendar) (Deadline, bool) {

@@ -197,14 +197,17 @@ func (v *Visit) Reschedule(date roster.Date, start, end roster.Clock, reason, by
 	return nil
 }
 
-// Outcome records how the visit went. A return visit needs a satisfaction;
-// Dissatisfied tells the caller to reopen the linked cases.
+// Outcome records how the visit went. A return visit needs a satisfaction.
+// 不满意 does not reopen the case: the petitioner's remedy is 复查 (art. 35),
+// asked for at the visit (ReviewRequested) or later within the window.
 type Outcome struct {
 	State        VisitState   `json:"state"` // done or no_show
 	Notes        string       `json:"notes"`
 	Satisfaction Satisfaction `json:"satisfaction"`
 	WalkIns      int          `json:"walk_ins"`
 	Cases        []int64      `json:"cases"` // for open reception: cases received
+	// ReviewRequested: at a dissatisfied return visit the petitioner asked for 复查.
+	ReviewRequested bool `json:"review_requested,omitempty"`
 }
 
 // Record applies an outcome on or after the visit day.
@@ -229,6 +232,9 @@ func (v *Visit) Record(o Outcome, today roster.Date) error {
 	if v.Kind != KindReturn && o.Satisfaction != "" {
 		return refuse("satisfaction", "只有上门回访记录满意度")
 	}
+	if o.ReviewRequested && (o.State != VisitDone || o.Satisfaction != Dissatisfied) {
+		return refuse("review_requested", "只有回访结果为“不满意”时才记录复查申请")
+	}
 	v.State, v.Notes, v.Satisfaction, v.WalkIns = o.State, o.Notes, o.Satisfaction, o.WalkIns
 	if v.Kind == KindOpen {
 		v.Cases = append(v.Cases, o.Cases...)
@@ -236,8 +242,8 @@ func (v *Visit) Record(o Outcome, today roster.Date) error {
 	return nil
 }
 
-// Reopens reports whether the recorded outcome reopens the linked cases.
-func (v *Visit) Reopens() bool { return v.Kind == KindReturn && v.Satisfaction == Dissatisfied }
+// Dissatisfied reports whether a return visit found the petitioner not satisfied.
+func (v *Visit) Dissatisfied() bool { return v.Kind == KindReturn && v.Satisfaction == Dissatisfied }
 
 // OnDuty is a roster duty of one person on one day, with the roster's hours.
 type OnDuty struct {

@@ -262,8 +262,8 @@ func TestVisitLifecycle(t *testing.T) {
 	if err := r.Record(Outcome{State: VisitDone}, d("2026-12-01")); err == nil || err.(*Refusal).Field != "satisfaction" {
 		t.Fatalf("return visit without satisfaction: %v", err)
 	}
-	if err := r.Record(Outcome{State: VisitDone, Satisfaction: Dissatisfied}, d("2026-12-01")); err != nil || !r.Reopens() {
-		t.Fatalf("dissatisfied: %v %v", err, r.Reopens())
+	if err := r.Record(Outcome{State: VisitDone, Satisfaction: Dissatisfied}, d("2026-12-01")); err != nil || !r.Dissatisfied() {
+		t.Fatalf("dissatisfied: %v %v", err, r.Dissatisfied())
 	}
 	if err := r.Cancel("x"); err == nil {
 		t.Fatal("cancelled a done visit")
