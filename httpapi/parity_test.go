@@ -438,7 +438,7 @@ func parityRows() []parityRow {
 			a := e.duty(t, roster.MustDate("2026-12-03"))
 			v["leader"], v["date"] = a.Person, a.Date.String()
 		}),
-		newVisit("create a visit on a past date", 201, "", func(t *testing.T, e *parityEnv, v map[string]string) {
+		newVisit("create a visit on a past date (refused: issue 11 item 7)", 400, "date", func(t *testing.T, e *parityEnv, v map[string]string) {
 			v["date"], v["start"], v["end"] = "2026-11-28", "19:00", "20:00" // a Saturday: no duty, no absence
 		}),
 		visitRow("confirm a visit", 200, "", planned(false), "confirm", false, nil, nil),
