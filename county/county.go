@@ -68,7 +68,17 @@ type Roster struct {
 	End        string `yaml:"end" clean:"clock"`
 	Place      string `yaml:"place" clean:"line"`
 	MinGapDays int    `yaml:"min_gap_days"`
-	Slots      []Slot `yaml:"slots"`
+	// ReceivesPublic: nil means yes, except for days: offdays (holiday duty at the 值班室).
+	ReceivesPublic *bool  `yaml:"receives_public,omitempty"`
+	Slots          []Slot `yaml:"slots"`
+}
+
+// Public reports whether the roster receives the public (opens 开门接访).
+func (r Roster) Public() bool {
+	if r.ReceivesPublic != nil {
+		return *r.ReceivesPublic
+	}
+	return r.Days != "offdays"
 }
 
 // Slot is a role and the pool it draws from.

@@ -295,7 +295,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 		return err
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
-	req := planner.Assignment{Key: k, Person: c.FormValue("person"), Version: version}
+	req := planner.Assignment{Key: k, Person: c.FormValue("person"), Version: version, Today: s.today()}
 	a, err := planner.Assign(c.Request().Context(), s.store, req, actor(c))
 	if err != nil {
 		return s.slotRefused(c, k, &slotPage{Chosen: req.Person}, err)
@@ -339,7 +339,7 @@ func (s *Server) swapSlots(c echo.Context) error {
 		return s.renderSlot(c, http.StatusBadRequest, k, &slotPage{staffLayout: staffLayout{Error: "请选择要交换的日期"}})
 	}
 	version2, _ := strconv.Atoi(versionS)
-	req := planner.Swap{Key: k, Version: version, Other: d2, OtherVersion: version2, Force: c.FormValue("force") == "1"}
+	req := planner.Swap{Key: k, Version: version, Other: d2, OtherVersion: version2, Force: c.FormValue("force") == "1", Today: s.today()}
 	if err := planner.SwapSlots(c.Request().Context(), s.store, req, actor(c)); err != nil {
 		return s.slotRefused(c, k, &slotPage{SwapOther: other}, err)
 	}

@@ -51,6 +51,9 @@ type Assignment struct {
 	Person  string
 	Version int   // the version the editor saw; 0 for an empty slot
 	Pinned  *bool // nil keeps the slot's pin
+	// Today lets the edit open today's 开门接访 for the new leader; zero only
+	// follows sessions that exist (see FollowRoster).
+	Today roster.Date
 }
 
 // Assign puts a person on a slot as a manual edit. Outside the pool is invalid, a
@@ -78,8 +81,11 @@ func Assign(ctx context.Context, st *store.Store, req Assignment, actor string) 
 			return ruleBreak("不能安排 "+c.Name+"：", c)
 		}
 		a := roster.Assignment{Roster: req.Key.Roster, Date: req.Key.Date, Role: req.Key.Role, Person: req.Person, Pinned: pinned}
-		out, err = tx.SetAssignment(ctx, a, req.Version, actor)
-		return stale(ctx, tx, req.Key, err)
+		if out, err = tx.SetAssignment(ctx, a, req.Version, actor); err != nil {
+			return stale(ctx, tx, req.Key, err)
+		}
+		_, err = FollowRoster(ctx, tx, req.Key.Date, req.Key.Date, req.Today, actor, actor)
+		return err
 	})
 	return out, err
 }
@@ -119,6 +125,7 @@ type Swap struct {
 	Other        roster.Date
 	OtherVersion int
 	Force        bool // the editor confirmed a swap that breaks rules
+	Today        roster.Date
 }
 
 // SwapMsg is the refusal of a swap that breaks rules and was not confirmed.
@@ -164,7 +171,14 @@ func SwapSlots(ctx context.Context, st *store.Store, req Swap, actor string) err
 		if _, err := tx.SetAssignment(ctx, na, req.Version, actor); err != nil {
 			return stale(ctx, tx, ka, err)
 		}
-		_, err = tx.SetAssignment(ctx, nb, req.OtherVersion, actor)
-		return stale(ctx, tx, kb, err)
+		if _, err = tx.SetAssignment(ctx, nb, req.OtherVersion, actor); err != nil {
+			return stale(ctx, tx, kb, err)
+		}
+		for _, d := range []roster.Date{ka.Date, kb.Date} {
+			if _, err := FollowRoster(ctx, tx, d, d, req.Today, actor, actor); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -187,6 +187,11 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 		}
 		written, removed, err := tx.SaveGenerated(ctx, writes, remove, actor)
 		res = Result{Plan: plan, Written: written, Removed: removed, Warnings: CalendarWarnings(from, to, confirmed)}
+		if err != nil {
+			return err
+		}
+		// Sessions already opened follow; the others open on their day.
+		_, err = FollowRoster(ctx, tx, from, to, 0, actor, actor)
 		return err
 	})
 	return res, err

@@ -103,6 +103,9 @@ type Definition struct {
 	Place      string
 	MinGapDays int // two duties of one person are at least this many days apart
 	Slots      []Slot
+	// ReceivesPublic: its first slot (值班领导) receives walk-in petitioners
+	// (开门接访); holiday duty at the 值班室 does not.
+	ReceivesPublic bool
 }
 
 // AbsenceKind is leave, a business trip or a meeting.

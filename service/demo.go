@@ -104,13 +104,11 @@ func seedDemo(ctx context.Context, e Env) error {
 	if err != nil {
 		return err
 	}
-	var heads []visits.OnDuty
-	for _, d := range duties {
-		if d.Role == "值班领导" {
-			heads = append(heads, d)
-		}
+	defs, err := tx.Rosters(ctx)
+	if err != nil {
+		return err
 	}
-	for i, v := range visits.OpenSessions(heads) {
+	for i, v := range visits.OpenSessions(duties, defs) {
 		v.CreatedBy = who
 		if v.Date < today {
 			v.State, v.WalkIns, v.Notes = visits.VisitDone, 3+i%4, "接待群众来访（示例）"

@@ -46,6 +46,7 @@ type VisitLine struct {
 	visits.Visit
 	KindLabel, StateLabel string
 	LeaderName, TownName  string
+	ShadowName            string // 开门接访: the 跟班领导
 }
 
 // VisitLine is v as the office lists it.
@@ -53,6 +54,9 @@ func (n Names) VisitLine(v visits.Visit) VisitLine {
 	l := VisitLine{Visit: v, KindLabel: v.Kind.Label(), StateLabel: v.State.Label(), LeaderName: n.Leader(v.Leader)}
 	if v.Township != "" {
 		l.TownName = n.Town(v.Township)
+	}
+	if v.Shadow != "" {
+		l.ShadowName = n.Leader(v.Shadow)
 	}
 	return l
 }

@@ -62,7 +62,7 @@ func (s *Store) Pools(ctx context.Context) ([]roster.Pool, error) {
 // Rosters returns every roster definition with its slots.
 func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT r.id, r.name, r.days, r.start_time, r.end_time, r.place, r.min_gap_days,
-			COALESCE(sl.role, ''), COALESCE(sl.pool_id, '')
+			r.receives_public, COALESCE(sl.role, ''), COALESCE(sl.pool_id, '')
 		FROM rosters r LEFT JOIN roster_slots sl ON sl.roster_id = r.id
 		ORDER BY r.position, r.id, sl.position`)
 	if err != nil {
@@ -73,7 +73,8 @@ func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
 	for rows.Next() {
 		var d roster.Definition
 		var days, start, end, role, pool string
-		if err := rows.Scan(&d.ID, &d.Name, &days, &start, &end, &d.Place, &d.MinGapDays, &role, &pool); err != nil {
+		var public int
+		if err := rows.Scan(&d.ID, &d.Name, &days, &start, &end, &d.Place, &d.MinGapDays, &public, &role, &pool); err != nil {
 			return nil, fmt.Errorf("store: rosters: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].ID != d.ID {
@@ -86,6 +87,7 @@ func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
 			if d.End, err = roster.ParseClock(end); err != nil {
 				return nil, fmt.Errorf("store: roster %s: %w", d.ID, err)
 			}
+			d.ReceivesPublic = public == 1
 			out = append(out, d)
 		}
 		if role != "" {

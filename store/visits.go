@@ -9,10 +9,14 @@ import (
 	"zhiban/visits"
 )
 
-const visitCols = `id, kind, leader_id, date, start_time, end_time, place, township, state, notes, satisfaction, walk_ins, created_by, version`
+const visitCols = `id, kind, leader_id, date, start_time, end_time, place, township, state, notes, satisfaction, walk_ins, created_by, version, shadow_id`
 
 func visitSummary(v visits.Visit) string {
-	return fmt.Sprintf("%s %s %s %s–%s %s %s", v.Kind, v.Leader, v.Date, v.Start, v.End, v.Township, v.State)
+	s := fmt.Sprintf("%s %s %s %s–%s %s %s", v.Kind, v.Leader, v.Date, v.Start, v.End, v.Township, v.State)
+	if v.Shadow != "" {
+		s += " 跟班=" + v.Shadow
+	}
+	return s
 }
 
 // CreateVisit inserts a visit with its linked cases.
@@ -21,10 +25,10 @@ func (s *Store) CreateVisit(ctx context.Context, v visits.Visit, actor string) (
 	err := s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
 		r, err := tx.q.ExecContext(ctx, `INSERT INTO visits (kind, leader_id, date, start_time, end_time, place, township, state,
-			notes, satisfaction, walk_ins, created_by, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			notes, satisfaction, walk_ins, created_by, version, created_at, updated_at, shadow_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 			string(v.Kind), v.Leader, dateCol(v.Date), v.Start.String(), v.End.String(), v.Place, v.Township, string(v.State),
-			v.Notes, string(v.Satisfaction), v.WalkIns, v.CreatedBy, now, now)
+			v.Notes, string(v.Satisfaction), v.WalkIns, v.CreatedBy, now, now, v.Shadow)
 		if err != nil {
 			return fmt.Errorf("store: create visit: %w", err)
 		}
@@ -70,9 +74,9 @@ func (s *Store) SaveVisit(ctx context.Context, v visits.Visit, version int, acti
 		}
 		now := stamp(s.Now())
 		_, err = tx.q.ExecContext(ctx, `UPDATE visits SET kind = ?, leader_id = ?, date = ?, start_time = ?, end_time = ?, place = ?,
-			township = ?, state = ?, notes = ?, satisfaction = ?, walk_ins = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			township = ?, state = ?, notes = ?, satisfaction = ?, walk_ins = ?, shadow_id = ?, version = version + 1, updated_at = ? WHERE id = ?`,
 			string(v.Kind), v.Leader, dateCol(v.Date), v.Start.String(), v.End.String(), v.Place, v.Township, string(v.State),
-			v.Notes, string(v.Satisfaction), v.WalkIns, now, v.ID)
+			v.Notes, string(v.Satisfaction), v.WalkIns, v.Shadow, now, v.ID)
 		if err != nil {
 			return fmt.Errorf("store: save visit %d: %w", v.ID, err)
 		}
@@ -165,7 +169,7 @@ func scanVisit(sc scanner) (visits.Visit, error) {
 	v := visits.Visit{Cases: []int64{}}
 	var date, start, end string
 	err := sc.Scan(&v.ID, &v.Kind, &v.Leader, &date, &start, &end, &v.Place, &v.Township, &v.State, &v.Notes,
-		&v.Satisfaction, &v.WalkIns, &v.CreatedBy, &v.Version)
+		&v.Satisfaction, &v.WalkIns, &v.CreatedBy, &v.Version, &v.Shadow)
 	v.Date, v.Start, v.End = readDate(date), readClock(start), readClock(end)
 	return v, err
 }
@@ -234,7 +238,7 @@ func scanPublicVisit(sc scanner) (PublicVisit, error) {
 
 // Duties returns stored duties in [from, to] with roster hours and place, for conflict checks.
 func (s *Store) Duties(ctx context.Context, from, to roster.Date) ([]visits.OnDuty, error) {
-	return queryAll(ctx, s.q, fmt.Sprintf("duties %s–%s", from, to), scanOnDuty, `SELECT a.person_id, a.date, a.role,
+	return queryAll(ctx, s.q, fmt.Sprintf("duties %s–%s", from, to), scanOnDuty, `SELECT a.roster_id, a.person_id, a.date, a.role,
 		r.start_time, r.end_time, r.place FROM assignments a JOIN rosters r ON r.id = a.roster_id
 		WHERE a.date >= ? AND a.date <= ? ORDER BY a.date, a.person_id`, from.String(), to.String())
 }
@@ -242,7 +246,7 @@ func (s *Store) Duties(ctx context.Context, from, to roster.Date) ([]visits.OnDu
 func scanOnDuty(sc scanner) (visits.OnDuty, error) {
 	var d visits.OnDuty
 	var date, start, end string
-	err := sc.Scan(&d.Person, &date, &d.Role, &start, &end, &d.Place)
+	err := sc.Scan(&d.Roster, &d.Person, &date, &d.Role, &start, &end, &d.Place)
 	d.Date, d.Start, d.End = readDate(date), readClock(start), readClock(end)
 	return d, err
 }

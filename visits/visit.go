@@ -86,6 +86,7 @@ type Visit struct {
 	End          roster.Clock `json:"end"`
 	Place        string       `json:"place"`
 	Township     string       `json:"township,omitempty"`
+	Shadow       string       `json:"shadow,omitempty"` // 开门接访: the 跟班领导 with the 值班领导 (Leader)
 	Cases        []int64      `json:"cases"`
 	State        VisitState   `json:"state"`
 	Notes        string       `json:"notes,omitempty"` // private outcome notes
@@ -247,6 +248,7 @@ func (v *Visit) Dissatisfied() bool { return v.Kind == KindReturn && v.Satisfact
 
 // OnDuty is a roster duty of one person on one day, with the roster's hours.
 type OnDuty struct {
+	Roster     string       `json:"-"`
 	Person     string       `json:"person"`
 	Date       roster.Date  `json:"date"`
 	Start, End roster.Clock `json:"-"`
@@ -533,13 +535,34 @@ func PlanReturnVisit(c Case, cal roster.Calendar, b Busy, within int, today rost
 	return Visit{}, refuse("date", "案件 %s 的包案领导在 %s～%s 没有空闲工作日", c.Code, first, last)
 }
 
-// OpenSessions derives the 开门接访 sessions of the duty days: one per duty
-// leader per day, at the roster's place and hours.
-func OpenSessions(duties []OnDuty) []Visit {
+// OpenSessions derives the 开门接访 sessions of the duty days: one per
+// 值班领导 (a roster's first slot) per day, at the roster's place and hours,
+// naming the 跟班领导 (its second slot) of the same day. Rosters that do not
+// receive the public (holiday duty at the 值班室) open none.
+func OpenSessions(duties []OnDuty, defs []roster.Definition) []Visit {
+	type slot struct{ roster, role string }
+	head, shadow := map[slot]bool{}, map[slot]bool{}
+	for _, d := range defs {
+		if d.ReceivesPublic && len(d.Slots) > 0 {
+			head[slot{d.ID, d.Slots[0].Role}] = true
+			if len(d.Slots) > 1 {
+				shadow[slot{d.ID, d.Slots[1].Role}] = true
+			}
+		}
+	}
 	var out []Visit
 	for _, d := range duties {
-		out = append(out, Visit{Kind: KindOpen, Leader: d.Person, Date: d.Date, Start: d.Start, End: d.End,
-			Place: d.Place, State: VisitConfirmed, CreatedBy: "roster"})
+		if !head[slot{d.Roster, d.Role}] {
+			continue
+		}
+		v := Visit{Kind: KindOpen, Leader: d.Person, Date: d.Date, Start: d.Start, End: d.End,
+			Place: d.Place, State: VisitConfirmed, CreatedBy: "roster"}
+		for _, s := range duties {
+			if s.Date == d.Date && s.Roster == d.Roster && shadow[slot{s.Roster, s.Role}] {
+				v.Shadow = s.Person
+			}
+		}
+		out = append(out, v)
 	}
 	return out
 }
