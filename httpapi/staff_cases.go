@@ -99,7 +99,7 @@ func (s *Server) showCaseList(c echo.Context) error {
 var transitionLabels = map[visits.Transition]string{
 	visits.ActAccept: "受理", visits.ActReject: "不予受理", visits.ActReply: "出具处理意见（送达）",
 	visits.ActReview: "信访人申请复查", visits.ActReviewed: "出具复查意见", visits.ActRecheck: "信访人申请复核",
-	visits.ActRechckd: "出具复核意见", visits.ActClose: "办结", visits.ActReopen: "重新办理",
+	visits.ActRechckd: "出具复核意见", visits.ActClose: "办结", visits.ActReopen: "重新办理", visits.ActWriteOff: "销号（五包完成）",
 }
 
 type casePage struct {
@@ -142,7 +142,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 	}
 	k := file.Case
 	p := &casePage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Case: newCaseRow(k, n), Names: n, Today: today,
-		CanExtend: k.State == visits.StateAccepted && k.ExtensionDays == 0, MaxExtension: visits.MaxExtensionDays,
+		CanExtend: k.State == visits.StateAccepted && k.ExtensionDays == 0 && !k.IsDispute(), MaxExtension: visits.MaxExtensionDays,
 		Open: k.State.Open(), Form: url.Values{}}
 	if r != nil {
 		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
@@ -156,7 +156,7 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 			p.Duties = append(p.Duties, option{string(d.Duty), d.Label})
 		}
 	}
-	for _, t := range k.State.Transitions() {
+	for _, t := range k.Transitions() {
 		p.Actions = append(p.Actions, option{string(t), transitionLabels[t]})
 	}
 	for _, v := range file.Visits {

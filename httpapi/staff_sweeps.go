@@ -192,7 +192,7 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已转为重点案件 "+k.Code+"。"+ch.Explanation)
+	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已列入包保（矛盾纠纷 "+k.Code+"）。"+ch.Explanation)
 }
 
 // postFindingResolve marks a finding resolved (化解) so it does not roll over.

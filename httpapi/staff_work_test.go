@@ -359,7 +359,7 @@ func TestSweepWrites(t *testing.T) {
 	if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/staff/cases/") {
 		t.Fatalf("escalate: %d %s", code, h.Get("Location"))
 	}
-	if code, body := editor.post(fmt.Sprintf("/staff/findings/%d/escalate", fs[0].ID), nil); code != http.StatusConflict || !strings.Contains(body, "已转为案件") {
+	if code, body := editor.post(fmt.Sprintf("/staff/findings/%d/escalate", fs[0].ID), nil); code != http.StatusConflict || !strings.Contains(body, "已列入包保") {
 		t.Fatalf("escalate twice: %d", code)
 	}
 	if code, _ := editor.get(h.Get("Location")); code != http.StatusOK {

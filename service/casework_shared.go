@@ -54,9 +54,10 @@ func ScheduleReturnVisit(ctx context.Context, e Env, k visits.Case) (*visits.Vis
 	return &saved, err
 }
 
-// EscalateFinding makes a high-risk finding a key case with a 包保领导 from
-// visits.ChooseLeader; an escalated finding is a conflict, and nobody eligible
-// is ChooseLeader's *visits.Refusal.
+// EscalateFinding puts a high-risk finding under 包保 as a dispute case with a
+// 包保领导 from visits.ChooseLeader, or links it to the open case its dispute
+// already has (the case's FromFinding is then another finding). An escalated
+// finding is a conflict, and nobody eligible is ChooseLeader's *visits.Refusal.
 func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case, visits.Choice, error) {
 	tx := e.Tx
 	if f.Case != 0 {
@@ -65,11 +66,19 @@ func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case,
 			return visits.Case{}, visits.Choice{}, err
 		}
 		return visits.Case{}, visits.Choice{}, &fault.Error{Kind: fault.Conflict, Code: "already_escalated",
-			Msg: "该排查发现已转为案件 " + k.Code, Items: []any{k.Public()}}
+			Msg: "该排查发现已列入包保（案件 " + k.Code + "）", Items: []any{k.Public()}}
 	}
 	task, err := tx.SweepTask(ctx, f.Task)
 	if err != nil {
 		return visits.Case{}, visits.Choice{}, err
+	}
+	if k, ok, err := disputeCase(ctx, tx, f, task.Township); err != nil || ok {
+		if err != nil {
+			return visits.Case{}, visits.Choice{}, err
+		}
+		f.Case = k.ID
+		ch := visits.Choice{Leader: k.Leader, Explanation: "同一矛盾纠纷已有案件 " + k.Code + "，归入该案件，不另立案"}
+		return k, ch, tx.SaveFinding(ctx, f, "link", e.Actor)
 	}
 	people, err := tx.People(ctx)
 	if err != nil {
@@ -96,4 +105,41 @@ func EscalateFinding(ctx context.Context, e Env, f visits.Finding) (visits.Case,
 		return visits.Case{}, visits.Choice{}, err
 	}
 	return k, ch, nil
+}
+
+// disputeCase finds the open case f's dispute already has: the case of a
+// finding f continues (rolled over), or an open case from a finding of the
+// same township about the same dispute.
+func disputeCase(ctx context.Context, tx *store.Store, f visits.Finding, township string) (visits.Case, bool, error) {
+	for id, n := f.RolledFrom, 0; id != 0 && n < 120; n++ {
+		g, err := tx.Finding(ctx, id)
+		if err != nil {
+			return visits.Case{}, false, err
+		}
+		if g.Case != 0 {
+			k, err := tx.Case(ctx, g.Case)
+			if err != nil || !k.State.Open() {
+				return k, false, err
+			}
+			return k, true, nil
+		}
+		id = g.RolledFrom
+	}
+	open, err := tx.Cases(ctx, store.CaseFilter{Township: township, OpenOnly: true})
+	if err != nil {
+		return visits.Case{}, false, err
+	}
+	for _, k := range open {
+		if k.FromFinding == 0 || k.FromFinding == f.ID {
+			continue
+		}
+		g, err := tx.Finding(ctx, k.FromFinding)
+		if err != nil {
+			return visits.Case{}, false, err
+		}
+		if visits.SameDispute(f, g) {
+			return k, true, nil
+		}
+	}
+	return visits.Case{}, false, nil
 }

@@ -3,11 +3,15 @@ package service_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
+	"zhiban/config/configtest"
 	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
+	"zhiban/store"
 	"zhiban/visits"
 )
 
@@ -85,4 +89,78 @@ func TestDissatisfiedReturnVisitLeadsToReview(t *testing.T) {
 	_, err := f.svc.RecordOutcome(ctx, f.call, rv.ID, service.VisitAct{Version: rv.Version,
 		Outcome: visits.Outcome{State: visits.VisitDone, Satisfaction: visits.Satisfied, ReviewRequested: true}})
 	wantFault(t, err, fault.Invalid, "review_requested")
+}
+
+// Issue 11 item 9: the demo's t01 reports the same dispute in November (put
+// under 包保 then) and December. The follow-ups link December's finding to the
+// existing case instead of opening a second one; the case is a 矛盾纠纷 with
+// the five 包 steps and 销号 due, not a 来访 petition with a 受理告知 clock.
+func TestEscalatedFindingIsADisputeLinkedNotDuplicated(t *testing.T) {
+	ctx := context.Background()
+	st := openDemo(t)
+	svc := service.New(st, configtest.Valid(t, nil), nil)
+	today := roster.MustDate("2026-12-15")
+	if _, err := planner.Fill(ctx, st, today.AddDays(-30), today.AddDays(60), today.AddDays(-30), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SeedDemo(ctx, service.Call{Actor: "demo", Now: at("2026-12-15")}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.Cases(ctx, store.CaseFilter{Township: "t01"})
+	if _, err := service.FollowUps(ctx, jobEnv(t, st, today, "follow-ups")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := st.Cases(ctx, store.CaseFilter{Township: "t01"})
+	if len(after) != len(before) {
+		t.Fatalf("t01 had %d cases, now %d: the same dispute opened a second case", len(before), len(after))
+	}
+	var k visits.Case
+	for _, c := range after {
+		if c.FromFinding != 0 {
+			k = c
+		}
+	}
+	linked := 0
+	for _, m := range []visits.Month{"2026-11", "2026-12"} {
+		task, _ := st.SweepTaskOf(ctx, m, "t01")
+		fs, _ := st.Findings(ctx, store.FindingFilter{Task: task.ID})
+		for _, f := range fs {
+			if f.Risk == visits.RiskHigh && f.Case == k.ID {
+				linked++
+			}
+		}
+	}
+	if linked != 2 {
+		t.Fatalf("%d findings point at case %s, want November's and December's", linked, k.Code)
+	}
+	if !k.IsDispute() || k.Channel != "" || k.Petitioner.Name != "" || k.State != visits.StateAccepted {
+		t.Fatalf("escalated case %+v", k)
+	}
+	cal, _ := planner.Calendar(ctx, st, today.AddDays(-400), today.AddDays(400))
+	var kinds []string
+	for _, d := range k.Deadlines(cal) {
+		if d.Kind == visits.DeadlineAcceptance || d.Due == 0 {
+			t.Fatalf("deadline %+v", d)
+		}
+		kinds = append(kinds, d.Label)
+	}
+	if got := strings.Join(kinds, "、"); got != "包调查、包处理、包结案、包稳控、包息访、销号" {
+		t.Fatalf("steps %s", got)
+	}
+	// The steps are recorded in order, 包结案 included, then 销号 closes it.
+	call := service.Call{Actor: "editor", Now: at("2026-12-15")}
+	ver := k.Version
+	for _, d := range visits.Duties {
+		res, err := svc.AddMilestone(ctx, call, k.ID, service.CaseAct{Version: ver, Duty: d})
+		if err != nil {
+			t.Fatalf("%s: %v", d.Label(), err)
+		}
+		ver = res.Case.Version
+	}
+	_, err := svc.TransitionCase(ctx, call, k.ID, service.CaseAct{Version: ver, Action: visits.ActAccept})
+	wantFault(t, err, fault.Invalid, "action")
+	res, err := svc.TransitionCase(ctx, call, k.ID, service.CaseAct{Version: ver, Action: visits.ActWriteOff})
+	if err != nil || res.Case.State != visits.StateClosed || res.Case.Closed != today {
+		t.Fatalf("销号: %+v %v", res.Case.Case, err)
+	}
 }

@@ -160,7 +160,10 @@ func escalateHighRisk(ctx context.Context, e Env, people []roster.Person, names 
 			return err
 		}
 		done.Escalated++
-		msg := fmt.Sprintf("高风险排查发现已转为重点案件 %s（%s），包保领导：%s。%s", k.Code, names[k.Township], nameOf(people, ch.Leader), ch.Explanation)
+		msg := fmt.Sprintf("高风险排查发现已列为重点矛盾纠纷 %s（%s），包保领导：%s。%s", k.Code, names[k.Township], nameOf(people, ch.Leader), ch.Explanation)
+		if k.FromFinding != f.ID {
+			msg = fmt.Sprintf("高风险排查发现（%s）与已有案件 %s 为同一矛盾纠纷，已归入该案件，包保领导：%s", names[k.Township], k.Code, nameOf(people, ch.Leader))
+		}
 		if _, err := tx.Flag(ctx, store.Flag{Kind: "escalated", Entity: "finding", EntityID: fmt.Sprint(f.ID), On: today, Message: msg, Leader: ch.Leader}); err != nil {
 			return err
 		}

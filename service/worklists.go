@@ -58,7 +58,8 @@ func Duties(k visits.Case) (lines []DutyLine, next visits.Duty) {
 				l.Done, l.On, l.Note = true, x.On, x.Note
 			}
 		}
-		l.Open = !l.Done && d != visits.DutyClose
+		// A petition records 包结案 by closing; a dispute records it as a step.
+		l.Open = !l.Done && (d != visits.DutyClose || k.IsDispute())
 		if l.Open && next == "" {
 			next = d
 		}

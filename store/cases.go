@@ -12,7 +12,7 @@ import (
 const caseCols = `id, code, title, category, township, received_on, channel, petitioner_name, petitioner_phone,
 	petitioner_address, content, group_size, representatives, COALESCE(leader_id, ''), leader_reason, unit, state, key_case,
 	COALESCE(from_finding, 0), accepted_on, replied_on, extension_days, extension_reason, extended_on, review_asked_on,
-	reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version`
+	reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, kind`
 
 func scanCase(sc scanner) (visits.Case, error) {
 	var c visits.Case
@@ -21,7 +21,7 @@ func scanCase(sc scanner) (visits.Case, error) {
 	err := sc.Scan(&c.ID, &c.Code, &c.Title, &c.Category, &c.Township, &received, &c.Channel, &c.Petitioner.Name,
 		&c.Petitioner.Phone, &c.Petitioner.Address, &c.Content, &c.GroupSize, &c.Representatives, &c.Leader, &c.LeaderReason,
 		&c.Unit, &c.State, &key, &c.FromFinding, &accepted, &replied, &c.ExtensionDays, &c.ExtensionReason, &extended,
-		&rvAsked, &reviewed, &rkAsked, &rechecked, &reopened, &closed, &c.Version)
+		&rvAsked, &reviewed, &rkAsked, &rechecked, &reopened, &closed, &c.Version, &c.Kind)
 	if err != nil {
 		return c, err
 	}
@@ -52,14 +52,14 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 			petitioner_name, petitioner_phone, petitioner_address, content, group_size, representatives, leader_id, leader_reason,
 			unit, state, key_case, from_finding, accepted_on, replied_on, extension_days, extension_reason, extended_on,
 			review_asked_on, reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, created_at, updated_at,
-			petitioner_name_idx, petitioner_phone_idx)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+			petitioner_name_idx, petitioner_phone_idx, kind)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
 			c.Code, c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name,
 			c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason,
 			c.Unit, string(c.State), boolInt(c.Key), nullInt(c.FromFinding), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays,
 			c.ExtensionReason, dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked),
 			dateCol(c.Rechecked), dateCol(c.Reopened), dateCol(c.Closed), now, now,
-			s.search.nameToken(c.Petitioner.Name), s.search.phoneToken(c.Petitioner.Phone))
+			s.search.nameToken(c.Petitioner.Name), s.search.phoneToken(c.Petitioner.Phone), string(caseKind(c)))
 		if err != nil {
 			return fmt.Errorf("store: create case %s: %w", c.Code, err)
 		}
@@ -76,6 +76,14 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 		return visits.Case{}, err
 	}
 	return s.Case(ctx, c.ID)
+}
+
+// caseKind stores a case without a kind as a petition.
+func caseKind(c visits.Case) visits.CaseKind {
+	if c.Kind == "" {
+		return visits.CasePetition
+	}
+	return c.Kind
 }
 
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

@@ -115,9 +115,19 @@ type Petitioner struct {
 	Address string `json:"address,omitempty"`
 }
 
-// Case is a petition matter (信访事项) with its clocks and milestones.
+// CaseKind tells a petition from a dispute a sweep found.
+type CaseKind string
+
+const (
+	CasePetition CaseKind = "petition" // 信访事项: the statutory clocks of the Regulations
+	CaseDispute  CaseKind = "dispute"  // 矛盾纠纷 under 包保: the five 包 steps and 销号
+)
+
+// Case is a petition matter (信访事项) with its clocks and milestones, or a
+// dispute (矛盾纠纷) a sweep put under a 包保领导, with its steps.
 type Case struct {
 	ID              int64       `json:"id"`
+	Kind            CaseKind    `json:"kind"` // "" reads as a petition
 	Code            string      `json:"code"`
 	Title           string      `json:"title"`
 	Category        Category    `json:"category"`
@@ -236,6 +246,10 @@ func validPhone(p string) bool {
 	return len(p) >= 7 && len(p) <= 13 && digits(p)
 }
 
+// IsDispute reports whether the case is a dispute under 包保, not a petition
+// (a value method, so templates can ask it of a copy).
+func (c Case) IsDispute() bool { return c.Kind == CaseDispute }
+
 // Has reports whether duty d has been recorded.
 func (c *Case) Has(d Duty) bool {
 	for _, m := range c.Milestones {
@@ -260,7 +274,7 @@ func (c *Case) Milestone(d Duty, on, today roster.Date, note string) error {
 	if i > 0 && !c.Has(Duties[i-1]) {
 		return refuse("duty", "须先完成“%s”，才能记录“%s”", Duties[i-1].Label(), d.Label())
 	}
-	if d == DutyClose {
+	if d == DutyClose && !c.IsDispute() {
 		return refuse("duty", "“包结案”在办结案件时自动记录")
 	}
 	if !c.State.Open() && d != DutyStabilise && d != DutyCease {
@@ -292,14 +306,15 @@ const (
 	ActRechckd  Transition = "recheck_reply" // re-check opinion served
 	ActClose    Transition = "close"
 	ActReopen   Transition = "reopen"
+	ActWriteOff Transition = "write_off" // 销号: a dispute's five 包 steps are done
 )
 
 // Transitions lists the state changes in the order a case takes them.
-var Transitions = []Transition{ActAccept, ActReject, ActReply, ActReview, ActReviewed, ActRecheck, ActRechckd, ActClose, ActReopen}
+var Transitions = []Transition{ActAccept, ActReject, ActReply, ActReview, ActReviewed, ActRecheck, ActRechckd, ActClose, ActReopen, ActWriteOff}
 
 var transitionLabels = map[Transition]string{
 	ActAccept: "受理", ActReject: "不予受理", ActReply: "出具处理意见", ActReview: "申请复查", ActReviewed: "出具复查意见",
-	ActRecheck: "申请复核", ActRechckd: "出具复核意见", ActClose: "办结", ActReopen: "重新办理",
+	ActRecheck: "申请复核", ActRechckd: "出具复核意见", ActClose: "办结", ActReopen: "重新办理", ActWriteOff: "销号",
 }
 
 // Label is the Chinese name of the transition.
@@ -316,6 +331,19 @@ var transitionFrom = map[Transition][]CaseState{
 	ActRechckd:  {StateRecheck},
 	ActClose:    {StateReplied, StateReviewed, StateRechecked},
 	ActReopen:   {StateReplied, StateReviewed, StateRechecked, StateClosed},
+	ActWriteOff: {StateAccepted},
+}
+
+// Transitions lists the changes this case may take now: a dispute only 销号,
+// a petition every step of the Regulations but 销号.
+func (c *Case) Transitions() []Transition {
+	var out []Transition
+	for _, t := range c.State.Transitions() {
+		if (t == ActWriteOff) == c.IsDispute() {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Transitions lists the changes a case in state s may take, in the order of
@@ -381,10 +409,23 @@ func (c *Case) Apply(t Transition, on, today roster.Date, cal roster.Calendar) e
 	if !known {
 		return refuse("action", "操作无效，应为 %s", joinLabels(len(Transitions), func(i int) string { return Transitions[i].Label() }))
 	}
+	if (t == ActWriteOff) != c.IsDispute() {
+		if c.IsDispute() {
+			return refuse("action", "矛盾纠纷不走信访程序，不能“%s”；五包完成后销号", t.Label())
+		}
+		return refuse("action", "销号只用于排查发现的矛盾纠纷")
+	}
 	if !slices.Contains(from, c.State) {
 		return refuse("state", "案件当前为“%s”，不能执行此操作", c.State.Label())
 	}
 	switch t {
+	case ActWriteOff:
+		for _, d := range Duties {
+			if !c.Has(d) {
+				return refuse("milestones", "尚未记录“%s”，不能销号", d.Label())
+			}
+		}
+		c.State, c.Closed = StateClosed, on
 	case ActAccept:
 		c.State, c.Accepted = StateAccepted, on
 	case ActReject:
@@ -437,6 +478,9 @@ func (c *Case) Apply(t Transition, on, today roster.Date, cal roster.Calendar) e
 // reason the petitioner is told (art. 34). It must be decided before the
 // period runs out.
 func (c *Case) Extend(days int, reason string, on roster.Date, cal roster.Calendar) error {
+	if c.IsDispute() {
+		return refuse("state", "矛盾纠纷按包保步骤的期限推进，没有第三十四条的办理期限，不能延期")
+	}
 	if c.State != StateAccepted {
 		return refuse("state", "只有办理中的案件可以延期")
 	}
@@ -482,8 +526,11 @@ func (c *Case) handlingDeadline(cal roster.Calendar) Deadline {
 }
 
 // Deadlines returns every clock the case has started, in order: each one
-// starts when the one before it is met.
+// starts when the one before it is met. A dispute has its 包 steps instead.
 func (c *Case) Deadlines(cal roster.Calendar) []Deadline {
+	if c.IsDispute() {
+		return c.disputeSteps(cal)
+	}
 	acc := Deadline{Kind: DeadlineAcceptance, Label: "受理告知", Article: "信访工作条例第二十二条、第二十三条",
 		Start: c.Received, Due: DueAfter(c.Received, AcceptanceDays, cal), Office: true}
 	if c.Accepted != 0 {
@@ -558,6 +605,41 @@ func (c *Case) AfterDissatisfied(requested bool, on, today roster.Date, cal rost
 	}
 	w.Requested, w.Due = true, DueAfter(on, ReviewDays, cal)
 	return w
+}
+
+// DisputeStepDays is when each 包 step of a dispute is due, in days from the
+// day it was put under 包保. The source names the five duties without periods;
+// these are the office's working targets (docs/deadlines.md).
+var DisputeStepDays = map[Duty]int{DutyInvestigate: 7, DutyHandle: 30, DutyClose: 60, DutyStabilise: 75, DutyCease: 90}
+
+// WriteOffDays is when a dispute is due to be written off (销号), after 包息访.
+const WriteOffDays = 90
+
+// DeadlineWriteOff is a dispute's 销号.
+const DeadlineWriteOff DeadlineKind = "write_off"
+
+const disputeArticle = "矛盾纠纷排查化解包保责任制"
+
+// disputeSteps are a dispute's five 包 steps and its 销号, each with a due date.
+func (c *Case) disputeSteps(cal roster.Calendar) []Deadline {
+	start := c.Received
+	var out []Deadline
+	for _, d := range Duties {
+		dl := Deadline{Kind: DeadlineKind("bao_" + string(d)), Label: d.Label(), Article: disputeArticle, Start: start,
+			Due: DueAfter(start, DisputeStepDays[d], cal), Office: true}
+		for _, m := range c.Milestones {
+			if m.Duty == d {
+				dl.Met, dl.MetOn = true, m.On
+			}
+		}
+		out = append(out, dl)
+	}
+	w := Deadline{Kind: DeadlineWriteOff, Label: "销号", Article: disputeArticle, Start: start,
+		Due: DueAfter(start, WriteOffDays, cal), Office: true}
+	if c.State == StateClosed {
+		w.Met, w.MetOn = true, c.Closed
+	}
+	return append(out, w)
 }
 
 // NextDeadline returns the office's earliest unmet deadline; false when none

@@ -17,17 +17,20 @@ func TestOfferedTransitionsAreTheOnesApplyAllows(t *testing.T) {
 	cal := roster.NewCalendar()
 	states := []CaseState{StateReceived, StateAccepted, StateRejected, StateReplied, StateReview, StateReviewed,
 		StateRecheck, StateRechecked, StateClosed}
-	for _, st := range states {
-		for _, tr := range Transitions {
-			// A case in st with every duty a transition needs done, its last
-			// act on 1 December and the petitioner's windows still open.
-			c := Case{State: st, Received: d("2026-11-20"), Replied: d("2026-12-01"), Reviewed: d("2026-12-01"),
-				Milestones: []Milestone{{Duty: DutyInvestigate, On: d("2026-11-21")}, {Duty: DutyHandle, On: d("2026-11-22")}}}
-			err := c.Apply(tr, d("2026-12-02"), d("2026-12-02"), cal)
-			var rf *Refusal
-			refusedForState := errors.As(err, &rf) && rf.Field == "state" && strings.Contains(rf.Msg, "不能执行此操作")
-			if offered := slices.Contains(st.Transitions(), tr); offered == refusedForState {
-				t.Errorf("%s from %s: offered %v, Apply says %v", tr, st, offered, err)
+	for _, kind := range []CaseKind{CasePetition, CaseDispute} {
+		for _, st := range states {
+			for _, tr := range Transitions {
+				// A case in st with every duty a transition needs done, its last
+				// act on 1 December and the petitioner's windows still open.
+				c := Case{Kind: kind, State: st, Received: d("2026-11-20"), Replied: d("2026-12-01"), Reviewed: d("2026-12-01"),
+					Milestones: []Milestone{{Duty: DutyInvestigate, On: d("2026-11-21")}, {Duty: DutyHandle, On: d("2026-11-22")}}}
+				offered := slices.Contains(c.Transitions(), tr)
+				err := c.Apply(tr, d("2026-12-02"), d("2026-12-02"), cal)
+				var rf *Refusal
+				refused := errors.As(err, &rf) && (rf.Field == "state" && strings.Contains(rf.Msg, "不能执行此操作") || rf.Field == "action")
+				if offered == refused {
+					t.Errorf("%s %s from %s: offered %v, Apply says %v", kind, tr, st, offered, err)
+				}
 			}
 		}
 	}

@@ -280,15 +280,23 @@ func ChooseLeader(township string, people []roster.Person, load map[string]int) 
 		"由该乡镇挂点领导%s包保（四个一联系乡镇，在办 %d 件）", linked.Name, load[linked.ID])}, nil
 }
 
-// CaseFromFinding opens the key case of a high-risk finding. The petitioner is
-// not known from a sweep, so the case names the township unit as the contact.
+// CaseFromFinding puts a high-risk finding under 包保 as a dispute (矛盾纠纷):
+// not a petition, so no channel, no petitioner and no 受理告知 clock; its five
+// 包 steps run from today. GroupSize holds the number of parties.
 func CaseFromFinding(f Finding, t Task, code string, ch Choice, today roster.Date) Case {
 	return Case{
-		Code: code, Title: "矛盾排查：" + truncate(f.Summary, 40), Category: f.Category, Township: t.Township,
-		Received: today, Channel: "来访", Petitioner: Petitioner{Name: "（排查发现，当事人" + fmt.Sprint(f.Parties) + "方）"},
-		Content: f.Summary, GroupSize: max(f.Parties, 1), Leader: ch.Leader, LeaderReason: ch.Explanation,
-		State: StateReceived, Key: true, FromFinding: f.ID,
+		Kind: CaseDispute, Code: code, Title: "矛盾排查：" + truncate(f.Summary, 40), Category: f.Category, Township: t.Township,
+		Received: today, Content: f.Summary, GroupSize: max(f.Parties, 1), Leader: ch.Leader, LeaderReason: ch.Explanation,
+		State: StateAccepted, Accepted: today, Key: true, FromFinding: f.ID,
 	}
+}
+
+// SameDispute reports whether finding f is about the dispute g was: one
+// township's task (checked by the caller), the same category, village and
+// summary, whitespace aside.
+func SameDispute(f, g Finding) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	return f.Category == g.Category && norm(f.Village) == norm(g.Village) && norm(f.Summary) == norm(g.Summary)
 }
 
 func truncate(s string, n int) string {
