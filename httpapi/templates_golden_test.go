@@ -52,6 +52,11 @@ func goldenPages() []goldenPage {
 		{name: "staff_users", path: fixed("/staff/users"), templates: []string{"staff/users.html"}, wants: []string{"editor", "viewer"}},
 		{name: "staff_cases", path: fixed("/staff/cases"), templates: []string{"staff/cases.html"}, wants: []string{"2026-0900", "超期"}},
 		{name: "staff_case", path: caseHref("2026-0900"), templates: []string{"staff/case.html"}, wants: []string{"包调查", "张某甲"}},
+		// Issue 11 items 11 and 9: an extension shows both readings of art. 34; a dispute its 包 steps and 销号.
+		{name: "staff_case_extended", path: caseHref("2026-0903"), templates: []string{"staff/case.html"},
+			wants: []string{"2027-01-04", "严格口径（自第60日起算）；按顺延后的届满日起算为 2027-01-06"}},
+		{name: "staff_case_dispute", path: caseHref("2026-0907"), templates: []string{"staff/case.html"},
+			wants: []string{"矛盾纠纷·包保", "包保职责（完成五包后销号）", ">销号<"}},
 		{name: "staff_case_new", path: fixed("/staff/cases/new"), templates: []string{"staff/case_new.html"}, wants: []string{"信访事项登记"}},
 		{name: "staff_visits", path: fixed("/staff/visits"), templates: []string{"staff/visits.html"}, wants: []string{"走访日历"}},
 		{name: "staff_visit", path: caseVisitHref, templates: []string{"staff/visit.html"}, wants: []string{"关联案件", "2026-"}},

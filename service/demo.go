@@ -251,8 +251,15 @@ func demoSweep(ctx context.Context, e Env, first roster.Date, past bool) error {
 			if past && f.Risk == visits.RiskHigh {
 				at := e
 				at.Today = filed
-				if _, _, err := EscalateFinding(ctx, at, f); err != nil {
+				k, _, err := EscalateFinding(ctx, at, f)
+				if err != nil {
 					return err
+				}
+				// Its leader has looked into it within the week (包调查).
+				if on := min(filed.AddDays(5), today); k.Milestone(visits.DutyInvestigate, on, today, "示例记录") == nil {
+					if _, err := tx.SaveCase(ctx, k, k.Version, "milestone", who); err != nil {
+						return err
+					}
 				}
 			}
 		}

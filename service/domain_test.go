@@ -151,6 +151,9 @@ func TestEscalatedFindingIsADisputeLinkedNotDuplicated(t *testing.T) {
 	call := service.Call{Actor: "editor", Now: at("2026-12-15")}
 	ver := k.Version
 	for _, d := range visits.Duties {
+		if k.Has(d) { // the demo recorded 包调查
+			continue
+		}
 		res, err := svc.AddMilestone(ctx, call, k.ID, service.CaseAct{Version: ver, Duty: d})
 		if err != nil {
 			t.Fatalf("%s: %v", d.Label(), err)
