@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -99,6 +100,25 @@ func (s *Server) escalateFinding(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, map[string]any{"case": k, "choice": ch})
+}
+
+// linkFinding puts a finding with the open case its dispute already has: {"case": "2026-0042"}.
+func (s *Server) linkFinding(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Case string `json:"case"`
+	}
+	if err := apiDecode(c, &body); err != nil {
+		return err
+	}
+	f, k, err := s.svc.LinkFinding(c.Request().Context(), s.call(c), id, strings.TrimSpace(body.Case))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"finding": f, "case": k.Public()})
 }
 
 // resolveFinding marks a finding resolved (化解), so it does not roll over.

@@ -195,6 +195,19 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已列入包保（矛盾纠纷 "+k.Code+"）。"+ch.Explanation)
 }
 
+// postFindingLink puts a finding with the open case its dispute already has.
+func (s *Server) postFindingLink(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	_, k, err := s.svc.LinkFinding(c.Request().Context(), s.call(c), id, strings.TrimSpace(c.FormValue("case")))
+	if err != nil {
+		return s.refuseOnSweepPage(c, id, err)
+	}
+	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已归入案件 "+k.Code+"，不另立案")
+}
+
 // postFindingResolve marks a finding resolved (化解) so it does not roll over.
 func (s *Server) postFindingResolve(c echo.Context) error {
 	id, err := apiPathID(c, "id")

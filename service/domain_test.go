@@ -167,3 +167,38 @@ func TestEscalatedFindingIsADisputeLinkedNotDuplicated(t *testing.T) {
 		t.Fatalf("销号: %+v %v", res.Case.Case, err)
 	}
 }
+
+// Issue 11 item 9: staff can put a finding with a case its dispute already
+// has (here a petition of the same township) instead of a second case.
+func TestLinkFindingToTheCaseItsDisputeHas(t *testing.T) {
+	ctx := context.Background()
+	f := newCaseworkFixture(t)
+	petition := f.register(t, newCase()) // t01
+	other := newCase()
+	other.Township = "t02"
+	elsewhere := f.register(t, other)
+	sw := visits.Sweep{Month: "2026-12", Opened: roster.MustDate("2026-12-01"), Due: roster.MustDate("2026-12-10")}
+	if _, err := f.st.CreateSweep(ctx, sw, []visits.Task{{Township: "t01", Leader: "L01", Due: sw.Due}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	_, added, err := f.svc.FileReport(ctx, f.call, "2026-12", "t01", visits.Report{Findings: []visits.Finding{
+		{Summary: "征地补偿款分歧", Category: "征地拆迁", Village: "东风村", Parties: 3, Risk: visits.RiskHigh}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := added[0].ID
+	_, _, err = f.svc.LinkFinding(ctx, f.call, id, elsewhere.Code)
+	wantFault(t, err, fault.Invalid, "case")
+	_, _, err = f.svc.LinkFinding(ctx, f.call, id, "2026-0999")
+	wantFault(t, err, fault.Invalid, "case")
+	got, k, err := f.svc.LinkFinding(ctx, f.call, id, petition.Code)
+	if err != nil || got.Case != petition.ID || k.ID != petition.ID {
+		t.Fatalf("link: %+v %v", got, err)
+	}
+	// Linked, it is no longer waiting for a case: follow-ups open none.
+	if high, _ := f.st.Findings(ctx, store.FindingFilter{HighNoCase: true}); len(high) != 0 {
+		t.Fatalf("still waiting: %+v", high)
+	}
+	_, _, err = f.svc.EscalateFinding(ctx, f.call, id)
+	wantConflict(t, err, "already_escalated")
+}

@@ -85,6 +85,49 @@ func (s *Service) EscalateFinding(ctx context.Context, c Call, id int64) (visits
 	return k, ch, err
 }
 
+// LinkFinding records that finding id is about the dispute the open case
+// code already covers (a petition or a dispute of the same township), instead
+// of opening a second case.
+func (s *Service) LinkFinding(ctx context.Context, c Call, id int64, code string) (visits.Finding, visits.Case, error) {
+	var f visits.Finding
+	var k visits.Case
+	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+		var err error
+		if f, err = e.Tx.Finding(ctx, id); err != nil {
+			return err
+		}
+		if f.Case != 0 {
+			cur, err := e.Tx.Case(ctx, f.Case)
+			if err != nil {
+				return err
+			}
+			return &fault.Error{Kind: fault.Conflict, Code: "already_escalated", Msg: "该排查发现已列入包保（案件 " + cur.Code + "）", Items: []any{cur.Public()}}
+		}
+		if code == "" {
+			return fault.InvalidField("case", "请填写已有案件的编号")
+		}
+		k, err = e.Tx.CaseByCode(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return fault.InvalidField("case", "案件 "+code+" 不存在")
+		} else if err != nil {
+			return err
+		}
+		task, err := e.Tx.SweepTask(ctx, f.Task)
+		if err != nil {
+			return err
+		}
+		switch {
+		case k.Township != task.Township:
+			return fault.InvalidField("case", "案件 "+code+" 属于其他乡镇，不是同一矛盾纠纷")
+		case !k.State.Open():
+			return fault.InvalidField("case", "案件 "+code+" 已"+k.State.Label()+"，矛盾纠纷再次出现请列入包保")
+		}
+		f.Case = k.ID
+		return e.Tx.SaveFinding(ctx, f, "link", e.Actor)
+	})
+	return f, k, err
+}
+
 // ResolveFinding marks finding id resolved (化解) once, so it does not roll over.
 func (s *Service) ResolveFinding(ctx context.Context, c Call, id int64) (visits.Finding, error) {
 	var out visits.Finding

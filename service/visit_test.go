@@ -197,7 +197,7 @@ func TestOutcomes(t *testing.T) {
 	// Not satisfied is not a reopening: the replied case keeps its 复查 window
 	// (art. 35) in sight; the rechecked one has no remedy left (art. 36).
 	if res.Visit.Notes != "仍不满意" || len(res.Reviews) != 2 || res.Reviews[0].Code != open.Code ||
-		res.Reviews[0].Requested || res.Reviews[0].Due == 0 || res.Reviews[1].Code != final.Code || !strings.Contains(res.Reviews[1].Reason, "已复核") {
+		res.Reviews[0].Requested || res.Reviews[0].Due == 0 || res.Reviews[1].Code != final.Code || !strings.Contains(res.Reviews[1].Reason, "第三十六条") {
 		t.Fatalf("outcome %+v", res)
 	}
 	if k, _ := f.st.Case(ctx, open.ID); k.State != visits.StateReplied {

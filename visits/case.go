@@ -582,6 +582,10 @@ type ReviewWindow struct {
 // case as it is and reports the request window. It never reopens the case.
 func (c *Case) AfterDissatisfied(requested bool, on, today roster.Date, cal roster.Calendar) ReviewWindow {
 	w := ReviewWindow{Code: c.Code}
+	if c.Rechecked != 0 {
+		w.Reason = "案件已出具复核意见，复核意见为最终意见（信访工作条例第三十六条），不再复查"
+		return w
+	}
 	if c.Replied == 0 || c.State != StateReplied && c.State != StateClosed && c.State != StateReview {
 		w.Reason = fmt.Sprintf("案件当前为“%s”，不在申请复查阶段", c.State.Label())
 		return w
