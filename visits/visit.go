@@ -444,10 +444,12 @@ func PlanCarryVisits(in PlanInput) []Proposal {
 		}
 	}
 	carried := map[int64]bool{}
-	for _, v := range append(in.Scheduled, busy.Visits...) {
-		if v.Kind == KindCarry && v.State.Active() {
-			for _, id := range v.Cases {
-				carried[id] = true
+	for _, vs := range [][]Visit{in.Scheduled, busy.Visits} {
+		for _, v := range vs {
+			if v.Kind == KindCarry && v.State.Active() {
+				for _, id := range v.Cases {
+					carried[id] = true
+				}
 			}
 		}
 	}
