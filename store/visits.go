@@ -12,11 +12,7 @@ import (
 const visitCols = `id, kind, leader_id, date, start_time, end_time, place, township, state, notes, satisfaction, walk_ins, created_by, version, shadow_id`
 
 func visitSummary(v visits.Visit) string {
-	s := fmt.Sprintf("%s %s %s %s–%s %s %s", v.Kind, v.Leader, v.Date, v.Start, v.End, v.Township, v.State)
-	if v.Shadow != "" {
-		s += " 跟班=" + v.Shadow
-	}
-	return s
+	return fmt.Sprintf("%s %s %s %s–%s %s %s", v.Kind, v.Leader, v.Date, v.Start, v.End, v.Township, v.State)
 }
 
 // CreateVisit inserts a visit with its linked cases.
