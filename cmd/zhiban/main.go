@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -35,7 +36,9 @@ var commands = map[string]command{
 	"generate": {"按数据库排班：补齐缺失或失效的未来班次", runGenerate},
 	"roster":   {"查看已排值班：roster show --from --to", runRoster},
 	"feeds":    {"领导私人订阅：feeds token LEADER_ID 发新地址（旧地址失效），--revoke 吊销", runFeeds},
-	"version":  {"显示版本", runVersion},
+	"version":  {"显示版本（也可用 --version）", runVersion},
+	"backup":   {"在线备份数据库：backup 备份文件.db（服务运行时也可以）", runBackup},
+	"restore":  {"从备份恢复数据库：restore 备份文件.db（先停止服务）", runRestore},
 	"bench":    {"性能基准：bench roster", runBench},
 	"user":     {"工作人员账号：user add、passwd、token、list", runUser},
 }
@@ -48,6 +51,9 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	args = globalFlagsLast(args)
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args[0] = "version"
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
@@ -103,6 +109,38 @@ func usage(w io.Writer) {
 }
 
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fmt.Fprintln(stdout, "zhiban", version)
+	fmt.Fprintln(stdout, "zhiban", buildVersion())
 	return nil
+}
+
+// buildVersion is the -ldflags version, or else what the Go toolchain
+// recorded: the module version, or the commit, its time and whether the
+// tree had uncommitted changes.
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	vcs := map[string]string{}
+	for _, s := range info.Settings {
+		vcs[s.Key] = s.Value
+	}
+	rev := vcs["vcs.revision"]
+	if rev == "" {
+		return version + " (" + info.GoVersion + ")"
+	}
+	out := "dev-" + rev[:min(12, len(rev))]
+	if vcs["vcs.modified"] == "true" {
+		out += "-modified"
+	}
+	if t := vcs["vcs.time"]; t != "" {
+		out += " (" + t + ", " + info.GoVersion + ")"
+	}
+	return out
 }

@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: version, Scheduler: jobs, Service: svc})
+	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: buildVersion(), Scheduler: jobs, Service: svc})
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log.Info("Serving", "addr", cfg.Listen, "database", cfg.Database, "timezone", cfg.Timezone)
-	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", version, cfg.Listen)
+	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", buildVersion(), cfg.Listen)
 	err = srv.Serve(ctx, ln)
 	// SIGTERM: no new runs; a running job gets a bounded time to finish.
 	if serr := jobs.Shutdown(context.Background()); serr != nil {
