@@ -39,6 +39,7 @@ type Config struct {
 	Publish    Publish `yaml:"publish"`
 	Visits     Visits  `yaml:"visits"`
 	Server     Server  `yaml:"server"`
+	Log        Log     `yaml:"log"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -89,6 +90,15 @@ type Server struct {
 
 	// Proxies is TrustedProxies parsed; set by Validate.
 	Proxies []*net.IPNet `yaml:"-"`
+}
+
+// Log chooses how the service logs.
+type Log struct {
+	// Format is "text" (key=value lines) or "json" (one object a line, for collectors).
+	Format string `yaml:"format"`
+	// Access logs every request: method, path (no query, leader feed tokens
+	// hidden), status, bytes and duration. Off by default.
+	Access bool `yaml:"access"`
 }
 
 // Publish decides when stored duties reach the public.
@@ -185,6 +195,7 @@ func Default() Config {
 		Publish: Publish{Auto: true, VisitorNotice: slices.Clone(DefaultVisitorNotice)},
 		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
 		Server:  Server{TrustedProxies: []string{}, MaxConnsPerAddress: 64},
+		Log:     Log{Format: "text"},
 	}
 }
 
@@ -281,6 +292,9 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Notify.validate(); err != nil {
 		return err
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return &Error{"log.format", fmt.Sprintf("%q 无效：应为 text 或 json", c.Log.Format)}
 	}
 	if c.Visits.SweepDueDay < 1 || c.Visits.SweepDueDay > 28 {
 		return &Error{"visits.sweep_due_day", fmt.Sprintf("%d 超出范围（1–28）", c.Visits.SweepDueDay)}

@@ -59,6 +59,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"admin_token: secret\n", "admin_token"},
 		{"server:\n  trusted_proxies: [\"10.0.0.0/33\"]\n", "server.trusted_proxies"},
 		{"server:\n  max_conns_per_address: -1\n", "server.max_conns_per_address"},
+		{"log:\n  format: xml\n", "log.format"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {

@@ -14,6 +14,14 @@ import (
 
 // ServeHTTP serves a fresh path-keyed cache hit directly and hands the rest to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if s.cfg.Log.Access {
+		s.serveLogged(w, req, s.serve)
+		return
+	}
+	s.serve(w, req)
+}
+
+func (s *Server) serve(w http.ResponseWriter, req *http.Request) {
 	if r := s.cache.Hit(req); r != nil {
 		setSecurityHeaders(w.Header(), req.URL.Path)
 		r.Write(w, req)

@@ -110,8 +110,9 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+// newLogger logs to w as text or JSON (config log.format).
+func newLogger(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{
 		Level: slog.LevelInfo,
 		// Log times in UTC, never in the machine's zone.
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
@@ -120,7 +121,11 @@ func newLogger(w io.Writer) *slog.Logger {
 			}
 			return a
 		},
-	}))
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // usageError is a wrong command line: the message says what was expected.

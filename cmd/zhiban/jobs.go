@@ -90,7 +90,7 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer st.Close()
 	st.Now = func() time.Time { return now }
-	log := newLogger(stderr)
+	log := newLogger(stderr, cfg.Log.Format)
 	fan := notifiers(cfg, log)
 	s, err := newScheduler(service.New(st, cfg, fan.Names()), st, fan, log, func() time.Time { return now })
 	if err != nil {

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
-	log := newLogger(stderr)
+	log := newLogger(stderr, cfg.Log.Format)
 	// The live heap is small (the rendered pages and feeds, a few MB), so
 	// collecting at 5× it instead of 2× costs little memory and takes ~1 µs
 	// of garbage collection off every public request. GOGC still overrides.
