@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"zhiban/fault"
 	"zhiban/roster"
@@ -38,7 +37,7 @@ func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visit
 			return err
 		}
 		v := visits.Visit{Kind: in.Kind, Leader: in.Leader, Date: in.Date, Start: in.Start, End: in.End,
-			Place: strings.TrimSpace(in.Place), Township: in.Township, Cases: ids, State: visits.VisitPlanned, CreatedBy: e.createdBy()}
+			Place: in.Place, Township: in.Township, Cases: ids, State: visits.VisitPlanned, CreatedBy: e.createdBy()}
 		if err := v.Validate(); err != nil {
 			return err
 		}
@@ -134,7 +133,7 @@ type VisitChange struct {
 
 // ConfirmVisit confirms a visit, rechecking the leader's time since things may have come up.
 func (s *Service) ConfirmVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
-	return s.changeVisit(ctx, c, id, in, "confirm", func(ctx context.Context, e Env, v *visits.Visit) error {
+	return s.changeVisit(ctx, c, id, in, "confirm", func(ctx context.Context, e Env, v *visits.Visit, _ VisitAct) error {
 		if err := v.Confirm(); err != nil {
 			return err
 		}
@@ -144,19 +143,19 @@ func (s *Service) ConfirmVisit(ctx context.Context, c Call, id int64, in VisitAc
 
 // CancelVisit cancels a visit that has not happened, with the reason.
 func (s *Service) CancelVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
-	return s.changeVisit(ctx, c, id, in, "cancel", func(_ context.Context, _ Env, v *visits.Visit) error {
-		return v.Cancel(strings.TrimSpace(in.Reason))
+	return s.changeVisit(ctx, c, id, in, "cancel", func(_ context.Context, _ Env, v *visits.Visit, in VisitAct) error {
+		return v.Cancel(in.Reason)
 	})
 }
 
 // RescheduleVisit moves a visit, keeping the old time in history; conflicts are rechecked.
 func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
-	return s.changeVisit(ctx, c, id, in, "reschedule", func(ctx context.Context, e Env, v *visits.Visit) error {
+	return s.changeVisit(ctx, c, id, in, "reschedule", func(ctx context.Context, e Env, v *visits.Visit, in VisitAct) error {
 		start, end := in.Start, in.End
 		if start == 0 && end == 0 {
 			start, end = v.Start, v.End
 		}
-		if err := v.Reschedule(in.Date, start, end, strings.TrimSpace(in.Reason), e.Actor); err != nil {
+		if err := v.Reschedule(in.Date, start, end, in.Reason, e.Actor); err != nil {
 			return err
 		}
 		if err := v.NotInPast(e.Today); err != nil {
@@ -166,11 +165,10 @@ func (s *Service) RescheduleVisit(ctx context.Context, c Call, id int64, in Visi
 	})
 }
 
-// RecordOutcome records how a visit went; a dissatisfied return visit reopens its cases.
+// RecordOutcome records how a visit went; a dissatisfied return visit opens its cases' 复查 windows.
 func (s *Service) RecordOutcome(ctx context.Context, c Call, id int64, in VisitAct) (VisitChange, error) {
-	return s.changeVisit(ctx, c, id, in, "outcome", func(ctx context.Context, e Env, v *visits.Visit) error {
+	return s.changeVisit(ctx, c, id, in, "outcome", func(ctx context.Context, e Env, v *visits.Visit, in VisitAct) error {
 		o := in.Outcome
-		o.Notes = strings.TrimSpace(o.Notes)
 		var err error
 		if o.Cases, err = resolveCases(ctx, e.Tx, o.Cases, in.CaseCodes); err != nil {
 			return err
@@ -179,9 +177,10 @@ func (s *Service) RecordOutcome(ctx context.Context, c Call, id int64, in VisitA
 	})
 }
 
-// changeVisit checks the caller's version, applies fn and saves in one transaction.
+// changeVisit checks the caller's version, applies fn with the act as cleaned
+// (trimmed, checked) and saves in one transaction.
 func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct, action string,
-	fn func(ctx context.Context, e Env, v *visits.Visit) error) (VisitChange, error) {
+	fn func(ctx context.Context, e Env, v *visits.Visit, in VisitAct) error) (VisitChange, error) {
 	var out VisitChange
 	if err := checkVersion(in.Version); err != nil {
 		return out, err
@@ -199,7 +198,7 @@ func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct
 				v.Version, v.Date, v.Start, v.End, v.State.Label()),
 				[]StaleItem{{ID: v.ID, Version: v.Version, State: string(v.State), Date: v.Date}})
 		}
-		if err := fn(ctx, e, &v); err != nil {
+		if err := fn(ctx, e, &v, in); err != nil {
 			return err
 		}
 		saved, err := e.Tx.SaveVisit(ctx, v, in.Version, action, e.Actor)

@@ -190,13 +190,17 @@ func TestOutcomes(t *testing.T) {
 	_, err = f.svc.RecordOutcome(ctx, f.call, rv.ID, service.VisitAct{Version: rv.Version, Outcome: visits.Outcome{State: visits.VisitDone}})
 	wantFault(t, err, fault.Invalid, "satisfaction")
 	res, err := f.svc.RecordOutcome(ctx, f.call, rv.ID, service.VisitAct{Version: rv.Version,
-		Outcome: visits.Outcome{State: visits.VisitDone, Satisfaction: visits.Dissatisfied, Notes: " 仍不满意 "}})
+		Outcome: visits.Outcome{State: visits.VisitDone, Satisfaction: visits.Dissatisfied, Notes: " 仍不满意\r\n补偿未到位 "}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The act is saved as cleaned: trimmed, line breaks made one form.
+	if res.Visit.Notes != "仍不满意\n补偿未到位" {
+		t.Fatalf("notes saved as %q", res.Visit.Notes)
+	}
 	// Not satisfied is not a reopening: the replied case keeps its 复查 window
 	// (art. 35) in sight; the rechecked one has no remedy left (art. 36).
-	if res.Visit.Notes != "仍不满意" || len(res.Reviews) != 2 || res.Reviews[0].Code != open.Code ||
+	if len(res.Reviews) != 2 || res.Reviews[0].Code != open.Code ||
 		res.Reviews[0].Requested || res.Reviews[0].Due == 0 || res.Reviews[1].Code != final.Code || !strings.Contains(res.Reviews[1].Reason, "第三十六条") {
 		t.Fatalf("outcome %+v", res)
 	}
