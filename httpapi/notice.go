@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/url"
@@ -11,25 +10,18 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Redirect notices (?done=) carry ds, an HMAC under processKey, a per-process key:
-// anyone can put text in a link, so signedNotices drops an unsigned done before any
-// handler reads it. A restart drops pending notices, which costs only the notice.
-var processKey = func() []byte {
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		panic(err)
-	}
-	return k
-}()
-
-func noticeSig(msg string) string {
-	m := hmac.New(sha256.New, processKey)
+// Redirect notices (?done=) carry ds, an HMAC under the installation's
+// notice key (kept in the database, so a redirect may land on any replica):
+// anyone can put text in a link, so signedNotices drops an unsigned done
+// before any handler reads it.
+func (s *Server) noticeSig(msg string) string {
+	m := hmac.New(sha256.New, s.noticeKey)
 	m.Write([]byte("done\x00" + msg))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
-func doneQuery(msg string) string {
-	return "done=" + url.QueryEscape(msg) + "&ds=" + noticeSig(msg)
+func (s *Server) doneQuery(msg string) string {
+	return "done=" + url.QueryEscape(msg) + "&ds=" + s.noticeSig(msg)
 }
 
 // signedNotices drops done and ds when ds does not match, before routing.
@@ -40,7 +32,7 @@ func (s *Server) signedNotices(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		q := req.URL.Query()
-		if done := q.Get("done"); done != "" && !hmac.Equal([]byte(q.Get("ds")), []byte(noticeSig(done))) {
+		if done := q.Get("done"); done != "" && !hmac.Equal([]byte(q.Get("ds")), []byte(s.noticeSig(done))) {
 			q.Del("done")
 			q.Del("ds")
 			req.URL.RawQuery = q.Encode()
@@ -50,9 +42,9 @@ func (s *Server) signedNotices(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // nameHash is a keyed hash of a typed login name for the log: equal names match
-// in one process, and a password typed there cannot be recovered by guessing.
-func nameHash(name string) string {
-	m := hmac.New(sha256.New, processKey)
+// across replicas, and a password typed there cannot be recovered by guessing.
+func (s *Server) nameHash(name string) string {
+	m := hmac.New(sha256.New, s.noticeKey)
 	m.Write([]byte("login-name\x00" + name))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:6])
 }

@@ -42,6 +42,8 @@ type Server struct {
 	sched   Jobs               // nil: this process runs no jobs
 	svc     *service.Service   // every use case of cases, visits and sweeps
 	full    fullLog            // when a full database was last logged
+	// noticeKey signs redirect notices and keys login-name hashes in the log.
+	noticeKey []byte
 }
 
 // Options are what New needs besides the store.
@@ -78,6 +80,11 @@ func New(st *store.Store, o Options) (*Server, error) {
 	if _, err := st.FeedDomain(context.Background()); err != nil {
 		return nil, err
 	}
+	key, err := st.SecretKey(context.Background(), "notice")
+	if err != nil {
+		return nil, err
+	}
+	s.noticeKey = key
 	tpl, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -155,7 +155,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 	if n > 0 {
 		msg += fmt.Sprintf("，并替换 %d 个班次", n)
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+doneQuery(msg))
+	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+s.doneQuery(msg))
 }
 
 // deleteAbsence removes an absence; the duties it freed stay as they are.
@@ -167,5 +167,5 @@ func (s *Server) deleteAbsence(c echo.Context) error {
 	if err := planner.DeleteAbsence(c.Request().Context(), s.store, id, actor(c)); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+doneQuery("已删除"))
+	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+s.doneQuery("已删除"))
 }

@@ -73,7 +73,7 @@ func (s *Server) postNewCase(c echo.Context) error {
 	if err == nil {
 		var k service.CaseView
 		if k, err = s.svc.RegisterCase(c.Request().Context(), s.call(c), in); err == nil {
-			return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已登记案件 "+k.Code)
+			return s.redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已登记案件 "+k.Code)
 		}
 	}
 	return s.renderNewCaseForm(c, http.StatusBadRequest, form, err)

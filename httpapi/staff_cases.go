@@ -193,7 +193,7 @@ func (s *Server) postCaseAct(c echo.Context, form string, act caseAct, done func
 	if err != nil {
 		return refusedForm(c, err, form, s.renderCasePage)
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", id), done(in, res))
+	return s.redirectDone(c, fmt.Sprintf("/staff/cases/%d", id), done(in, res))
 }
 
 // postCaseTransition applies a state change; serving the opinion also plans the return visit.

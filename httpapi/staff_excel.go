@@ -207,5 +207,5 @@ func (s *Server) applyImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/import?"+doneQuery("已"+importEffect(n, fix)))
+	return c.Redirect(http.StatusSeeOther, "/staff/import?"+s.doneQuery("已"+importEffect(n, fix)))
 }

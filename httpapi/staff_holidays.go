@@ -163,7 +163,7 @@ func (s *Server) saveHolidays(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", y.Year),
+	return s.redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", y.Year),
 		fmt.Sprintf("已保存 %d 年节假日（%d 天）。下次排班任务运行时将按新日历修正受影响的值班。", y.Year, len(y.Days)))
 }
 
@@ -184,5 +184,5 @@ func (s *Server) confirmHolidays(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", year), fmt.Sprintf("已确认 %d 年节假日安排", year))
+	return s.redirectDone(c, fmt.Sprintf("/staff/holidays?year=%d", year), fmt.Sprintf("已确认 %d 年节假日安排", year))
 }

@@ -102,7 +102,7 @@ func (s *Server) postJobRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/jobs", res.String())
+	return s.redirectDone(c, "/staff/jobs", res.String())
 }
 
 func (s *Server) listJobsJSON(c echo.Context) error {

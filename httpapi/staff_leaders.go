@@ -101,7 +101,7 @@ func (s *Server) saveLeaderLinks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/leaders", "已更新 "+p.Name+" 的四个一")
+	return s.redirectDone(c, "/staff/leaders", "已更新 "+p.Name+" 的四个一")
 }
 
 func dash(s string) string {
@@ -139,5 +139,5 @@ func (s *Server) revokeLeaderFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/leaders", fmt.Sprintf("已停用 %s 的私人日历地址（%d 个）", p.Name, n))
+	return s.redirectDone(c, "/staff/leaders", fmt.Sprintf("已停用 %s 的私人日历地址（%d 个）", p.Name, n))
 }

@@ -82,5 +82,5 @@ func (s *Server) postPublishMonth(c echo.Context) error {
 	for _, w := range p.Warnings {
 		msg += "。注意：" + w
 	}
-	return redirectDone(c, "/staff/roster/"+url.PathEscape(rosterID)+"/"+p.Month, msg)
+	return s.redirectDone(c, "/staff/roster/"+url.PathEscape(rosterID)+"/"+p.Month, msg)
 }

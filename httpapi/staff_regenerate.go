@@ -93,7 +93,7 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/staff/roster")
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+from.String()[:7]+
-		"?"+doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
+		"?"+s.doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 
 type fairnessPage struct {

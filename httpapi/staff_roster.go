@@ -304,7 +304,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery("已改为 "+p.Name))
+	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+s.doneQuery("已改为 "+p.Name))
 }
 
 func (s *Server) pinSlot(c echo.Context) error {
@@ -321,7 +321,7 @@ func (s *Server) pinSlot(c echo.Context) error {
 	if !pinned {
 		msg = "已取消固定"
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery(msg))
+	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+s.doneQuery(msg))
 }
 
 // swapSlots exchanges one role's people on two days; a rule-breaking swap needs
@@ -343,5 +343,5 @@ func (s *Server) swapSlots(c echo.Context) error {
 	if err := planner.SwapSlots(c.Request().Context(), s.store, req, actor(c)); err != nil {
 		return s.slotRefused(c, k, &slotPage{SwapOther: other}, err)
 	}
-	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+doneQuery("已与 "+d2.String()+" 交换"))
+	return c.Redirect(http.StatusSeeOther, slotHref(k)+"&"+s.doneQuery("已与 "+d2.String()+" 交换"))
 }

@@ -151,7 +151,7 @@ func (s *Server) postSweepReport(c echo.Context) error {
 	if !isNil {
 		notice = fmt.Sprintf("已提交报告，排查发现 %d 条", len(added))
 	}
-	return redirectDone(c, "/staff/sweeps/"+string(month), notice)
+	return s.redirectDone(c, "/staff/sweeps/"+string(month), notice)
 }
 
 func findingsOf(rows []findingForm) ([]visits.Finding, error) {
@@ -192,7 +192,7 @@ func (s *Server) postFindingEscalate(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已列入包保（矛盾纠纷 "+k.Code+"）。"+ch.Explanation)
+	return s.redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已列入包保（矛盾纠纷 "+k.Code+"）。"+ch.Explanation)
 }
 
 // postFindingLink puts a finding with the open case its dispute already has.
@@ -205,7 +205,7 @@ func (s *Server) postFindingLink(c echo.Context) error {
 	if err != nil {
 		return s.refuseOnSweepPage(c, id, err)
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已归入案件 "+k.Code+"，不另立案")
+	return s.redirectDone(c, fmt.Sprintf("/staff/cases/%d", k.ID), "已归入案件 "+k.Code+"，不另立案")
 }
 
 // postFindingResolve marks a finding resolved (化解) so it does not roll over.
@@ -222,7 +222,7 @@ func (s *Server) postFindingResolve(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
+	return s.redirectDone(c, "/staff/sweeps/"+string(month), "已标记为化解")
 }
 
 // refuseOnSweepPage shows a refusal on the finding's sweep page; other errors go to the error handler.

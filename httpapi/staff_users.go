@@ -64,7 +64,7 @@ func (s *Server) login(c echo.Context) error {
 		if u.Name != "" {
 			s.log.Info("Login failed", "user", u.Name, "ip", clientIP(c))
 		} else {
-			s.log.Info("Login failed", "user_exists", false, "name_hash", nameHash(name), "ip", clientIP(c))
+			s.log.Info("Login failed", "user_exists", false, "name_hash", s.nameHash(name), "ip", clientIP(c))
 		}
 		return fail(http.StatusUnauthorized, "用户名或密码错误")
 	case err != nil:

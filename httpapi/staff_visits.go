@@ -199,7 +199,7 @@ func (s *Server) postVisit(c echo.Context) error {
 		return s.renderVisitsCalendar(c, ff.Status, form, ff)
 	}
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/visits/%d?%s", created.ID,
-		doneQuery("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
+		s.doneQuery("已安排"+created.Kind.Label()+"，状态“拟安排”，待确认")))
 }
 
 // showVisitPage shows one visit with its history, cases and the forms.
@@ -298,7 +298,7 @@ func (s *Server) postVisitAct(c echo.Context, action string, act visitAct, done 
 			notice += "；信访人不满意：案件 " + r.Code + " 可于 " + r.Due.String() + " 前申请复查（第三十五条）"
 		}
 	}
-	return redirectDone(c, fmt.Sprintf("/staff/visits/%d", id), notice)
+	return s.redirectDone(c, fmt.Sprintf("/staff/visits/%d", id), notice)
 }
 
 func (s *Server) postVisitConfirm(c echo.Context) error {

@@ -162,10 +162,10 @@ func formCaseRefs(c echo.Context, name string) (ids []int64, codes []string) {
 	return ids, codes
 }
 
-func redirectDone(c echo.Context, path, notice string) error {
+func (s *Server) redirectDone(c echo.Context, path, notice string) error {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return c.Redirect(http.StatusSeeOther, path+sep+doneQuery(notice))
+	return c.Redirect(http.StatusSeeOther, path+sep+s.doneQuery(notice))
 }

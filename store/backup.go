@@ -23,12 +23,18 @@ type TableSum struct {
 }
 
 // Checksums sums every table of the schema (SQLite's own and the migration
-// ledger's timestamps included: a copy is exact or it is not).
+// ledger's timestamps included: a copy is exact or it is not). PostgreSQL's
+// change counter is left out, so sums compare across the two databases.
 func (s *Store) Checksums(ctx context.Context) ([]TableSum, error) {
+	list := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	if s.pg {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+			AND table_type = 'BASE TABLE' AND table_name <> 'change_count' ORDER BY table_name COLLATE "C"`
+	}
 	tables, err := queryAll(ctx, s.q, "tables", func(sc scanner) (string, error) {
 		var name string
 		return name, sc.Scan(&name)
-	}, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	}, list)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +65,9 @@ func (s *Store) tableSum(ctx context.Context, table string) (TableSum, error) {
 	order := make([]string, len(cols))
 	for i := range cols {
 		order[i] = strconv.Itoa(i + 1)
+		if s.pg {
+			order[i] += " NULLS FIRST" // SQLite's order
+		}
 	}
 	rows, err := s.q.QueryContext(ctx, from+` ORDER BY `+strings.Join(order, ", "))
 	if err != nil {
@@ -90,6 +99,9 @@ func (s *Store) tableSum(ctx context.Context, table string) (TableSum, error) {
 // Backup writes a consistent copy of the live database to path (VACUUM INTO:
 // one read transaction, so writers carry on). path must not exist.
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.pg {
+		return errors.New("PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复（见 docs/deploy.md）")
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("备份文件 %s 已存在，请换一个文件名或先删除它", path)
 	}

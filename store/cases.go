@@ -48,7 +48,7 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 			return fmt.Errorf("store: case code %s is taken: %w", c.Code, ErrConflict)
 		}
 		now := stamp(s.Now())
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO cases (code, title, category, township, received_on, channel,
+		id, err := insertID(ctx, tx.q, `INSERT INTO cases (code, title, category, township, received_on, channel,
 			petitioner_name, petitioner_phone, petitioner_address, content, group_size, representatives, leader_id, leader_reason,
 			unit, state, key_case, from_finding, accepted_on, replied_on, extension_days, extension_reason, extended_on,
 			review_asked_on, reviewed_on, recheck_asked_on, rechecked_on, reopened_on, closed_on, version, created_at, updated_at,
@@ -63,7 +63,7 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 		if err != nil {
 			return fmt.Errorf("store: create case %s: %w", c.Code, err)
 		}
-		c.ID, _ = r.LastInsertId()
+		c.ID = id
 		if err := tx.writeMilestones(ctx, c); err != nil {
 			return err
 		}

@@ -61,7 +61,7 @@ func (x *searchIndex) phoneToken(phone string) string {
 // before it (or by an older binary).
 func (s *Store) loadSearchIndex(ctx context.Context) error {
 	var key []byte
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM store_keys WHERE name = 'case_search'`).Scan(&key); err != nil {
+	if err := s.q.QueryRowContext(ctx, `SELECT value FROM store_keys WHERE name = 'case_search'`).Scan(&key); err != nil {
 		return fmt.Errorf("store: read the case search key: %w", err)
 	}
 	s.search = &searchIndex{key: key}
@@ -69,7 +69,7 @@ func (s *Store) loadSearchIndex(ctx context.Context) error {
 		id          int64
 		name, phone string
 	}
-	todo, err := queryAll(ctx, s.db, "unindexed cases", func(sc scanner) (row, error) {
+	todo, err := queryAll(ctx, s.q, "unindexed cases", func(sc scanner) (row, error) {
 		var r row
 		return r, sc.Scan(&r.id, &r.name, &r.phone)
 	}, `SELECT id, petitioner_name, petitioner_phone FROM cases

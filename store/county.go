@@ -57,7 +57,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	r := c.Reception
 	if err := s.execCount(ctx, &n, "reception", `INSERT INTO reception (id, name, address, phone) VALUES (1, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone
-		WHERE (reception.name, reception.address, reception.phone) IS NOT (excluded.name, excluded.address, excluded.phone)`,
+		WHERE (reception.name, reception.address, reception.phone) IS DISTINCT FROM (excluded.name, excluded.address, excluded.phone)`,
 		r.Name, r.Address, r.Phone); err != nil {
 		return 0, err
 	}
@@ -76,7 +76,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	for i, u := range c.Units {
 		if err := s.execCount(ctx, &n, "unit "+u.ID, `INSERT INTO units (id, name, kind, parent, position) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, parent = excluded.parent, position = excluded.position
-			WHERE (units.name, units.kind, units.parent, units.position) IS NOT (excluded.name, excluded.kind, excluded.parent, excluded.position)`,
+			WHERE (units.name, units.kind, units.parent, units.position) IS DISTINCT FROM (excluded.name, excluded.kind, excluded.parent, excluded.position)`,
 			u.ID, u.Name, u.Kind, nullString(u.Parent), i); err != nil {
 			return 0, err
 		}
@@ -91,7 +91,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 				portfolio = excluded.portfolio, phone = excluded.phone, email = excluded.email, active = excluded.active,
 				position = excluded.position, updated_at = excluded.updated_at
 			WHERE (people.name, people.title, people.rank, people.portfolio, people.phone, people.email, people.active, people.position)
-				IS NOT (excluded.name, excluded.title, excluded.rank, excluded.portfolio, excluded.phone, excluded.email, excluded.active, excluded.position)`,
+				IS DISTINCT FROM (excluded.name, excluded.title, excluded.rank, excluded.portfolio, excluded.phone, excluded.email, excluded.active, excluded.position)`,
 			p.ID, p.Name, p.Title, p.Rank, p.Portfolio, p.Phone, p.Email, boolInt(active), i, now); err != nil {
 			return 0, err
 		}
@@ -133,7 +133,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 	for i, p := range c.Pools {
 		if err := s.execCount(ctx, &n, "pool "+p.ID, `INSERT INTO pools (id, name, position) VALUES (?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, position = excluded.position
-			WHERE (pools.name, pools.position) IS NOT (excluded.name, excluded.position)`, p.ID, p.Name, i); err != nil {
+			WHERE (pools.name, pools.position) IS DISTINCT FROM (excluded.name, excluded.position)`, p.ID, p.Name, i); err != nil {
 			return 0, err
 		}
 		if err := s.syncList(ctx, &n, "pool_members", "pool_id", p.ID, "person_id", p.Members); err != nil {
@@ -148,7 +148,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 				receives_public = excluded.receives_public
 			WHERE (rosters.name, rosters.days, rosters.start_time, rosters.end_time, rosters.place, rosters.min_gap_days, rosters.position,
 				rosters.receives_public)
-				IS NOT (excluded.name, excluded.days, excluded.start_time, excluded.end_time, excluded.place, excluded.min_gap_days,
+				IS DISTINCT FROM (excluded.name, excluded.days, excluded.start_time, excluded.end_time, excluded.place, excluded.min_gap_days,
 				excluded.position, excluded.receives_public)`,
 			r.ID, r.Name, r.Days, r.Start, r.End, r.Place, r.MinGapDays, i, boolInt(r.Public())); err != nil {
 			return 0, err
@@ -158,7 +158,7 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 			roles[sl.Role] = true
 			if err := s.execCount(ctx, &n, "slot", `INSERT INTO roster_slots (roster_id, position, role, pool_id) VALUES (?, ?, ?, ?)
 				ON CONFLICT (roster_id, role) DO UPDATE SET position = excluded.position, pool_id = excluded.pool_id
-				WHERE (roster_slots.position, roster_slots.pool_id) IS NOT (excluded.position, excluded.pool_id)`,
+				WHERE (roster_slots.position, roster_slots.pool_id) IS DISTINCT FROM (excluded.position, excluded.pool_id)`,
 				r.ID, j, sl.Role, sl.Pool); err != nil {
 				return 0, err
 			}
@@ -226,7 +226,7 @@ func (s *Store) importAbsences(ctx context.Context, n *int, as []county.Absence,
 		if err := s.execCount(ctx, n, "absence", `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
 			VALUES (?, ?, ?, ?, ?, 'file', ?)
 			ON CONFLICT (person_id, from_date, to_date, kind) DO UPDATE SET reason = excluded.reason, source = excluded.source
-			WHERE (absences.reason, absences.source) IS NOT (excluded.reason, excluded.source)`, a.Person, kind, a.From, a.To, a.Reason, now); err != nil {
+			WHERE (absences.reason, absences.source) IS DISTINCT FROM (excluded.reason, excluded.source)`, a.Person, kind, a.From, a.To, a.Reason, now); err != nil {
 			return err
 		}
 	}
@@ -261,7 +261,7 @@ func (s *Store) importHolidays(ctx context.Context, n *int, hs []county.HolidayE
 		keep[h.Date] = true
 		if err := s.execCount(ctx, n, "holiday "+h.Date, `INSERT INTO holidays (date, kind, name) VALUES (?, ?, ?)
 			ON CONFLICT (date) DO UPDATE SET kind = excluded.kind, name = excluded.name
-			WHERE (holidays.kind, holidays.name) IS NOT (excluded.kind, excluded.name)`, h.Date, h.Kind, h.Name); err != nil {
+			WHERE (holidays.kind, holidays.name) IS DISTINCT FROM (excluded.kind, excluded.name)`, h.Date, h.Kind, h.Name); err != nil {
 			return err
 		}
 	}

@@ -161,10 +161,17 @@ func (s *Store) LastChange(ctx context.Context) (time.Time, error) {
 }
 
 // DataVersion changes after any committed write by any process; caches key on it.
-// SQLite-specific: data_version moves on other connections' commits, and
+// SQLite: data_version moves on other connections' commits, and
 // total_changes() counts this process's writes (one connection in the pool).
+// PostgreSQL: every writing transaction moves change_count (postgres.go).
 func (s *Store) DataVersion(ctx context.Context) (string, error) {
 	var dv, tc int64
+	if s.pg {
+		if err := s.q.QueryRowContext(ctx, `SELECT n FROM change_count`).Scan(&dv); err != nil {
+			return "", fmt.Errorf("store: data version: %w", err)
+		}
+		return fmt.Sprint(dv), nil
+	}
 	if err := s.q.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&dv); err != nil {
 		return "", fmt.Errorf("store: data version: %w", err)
 	}

@@ -34,7 +34,7 @@ func sqliteCode(err error) int {
 
 // IsFull reports whether err is a write refused because the disk or the database is full.
 func IsFull(err error) bool {
-	return errors.Is(err, ErrFull) || sqliteCode(err) == sqliteFull
+	return errors.Is(err, ErrFull) || sqliteCode(err) == sqliteFull || pgCode(err) == pgDiskFull
 }
 
 // CheckWrite reports whether the database can take a write now, for /healthz:
@@ -42,6 +42,9 @@ func IsFull(err error) bool {
 // cache refresh), and the free space on the database's disk, since a
 // rolled-back write never reaches the disk. Nil when writable.
 func (s *Store) CheckWrite(ctx context.Context) error {
+	if s.pg {
+		return s.checkPostgresWrite(ctx)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: health probe: %w", err)
@@ -119,6 +122,9 @@ func currentUser() string {
 // disk would: a write that needs a new page fails with SQLITE_FULL. It holds
 // for the store's one connection, until Close. Tests use it.
 func (s *Store) CapPages(ctx context.Context) error {
+	if s.pg {
+		return errors.New("store: cap pages: SQLite only")
+	}
 	var n int
 	// SQLite never sets the cap below the current size, so 1 means "now".
 	if err := s.db.QueryRowContext(ctx, `PRAGMA max_page_count = 1`).Scan(&n); err != nil {

@@ -32,12 +32,10 @@ func (s *Store) EnqueueNotification(ctx context.Context, n Notification, channel
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO notifications (job, period, recipients, subject, body, created_at)
+		var err error
+		id, err = insertID(ctx, tx.q, `INSERT INTO notifications (job, period, recipients, subject, body, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, n.Job, n.Period, n.Recipients, n.Subject, n.Body, now)
 		if err != nil {
-			return fmt.Errorf("store: enqueue notification: %w", err)
-		}
-		if id, err = r.LastInsertId(); err != nil {
 			return fmt.Errorf("store: enqueue notification: %w", err)
 		}
 		for _, c := range channels {
@@ -123,7 +121,11 @@ func (s *Store) ClaimDeliveries(ctx context.Context, owner string, due, wall tim
 	}
 	var out []Delivery
 	err := s.WithTx(ctx, func(tx *Store) error {
-		rows, err := tx.q.QueryContext(ctx, fmt.Sprintf(claimSQL, ""), owner, leaseStamp(wall.Add(lease)), leaseStamp(due), leaseStamp(wall), limit)
+		lock := ""
+		if s.pg {
+			lock = "FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.q.QueryContext(ctx, fmt.Sprintf(claimSQL, lock), owner, leaseStamp(wall.Add(lease)), leaseStamp(due), leaseStamp(wall), limit)
 		if err != nil {
 			return fmt.Errorf("store: claim deliveries: %w", err)
 		}

@@ -128,12 +128,12 @@ func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) 
 	}
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
+		var err error
+		id, err = insertID(ctx, tx.q, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
 			VALUES (?, ?, ?, ?, ?, 'staff', ?)`, a.Person, a.Kind, a.From.String(), a.To.String(), a.Reason, stamp(s.Now()))
 		if err != nil {
 			return fmt.Errorf("store: add absence: %w", err)
 		}
-		id, _ = r.LastInsertId()
 		return tx.Audit(ctx, actor, "create", "absence", itoa(id), "", fmt.Sprintf("%s %s～%s %s", a.Person, a.From, a.To, a.Kind))
 	})
 	return id, err

@@ -48,12 +48,11 @@ func (s *Store) PublishMonth(ctx context.Context, rosterID, month, actor string)
 			return fmt.Errorf("store: roster %s: %w", rosterID, ErrNotFound)
 		}
 		now := stamp(s.Now())
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO publications (roster_id, month, published_at, published_by) VALUES (?, ?, ?, ?)`,
+		id, err := insertID(ctx, tx.q, `INSERT INTO publications (roster_id, month, published_at, published_by) VALUES (?, ?, ?, ?)`,
 			rosterID, month, now, actor)
 		if err != nil {
 			return fmt.Errorf("store: publish %s %s: %w", rosterID, month, err)
 		}
-		id, _ := r.LastInsertId()
 		snap, err := tx.q.ExecContext(ctx, `INSERT INTO published_assignments (publication_id, roster_id, date, role, person_id)
 			SELECT ?, roster_id, date, role, person_id FROM assignments WHERE roster_id = ? AND date >= ? AND date <= ?`,
 			id, rosterID, first.String(), last.String())

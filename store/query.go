@@ -109,3 +109,11 @@ func readClock(s string) roster.Clock {
 	t, _ := roster.ParseClock(s)
 	return t
 }
+
+// insertID runs an INSERT and returns the new row's id. RETURNING, which both
+// databases speak, since PostgreSQL's driver has no LastInsertId.
+func insertID(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}

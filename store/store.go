@@ -1,4 +1,5 @@
-// Package store keeps zhiban's data in SQLite (modernc.org/sqlite): schema,
+// Package store keeps zhiban's data in SQLite (modernc.org/sqlite), the
+// embedded default, or PostgreSQL (jackc/pgx) for several replicas: schema,
 // migrations, queries and transactions. It holds no business rules.
 package store
 
@@ -22,7 +23,7 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 type querier interface {
@@ -40,12 +41,18 @@ type Store struct {
 	// Now stamps updated_at and audit rows; tests replace it.
 	Now    func() time.Time
 	search *searchIndex
+	pg     bool    // PostgreSQL (postgres.go), else SQLite
+	tx     *sql.Tx // set on the Store WithTx hands to its function
 }
 
-// Open opens (creating if needed) the SQLite file at path and migrates it.
-// A missing or read-only directory, a read-only file or a full disk is said
-// in Chinese with the path and what to do.
+// Open opens and migrates the database: a postgres:// URL, else the SQLite
+// file at path (created if needed). A missing or read-only directory, a
+// read-only file, a full disk or an unreachable server is said in Chinese
+// with what to do.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	if problem := startProblem(path); problem != "" {
 		return nil, errors.New(problem)
 	}
@@ -82,17 +89,30 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // WithTx runs fn in one transaction; inside one it just calls fn, so methods compose.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
-	if _, inTx := s.q.(*sql.Tx); inTx {
+	if s.tx != nil {
 		return fn(s)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now, search: s.search}
+	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now, search: s.search, pg: s.pg, tx: tx}
+	if s.pg {
+		txs.q = pgQuerier{tx}
+		if err := lockWrites(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
 	if err := fn(txs); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if s.pg {
+		if err := countChange(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
@@ -118,39 +138,28 @@ func (c countingDB) ExecContext(ctx context.Context, query string, args ...any) 
 
 // Migrate applies pending migrations, each in its own transaction; rerunning is a no-op.
 func (s *Store) Migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	migrations, err := s.migrations()
 	if err != nil {
-		return fmt.Errorf("store: list migrations: %w", err)
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with a number", base)
-		}
-		var applied int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
-			return fmt.Errorf("store: read schema_migrations: %w", err)
-		}
-		if applied > 0 {
-			continue
-		}
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("store: read %s: %w", base, err)
-		}
+	for _, m := range migrations {
 		err = s.WithTx(ctx, func(tx *Store) error {
-			if _, err := tx.q.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("store: migration %s: %w", base, err)
+			var applied int
+			if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&applied); err != nil {
+				return fmt.Errorf("store: read schema_migrations: %w", err)
+			}
+			if applied > 0 {
+				return nil
+			}
+			if _, err := tx.q.ExecContext(ctx, m.body); err != nil {
+				return fmt.Errorf("store: migration %s: %w", m.name, err)
 			}
 			_, err := tx.q.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				version, base, stamp(s.Now()))
+				m.version, m.name, stamp(s.Now()))
 			return err
 		})
 		if err != nil {
@@ -158,6 +167,51 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+type migration struct {
+	version    int
+	name, body string
+}
+
+// migrations lists this database's migrations in order. migrations/*.sql
+// serve both databases; a file of the same version in migrations/postgres/
+// replaces one where the SQL must differ. PostgreSQL's go through postgresDDL.
+func (s *Store) migrations() ([]migration, error) {
+	byVersion := map[int]migration{}
+	dirs := []string{"migrations"}
+	if s.pg {
+		dirs = append(dirs, "migrations/postgres")
+	}
+	for _, dir := range dirs {
+		names, err := fs.Glob(migrationFiles, dir+"/*.sql")
+		if err != nil {
+			return nil, fmt.Errorf("store: list migrations: %w", err)
+		}
+		for _, name := range names {
+			base := strings.TrimPrefix(name, dir+"/")
+			num, _, _ := strings.Cut(base, "_")
+			version, err := strconv.Atoi(num)
+			if err != nil {
+				return nil, fmt.Errorf("store: migration %s: name must start with a number", base)
+			}
+			body, err := migrationFiles.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("store: read %s: %w", base, err)
+			}
+			m := migration{version: version, name: base, body: string(body)}
+			if s.pg {
+				m.body = postgresDDL(m.body)
+			}
+			byVersion[version] = m
+		}
+	}
+	out := make([]migration, 0, len(byVersion))
+	for _, m := range byVersion {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
 }
 
 // SchemaVersion returns the highest applied migration.

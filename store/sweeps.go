@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"zhiban/visits"
@@ -107,17 +109,17 @@ func (s *Store) AddFindings(ctx context.Context, fs []visits.Finding, actor stri
 	var out []visits.Finding
 	err := s.WithTx(ctx, func(tx *Store) error {
 		for _, f := range fs {
-			r, err := tx.q.ExecContext(ctx, `INSERT INTO sweep_findings (task_id, summary, category, village, parties, risk, case_id,
+			id, err := insertID(ctx, tx.q, `INSERT INTO sweep_findings (task_id, summary, category, village, parties, risk, case_id,
 				resolved, rolled_from, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id, rolled_from) DO NOTHING`,
 				f.Task, f.Summary, string(f.Category), f.Village, f.Parties, string(f.Risk), nullInt(f.Case), boolInt(f.Resolved),
 				nullInt(f.RolledFrom), stamp(s.Now()))
+			if errors.Is(err, sql.ErrNoRows) { // already carried
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("store: add finding to task %d: %w", f.Task, err)
 			}
-			if n, _ := r.RowsAffected(); n == 0 {
-				continue
-			}
-			f.ID, _ = r.LastInsertId()
+			f.ID = id
 			out = append(out, f)
 			if err := tx.Audit(ctx, actor, "create", "finding", itoa(f.ID), "",
 				fmt.Sprintf("任务 %d %s %s风险", f.Task, f.Category, f.Risk)); err != nil {

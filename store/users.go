@@ -44,12 +44,11 @@ func (s *Store) CreateUser(ctx context.Context, name string, role auth.Role, pas
 			return err
 		}
 		now := stamp(s.Now())
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
+		id, err := insertID(ctx, tx.q, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
 			VALUES (?, ?, ?, 0, ?, ?)`, name, string(role), passwordHash, now, now)
 		if err != nil {
 			return fmt.Errorf("store: create user %s: %w", name, err)
 		}
-		id, _ := r.LastInsertId()
 		if u, err = tx.UserByID(ctx, id); err != nil {
 			return err
 		}
@@ -186,12 +185,11 @@ func (s *Store) CreateAPIToken(ctx context.Context, name, tokenHash, label, acto
 		if err != nil {
 			return err
 		}
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)`,
+		id, err := insertID(ctx, tx.q, `INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)`,
 			u.ID, tokenHash, label, stamp(s.Now()))
 		if err != nil {
 			return fmt.Errorf("store: create token for %s: %w", name, err)
 		}
-		id, _ := r.LastInsertId()
 		t = APIToken{ID: id, UserID: u.ID, Label: label, CreatedAt: s.Now()}
 		return tx.Audit(ctx, actor, "create", "api_token", fmt.Sprint(id), "", name+" "+label)
 	})

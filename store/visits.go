@@ -20,7 +20,7 @@ func (s *Store) CreateVisit(ctx context.Context, v visits.Visit, actor string) (
 	var out visits.Visit
 	err := s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
-		r, err := tx.q.ExecContext(ctx, `INSERT INTO visits (kind, leader_id, date, start_time, end_time, place, township, state,
+		id, err := insertID(ctx, tx.q, `INSERT INTO visits (kind, leader_id, date, start_time, end_time, place, township, state,
 			notes, satisfaction, walk_ins, created_by, version, created_at, updated_at, shadow_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
 			string(v.Kind), v.Leader, dateCol(v.Date), v.Start.String(), v.End.String(), v.Place, v.Township, string(v.State),
@@ -28,7 +28,7 @@ func (s *Store) CreateVisit(ctx context.Context, v visits.Visit, actor string) (
 		if err != nil {
 			return fmt.Errorf("store: create visit: %w", err)
 		}
-		v.ID, _ = r.LastInsertId()
+		v.ID = id
 		if err := tx.writeVisitCases(ctx, v); err != nil {
 			return err
 		}

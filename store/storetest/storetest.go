@@ -1,4 +1,5 @@
-// Package storetest opens real, migrated SQLite stores in the test's temp directory.
+// Package storetest opens real, migrated stores: SQLite files in the test's
+// temp directory, or schemas on a PostgreSQL server (postgres.go).
 package storetest
 
 import (
@@ -11,8 +12,17 @@ import (
 	"zhiban/store"
 )
 
-// Open opens an empty, migrated store.
+// Open opens an empty, migrated store: SQLite, or PostgreSQL when OnPostgres.
 func Open(tb testing.TB) *store.Store {
+	tb.Helper()
+	if OnPostgres() {
+		return OpenPostgres(tb)
+	}
+	return OpenSQLite(tb)
+}
+
+// OpenSQLite opens an empty, migrated SQLite store, for tests of SQLite itself.
+func OpenSQLite(tb testing.TB) *store.Store {
 	tb.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "zhiban.db"))
 	if err != nil {
