@@ -119,6 +119,9 @@ var ErrNotBackup = errors.New("not a zhiban backup")
 // must be stopped: the copy is written beside path and renamed over it, and
 // the old write-ahead log is removed.
 func Restore(ctx context.Context, from, path string) error {
+	if IsPostgres(path) {
+		return errors.New("PostgreSQL 数据库请用 pg_restore 恢复 pg_dump 的备份（见 docs/deploy.md）；要把 SQLite 备份搬进 PostgreSQL，请先 zhiban restore 到文件，再用 zhiban copy")
+	}
 	if strings.ContainsAny(from, "?#") {
 		return fmt.Errorf("备份文件路径 %q 不能包含 ? 或 #", from)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -62,7 +63,30 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 
 // redactDSN drops a password that a driver error may quote.
 func redactDSN(s string) string {
-	return regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`).ReplaceAllString(s, "${1}***@")
+	return pgPassword.ReplaceAllString(s, "${1}***${2}")
+}
+
+var pgPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*(@)|(?i)(password=)[^&\s]*()`)
+
+// Shown is how a database setting is named in logs and messages: a
+// PostgreSQL URL without its password, a SQLite path as it is.
+func Shown(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "***")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "***")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // migratePostgres runs Migrate holding a session advisory lock, so when

@@ -11,6 +11,7 @@ import (
 	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/store"
 )
 
 // runImport loads a county file into the database in one transaction.
@@ -90,7 +91,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if c.County == "" {
-		return fmt.Errorf("数据库 %s 中还没有县情数据，请先运行 zhiban import FILE.yaml", cfg.Database)
+		return fmt.Errorf("数据库 %s 中还没有县情数据，请先运行 zhiban import FILE.yaml", store.Shown(cfg.Database))
 	}
 	data, err := c.Marshal()
 	if err != nil {

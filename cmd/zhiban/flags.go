@@ -57,7 +57,7 @@ func (c *common) load() (config.Config, error) {
 	if c.db != "" {
 		cfg.Database = c.db
 	}
-	if strings.ContainsAny(cfg.Database, "?#") {
+	if !store.IsPostgres(cfg.Database) && strings.ContainsAny(cfg.Database, "?#") {
 		return cfg, fmt.Errorf("数据库路径 %q 不能包含 ? 或 #", cfg.Database)
 	}
 	return cfg, nil

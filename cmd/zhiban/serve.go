@@ -69,7 +69,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := jobs.Start(); err != nil {
 		return err
 	}
-	log.Info("Serving", "addr", cfg.Listen, "database", cfg.Database, "timezone", cfg.Timezone)
+	log.Info("Serving", "addr", cfg.Listen, "database", store.Shown(cfg.Database), "timezone", cfg.Timezone)
 	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", buildVersion(), cfg.Listen)
 	err = srv.Serve(ctx, ln)
 	// SIGTERM: no new runs; a running job gets a bounded time to finish.
