@@ -49,7 +49,7 @@ func (f *fullLog) note(s *Server, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if now := s.now(); f.logged.IsZero() || now.Sub(f.logged) >= time.Hour {
-		s.log.Error("Database is full: changes are refused until disk space is freed", "database", s.cfg.Database, "err", err)
+		s.log.Error("Database is full: changes are refused until disk space is freed", "database", store.Shown(s.cfg.Database), "err", err)
 		f.logged = now
 	}
 }

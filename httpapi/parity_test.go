@@ -24,6 +24,7 @@ import (
 	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
@@ -518,9 +519,9 @@ func parityRows() []parityRow {
 }
 
 // parityTemplate is the demo county with a signed-in editor, saved once as
-// a database file that every run copies.
+// a database file (on PostgreSQL: a database) that every run copies.
 type parityTemplate struct {
-	db      string
+	db      string // a SQLite file, or a PostgreSQL URL
 	now     time.Time
 	cookies []*http.Cookie
 	csrf    string
@@ -528,23 +529,37 @@ type parityTemplate struct {
 
 func newParityTemplate(t *testing.T) *parityTemplate {
 	t.Helper()
+	if storetest.OnPostgres() {
+		db := storetest.PostgresDatabase(t)
+		f := newWorkFixtureOn(t, storetest.Demo(t, storetest.OpenURL(t, db), nil))
+		tmpl := f.parityTemplate(t)
+		tmpl.db = db
+		return tmpl
+	}
 	f := newWorkFixture(t)
-	c := f.loggedIn(t, "editor")
-	u, _ := url.Parse(f.srv.URL)
-	tmpl := &parityTemplate{now: f.clock(), cookies: c.hc.Jar.Cookies(u), csrf: c.csrf}
+	tmpl := f.parityTemplate(t)
 	// The fixture's database is the only *.db under this test's temporary
 	// directories (demoStore puts it in a t.TempDir of its own).
 	dir := t.TempDir()
-	f.srv.Close()
-	if err := f.store.Close(); err != nil {
-		t.Fatal(err)
-	}
 	dbs, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), "*", "*.db"))
 	if len(dbs) != 1 {
 		t.Fatalf("want the fixture's one database file beside %s, found %v", dir, dbs)
 	}
 	tmpl.db = filepath.Join(dir, "template.db")
 	copyFile(t, dbs[0], tmpl.db)
+	return tmpl
+}
+
+// parityTemplate signs the editor in and closes f, leaving its database to copy.
+func (f *staffFixture) parityTemplate(t *testing.T) *parityTemplate {
+	t.Helper()
+	c := f.loggedIn(t, "editor")
+	u, _ := url.Parse(f.srv.URL)
+	tmpl := &parityTemplate{now: f.clock(), cookies: c.hc.Jar.Cookies(u), csrf: c.csrf}
+	f.srv.Close()
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return tmpl
 }
 
@@ -574,7 +589,11 @@ func (p *parityTemplate) env(t *testing.T) *parityEnv {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "z.db")
-	copyFile(t, p.db, path)
+	if storetest.OnPostgres() {
+		path = storetest.ClonePostgres(t, p.db)
+	} else {
+		copyFile(t, p.db, path)
+	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

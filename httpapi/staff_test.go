@@ -50,8 +50,13 @@ func (f *staffFixture) advance(d time.Duration) {
 
 func newStaffFixture(t *testing.T) *staffFixture {
 	t.Helper()
+	return newStaffFixtureOn(t, storetest.OpenDemo(t, nil))
+}
+
+// newStaffFixtureOn is newStaffFixture on st, which holds the demo county.
+func newStaffFixtureOn(t *testing.T, st *store.Store) *staffFixture {
+	t.Helper()
 	ctx := context.Background()
-	st := storetest.OpenDemo(t, nil)
 	cfg := testConfig(t, nil)
 	// 2026-12-01 (a Tuesday) 09:00 in Shanghai.
 	f := &staffFixture{store: st, now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}

@@ -22,6 +22,7 @@ import (
 	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
+	"zhiban/store/storetest"
 	"zhiban/visits"
 )
 
@@ -29,7 +30,13 @@ import (
 // seeded and a scheduler with every job, served by a fresh server.
 func newWorkFixture(t *testing.T) *staffFixture {
 	t.Helper()
-	f := newStaffFixture(t)
+	return newWorkFixtureOn(t, storetest.OpenDemo(t, nil))
+}
+
+// newWorkFixtureOn is newWorkFixture on st, which holds the demo county.
+func newWorkFixtureOn(t *testing.T, st *store.Store) *staffFixture {
+	t.Helper()
+	f := newStaffFixtureOn(t, st)
 	ctx := context.Background()
 	cfg := testConfig(t, nil)
 	svc := service.New(f.store, cfg, nil)

@@ -129,6 +129,9 @@ func TestFeedsCarryZoneWithoutMethod(t *testing.T) {
 func TestLeaderFeedWithInvalidStoredPlaceAnswers(t *testing.T) {
 	t.Parallel()
 	f := newPubFixture(t, time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+	if f.store.Postgres() {
+		t.Skip("PostgreSQL refuses invalid UTF-8 on write: no such stored row can exist there")
+	}
 	ctx := context.Background()
 	v, err := f.store.Visit(ctx, f.visit.ID)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"zhiban/clean"
 	"zhiban/fault"
@@ -116,7 +115,7 @@ func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []
 	n := 0
 	err := st.WithTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.AddAbsence(ctx, ab, actor); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if errors.Is(err, store.ErrConflict) {
 				return ErrDuplicateAbsence
 			}
 			return err

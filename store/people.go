@@ -121,13 +121,22 @@ func scanAbsence(sc scanner) (roster.Absence, error) {
 	return a, err
 }
 
-// AddAbsence records a staff absence (source 'staff', never deleted by a county import).
+// AddAbsence records a staff absence (source 'staff', never deleted by a
+// county import); the same absence recorded before is ErrConflict.
 func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) (int64, error) {
 	if _, err := s.Person(ctx, a.Person); err != nil {
 		return 0, err
 	}
 	var id int64
 	err := s.WithTx(ctx, func(tx *Store) error {
+		var n int
+		if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM absences WHERE person_id = ? AND from_date = ? AND to_date = ? AND kind = ?`,
+			a.Person, a.From.String(), a.To.String(), a.Kind).Scan(&n); err != nil {
+			return fmt.Errorf("store: add absence: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("store: absence %s %s–%s recorded before: %w", a.Person, a.From, a.To, ErrConflict)
+		}
 		var err error
 		id, err = insertID(ctx, tx.q, `INSERT INTO absences (person_id, kind, from_date, to_date, reason, source, created_at)
 			VALUES (?, ?, ?, ?, ?, 'staff', ?)`, a.Person, a.Kind, a.From.String(), a.To.String(), a.Reason, stamp(s.Now()))

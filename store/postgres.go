@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -61,12 +60,16 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
-// redactDSN drops a password that a driver error may quote.
+// redactDSN drops a password that a driver error or a URL may carry.
 func redactDSN(s string) string {
-	return pgPassword.ReplaceAllString(s, "${1}***${2}")
+	s = pgURLPassword.ReplaceAllString(s, "${1}***@")
+	return pgParamPassword.ReplaceAllString(s, "${1}***")
 }
 
-var pgPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*(@)|(?i)(password=)[^&\s]*()`)
+var (
+	pgURLPassword   = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+	pgParamPassword = regexp.MustCompile(`(?i)(password=)[^&\s]*`)
+)
 
 // Shown is how a database setting is named in logs and messages: a
 // PostgreSQL URL without its password, a SQLite path as it is.
@@ -74,19 +77,7 @@ func Shown(dsn string) string {
 	if !IsPostgres(dsn) {
 		return dsn
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "postgres://…"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "***")
-	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "***")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return redactDSN(dsn)
 }
 
 // migratePostgres runs Migrate holding a session advisory lock, so when

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -35,9 +36,7 @@ func PostgresURL(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
 	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
+	schema := "test_" + randomHex()
 	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
 		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
 	}
@@ -72,10 +71,56 @@ func adminDB(base string) (*sql.DB, error) {
 // OpenPostgres opens an empty, migrated store in a fresh schema.
 func OpenPostgres(tb testing.TB) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), PostgresURL(tb))
+	return OpenURL(tb, PostgresURL(tb))
+}
+
+// PostgresDatabase creates an empty database of its own on the test server
+// and returns its URL, for tests that copy a whole database (ClonePostgres).
+func PostgresDatabase(tb testing.TB) string {
+	tb.Helper()
+	return newDatabase(tb, "")
+}
+
+// ClonePostgres copies the database at dsn, which nobody may be connected
+// to (close its store first), into a new one and returns the copy's URL.
+func ClonePostgres(tb testing.TB, dsn string) string {
+	tb.Helper()
+	u, err := url.Parse(dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	return newDatabase(tb, strings.TrimPrefix(u.Path, "/"))
+}
+
+// newDatabase creates a database (a copy of template, if named), dropped when tb ends.
+func newDatabase(tb testing.TB, template string) string {
+	base := os.Getenv("ZHIBAN_TEST_POSTGRES")
+	if base == "" {
+		tb.Skip("ZHIBAN_TEST_POSTGRES is not set: no PostgreSQL server to test against")
+	}
+	admin, err := adminDB(base)
+	if err != nil {
+		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
+	}
+	name := "test_" + randomHex()
+	create := `CREATE DATABASE ` + name
+	if template != "" {
+		create += ` TEMPLATE ` + template
+	}
+	if _, err := admin.Exec(create); err != nil {
+		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
+	}
+	tb.Cleanup(func() { admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`) })
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomHex() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -35,12 +35,28 @@ func OpenSQLite(tb testing.TB) *store.Store {
 // OpenDemo opens a store holding the demo county; a non-nil now is its clock from the start.
 func OpenDemo(tb testing.TB, now func() time.Time) *store.Store {
 	tb.Helper()
-	st := Open(tb)
+	return Demo(tb, Open(tb), now)
+}
+
+// Demo imports the demo county into st; a non-nil now is its clock from the start.
+func Demo(tb testing.TB, st *store.Store, now func() time.Time) *store.Store {
+	tb.Helper()
 	if now != nil {
 		st.Now = now
 	}
 	if _, err := st.ImportCounty(context.Background(), county.Demo(), "test"); err != nil {
 		tb.Fatal(err)
 	}
+	return st
+}
+
+// OpenURL opens and migrates the database at dsn, closed when tb ends.
+func OpenURL(tb testing.TB, dsn string) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
 	return st
 }
