@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -159,5 +160,13 @@ func TestReplicasShareKeys(t *testing.T) {
 		if len(keys[i]) != 32 || !bytes.Equal(keys[i], keys[0]) || domains[i] == "" || domains[i] != domains[0] {
 			t.Fatalf("replica %d: key %x domain %q; replica 0: key %x domain %q", i, keys[i], domains[i], keys[0], domains[0])
 		}
+	}
+}
+
+// An unreachable server is said in Chinese, without the password.
+func TestUnreachablePostgresIsSaidClearly(t *testing.T) {
+	_, err := store.Open(context.Background(), "postgres://zhiban:s3cret@127.0.0.1:1/zhiban?connect_timeout=5&sslmode=disable")
+	if err == nil || !strings.Contains(err.Error(), "无法连接 PostgreSQL 数据库") || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("open an unreachable server: %v", err)
 	}
 }
