@@ -36,21 +36,9 @@ DURATION="${DURATION:-10s}"
 ROUNDS="${ROUNDS:-1}"
 ZB_PORT="${ZB_PORT:-18080}"
 NG_PORT="${NG_PORT:-18081}"
-ncpu="$(nproc)"
-if [ "$ncpu" -lt 2 ]; then PIN="${PIN:-0}"; else PIN="${PIN:-1}"; fi
-if [ "$PIN" = 1 ]; then
-  SERVER_CPUS="${SERVER_CPUS:-0}"
-  if [ "$ncpu" = 2 ]; then WRK_CPUS="${WRK_CPUS:-1}"; else WRK_CPUS="${WRK_CPUS:-1-$((ncpu - 1))}"; fi
-  # Count the CPUs in a taskset list such as 0 or 0,2 or 1-3.
-  nserver="$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' <<<"$SERVER_CPUS")"
-  nwrk="$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { split($i, r, "-"); n += (r[2] == "" ? 1 : r[2] - r[1] + 1) } print n }' <<<"$WRK_CPUS")"
-  srv_pin=(taskset -c "$SERVER_CPUS")
-  wrk_pin=(taskset -c "$WRK_CPUS")
-else
-  nserver="$ncpu"; nwrk="$ncpu"
-  srv_pin=(); wrk_pin=()
-fi
-THREADS="${THREADS:-$((nwrk > 1 ? nwrk : 2))}"
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_pin
 
 for tool in wrk nginx curl; do
   if ! command -v "$tool" >/dev/null && ! [ -x "/usr/sbin/$tool" ]; then
@@ -145,27 +133,6 @@ for i in "${!paths[@]}"; do
   fi
 done
 
-# cpu PID... → user+system clock ticks of these processes
-cpu() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-ticks="$(getconf CLK_TCK)"
-
-# run URL PID... → "req/s p99(ms) cpu-µs/request"
-run() {
-  local url="$1" out rps p99 n c0 c1 bad
-  shift
-  c0="$(cpu "$@")"
-  out="$("${wrk_pin[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url")"
-  c1="$(cpu "$@")"
-  bad="$(awk '/Non-2xx|Socket errors/' <<<"$out")"
-  [ -n "$bad" ] && echo "bench-http: $url: $bad" >&2
-  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0; else if (v ~ /s$/) v = v * 1000; print v }' <<<"$out")"
-  n="$(awk '/requests in/ {print $1}' <<<"$out")"
-  echo "$rps $p99 $(awk -v a="$c0" -v b="$c1" -v n="$n" -v t="$ticks" 'BEGIN { printf "%.1f", (b - a) * 1e6 / t / n }')"
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-
-pin_note="unpinned"
 [ "$PIN" = 1 ] && pin_note="servers on CPU $SERVER_CPUS (GOMAXPROCS=$nserver, nginx worker_processes $nserver), wrk on CPU $WRK_CPUS"
 echo "wrk -t$THREADS -c$CONNS -d$DURATION, $ROUNDS round(s), $ncpu CPUs, $pin_note"
 echo "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'), $("$bin" version 2>/dev/null | head -1 || true)"
