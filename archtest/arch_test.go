@@ -81,6 +81,7 @@ var homes = []struct{ lib, home string }{
 	{"github.com/robfig/cron", "scheduler"},
 	{"github.com/arran4/golang-ical", "ical"},
 	{"github.com/xuri/excelize", "xlsx"},
+	{"github.com/prometheus", "metrics"},
 }
 
 // storeWrites are the store's writes of casework and roster data: use cases
@@ -190,7 +191,7 @@ var rules = []rule{
 		}
 		return out
 	}},
-	{"each outside library lives in one package: echo in httpapi, cron in scheduler, golang-ical in ical, excelize in xlsx", func(mod string, f goFile) []string {
+	{"each outside library lives in one package: echo in httpapi, cron in scheduler, golang-ical in ical, excelize in xlsx, prometheus in metrics", func(mod string, f goFile) []string {
 		var out []string
 		for _, h := range homes {
 			if under(f.dir, h.home) {
@@ -415,6 +416,8 @@ func TestRulesFire(t *testing.T) {
 		{goFile{rel: "service/x.go", dir: "service", imports: []string{"github.com/robfig/cron/v3"}}, []string{"service/x.go: imports github.com/robfig/cron/v3"}},
 		{goFile{rel: "httpapi/render/x.go", dir: "httpapi/render", imports: []string{"github.com/labstack/echo/v4"}}, nil},
 		{goFile{rel: "xlsx/x.go", dir: "xlsx", imports: []string{"github.com/xuri/excelize/v2"}}, nil},
+		{goFile{rel: "metrics/x.go", dir: "metrics", imports: []string{"github.com/prometheus/client_golang/prometheus"}}, nil},
+		{goFile{rel: "httpapi/x.go", dir: "httpapi", imports: []string{"github.com/prometheus/client_golang/prometheus"}}, []string{"httpapi/x.go: imports github.com/prometheus/client_golang/prometheus"}},
 	}
 	for _, c := range cases {
 		got := check(mod, []goFile{c.f})
