@@ -8,6 +8,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/httpapi"
+	"zhiban/metrics"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store/storetest"
@@ -25,8 +26,9 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) WriteHeader(code int)        { d.status = code }
 func (d *discard) Write(b []byte) (int, error) { d.n += len(b); return len(b), nil }
 
-// benchServer is the demo county served with the production cache settings.
-func benchServer(b *testing.B) http.Handler {
+// benchServer is the demo county served with the production cache settings,
+// counting into m when it is not nil.
+func benchServer(b *testing.B, m *metrics.Metrics) http.Handler {
 	b.Helper()
 	ctx := context.Background()
 	st := storetest.OpenDemo(b, nil)
@@ -38,7 +40,7 @@ func benchServer(b *testing.B) http.Handler {
 	if err := service.New(st, cfg, nil).SeedDemo(ctx, service.Call{Actor: "demo", Now: time.Now()}); err != nil {
 		b.Fatal(err)
 	}
-	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "bench"})
+	s, err := httpapi.New(st, httpapi.Options{Config: cfg, Version: "bench", Metrics: m})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +48,10 @@ func benchServer(b *testing.B) http.Handler {
 }
 
 func benchPath(b *testing.B, path string, header http.Header) {
-	h := benchServer(b)
+	benchHandler(b, benchServer(b, nil), path, header)
+}
+
+func benchHandler(b *testing.B, h http.Handler, path string, header http.Header) {
 	req, _ := http.NewRequest("GET", path, nil)
 	if header != nil {
 		req.Header = header

@@ -15,10 +15,10 @@ import (
 // ServeHTTP serves a fresh path-keyed cache hit directly and hands the rest to echo.
 func (s *Server) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if s.cfg.Log.Access {
-		s.serveLogged(w, req, s.serve)
+		s.serveLogged(w, req, s.serveMetered)
 		return
 	}
-	s.serve(w, req)
+	s.serveMetered(w, req)
 }
 
 func (s *Server) serve(w http.ResponseWriter, req *http.Request) {

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"zhiban/config"
+	"zhiban/metrics"
 	"zhiban/pubcache"
 	"zhiban/publish"
 	"zhiban/roster"
@@ -37,11 +38,12 @@ type Server struct {
 	version string
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
-	cache   *pubcache.Cache    // rendered public pages and feeds, per data version and day
-	pub     *publish.Publisher // what the public pages and the feeds show
-	sched   Jobs               // nil: this process runs no jobs
-	svc     *service.Service   // every use case of cases, visits and sweeps
-	full    fullLog            // when a full database was last logged
+	cache   *pubcache.Cache           // rendered public pages and feeds, per data version and day
+	pub     *publish.Publisher        // what the public pages and the feeds show
+	sched   Jobs                      // nil: this process runs no jobs
+	svc     *service.Service          // every use case of cases, visits and sweeps
+	full    fullLog                   // when a full database was last logged
+	metrics map[string]*metrics.Route // by route pattern; nil: no /metrics
 	// noticeKey signs redirect notices and keys login-name hashes in the log.
 	noticeKey []byte
 }
@@ -58,6 +60,8 @@ type Options struct {
 	Scheduler Jobs
 	// Service runs the use cases; nil builds one queuing on no channel (tests).
 	Service *service.Service
+	// Metrics counts requests, the public cache and the outbox; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New builds the server and parses every template; a broken template fails here.
@@ -102,6 +106,11 @@ func New(st *store.Store, o Options) (*Server, error) {
 	e.Use(s.watchFull)
 	s.echo = e
 	s.routes(e)
+	if o.Metrics != nil {
+		if err := s.useMetrics(o.Metrics); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

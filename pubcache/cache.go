@@ -39,6 +39,10 @@ type Cache struct {
 	fast sync.Map
 
 	cur atomic.Pointer[current]
+
+	// hits are responses from a kept render (the bypass's included), misses
+	// renders; /metrics reads them through Stats.
+	hits, misses atomic.Uint64
 }
 
 type probe struct {
@@ -117,6 +121,9 @@ func New(st *store.Store, checkEvery time.Duration, now func() time.Time, loc *t
 // Len is the number of cached entries (not counting renders in progress).
 func (p *Cache) Len() int { return int(p.size.Load()) }
 
+// Stats returns how many responses came from a kept render and how many renders there were.
+func (p *Cache) Stats() (hits, misses uint64) { return p.hits.Load(), p.misses.Load() }
+
 // version asks the database at most once per checkEvery, so a burst costs one query.
 func (p *Cache) version(ctx context.Context) (string, error) {
 	if pr := p.probe.Load(); pr != nil && p.fresh(pr.at, pr.writes) {
@@ -176,6 +183,7 @@ func (p *Cache) Hit(req *http.Request) *Rendered {
 	if r == nil || r.version != cur.version || r.day != cur.day {
 		return nil
 	}
+	p.hits.Add(1)
 	return r
 }
 
@@ -238,10 +246,13 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 	}
 	e, cached := p.entry(key)
 	r := e.rendered.Load()
+	hit := true
 	if r == nil || r.version != version || r.day != day {
 		e.mu.Lock()
 		r = e.rendered.Load()
 		if r == nil || r.version != version || r.day != day {
+			hit = false
+			p.misses.Add(1)
 			r, err = p.render(ctx, key, version, day, contentType, build)
 			if err != nil {
 				if !cached {
@@ -259,6 +270,9 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 			p.keep(key, e)
 		}
 		e.mu.Unlock()
+	}
+	if hit {
+		p.hits.Add(1)
 	}
 	r.Write(w, req)
 	return nil

@@ -66,6 +66,8 @@ type Options struct {
 	Notify *notify.Fanout
 	// ShutdownTimeout bounds how long Shutdown waits for a running job; 30s.
 	ShutdownTimeout time.Duration
+	// Observe, if set, is told each run's result and wall-clock duration (/metrics).
+	Observe func(r Result, took time.Duration)
 }
 
 // Scheduler owns the jobs, the cron and the delivery of their notifications.
@@ -487,9 +489,20 @@ func Period(k Kind, t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02")
 }
 
-// runOne runs e for period in one transaction; on error or panic the writes
-// roll back and a failed row is written apart.
+// runOne runs e for period and tells Observe how it went.
 func (s *Scheduler) runOne(ctx context.Context, e *entry, period string, now time.Time, skip bool) Result {
+	// Wall time, not s.now: a catch-up or a test runs by another clock.
+	start := time.Now()
+	res := s.runLedger(ctx, e, period, now, skip)
+	if s.opt.Observe != nil {
+		s.opt.Observe(res, time.Since(start))
+	}
+	return res
+}
+
+// runLedger runs e for period in one transaction; on error or panic the writes
+// roll back and a failed row is written apart.
+func (s *Scheduler) runLedger(ctx context.Context, e *entry, period string, now time.Time, skip bool) Result {
 	res := Result{Job: e.Name, Period: period}
 	started := s.now()
 	var channels []string
