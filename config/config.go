@@ -40,6 +40,7 @@ type Config struct {
 	Visits     Visits  `yaml:"visits"`
 	Server     Server  `yaml:"server"`
 	Log        Log     `yaml:"log"`
+	Metrics    Metrics `yaml:"metrics"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -99,6 +100,13 @@ type Log struct {
 	// Access logs every request: method, path (no query, leader feed tokens
 	// hidden), status, bytes and duration. Off by default.
 	Access bool `yaml:"access"`
+}
+
+// Metrics configures the Prometheus endpoint.
+type Metrics struct {
+	// Listen is the address of /metrics, apart from the public one (e.g.
+	// 127.0.0.1:9090); empty turns it off. It has no login: keep it private.
+	Listen string `yaml:"listen"`
 }
 
 // Publish decides when stored duties reach the public.
@@ -236,10 +244,11 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		return nil
 	}
 	for key, dst := range map[string]*string{
-		"ZHIBAN_DB":         &c.Database,
-		"ZHIBAN_LISTEN":     &c.Listen,
-		"ZHIBAN_TIMEZONE":   &c.Timezone,
-		"ZHIBAN_PUBLIC_URL": &c.PublicURL,
+		"ZHIBAN_DB":             &c.Database,
+		"ZHIBAN_LISTEN":         &c.Listen,
+		"ZHIBAN_TIMEZONE":       &c.Timezone,
+		"ZHIBAN_PUBLIC_URL":     &c.PublicURL,
+		"ZHIBAN_METRICS_LISTEN": &c.Metrics.Listen,
 	} {
 		if v := getenv(key); v != "" {
 			*dst = v
@@ -322,7 +331,27 @@ func (c *Config) Validate() error {
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}
 	}
+	if err := c.ValidateMetrics(); err != nil {
+		return err
+	}
 	return c.Server.validate()
+}
+
+// ValidateMetrics checks metrics.listen against listen; serve calls it again
+// after --listen changes the public address.
+func (c *Config) ValidateMetrics() error {
+	if c.Metrics.Listen == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(c.Metrics.Listen)
+	if err != nil || port == "" {
+		return &Error{"metrics.listen", fmt.Sprintf("%q 不是“地址:端口”，如 127.0.0.1:9090", c.Metrics.Listen)}
+	}
+	// Port 0 is any free port, a different one for each.
+	if c.Metrics.Listen == c.Listen && port != "0" {
+		return &Error{"metrics.listen", fmt.Sprintf("不能与 listen 相同（%s）：指标须在单独的地址上，不对公众开放", c.Listen)}
+	}
+	return nil
 }
 
 func (s *Server) validate() error {

@@ -38,7 +38,7 @@ func TestExampleFileIsValidAndMatchesDefaults(t *testing.T) {
 	d.Location = c.Location
 	if c.Listen != d.Listen || c.Database != d.Database || c.PublicURL != d.PublicURL || c.Jobs != d.Jobs || c.HorizonDays != d.HorizonDays ||
 		c.Notify.Webhook != d.Notify.Webhook || c.Notify.RemindDaysAhead != d.Notify.RemindDaysAhead ||
-		c.Visits != d.Visits || !reflect.DeepEqual(c.Publish, d.Publish) {
+		c.Visits != d.Visits || !reflect.DeepEqual(c.Publish, d.Publish) || c.Metrics != d.Metrics {
 		t.Fatalf("config.example.yaml does not show the defaults:\n%+v\n%+v", c, d)
 	}
 }
@@ -60,6 +60,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"server:\n  trusted_proxies: [\"10.0.0.0/33\"]\n", "server.trusted_proxies"},
 		{"server:\n  max_conns_per_address: -1\n", "server.max_conns_per_address"},
 		{"log:\n  format: xml\n", "log.format"},
+		{"metrics:\n  listen: \"9090\"\n", "metrics.listen"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key, func(t *testing.T) {
@@ -103,6 +104,41 @@ func TestEnvOverridesFile(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "ZHIBAN_HORIZON_DAYS") {
 		t.Fatalf("bad env value: %v", err)
+	}
+}
+
+func TestMetricsListen(t *testing.T) {
+	c, err := Load("", noEnv)
+	if err != nil || c.Metrics.Listen != "" {
+		t.Fatalf("metrics must be off by default: %q, %v", c.Metrics.Listen, err)
+	}
+	p := write(t, "listen: 127.0.0.1:8080\nmetrics:\n  listen: 127.0.0.1:9090\n")
+	if c, err = Load(p, noEnv); err != nil || c.Metrics.Listen != "127.0.0.1:9090" {
+		t.Fatalf("metrics.listen from the file: %q, %v", c.Metrics.Listen, err)
+	}
+	env := map[string]string{"ZHIBAN_METRICS_LISTEN": "10.0.0.5:9100"}
+	if c, err = Load(p, func(k string) string { return env[k] }); err != nil || c.Metrics.Listen != "10.0.0.5:9100" {
+		t.Fatalf("ZHIBAN_METRICS_LISTEN over the file: %q, %v", c.Metrics.Listen, err)
+	}
+	// The public address may come from the file or the environment; either way they must differ.
+	for name, load := range map[string]func() (Config, error){
+		"file": func() (Config, error) {
+			return Load(write(t, "listen: 0.0.0.0:8080\nmetrics:\n  listen: 0.0.0.0:8080\n"), noEnv)
+		},
+		"env": func() (Config, error) {
+			env := map[string]string{"ZHIBAN_LISTEN": "127.0.0.1:9090"}
+			return Load(p, func(k string) string { return env[k] })
+		},
+	} {
+		if _, err := load(); err == nil || !strings.Contains(err.Error(), "metrics.listen") || !strings.Contains(err.Error(), "不能与 listen 相同") {
+			t.Errorf("%s: metrics.listen equal to listen: %v", name, err)
+		}
+	}
+	c = Default()
+	c.Metrics.Listen = "127.0.0.1:9090"
+	c.Listen = "127.0.0.1:9090" // as serve --listen would
+	if err := c.ValidateMetrics(); err == nil {
+		t.Error("ValidateMetrics accepted metrics.listen equal to listen")
 	}
 }
 

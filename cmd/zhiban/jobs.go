@@ -32,8 +32,9 @@ func notifiers(cfg config.Config, log *slog.Logger) *notify.Fanout {
 // newScheduler builds the scheduler with every job, each calling svc, and
 // delivering on fan (the channels svc queues messages for). Every cron spec
 // in the config is checked, so a bad one fails start-up with an error
-// naming its key.
-func newScheduler(svc *service.Service, st *store.Store, fan *notify.Fanout, log *slog.Logger, now func() time.Time) (*scheduler.Scheduler, error) {
+// naming its key. observe, if set, is told every run (/metrics).
+func newScheduler(svc *service.Service, st *store.Store, fan *notify.Fanout, log *slog.Logger, now func() time.Time,
+	observe func(scheduler.Result, time.Duration)) (*scheduler.Scheduler, error) {
 	cfg := svc.Config()
 	specs := cfg.JobSpecs()
 	keys := make([]string, 0, len(specs))
@@ -52,6 +53,7 @@ func newScheduler(svc *service.Service, st *store.Store, fan *notify.Fanout, log
 		Logger:      log,
 		Now:         now,
 		Notify:      fan,
+		Observe:     observe,
 	})
 	for _, j := range allJobs(svc) {
 		if err := s.Add(j); err != nil {
@@ -92,7 +94,7 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	st.Now = func() time.Time { return now }
 	log := newLogger(stderr, cfg.Log.Format)
 	fan := notifiers(cfg, log)
-	s, err := newScheduler(service.New(st, cfg, fan.Names()), st, fan, log, func() time.Time { return now })
+	s, err := newScheduler(service.New(st, cfg, fan.Names()), st, fan, log, func() time.Time { return now }, nil)
 	if err != nil {
 		return err
 	}

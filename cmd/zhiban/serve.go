@@ -13,8 +13,10 @@ import (
 	"zhiban/auth"
 	"zhiban/county"
 	"zhiban/httpapi"
+	"zhiban/metrics"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/scheduler"
 	"zhiban/service"
 	"zhiban/store"
 )
@@ -43,8 +45,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// the channels the scheduler delivers on.
 	fan := notifiers(cfg, log)
 	svc := service.New(st, cfg, fan.Names())
+	// One registry per server, and none when metrics.listen is off.
+	var m *metrics.Metrics
+	var observe func(scheduler.Result, time.Duration)
+	if cfg.Metrics.Listen != "" {
+		if err := cfg.ValidateMetrics(); err != nil { // --listen may have changed listen
+			return err
+		}
+		m = metrics.New()
+		observe = func(r scheduler.Result, took time.Duration) { m.ObserveJob(r.Job, r.Status, took) }
+	}
 	// Built first so a bad cron spec stops start-up before anything is served.
-	jobs, err := newScheduler(svc, st, fan, log, time.Now)
+	jobs, err := newScheduler(svc, st, fan, log, time.Now, observe)
 	if err != nil {
 		return err
 	}
@@ -55,23 +67,52 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("无法监听地址 %s（listen 配置或 --listen）：%v", cfg.Listen, err)
 	}
 	defer ln.Close()
+	var mln net.Listener
+	if m != nil {
+		if mln, err = net.Listen("tcp", cfg.Metrics.Listen); err != nil {
+			return fmt.Errorf("无法监听监控指标地址 %s（metrics.listen 配置或 ZHIBAN_METRICS_LISTEN）：%v", cfg.Metrics.Listen, err)
+		}
+		defer mln.Close()
+		names := []string{}
+		for _, j := range jobs.Jobs() {
+			names = append(names, j.Name)
+		}
+		m.InitJobs(names)
+	}
 	if *demo {
 		if err := seedDemo(ctx, svc, st, log, time.Now(), stdout); err != nil {
 			return err
 		}
 	}
-	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: buildVersion(), Scheduler: jobs, Service: svc})
+	srv, err := httpapi.New(st, httpapi.Options{Config: cfg, Logger: log, Version: buildVersion(), Scheduler: jobs, Service: svc, Metrics: m})
 	if err != nil {
 		return err
+	}
+	// The metrics listener lives as long as the public one, whichever way that ends.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	metricsDone := make(chan struct{})
+	if m != nil {
+		go func() {
+			defer close(metricsDone)
+			if err := m.Serve(ctx, mln, log); err != nil {
+				log.Error("Metrics server stopped", "addr", cfg.Metrics.Listen, "err", err)
+			}
+		}()
+		log.Info("Serving metrics", "addr", mln.Addr().String())
+	} else {
+		close(metricsDone)
 	}
 	// Start catches up missed periods in the background, so a server that was
 	// down over midnight still gets today's roster and reminders.
 	if err := jobs.Start(); err != nil {
 		return err
 	}
-	log.Info("Serving", "addr", cfg.Listen, "database", store.Shown(cfg.Database), "timezone", cfg.Timezone)
+	log.Info("Serving", "addr", ln.Addr().String(), "database", store.Shown(cfg.Database), "timezone", cfg.Timezone)
 	fmt.Fprintf(stdout, "zhiban %s 已启动：http://%s/\n", buildVersion(), cfg.Listen)
 	err = srv.Serve(ctx, ln)
+	stop()
+	<-metricsDone
 	// SIGTERM: no new runs; a running job gets a bounded time to finish.
 	if serr := jobs.Shutdown(context.Background()); serr != nil {
 		log.Error("Scheduler shutdown", "err", serr)
