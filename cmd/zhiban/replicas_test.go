@@ -324,7 +324,7 @@ func TestReplicas(t *testing.T) {
 	reps := []*replica{startReplica(t, bin, dsn, c.cfg, "replica-a"), startReplica(t, bin, dsn, c.cfg, "replica-b"),
 		startReplica(t, bin, dsn, c.cfg, "replica-c")}
 	var victim *replica
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for victim == nil {
 		var app string
 		err := db.QueryRowContext(ctx, `SELECT application_name FROM pg_stat_activity
