@@ -26,12 +26,14 @@ const (
 	Forbidden      // the actor may not do this
 	TooLarge       // the input is over a size or count limit
 	Full           // the server's storage is full: nothing was saved (not the user's mistake)
+	ReadOnly       // the database takes no writes now (a standby, a failover): nothing was saved
 )
 
 // Codes are the stable, lowercase codes clients switch on.
 var codes = map[Kind]string{
 	Internal: "internal", Invalid: "invalid", Conflict: "conflict",
 	NotFound: "not_found", Forbidden: "forbidden", TooLarge: "too_large", Full: "storage_full",
+	ReadOnly: "read_only",
 }
 
 // Code is the kind's stable JSON code.
@@ -108,6 +110,7 @@ const (
 	msgNotFound = "未找到"
 	msgStale    = "数据已被他人修改，请刷新后重试"
 	msgFull     = "服务器存储空间已满，本次修改未保存。请联系系统管理员清理磁盘空间后再试"
+	msgReadOnly = "数据库暂时只能读不能写（可能正在进行主备切换），本次修改未保存。请稍后再试，或联系系统管理员"
 )
 
 // Classify turns any error into a refusal, or nil if it is an internal
@@ -137,6 +140,8 @@ func Classify(err error) *Error {
 		return &Error{Kind: Conflict, Msg: msgStale}
 	case store.IsFull(err):
 		return &Error{Kind: Full, Msg: msgFull}
+	case store.IsReadOnly(err):
+		return &Error{Kind: ReadOnly, Msg: msgReadOnly}
 	}
 	return nil
 }

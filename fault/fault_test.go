@@ -8,6 +8,8 @@ import (
 	"zhiban/fault"
 	"zhiban/store"
 	"zhiban/visits"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestClassify(t *testing.T) {
@@ -28,6 +30,8 @@ func TestClassify(t *testing.T) {
 		{"missing", fault.Missing("leader", "领导不存在"), fault.NotFound, "not_found", "leader"},
 		{"denied", fault.Denied("没有权限"), fault.Forbidden, "forbidden", ""},
 		{"oversize", fault.Oversize("ids", "最多 500 个"), fault.TooLarge, "too_large", "ids"},
+		{"read-only database", fmt.Errorf("store: save: %w", &pgconn.PgError{Code: "25006", Message: "cannot execute UPDATE in a read-only transaction"}),
+			fault.ReadOnly, "read_only", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

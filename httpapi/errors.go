@@ -80,6 +80,7 @@ var kindStatus = map[fault.Kind]int{
 	fault.Invalid: http.StatusBadRequest, fault.Conflict: http.StatusConflict, fault.NotFound: http.StatusNotFound,
 	fault.Forbidden: http.StatusForbidden, fault.TooLarge: http.StatusRequestEntityTooLarge,
 	fault.Internal: http.StatusInternalServerError, fault.Full: http.StatusInsufficientStorage,
+	fault.ReadOnly: http.StatusServiceUnavailable,
 }
 
 // apiErrorBody is the JSON API's one error shape.

@@ -89,6 +89,14 @@ func (s *Store) migratePostgres(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	defer conn.Close()
+	var standby bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'`).Scan(&standby); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if standby {
+		return errors.New("PostgreSQL 数据库只能读不能写（连接到的是备库，或服务器设为只读）。zhiban 需要连接主库：" +
+			"请把 database 配置指向主库，或使用带 target_session_attrs=read-write 的多主机地址")
+	}
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext(current_schema() || '/migrate'))`); err != nil {
 		return fmt.Errorf("store: migration lock: %w", err)
 	}
@@ -248,6 +256,12 @@ func (s *Store) checkPostgresWrite(ctx context.Context) error {
 		return fmt.Errorf("store: health probe: %w", err)
 	}
 	return nil
+}
+
+// IsReadOnly reports whether err is a write refused because the database
+// takes none: a PostgreSQL standby (or a read-only server), a read-only SQLite file.
+func IsReadOnly(err error) bool {
+	return pgCode(err) == pgReadOnly || sqliteCode(err) == sqliteReadOnly
 }
 
 // Postgres reports whether the store is on PostgreSQL.

@@ -170,3 +170,22 @@ func TestUnreachablePostgresIsSaidClearly(t *testing.T) {
 		t.Fatalf("open an unreachable server: %v", err)
 	}
 }
+
+// A read-only server (a standby, or default_transaction_read_only) is said
+// in Chinese at start-up, and a refused write is recognised as read-only.
+func TestReadOnlyPostgres(t *testing.T) {
+	_, url := replicasAt(t, 1)
+	readOnly := url + "&default_transaction_read_only=on"
+	if _, err := store.Open(context.Background(), readOnly); err == nil || !strings.Contains(err.Error(), "只能读不能写") {
+		t.Fatalf("open a read-only server: %v", err)
+	}
+	db, err := sql.Open("pgx", readOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Exec(`INSERT INTO settings (key, value) VALUES ('k', 'v')`)
+	if !store.IsReadOnly(err) || store.IsFull(err) {
+		t.Fatalf("a write on a read-only server: %v (IsReadOnly %v)", err, store.IsReadOnly(err))
+	}
+}

@@ -33,7 +33,7 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs.Usage = func() {}
 	c := &common{}
 	fs.StringVar(&c.configPath, "config", "", "配置文件（环境变量 ZHIBAN_CONFIG）")
-	fs.StringVar(&c.db, "db", "", "SQLite 数据库文件（环境变量 ZHIBAN_DB）")
+	fs.StringVar(&c.db, "db", "", "数据库：SQLite 文件路径，或 postgres:// 地址（环境变量 ZHIBAN_DB）")
 	return fs, c
 }
 
