@@ -3,12 +3,21 @@ package httpapi
 import (
 	"net/http"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"zhiban/metrics"
 )
+
+// serverMetrics are a server's request counters.
+type serverMetrics struct {
+	routes    map[string]*metrics.Route // by route pattern, read-only after New
+	bypass    sync.Map                  // request path → *metrics.Route, for cache hits echo never saw
+	bypassLen atomic.Int32
+}
 
 // metricsRecorder notes the status and the route pattern of a response.
 type metricsRecorder struct {
@@ -31,12 +40,13 @@ func (s *Server) useMetrics(m *metrics.Metrics) error {
 		return err
 	}
 	// One set of counters per route pattern, resolved now so a request does one map lookup.
-	s.metrics = map[string]*metrics.Route{otherRoute: m.Route(otherRoute)}
+	routes := map[string]*metrics.Route{otherRoute: m.Route(otherRoute)}
 	for _, r := range s.echo.Routes() {
-		if s.metrics[r.Path] == nil {
-			s.metrics[r.Path] = m.Route(r.Path)
+		if routes[r.Path] == nil {
+			routes[r.Path] = m.Route(r.Path)
 		}
 	}
+	s.metrics = &serverMetrics{routes: routes}
 	s.echo.Use(s.routeLabel)
 	return nil
 }
@@ -59,6 +69,9 @@ func routeOf(c echo.Context) string {
 	return c.Path()
 }
 
+// recorders are reused: a recorder per request would be the only allocation of a cache hit.
+var recorders = sync.Pool{New: func() any { return new(metricsRecorder) }}
+
 // serveMetered serves req and counts it by route, method and status.
 func (s *Server) serveMetered(w http.ResponseWriter, req *http.Request) {
 	if s.metrics == nil {
@@ -66,23 +79,47 @@ func (s *Server) serveMetered(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	start := time.Now()
-	rec := &metricsRecorder{accessRecorder: accessRecorder{ResponseWriter: w}}
+	rec := recorders.Get().(*metricsRecorder)
+	*rec = metricsRecorder{accessRecorder: accessRecorder{ResponseWriter: w}}
 	s.serve(rec, req)
+	r := s.metrics.routes[rec.route]
 	if rec.route == "" { // a cache hit served without echo, or refused before routing
-		c := s.echo.AcquireContext()
-		c.Reset(req, nil)
-		s.echo.Router().Find(req.Method, echo.GetPath(req), c)
-		rec.route = routeOf(c)
-		s.echo.ReleaseContext(c)
+		r = s.bypassRoute(req)
 	}
-	if rec.status == 0 {
-		rec.status = http.StatusOK
+	status := rec.status
+	*rec = metricsRecorder{}
+	recorders.Put(rec)
+	if status == 0 {
+		status = http.StatusOK
 	}
-	r := s.metrics[rec.route]
 	if r == nil { // a pattern echo knows but Routes did not list
-		r = s.metrics[otherRoute]
+		r = s.metrics.routes[otherRoute]
 	}
-	r.Observe(methodLabel(req.Method), rec.status, time.Since(start))
+	r.Observe(methodLabel(req.Method), status, time.Since(start))
+}
+
+// maxBypassPaths bounds the paths whose route is remembered; past it, each
+// lookup asks echo's router again.
+const maxBypassPaths = 1024
+
+// bypassRoute is the route of a request echo did not route: remembered per
+// path, since the bypass serves a few paths ("/", this month) all day.
+func (s *Server) bypassRoute(req *http.Request) *metrics.Route {
+	path := echo.GetPath(req)
+	if r, ok := s.metrics.bypass.Load(path); ok {
+		return r.(*metrics.Route)
+	}
+	c := s.echo.AcquireContext()
+	c.Reset(req, nil)
+	s.echo.Router().Find(req.Method, path, c)
+	r := s.metrics.routes[routeOf(c)]
+	s.echo.ReleaseContext(c)
+	// Only routed GETs are remembered: the bypass serves nothing else, and a
+	// scanner's paths must not fill the map.
+	if r != nil && r != s.metrics.routes[otherRoute] && req.Method == http.MethodGet && s.metrics.bypassLen.Add(1) <= maxBypassPaths {
+		s.metrics.bypass.Store(path, r)
+	}
+	return r
 }
 
 // methodLabel keeps the method label to the methods the server knows: a

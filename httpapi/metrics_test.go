@@ -2,11 +2,14 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"zhiban/config"
 	"zhiban/httpapi"
 	"zhiban/metrics"
 	"zhiban/metrics/metricstest"
@@ -22,10 +25,17 @@ type metricsFixture struct {
 
 func newMetricsFixture(t *testing.T) *metricsFixture {
 	t.Helper()
+	return newMetricsFixtureWith(t, nil)
+}
+
+// newMetricsFixtureWith is newMetricsFixture with the configuration adjusted by edit.
+func newMetricsFixtureWith(t *testing.T, edit func(*config.Config)) *metricsFixture {
+	t.Helper()
 	st := storetest.OpenDemo(t, nil)
 	m := metrics.New()
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	s, err := httpapi.New(st, httpapi.Options{Config: testConfig(t, nil), Now: func() time.Time { return now }, Version: "test", Metrics: m})
+	s, err := httpapi.New(st, httpapi.Options{Config: testConfig(t, edit), Now: func() time.Time { return now }, Version: "test", Metrics: m,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +72,8 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	f.get(t, "/", 200)
 	f.get(t, "/", 200)
 	f.get(t, "/roster/2026-12", 200)
-	f.get(t, "/roster/2026-12", 200) // the second from the bypass, without echo
+	f.get(t, "/roster/2026-12", 200) // the second and third from the bypass, without echo
+	f.get(t, "/roster/2026-12", 200)
 	f.get(t, "/feeds/leader/"+token+".ics", 200)
 	f.get(t, "/feeds/leader/not-a-token-abcdef.ics", 404)
 	f.get(t, "/wp-admin/setup-config.php", 404)
@@ -70,11 +81,11 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 
 	sc := f.metrics(t)
 	sc.Want(t, 2, "zhiban_http_requests_total", "route=/", "method=GET", "code=200")
-	sc.Want(t, 2, "zhiban_http_requests_total", "route=/roster/:month", "method=GET", "code=200")
+	sc.Want(t, 3, "zhiban_http_requests_total", "route=/roster/:month", "method=GET", "code=200")
 	sc.Want(t, 1, "zhiban_http_requests_total", "route=/feeds/leader/:file", "method=GET", "code=200")
 	sc.Want(t, 1, "zhiban_http_requests_total", "route=/feeds/leader/:file", "method=GET", "code=404")
 	sc.Want(t, 2, "zhiban_http_requests_total", "route=other", "method=GET", "code=404")
-	sc.Want(t, 2, "zhiban_http_request_duration_seconds_count", "route=/roster/:month")
+	sc.Want(t, 3, "zhiban_http_request_duration_seconds_count", "route=/roster/:month")
 	sc.Want(t, 2, "zhiban_http_request_duration_seconds_bucket", "route=/feeds/leader/:file", "le=+Inf")
 	for _, secret := range []string{token, "not-a-token", "wp-admin", "nowhere", "2026-12"} {
 		if strings.Contains(sc.Text, secret) {
@@ -86,6 +97,16 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 			t.Errorf("the scrape lacks %s", family)
 		}
 	}
+}
+
+// With the access log on, its recorder wraps the metrics one and echo still hands over the route.
+func TestMetricsWithAccessLog(t *testing.T) {
+	f := newMetricsFixtureWith(t, func(c *config.Config) { c.Log.Access = true })
+	f.get(t, "/visits", 200)
+	f.get(t, "/feeds/township/nowhere.ics", 404)
+	sc := f.metrics(t)
+	sc.Want(t, 1, "zhiban_http_requests_total", "route=/visits", "method=GET", "code=200")
+	sc.Want(t, 1, "zhiban_http_requests_total", "route=/feeds/township/:file", "method=GET", "code=404")
 }
 
 // A page asked twice is rendered once: the second request is a cache hit,

@@ -38,12 +38,12 @@ type Server struct {
 	version string
 	tpl     map[string]*template.Template
 	echo    *echo.Echo
-	cache   *pubcache.Cache           // rendered public pages and feeds, per data version and day
-	pub     *publish.Publisher        // what the public pages and the feeds show
-	sched   Jobs                      // nil: this process runs no jobs
-	svc     *service.Service          // every use case of cases, visits and sweeps
-	full    fullLog                   // when a full database was last logged
-	metrics map[string]*metrics.Route // by route pattern; nil: no /metrics
+	cache   *pubcache.Cache    // rendered public pages and feeds, per data version and day
+	pub     *publish.Publisher // what the public pages and the feeds show
+	sched   Jobs               // nil: this process runs no jobs
+	svc     *service.Service   // every use case of cases, visits and sweeps
+	full    fullLog            // when a full database was last logged
+	metrics *serverMetrics     // nil: no /metrics
 	// noticeKey signs redirect notices and keys login-name hashes in the log.
 	noticeKey []byte
 }
