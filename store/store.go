@@ -138,15 +138,26 @@ func (c countingDB) ExecContext(ctx context.Context, query string, args ...any) 
 
 // Migrate applies pending migrations, each in its own transaction; rerunning is a no-op.
 func (s *Store) Migrate(ctx context.Context) error {
-	if _, err := s.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: create schema_migrations: %w", err)
+	// Read first, without a transaction: an up-to-date database costs no write
+	// lock, so a starting replica never waits for another one's running job.
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		if _, err := s.q.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+			return fmt.Errorf("store: create schema_migrations: %w", err)
+		}
+		if applied, err = s.appliedMigrations(ctx); err != nil {
+			return err
+		}
 	}
 	migrations, err := s.migrations()
 	if err != nil {
 		return err
 	}
 	for _, m := range migrations {
+		if applied[m.version] {
+			continue
+		}
 		err = s.WithTx(ctx, func(tx *Store) error {
 			var applied int
 			if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&applied); err != nil {
@@ -167,6 +178,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	applied := map[int]bool{}
+	err := queryEach(ctx, s.q, "schema_migrations", func(sc scanner) error {
+		var v int
+		err := sc.Scan(&v)
+		applied[v] = true
+		return err
+	}, `SELECT version FROM schema_migrations`)
+	return applied, err
 }
 
 type migration struct {
