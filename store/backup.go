@@ -26,15 +26,7 @@ type TableSum struct {
 // ledger's timestamps included: a copy is exact or it is not). PostgreSQL's
 // change counter is left out, so sums compare across the two databases.
 func (s *Store) Checksums(ctx context.Context) ([]TableSum, error) {
-	list := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
-	if s.pg {
-		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
-			AND table_type = 'BASE TABLE' AND table_name <> 'change_count' ORDER BY table_name COLLATE "C"`
-	}
-	tables, err := queryAll(ctx, s.q, "tables", func(sc scanner) (string, error) {
-		var name string
-		return name, sc.Scan(&name)
-	}, list)
+	tables, err := s.tableNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,8 +41,19 @@ func (s *Store) Checksums(ctx context.Context) ([]TableSum, error) {
 	return out, nil
 }
 
+// tableNames lists the schema's tables by name, the database's own and
+// PostgreSQL's change counter left out: what one installation holds.
+func (s *Store) tableNames(ctx context.Context) ([]string, error) {
+	list := `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	if s.pg {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+			AND table_type = 'BASE TABLE' AND table_name <> 'change_count' ORDER BY table_name COLLATE "C"`
+	}
+	return queryAll(ctx, s.q, "tables", scanString, list)
+}
+
 func (s *Store) tableSum(ctx context.Context, table string) (TableSum, error) {
-	from := `SELECT * FROM "` + strings.ReplaceAll(table, `"`, `""`) + `"`
+	from := `SELECT * FROM ` + quoteName(table)
 	head, err := s.q.QueryContext(ctx, from+` LIMIT 0`)
 	if err != nil {
 		return TableSum{}, fmt.Errorf("store: read %s: %w", table, err)

@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"version":  {"显示版本（也可用 --version）", runVersion},
 	"backup":   {"在线备份数据库：backup 备份文件.db（服务运行时也可以）", runBackup},
 	"restore":  {"从备份恢复数据库：restore 备份文件.db（先停止服务）", runRestore},
+	"copy":     {"把 SQLite 数据库整体复制到新建的 PostgreSQL：copy --from 文件.db --to postgres://…（先停止服务）", runCopy},
 	"bench":    {"性能基准：bench roster", runBench},
 	"user":     {"工作人员账号：user add、passwd、token、list", runUser},
 }
