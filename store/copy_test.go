@@ -18,7 +18,7 @@ import (
 
 // sqliteDemo is a SQLite demo store and a second, raw handle on its file
 // for rows no store method would write.
-func sqliteDemo(t *testing.T) (*store.Store, *sql.DB) {
+func sqliteDemo(t testing.TB) (*store.Store, *sql.DB) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "z.db")
 	st, err := store.Open(context.Background(), path)
@@ -167,5 +167,27 @@ func TestCopyRefusesANewerSource(t *testing.T) {
 	}
 	if n, _ := dst.People(ctx); len(n) != 0 {
 		t.Errorf("a refused copy wrote %d people", len(n))
+	}
+}
+
+// BenchmarkCopy5000Cases times CopyTo of the demo county with 5,000 cases
+// (two years of a county's petitions) into a new PostgreSQL schema.
+func BenchmarkCopy5000Cases(b *testing.B) {
+	ctx := context.Background()
+	src, _ := sqliteDemo(b)
+	storetest.SeedCases(b, src, 5000, roster.MustDate("2026-11-28"))
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		dst, err := store.Open(ctx, storetest.PostgresURL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := src.CopyTo(ctx, dst); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		dst.Close()
 	}
 }
