@@ -14,7 +14,7 @@ import (
 // copy is one transaction of the target, so a failed copy leaves it as it was.
 
 // ErrTargetInUse: the target of a copy already holds an installation's data.
-var ErrTargetInUse = errors.New("target database holds data")
+var ErrTargetInUse = errors.New("目标数据库已有数据")
 
 // ownRows says, per table, which rows a new installation writes by itself
 // (the migrations, a first start of serve): a copy replaces them with the
@@ -86,7 +86,8 @@ func (tx *Store) copyFrom(ctx context.Context, src *Store, tables []string) erro
 			return fmt.Errorf("store: copy: read %s: %w", t, err)
 		}
 		if used {
-			return fmt.Errorf("目标数据库已有数据（表 %s 不是空的）。为免覆盖，zhiban copy 只复制到新建的空数据库：请新建一个数据库（或 schema）后重试，复制完成前不要在它上面启动 zhiban serve: %w", t, ErrTargetInUse)
+			return fmt.Errorf("%w（表 %s 不是空的）。为免覆盖，zhiban copy 只复制到新建的空数据库：请新建一个数据库（或 schema）后重试，复制完成前不要在它上面启动 zhiban serve",
+				ErrTargetInUse, t)
 		}
 	}
 	fks, err := tx.foreignKeys(ctx)

@@ -14,18 +14,28 @@ import (
 // runCopy moves an installation from a SQLite file to a new PostgreSQL
 // database, then sums every table on both sides and prints the comparison.
 func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("copy", stderr)
-	from := fs.String("from", "", "源数据库：SQLite 文件（先停止使用它的 zhiban serve）")
+	fs, c := newFlags("copy", stderr)
+	from := fs.String("from", "", "源数据库：SQLite 文件（默认为配置的 database，即 --db；先停止使用它的 zhiban serve）")
 	to := fs.String("to", "", "目标数据库：新建的空 PostgreSQL 数据库，postgres://用户:密码@主机/库名")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 || *from == "" || *to == "" {
+	if len(pos) > 0 || *to == "" {
 		return errors.New("用法：zhiban copy --from 文件.db --to postgres://用户:密码@主机/库名")
 	}
 	if !store.IsPostgres(*to) {
 		return fmt.Errorf("--to 必须是 PostgreSQL 地址（postgres://…），不是 %s", *to)
+	}
+	if *from == "" {
+		cfg, err := c.load()
+		if err != nil {
+			return err
+		}
+		*from = cfg.Database
+	}
+	if *from == *to {
+		return errors.New("--from 与 --to 是同一个数据库")
 	}
 	if !store.IsPostgres(*from) {
 		// Open would make a new, empty database of a mistyped name.

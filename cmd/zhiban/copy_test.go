@@ -155,7 +155,9 @@ func TestCopyCommandLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"copy", "--to", "postgres://zhiban@db/zhiban"}, "用法"},
+		{[]string{"copy", "--from", "z.db"}, "用法"},
+		{[]string{"copy", "--to", "postgres://zhiban:secret@db/zhiban", "--db", "postgres://zhiban:secret@db/zhiban"}, "同一个数据库"},
+		{[]string{"copy", "--to", "postgres://zhiban:secret@db/zhiban", "--db", filepath.Join(dir, "none.db")}, "找不到源数据库"},
 		{[]string{"copy", "--from", "z.db", "--to", filepath.Join(dir, "other.db")}, "必须是 PostgreSQL"},
 		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://zhiban:secret@db/zhiban"}, "找不到源数据库"},
 	} {
