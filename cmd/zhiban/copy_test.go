@@ -99,13 +99,6 @@ func TestCopyCommandMovesAnInstallation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := dst.Checksums(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("checksums differ after the copy:\n got %v\nwant %v", got, want)
-	}
 	var empty []string
 	for _, s := range want {
 		if !strings.Contains(out, s.Table) {
