@@ -78,13 +78,15 @@ if [ -z "$bin" ]; then
   go build -o "$bin" ./cmd/zhiban
 fi
 
+bench_config "$work/zhiban.yaml"
+
 # serve NAME DSN PORT PIN... starts a replica (pinned by PIN..., which may be
 # empty) and waits until it answers; its pid is left in served.
 serve() {
   local name="$1" dsn="$2" port="$3"
   shift 3
   ZHIBAN_PUBLIC_URL="http://127.0.0.1:$port" GOMAXPROCS="$nserver" "$@" \
-    "$bin" serve --demo --db "$dsn" --listen "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
+    "$bin" serve --demo --config "$work/zhiban.yaml" --db "$dsn" --listen "127.0.0.1:$port" >"$work/$name.log" 2>&1 &
   served=$!
   pids+=("$served")
   for _ in $(seq 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done

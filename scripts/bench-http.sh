@@ -69,10 +69,11 @@ if [ -z "$bin" ]; then
   go build -o "$bin" ./cmd/zhiban
 fi
 
+bench_config "$work/zhiban.yaml"
 # public_url set as in a deployment: without it "/" is cached per Host and
 # answered through echo rather than the cache-hit bypass in ServeHTTP.
 ZHIBAN_PUBLIC_URL="${ZHIBAN_PUBLIC_URL:-http://127.0.0.1:$ZB_PORT}" \
-GOMAXPROCS="$nserver" "${srv_pin[@]}" "$bin" serve --demo --db "$work/z.db" --listen "127.0.0.1:$ZB_PORT" >"$work/serve.log" 2>&1 &
+GOMAXPROCS="$nserver" "${srv_pin[@]}" "$bin" serve --demo --config "$work/zhiban.yaml" --db "$work/z.db" --listen "127.0.0.1:$ZB_PORT" >"$work/serve.log" 2>&1 &
 zb_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$ZB_PORT/healthz" >/dev/null && break; sleep 0.1; done
 
