@@ -22,6 +22,7 @@ import (
 	"zhiban/config"
 	"zhiban/county"
 	"zhiban/httpapi"
+	"zhiban/publish"
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/store/storetest"
@@ -42,6 +43,7 @@ import (
 type dbServer struct {
 	url   string
 	store *store.Store
+	cfg   config.Config
 	token string
 	today roster.Date
 }
@@ -89,7 +91,7 @@ func newDBServer(b *testing.B, dsn string, cacheCheck time.Duration) *dbServer {
 	}
 	srv := httptest.NewServer(s.Handler())
 	b.Cleanup(srv.Close)
-	return &dbServer{url: srv.URL, store: st, token: secret, today: today}
+	return &dbServer{url: srv.URL, store: st, cfg: cfg, token: secret, today: today}
 }
 
 // benchClient keeps one connection per concurrent client alive, as a browser would.
@@ -256,6 +258,40 @@ func BenchmarkPublicDB(b *testing.B) {
 							})
 						})
 					}
+				})
+			}
+		})
+	}
+}
+
+// BenchmarkPublishDB is what a cache miss asks of the database: the data of
+// the today page, the month page and the roster feed, read and assembled
+// (no template, no HTTP), from 8 goroutines. It is the cost each public
+// request would pay without the page cache.
+func BenchmarkPublishDB(b *testing.B) {
+	for _, db := range benchDatabases {
+		b.Run(db.name, func(b *testing.B) {
+			s := newDBServer(b, db.dsn(b), 0)
+			pub := publish.New(s.store, s.cfg)
+			month := roster.MonthOf(s.today)
+			for _, p := range []struct {
+				name string
+				load func(context.Context) error
+			}{
+				{"today", func(ctx context.Context) error { _, err := pub.TodayPage(ctx, s.today); return err }},
+				{"month", func(ctx context.Context) error { _, _, err := pub.MonthPage(ctx, s.today, month); return err }},
+				{"feed", func(ctx context.Context) error { _, _, err := pub.RosterFeed(ctx, s.today); return err }},
+			} {
+				b.Run(p.name, func(b *testing.B) {
+					b.SetParallelism(4) // 4 × GOMAXPROCS goroutines: 8 on the 2-CPU machine
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							if err := p.load(context.Background()); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
 				})
 			}
 		})
