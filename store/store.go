@@ -154,6 +154,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A database migrated by a newer binary (another replica already
+	// upgraded, or a restored newer copy) is refused rather than misread.
+	if top := maxApplied(applied); len(migrations) > 0 && top > migrations[len(migrations)-1].version {
+		return fmt.Errorf("数据库来自更新版本的 zhiban（数据结构版本 %d，本程序只认识到 %d），请先升级程序", top, migrations[len(migrations)-1].version)
+	}
 	for _, m := range migrations {
 		if applied[m.version] {
 			continue
@@ -178,6 +183,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func maxApplied(applied map[int]bool) int {
+	top := 0
+	for v := range applied {
+		top = max(top, v)
+	}
+	return top
 }
 
 func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {

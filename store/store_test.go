@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -350,5 +351,28 @@ func TestImportKeepsImportedCalendar(t *testing.T) {
 	importChanging(t, st, c, 0)
 	if hs, _ := st.HolidayOverrides(ctx); len(hs) != 1 {
 		t.Fatalf("holidays %+v", hs)
+	}
+}
+
+// A database a newer binary migrated is refused at open, not misread.
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "z.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, _ := st.SchemaVersion(ctx)
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from a newer binary', '')`, top+1); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := store.Open(ctx, path); err == nil || !strings.Contains(err.Error(), "更新版本") {
+		t.Fatalf("open a newer schema: %v", err)
 	}
 }
