@@ -242,6 +242,12 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 	ctx := req.Context()
 	version, day, err := p.state(ctx)
 	if err != nil {
+		// The database does not answer (a restart, a failover): today's
+		// last render is better than an error page.
+		if r := p.lastOfToday(key); r != nil {
+			r.Write(w, req)
+			return nil
+		}
 		return err
 	}
 	e, cached := p.entry(key)
@@ -276,6 +282,19 @@ func (p *Cache) Serve(w http.ResponseWriter, req *http.Request, key, contentType
 	}
 	r.Write(w, req)
 	return nil
+}
+
+// lastOfToday is key's kept render if it is of the county's today, or nil.
+func (p *Cache) lastOfToday(key string) *Rendered {
+	e, ok := p.entries.Load(key)
+	if !ok {
+		return nil
+	}
+	r := e.(*cacheEntry).rendered.Load()
+	if r == nil || r.day != roster.Today(p.now(), p.loc) {
+		return nil
+	}
+	return r
 }
 
 func (p *Cache) render(ctx context.Context, key, version string, day roster.Date, contentType string, build Builder) (*Rendered, error) {

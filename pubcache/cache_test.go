@@ -296,3 +296,26 @@ func BenchmarkServe(b *testing.B) {
 		}
 	})
 }
+
+// With the database gone, a page rendered today is still served; one of
+// yesterday is not (it would name the wrong day's duty).
+func TestServesTodaysLastRenderWhenTheDatabaseIsDown(t *testing.T) {
+	c, st, clock := newCache(t, -1)
+	n := 0
+	if w, err := get(t, c, "page:/", counting("today's page", &n), nil); err != nil || w.Body.String() != "today's page" {
+		t.Fatalf("first render: %v %q", err, w.Body.String())
+	}
+	st.Close()
+	w, err := get(t, c, "page:/", counting("never", &n), nil)
+	if err != nil || w.Code != 200 || w.Body.String() != "today's page" || n != 1 {
+		t.Fatalf("database down: %v %d %q, %d renders", err, w.Code, w.Body.String(), n)
+	}
+	if _, err := get(t, c, "page:/other", counting("never", &n), nil); err == nil {
+		t.Fatal("a page never rendered was served with the database down")
+	}
+	tomorrow := clock.Load().Add(24 * time.Hour)
+	clock.Store(&tomorrow)
+	if _, err := get(t, c, "page:/", counting("never", &n), nil); err == nil {
+		t.Fatal("yesterday's page was served as today's with the database down")
+	}
+}
