@@ -69,7 +69,7 @@ const (
 // publicKind classifies path; leader feeds and staff pages are private.
 func publicKind(path string) pathKind {
 	switch {
-	case path == "/", path == "/visits", strings.HasPrefix(path, "/roster/"):
+	case path == "/", path == "/visits", path == "/display", strings.HasPrefix(path, "/roster/"):
 		return publicPage
 	case path == "/qr.png", path == "/feeds/roster.ics", strings.HasPrefix(path, "/api/v1/public/"),
 		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"), path == "/favicon.ico", path == "/robots.txt":

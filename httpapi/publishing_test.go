@@ -77,7 +77,7 @@ func (f *pubFixture) do(t *testing.T, method, path string, header map[string]str
 }
 
 var publicPaths = []string{
-	"/", "/roster/2026-12", "/roster/2027-01", "/visits", "/api/v1/public/today", "/api/v1/public/range",
+	"/", "/roster/2026-12", "/roster/2027-01", "/visits", "/display", "/api/v1/public/today", "/api/v1/public/range",
 	"/api/v1/public/range?from=2026-11-20&to=2027-01-10", "/api/v1/public/visits",
 	"/feeds/roster.ics", "/feeds/township/t02.ics", "/feeds/township/t01.ics",
 }

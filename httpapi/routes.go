@@ -15,6 +15,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(public, "/", s.showTodayPage)
 	e.Match(public, "/roster/:month", s.showRosterMonth)
 	e.Match(public, "/visits", s.showVisitsPage)
+	e.Match(public, "/display", s.showDisplay) // the reception hall's TV (大屏)
 	e.Match(public, "/qr.png", s.showQRCode)
 	e.Match(public, "/feeds/roster.ics", s.showRosterFeed)
 	e.Match(public, "/feeds/township/:file", s.showTownshipFeed)
