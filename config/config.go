@@ -55,6 +55,9 @@ type Jobs struct {
 	OpenSweep    string `yaml:"open_sweep"`
 	PlanVisits   string `yaml:"plan_visits"`
 	FollowUps    string `yaml:"follow_ups"`
+	// SigninCheck is when the office hears of a roster receiving the public
+	// that no duty leader signed in to (到岗签到).
+	SigninCheck string `yaml:"signin_check"`
 }
 
 // Notify configures where reminders go.
@@ -198,6 +201,7 @@ func Default() Config {
 			OpenSweep:    "0 8 1 * *",
 			PlanVisits:   "0 7 25 * *",
 			FollowUps:    "30 7 * * *",
+			SigninCheck:  "0 9 * * *",
 		},
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
 		Publish: Publish{Auto: true, VisitorNotice: slices.Clone(DefaultVisitorNotice)},
@@ -465,6 +469,7 @@ func (c *Config) JobSpecs() map[string]string {
 		"jobs.open_sweep":    c.Jobs.OpenSweep,
 		"jobs.plan_visits":   c.Jobs.PlanVisits,
 		"jobs.follow_ups":    c.Jobs.FollowUps,
+		"jobs.signin_check":  c.Jobs.SigninCheck,
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // Standard returns the roster jobs, with specs from config.
 func Standard(svc *service.Service) []Job {
-	return []Job{ExtendRoster(svc), DutyReminder(svc), HolidayCheck(svc)}
+	return []Job{ExtendRoster(svc), DutyReminder(svc), HolidayCheck(svc), SigninCheck(svc)}
 }
 
 // VisitJobs returns the jobs of the four visits, cases and the dispute sweep.

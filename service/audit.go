@@ -25,6 +25,7 @@ var auditActionLabels = map[string]string{
 	"escalate": "转为案件", "resolve": "已化解", "run": "运行", "confirm": "确认", "cancel": "取消",
 	"reschedule": "改期", "outcome": "记录结果", "transition": "办理", "milestone": "记录职责",
 	"extend": "延期", "assign": "更换领导", "swap": "交换", "replace": "替换", "regenerate": "重新排班",
+	"signin": "到岗签到", "undo": "撤销",
 }
 
 var auditEntityLabels = map[string]string{
@@ -32,6 +33,7 @@ var auditEntityLabels = map[string]string{
 	"feed_token": "私人日历", "session": "登录会话", "roster": "值班表", "roster_month": "月值班表",
 	"county": "县情", "holidays": "节假日", "case": "案件", "visit": "走访", "sweep": "排查",
 	"sweep_task": "排查任务", "finding": "排查发现", "job": "定时任务", "pool_member": "值班池",
+	"attendance": "到岗签到",
 }
 
 // AuditActionLabel is an audit action in Chinese, or as recorded when unknown.
@@ -130,6 +132,10 @@ func (w auditWords) sentence(e store.AuditEntry) string {
 				s += "（" + act + "）"
 			}
 			return s + "。"
+		}
+	case "attendance":
+		if k, ok := w.slot(id); ok {
+			return attendanceWords(w, e.Action, k, before, after)
 		}
 	case "roster":
 		if e.Action == "generate" {
@@ -269,6 +275,17 @@ func (w auditWords) slot(id string) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%s %s %s", w.rosterName(parts[0]), monthDay(d), parts[2]), true
+}
+
+// attendanceWords reads a sign-in, "PERSON link|staff", as a sentence.
+func attendanceWords(w auditWords, action, slot, before, after string) string {
+	how := map[string]string{SignedByLink: "本人签到链接", SignedByStaff: "办公室登记"}
+	if action == "undo" {
+		person, by, _ := strings.Cut(before, " ")
+		return fmt.Sprintf("撤销%s %s 的到岗记录（原为%s）。", slot, w.Leader(person), labelOr(how, by))
+	}
+	person, by, _ := strings.Cut(after, " ")
+	return fmt.Sprintf("%s：%s 已到岗（%s）。", slot, w.Leader(person), labelOr(how, by))
 }
 
 func (w auditWords) rosterName(id string) string { return labelOr(w.rosters, id) }

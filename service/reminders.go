@@ -15,7 +15,7 @@ import (
 
 // RemindDuty sends e.Today's duty reminders (see Reminders) and returns how many.
 func RemindDuty(ctx context.Context, e Env) (int, error) {
-	msgs, err := Reminders(ctx, e.Tx, e.Today, e.Cfg.Notify.RemindDaysAhead)
+	msgs, err := Reminders(ctx, e.Tx, e.Today, e.Cfg.Notify.RemindDaysAhead, e.Cfg.PublicURL)
 	if err != nil {
 		return 0, err
 	}
@@ -29,8 +29,10 @@ func RemindDuty(ctx context.Context, e Env) (int, error) {
 
 // Reminders builds today's messages: one per roster on duty tomorrow, and one per
 // leader on duty daysAhead days on (0 or 1 turns it off), copied to the office
-// when the leader has no e-mail address.
-func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhead int) ([]notify.Message, error) {
+// when the leader has no e-mail address. With base (public_url) set, the
+// message of a roster that receives the public carries each leader's
+// sign-in link for the day (到岗签到).
+func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhead int, base string) ([]notify.Message, error) {
 	defs, err := st.Rosters(ctx)
 	if err != nil {
 		return nil, err
@@ -50,9 +52,16 @@ func Reminders(ctx context.Context, st *store.Store, today roster.Date, daysAhea
 	}
 	var out []notify.Message
 	for _, d := range defs {
-		if m, ok := tomorrowMessage(d, tomorrow, as, byID); ok {
-			out = append(out, m)
+		m, ok := tomorrowMessage(d, tomorrow, as, byID)
+		if !ok {
+			continue
 		}
+		if base != "" && d.ReceivesPublic {
+			if m.Text, err = withSigninLinks(ctx, st, base, m.Text, d, tomorrow, as, byID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, m)
 	}
 	if daysAhead > 1 {
 		day := today.AddDays(daysAhead)
@@ -117,6 +126,27 @@ func tomorrowMessage(d roster.Definition, day roster.Date, as []store.StoredAssi
 		Subject: fmt.Sprintf("值班提醒：明天（%s）%s", monthDay(day), d.Name),
 		Text:    text,
 	}, true
+}
+
+// withSigninLinks adds each leader's sign-in link for the day to text.
+func withSigninLinks(ctx context.Context, st *store.Store, base, text string, d roster.Definition, day roster.Date,
+	as []store.StoredAssignment, byID map[string]roster.Person) (string, error) {
+	var links []string
+	for _, a := range as {
+		p, ok := byID[a.Person]
+		if a.Roster != d.ID || !ok {
+			continue
+		}
+		link, err := SigninLink(ctx, st, base, a.Key(), p.ID)
+		if err != nil {
+			return "", err
+		}
+		links = append(links, fmt.Sprintf("%s %s：%s", a.Role, p.Name, link))
+	}
+	if len(links) == 0 {
+		return text, nil
+	}
+	return text + "\n到岗后请点击本人的签到链接（仅值班当天有效）：\n" + strings.Join(links, "\n"), nil
 }
 
 func recipient(p roster.Person) notify.Recipient {
