@@ -515,7 +515,7 @@ func parityRows() []parityRow {
 		slot("replace a roster slot with someone outside the pool", 400, "person", false, func(*testing.T, *parityEnv, store.StoredAssignment) string { return "L999" }),
 		slot("replace a roster slot with a stale version", 409, "", true, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 	}
-	return rows
+	return append(rows, attendanceParityRows()...)
 }
 
 // parityTemplate is the demo county with a signed-in editor, saved once as

@@ -26,6 +26,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(public, "/static/*", s.showStatic)
 	e.Match(public, "/favicon.ico", s.showStatic)
 	e.Match(public, "/robots.txt", s.showStatic)
+	// 到岗签到: the signed link is the leader's credential; no login, no cache.
+	e.GET("/signin", s.showSignin)
+	e.POST("/signin", s.postSignin)
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).
@@ -67,6 +70,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/findings/:id/resolve", s.resolveFinding, apiWrite)
 	e.POST("/api/v1/findings/:id/link", s.linkFinding, apiWrite)
 	e.GET("/api/v1/flags", s.listFlags, apiRead)
+	e.GET("/api/v1/attendance", s.listAttendance, apiRead)
+	e.POST("/api/v1/attendance", s.markAttendanceJSON, apiWrite)
+	e.POST("/api/v1/attendance/undo", s.undoAttendanceJSON, apiWrite)
 	e.GET("/api/v1/jobs", s.listJobsJSON, admin)
 	e.POST("/api/v1/jobs/:name/run", s.runJobJSON, admin)
 	// Staff pages for cases, visits, sweeps, jobs, holidays and leaders.
@@ -109,6 +115,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/roster/:roster/assign", s.assignSlot, editor)
 	e.POST("/staff/roster/:roster/pin", s.pinSlot, editor)
 	e.POST("/staff/roster/:roster/swap", s.swapSlots, editor)
+	e.POST("/staff/roster/:roster/attendance", s.postAttendance, editor)
+	e.POST("/staff/roster/:roster/attendance/undo", s.postAttendanceUndo, editor)
 	e.GET("/staff/roster/:roster/:month", s.showStaffMonth, viewer) // YYYY-MM, or YYYY-MM.xlsx to download
 	e.POST("/staff/roster/:roster/:month/publish", s.postPublishMonth, editor)
 	e.GET("/staff/regenerate", s.showRegenerate, viewer)

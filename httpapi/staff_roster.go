@@ -93,6 +93,7 @@ type gridCell struct {
 	Violates string
 	Adjusted bool   // changed since the month was published (调整)
 	Was      string // the name published for the slot, "" when it was empty
+	Signin   string // 已到岗 08:31 or 未签到, on days up to today of a roster receiving the public
 }
 
 type gridDay struct {
@@ -130,6 +131,9 @@ func (s *Server) showStaffMonth(c echo.Context) error {
 	}
 	pub, err := s.markAdjustments(ctx, def, month, days)
 	if err != nil {
+		return err
+	}
+	if err := s.markGridAttendance(ctx, def, days); err != nil {
 		return err
 	}
 	p := &rosterPage{
@@ -196,6 +200,7 @@ type slotPage struct {
 	Clashes     []string // the duties a refused edit clashes with
 	SwapWarning []string // the rules a swap would break, to confirm
 	SwapOther   string
+	Attendance  slotAttendance
 }
 
 type swapOption struct {
@@ -238,6 +243,9 @@ func (s *Server) renderSlot(c echo.Context, status int, k roster.Key, p *slotPag
 		return err
 	}
 	p.Slot, p.Loc = v, s.cfg.Location
+	if p.Attendance, err = s.loadSlotAttendance(c.Request().Context(), k, v.Def.ReceivesPublic); err != nil {
+		return err
+	}
 	p.Class, _ = dayClassLabel(v.Cal, k.Date)
 	if v.Cal.Provisional(k.Date) {
 		p.Class += "（暂定）"

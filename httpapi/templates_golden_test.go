@@ -45,6 +45,7 @@ func goldenPages() []goldenPage {
 		{name: "roster_month", anonymous: true, path: fixed("/roster/2026-12"), templates: []string{"roster_month.html"}, wants: []string{"2026"}},
 		{name: "visits", anonymous: true, path: fixed("/visits"), templates: []string{"visits.html"}, wants: []string{"带案下访"}},
 		{name: "display", anonymous: true, path: fixed("/display"), templates: []string{"display.html"}, wants: []string{"今日接访领导", "接待窗口"}},
+		{name: "signin", anonymous: true, path: signinToday, templates: []string{"signin.html"}, wants: []string{"确认到岗签到"}},
 		{name: "error_404", anonymous: true, path: fixed("/no-such-page"), status: http.StatusNotFound, templates: []string{"error.html"}, wants: []string{"页面不存在"}},
 
 		{name: "staff_login", anonymous: true, path: fixed("/staff/login"), templates: []string{"staff/login.html"}, wants: []string{"登录"}},
@@ -115,6 +116,7 @@ var volatileParts = []struct {
 }{
 	{regexp.MustCompile(`(<meta name="csrf-token" content=")[^"]*(")`), "${1}CSRF${2}"},
 	{regexp.MustCompile(`(name="csrf" value=")[^"]*(")`), "${1}CSRF${2}"},
+	{regexp.MustCompile(`(name="t" value=")[^"]*(")`), "${1}SIGNIN-TOKEN${2}"}, // signed with the installation's random key
 	{regexp.MustCompile(`\b20\d\d-\d\d-\d\d \d\d:\d\d:\d\d\b`), ""},
 	{regexp.MustCompile(`20\d\d年\d\d?月\d\d?日 \d\d:\d\d`), ""},
 }
