@@ -48,6 +48,10 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 			return fmt.Errorf("store: case code %s is taken: %w", c.Code, ErrConflict)
 		}
 		now := stamp(s.Now())
+		phone, err := s.sealPhone(c.Petitioner.Phone)
+		if err != nil {
+			return err
+		}
 		id, err := insertID(ctx, tx.q, `INSERT INTO cases (code, title, category, township, received_on, channel,
 			petitioner_name, petitioner_phone, petitioner_address, content, group_size, representatives, leader_id, leader_reason,
 			unit, state, key_case, from_finding, accepted_on, replied_on, extension_days, extension_reason, extended_on,
@@ -55,7 +59,7 @@ func (s *Store) CreateCase(ctx context.Context, c visits.Case, actor string) (vi
 			petitioner_name_idx, petitioner_phone_idx, kind)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
 			c.Code, c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name,
-			c.Petitioner.Phone, c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason,
+			phone, c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason,
 			c.Unit, string(c.State), boolInt(c.Key), nullInt(c.FromFinding), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays,
 			c.ExtensionReason, dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked),
 			dateCol(c.Rechecked), dateCol(c.Reopened), dateCol(c.Closed), now, now,
@@ -112,13 +116,17 @@ func (s *Store) SaveCase(ctx context.Context, c visits.Case, version int, action
 		if cur.Version != version {
 			return fmt.Errorf("store: case %s changed (version %d, not %d): %w", cur.Code, cur.Version, version, ErrConflict)
 		}
+		phone, err := s.sealPhone(c.Petitioner.Phone)
+		if err != nil {
+			return err
+		}
 		_, err = tx.q.ExecContext(ctx, `UPDATE cases SET title = ?, category = ?, township = ?, received_on = ?, channel = ?,
 			petitioner_name = ?, petitioner_phone = ?, petitioner_address = ?, content = ?, group_size = ?, representatives = ?,
 			leader_id = ?, leader_reason = ?, unit = ?, state = ?, key_case = ?, accepted_on = ?, replied_on = ?, extension_days = ?,
 			extension_reason = ?, extended_on = ?, review_asked_on = ?, reviewed_on = ?, recheck_asked_on = ?, rechecked_on = ?,
 			reopened_on = ?, closed_on = ?, version = version + 1, updated_at = ?, petitioner_name_idx = ?, petitioner_phone_idx = ?
 			WHERE id = ?`,
-			c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name, c.Petitioner.Phone,
+			c.Title, string(c.Category), c.Township, dateCol(c.Received), string(c.Channel), c.Petitioner.Name, phone,
 			c.Petitioner.Address, c.Content, c.GroupSize, c.Representatives, nullString(c.Leader), c.LeaderReason, c.Unit,
 			string(c.State), boolInt(c.Key), dateCol(c.Accepted), dateCol(c.Replied), c.ExtensionDays, c.ExtensionReason,
 			dateCol(c.Extended), dateCol(c.ReviewAsked), dateCol(c.Reviewed), dateCol(c.RecheckAsked), dateCol(c.Rechecked),
@@ -206,6 +214,9 @@ func (s *Store) queryCases(ctx context.Context, tail string, args ...any) ([]vis
 	}
 	byID := map[int64]int{}
 	for i := range out {
+		if out[i].Petitioner.Phone, err = s.openPrivate(out[i].Petitioner.Phone); err != nil {
+			return nil, fmt.Errorf("案件 %s：%w", out[i].Code, err)
+		}
 		out[i].Milestones = []visits.Milestone{}
 		byID[out[i].ID] = i
 	}

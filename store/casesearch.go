@@ -79,8 +79,12 @@ func (s *Store) loadSearchIndex(ctx context.Context) error {
 	}
 	return s.WithTx(ctx, func(tx *Store) error {
 		for _, r := range todo {
+			phone, err := s.openPrivate(r.phone)
+			if err != nil {
+				return fmt.Errorf("案件 %d：%w", r.id, err)
+			}
 			if _, err := tx.q.ExecContext(ctx, `UPDATE cases SET petitioner_name_idx = ?, petitioner_phone_idx = ? WHERE id = ?`,
-				s.search.nameToken(r.name), s.search.phoneToken(r.phone), r.id); err != nil {
+				s.search.nameToken(r.name), s.search.phoneToken(phone), r.id); err != nil {
 				return fmt.Errorf("store: index case %d: %w", r.id, err)
 			}
 		}

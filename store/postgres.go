@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+
+	"zhiban/secret"
 )
 
 // PostgreSQL serves several replicas of one installation. Queries are written
@@ -33,7 +36,7 @@ func IsPostgres(dsn string) bool {
 // write lock anyway, so more would only hold server slots.
 const maxPostgresConns = 16
 
-func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+func openPostgres(ctx context.Context, dsn string, ring *secret.Keyring) (*Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("数据库地址无法解析：%s", redactDSN(err.Error()))
@@ -46,14 +49,20 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("无法连接 PostgreSQL 数据库（%s）。请检查 database 配置中的地址、用户名和密码，以及数据库服务是否在运行",
 			redactDSN(err.Error()))
 	}
+	if ring == nil {
+		if ring, _, err = PrivacyKeys(dsn, nil, os.Getenv); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	writes := new(atomic.Uint64)
-	s := &Store{db: db, writes: writes, Now: time.Now, pg: true}
+	s := &Store{db: db, writes: writes, Now: time.Now, pg: true, seal: ring}
 	s.q = pgQuerier{pgDB{db: db, store: s}}
 	if err := s.migratePostgres(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := s.loadSearchIndex(ctx); err != nil {
+	if err := s.startPrivacy(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

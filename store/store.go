@@ -10,11 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"zhiban/secret"
 )
 
 // Sentinel errors callers map to HTTP status codes and messages.
@@ -41,20 +44,36 @@ type Store struct {
 	// Now stamps updated_at and audit rows; tests replace it.
 	Now    func() time.Time
 	search *searchIndex
-	pg     bool    // PostgreSQL (postgres.go), else SQLite
-	tx     *sql.Tx // set on the Store WithTx hands to its function
+	seal   *secret.Keyring // seals personal data (privacy.go)
+	pg     bool            // PostgreSQL (postgres.go), else SQLite
+	tx     *sql.Tx         // set on the Store WithTx hands to its function
 }
 
 // Open opens and migrates the database: a postgres:// URL, else the SQLite
 // file at path (created if needed). A missing or read-only directory, a
 // read-only file, a full disk or an unreachable server is said in Chinese
 // with what to do.
+//
+// Personal data is sealed with the keys PrivacyKeys finds from the
+// environment alone; OpenKeys takes configured ones.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenKeys(ctx, path, nil)
+}
+
+// OpenKeys is Open sealing personal data with ring (nil: PrivacyKeys with no
+// configured keys).
+func OpenKeys(ctx context.Context, path string, ring *secret.Keyring) (*Store, error) {
 	if IsPostgres(path) {
-		return openPostgres(ctx, path)
+		return openPostgres(ctx, path, ring)
 	}
 	if problem := startProblem(path); problem != "" {
 		return nil, errors.New(problem)
+	}
+	if ring == nil {
+		var err error
+		if ring, _, err = PrivacyKeys(path, nil, os.Getenv); err != nil {
+			return nil, err
+		}
 	}
 	// busy_timeout first so the other pragmas wait instead of failing on a locked file.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
@@ -66,12 +85,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// One writer: SQLite serialises writes anyway, and one connection avoids SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
 	writes := new(atomic.Uint64)
-	s := &Store{db: db, q: countingDB{db, writes}, writes: writes, Now: time.Now}
+	s := &Store{db: db, q: countingDB{db, writes}, writes: writes, Now: time.Now, seal: ring}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, openProblem(path, err)
 	}
-	if err := s.loadSearchIndex(ctx); err != nil {
+	if err := s.startPrivacy(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -96,7 +115,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now, search: s.search, pg: s.pg, tx: tx}
+	txs := &Store{db: s.db, q: tx, writes: s.writes, Now: s.Now, search: s.search, seal: s.seal, pg: s.pg, tx: tx}
 	if s.pg {
 		txs.q = pgQuerier{tx}
 		if err := lockWrites(ctx, tx); err != nil {
