@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"zhiban/clean"
+	"zhiban/secret"
 )
 
 // Config is the whole service configuration. config.example.yaml documents every key.
@@ -41,6 +42,7 @@ type Config struct {
 	Server     Server  `yaml:"server"`
 	Log        Log     `yaml:"log"`
 	Metrics    Metrics `yaml:"metrics"`
+	Privacy    Privacy `yaml:"privacy"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -110,6 +112,39 @@ type Metrics struct {
 	// Listen is the address of /metrics, apart from the public one (e.g.
 	// 127.0.0.1:9090); empty turns it off. It has no login: keep it private.
 	Listen string `yaml:"listen"`
+}
+
+// Privacy holds the keys that seal personal data (petitioners' phones) at
+// rest. The first key seals; every key opens what it sealed, so an old key
+// stays listed until "zhiban privacy rotate" has resealed everything.
+// ZHIBAN_PRIVACY_KEY, when set, comes before them (store.PrivacyKeys).
+type Privacy struct {
+	Keys []PrivacyKey `yaml:"keys"`
+}
+
+// PrivacyKey is one AES-256 key: base64 of 32 bytes, and an id stored with
+// every value it seals (empty: derived from the key).
+type PrivacyKey struct {
+	ID  string `yaml:"id"`
+	Key string `yaml:"key"`
+}
+
+// PrivacyKeys parses the configured keys.
+func (c Config) PrivacyKeys() ([]secret.Key, error) {
+	var out []secret.Key
+	seen := map[string]bool{}
+	for i, k := range c.Privacy.Keys {
+		key, err := secret.ParseKey(k.ID, k.Key)
+		if err != nil {
+			return nil, &Error{fmt.Sprintf("privacy.keys[%d]", i), err.Error()}
+		}
+		if seen[key.ID] {
+			return nil, &Error{fmt.Sprintf("privacy.keys[%d]", i), fmt.Sprintf("密钥编号 %s 重复", key.ID)}
+		}
+		seen[key.ID] = true
+		out = append(out, key)
+	}
+	return out, nil
 }
 
 // Publish decides when stored duties reach the public.
@@ -278,6 +313,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Database == "" {
 		return &Error{"database", "不能为空"}
+	}
+	if _, err := c.PrivacyKeys(); err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil || c.Timezone == "" || c.Timezone == "Local" {

@@ -77,3 +77,18 @@ func (s *Server) transitionCase(c echo.Context) error { return s.changeCase(c, s
 func (s *Server) addMilestone(c echo.Context) error   { return s.changeCase(c, s.svc.AddMilestone) }
 func (s *Server) extendCase(c echo.Context) error     { return s.changeCase(c, s.svc.ExtendCase) }
 func (s *Server) setCaseLeader(c echo.Context) error  { return s.changeCase(c, s.svc.SetCaseLeader) }
+
+// revealPhone answers an editor with case id's petitioner phone in full and
+// audits it; every other answer carries it masked.
+func (s *Server) revealPhone(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	phone, err := s.svc.RevealPhone(c.Request().Context(), s.call(c), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]string{"phone": phone})
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/auth"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/visits"
@@ -118,14 +119,36 @@ type casePage struct {
 	Open         bool
 	Form         url.Values // after a refused write: what was typed
 	FormName     string     // and in which of the page's forms
+	CanReveal    bool       // an editor may ask for the full phone
+	Phone        string     // the full phone, after an audited reveal
 }
 
 func (s *Server) showCasePage(c echo.Context) error {
 	return s.renderCasePage(c, http.StatusOK, nil)
 }
 
+// postRevealPhone shows an editor the case page with the petitioner's full
+// phone, once, and audits it; pages and lists otherwise show it masked.
+func (s *Server) postRevealPhone(c echo.Context) error {
+	id, err := apiPathID(c, "id")
+	if err != nil {
+		return err
+	}
+	phone, err := s.svc.RevealPhone(c.Request().Context(), s.call(c), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.renderCase(c, http.StatusOK, nil, phone)
+}
+
 // renderCasePage renders the case as stored, with a write's refusal and typed values.
 func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
+	return s.renderCase(c, status, r, "")
+}
+
+// renderCase renders the case page; phone is the full number an editor just revealed.
+func (s *Server) renderCase(c echo.Context, status int, r *refusal, phone string) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
@@ -146,6 +169,10 @@ func (s *Server) renderCasePage(c echo.Context, status int, r *refusal) error {
 		Open: k.State.Open(), Form: url.Values{}}
 	if r != nil {
 		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
+	}
+	if a := authOf(c); a != nil && a.User.Role.AtLeast(auth.RoleEditor) {
+		p.CanReveal = k.Petitioner.Phone != ""
+		p.Phone = phone
 	}
 	p.Deadlines = service.DeadlinesOn(k, today)
 	var next visits.Duty

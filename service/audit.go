@@ -24,7 +24,7 @@ var auditActionLabels = map[string]string{
 	"generate": "自动排班", "publish": "公布", "open": "开启", "file": "报送", "flag": "提醒",
 	"escalate": "转为案件", "resolve": "已化解", "run": "运行", "confirm": "确认", "cancel": "取消",
 	"reschedule": "改期", "outcome": "记录结果", "transition": "办理", "milestone": "记录职责",
-	"extend": "延期", "assign": "更换领导", "swap": "交换", "replace": "替换", "regenerate": "重新排班",
+	"extend": "延期", "assign": "更换领导", "reveal": "查看", "swap": "交换", "replace": "替换", "regenerate": "重新排班",
 	"signin": "到岗签到", "undo": "撤销",
 }
 
@@ -183,6 +183,9 @@ func (w auditWords) sentence(e store.AuditEntry) string {
 		return fmt.Sprintf("%s %s 的私人日历链接。", act, w.Leader(id))
 	case "case":
 		code := w.caseCode(atoi64(id))
+		if e.Action == "reveal" {
+			return fmt.Sprintf("查看了案件 %s 的联系电话。", code)
+		}
 		a, okA := caseWords(w, after)
 		if e.Action == "create" && okA {
 			return fmt.Sprintf("新建案件 %s：%s。", code, strings.Join(a, "，"))

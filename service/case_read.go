@@ -8,6 +8,7 @@ import (
 	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/roster"
+	"zhiban/secret"
 	"zhiban/store"
 	"zhiban/visits"
 )
@@ -19,8 +20,11 @@ type CaseView struct {
 	Deadlines []visits.Deadline `json:"deadlines"`
 }
 
-// ViewCase computes k's clocks on today.
+// ViewCase computes k's clocks on today. The petitioner's phone is masked
+// (139****5678): every page, API answer and export shows a case through a
+// view, and only RevealPhone gives the full number, audited.
 func ViewCase(k visits.Case, today roster.Date, cal roster.Calendar) CaseView {
+	k.Petitioner.Phone = secret.MaskPhone(k.Petitioner.Phone)
 	v := CaseView{Case: k, Clock: k.ClockOn(today, cal), Deadlines: k.Deadlines(cal)}
 	for i := range v.Deadlines {
 		v.Deadlines[i].Provisional = cal.SettledProvisionally(v.Deadlines[i].Due)
@@ -201,4 +205,20 @@ func (s *Service) ReadCase(ctx context.Context, today roster.Date, id int64) (Ca
 		return CaseFile{}, err
 	}
 	return CaseFile{Case: ViewCase(k, today, cal), Visits: vs}, nil
+}
+
+// RevealPhone returns case id's petitioner phone in full and records in the
+// audit log who saw it. Callers let only editors reach it.
+func (s *Service) RevealPhone(ctx context.Context, c Call, id int64) (string, error) {
+	var phone string
+	err := s.st.WithTx(ctx, func(tx *store.Store) error {
+		k, err := tx.Case(ctx, id)
+		if err != nil {
+			return err
+		}
+		phone = k.Petitioner.Phone
+		// The number itself never enters the log: only that it was seen.
+		return tx.Audit(ctx, c.Actor, "reveal", "case", strconv.FormatInt(id, 10), "", "petitioner.phone")
+	})
+	return phone, err
 }

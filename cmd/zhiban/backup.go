@@ -28,7 +28,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := st.Backup(ctx, pos[0]); err != nil {
 		return err
 	}
-	copied, err := store.Open(ctx, pos[0])
+	// The copy's personal data is sealed with the live database's keys.
+	copied, err := store.OpenKeys(ctx, pos[0], st.Privacy())
 	if err != nil {
 		return fmt.Errorf("备份已写入 %s，但无法打开核对：%w", pos[0], err)
 	}
@@ -60,7 +61,11 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := store.Restore(ctx, pos[0], cfg.Database); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	ring, err := c.privacyKeys(cfg, cfg.Database)
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenKeys(ctx, cfg.Database, ring)
 	if err != nil {
 		return err
 	}

@@ -27,11 +27,11 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !store.IsPostgres(*to) {
 		return fmt.Errorf("--to 必须是 PostgreSQL 地址（postgres://…），不是 %s", *to)
 	}
+	cfg, err := c.load()
+	if err != nil {
+		return err
+	}
 	if *from == "" {
-		cfg, err := c.load()
-		if err != nil {
-			return err
-		}
 		*from = cfg.Database
 	}
 	if *from == *to {
@@ -43,12 +43,18 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("找不到源数据库文件 %s", *from)
 		}
 	}
-	src, err := store.Open(ctx, *from)
+	// Sealed personal data is copied as it is: the new database is opened
+	// with the source's keys, and must be configured with them afterwards.
+	ring, err := c.privacyKeys(cfg, *from)
+	if err != nil {
+		return err
+	}
+	src, err := store.OpenKeys(ctx, *from, ring)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := store.Open(ctx, *to)
+	dst, err := store.OpenKeys(ctx, *to, ring)
 	if err != nil {
 		return err
 	}
@@ -73,6 +79,9 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "已复制 %d 张表、%d 行到 %s，用时 %.1f 秒，全部一致。\n", len(want), rows, store.Shown(*to), took.Seconds())
 	fmt.Fprintln(stdout, "下一步：把配置中的 database 改为这个 PostgreSQL 地址（或设置 ZHIBAN_DB），再启动 zhiban serve。")
+	if _, err := os.Stat(*from + ".key"); err == nil && len(cfg.Privacy.Keys) == 0 && os.Getenv("ZHIBAN_PRIVACY_KEY") == "" {
+		fmt.Fprintf(stdout, "联系电话已用密钥文件 %s 中的密钥加密：请把该文件的内容配置为 privacy.keys 的第一个 key（或环境变量 ZHIBAN_PRIVACY_KEY），各副本使用同一密钥。\n", *from+".key")
+	}
 	return nil
 }
 

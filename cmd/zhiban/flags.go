@@ -16,6 +16,7 @@ import (
 
 	"zhiban/config"
 	"zhiban/scheduler"
+	"zhiban/secret"
 	"zhiban/store"
 )
 
@@ -23,6 +24,7 @@ import (
 type common struct {
 	configPath string
 	db         string
+	stderr     io.Writer
 }
 
 // newFlags returns a flag set with --config and --db already defined. Its
@@ -31,7 +33,7 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parseArgs reports errors itself, in Chinese
 	fs.Usage = func() {}
-	c := &common{}
+	c := &common{stderr: stderr}
 	fs.StringVar(&c.configPath, "config", "", "配置文件（环境变量 ZHIBAN_CONFIG）")
 	fs.StringVar(&c.db, "db", "", "数据库：SQLite 文件路径，或 postgres:// 地址（环境变量 ZHIBAN_DB）")
 	return fs, c
@@ -69,11 +71,33 @@ func (c *common) open(ctx context.Context) (config.Config, *store.Store, error) 
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	ring, err := c.privacyKeys(cfg, cfg.Database)
+	if err != nil {
+		return cfg, nil, err
+	}
+	st, err := store.OpenKeys(ctx, cfg.Database, ring)
 	if err != nil {
 		return cfg, nil, err
 	}
 	return cfg, st, nil
+}
+
+// privacyKeys resolves the keys sealing personal data in the database at
+// path, saying loudly when a SQLite key file was just made.
+func (c *common) privacyKeys(cfg config.Config, path string) (*secret.Keyring, error) {
+	keys, err := cfg.PrivacyKeys()
+	if err != nil {
+		return nil, err
+	}
+	ring, keyFile, err := store.PrivacyKeys(path, keys, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if keyFile != "" && c.stderr != nil {
+		fmt.Fprintf(c.stderr, "已生成个人信息加密密钥文件 %s（仅本机可读）。它必须与数据库一起妥善保存，但要分开备份："+
+			"没有它，数据库中的联系电话无法解密；也可改为在配置 privacy.keys 或环境变量 ZHIBAN_PRIVACY_KEY 中设置密钥（见 docs/deploy.md「个人信息加密」）。\n", keyFile)
+	}
+	return ring, nil
 }
 
 // parseOpen parses a subcommand's arguments (it takes no positional ones),

@@ -42,6 +42,7 @@ var commands = map[string]command{
 	"copy":     {"把 SQLite 数据库整体复制到新建的 PostgreSQL：copy --from 文件.db --to postgres://…（先停止服务）", runCopy},
 	"bench":    {"性能基准：bench roster", runBench},
 	"user":     {"工作人员账号：user add、passwd、token、list", runUser},
+	"privacy":  {"个人信息加密：privacy rotate 用新密钥重新加密", runPrivacy},
 }
 
 func main() {

@@ -20,6 +20,14 @@ import (
 // (.ci/run starts a throwaway cluster), and ZHIBAN_TEST_STORE=postgres makes
 // Open use it. Each store gets a schema of its own, dropped at the end.
 
+// PostgreSQL stores refuse to open without a privacy key: the tests share a
+// fixed one, which the processes they start inherit.
+func init() {
+	if os.Getenv("ZHIBAN_TEST_POSTGRES") != "" && os.Getenv("ZHIBAN_PRIVACY_KEY") == "" {
+		os.Setenv("ZHIBAN_PRIVACY_KEY", "dGVzdC1vbmx5LXByaXZhY3kta2V5LW5vdC1zZWNyZXQ=")
+	}
+}
+
 // OnPostgres reports whether Open gives PostgreSQL stores.
 func OnPostgres() bool { return os.Getenv("ZHIBAN_TEST_STORE") == "postgres" }
 
