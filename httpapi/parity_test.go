@@ -547,6 +547,7 @@ func newParityTemplate(t *testing.T) *parityTemplate {
 	}
 	tmpl.db = filepath.Join(dir, "template.db")
 	copyFile(t, dbs[0], tmpl.db)
+	copyFile(t, dbs[0]+".key", tmpl.db+".key") // the phones are sealed with it
 	return tmpl
 }
 
@@ -593,6 +594,7 @@ func (p *parityTemplate) env(t *testing.T) *parityEnv {
 		path = storetest.ClonePostgres(t, p.db)
 	} else {
 		copyFile(t, p.db, path)
+		copyFile(t, p.db+".key", path+".key")
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
