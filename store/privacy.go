@@ -38,6 +38,10 @@ func PrivacyKeys(path string, configured []secret.Key, getenv func(string) strin
 				"{id, key}（key 为 base64 编码的 32 字节，可用 openssl rand -base64 32 生成），或设置环境变量 ZHIBAN_PRIVACY_KEY；" +
 				"所有副本必须使用同一密钥，并与数据库分开备份")
 		}
+		// A missing or read-only directory is said as Open says it.
+		if problem := startProblem(path); problem != "" {
+			return nil, "", errors.New(problem)
+		}
 		k, made, err := keyFileKey(path + ".key")
 		if err != nil {
 			return nil, "", err
