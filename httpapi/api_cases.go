@@ -81,14 +81,20 @@ func (s *Server) setCaseLeader(c echo.Context) error  { return s.changeCase(c, s
 // revealPhone answers an editor with case id's petitioner phone in full and
 // audits it; every other answer carries it masked.
 func (s *Server) revealPhone(c echo.Context) error {
+	phone, err := s.revealed(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"phone": phone})
+}
+
+// revealed is the full phone of the case in the path, audited and not cached.
+func (s *Server) revealed(c echo.Context) (string, error) {
 	id, err := apiPathID(c, "id")
 	if err != nil {
-		return err
+		return "", err
 	}
 	phone, err := s.svc.RevealPhone(c.Request().Context(), s.call(c), id)
-	if err != nil {
-		return err
-	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]string{"phone": phone})
+	return phone, err
 }

@@ -130,15 +130,10 @@ func (s *Server) showCasePage(c echo.Context) error {
 // postRevealPhone shows an editor the case page with the petitioner's full
 // phone, once, and audits it; pages and lists otherwise show it masked.
 func (s *Server) postRevealPhone(c echo.Context) error {
-	id, err := apiPathID(c, "id")
+	phone, err := s.revealed(c)
 	if err != nil {
 		return err
 	}
-	phone, err := s.svc.RevealPhone(c.Request().Context(), s.call(c), id)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.renderCase(c, http.StatusOK, nil, phone)
 }
 
