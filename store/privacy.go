@@ -96,6 +96,10 @@ func (s *Store) Privacy() *secret.Keyring { return s.seal }
 
 // sealPhone seals a petitioner's phone for writing.
 func (s *Store) sealPhone(v string) (string, error) {
+	// A masked phone (from a view) saved back would lose the number for good.
+	if strings.Contains(v, "*") {
+		return "", errors.New("store: refusing to store a masked phone")
+	}
 	out, err := s.seal.Seal(v)
 	if err != nil {
 		return "", fmt.Errorf("store: seal: %w", err)

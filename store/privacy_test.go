@@ -251,3 +251,24 @@ func TestKeyFileBesideSQLite(t *testing.T) {
 		t.Fatalf("environment key first: %v %v", r, err)
 	}
 }
+
+// TestMaskedPhoneIsNeverStored: a case read through a view (masked) and
+// saved back is refused instead of losing the number.
+func TestMaskedPhoneIsNeverStored(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := privacyDB(t)
+	st := openKeys(t, dsn, keyring(t, newKey(t)))
+	defer st.Close()
+	seedPhones(t, st, "13912345678")
+	k, err := st.CaseByCode(ctx, "2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.Petitioner.Phone = secret.MaskPhone(k.Petitioner.Phone)
+	if _, err := st.SaveCase(ctx, k, k.Version, "update", "test"); err == nil {
+		t.Fatal("a masked phone was saved")
+	}
+	if k, _ := st.CaseByCode(ctx, "2026-0001"); k.Petitioner.Phone != "13912345678" {
+		t.Fatalf("phone now %q", k.Petitioner.Phone)
+	}
+}
