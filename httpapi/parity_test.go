@@ -547,7 +547,7 @@ func newParityTemplate(t *testing.T) *parityTemplate {
 	}
 	tmpl.db = filepath.Join(dir, "template.db")
 	copyFile(t, dbs[0], tmpl.db)
-	copyFile(t, dbs[0]+".key", tmpl.db+".key") // the phones are sealed with it
+	copyKeyFile(t, dbs[0], tmpl.db) // the phones are sealed with it
 	return tmpl
 }
 
@@ -562,6 +562,15 @@ func (f *staffFixture) parityTemplate(t *testing.T) *parityTemplate {
 		t.Fatal(err)
 	}
 	return tmpl
+}
+
+// copyKeyFile copies the SQLite database's privacy key file, if it has one
+// (with ZHIBAN_PRIVACY_KEY set, as when PostgreSQL tests run, it has none).
+func copyKeyFile(t *testing.T, fromDB, toDB string) {
+	t.Helper()
+	if _, err := os.Stat(fromDB + ".key"); err == nil {
+		copyFile(t, fromDB+".key", toDB+".key")
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -594,7 +603,7 @@ func (p *parityTemplate) env(t *testing.T) *parityEnv {
 		path = storetest.ClonePostgres(t, p.db)
 	} else {
 		copyFile(t, p.db, path)
-		copyFile(t, p.db+".key", path+".key")
+		copyKeyFile(t, p.db, path)
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {

@@ -66,6 +66,9 @@ func fullDB(t *testing.T, cases int) string {
 	// A reassignment leaves a tombstone.
 	as, err := st.Assignments(ctx, today.AddDays(1), today.AddDays(14))
 	must(err)
+	// The leader on the first duty signed in (到岗签到).
+	must(st.SignIn(ctx, store.Attendance{Roster: as[0].Roster, Date: as[0].Date, Role: as[0].Role, Person: as[0].Person,
+		SignedAt: now, How: "staff", SignedBy: "admin"}))
 	for _, b := range as[1:] {
 		if b.Role == as[0].Role && b.Person != as[0].Person {
 			a := as[0].Assignment
