@@ -36,27 +36,35 @@ func OnPostgres() bool { return os.Getenv("ZHIBAN_TEST_STORE") == "postgres" }
 // (CI sets it, so there a missing server fails instead).
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv("ZHIBAN_TEST_POSTGRES")
-	if base == "" {
-		tb.Skip("ZHIBAN_TEST_POSTGRES is not set: no PostgreSQL server to test against")
-	}
-	admin, err := adminDB(base)
-	if err != nil {
-		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
-	}
 	schema := "test_" + randomHex()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
-	}
-	tb.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	u := testServer(tb, `CREATE SCHEMA `+schema, `DROP SCHEMA `+schema+` CASCADE`)
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// testServer runs create on the test server, and drop when tb ends, and
+// returns the server's URL; it skips tb without ZHIBAN_TEST_POSTGRES.
+func testServer(tb testing.TB, create, drop string) *url.URL {
+	tb.Helper()
+	base := os.Getenv("ZHIBAN_TEST_POSTGRES")
+	if base == "" {
+		tb.Skip("ZHIBAN_TEST_POSTGRES is not set: no PostgreSQL server to test against")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	admin, err := adminDB(base)
+	if err == nil {
+		_, err = admin.Exec(create)
+	}
+	if err != nil {
+		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
+	}
+	tb.Cleanup(func() { admin.Exec(drop) })
+	return u
 }
 
 var admin struct {
@@ -102,27 +110,13 @@ func ClonePostgres(tb testing.TB, dsn string) string {
 
 // newDatabase creates a database (a copy of template, if named), dropped when tb ends.
 func newDatabase(tb testing.TB, template string) string {
-	base := os.Getenv("ZHIBAN_TEST_POSTGRES")
-	if base == "" {
-		tb.Skip("ZHIBAN_TEST_POSTGRES is not set: no PostgreSQL server to test against")
-	}
-	admin, err := adminDB(base)
-	if err != nil {
-		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
-	}
+	tb.Helper()
 	name := "test_" + randomHex()
 	create := `CREATE DATABASE ` + name
 	if template != "" {
 		create += ` TEMPLATE ` + template
 	}
-	if _, err := admin.Exec(create); err != nil {
-		tb.Fatalf("PostgreSQL at ZHIBAN_TEST_POSTGRES: %v", err)
-	}
-	tb.Cleanup(func() { admin.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`) })
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	u := testServer(tb, create, `DROP DATABASE `+name+` WITH (FORCE)`)
 	u.Path = "/" + name
 	return u.String()
 }
