@@ -83,6 +83,10 @@ type Visits struct {
 	// ReturnVisitWithinDays is how soon after a handling opinion is served the
 	// 上门回访 is planned; it always falls inside the 30-day review window.
 	ReturnVisitWithinDays int `yaml:"return_visit_within_days"`
+	// RepeatWindowDays is how far back the desk looks for the same
+	// township, category and similar matter (重复信访); the same ID number,
+	// or phone and name, matches at any age.
+	RepeatWindowDays int `yaml:"repeat_window_days"`
 }
 
 // Server holds the HTTP server's limits and which proxies it believes.
@@ -240,7 +244,7 @@ func Default() Config {
 		},
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
 		Publish: Publish{Auto: true, VisitorNotice: slices.Clone(DefaultVisitorNotice)},
-		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15},
+		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15, RepeatWindowDays: 180},
 		Server:  Server{TrustedProxies: []string{}, MaxConnsPerAddress: 64},
 		Log:     Log{Format: "text"},
 	}
@@ -352,6 +356,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Visits.CarryVisitsPerLeader < 0 || c.Visits.CarryVisitsPerLeader > 10 {
 		return &Error{"visits.carry_visits_per_leader", fmt.Sprintf("%d 超出范围（0–10）", c.Visits.CarryVisitsPerLeader)}
+	}
+	if c.Visits.RepeatWindowDays < 1 || c.Visits.RepeatWindowDays > 3660 {
+		return &Error{"visits.repeat_window_days", fmt.Sprintf("%d 超出范围（1–3660）", c.Visits.RepeatWindowDays)}
 	}
 	if c.Visits.ReturnVisitWithinDays < 1 || c.Visits.ReturnVisitWithinDays > 30 {
 		return &Error{"visits.return_visit_within_days", fmt.Sprintf("%d 超出范围（1–30，须在 30 天复查期内）", c.Visits.ReturnVisitWithinDays)}

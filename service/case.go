@@ -33,45 +33,51 @@ type CaseInput struct {
 func (s *Service) RegisterCase(ctx context.Context, c Call, in CaseInput) (CaseView, error) {
 	var out CaseView
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
-		if err := in.clean(e.Today); err != nil {
-			return err
-		}
-		tx := e.Tx
-		if in.Code == "" {
-			if in.Received == 0 {
-				return fault.InvalidField("received", "请填写收到日期")
-			}
-			code, err := tx.NextCaseCode(ctx, in.Received.Year())
-			if err != nil {
-				return err
-			}
-			in.Code = code
-		}
-		k := visits.Case{Code: in.Code, Title: in.Title, Category: in.Category, Township: in.Township, Received: in.Received,
-			Channel: in.Channel, Petitioner: in.Petitioner, Content: in.Content, GroupSize: in.GroupSize,
-			Representatives: in.Representatives, Leader: in.Leader, Unit: in.Unit, Key: in.Key, State: visits.StateReceived}
-		if k.GroupSize == 0 {
-			k.GroupSize = 1
-		}
-		if err := k.Validate(e.Today); err != nil {
-			return err
-		}
-		if err := CheckTownship(ctx, tx, k.Township); err != nil {
-			return err
-		}
-		if err := checkLeader(ctx, tx, k.Leader); err != nil {
-			return err
-		}
-		if existing, err := tx.CaseByCode(ctx, k.Code); err == nil {
-			return &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		created, err := tx.CreateCase(ctx, k, e.Actor)
+		created, err := registerCase(ctx, e, in)
 		out = ViewCase(created, e.Today, e.Cal)
 		return err
 	})
 	return out, err
+}
+
+// registerCase is RegisterCase inside e's transaction (the desk registers
+// cases too).
+func registerCase(ctx context.Context, e Env, in CaseInput) (visits.Case, error) {
+	if err := in.clean(e.Today); err != nil {
+		return visits.Case{}, err
+	}
+	tx := e.Tx
+	if in.Code == "" {
+		if in.Received == 0 {
+			return visits.Case{}, fault.InvalidField("received", "请填写收到日期")
+		}
+		code, err := tx.NextCaseCode(ctx, in.Received.Year())
+		if err != nil {
+			return visits.Case{}, err
+		}
+		in.Code = code
+	}
+	k := visits.Case{Code: in.Code, Title: in.Title, Category: in.Category, Township: in.Township, Received: in.Received,
+		Channel: in.Channel, Petitioner: in.Petitioner, Content: in.Content, GroupSize: in.GroupSize,
+		Representatives: in.Representatives, Leader: in.Leader, Unit: in.Unit, Key: in.Key, State: visits.StateReceived}
+	if k.GroupSize == 0 {
+		k.GroupSize = 1
+	}
+	if err := k.Validate(e.Today); err != nil {
+		return k, err
+	}
+	if err := CheckTownship(ctx, tx, k.Township); err != nil {
+		return k, err
+	}
+	if err := checkLeader(ctx, tx, k.Leader); err != nil {
+		return k, err
+	}
+	if existing, err := tx.CaseByCode(ctx, k.Code); err == nil {
+		return k, &fault.Error{Kind: fault.Conflict, Code: "conflict", Msg: "案件编号 " + k.Code + " 已存在", Items: []any{existing.Public()}}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return k, err
+	}
+	return tx.CreateCase(ctx, k, e.Actor)
 }
 
 // CheckTownship refuses an id that is not a township of the county.

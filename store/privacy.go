@@ -94,11 +94,11 @@ func keyFileKey(path string) (secret.Key, bool, error) {
 // Privacy is the keyring sealing personal data.
 func (s *Store) Privacy() *secret.Keyring { return s.seal }
 
-// sealPhone seals a petitioner's phone for writing.
+// sealPhone seals a petitioner's phone (or a visitor's phone or ID number) for writing.
 func (s *Store) sealPhone(v string) (string, error) {
-	// A masked phone (from a view) saved back would lose the number for good.
+	// A masked value (from a view) saved back would lose the number for good.
 	if strings.Contains(v, "*") {
-		return "", errors.New("store: refusing to store a masked phone")
+		return "", errors.New("store: refusing to store a masked value")
 	}
 	out, err := s.seal.Seal(v)
 	if err != nil {
@@ -128,75 +128,93 @@ func (s *Store) startPrivacy(ctx context.Context) error {
 	return s.loadSearchIndex(ctx)
 }
 
-// sealedFilter matches rows whose phone is sealed.
-const sealedFilter = `petitioner_phone LIKE 'enc1:%'`
+// sealedColumn is a column holding sealed values, with what a message calls its row.
+type sealedColumn struct{ table, column, row string }
+
+// sealedColumns are every column secret seals.
+var sealedColumns = []sealedColumn{
+	{"cases", "petitioner_phone", "案件"},
+	{"desk_visits", "visitor_phone", "来访登记"},
+	{"desk_visits", "visitor_id_number", "来访登记"},
+}
 
 // preparePrivacy runs at start: it refuses a keyring that cannot open the
-// stored values (a wrong key is an error, never garbage), then seals phones
-// stored in plaintext by an older version, all in one transaction. Rerunning
-// finds nothing to do; an up-to-date database costs no write lock.
+// stored values (a wrong key is an error, never garbage), then seals values
+// stored in plaintext by an older version. Rerunning finds nothing to do; an
+// up-to-date database costs no write lock.
 func (s *Store) preparePrivacy(ctx context.Context) error {
-	var sample string
-	err := s.q.QueryRowContext(ctx, `SELECT petitioner_phone FROM cases WHERE `+sealedFilter+` ORDER BY id LIMIT 1`).Scan(&sample)
-	if err == nil {
-		if _, err := s.openPrivate(sample); err != nil {
+	for _, col := range sealedColumns {
+		var sample string
+		err := s.q.QueryRowContext(ctx, `SELECT `+col.column+` FROM `+col.table+` WHERE `+col.column+` LIKE 'enc1:%' ORDER BY id LIMIT 1`).Scan(&sample)
+		if err == nil {
+			if _, err := s.openPrivate(sample); err != nil {
+				return err
+			}
+		}
+		plain := `SELECT id, ` + col.column + ` FROM ` + col.table + ` WHERE ` + col.column + ` <> '' AND NOT (` + col.column + ` LIKE 'enc1:%')`
+		var n int
+		if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+plain+`) p`).Scan(&n); err != nil {
+			return fmt.Errorf("store: count plaintext %s.%s: %w", col.table, col.column, err)
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err = s.reseal(ctx, col, plain); err != nil {
 			return err
 		}
 	}
-	plain := `SELECT id, petitioner_phone FROM cases WHERE petitioner_phone <> '' AND NOT (` + sealedFilter + `)`
-	var n int
-	if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+plain+`) p`).Scan(&n); err != nil {
-		return fmt.Errorf("store: count plaintext phones: %w", err)
-	}
-	if n == 0 {
-		return nil
-	}
-	_, err = s.reseal(ctx, plain)
-	return err
+	return nil
 }
 
-// RotatePrivacy reseals every sealed or plaintext phone not sealed by the
-// current first key, in one transaction: resealed is how many changed, kept
-// how many were already current. Afterwards the old keys may be removed.
+// RotatePrivacy reseals every sealed or plaintext value not sealed by the
+// current first key, one transaction per column: resealed is how many
+// changed, kept how many were already current. Afterwards the old keys may
+// be removed.
 func (s *Store) RotatePrivacy(ctx context.Context) (resealed, kept int, err error) {
-	var total int
-	if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases WHERE petitioner_phone <> ''`).Scan(&total); err != nil {
-		return 0, 0, fmt.Errorf("store: count phones: %w", err)
-	}
 	// substr, not LIKE: a configured key id may hold LIKE's wildcards.
 	cur := "enc1:" + s.seal.Current() + ":"
-	resealed, err = s.reseal(ctx, `SELECT id, petitioner_phone FROM cases
-		WHERE petitioner_phone <> '' AND substr(petitioner_phone, 1, ?) <> ?`, len(cur), cur)
-	return resealed, total - resealed, err
+	for _, col := range sealedColumns {
+		var total int
+		if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+col.table+` WHERE `+col.column+` <> ''`).Scan(&total); err != nil {
+			return resealed, kept, fmt.Errorf("store: count %s.%s: %w", col.table, col.column, err)
+		}
+		n, err := s.reseal(ctx, col, `SELECT id, `+col.column+` FROM `+col.table+`
+			WHERE `+col.column+` <> '' AND substr(`+col.column+`, 1, ?) <> ?`, len(cur), cur)
+		resealed, kept = resealed+n, kept+total-n
+		if err != nil {
+			return resealed, kept, err
+		}
+	}
+	return resealed, kept, nil
 }
 
-// reseal opens and seals again the phones query selects, inside one transaction.
-func (s *Store) reseal(ctx context.Context, query string, args ...any) (int, error) {
+// reseal opens and seals again the values query selects from col, inside one transaction.
+func (s *Store) reseal(ctx context.Context, col sealedColumn, query string, args ...any) (int, error) {
 	type row struct {
 		id    int64
-		phone string
+		value string
 	}
 	n := 0
 	err := s.WithTx(ctx, func(tx *Store) error {
 		// Read inside the transaction: another replica may have done it first.
-		rows, err := queryAll(ctx, tx.q, "phones to seal", func(sc scanner) (row, error) {
+		rows, err := queryAll(ctx, tx.q, "values to seal", func(sc scanner) (row, error) {
 			var r row
-			return r, sc.Scan(&r.id, &r.phone)
+			return r, sc.Scan(&r.id, &r.value)
 		}, query, args...)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			plain, err := s.openPrivate(r.phone)
+			plain, err := s.openPrivate(r.value)
 			if err != nil {
-				return fmt.Errorf("案件 %d：%w", r.id, err)
+				return fmt.Errorf("%s %d：%w", col.row, r.id, err)
 			}
 			sealed, err := s.sealPhone(plain)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.q.ExecContext(ctx, `UPDATE cases SET petitioner_phone = ? WHERE id = ?`, sealed, r.id); err != nil {
-				return fmt.Errorf("store: seal case %d: %w", r.id, err)
+			if _, err := tx.q.ExecContext(ctx, `UPDATE `+col.table+` SET `+col.column+` = ? WHERE id = ?`, sealed, r.id); err != nil {
+				return fmt.Errorf("store: seal %s %d: %w", col.table, r.id, err)
 			}
 		}
 		n = len(rows)

@@ -66,6 +66,14 @@ func fullDB(t *testing.T, cases int) string {
 	// A reassignment leaves a tombstone.
 	as, err := st.Assignments(ctx, today.AddDays(1), today.AddDays(14))
 	must(err)
+	// A visit registered at the desk (ID number and phone sealed).
+	session, err := st.CreateVisit(ctx, visits.Visit{Kind: visits.KindOpen, Leader: "L01", Date: today, Start: 8*60 + 30,
+		End: 17*60 + 30, Place: "接待大厅", State: visits.VisitConfirmed, CreatedBy: "test"}, "test")
+	must(err)
+	_, err = st.CreateRegistration(ctx, visits.Registration{Session: session.ID, Date: today, Visitor: visits.Visitor{Name: "张三",
+		IDNumber: "11010519491231002X", Phone: "13912345678"}, Township: "t01", GroupSize: 1, Matter: "拆迁补偿",
+		Category: "征地拆迁", State: visits.DeskWaiting, Arrived: now, CreatedBy: "test"}, "test")
+	must(err)
 	// The leader on the first duty signed in (到岗签到).
 	must(st.SignIn(ctx, store.Attendance{Roster: as[0].Roster, Date: as[0].Date, Role: as[0].Role, Person: as[0].Person,
 		SignedAt: now, How: "staff", SignedBy: "admin"}))
