@@ -18,6 +18,7 @@ var FlagKinds = []Choice{
 	{"escalated", "高风险转案"},
 	{"unassigned_finding", "待指定包保领导"},
 	{"dissatisfied", "回访不满意"},
+	{"handover_overdue", "交办超期"},
 }
 
 // FlagKindLabel is the Chinese name of a flag kind, or kind when unknown.
@@ -98,6 +99,12 @@ func (s *Service) flagAbout(ctx context.Context, f store.Flag) (FlagLine, error)
 	switch f.Entity {
 	case "case":
 		a.Case = id
+	case "handover":
+		h, err := s.st.Handover(ctx, id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return a, err
+		}
+		a.Case = h.Case
 	case "sweep_task":
 		task = id
 	case "finding":

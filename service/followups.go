@@ -19,6 +19,7 @@ type FollowUpsDone struct {
 	Missing    int // sweep reports flagged missing
 	Escalated  int // high-risk findings turned into key cases
 	Unassigned int // high-risk findings nobody is eligible to lead, newly flagged
+	Handovers  int // hand-overs past their due date, newly flagged
 }
 
 // String is the ledger's summary of the run.
@@ -28,12 +29,15 @@ func (d FollowUpsDone) String() string {
 	if d.Unassigned > 0 {
 		out += fmt.Sprintf("，%d 件无合适包保领导待指定", d.Unassigned)
 	}
+	if d.Handovers > 0 {
+		out += fmt.Sprintf("，交办超期 %d 件", d.Handovers)
+	}
 	return out
 }
 
 // FollowUps runs the daily follow-ups on e.Today: 开门接访 sessions, return visits,
-// deadline flags at 75%, 90% and overdue, missing sweep reports and high-risk
-// findings without a 包保领导. Each flag is recorded once, so reruns notify nobody twice.
+// deadline flags at 75%, 90% and overdue, missing sweep reports, units past a
+// hand-over's due date (交办超期) and high-risk findings without a 包保领导. Each flag is recorded once, so reruns notify nobody twice.
 func FollowUps(ctx context.Context, e Env) (FollowUpsDone, error) {
 	var done FollowUpsDone
 	tx := e.Tx
@@ -52,6 +56,9 @@ func FollowUps(ctx context.Context, e Env) (FollowUpsDone, error) {
 		return done, err
 	}
 	if err := flagMissingReports(ctx, e, people, names, &done); err != nil {
+		return done, err
+	}
+	if err := flagOverdueHandovers(ctx, e, names, &done); err != nil {
 		return done, err
 	}
 	return done, escalateHighRisk(ctx, e, people, names, &done)
