@@ -30,6 +30,7 @@ var staffNav = []navLink{
 	{"absences", "请假/出差", "/staff/absences", auth.RoleViewer},
 	{"fairness", "公平统计", "/staff/fairness", auth.RoleViewer},
 	{"cases", "案件", "/staff/cases", auth.RoleViewer},
+	{"handovers", "交办", "/staff/handovers", auth.RoleViewer},
 	{"visits", "走访", "/staff/visits", auth.RoleViewer},
 	{"sweeps", "排查", "/staff/sweeps", auth.RoleViewer},
 	{"flags", "提醒", "/staff/flags", auth.RoleViewer},

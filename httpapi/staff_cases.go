@@ -121,6 +121,7 @@ type casePage struct {
 	FormName     string     // and in which of the page's forms
 	CanReveal    bool       // an editor may ask for the full phone
 	Phone        string     // the full phone, after an audited reveal
+	Handovers    service.CaseHandovers
 }
 
 func (s *Server) showCasePage(c echo.Context) error {
@@ -168,6 +169,9 @@ func (s *Server) renderCase(c echo.Context, status int, r *refusal, phone string
 	if a := authOf(c); a != nil && a.User.Role.AtLeast(auth.RoleEditor) {
 		p.CanReveal = k.Petitioner.Phone != ""
 		p.Phone = phone
+	}
+	if p.Handovers, err = s.svc.ReadCaseHandovers(ctx, s.call(c), id); err != nil {
+		return err
 	}
 	p.Deadlines = service.DeadlinesOn(k, today)
 	var next visits.Duty

@@ -539,3 +539,8 @@ func flagOverdueHandovers(ctx context.Context, e Env, names map[string]string, d
 	}
 	return nil
 }
+
+// HandoverUnitChoices lists the departments and townships a case may be handed to.
+func (s *Service) HandoverUnitChoices(ctx context.Context) (HandoverUnits, error) {
+	return handoverUnits(ctx, s.st)
+}
