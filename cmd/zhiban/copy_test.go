@@ -74,6 +74,11 @@ func fullDB(t *testing.T, cases int) string {
 		IDNumber: "11010519491231002X", Phone: "13912345678"}, Township: "t01", GroupSize: 1, Matter: "拆迁补偿",
 		Category: "征地拆迁", State: visits.DeskWaiting, Arrived: now, CreatedBy: "test"}, "test")
 	must(err)
+	// A case handed to a unit (交办单).
+	ks, err := st.Cases(ctx, store.CaseFilter{})
+	must(err)
+	_, err = st.CreateHandover(ctx, visits.Handover{Case: ks[0].ID, Unit: "d02", Handed: today, Due: today.AddDays(20)}, "test")
+	must(err)
 	// The leader on the first duty signed in (到岗签到).
 	must(st.SignIn(ctx, store.Attendance{Roster: as[0].Roster, Date: as[0].Date, Role: as[0].Role, Person: as[0].Person,
 		SignedAt: now, How: "staff", SignedBy: "admin"}))
