@@ -43,17 +43,23 @@ func (p *Publisher) DisplayPage(ctx context.Context, today roster.Date) (Display
 	return dp, nil
 }
 
-// receivedOn counts the people received at 开门接访 on d. Only the number
-// leaves this function: a session's notes and cases are private.
+// receivedOn counts the people received at 开门接访 on d: per session, the
+// desk's registrations or the head count staff entered, whichever is more
+// (the same people are often in both). Only the number leaves this
+// function: registrations, notes and cases are private.
 func (p *Publisher) receivedOn(ctx context.Context, d roster.Date) (int, error) {
 	vs, err := p.st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: d, To: d})
 	if err != nil {
 		return 0, err
 	}
+	desk, err := p.st.ReceivedAtDesk(ctx, d)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, v := range vs {
-		if v.State != visits.VisitCancelled {
-			n += v.WalkIns
+		if v.State != visits.VisitCancelled || desk[v.ID] > 0 {
+			n += max(v.WalkIns, desk[v.ID])
 		}
 	}
 	return n, nil

@@ -8,8 +8,10 @@ import (
 	"zhiban/visits"
 )
 
-// The hall display counts the people received at today's 开门接访 sessions:
-// not yesterday's, not a cancelled session's; and it carries nothing private.
+// The hall display counts the people received at today's 开门接访 sessions
+// (the desk's registrations being or done received, or the head count staff
+// entered, whichever is more): not yesterday's, not a cancelled session's,
+// not those still waiting; and it carries nothing private.
 func TestDisplayPageCountsTodayOnly(t *testing.T) {
 	f := newFixture(t, nil)
 	ctx := context.Background()
@@ -38,12 +40,18 @@ func TestDisplayPageCountsTodayOnly(t *testing.T) {
 	if _, err := f.st.CreateVisit(ctx, extra, "test"); err != nil {
 		t.Fatal(err)
 	}
+	// publishtest seeds a group of six being received at the desk; a group of four waits.
+	waiting := f.seeded.Registration
+	waiting.GroupSize, waiting.Representatives, waiting.State = 4, nil, visits.DeskWaiting
+	if _, err := f.st.CreateRegistration(ctx, waiting, "test"); err != nil {
+		t.Fatal(err)
+	}
 	dp, err := f.pub.DisplayPage(ctx, f.today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dp.Received != 5 {
-		t.Errorf("received %d today, want 5 (yesterday's %d and a cancelled session's 9 do not count)", dp.Received, yesterday)
+	if dp.Received != 6 {
+		t.Errorf("received %d today, want 6 (the desk's 6 over the head count 5; yesterday's %d, a cancelled session's 9 and 4 waiting do not count)", dp.Received, yesterday)
 	}
 	if len(dp.Halls) != 1 || dp.Halls[0].Today == nil || dp.OffNote != "" {
 		t.Errorf("halls %+v, off note %q", dp.Halls, dp.OffNote)

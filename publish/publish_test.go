@@ -26,6 +26,7 @@ type fixture struct {
 	private []string // strings no public value may hold
 	caseID  int64
 	visit   visits.Visit
+	seeded  publishtest.Seeded
 }
 
 func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
@@ -33,7 +34,7 @@ func newFixture(t *testing.T, edit func(*config.Config)) *fixture {
 	now := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
 	st, cfg, seeded := publishtest.Open(t, now, edit)
 	return &fixture{st: st, pub: New(st, cfg), today: roster.Today(now, cfg.Location), private: seeded.Private,
-		caseID: seeded.Case.ID, visit: seeded.Visit}
+		caseID: seeded.Case.ID, visit: seeded.Visit, seeded: seeded}
 }
 
 // leaks reports the private strings in v (marshalled as JSON, or an

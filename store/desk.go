@@ -248,17 +248,18 @@ func (s *Store) scanRegistration(sc scanner) (visits.Registration, error) {
 	return r, nil
 }
 
-// DeskCounts is how many 批次 and 人次 sessions received on a date; no names.
-type DeskCounts struct {
-	Batches, People int
-}
-
-// DeskCountsOn counts the registrations of date.
-func (s *Store) DeskCountsOn(ctx context.Context, date roster.Date) (DeskCounts, error) {
-	var c DeskCounts
-	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(group_size), 0) FROM desk_visits WHERE date = ?`,
-		date.String()).Scan(&c.Batches, &c.People)
-	return c, lookupErr(err, "desk counts")
+// ReceivedAtDesk is how many people (人次) each session of date has received
+// or is receiving at the desk; only counts leave it.
+func (s *Store) ReceivedAtDesk(ctx context.Context, date roster.Date) (map[int64]int, error) {
+	out := map[int64]int{}
+	err := queryEach(ctx, s.q, "desk counts", func(sc scanner) error {
+		var session int64
+		var n int
+		err := sc.Scan(&session, &n)
+		out[session] = n
+		return err
+	}, `SELECT session_id, SUM(group_size) FROM desk_visits WHERE date = ? AND state <> 'waiting' GROUP BY session_id`, date.String())
+	return out, err
 }
 
 // LinkVisitCase adds a case to a visit's cases (a desk registration's case to its session); again is a no-op.

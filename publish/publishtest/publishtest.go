@@ -12,6 +12,7 @@ import (
 	"zhiban/county"
 	"zhiban/planner"
 	"zhiban/roster"
+	"zhiban/secret"
 	"zhiban/service"
 	"zhiban/store"
 	"zhiban/store/storetest"
@@ -26,6 +27,8 @@ type Seeded struct {
 	Private []string     // strings that must never appear in public output
 	Case    visits.Case  // 2026-0991 in 漕河镇 (t02), leader L02, accepted 4 days ago
 	Visit   visits.Visit // L02's confirmed carry visit for Case, 3 days on, 09:00–11:30
+	// Registration is Visitor's group of six at today's 开门接访 desk, being received.
+	Registration visits.Registration
 }
 
 // Open is a fresh demo-county store seeded as of now, with its config (public_url set, then edit).
@@ -79,7 +82,39 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 	if err != nil {
 		tb.Fatal(err)
 	}
+	s.Registration = seedDesk(tb, st, today, s.Case)
+	v := s.Registration.Visitor
+	s.add(v.Name, v.IDNumber, v.Phone, v.Address, s.Registration.Matter, s.Registration.Representatives[0],
+		secret.MaskID(v.IDNumber), secret.MaskPhone(v.Phone))
 	return s
+}
+
+// Visitor is invented for the tests: nothing public may show it.
+var Visitor = visits.Visitor{Name: "孙隐名", IDNumber: "11010519491231002X", Phone: "13787654321", Address: "示例县隐秘巷9号"}
+
+// seedDesk registers a group of six at today's 开门接访 session (opening one
+// if the roster opened none), being received, linked to k.
+func seedDesk(tb testing.TB, st *store.Store, today roster.Date, k visits.Case) visits.Registration {
+	tb.Helper()
+	ctx := context.Background()
+	vs, err := st.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: today, To: today})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var session visits.Visit
+	if len(vs) > 0 {
+		session = vs[0]
+	} else if session, err = st.CreateVisit(ctx, visits.Visit{Kind: visits.KindOpen, Leader: "L01", Date: today, Start: 8*60 + 30,
+		End: 17*60 + 30, Place: "县群众来访接待中心", State: visits.VisitConfirmed, CreatedBy: "test"}, "test"); err != nil {
+		tb.Fatal(err)
+	}
+	r, err := st.CreateRegistration(ctx, visits.Registration{Session: session.ID, Date: today, Visitor: Visitor, Township: "t02",
+		GroupSize: 6, Representatives: []string{"周代表甲", "吴代表乙"}, Matter: "反映隐秘事项丁戊己", Category: "征地拆迁",
+		ReceivedBy: session.Leader, State: visits.DeskReceiving, Case: k.ID, Repeat: true, CreatedBy: "test"}, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
 }
 
 func (s *Seeded) add(strs ...string) {
