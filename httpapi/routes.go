@@ -27,7 +27,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(public, "/favicon.ico", s.showStatic)
 	e.Match(public, "/robots.txt", s.showStatic)
 	// 到岗签到: the signed link is the leader's credential; no login, no cache.
-	e.GET("/signin", s.showSignin)
+	e.Match(public, "/signin", s.showSignin)
 	e.POST("/signin", s.postSignin)
 
 	// Staff workspace. Every route but the login form carries requireRole;
