@@ -223,3 +223,91 @@ func TestHandoverForms(t *testing.T) {
 		t.Fatalf("case page after the report: %d", code)
 	}
 }
+
+// handoverParityRows run 交办, its decline and its report through the API and
+// the case page's forms alike. Demo case 2026-0906 was accepted 29 days ago,
+// so its handling deadline runs into January.
+func handoverParityRows() []parityRow {
+	const code = "2026-0906"
+	hand := func(name string, status int, field, unit, due string, setup func(*testing.T, *parityEnv)) parityRow {
+		req := func(t *testing.T, e *parityEnv) (int64, int) {
+			k := e.caseByCode(t, code)
+			v := k.Version
+			if setup != nil && name == "hand a case with a stale version" {
+				v--
+			}
+			return k.ID, v
+		}
+		return parityRow{name: name, status: status, field: field, setup: setup,
+			api: func(t *testing.T, e *parityEnv) parityReq {
+				id, v := req(t, e)
+				return parityReq{"POST", fmt.Sprintf("/api/v1/cases/%d/handovers", id), map[string]any{"unit": unit, "due": due, "version": v}}
+			},
+			form: func(t *testing.T, e *parityEnv) parityReq {
+				id, v := req(t, e)
+				return parityReq{"POST", fmt.Sprintf("/staff/cases/%d/handovers", id), url.Values{"unit": {unit}, "due": {due}, "version": {fmt.Sprint(v)}}}
+			}}
+	}
+	handed := func(t *testing.T, e *parityEnv) {
+		k := e.caseByCode(t, code)
+		if _, err := e.st.CreateHandover(context.Background(), visits.Handover{Case: k.ID, Unit: "d02", Handed: roster.MustDate(parityToday),
+			Due: roster.MustDate("2026-12-20")}, "other"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onHandover := func(name string, status int, field, act string, stale bool, body map[string]string) parityRow {
+		live := func(t *testing.T, e *parityEnv) (int64, int64, int) {
+			k := e.caseByCode(t, code)
+			h, err := e.st.LiveHandover(context.Background(), k.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := h.Version
+			if stale {
+				v--
+			}
+			return k.ID, h.ID, v
+		}
+		return parityRow{name: name, status: status, field: field,
+			setup: func(t *testing.T, e *parityEnv) {
+				handed(t, e)
+				if stale {
+					_, id, v := live(t, e)
+					h, _ := e.st.Handover(context.Background(), id)
+					if _, err := e.st.SaveHandover(context.Background(), h, v+1, "edit", "other"); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			api: func(t *testing.T, e *parityEnv) parityReq {
+				_, id, v := live(t, e)
+				b := map[string]any{"version": v}
+				for k, x := range body {
+					b[k] = x
+				}
+				return parityReq{"POST", fmt.Sprintf("/api/v1/handovers/%d/%s", id, act), b}
+			},
+			form: func(t *testing.T, e *parityEnv) parityReq {
+				k, id, v := live(t, e)
+				f := url.Values{"version": {fmt.Sprint(v)}}
+				for k, x := range body {
+					f.Set(k, x)
+				}
+				return parityReq{"POST", fmt.Sprintf("/staff/cases/%d/handovers/%d/%s", k, id, act), f}
+			}}
+	}
+	return []parityRow{
+		hand("hand a case to a unit", http.StatusCreated, "", "d02", "2026-12-20", nil),
+		hand("hand a case to a township", http.StatusCreated, "", "t05", "2026-12-20", nil),
+		hand("hand a case to a village", http.StatusBadRequest, "unit", "v01", "2026-12-20", nil),
+		hand("hand a case due after its deadline", http.StatusBadRequest, "due", "d02", "2027-06-01", nil),
+		hand("hand a case with a stale version", http.StatusConflict, "", "d02", "2026-12-20",
+			func(t *testing.T, e *parityEnv) { e.bumpCase(t, code) }),
+		hand("hand a case a unit holds", http.StatusConflict, "", "d03", "2026-12-20", handed),
+		onHandover("decline a hand-over", http.StatusOK, "", "decline", false, map[string]string{"reason": "不属于本单位职责"}),
+		onHandover("decline a hand-over without a reason", http.StatusBadRequest, "reason", "decline", false, nil),
+		onHandover("report on a hand-over", http.StatusOK, "", "report", false, map[string]string{"report": "已入户核实并补发"}),
+		onHandover("report with a stale version", http.StatusConflict, "", "report", true, map[string]string{"report": "x"}),
+		onHandover("report without a text", http.StatusBadRequest, "report", "report", false, nil),
+	}
+}

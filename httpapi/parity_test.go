@@ -64,6 +64,7 @@ type parityRow struct {
 var formLabels = map[string]string{
 	"title": "标题", "township": "乡镇", "on": "日期", "date": "日期", "place": "地点", "reason": "原因",
 	"cases": "关联案件", "leader": "领导", "version": "版本", "days": "延长天数", "person": "人员",
+	"unit": "责任单位", "due": "办结期限", "report": "办结报告",
 	// Conflicts carry no label on forms.
 	"state": "",
 }
@@ -515,7 +516,7 @@ func parityRows() []parityRow {
 		slot("replace a roster slot with someone outside the pool", 400, "person", false, func(*testing.T, *parityEnv, store.StoredAssignment) string { return "L999" }),
 		slot("replace a roster slot with a stale version", 409, "", true, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 	}
-	return append(rows, attendanceParityRows()...)
+	return append(append(rows, attendanceParityRows()...), handoverParityRows()...)
 }
 
 // parityTemplate is the demo county with a signed-in editor, saved once as
@@ -814,6 +815,7 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 		Assignments []store.StoredAssignment
 		Audit       []store.AuditEntry
 		Outbox      []store.Delivery
+		Handovers   []visits.Handover
 	}
 	var errs []error
 	must := func(err error) {
@@ -838,6 +840,8 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 	state.Audit, err = e.st.AuditLog(ctx, store.AuditFilter{})
 	must(err)
 	state.Outbox, err = e.st.Deliveries(ctx, store.DeliveryFilter{})
+	must(err)
+	state.Handovers, err = e.st.Handovers(ctx, store.HandoverFilter{})
 	must(err)
 	if len(errs) > 0 {
 		t.Fatal(errs)

@@ -17,7 +17,7 @@ func (s *Server) postHandOver(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := service.HandoverInput{Unit: strings.TrimSpace(c.FormValue("unit"))}
+	in := service.HandoverInput{Unit: strings.TrimSpace(c.FormValue("unit")), Version: formVersion(c)}
 	var h service.HandoverView
 	if in.Due, err = formDate(c, "due"); err == nil {
 		h, err = s.svc.HandOver(c.Request().Context(), s.call(c), id, in)

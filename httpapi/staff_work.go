@@ -92,7 +92,7 @@ var fieldLabels = map[string]string{
 	"code": "案件编号", "title": "标题", "received": "收到日期", "channel": "渠道", "petitioner.name": "信访人姓名",
 	"petitioner.phone": "联系电话", "petitioner.address": "住址", "group_size": "来访人数", "representatives": "代表人数",
 	"unit": "责任单位", "person": "人员", "from": "开始日期", "to": "结束日期", "note": "备注", "notes": "备注",
-	"content": "主要诉求", "village": "村",
+	"content": "主要诉求", "village": "村", "due": "办结期限", "report": "办结报告", "handover": "交办单",
 }
 
 // fieldLabel prefixes a message with the field's Chinese name ("日期：").

@@ -20,6 +20,9 @@ import (
 type HandoverInput struct {
 	Unit string      `json:"unit"` // a county department's or township's id
 	Due  roster.Date `json:"due"`
+	// Version is the case's version as read (optional): when set, a case
+	// changed since is a conflict, as for the other case acts.
+	Version int `json:"version,omitempty"`
 }
 
 // DeclineInput records that the unit says the case is not its duty (art. 23 ¶3); On defaults to today.
@@ -138,6 +141,10 @@ func (s *Service) HandOver(ctx context.Context, c Call, caseID int64, in Handove
 		if err != nil {
 			return err
 		}
+		if in.Version != 0 && in.Version != k.Version {
+			return fault.Conflicts(fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”。请核对最新内容后重新提交。", k.Code, k.Version, k.State.Label()),
+				[]StaleItem{{Code: k.Code, Version: k.Version, State: string(k.State)}})
+		}
 		if err := visits.CanHandOver(k); err != nil {
 			return err
 		}
@@ -149,7 +156,7 @@ func (s *Service) HandOver(ctx context.Context, c Call, caseID int64, in Handove
 			return err
 		}
 		if live, err := tx.LiveHandover(ctx, k.ID); err == nil {
-			return &fault.Error{Kind: fault.Conflict, Code: "already_handed", Field: "unit",
+			return &fault.Error{Kind: fault.Conflict, Code: "already_handed",
 				Msg: fmt.Sprintf("案件 %s 已交办 %s（期限 %s），须待该单位退回或报送办结报告后才能再次交办",
 					k.Code, us.name(live.Unit), live.Due),
 				Items: []HandoverItem{{ID: live.ID, Unit: live.Unit, Due: live.Due}}}
