@@ -70,3 +70,11 @@ func (s *Server) showHandover(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"handover": h})
 }
+
+func (s *Server) withdrawHandover(c echo.Context) error {
+	res, err := apiChange(s, c, s.svc.WithdrawHandover)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"handover": res})
+}

@@ -309,5 +309,7 @@ func handoverParityRows() []parityRow {
 		onHandover("report on a hand-over", http.StatusOK, "", "report", false, map[string]string{"report": "已入户核实并补发"}),
 		onHandover("report with a stale version", http.StatusConflict, "", "report", true, map[string]string{"report": "x"}),
 		onHandover("report without a text", http.StatusBadRequest, "report", "report", false, nil),
+		onHandover("withdraw a hand-over", http.StatusOK, "", "withdraw", false, nil),
+		onHandover("withdraw a hand-over with a stale version", http.StatusConflict, "", "withdraw", true, nil),
 	}
 }

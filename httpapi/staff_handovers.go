@@ -59,6 +59,15 @@ func (s *Server) postHandoverReport(c echo.Context) error {
 	})
 }
 
+// postHandoverWithdraw takes a live hand-over back from the case page.
+func (s *Server) postHandoverWithdraw(c echo.Context) error {
+	return s.postHandoverAct(c, "withdraw", func(caseID, id int64) (service.HandoverView, error) {
+		return s.svc.WithdrawHandover(c.Request().Context(), s.call(c), id, service.WithdrawInput{Version: formVersion(c), Case: caseID})
+	}, func(h service.HandoverView) string {
+		return "已撤回对 " + h.UnitName + " 的交办，案件回到办公室"
+	})
+}
+
 // postHandoverAct runs a change of hand-over :hid of case :id; a refusal
 // re-renders the case page with the message and what was typed.
 func (s *Server) postHandoverAct(c echo.Context, form string, act func(caseID, id int64) (service.HandoverView, error),

@@ -210,6 +210,22 @@ func (s *Service) ReportHandover(ctx context.Context, c Call, id int64, in Repor
 	})
 }
 
+// WithdrawInput takes a live hand-over back to the office (handed in error).
+type WithdrawInput struct {
+	Version int   `json:"version"`
+	Case    int64 `json:"-"`
+}
+
+// WithdrawHandover takes a live hand-over back; the case returns to the office.
+func (s *Service) WithdrawHandover(ctx context.Context, c Call, id int64, in WithdrawInput) (HandoverView, error) {
+	if err := checkVersion(in.Version); err != nil {
+		return HandoverView{}, err
+	}
+	return s.changeHandover(ctx, c, id, in.Version, in.Case, "withdraw", func(_ Env, h *visits.Handover) error {
+		return h.Withdraw()
+	})
+}
+
 func orToday(d, today roster.Date) roster.Date {
 	if d == 0 {
 		return today

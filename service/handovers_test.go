@@ -181,6 +181,28 @@ func TestDeclineAndHandAgain(t *testing.T) {
 	}
 }
 
+func TestWithdrawHandover(t *testing.T) {
+	t.Parallel()
+	f := newCaseworkFixture(t)
+	ctx := context.Background()
+	k := f.accepted(t)
+	h, err := f.svc.HandOver(ctx, f.call, k.ID, service.HandoverInput{Unit: "d04", Due: roster.MustDate("2026-12-20")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.WithdrawHandover(ctx, f.call, h.ID, service.WithdrawInput{})
+	wantFault(t, err, fault.Invalid, "version")
+	w, err := f.svc.WithdrawHandover(ctx, f.call, h.ID, service.WithdrawInput{Version: 1})
+	if err != nil || w.State != visits.HandoverWithdrawn {
+		t.Fatalf("withdrawn %+v %v", w, err)
+	}
+	if stored, _ := f.st.Case(ctx, k.ID); stored.Unit != "" {
+		t.Fatalf("a withdrawn case goes back to the office, unit %q", stored.Unit)
+	}
+	_, err = f.svc.WithdrawHandover(ctx, f.call, h.ID, service.WithdrawInput{Version: 2})
+	wantFault(t, err, fault.Conflict, "state")
+}
+
 func TestReportHandover(t *testing.T) {
 	t.Parallel()
 	f := newCaseworkFixture(t)
