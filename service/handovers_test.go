@@ -117,7 +117,7 @@ func TestHandOverRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = f.svc.HandOver(ctx, f.call, k.ID, service.HandoverInput{Unit: "d03", Due: due})
-	if fe := wantFault(t, err, fault.Conflict, "unit"); fe.StableCode() != "already_handed" || !strings.Contains(fe.Msg, "县公安局") {
+	if fe := wantFault(t, err, fault.Conflict, ""); fe.StableCode() != "already_handed" || !strings.Contains(fe.Msg, "县公安局") {
 		t.Fatalf("second hand-over: %+v", fe)
 	}
 }
