@@ -144,8 +144,8 @@ func (s *Service) FindRepeats(ctx context.Context, c Call, in RegistrationInput)
 func findRepeats(ctx context.Context, e Env, in RegistrationInput, exclude int64) (Repeats, error) {
 	q := store.RepeatQuery{Name: in.Visitor.Name, IDNumber: in.Visitor.IDNumber, Phone: in.Visitor.Phone,
 		Township: in.Township, Category: in.Category, Since: e.Today.AddDays(-e.Cfg.Visits.RepeatWindowDays), Exclude: exclude}
-	if in.Matter == "" {
-		q.Township = "" // nothing to compare the text with
+	if in.Matter != "" {
+		q.Similar = func(text string) bool { return visits.Similarity(text, in.Matter) >= visits.SimilarMatter }
 	}
 	regs, cases, err := e.Tx.RepeatCandidates(ctx, q, 4*MaxRepeats)
 	if err != nil {

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -205,5 +206,30 @@ func TestDeskRefusals(t *testing.T) {
 	got, err := svc.FinishReception(ctx, call, r.ID, service.DeskAct{Outcome: visits.OutcomeRejected, Note: "已经人民法院判决，属诉讼程序"})
 	if err != nil || got.Case == 0 {
 		t.Fatalf("reject: %+v %v", got, err)
+	}
+}
+
+// A similar matter is found behind many newer dissimilar ones of the same
+// township and category: the texts are screened, not just the newest few.
+func TestDeskFindsAnOlderSimilarMatter(t *testing.T) {
+	ctx := context.Background()
+	_, svc, session := deskFixture(t)
+	call := service.Call{Actor: "desk", Now: cst("2026-12-02 09:05")}
+	first, err := svc.RegisterVisit(ctx, call, visitor(session.Visit.ID, "张三", "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		in := visitor(session.Visit.ID, fmt.Sprintf("来访人%d", i), "", "")
+		in.Matter, in.NotRepeat = fmt.Sprintf("第%d号厂房租金纠纷，合同编号%d", i, 1000+i), true
+		if _, err := svc.RegisterVisit(ctx, call, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := visitor(session.Visit.ID, "李四", "", "")
+	again.Matter = "解放路拆迁补偿款一直没有发放，要求兑现协议"
+	found, err := svc.FindRepeats(ctx, call, again)
+	if err != nil || len(found.Registrations) != 1 || found.Registrations[0].ID != first.ID {
+		t.Fatalf("found %d registrations (%v), want the first", len(found.Registrations), err)
 	}
 }

@@ -163,61 +163,113 @@ type RepeatQuery struct {
 	Township              string
 	Category              visits.Category
 	Since                 roster.Date // the window for the same township and category
-	Exclude               int64       // a registration not to match (the one being edited)
+	// Similar tells whether a matter (a registration's, or a case's title
+	// and text) is close enough; nil skips the township and category search.
+	Similar func(text string) bool
+	Exclude int64 // a registration not to match (the one being edited)
 }
 
+// maxScreened bounds the texts of one township and category a repeat check
+// compares: a year of a busy county's visits in one bucket.
+const maxScreened = 5000
+
 // RepeatCandidates returns earlier registrations and cases that may be the
-// same person or matter: the same ID number; the same phone and name; or the
-// same township and category since q.Since (for the caller to compare the
-// text). Each is listed once, newest first, at most limit of each.
+// same person or matter: the same ID number; the same phone and name (both
+// through the blind index, at any age); or the same township and category
+// since q.Since with a matter q.Similar accepts (the texts are screened
+// without opening any sealed value). Newest first, at most limit of each.
 func (s *Store) RepeatCandidates(ctx context.Context, q RepeatQuery, limit int) ([]visits.Registration, []visits.Case, error) {
+	idTok, phoneTok, nameTok := s.search.idNumberToken(q.IDNumber), s.search.phoneToken(q.Phone), s.search.nameToken(q.Name)
+	var regIDs, caseIDs []any
 	var sub []string
 	var args []any
-	idTok, phoneTok, nameTok := s.search.idNumberToken(q.IDNumber), s.search.phoneToken(q.Phone), s.search.nameToken(q.Name)
 	if q.IDNumber != "" && idTok != "" {
 		sub, args = append(sub, `SELECT id FROM desk_visits WHERE id_number_idx = ?`), append(args, idTok)
 	}
 	if phoneTok != "" && nameTok != "" {
 		sub, args = append(sub, `SELECT id FROM desk_visits WHERE phone_idx = ? AND name_idx = ?`), append(args, phoneTok, nameTok)
 	}
-	if q.Township != "" && q.Category != "" {
-		sub, args = append(sub, `SELECT id FROM desk_visits WHERE township = ? AND category = ? AND date >= ?`),
-			append(args, q.Township, string(q.Category), dateCol(q.Since))
+	if len(sub) > 0 {
+		ids, err := queryIDs(ctx, s.q, `SELECT id FROM desk_visits WHERE id IN (`+strings.Join(sub, " UNION ")+`) AND id <> ?
+			ORDER BY date DESC, id DESC LIMIT `+fmt.Sprint(limit), append(args, q.Exclude)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		regIDs = append(regIDs, ids...)
 	}
-	if len(sub) == 0 {
-		return []visits.Registration{}, []visits.Case{}, nil
+	if phoneTok != "" && nameTok != "" {
+		ids, err := queryIDs(ctx, s.q, `SELECT id FROM cases WHERE petitioner_phone_idx = ? AND petitioner_name_idx = ?
+			ORDER BY received_on DESC, id DESC LIMIT `+fmt.Sprint(limit), phoneTok, nameTok)
+		if err != nil {
+			return nil, nil, err
+		}
+		caseIDs = append(caseIDs, ids...)
 	}
-	regs, err := s.queryRegistrations(ctx, `WHERE id IN (`+strings.Join(sub, " UNION ")+`) AND id <> ?
-		ORDER BY date DESC, id DESC LIMIT `+fmt.Sprint(limit), append(args, q.Exclude)...)
-	if err != nil {
-		return nil, nil, err
+	if q.Similar != nil && q.Township != "" && q.Category != "" {
+		ids, err := s.screen(ctx, limit-len(regIDs), q.Similar, `SELECT id, matter FROM desk_visits
+			WHERE township = ? AND category = ? AND date >= ? AND id <> ? ORDER BY date DESC, id DESC LIMIT `+fmt.Sprint(maxScreened),
+			q.Township, string(q.Category), dateCol(q.Since), q.Exclude)
+		if err != nil {
+			return nil, nil, err
+		}
+		regIDs = append(regIDs, ids...)
+		ids, err = s.screen(ctx, limit-len(caseIDs), q.Similar, `SELECT id, title || ' ' || content FROM cases
+			WHERE township = ? AND category = ? AND received_on >= ? AND kind = 'petition'
+			ORDER BY received_on DESC, id DESC LIMIT `+fmt.Sprint(maxScreened), q.Township, string(q.Category), dateCol(q.Since))
+		if err != nil {
+			return nil, nil, err
+		}
+		caseIDs = append(caseIDs, ids...)
 	}
-	// Cases: the ones those registrations name, the same phone and name, or
-	// the same township and category received in the window.
-	sub, args = []string{}, []any{}
-	var caseIDs []any
+	regs := []visits.Registration{}
+	if len(regIDs) > 0 {
+		var err error
+		if regs, err = s.queryRegistrations(ctx, `WHERE id IN (`+placeholders(len(regIDs))+`) ORDER BY date DESC, id DESC`, regIDs...); err != nil {
+			return nil, nil, err
+		}
+	}
+	// The cases those registrations are in belong with them.
 	for _, r := range regs {
 		if r.Case != 0 {
 			caseIDs = append(caseIDs, r.Case)
 		}
 	}
-	if len(caseIDs) > 0 {
-		sub, args = append(sub, `SELECT id FROM cases WHERE id IN (`+placeholders(len(caseIDs))+`)`), append(args, caseIDs...)
-	}
-	if phoneTok != "" && nameTok != "" {
-		sub, args = append(sub, `SELECT id FROM cases WHERE petitioner_phone_idx = ? AND petitioner_name_idx = ?`),
-			append(args, phoneTok, nameTok)
-	}
-	if q.Township != "" && q.Category != "" {
-		sub, args = append(sub, `SELECT id FROM cases WHERE township = ? AND category = ? AND received_on >= ? AND kind = 'petition'`),
-			append(args, q.Township, string(q.Category), dateCol(q.Since))
-	}
-	if len(sub) == 0 {
+	if len(caseIDs) == 0 {
 		return regs, []visits.Case{}, nil
 	}
-	cases, err := s.queryCases(ctx, `WHERE id IN (`+strings.Join(sub, " UNION ")+`)
-		ORDER BY received_on DESC, id DESC LIMIT `+fmt.Sprint(limit), args...)
+	cases, err := s.queryCases(ctx, `WHERE id IN (`+placeholders(len(caseIDs))+`) ORDER BY received_on DESC, id DESC LIMIT `+
+		fmt.Sprint(limit), caseIDs...)
 	return regs, cases, err
+}
+
+// screen returns the ids of query's (id, text) rows whose text similar
+// accepts, at most n.
+func (s *Store) screen(ctx context.Context, n int, similar func(string) bool, query string, args ...any) ([]any, error) {
+	var out []any
+	err := queryEach(ctx, s.q, "repeat screen", func(sc scanner) error {
+		var id int64
+		var text string
+		if err := sc.Scan(&id, &text); err != nil {
+			return err
+		}
+		if len(out) < n && similar(text) {
+			out = append(out, id)
+		}
+		return nil
+	}, query, args...)
+	return out, err
+}
+
+// queryIDs reads a column of ids.
+func queryIDs(ctx context.Context, q querier, query string, args ...any) ([]any, error) {
+	var out []any
+	err := queryEach(ctx, q, "ids", func(sc scanner) error {
+		var id int64
+		err := sc.Scan(&id)
+		out = append(out, id)
+		return err
+	}, query, args...)
+	return out, err
 }
 
 func (s *Store) queryRegistrations(ctx context.Context, where string, args ...any) ([]visits.Registration, error) {
