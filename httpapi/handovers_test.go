@@ -207,6 +207,16 @@ func TestHandoverForms(t *testing.T) {
 	if code, _ := viewer.get("/staff/handovers?unit=v01"); code != http.StatusBadRequest {
 		t.Fatalf("a village filter: %d", code)
 	}
+	// Hostile text: invalid UTF-8, a bidi override, an over-long report.
+	for _, bad := range []string{"报告\xff", "报告\u202e反向", strings.Repeat("长", visits.MaxReportRunes+1)} {
+		if code, page := editor.post(act+"/report", url.Values{"version": {"1"}, "report": {bad}}); code != http.StatusBadRequest ||
+			!strings.Contains(page, "办结报告：") {
+			t.Fatalf("hostile report: %d", code)
+		}
+	}
+	if code, _ := editor.post(casePath+"/handovers", url.Values{"unit": {"d0\xff"}, "due": {"2026-12-20"}}); code != http.StatusBadRequest {
+		t.Fatalf("hostile unit: %d", code)
+	}
 	if code, _ := viewer.post(act+"/report", url.Values{"version": {"1"}, "report": {reportText}}); code != http.StatusForbidden {
 		t.Fatalf("viewer report: %d", code)
 	}

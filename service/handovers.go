@@ -281,7 +281,11 @@ func (s *Service) changeHandover(ctx context.Context, c Call, id int64, version 
 func viewHandover(h visits.Handover, k visits.Case, us HandoverUnits, today roster.Date, cal roster.Calendar) HandoverView {
 	v := HandoverView{Handover: h, CaseCode: k.Code, CaseTitle: k.Title, Category: k.Category, Township: k.Township,
 		TownName: us.name(k.Township), UnitName: us.name(h.Unit), UnitKind: us.byID[h.Unit].Kind, StateLabel: h.State.Label(),
-		DeclineBy: h.DeclineBy(cal), Overdue: h.Overdue(today), DaysOverdue: h.DaysOverdue(today), Late: h.Late()}
+		DeclineBy: h.DeclineBy(cal), Late: h.Late()}
+	// A closed or rejected case chases no unit, as the follow-ups flag none.
+	if k.State.Open() {
+		v.Overdue, v.DaysOverdue = h.Overdue(today), h.DaysOverdue(today)
+	}
 	v.CanDecline = h.Live() && today <= v.DeclineBy
 	if due, ok := visits.HandlingDue(k.Deadlines(cal)); ok && k.State.Open() {
 		v.CaseDeadline = due

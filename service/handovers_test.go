@@ -271,6 +271,22 @@ func TestOverdueHandovers(t *testing.T) {
 		over[1].Unit != "t01" || over[1].Count != 1 || over[1].Cases[0].DaysOverdue != 7 {
 		t.Fatalf("overdue %+v", over)
 	}
+	// A case closed meanwhile chases its unit no more.
+	closed, err := f.st.Case(ctx, over[1].Cases[0].Case)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.State, closed.Closed = visits.StateClosed, roster.MustDate("2026-12-01")
+	if _, err := f.st.SaveCase(ctx, closed, closed.Version, "close", "other"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.svc.OverdueHandovers(ctx, f.at("2026-12-10")); len(again) != 1 || again[0].Unit != "d02" {
+		t.Fatalf("after closing t01's case: %+v", again)
+	}
+	closed.State, closed.Closed = visits.StateAccepted, 0
+	if _, err := f.st.SaveCase(ctx, closed, closed.Version+1, "reopen", "other"); err != nil {
+		t.Fatal(err)
+	}
 	list, err := f.svc.ListHandovers(ctx, f.at("2026-12-10"), service.HandoverQuery{})
 	if err != nil || len(list) != 4 || list[0].Unit != "t01" || list[3].Unit != "d03" {
 		t.Fatalf("list %+v %v", list, err)

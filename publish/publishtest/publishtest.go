@@ -83,6 +83,7 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 		tb.Fatal(err)
 	}
 	s.Registration = seedDesk(tb, st, today, s.Case)
+	s.add(seedHandover(tb, st, today, s.Case)...)
 	v := s.Registration.Visitor
 	s.add(v.Name, v.IDNumber, v.Phone, v.Address, s.Registration.Matter, s.Registration.Representatives[0],
 		secret.MaskID(v.IDNumber), secret.MaskPhone(v.Phone))
@@ -115,6 +116,22 @@ func seedDesk(tb testing.TB, st *store.Store, today roster.Date, k visits.Case) 
 		tb.Fatal(err)
 	}
 	return r
+}
+
+// seedHandover hands k to 县公安局 three days ago and records the unit's
+// 办结报告; it returns the private texts (the report, as a unit writes it).
+func seedHandover(tb testing.TB, st *store.Store, today roster.Date, k visits.Case) []string {
+	tb.Helper()
+	ctx := context.Background()
+	h, err := st.CreateHandover(ctx, visits.Handover{Case: k.ID, Unit: "d02", Handed: today.AddDays(-3), Due: today.AddDays(10)}, "test")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h.State, h.Reported, h.Report = visits.HandoverReported, today, "办结报告：已约谈钱秘密，承诺补发款项（机要）"
+	if _, err := st.SaveHandover(ctx, h, h.Version, "report", "test"); err != nil {
+		tb.Fatal(err)
+	}
+	return []string{h.Report, "承诺补发款项"}
 }
 
 func (s *Seeded) add(strs ...string) {
