@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -11,27 +12,24 @@ import (
 
 // handOverCase hands the case in the path to a unit (交办).
 func (s *Server) handOverCase(c echo.Context) error {
-	res, err := apiChange(s, c, s.svc.HandOver)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"handover": res})
+	return answerHandover(s, c, http.StatusCreated, s.svc.HandOver)
 }
 
 func (s *Server) declineHandover(c echo.Context) error {
-	res, err := apiChange(s, c, s.svc.DeclineHandover)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"handover": res})
+	return answerHandover(s, c, http.StatusOK, s.svc.DeclineHandover)
 }
 
 func (s *Server) reportHandover(c echo.Context) error {
-	res, err := apiChange(s, c, s.svc.ReportHandover)
+	return answerHandover(s, c, http.StatusOK, s.svc.ReportHandover)
+}
+
+// answerHandover runs a hand-over act on the id in the path and answers with the saved hand-over.
+func answerHandover[In any](s *Server, c echo.Context, status int, act func(context.Context, service.Call, int64, In) (service.HandoverView, error)) error {
+	res, err := apiChange(s, c, act)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"handover": res})
+	return c.JSON(status, map[string]any{"handover": res})
 }
 
 // listHandovers filters by unit, state and overdue=1; overdue ones come first.
@@ -72,9 +70,5 @@ func (s *Server) showHandover(c echo.Context) error {
 }
 
 func (s *Server) withdrawHandover(c echo.Context) error {
-	res, err := apiChange(s, c, s.svc.WithdrawHandover)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"handover": res})
+	return answerHandover(s, c, http.StatusOK, s.svc.WithdrawHandover)
 }

@@ -180,9 +180,6 @@ func (s *Service) HandOver(ctx context.Context, c Call, caseID int64, in Handove
 // DeclineHandover records the unit's 不属于本单位职责 within 5 working days of
 // the hand-over, counted on the official calendar; the case goes back to the office.
 func (s *Service) DeclineHandover(ctx context.Context, c Call, id int64, in DeclineInput) (HandoverView, error) {
-	if err := checkVersion(in.Version); err != nil {
-		return HandoverView{}, err
-	}
 	return s.changeHandover(ctx, c, id, in.Version, in.Case, "decline", func(e Env, h *visits.Handover) error {
 		if err := cleanTexts(text{field: "reason", value: &in.Reason, max: clean.Line}); err != nil {
 			return err
@@ -196,9 +193,6 @@ func (s *Service) DeclineHandover(ctx context.Context, c Call, id int64, in Decl
 
 // ReportHandover records the unit's 办结报告; after the due date it is late.
 func (s *Service) ReportHandover(ctx context.Context, c Call, id int64, in ReportInput) (HandoverView, error) {
-	if err := checkVersion(in.Version); err != nil {
-		return HandoverView{}, err
-	}
 	return s.changeHandover(ctx, c, id, in.Version, in.Case, "report", func(e Env, h *visits.Handover) error {
 		if err := cleanTexts(text{field: "report", value: &in.Report, max: visits.MaxReportRunes, multi: true}); err != nil {
 			return err
@@ -218,9 +212,6 @@ type WithdrawInput struct {
 
 // WithdrawHandover takes a live hand-over back; the case returns to the office.
 func (s *Service) WithdrawHandover(ctx context.Context, c Call, id int64, in WithdrawInput) (HandoverView, error) {
-	if err := checkVersion(in.Version); err != nil {
-		return HandoverView{}, err
-	}
 	return s.changeHandover(ctx, c, id, in.Version, in.Case, "withdraw", func(_ Env, h *visits.Handover) error {
 		return h.Withdraw()
 	})
@@ -238,6 +229,9 @@ func orToday(d, today roster.Date) roster.Date {
 func (s *Service) changeHandover(ctx context.Context, c Call, id int64, version int, caseID int64, action string,
 	fn func(e Env, h *visits.Handover) error) (HandoverView, error) {
 	var out HandoverView
+	if err := checkVersion(version); err != nil {
+		return out, err
+	}
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
 		tx := e.Tx
 		h, err := tx.Handover(ctx, id)
