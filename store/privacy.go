@@ -136,6 +136,7 @@ var sealedColumns = []sealedColumn{
 	{"cases", "petitioner_phone", "案件"},
 	{"desk_visits", "visitor_phone", "来访登记"},
 	{"desk_visits", "visitor_id_number", "来访登记"},
+	{"evaluation_codes", "code_sealed", "评价码"},
 }
 
 // preparePrivacy runs at start: it refuses a keyring that cannot open the

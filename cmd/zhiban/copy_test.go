@@ -79,6 +79,12 @@ func fullDB(t *testing.T, cases int) string {
 	must(err)
 	_, err = st.CreateHandover(ctx, visits.Handover{Case: ks[0].ID, Unit: "d02", Handed: today, Due: today.AddDays(20)}, "test")
 	must(err)
+	// A 满意度评价 and a printed 评价码 (sealed).
+	_, err = st.CreateEvaluation(ctx, visits.Evaluation{Case: ks[0].ID, Stage: visits.StageAccept, Answer: visits.Satisfied,
+		Source: visits.SourceStaff, AnsweredOn: today, RecordedBy: "test"}, "test")
+	must(err)
+	must(st.PutEvaluationCode(ctx, store.EvaluationCode{Case: ks[0].ID, Stage: visits.StageHandle, Hash: strings.Repeat("c", 64),
+		Code: "ABCDEFGHJKLM", Made: today, Expires: today.AddDays(90)}, "test"))
 	// The leader on the first duty signed in (到岗签到).
 	must(st.SignIn(ctx, store.Attendance{Roster: as[0].Roster, Date: as[0].Date, Role: as[0].Role, Person: as[0].Person,
 		SignedAt: now, How: "staff", SignedBy: "admin"}))
