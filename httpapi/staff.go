@@ -26,6 +26,7 @@ type navLink struct {
 
 // staffNav is the staff navigation in display order; a new staff page adds its link here.
 var staffNav = []navLink{
+	{"desk", "接访台", "/staff/desk", auth.RoleViewer},
 	{"roster", "值班表", "/staff/roster", auth.RoleViewer},
 	{"absences", "请假/出差", "/staff/absences", auth.RoleViewer},
 	{"fairness", "公平统计", "/staff/fairness", auth.RoleViewer},

@@ -17,3 +17,18 @@ document.addEventListener("submit", function (e) {
     e.preventDefault();
   }
 });
+
+// In a form marked data-ctrl-enter, Ctrl+Enter (⌘+Enter) in a text area sends
+// the form, as Enter does in a one-line field (the desk's 反映事项).
+document.addEventListener("keydown", function (e) {
+  var t = e.target;
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && t && t.tagName === "TEXTAREA" && t.form &&
+      t.form.hasAttribute("data-ctrl-enter")) {
+    e.preventDefault();
+    if (t.form.requestSubmit) {
+      t.form.requestSubmit();
+    } else {
+      t.form.submit();
+    }
+  }
+});

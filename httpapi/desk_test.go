@@ -1,0 +1,419 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"zhiban/auth"
+	"zhiban/service"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// Invented visitor data that must show only masked unless revealed.
+const (
+	deskName  = "欧阳来访"
+	deskID    = "11010519491231002X"
+	deskPhone = "13912345678"
+)
+
+// openDesk opens today's 开门接访 sessions as the morning follow-ups do and
+// returns today's desk.
+func (f *staffFixture) openDesk(t *testing.T) service.DeskDay {
+	t.Helper()
+	ctx := context.Background()
+	svc := service.New(f.store, testConfig(t, nil), nil)
+	err := f.store.WithTx(ctx, func(tx *store.Store) error {
+		e, err := service.NewEnv(ctx, tx, svc.Config(), f.today, "test", service.Outbox{Job: "test", Period: f.today.String()})
+		if err != nil {
+			return err
+		}
+		_, err = service.OpenReceptions(ctx, e)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := svc.Desk(ctx, service.Call{Actor: "test", Now: f.clock()}, 0)
+	if err != nil || len(day.Sessions) == 0 {
+		t.Fatalf("no session today: %+v %v", day, err)
+	}
+	return day
+}
+
+// deskForm is a registration of the invented visitor at session.
+func deskForm(session int64) url.Values {
+	return url.Values{"session": {fmt.Sprint(session)}, "visitor.name": {deskName}, "visitor.id_number": {deskID},
+		"visitor.phone": {deskPhone}, "visitor.address": {"保密路1号"}, "township": {"t01"}, "group_size": {"1"},
+		"matter": {"解放路拆迁补偿款至今未发放，要求按协议兑现"}, "category": {"征地拆迁"}}
+}
+
+var deskRegID = regexp.MustCompile(`id="r(\d+)"`)
+
+// TestDeskPageFlow registers, links a repeat, receives and finishes at the
+// desk page with forms alone, as an editor; a viewer reads but cannot write.
+func TestDeskPageFlow(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	day := f.openDesk(t)
+	s := day.Sessions[0]
+	ed := f.loggedIn(t, "editor")
+
+	code, body := ed.get("/staff/desk")
+	if code != http.StatusOK {
+		t.Fatalf("desk: %d", code)
+	}
+	mustContain(t, "desk", body, "值班领导", s.LeaderName, "跟班领导", `name="visitor.name"`, "autofocus", `action="/staff/desk/registrations"`)
+	for _, field := range []string{"visitor.name", "visitor.id_number", "visitor.phone", "visitor.address", "township", "group_size",
+		"representatives", "matter", "category", "skipped_level", "case_code"} {
+		// every field sits in its label
+		i := strings.Index(body, `name="`+field+`"`)
+		open := strings.LastIndex(body[:max(i, 0)], "<label")
+		if i < 0 || open < 0 || strings.Contains(body[open:i], "</label>") {
+			t.Errorf("field %s has no label", field)
+		}
+	}
+
+	// Register: back on the desk with the queue number; the ID is masked.
+	code, body = ed.post("/staff/desk/registrations", deskForm(s.Visit.ID))
+	if code != http.StatusSeeOther {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	_, body = ed.get("/staff/desk")
+	mustContain(t, "queue", body, deskName, "1101**********002X", "139****5678", "等候", "已等 0 分钟")
+	if strings.Contains(body, deskID) || strings.Contains(body, deskPhone) {
+		t.Fatal("the desk shows the full ID number or phone")
+	}
+	first := deskRegID.FindStringSubmatch(body)[1]
+
+	// The same person again: the repeat list, with the typed values kept.
+	again := deskForm(s.Visit.ID)
+	again.Set("matter", "孩子入学问题")
+	again.Set("category", "其他")
+	again.Set("visitor.address", "新住址8号")
+	code, body = ed.post("/staff/desk/registrations", again)
+	if code != http.StatusConflict {
+		t.Fatalf("repeat: %d", code)
+	}
+	mustContain(t, "repeat", body, "可能重复的信访", "关联此次来访", "确认为新事项", `name="repeat_of" value="`+first+`"`,
+		">孩子入学问题</textarea>", `value="新住址8号"`, `value="`+deskID+`"`)
+	if n := strings.Count(body, "<option value=\"其他\" selected>"); n != 1 {
+		t.Errorf("typed category not kept (%d)", n)
+	}
+	// Linking sends the same form with repeat_of.
+	again.Set("repeat_of", first)
+	if code, body = ed.post("/staff/desk/registrations", again); code != http.StatusSeeOther {
+		t.Fatalf("link: %d %s", code, body)
+	}
+	_, body = ed.get("/staff/desk")
+	mustContain(t, "linked", body, "重复信访")
+
+	// Start with the 跟班领导 when there is one, and finish with 交办: a case.
+	leader := s.Visit.Leader
+	if s.Visit.Shadow != "" {
+		leader = s.Visit.Shadow
+	}
+	reg := f.registration(t, first)
+	if code, body = ed.post("/staff/desk/registrations/"+first+"/start", url.Values{"version": {fmt.Sprint(reg.Version)}, "leader": {leader}}); code != http.StatusSeeOther {
+		t.Fatalf("start: %d %s", code, body)
+	}
+	reg = f.registration(t, first)
+	// A refused finish keeps what was typed in that card's form.
+	code, body = ed.post("/staff/desk/registrations/"+first+"/finish", url.Values{"version": {fmt.Sprint(reg.Version)}, "outcome": {"rejected"}, "title": {"留着的标题"}})
+	if code != http.StatusBadRequest {
+		t.Fatalf("finish without a reason: %d", code)
+	}
+	mustContain(t, "refused finish", body, "不予受理须说明理由", `value="留着的标题"`, `<option value="rejected" selected>`)
+	code, body = ed.post("/staff/desk/registrations/"+first+"/finish", url.Values{"version": {fmt.Sprint(reg.Version)}, "outcome": {"handed"}, "title": {"拆迁补偿款未发放"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("finish: %d %s", code, body)
+	}
+	reg = f.registration(t, first)
+	if reg.State != visits.DeskDone || reg.Case == 0 || reg.ReceivedBy != leader {
+		t.Fatalf("finished: %+v", reg)
+	}
+	_, body = ed.get("/staff/desk")
+	mustContain(t, "done", body, fmt.Sprintf(`href="/staff/cases/%d"`, reg.Case), "（去交办）", "已接待")
+	k, err := f.store.Case(context.Background(), reg.Case)
+	if err != nil || k.Title != "拆迁补偿款未发放" || k.State != visits.StateAccepted {
+		t.Fatalf("case: %+v %v", k, err)
+	}
+
+	// Reveal: a POST that shows the full numbers once and is audited; never a GET.
+	code, body = ed.post("/staff/desk/registrations/"+first+"/reveal", nil)
+	if code != http.StatusOK || !strings.Contains(body, deskID) || !strings.Contains(body, deskPhone) {
+		t.Fatalf("reveal: %d", code)
+	}
+	if code, _ := ed.get("/staff/desk/registrations/" + first + "/reveal"); code != http.StatusMethodNotAllowed && code != http.StatusNotFound {
+		t.Errorf("GET reveal: %d", code)
+	}
+	log, err := f.store.AuditLog(context.Background(), store.AuditFilter{Entity: "desk_visit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	revealed := false
+	for _, e := range log {
+		revealed = revealed || e.Action == "reveal" && e.Actor == "editor"
+		if strings.Contains(e.Before+e.After, deskPhone[3:7]) || strings.Contains(e.Before+e.After, deskName) {
+			t.Fatalf("the audit log holds visitor data: %+v", e)
+		}
+	}
+	if !revealed {
+		t.Fatal("reveal not audited")
+	}
+
+	// A viewer reads the desk without forms or reveal buttons, and cannot write.
+	viewer := f.loggedIn(t, "viewer")
+	_, body = viewer.get("/staff/desk")
+	mustContain(t, "viewer desk", body, deskName, "1101**********002X")
+	if strings.Contains(body, `action="/staff/desk/registrations"`) || strings.Contains(body, "/reveal") || strings.Contains(body, "/start") {
+		t.Error("a viewer is offered the desk's forms")
+	}
+	for _, path := range []string{"/staff/desk/registrations", "/staff/desk/registrations/" + first + "/reveal", "/staff/desk/registrations/" + first + "/start"} {
+		if code, _ := viewer.post(path, deskForm(s.Visit.ID)); code != http.StatusForbidden {
+			t.Errorf("viewer POST %s: %d", path, code)
+		}
+	}
+	// Without the CSRF token an editor's form is refused.
+	noCSRF := deskForm(s.Visit.ID)
+	noCSRF.Set("csrf", "")
+	if code, _ := ed.post("/staff/desk/registrations", noCSRF); code != http.StatusForbidden {
+		t.Errorf("POST without CSRF: %d", code)
+	}
+	// Another day's desk is read-only.
+	_, body = ed.get("/staff/desk?date=" + f.today.AddDays(-1).String())
+	if strings.Contains(body, `action="/staff/desk/registrations"`) {
+		t.Error("yesterday's desk offers the registration form")
+	}
+}
+
+func (f *staffFixture) registration(t *testing.T, id string) visits.Registration {
+	t.Helper()
+	var n int64
+	fmt.Sscan(id, &n)
+	r, err := f.store.Registration(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestDeskFollowsRosterEdit: replacing today's 值班领导 on the staff roster
+// page shows the new leader on the desk at once.
+func TestDeskFollowsRosterEdit(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	day := f.openDesk(t)
+	ed := f.loggedIn(t, "editor")
+	a := f.duty(t, f.today)
+	if a.Date != f.today || day.Sessions[0].Visit.Leader != a.Person {
+		t.Fatalf("today's duty %+v, session %+v", a, day.Sessions[0].Visit)
+	}
+	who := f.eligible(t, ed, a)
+	if code, body := ed.post("/staff/roster/"+a.Roster+"/assign", slotForm(a, url.Values{"person": {who}})); code != http.StatusSeeOther {
+		t.Fatalf("assign: %d %s", code, body)
+	}
+	p, err := f.store.Person(context.Background(), who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := ed.get("/staff/desk")
+	mustContain(t, "desk after the edit", body, `<strong class="desk-leader">`+p.Name+`</strong>`)
+	if n := strings.Count(body, `<strong class="desk-leader">`); n != 1 {
+		t.Errorf("%d sessions shown, want the new leader's only", n)
+	}
+}
+
+// deskAPI sends JSON with a staff API token.
+func deskAPI(t *testing.T, f *staffFixture, method, path, token string, body any) (int, map[string]any, string) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		r = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, f.srv.URL+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, raw := roundTrip(t, http.DefaultClient, req)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, string(raw)
+}
+
+// apiTokens gives the fixture's editor and viewer API tokens.
+func (f *staffFixture) apiTokens(t *testing.T) (editor, viewer string) {
+	t.Helper()
+	for _, name := range []string{"editor", "viewer"} {
+		secret, hash := auth.NewToken()
+		if _, err := f.store.CreateAPIToken(context.Background(), name, hash, "test", "test"); err != nil {
+			t.Fatal(err)
+		}
+		if name == "editor" {
+			editor = secret
+		} else {
+			viewer = secret
+		}
+	}
+	return editor, viewer
+}
+
+func deskBody(session int64) map[string]any {
+	return map[string]any{"session": session, "visitor": map[string]any{"name": deskName, "id_number": deskID, "phone": deskPhone},
+		"township": "t02", "matter": "企业拖欠工资三个月，要求支付", "category": "劳资"}
+}
+
+func TestDeskAPI(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	s := f.openDesk(t).Sessions[0]
+	ed, viewer := f.apiTokens(t)
+
+	code, m, raw := deskAPI(t, f, "POST", "/api/v1/desk/registrations", ed, deskBody(s.Visit.ID))
+	if code != http.StatusCreated {
+		t.Fatalf("register: %d %s", code, raw)
+	}
+	r := m["registration"].(map[string]any)
+	id := num(r["id"])
+	if num(r["number"]) != 1 || r["state"] != "waiting" || r["visitor"].(map[string]any)["id_number"] != "1101**********002X" ||
+		strings.Contains(raw, deskPhone) {
+		t.Fatalf("registered: %s", raw)
+	}
+	// The same person: a 409 listing the match; /repeats finds it without saving.
+	code, m, raw = deskAPI(t, f, "POST", "/api/v1/desk/registrations", ed, deskBody(s.Visit.ID))
+	if code != http.StatusConflict || m["error"].(map[string]any)["code"] != "possible_repeat" || strings.Contains(raw, deskID) {
+		t.Fatalf("repeat: %d %s", code, raw)
+	}
+	if regs := m["error"].(map[string]any)["conflicts"].(map[string]any)["registrations"].([]any); len(regs) != 1 || num(regs[0].(map[string]any)["id"]) != id {
+		t.Fatalf("repeat matches: %s", raw)
+	}
+	code, m, raw = deskAPI(t, f, "POST", "/api/v1/desk/repeats", ed, deskBody(s.Visit.ID))
+	if code != http.StatusOK || len(m["registrations"].([]any)) != 1 {
+		t.Fatalf("repeats: %d %s", code, raw)
+	}
+	linked := deskBody(s.Visit.ID)
+	linked["repeat_of"] = id
+	if code, _, raw = deskAPI(t, f, "POST", "/api/v1/desk/registrations", ed, linked); code != http.StatusCreated || !strings.Contains(raw, `"repeat":true`) {
+		t.Fatalf("linked: %d %s", code, raw)
+	}
+
+	path := fmt.Sprintf("/api/v1/desk/registrations/%d", id)
+	code, m, raw = deskAPI(t, f, "GET", path, viewer, nil)
+	if code != http.StatusOK || strings.Contains(raw, deskID) {
+		t.Fatalf("read: %d %s", code, raw)
+	}
+	version := num(m["registration"].(map[string]any)["version"])
+	// A viewer reads but never writes or reveals.
+	for _, p := range []string{"/api/v1/desk/registrations", "/api/v1/desk/repeats", path + "/start", path + "/finish", path + "/reveal"} {
+		if code, _, raw := deskAPI(t, f, "POST", p, viewer, deskBody(s.Visit.ID)); code != http.StatusForbidden {
+			t.Errorf("viewer POST %s: %d %s", p, code, raw)
+		}
+	}
+	code, m, raw = deskAPI(t, f, "POST", path+"/start", ed, map[string]any{"version": version})
+	if code != http.StatusOK || m["registration"].(map[string]any)["received_by"] != s.Visit.Leader {
+		t.Fatalf("start: %d %s", code, raw)
+	}
+	version = num(m["registration"].(map[string]any)["version"])
+	code, m, raw = deskAPI(t, f, "POST", path+"/finish", ed, map[string]any{"version": version, "outcome": "solved", "note": "当场协调企业支付"})
+	if code != http.StatusOK || m["registration"].(map[string]any)["state"] != "done" {
+		t.Fatalf("finish: %d %s", code, raw)
+	}
+	code, m, raw = deskAPI(t, f, "POST", path+"/reveal", ed, nil)
+	if code != http.StatusOK || m["id_number"] != deskID || m["phone"] != deskPhone {
+		t.Fatalf("reveal: %d %s", code, raw)
+	}
+	code, m, raw = deskAPI(t, f, "GET", "/api/v1/desk?date="+f.today.String(), viewer, nil)
+	if code != http.StatusOK || strings.Contains(raw, deskID) || strings.Contains(raw, deskPhone) {
+		t.Fatalf("desk: %d %s", code, raw)
+	}
+	sess := m["sessions"].([]any)[0].(map[string]any)
+	if sess["leader_name"] != s.LeaderName || num(sess["done"]) != 1 || num(sess["waiting"]) != 1 {
+		t.Fatalf("desk sessions: %s", raw)
+	}
+	if code, _, _ := deskAPI(t, f, "GET", "/api/v1/desk?date=2026-13-01", viewer, nil); code != http.StatusBadRequest {
+		t.Errorf("bad date: %d", code)
+	}
+	if code, _, _ := deskAPI(t, f, "GET", "/api/v1/desk/registrations/99999", viewer, nil); code != http.StatusNotFound {
+		t.Errorf("unknown registration: %d", code)
+	}
+}
+
+// TestDeskHostileInput: invalid UTF-8, over-long fields, 10,000
+// representatives and an oversize body are refused with a 4xx, over the API
+// and the form, and nothing is saved.
+func TestDeskHostileInput(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	s := f.openDesk(t).Sessions[0]
+	ed, _ := f.apiTokens(t)
+	many := make([]string, 10000)
+	for i := range many {
+		many[i] = "代表"
+	}
+	for name, edit := range map[string]func(map[string]any){
+		"invalid utf-8 name": func(b map[string]any) { b["visitor"].(map[string]any)["name"] = "a\xffb" },
+		"over-long name":     func(b map[string]any) { b["visitor"].(map[string]any)["name"] = strings.Repeat("名", 500) },
+		"over-long id":       func(b map[string]any) { b["visitor"].(map[string]any)["id_number"] = strings.Repeat("1", 500) },
+		"over-long matter":   func(b map[string]any) { b["matter"] = strings.Repeat("事", 60_000) },
+		"10000 reps":         func(b map[string]any) { b["group_size"] = 10000; b["representatives"] = many },
+		"huge group":         func(b map[string]any) { b["group_size"] = 1 << 40 },
+		"control chars":      func(b map[string]any) { b["township"] = "t01\x00" },
+	} {
+		b := deskBody(s.Visit.ID)
+		edit(b)
+		raw, _ := json.Marshal(b)
+		raw = bytes.ReplaceAll(raw, []byte(`a\ufffdb`), []byte("a\xffb")) // send the invalid byte itself
+		code, _, body := deskAPI(t, f, "POST", "/api/v1/desk/registrations", ed, raw)
+		if code < 400 || code >= 500 || strings.Contains(body, deskID) {
+			t.Errorf("%s: %d %s", name, code, excerptOf(body))
+		}
+	}
+	code, _, body := deskAPI(t, f, "POST", "/api/v1/desk/registrations", ed, `{"session":1,"matter":"`+strings.Repeat("长", (1<<20)/3+1)+`"}`)
+	if code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversize body: %d %s", code, excerptOf(body))
+	}
+
+	c := f.loggedIn(t, "editor")
+	for name, edit := range map[string]func(url.Values){
+		"invalid utf-8": func(v url.Values) { v.Set("visitor.name", "a\xffb") },
+		"over-long":     func(v url.Values) { v.Set("visitor.address", strings.Repeat("址", 5000)) },
+		"10000 reps":    func(v url.Values) { v.Set("group_size", "10000"); v.Set("representatives", strings.Join(many, "、")) },
+		"10000 fields":  func(v url.Values) { v.Set("group_size", "10000"); v["representatives"] = many },
+		"bad session":   func(v url.Values) { v.Set("session", "x") },
+		"bad repeat":    func(v url.Values) { v.Set("repeat_of", "-1") },
+	} {
+		v := deskForm(s.Visit.ID)
+		edit(v)
+		code, body := c.post("/staff/desk/registrations", v)
+		if name == "10000 fields" && code == http.StatusForbidden {
+			continue // net/url refuses more than 10,000 form fields, so the CSRF token is not read either
+		}
+		if code != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+			t.Errorf("form %s: %d %s", name, code, excerptOf(body))
+		}
+	}
+	if rs, err := f.store.Registrations(context.Background(), store.RegistrationFilter{}); err != nil || len(rs) != 0 {
+		t.Fatalf("hostile input saved %d registrations: %v", len(rs), err)
+	}
+}
+
+func excerptOf(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
