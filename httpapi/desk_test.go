@@ -417,3 +417,42 @@ func excerptOf(s string) string {
 	}
 	return s
 }
+
+// deskWithQueue opens today's desk with one visit in each state (once), for the golden page.
+func deskWithQueue(t *testing.T, f *staffFixture) string {
+	t.Helper()
+	ctx := context.Background()
+	if rs, err := f.store.Registrations(ctx, store.RegistrationFilter{From: f.today, To: f.today}); err != nil || len(rs) > 0 {
+		return "/staff/desk"
+	}
+	s := f.openDesk(t).Sessions[0]
+	svc := service.New(f.store, testConfig(t, nil), nil)
+	call := service.Call{Actor: "editor", Now: f.clock().Add(-40 * 60e9)}
+	in := service.RegistrationInput{Session: s.Visit.ID, Visitor: visits.Visitor{Name: deskName, IDNumber: deskID, Phone: deskPhone},
+		Township: "t01", Matter: "解放路拆迁补偿款至今未发放，要求按协议兑现", Category: "征地拆迁", GroupSize: 7, Representatives: []string{"代表甲", "代表乙"}}
+	done, err := svc.RegisterVisit(ctx, call, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.RepeatOf, in.GroupSize, in.Representatives = done.ID, 1, nil
+	if _, err := svc.RegisterVisit(ctx, call, in); err != nil {
+		t.Fatal(err)
+	}
+	other := service.RegistrationInput{Session: s.Visit.ID, Visitor: visits.Visitor{Name: "路某某"}, Township: "t05",
+		Matter: "村道硬化施工扬尘", Category: "环境", SkippedLevel: true}
+	receiving, err := svc.RegisterVisit(ctx, call, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call.Now = f.clock().Add(-10 * 60e9)
+	if done, err = svc.StartReception(ctx, call, done.ID, service.DeskAct{Leader: s.Visit.Shadow}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = svc.FinishReception(ctx, call, done.ID, service.DeskAct{Outcome: visits.OutcomeHanded}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = svc.StartReception(ctx, call, receiving.ID, service.DeskAct{}); err != nil {
+		t.Fatal(err)
+	}
+	return "/staff/desk"
+}

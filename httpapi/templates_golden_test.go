@@ -76,6 +76,7 @@ func goldenPages() []goldenPage {
 		{name: "staff_absence_preview", method: http.MethodPost, path: fixed("/staff/absences/preview"), templates: []string{"staff/absence_preview.html"},
 			form: dutyAbsence, wants: []string{"建议接替"}},
 		{name: "staff_import", path: fixed("/staff/import"), templates: []string{"staff/import.html"}},
+		{name: "staff_desk", path: deskWithQueue, templates: []string{"staff/desk.html"}, wants: []string{"值班领导", "跟班领导", "重复信访", "已等", "交办"}},
 	}
 }
 
