@@ -15,7 +15,8 @@ import (
 // TestBrowserDesk works the reception desk in Chromium at tablet and phone
 // width: an editor registers a visit with the keyboard alone, registers the
 // same person again, sees the repeat list and links it, then receives the
-// first visit with the 跟班领导 and finishes it with 交办, which opens a case.
+// first visit with the 跟班领导 and finishes it with 交办, which opens a case,
+// and hands that case to a unit from the case page.
 // Screenshots of each step land in $ZHIBAN_SCREENSHOTS.
 func TestBrowserDesk(t *testing.T) {
 	ctx := newBrowser(t)
@@ -121,6 +122,13 @@ func TestBrowserDesk(t *testing.T) {
 		if text := bodyText(t, ctx); !strings.Contains(text, "办理中") {
 			t.Errorf("the case page:\n%s", text)
 		}
+		// Hand the case to a unit from there (交办单).
+		step(t, ctx, "hand the case over", chromedp.SetValue(chromedp.CSS(`#form-handover select[name=unit]`), "d02"),
+			chromedp.Click(chromedp.CSS(`#form-handover button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`p.notice, p.error`)))
+		if text := bodyText(t, ctx); !strings.Contains(text, "已交办 县公安局") {
+			t.Fatalf("not handed over:\n%s", text)
+		}
+		shot("case-handed")
 	}
 	t.Logf("screenshots in %s", shots)
 }

@@ -456,3 +456,37 @@ func deskWithQueue(t *testing.T, f *staffFixture) string {
 	}
 	return "/staff/desk"
 }
+
+// TestDeskShowsOverdueHandovers: a unit holding a handed-over case past its
+// due date is named on today's desk, with the case's code and no visitor data.
+func TestDeskShowsOverdueHandovers(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	s := f.openDesk(t).Sessions[0]
+	ctx := context.Background()
+	svc := service.New(f.store, testConfig(t, nil), nil)
+	call := service.Call{Actor: "editor", Now: f.clock()}
+	r, err := svc.RegisterVisit(ctx, call, service.RegistrationInput{Session: s.Visit.ID, Visitor: visits.Visitor{Name: deskName, Phone: deskPhone},
+		Township: "t02", Matter: "企业拖欠工资", Category: "劳资"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = svc.FinishReception(ctx, call, r.ID, service.DeskAct{Outcome: visits.OutcomeHanded}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.HandOver(ctx, call, r.Case, service.HandoverInput{Unit: "d02", Due: f.today.AddDays(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.loggedIn(t, "viewer")
+	if _, body := c.get("/staff/desk"); strings.Contains(body, "交办超期") {
+		t.Fatal("a handover not yet due shown as overdue")
+	}
+	f.advance(5 * 24 * 60 * 60e9)
+	c = f.loggedIn(t, "viewer") // the session has expired
+	_, body := c.get("/staff/desk")
+	mustContain(t, "overdue on the desk", body, "交办超期的责任单位", h.UnitName, "1 件超期", fmt.Sprintf(`href="/staff/cases/%d">%s<`, r.Case, r.CaseCode))
+	if strings.Contains(body, deskName) {
+		t.Error("the desk of a later day shows the visitor")
+	}
+}

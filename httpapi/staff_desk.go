@@ -38,6 +38,7 @@ type deskPage struct {
 	Repeats     *service.Repeats
 	Revealed    int64 // the registration whose visitor an editor just revealed
 	Visitor     visits.Visitor
+	Overdue     []service.UnitOverdue // units holding handed-over cases past due (today's desk only)
 }
 
 type deskSessionView struct {
@@ -96,6 +97,11 @@ func (s *Server) renderDesk(c echo.Context, status int, x deskExtras) error {
 		Revealed: x.revealed, Visitor: x.visitor}
 	if r := x.refused; r != nil {
 		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
+	}
+	if p.IsToday {
+		if p.Overdue, err = s.svc.OverdueHandovers(ctx, s.call(c)); err != nil {
+			return err
+		}
 	}
 	now := s.now()
 	for _, ds := range day.Sessions {
