@@ -64,7 +64,8 @@ func TestBrowserDesk(t *testing.T) {
 		if text := bodyText(t, ctx); !strings.Contains(text, "已登记第") || !strings.Contains(text, name) || !strings.Contains(text, "1101**********") {
 			t.Fatalf("not registered:\n%s", text)
 		}
-		first := evalJS[int](t, ctx, `+document.querySelector('.desk-card.waiting').id.slice(1)`)
+		first := evalJS[int](t, ctx, fmt.Sprintf(`+[...document.querySelectorAll('.desk-card.waiting')].find(c =>
+			c.querySelector('h3').textContent.includes(%q) && !c.textContent.includes('重复信访')).id.slice(1)`, name))
 		shot("registered")
 
 		// The same person again: the repeats show, the typed values stay, and

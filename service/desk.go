@@ -89,9 +89,14 @@ func viewRegistration(r visits.Registration, names map[string]string, codes map[
 
 // viewRegistrations resolves leaders' names and case codes for rs.
 func viewRegistrations(ctx context.Context, tx *store.Store, rs []visits.Registration) ([]RegistrationView, error) {
-	names, err := personNames(ctx, tx)
-	if err != nil {
-		return nil, err
+	// Only a received visit names a leader: a new registration, and a repeat
+	// check that matched nothing, read no people (the desk's hot path).
+	names := map[string]string{}
+	if slices.ContainsFunc(rs, func(r visits.Registration) bool { return r.ReceivedBy != "" }) {
+		var err error
+		if names, err = personNames(ctx, tx); err != nil {
+			return nil, err
+		}
 	}
 	var ids []int64
 	for _, r := range rs {
