@@ -121,60 +121,67 @@ type HandoverItem struct {
 // responsible unit becomes the unit's name.
 func (s *Service) HandOver(ctx context.Context, c Call, caseID int64, in HandoverInput) (HandoverView, error) {
 	var out HandoverView
-	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
-		if err := cleanTexts(text{field: "unit", value: &in.Unit, max: clean.Code}); err != nil {
-			return err
-		}
-		if err := visits.CheckDate("due", in.Due, e.Today); err != nil {
-			return err
-		}
-		tx := e.Tx
-		us, err := handoverUnits(ctx, tx)
-		if err != nil {
-			return err
-		}
-		u, err := us.check(in.Unit)
-		if err != nil {
-			return err
-		}
-		k, err := tx.Case(ctx, caseID)
-		if err != nil {
-			return err
-		}
-		if in.Version != 0 && in.Version != k.Version {
-			return fault.Conflicts(fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”。请核对最新内容后重新提交。", k.Code, k.Version, k.State.Label()),
-				[]StaleItem{{Code: k.Code, Version: k.Version, State: string(k.State)}})
-		}
-		if err := visits.CanHandOver(k); err != nil {
-			return err
-		}
-		deadline, ok := visits.HandlingDue(ViewCase(k, e.Today, e.Cal).Deadlines)
-		if !ok {
-			return fault.Conflicts("案件没有进行中的办理期限，不能交办", nil)
-		}
-		if err := visits.CheckDue(in.Due, e.Today, deadline); err != nil {
-			return err
-		}
-		if live, err := tx.LiveHandover(ctx, k.ID); err == nil {
-			return &fault.Error{Kind: fault.Conflict, Code: "already_handed",
-				Msg: fmt.Sprintf("案件 %s 已交办 %s（期限 %s），须待该单位退回或报送办结报告后才能再次交办",
-					k.Code, us.name(live.Unit), live.Due),
-				Items: []HandoverItem{{ID: live.ID, Unit: live.Unit, Due: live.Due}}}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		h, err := tx.CreateHandover(ctx, visits.Handover{Case: k.ID, Unit: u.ID, Handed: e.Today, Due: in.Due}, e.Actor)
-		if err != nil {
-			return err
-		}
-		k.Unit = u.Name
-		if k, err = tx.SaveCase(ctx, k, k.Version, "handover", e.Actor); err != nil {
-			return err
-		}
-		out = viewHandover(h, k, us, e.Today, e.Cal)
-		return nil
+	err := s.run(ctx, c, func(ctx context.Context, e Env) (err error) {
+		out, err = HandOverIn(ctx, e, caseID, in)
+		return err
 	})
 	return out, err
+}
+
+// HandOverIn is HandOver inside a use case's transaction e, for a use case
+// that hands a case over as one of its steps (the desk's 交办 outcome).
+func HandOverIn(ctx context.Context, e Env, caseID int64, in HandoverInput) (HandoverView, error) {
+	var out HandoverView
+	if err := cleanTexts(text{field: "unit", value: &in.Unit, max: clean.Code}); err != nil {
+		return out, err
+	}
+	if err := visits.CheckDate("due", in.Due, e.Today); err != nil {
+		return out, err
+	}
+	tx := e.Tx
+	us, err := handoverUnits(ctx, tx)
+	if err != nil {
+		return out, err
+	}
+	u, err := us.check(in.Unit)
+	if err != nil {
+		return out, err
+	}
+	k, err := tx.Case(ctx, caseID)
+	if err != nil {
+		return out, err
+	}
+	if in.Version != 0 && in.Version != k.Version {
+		return out, fault.Conflicts(fmt.Sprintf("案件 %s 已被他人修改：当前为第 %d 版，状态“%s”。请核对最新内容后重新提交。", k.Code, k.Version, k.State.Label()),
+			[]StaleItem{{Code: k.Code, Version: k.Version, State: string(k.State)}})
+	}
+	if err := visits.CanHandOver(k); err != nil {
+		return out, err
+	}
+	deadline, ok := visits.HandlingDue(ViewCase(k, e.Today, e.Cal).Deadlines)
+	if !ok {
+		return out, fault.Conflicts("案件没有进行中的办理期限，不能交办", nil)
+	}
+	if err := visits.CheckDue(in.Due, e.Today, deadline); err != nil {
+		return out, err
+	}
+	if live, err := tx.LiveHandover(ctx, k.ID); err == nil {
+		return out, &fault.Error{Kind: fault.Conflict, Code: "already_handed",
+			Msg: fmt.Sprintf("案件 %s 已交办 %s（期限 %s），须待该单位退回或报送办结报告后才能再次交办",
+				k.Code, us.name(live.Unit), live.Due),
+			Items: []HandoverItem{{ID: live.ID, Unit: live.Unit, Due: live.Due}}}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return out, err
+	}
+	h, err := tx.CreateHandover(ctx, visits.Handover{Case: k.ID, Unit: u.ID, Handed: e.Today, Due: in.Due}, e.Actor)
+	if err != nil {
+		return out, err
+	}
+	k.Unit = u.Name
+	if k, err = tx.SaveCase(ctx, k, k.Version, "handover", e.Actor); err != nil {
+		return out, err
+	}
+	return viewHandover(h, k, us, e.Today, e.Cal), nil
 }
 
 // DeclineHandover records the unit's 不属于本单位职责 within 5 working days of
