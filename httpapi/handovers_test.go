@@ -234,11 +234,12 @@ func TestHandoverForms(t *testing.T) {
 	}
 }
 
-// handoverParityRows run 交办, its decline and its report through the API and
-// the case page's forms alike. Demo case 2026-0906 was accepted 29 days ago,
-// so its handling deadline runs into January.
+// handoverParityRows run 交办, its decline, report and withdrawal through the
+// API and the case page's forms alike. Demo case 2026-0901 was accepted 50
+// days ago (its handling deadline is 2026-12-11); the demo handed 2026-0906
+// to 县司法局.
 func handoverParityRows() []parityRow {
-	const code = "2026-0906"
+	const code, handedCode = "2026-0901", "2026-0906"
 	hand := func(name string, status int, field, unit, due string, setup func(*testing.T, *parityEnv)) parityRow {
 		req := func(t *testing.T, e *parityEnv) (int64, int) {
 			k := e.caseByCode(t, code)
@@ -261,13 +262,18 @@ func handoverParityRows() []parityRow {
 	handed := func(t *testing.T, e *parityEnv) {
 		k := e.caseByCode(t, code)
 		if _, err := e.st.CreateHandover(context.Background(), visits.Handover{Case: k.ID, Unit: "d02", Handed: roster.MustDate(parityToday),
-			Due: roster.MustDate("2026-12-20")}, "other"); err != nil {
+			Due: roster.MustDate("2026-12-10")}, "other"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	onHandover := func(name string, status int, field, act string, stale bool, body map[string]string) parityRow {
+		// A decline needs a hand-over of today: the demo's is past its 5 working days.
+		fresh := act == "decline" && status == http.StatusOK
 		live := func(t *testing.T, e *parityEnv) (int64, int64, int) {
-			k := e.caseByCode(t, code)
+			k := e.caseByCode(t, handedCode)
+			if fresh {
+				k = e.caseByCode(t, code)
+			}
 			h, err := e.st.LiveHandover(context.Background(), k.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -280,7 +286,9 @@ func handoverParityRows() []parityRow {
 		}
 		return parityRow{name: name, status: status, field: field,
 			setup: func(t *testing.T, e *parityEnv) {
-				handed(t, e)
+				if fresh {
+					handed(t, e)
+				}
 				if stale {
 					_, id, v := live(t, e)
 					h, _ := e.st.Handover(context.Background(), id)
@@ -307,14 +315,15 @@ func handoverParityRows() []parityRow {
 			}}
 	}
 	return []parityRow{
-		hand("hand a case to a unit", http.StatusCreated, "", "d02", "2026-12-20", nil),
-		hand("hand a case to a township", http.StatusCreated, "", "t05", "2026-12-20", nil),
-		hand("hand a case to a village", http.StatusBadRequest, "unit", "v01", "2026-12-20", nil),
+		hand("hand a case to a unit", http.StatusCreated, "", "d02", "2026-12-10", nil),
+		hand("hand a case to a township", http.StatusCreated, "", "t05", "2026-12-10", nil),
+		hand("hand a case to a village", http.StatusBadRequest, "unit", "v01", "2026-12-10", nil),
 		hand("hand a case due after its deadline", http.StatusBadRequest, "due", "d02", "2027-06-01", nil),
-		hand("hand a case with a stale version", http.StatusConflict, "", "d02", "2026-12-20",
+		hand("hand a case with a stale version", http.StatusConflict, "", "d02", "2026-12-10",
 			func(t *testing.T, e *parityEnv) { e.bumpCase(t, code) }),
-		hand("hand a case a unit holds", http.StatusConflict, "", "d03", "2026-12-20", handed),
+		hand("hand a case a unit holds", http.StatusConflict, "", "d03", "2026-12-10", handed),
 		onHandover("decline a hand-over", http.StatusOK, "", "decline", false, map[string]string{"reason": "不属于本单位职责"}),
+		onHandover("decline a hand-over after 5 working days", http.StatusBadRequest, "on", "decline", false, map[string]string{"reason": "不属于本单位职责"}),
 		onHandover("decline a hand-over without a reason", http.StatusBadRequest, "reason", "decline", false, nil),
 		onHandover("report on a hand-over", http.StatusOK, "", "report", false, map[string]string{"report": "已入户核实并补发"}),
 		onHandover("report with a stale version", http.StatusConflict, "", "report", true, map[string]string{"report": "x"}),

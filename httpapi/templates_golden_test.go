@@ -63,7 +63,7 @@ func goldenPages() []goldenPage {
 		{name: "staff_visits", path: fixed("/staff/visits"), templates: []string{"staff/visits.html"}, wants: []string{"走访日历"}},
 		{name: "staff_visit", path: caseVisitHref, templates: []string{"staff/visit.html"}, wants: []string{"关联案件", "2026-"}},
 		{name: "staff_sweep", path: fixed("/staff/sweeps/2026-12"), templates: []string{"staff/sweep.html"}, wants: []string{"报送情况", "排查发现"}},
-		{name: "staff_handovers", path: fixed("/staff/handovers"), templates: []string{"staff/handovers.html"}, wants: []string{"没有符合条件的交办单"}},
+		{name: "staff_handovers", path: fixed("/staff/handovers"), templates: []string{"staff/handovers.html"}, wants: []string{"县人社局", "超期 3 天", "县司法局"}},
 		{name: "staff_flags", path: fixed("/staff/flags"), templates: []string{"staff/flags.html"}},
 		{name: "staff_jobs", path: fixed("/staff/jobs"), templates: []string{"staff/jobs.html"}, wants: []string{"open-sweep"}},
 		{name: "staff_holidays", path: fixed("/staff/holidays?year=2026"), templates: []string{"staff/holidays.html"}, wants: []string{"国庆节"}},

@@ -26,6 +26,8 @@ var auditActionLabels = map[string]string{
 	"reschedule": "改期", "outcome": "记录结果", "transition": "办理", "milestone": "记录职责",
 	"extend": "延期", "assign": "更换领导", "reveal": "查看", "swap": "交换", "replace": "替换", "regenerate": "重新排班",
 	"signin": "到岗签到", "undo": "撤销",
+	"handover": "交办", "handover_decline": "交办单位退回", "handover_withdraw": "撤回交办",
+	"decline": "退回", "report": "报送办结报告", "withdraw": "撤回",
 }
 
 var auditEntityLabels = map[string]string{
@@ -33,7 +35,7 @@ var auditEntityLabels = map[string]string{
 	"feed_token": "私人日历", "session": "登录会话", "roster": "值班表", "roster_month": "月值班表",
 	"county": "县情", "holidays": "节假日", "case": "案件", "visit": "走访", "sweep": "排查",
 	"sweep_task": "排查任务", "finding": "排查发现", "job": "定时任务", "pool_member": "值班池",
-	"attendance": "到岗签到",
+	"attendance": "到岗签到", "handover": "交办单",
 }
 
 // AuditActionLabel is an audit action in Chinese, or as recorded when unknown.
@@ -65,7 +67,14 @@ func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter) ([]AuditLin
 	if err != nil {
 		return nil, err
 	}
-	w := auditWords{Names: n, rosters: map[string]string{}, pools: map[string]string{}, cases: map[int64]string{}}
+	w := auditWords{Names: n, rosters: map[string]string{}, pools: map[string]string{}, cases: map[int64]string{}, units: map[string]string{}}
+	units, err := s.st.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		w.units[u.ID] = u.Name
+	}
 	defs, err := s.st.Rosters(ctx)
 	if err != nil {
 		return nil, err
@@ -103,6 +112,7 @@ func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter) ([]AuditLin
 type auditWords struct {
 	Names
 	rosters, pools map[string]string
+	units          map[string]string
 	cases          map[int64]string
 	caseCode       func(id int64) string
 }
@@ -247,6 +257,22 @@ func (w auditWords) sentence(e store.AuditEntry) string {
 				return fmt.Sprintf("排查发现 #%s 改为未处置。", id)
 			}
 		}
+	case "handover":
+		if a, ok := handoverFields(after); ok {
+			head := fmt.Sprintf("交办单 #%s（案件 %s，%s）", id, w.caseCode(atoi64(a["case"])), labelOr(w.units, a["unit"]))
+			if e.Action == "create" {
+				return fmt.Sprintf("%s：%s 交办，办结期限 %s。", head, dayWords(a["handed"]), dayWords(a["due"]))
+			}
+			b, _ := handoverFields(before)
+			s := fmt.Sprintf("%s：%s，%s → %s", head, act, visits.HandoverState(b["state"]).Label(), visits.HandoverState(a["state"]).Label())
+			switch {
+			case a["declined"] != "":
+				s += "（" + dayWords(a["declined"]) + "）"
+			case a["reported"] != "":
+				s += "（" + dayWords(a["reported"]) + "）"
+			}
+			return s + "。"
+		}
 	case "job":
 		if strings.HasPrefix(after, id+" ") { // the result names the job itself
 			return fmt.Sprintf("%s定时任务 %s。", act, strings.TrimSuffix(after, "。"))
@@ -333,6 +359,28 @@ func caseWords(w auditWords, s string) ([]string, bool) {
 	}
 	return []string{"状态 " + visits.CaseState(f[1]).Label(), w.Town(f[2]), "包案领导 " + w.Leader(leader),
 		"延期 " + ext + " 天", "职责记录 " + ms + " 条"}, true
+}
+
+// handoverFields reads a hand-over summary, "case=7 unit=d03 handed=… due=…
+// state=handed declined= reported= report=no", as its fields.
+func handoverFields(s string) (map[string]string, bool) {
+	out := map[string]string{}
+	for _, f := range strings.Fields(s) {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, false
+		}
+		out[k] = v
+	}
+	return out, out["case"] != "" && out["state"] != ""
+}
+
+// dayWords reads a stored date as "12月8日", or as stored when it is not one.
+func dayWords(s string) string {
+	if d, err := roster.ParseDate(s); err == nil {
+		return monthDay(d)
+	}
+	return s
 }
 
 // absenceWords reads "L01 2026-12-01～2026-12-03 leave" as "张三 请假 12月1日至12月3日".

@@ -91,6 +91,27 @@ func seedDemo(ctx context.Context, e Env) error {
 		}
 		stored = append(stored, saved)
 	}
+	// 交办: the wage case with 县人社局, three days past its due date; the
+	// court-judgment case with 县司法局, due in ten days.
+	for _, d := range []struct {
+		k           int
+		unit        string
+		handed, due int
+	}{{3, "d05", -40, -3}, {6, "d03", -27, 10}} {
+		k := stored[d.k]
+		if _, err := tx.CreateHandover(ctx, visits.Handover{Case: k.ID, Unit: d.unit, Handed: today.AddDays(d.handed),
+			Due: today.AddDays(d.due)}, who); err != nil {
+			return err
+		}
+		u, err := handoverUnits(ctx, tx)
+		if err != nil {
+			return err
+		}
+		k.Unit = u.name(d.unit)
+		if stored[d.k], err = tx.SaveCase(ctx, k, k.Version, "handover", who); err != nil {
+			return err
+		}
+	}
 	// 上门回访 for the case whose opinion was served.
 	for _, k := range stored {
 		if k.State == visits.StateReplied {

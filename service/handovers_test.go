@@ -171,6 +171,19 @@ func TestDeclineAndHandAgain(t *testing.T) {
 	}
 	_, err = f.svc.ReportHandover(ctx, f.at("2026-12-09"), h.ID, service.ReportInput{Version: 2, Report: "x"})
 	wantFault(t, err, fault.Conflict, "state")
+	// The audit page says it in Chinese.
+	lines, err := f.svc.AuditLog(ctx, store.AuditFilter{Entity: "handover"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := fmt.Sprintf("交办单 #%d（案件 %s，县公安局）：", h.ID, k.Code)
+	var got []string
+	for _, l := range lines {
+		got = append(got, l.Sentence)
+	}
+	if want := []string{head + "退回，已交办 → 已退回（12月8日）。", head + "12月1日 交办，办结期限 12月20日。"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("audit sentences %q, want %q", got, want)
+	}
 	// Handed again, to the right unit.
 	again, err := f.svc.HandOver(ctx, f.at("2026-12-09"), k.ID, service.HandoverInput{Unit: "d06", Due: roster.MustDate("2026-12-30")})
 	if err != nil {

@@ -18,14 +18,15 @@ func scanHandover(sc scanner) (visits.Handover, error) {
 	return h, err
 }
 
-// handoverSummary is what the audit log keeps of a hand-over: never the report text.
+// handoverSummary is what the audit log keeps of a hand-over, in the compact
+// form service/audit.go reads: never the report text, only whether there is one.
 func handoverSummary(h visits.Handover) string {
-	report := "无"
+	report := "no"
 	if h.Report != "" {
-		report = "有"
+		report = "yes"
 	}
-	return fmt.Sprintf("案件#%d 单位=%s 交办=%s 期限=%s 状态=%s 退回=%s 报告=%s(%s)", h.Case, h.Unit, dateCol(h.Handed), dateCol(h.Due),
-		h.State, dateCol(h.Declined), dateCol(h.Reported), report)
+	return fmt.Sprintf("case=%d unit=%s handed=%s due=%s state=%s declined=%s reported=%s report=%s", h.Case, h.Unit,
+		dateCol(h.Handed), dateCol(h.Due), h.State, dateCol(h.Declined), dateCol(h.Reported), report)
 }
 
 // CreateHandover inserts a live hand-over and audits it. A second live one
