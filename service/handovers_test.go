@@ -97,6 +97,7 @@ func TestHandOverRefusals(t *testing.T) {
 		{"not accepted", received.ID, service.HandoverInput{Unit: "d02", Due: due}, fault.Conflict, "state", "尚未受理"},
 		{"rejected", rejected.ID, service.HandoverInput{Unit: "d02", Due: due}, fault.Conflict, "state", "不予受理"},
 		{"no such case", 9999, service.HandoverInput{Unit: "d02", Due: due}, fault.NotFound, "", ""},
+		{"stale case version", k.ID, service.HandoverInput{Unit: "d02", Due: due, Version: 99}, fault.Conflict, "", "已被他人修改"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.svc.HandOver(ctx, f.call, tc.id, tc.in)
