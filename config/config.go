@@ -34,15 +34,16 @@ type Config struct {
 	// AdminToken was the shared API token before staff accounts. It is
 	// removed: a non-empty value is an error, so an old config does not keep
 	// a token that silently stopped working. Use "zhiban user token NAME".
-	AdminToken string  `yaml:"admin_token"`
-	Jobs       Jobs    `yaml:"jobs"`
-	Notify     Notify  `yaml:"notify"`
-	Publish    Publish `yaml:"publish"`
-	Visits     Visits  `yaml:"visits"`
-	Server     Server  `yaml:"server"`
-	Log        Log     `yaml:"log"`
-	Metrics    Metrics `yaml:"metrics"`
-	Privacy    Privacy `yaml:"privacy"`
+	AdminToken string    `yaml:"admin_token"`
+	Jobs       Jobs      `yaml:"jobs"`
+	Notify     Notify    `yaml:"notify"`
+	Publish    Publish   `yaml:"publish"`
+	Visits     Visits    `yaml:"visits"`
+	Server     Server    `yaml:"server"`
+	Log        Log       `yaml:"log"`
+	Metrics    Metrics   `yaml:"metrics"`
+	Privacy    Privacy   `yaml:"privacy"`
+	Documents  Documents `yaml:"documents"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -149,6 +150,16 @@ func (c Config) PrivacyKeys() ([]secret.Key, error) {
 		out = append(out, key)
 	}
 	return out, nil
+}
+
+// Documents sets how official documents (告知书, 意见书, 登记表) are signed and numbered.
+type Documents struct {
+	// Prefix opens every 文号: 临信 in 临信受〔2027〕12号 (the county's and the
+	// office's abbreviations). Empty: the county's first character + 信.
+	Prefix string `yaml:"prefix"`
+	// Issuer is the 发文机关 signed above the date and the seal. Empty:
+	// publish.organizer, else the county's name + 群众工作部.
+	Issuer string `yaml:"issuer"`
 }
 
 // Publish decides when stored duties reach the public.
@@ -376,6 +387,15 @@ func (c *Config) Validate() error {
 			return &Error{fmt.Sprintf("publish.visitor_notice[%d]", i), err.Error()}
 		}
 		c.Publish.VisitorNotice[i] = v
+	}
+	if c.Documents.Prefix, err = clean.Text(c.Documents.Prefix, clean.Name); err != nil {
+		return &Error{"documents.prefix", err.Error()}
+	}
+	if n := len([]rune(c.Documents.Prefix)); n > 8 || strings.ContainsAny(c.Documents.Prefix, "〔〕[]0123456789") {
+		return &Error{"documents.prefix", "应为不超过 8 个字的机关代字，不含年份、序号或括号（如“临信”）"}
+	}
+	if c.Documents.Issuer, err = clean.Text(c.Documents.Issuer, clean.Title); err != nil {
+		return &Error{"documents.issuer", err.Error()}
 	}
 	if c.Notify.RemindDaysAhead < 0 || c.Notify.RemindDaysAhead > 30 {
 		return &Error{"notify.remind_days_ahead", fmt.Sprintf("%d 超出范围（0–30）", c.Notify.RemindDaysAhead)}

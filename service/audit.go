@@ -25,7 +25,7 @@ var auditActionLabels = map[string]string{
 	"escalate": "转为案件", "resolve": "已化解", "run": "运行", "confirm": "确认", "cancel": "取消",
 	"reschedule": "改期", "outcome": "记录结果", "transition": "办理", "milestone": "记录职责",
 	"extend": "延期", "assign": "更换领导", "reveal": "查看", "swap": "交换", "replace": "替换", "regenerate": "重新排班",
-	"signin": "到岗签到", "undo": "撤销",
+	"signin": "到岗签到", "undo": "撤销", "issue": "出具",
 	"handover": "交办", "handover_decline": "交办单位退回", "handover_withdraw": "撤回交办",
 	"decline": "退回", "report": "报送办结报告", "withdraw": "撤回",
 }
@@ -35,7 +35,7 @@ var auditEntityLabels = map[string]string{
 	"feed_token": "私人日历", "session": "登录会话", "roster": "值班表", "roster_month": "月值班表",
 	"county": "县情", "holidays": "节假日", "case": "案件", "visit": "走访", "sweep": "排查",
 	"sweep_task": "排查任务", "finding": "排查发现", "job": "定时任务", "pool_member": "值班池",
-	"attendance": "到岗签到", "handover": "交办单",
+	"attendance": "到岗签到", "handover": "交办单", "document": "公文",
 }
 
 // AuditActionLabel is an audit action in Chinese, or as recorded when unknown.
