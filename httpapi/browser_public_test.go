@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -30,13 +29,7 @@ func TestBrowserPublicPagesAndPrint(t *testing.T) {
 
 	step(t, ctx, "open the month", chromedp.EmulateViewport(794, 1123), chromedp.Navigate(base+"/roster/2026-12"),
 		chromedp.WaitVisible(chromedp.CSS(`table.month`)))
-	c, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	pdf, err := chromedp.Run(c, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4),
-		func(p *cdppage.PrintToPDFParams) { p.PreferCSSPageSize = ptrTo(true) }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdf := printA4(t, ctx)
 	if err := os.WriteFile(filepath.Join(dir, "public-month-print.pdf"), pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}

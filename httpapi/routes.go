@@ -61,6 +61,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/handovers/:id/decline", s.declineHandover, apiWrite)
 	e.POST("/api/v1/handovers/:id/report", s.reportHandover, apiWrite)
 	e.POST("/api/v1/handovers/:id/withdraw", s.withdrawHandover, apiWrite)
+	// Official documents carry petitioners' names: editors only, reads too.
+	e.POST("/api/v1/documents", s.issueDocumentJSON, apiWrite)
+	e.GET("/api/v1/documents/:kind/:subject", s.showDocumentJSON, apiWrite) // :subject is ID or ID.docx
 	e.GET("/api/v1/leaders/:id/free-slots", s.showFreeSlots, apiRead)
 	e.GET("/api/v1/visits", s.listVisits, apiRead)
 	e.POST("/api/v1/visits", s.createVisit, apiWrite)
@@ -110,6 +113,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/cases/:id/handovers/:hid/report", s.postHandoverReport, editor)
 	e.POST("/staff/cases/:id/handovers/:hid/withdraw", s.postHandoverWithdraw, editor)
 	e.GET("/staff/handovers", s.showHandoverList, viewer)
+	e.POST("/staff/cases/:id/documents", s.postCaseDocument, editor)
+	e.GET("/staff/documents/:kind/:subject", s.showDocument, editor) // :subject is ID or ID.docx
 	e.GET("/staff/visits", s.showVisitsCalendar, viewer)
 	e.POST("/staff/visits", s.postVisit, editor)
 	e.GET("/staff/visits/:id", s.showVisitPage, viewer)

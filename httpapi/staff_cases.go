@@ -122,6 +122,7 @@ type casePage struct {
 	CanReveal    bool       // an editor may ask for the full phone
 	Phone        string     // the full phone, after an audited reveal
 	Handovers    service.CaseHandovers
+	Documents    []service.CaseDocument // editors: issued documents and those the state supports
 }
 
 func (s *Server) showCasePage(c echo.Context) error {
@@ -169,6 +170,9 @@ func (s *Server) renderCase(c echo.Context, status int, r *refusal, phone string
 	if a := authOf(c); a != nil && a.User.Role.AtLeast(auth.RoleEditor) {
 		p.CanReveal = k.Petitioner.Phone != ""
 		p.Phone = phone
+		if p.Documents, err = s.svc.CaseDocuments(ctx, k.Case); err != nil {
+			return err
+		}
 	}
 	if p.Handovers, err = s.svc.ReadCaseHandovers(ctx, s.call(c), id); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"zhiban/paper"
 	"zhiban/pubcache"
 )
 
@@ -48,6 +49,8 @@ var staticAssets = sync.OnceValue(func() map[string]*pubcache.Rendered {
 		}
 		out[e.Name()] = pubcache.Static(typ.contentType, cc, body, typ.compress)
 	}
+	// The official documents' A4 layout belongs to package paper.
+	out["paper.css"] = pubcache.Static(staticTypes[".css"].contentType, staticCacheControl, paper.Stylesheet, true)
 	return out
 })
 

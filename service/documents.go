@@ -246,10 +246,26 @@ func addressee(k visits.Case) string {
 	return k.Petitioner.Name
 }
 
+// brief cuts s to n characters, saying where the rest is: a letter must
+// stay on one sheet, and the case file keeps the whole text.
+func brief(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "……（详见案卷）"
+	}
+	return s
+}
+
+// Lengths that keep the longest letter on one A4 sheet (22 lines of 28 characters).
+const (
+	briefTitle = 40
+	briefNote  = 60
+)
+
 // matter is "你（你们）于2027年1月3日来访反映的“……”事项".
 func matter(k visits.Case) string {
 	how := map[visits.Channel]string{"来信": "来信", "来访": "来访", "电话": "通过电话", "网上": "通过网上信访"}[k.Channel]
-	return fmt.Sprintf("你（你们）于%s%s反映的“%s”事项", paper.ChineseDate(k.Received), how, strings.TrimSpace(k.Title))
+	return fmt.Sprintf("你（你们）于%s%s反映的“%s”事项", paper.ChineseDate(k.Received), how, brief(k.Title, briefTitle))
 }
 
 func dueOf(k visits.Case, cal roster.Calendar, kind visits.DeadlineKind) roster.Date {
@@ -303,7 +319,7 @@ func extensionBody(k visits.Case, cal roster.Calendar) paper.Doc {
 	return paper.Doc{Addressee: addressee(k), Body: []string{
 		matter(k) + "，本机关已于" + paper.ChineseDate(k.Accepted) + "依法受理。",
 		fmt.Sprintf("因%s，经本机关负责人批准，根据《信访工作条例》第三十四条规定，办理期限延长%d日，至%s。",
-			strings.TrimRight(strings.TrimSpace(k.ExtensionReason), "。；，"), k.ExtensionDays, paper.ChineseDate(dueOf(k, cal, visits.DeadlineHandling))),
+			strings.TrimRight(brief(k.ExtensionReason, briefNote), "。；，"), k.ExtensionDays, paper.ChineseDate(dueOf(k, cal, visits.DeadlineHandling))),
 		"特此告知。",
 	}}
 }
@@ -311,8 +327,8 @@ func extensionBody(k visits.Case, cal roster.Calendar) paper.Doc {
 func opinionBody(k visits.Case, _ roster.Calendar) paper.Doc {
 	return paper.Doc{Addressee: addressee(k), Body: []string{
 		matter(k) + "，本机关已于" + paper.ChineseDate(k.Accepted) + "依法受理。",
-		"经调查核实：" + orFillIn(noteOf(k, visits.DutyInvestigate)),
-		"处理意见：" + orFillIn(noteOf(k, visits.DutyHandle)),
+		"经调查核实：" + orFillIn(brief(noteOf(k, visits.DutyInvestigate), briefNote)),
+		"处理意见：" + orFillIn(brief(noteOf(k, visits.DutyHandle), briefNote)),
 		fmt.Sprintf("如对本处理意见不服，可以自收到本意见书之日起%d日内，请求本机关的上一级机关复查（《信访工作条例》第三十五条）。", visits.ReviewDays),
 	}}
 }
