@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -85,6 +86,9 @@ func fullDB(t *testing.T, cases int) string {
 	must(err)
 	must(st.PutEvaluationCode(ctx, store.EvaluationCode{Case: ks[0].ID, Stage: visits.StageHandle, Hash: strings.Repeat("c", 64),
 		Code: "ABCDEFGHJKLM", Made: today, Expires: today.AddDays(90)}, "test"))
+	// An official document with its 文号.
+	_, _, err = st.IssueDocument(ctx, "accept", ks[0].ID, today, "admin", func(year, seq int) string { return fmt.Sprintf("示信受〔%d〕%d号", year, seq) })
+	must(err)
 	// The leader on the first duty signed in (到岗签到).
 	must(st.SignIn(ctx, store.Attendance{Roster: as[0].Roster, Date: as[0].Date, Role: as[0].Role, Person: as[0].Person,
 		SignedAt: now, How: "staff", SignedBy: "admin"}))
