@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"zhiban/auth"
+	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store"
 	"zhiban/visits"
@@ -489,4 +490,119 @@ func TestDeskShowsOverdueHandovers(t *testing.T) {
 	if strings.Contains(body, deskName) {
 		t.Error("the desk of a later day shows the visitor")
 	}
+}
+
+// deskParityRows register, receive and finish at the desk through the API
+// and the desk page's forms alike.
+func deskParityRows() []parityRow {
+	// open opens today's session, and registers the invented visitor when register is set.
+	open := func(register bool) func(*testing.T, *parityEnv) {
+		return func(t *testing.T, e *parityEnv) {
+			ctx := context.Background()
+			svc := service.New(e.st, testConfig(t, nil), nil)
+			today := roster.MustDate(parityToday)
+			err := e.st.WithTx(ctx, func(tx *store.Store) error {
+				env, err := service.NewEnv(ctx, tx, svc.Config(), today, "test", service.Outbox{Job: "test", Period: parityToday})
+				if err != nil {
+					return err
+				}
+				_, err = service.OpenReceptions(ctx, env)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if register {
+				in := service.RegistrationInput{Session: deskSession(t, e), Visitor: visits.Visitor{Name: deskName, IDNumber: deskID, Phone: deskPhone},
+					Township: "t02", Matter: "企业拖欠工资三个月，要求支付", Category: "劳资"}
+				if _, err := svc.RegisterVisit(ctx, service.Call{Actor: "other", Now: e.st.Now()}, in); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	register := func(name string, status int, field string, setup func(*testing.T, *parityEnv), edit func(map[string]any, url.Values)) parityRow {
+		return parityRow{name: name, status: status, field: field, setup: setup,
+			api: func(t *testing.T, e *parityEnv) parityReq {
+				b := deskBody(deskSession(t, e))
+				edit(b, nil)
+				return parityReq{"POST", "/api/v1/desk/registrations", b}
+			},
+			form: func(t *testing.T, e *parityEnv) parityReq {
+				f := deskForm(deskSession(t, e))
+				f.Set("township", "t02")
+				f.Set("matter", "企业拖欠工资三个月，要求支付")
+				f.Set("category", "劳资")
+				f.Del("visitor.address")
+				edit(nil, f)
+				return parityReq{"POST", "/staff/desk/registrations", f}
+			}}
+	}
+	// act moves the registration setup made, with its current version.
+	act := func(name string, status int, field, path string, setup func(*testing.T, *parityEnv), body map[string]string) parityRow {
+		reg := func(t *testing.T, e *parityEnv) visits.Registration {
+			rs, err := e.st.Registrations(context.Background(), store.RegistrationFilter{})
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("registrations: %v %v", rs, err)
+			}
+			return rs[0]
+		}
+		return parityRow{name: name, status: status, field: field, setup: setup,
+			api: func(t *testing.T, e *parityEnv) parityReq {
+				r := reg(t, e)
+				b := map[string]any{"version": r.Version}
+				for k, v := range body {
+					b[k] = v
+				}
+				return parityReq{"POST", fmt.Sprintf("/api/v1/desk/registrations/%d/%s", r.ID, path), b}
+			},
+			form: func(t *testing.T, e *parityEnv) parityReq {
+				r := reg(t, e)
+				f := url.Values{"version": {fmt.Sprint(r.Version)}}
+				for k, v := range body {
+					f.Set(k, v)
+				}
+				return parityReq{"POST", fmt.Sprintf("/staff/desk/registrations/%d/%s", r.ID, path), f}
+			}}
+	}
+	started := func(t *testing.T, e *parityEnv) {
+		open(true)(t, e)
+		rs, _ := e.st.Registrations(context.Background(), store.RegistrationFilter{})
+		svc := service.New(e.st, testConfig(t, nil), nil)
+		if _, err := svc.StartReception(context.Background(), service.Call{Actor: "other", Now: e.st.Now()}, rs[0].ID, service.DeskAct{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []parityRow{
+		register("desk: register a visit", http.StatusCreated, "", open(false), func(map[string]any, url.Values) {}),
+		register("desk: register without a township", http.StatusBadRequest, "township", open(false), func(b map[string]any, f url.Values) {
+			if b != nil {
+				delete(b, "township")
+			} else {
+				f.Del("township")
+			}
+		}),
+		register("desk: a possible repeat is shown, nothing saved", http.StatusConflict, "", open(true), func(map[string]any, url.Values) {}),
+		register("desk: 确认为新事项 saves a possible repeat", http.StatusCreated, "", open(true), func(b map[string]any, f url.Values) {
+			if b != nil {
+				b["not_repeat"] = true
+			} else {
+				f.Set("not_repeat", "1")
+			}
+		}),
+		act("desk: start with the 跟班领导", http.StatusOK, "", "start", open(true), map[string]string{"leader": "D01"}),
+		act("desk: start with someone else", http.StatusBadRequest, "leader", "start", open(true), map[string]string{"leader": "L05"}),
+		act("desk: finish with 交办", http.StatusOK, "", "finish", started, map[string]string{"outcome": "handed", "title": "拖欠工资"}),
+		act("desk: refuse without a reason", http.StatusBadRequest, "outcome_note", "finish", started, map[string]string{"outcome": "rejected"}),
+	}
+}
+
+// deskSession is the id of today's first 开门接访 session in e.
+func deskSession(t *testing.T, e *parityEnv) int64 {
+	t.Helper()
+	vs, err := e.st.Visits(context.Background(), store.VisitFilter{Kind: visits.KindOpen, From: roster.MustDate(parityToday), To: roster.MustDate(parityToday)})
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("no session on %s: %v", parityToday, err)
+	}
+	return vs[0].ID
 }

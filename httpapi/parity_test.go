@@ -516,7 +516,7 @@ func parityRows() []parityRow {
 		slot("replace a roster slot with someone outside the pool", 400, "person", false, func(*testing.T, *parityEnv, store.StoredAssignment) string { return "L999" }),
 		slot("replace a roster slot with a stale version", 409, "", true, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 	}
-	return append(append(rows, attendanceParityRows()...), handoverParityRows()...)
+	return append(append(append(rows, attendanceParityRows()...), handoverParityRows()...), deskParityRows()...)
 }
 
 // parityTemplate is the demo county with a signed-in editor, saved once as
@@ -816,6 +816,7 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 		Audit       []store.AuditEntry
 		Outbox      []store.Delivery
 		Handovers   []visits.Handover
+		Desk        []visits.Registration
 	}
 	var errs []error
 	must := func(err error) {
@@ -842,6 +843,8 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 	state.Outbox, err = e.st.Deliveries(ctx, store.DeliveryFilter{})
 	must(err)
 	state.Handovers, err = e.st.Handovers(ctx, store.HandoverFilter{})
+	must(err)
+	state.Desk, err = e.st.Registrations(ctx, store.RegistrationFilter{})
 	must(err)
 	if len(errs) > 0 {
 		t.Fatal(errs)
