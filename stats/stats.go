@@ -1,0 +1,616 @@
+package stats
+
+import (
+	"encoding/json"
+	"sort"
+
+	"zhiban/roster"
+	"zhiban/store"
+	"zhiban/visits"
+)
+
+// Rate is a share: Num of Den. With no Den there is no rate (shown "—",
+// null in JSON), never 0% or 100%.
+type Rate struct {
+	Num int `json:"num"`
+	Den int `json:"den"`
+}
+
+// Value is Num/Den, false when Den is 0.
+func (r Rate) Value() (float64, bool) {
+	if r.Den == 0 {
+		return 0, false
+	}
+	return float64(r.Num) / float64(r.Den), true
+}
+
+// MarshalJSON adds the value, null without a denominator.
+func (r Rate) MarshalJSON() ([]byte, error) {
+	var v *float64
+	if x, ok := r.Value(); ok {
+		v = &x
+	}
+	return json.Marshal(struct {
+		Num   int      `json:"num"`
+		Den   int      `json:"den"`
+		Value *float64 `json:"value"`
+	}{r.Num, r.Den, v})
+}
+
+func (r *Rate) add(ok bool) {
+	r.Den++
+	if ok {
+		r.Num++
+	}
+}
+
+// Count is visits received: 批次 (groups) and 人次 (people).
+type Count struct {
+	Batches int `json:"batches"`
+	People  int `json:"people"`
+}
+
+func (c *Count) add(batches, people int) { c.Batches += batches; c.People += people }
+
+// Sweep is the 矛盾大排查 of the period's months.
+type Sweep struct {
+	Tasks     int `json:"tasks"`
+	OnTime    int `json:"on_time"` // filed (or 零报告) by the due day
+	Late      int `json:"late"`    // filed after the due day
+	Missing   int `json:"missing"` // not filed, due day passed
+	Nil       int `json:"nil"`     // 零报告
+	Findings  int `json:"findings"`
+	Resolved  int `json:"resolved"`
+	Escalated int `json:"escalated"`  // disputes put under a 包保领导 (cases from findings)
+	Open      int `json:"still_open"` // unresolved at the last swept month of the period
+}
+
+// Figures are the indicators of one group: the county, a leader, a unit or a township.
+type Figures struct {
+	Open         Count `json:"open"`   // 开门接访
+	Invite       Count `json:"invite"` // 主动约访
+	Carry        Count `json:"carry"`  // 带案下访
+	Return       Count `json:"return"` // 上门回访
+	Cases        int   `json:"cases"`  // petitions received
+	Acceptance   Rate  `json:"timely_acceptance"`
+	Handling     Rate  `json:"on_time_handling"`
+	Evaluation   Rate  `json:"evaluation"`   // 参评率
+	Satisfaction Rate  `json:"satisfaction"` // 满意率
+	Repeat       int   `json:"repeat_visits"`
+	SkippedLevel int   `json:"skipped_level"`
+	Sweep        Sweep `json:"sweep"`
+	Duties       Rate  `json:"duties"` // signed in of planned
+}
+
+// Visits is the four visits' total.
+func (f Figures) Visits() Count {
+	return Count{f.Open.Batches + f.Invite.Batches + f.Carry.Batches + f.Return.Batches,
+		f.Open.People + f.Invite.People + f.Carry.People + f.Return.People}
+}
+
+// Row is one group of a dimension.
+type Row struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Figures
+}
+
+// Tally is a count by name (a channel, a category).
+type Tally struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Month is the county's rates and visits of one month, for the trend.
+type Month struct {
+	Month        string `json:"month"`
+	Visits       Count  `json:"visits"`
+	Acceptance   Rate   `json:"timely_acceptance"`
+	Handling     Rate   `json:"on_time_handling"`
+	Evaluation   Rate   `json:"evaluation"`
+	Satisfaction Rate   `json:"satisfaction"`
+}
+
+// PersonDuties are one leader's duties: in the period and across every roster in its year.
+type PersonDuties struct {
+	Name      string `json:"name"`
+	Planned   int    `json:"planned"` // duties due by the as-of date, rosters that receive the public
+	Signed    int    `json:"signed"`
+	Replaced  int    `json:"replaced"`  // duties taken from them by hand (not swaps)
+	ByRoster  []int  `json:"by_roster"` // the year's duties per roster, in Rosters order
+	YearTotal int    `json:"year_total"`
+}
+
+// Roster is the roster's figures.
+type Roster struct {
+	Planned      int            `json:"planned"`
+	Signed       int            `json:"signed"`
+	Replacements int            `json:"replacements"`
+	Swaps        int            `json:"swaps"`
+	Rosters      []string       `json:"rosters"`
+	People       []PersonDuties `json:"people"`
+}
+
+// Report is every figure of a period.
+type Report struct {
+	Period     Period      `json:"period"`
+	AsOf       roster.Date `json:"as_of"`
+	Source     string      `json:"satisfaction_source"`
+	County     Figures     `json:"county"`
+	Leaders    []Row       `json:"leaders"`
+	Units      []Row       `json:"units"`
+	Townships  []Row       `json:"townships"`
+	Channels   []Tally     `json:"channels"`
+	Categories []Tally     `json:"categories"`
+	Trend      []Month     `json:"trend"`
+	Roster     Roster      `json:"roster"`
+}
+
+// Input is what Compute reads: the raw rows and the names.
+type Input struct {
+	Period Period
+	AsOf   roster.Date // today: a clock still running on it is not late yet
+	Cal    roster.Calendar
+	Cases  []visits.Case // received on or before Period.To
+	// Visits dated from the trend's first month through max(Period.To, AsOf):
+	// a return visit after the period still evaluates a case replied in it.
+	Visits        []store.StatVisit
+	Registrations []store.StatRegistration // dated in the period
+	Tasks         []store.StatTask         // the period's months
+	Rosters       []roster.Definition
+	Assignments   []store.StoredAssignment // the period's year
+	Attendance    []store.Attendance       // the period
+	Changes       []store.AssignmentChange // duties dated in the period
+	People        []roster.Person
+	Townships     [][2]string // id, name in county order
+}
+
+// unspecified names the group of rows without a leader or unit.
+const unspecified = "（未指定）"
+
+type group struct {
+	order []string
+	names map[string]string
+	figs  map[string]*Figures
+}
+
+func newGroup() *group { return &group{names: map[string]string{}, figs: map[string]*Figures{}} }
+
+func (g *group) known(key, name string) {
+	if _, ok := g.names[key]; !ok {
+		g.order = append(g.order, key)
+		g.names[key] = name
+	}
+}
+
+func (g *group) at(key string) *Figures {
+	f, ok := g.figs[key]
+	if !ok {
+		f = &Figures{}
+		g.figs[key] = f
+		if _, named := g.names[key]; !named {
+			name := key
+			if key == "" {
+				name = unspecified
+			}
+			g.known(key, name)
+		}
+	}
+	return f
+}
+
+// rows are the groups with any figure, in the order they were made known.
+func (g *group) rows() []Row {
+	out := []Row{}
+	for _, k := range g.order {
+		if f, ok := g.figs[k]; ok {
+			out = append(out, Row{Key: k, Name: g.names[k], Figures: *f})
+		}
+	}
+	return out
+}
+
+type tally struct {
+	county                Figures
+	leaders, units, towns *group
+}
+
+// for the groups a row counts in; a dimension the row has none of is skipped
+// (a visit has no responsible unit).
+func (t *tally) each(leader string, hasLeader bool, unit string, hasUnit bool, town string, hasTown bool, fn func(*Figures)) {
+	fn(&t.county)
+	if hasLeader {
+		fn(t.leaders.at(leader))
+	}
+	if hasUnit {
+		fn(t.units.at(unit))
+	}
+	if hasTown {
+		fn(t.towns.at(town))
+	}
+}
+
+func (t *tally) forCase(c visits.Case, fn func(*Figures)) {
+	t.each(c.Leader, true, c.Unit, true, c.Township, true, fn)
+}
+
+// AcceptanceCounts reports whether case c's 受理告知 belongs to [from, to]
+// seen on asOf, and whether it was in time (docs/statistics.md, 及时受理率).
+func AcceptanceCounts(c visits.Case, from, to, asOf roster.Date, cal roster.Calendar) (counts, onTime bool) {
+	if c.IsDispute() {
+		return false, false
+	}
+	d := c.Deadlines(cal)[0]
+	if d.Due < from || d.Due > to || !d.Met && asOf <= d.Due {
+		return false, false
+	}
+	return true, d.Met && d.MetOn <= d.Due
+}
+
+// HandlingCounts reports whether case c's 办理期限 belongs to [from, to]
+// seen on asOf, and whether it was met in time (docs/statistics.md, 按期办结率).
+func HandlingCounts(c visits.Case, from, to, asOf roster.Date, cal roster.Calendar) (counts, onTime bool) {
+	if c.IsDispute() || c.Accepted == 0 {
+		return false, false
+	}
+	var h visits.Deadline
+	for _, d := range c.Deadlines(cal) {
+		if d.Kind == visits.DeadlineHandling {
+			h = d
+		}
+	}
+	due := h.Due >= from && h.Due <= to && (h.Met || asOf > h.Due)
+	done := h.Met && h.MetOn >= from && h.MetOn <= to
+	if !due && !done {
+		return false, false
+	}
+	return true, h.Met && h.MetOn <= h.Due
+}
+
+// evaluations maps a case to the satisfaction of its latest done return
+// visit on or after its handling opinion, up to asOf.
+func evaluations(cases map[int64]*visits.Case, vs []store.StatVisit, asOf roster.Date) map[int64]visits.Satisfaction {
+	type seen struct {
+		on roster.Date
+		id int64
+		s  visits.Satisfaction
+	}
+	best := map[int64]seen{}
+	for _, v := range vs {
+		if v.Kind != visits.KindReturn || v.State != visits.VisitDone || v.Satisfaction == "" || v.Date > asOf {
+			continue
+		}
+		for _, id := range v.Cases {
+			c, ok := cases[id]
+			if !ok || c.Replied == 0 || v.Date < c.Replied {
+				continue
+			}
+			if b, ok := best[id]; !ok || v.Date > b.on || v.Date == b.on && v.ID > b.id {
+				best[id] = seen{v.Date, v.ID, v.Satisfaction}
+			}
+		}
+	}
+	out := make(map[int64]visits.Satisfaction, len(best))
+	for id, b := range best {
+		out[id] = b.s
+	}
+	return out
+}
+
+// satisfied: 满意 and 基本满意 both count as satisfied.
+func satisfied(s visits.Satisfaction) bool {
+	return s == visits.Satisfied || s == visits.FairlySatisfed
+}
+
+// Compute builds the report of in.Period from the rows in in.
+func Compute(in Input) Report {
+	p := in.Period
+	t := &tally{leaders: newGroup(), units: newGroup(), towns: newGroup()}
+	for _, person := range in.People {
+		t.leaders.known(person.ID, person.Name)
+	}
+	for _, tw := range in.Townships {
+		t.towns.known(tw[0], tw[1])
+	}
+	byID := make(map[int64]*visits.Case, len(in.Cases))
+	for i := range in.Cases {
+		byID[in.Cases[i].ID] = &in.Cases[i]
+	}
+	units := map[string]bool{}
+	for _, c := range in.Cases {
+		if c.Unit != "" && !units[c.Unit] {
+			units[c.Unit] = true
+		}
+	}
+	unitNames := make([]string, 0, len(units))
+	for u := range units {
+		unitNames = append(unitNames, u)
+	}
+	sort.Strings(unitNames)
+	for _, u := range unitNames {
+		t.units.known(u, u)
+	}
+
+	// Cases: received, 受理告知, 办理, evaluation.
+	channels, categories := map[visits.Channel]int{}, map[visits.Category]int{}
+	evals := evaluations(byID, in.Visits, in.AsOf)
+	for _, c := range in.Cases {
+		if c.IsDispute() {
+			if c.FromFinding != 0 && p.Contains(c.Received) {
+				t.each(c.Leader, true, "", false, c.Township, true, func(f *Figures) { f.Sweep.Escalated++ })
+			}
+			continue
+		}
+		if p.Contains(c.Received) {
+			channels[c.Channel]++
+			categories[c.Category]++
+			t.forCase(c, func(f *Figures) { f.Cases++ })
+		}
+		if counts, ok := AcceptanceCounts(c, p.From, p.To, in.AsOf, in.Cal); counts {
+			t.forCase(c, func(f *Figures) { f.Acceptance.add(ok) })
+		}
+		if counts, ok := HandlingCounts(c, p.From, p.To, in.AsOf, in.Cal); counts {
+			t.forCase(c, func(f *Figures) { f.Handling.add(ok) })
+		}
+		if p.Contains(c.Replied) {
+			s, evaluated := evals[c.ID]
+			t.forCase(c, func(f *Figures) {
+				f.Evaluation.add(evaluated)
+				if evaluated {
+					f.Satisfaction.add(satisfied(s))
+				}
+			})
+		}
+	}
+
+	// The four visits. 开门接访 counts the desk's registrations; a session
+	// with none counts its recorded walk-ins.
+	sessions := map[int64]store.StatVisit{}
+	registered := map[int64]bool{}
+	for _, r := range in.Registrations {
+		registered[r.Session] = true
+	}
+	for _, v := range in.Visits {
+		if !p.Contains(v.Date) {
+			continue
+		}
+		if v.Kind == visits.KindOpen {
+			sessions[v.ID] = v
+		}
+		if v.State != visits.VisitDone {
+			continue
+		}
+		people := v.WalkIns
+		if people == 0 {
+			people = len(v.Cases)
+		}
+		switch v.Kind {
+		case visits.KindOpen:
+			if registered[v.ID] || v.WalkIns == 0 {
+				continue
+			}
+			t.each(v.Leader, true, "", false, v.Township, v.Township != "", func(f *Figures) { f.Open.add(v.WalkIns, v.WalkIns) })
+			continue
+		case visits.KindInvite:
+			t.each(v.Leader, true, "", false, v.Township, v.Township != "", func(f *Figures) { f.Invite.add(1, people) })
+		case visits.KindCarry:
+			t.each(v.Leader, true, "", false, v.Township, v.Township != "", func(f *Figures) { f.Carry.add(1, people) })
+		case visits.KindReturn:
+			t.each(v.Leader, true, "", false, v.Township, v.Township != "", func(f *Figures) { f.Return.add(1, people) })
+		}
+	}
+	for _, r := range in.Registrations {
+		if !p.Contains(r.Date) {
+			continue
+		}
+		leader := r.ReceivedBy
+		if leader == "" {
+			leader = sessions[r.Session].Leader
+		}
+		t.each(leader, leader != "", "", false, r.Township, true, func(f *Figures) {
+			f.Open.add(1, r.GroupSize)
+			if r.Repeat {
+				f.Repeat++
+			}
+			if r.SkippedLevel {
+				f.SkippedLevel++
+			}
+		})
+	}
+
+	// The sweep.
+	last := ""
+	for _, task := range in.Tasks {
+		if p.Contains(monthFirst(task.Month)) && task.Month > last {
+			last = task.Month
+		}
+	}
+	for _, task := range in.Tasks {
+		if !p.Contains(monthFirst(task.Month)) {
+			continue
+		}
+		t.each(task.Leader, true, "", false, task.Township, true, func(f *Figures) {
+			s := &f.Sweep
+			s.Tasks++
+			switch {
+			case task.Status != visits.TaskOpen && task.Filed <= task.Due:
+				s.OnTime++
+			case task.Status != visits.TaskOpen:
+				s.Late++
+			case in.AsOf > task.Due:
+				s.Missing++
+			}
+			if task.Status == visits.TaskNil {
+				s.Nil++
+			}
+			for _, fd := range task.Findings {
+				if !fd.Rolled {
+					s.Findings++
+				}
+				if fd.Resolved {
+					s.Resolved++
+				}
+				if task.Month == last && !fd.Resolved {
+					s.Open++
+				}
+			}
+		})
+	}
+
+	// The roster.
+	r := computeRoster(in, t)
+
+	rep := Report{Period: p, AsOf: in.AsOf, Source: "return_visits", County: t.county,
+		Leaders: t.leaders.rows(), Units: t.units.rows(), Townships: t.towns.rows(), Roster: r}
+	for _, ch := range visits.Channels {
+		rep.Channels = append(rep.Channels, Tally{string(ch), channels[ch]})
+	}
+	for _, cat := range visits.Categories {
+		rep.Categories = append(rep.Categories, Tally{string(cat), categories[cat]})
+	}
+	rep.Trend = trend(in, byID, evals)
+	return rep
+}
+
+func monthFirst(m string) roster.Date {
+	mm, err := roster.ParseMonth(m)
+	if err != nil {
+		return 0
+	}
+	return mm.First()
+}
+
+// TrendMonths are the months of the trend: the period's own months, or the
+// twelve months ending with a month period; never past asOf's month.
+func TrendMonths(p Period, asOf roster.Date) []roster.Month {
+	ms := p.Months()
+	if p.Kind == "month" {
+		ms = ms[:0]
+		for m := roster.MonthOf(p.From) - 11; m <= roster.MonthOf(p.From); m++ {
+			ms = append(ms, m)
+		}
+	}
+	out := []roster.Month{}
+	for _, m := range ms {
+		if m <= roster.MonthOf(asOf) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func trend(in Input, byID map[int64]*visits.Case, evals map[int64]visits.Satisfaction) []Month {
+	out := []Month{}
+	for _, m := range TrendMonths(in.Period, in.AsOf) {
+		mp := MonthPeriod(m)
+		x := Month{Month: m.String()}
+		for _, c := range in.Cases {
+			if c.IsDispute() {
+				continue
+			}
+			if counts, ok := AcceptanceCounts(c, mp.From, mp.To, in.AsOf, in.Cal); counts {
+				x.Acceptance.add(ok)
+			}
+			if counts, ok := HandlingCounts(c, mp.From, mp.To, in.AsOf, in.Cal); counts {
+				x.Handling.add(ok)
+			}
+			if mp.Contains(c.Replied) {
+				s, evaluated := evals[c.ID]
+				x.Evaluation.add(evaluated)
+				if evaluated {
+					x.Satisfaction.add(satisfied(s))
+				}
+			}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func computeRoster(in Input, t *tally) Roster {
+	p := in.Period
+	r := Roster{People: []PersonDuties{}}
+	receives := map[string]bool{}
+	col := map[string]int{}
+	for i, d := range in.Rosters {
+		receives[d.ID] = d.ReceivesPublic
+		col[d.ID] = i
+		r.Rosters = append(r.Rosters, d.Name)
+	}
+	type signKey struct {
+		k      roster.Key
+		person string
+	}
+	signed := map[signKey]bool{}
+	for _, a := range in.Attendance {
+		signed[signKey{roster.Key{Roster: a.Roster, Date: a.Date, Role: a.Role}, a.Person}] = true
+	}
+	per := map[string]*PersonDuties{}
+	person := func(id string) *PersonDuties {
+		pd, ok := per[id]
+		if !ok {
+			pd = &PersonDuties{Name: id, ByRoster: make([]int, len(in.Rosters))}
+			per[id] = pd
+		}
+		return pd
+	}
+	until := min(p.To, in.AsOf)
+	for _, a := range in.Assignments {
+		if a.Date.Year() != p.From.Year() || a.Person == "" {
+			continue
+		}
+		pd := person(a.Person)
+		pd.YearTotal++
+		if i, ok := col[a.Roster]; ok {
+			pd.ByRoster[i]++
+		}
+		if a.Date < p.From || a.Date > until || !receives[a.Roster] {
+			continue
+		}
+		ok := signed[signKey{a.Key(), a.Person}]
+		pd.Planned++
+		r.Planned++
+		if ok {
+			pd.Signed++
+			r.Signed++
+		}
+		t.each(a.Person, true, "", false, "", false, func(f *Figures) { f.Duties.add(ok) })
+	}
+	// A swap writes two changes in a row that trade the same two people on
+	// two days of one roster and role; any other change is a replacement.
+	cs := in.Changes
+	for i := 0; i < len(cs); i++ {
+		a := cs[i]
+		if i+1 < len(cs) {
+			b := cs[i+1]
+			if b.Seq == a.Seq+1 && a.Key.Roster == b.Key.Roster && a.Key.Role == b.Key.Role && a.Key.Date != b.Key.Date &&
+				a.Before == b.After && a.After == b.Before && a.Actor == b.Actor {
+				if p.Contains(a.Key.Date) || p.Contains(b.Key.Date) {
+					r.Swaps++
+				}
+				i++
+				continue
+			}
+		}
+		if p.Contains(a.Key.Date) {
+			r.Replacements++
+			person(a.Before).Replaced++
+		}
+	}
+	for _, pp := range in.People {
+		if pd, ok := per[pp.ID]; ok {
+			pd.Name = pp.Name
+			r.People = append(r.People, *pd)
+			delete(per, pp.ID)
+		}
+	}
+	rest := make([]string, 0, len(per))
+	for id := range per {
+		rest = append(rest, id)
+	}
+	sort.Strings(rest)
+	for _, id := range rest {
+		r.People = append(r.People, *per[id])
+	}
+	return r
+}
