@@ -90,6 +90,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/desk/registrations/:id/start", s.startDeskReception, apiWrite)
 	e.POST("/api/v1/desk/registrations/:id/finish", s.finishDeskReception, apiWrite)
 	e.POST("/api/v1/desk/registrations/:id/reveal", s.revealDeskVisitor, apiWrite)
+	e.GET("/api/v1/stats", s.showStatsJSON, apiRead)
 	e.GET("/api/v1/jobs", s.listJobsJSON, admin)
 	e.POST("/api/v1/jobs/:name/run", s.runJobJSON, admin)
 	// Staff pages for cases, visits, sweeps, jobs, holidays and leaders.
@@ -152,6 +153,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/staff/regenerate", s.showRegenerate, viewer)
 	e.POST("/staff/regenerate", s.applyRegenerate, editor)
 	e.GET("/staff/fairness", s.showFairness, viewer)
+	e.GET("/staff/stats", s.showStats, viewer)
+	e.GET("/staff/stats.xlsx", s.exportStats, viewer)
 	e.GET("/staff/absences", s.showAbsences, viewer)
 	e.POST("/staff/absences/preview", s.previewAbsence, editor)
 	e.POST("/staff/absences", s.createAbsence, editor)

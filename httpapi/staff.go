@@ -30,6 +30,7 @@ var staffNav = []navLink{
 	{"roster", "值班表", "/staff/roster", auth.RoleViewer},
 	{"absences", "请假/出差", "/staff/absences", auth.RoleViewer},
 	{"fairness", "公平统计", "/staff/fairness", auth.RoleViewer},
+	{"stats", "统计", "/staff/stats", auth.RoleViewer},
 	{"cases", "案件", "/staff/cases", auth.RoleViewer},
 	{"handovers", "交办", "/staff/handovers", auth.RoleViewer},
 	{"visits", "走访", "/staff/visits", auth.RoleViewer},

@@ -3,6 +3,7 @@ package stats
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 
 	"zhiban/roster"
 	"zhiban/store"
@@ -613,4 +614,12 @@ func computeRoster(in Input, t *tally) Roster {
 		r.People = append(r.People, *per[id])
 	}
 	return r
+}
+
+// String is the rate as the page shows it: 93.5%, or — without a denominator.
+func (r Rate) String() string {
+	if v, ok := r.Value(); ok {
+		return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+	}
+	return "—"
 }

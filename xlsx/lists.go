@@ -20,12 +20,15 @@ type ListSheet struct {
 	Title    string
 	Subtitle string
 	Columns  []ListColumn
-	// Rows hold string, int, float64 or roster.Date (0 is an empty cell)
-	// values: numbers and dates are written as such, so SUM and date filters
-	// work on them.
+	// Rows hold string, int, float64, Percent or roster.Date (0 is an empty
+	// cell) values: numbers and dates are written as such, so SUM and date
+	// filters work on them.
 	Rows  [][]any
 	Notes []string
 }
+
+// Percent is a share (0.935) written as a number shown 93.5%.
+type Percent float64
 
 // ListColumn is a heading and its width in characters.
 type ListColumn struct {
@@ -162,6 +165,8 @@ func typed(st styles, v any, width float64) (excelize.Cell, string) {
 	case string:
 		v = repair(v)
 		return excelize.Cell{StyleID: text, Value: v}, v
+	case Percent:
+		return excelize.Cell{StyleID: st.percent, Value: float64(v)}, fmt.Sprintf("%.1f%%", float64(v)*100)
 	case int, int64, float64:
 		return excelize.Cell{StyleID: st.cell, Value: v}, fmt.Sprint(v)
 	case nil:

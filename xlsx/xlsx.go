@@ -49,7 +49,7 @@ const (
 
 // styles are the cell formats shared by the files we write.
 type styles struct {
-	title, header, cell, left, date, note int
+	title, header, cell, left, date, note, percent int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -89,6 +89,10 @@ func newStyles(f *excelize.File) (styles, error) {
 		return s, err
 	}
 	if s.date, err = body("center", &iso); err != nil {
+		return s, err
+	}
+	pct := "0.0%"
+	if s.percent, err = body("center", &pct); err != nil {
 		return s, err
 	}
 	s.note, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Size: 9, Color: "555555", Family: "宋体"}})

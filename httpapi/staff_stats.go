@@ -1,0 +1,155 @@
+package httpapi
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"zhiban/fault"
+	"zhiban/roster"
+	"zhiban/stats"
+)
+
+// statsPeriod reads ?period=2027-01|2027-Q1|2027; none is the current month.
+func (s *Server) statsPeriod(c echo.Context) (stats.Period, error) {
+	q := c.QueryParam("period")
+	if q == "" {
+		return stats.MonthPeriod(roster.MonthOf(s.today())), nil
+	}
+	p, err := stats.ParsePeriod(q)
+	if err != nil {
+		return p, fault.InvalidField("period", err.Error())
+	}
+	return p, nil
+}
+
+// showStatsJSON serves the figures of /staff/stats as JSON.
+func (s *Server) showStatsJSON(c echo.Context) error {
+	p, err := s.statsPeriod(c)
+	if err != nil {
+		return err
+	}
+	r, err := stats.Load(c.Request().Context(), s.store, p, s.today())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, r)
+}
+
+// exportStats sends the figures as a workbook.
+func (s *Server) exportStats(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.statsPeriod(c)
+	if err != nil {
+		return err
+	}
+	r, err := stats.Load(ctx, s.store, p, s.today())
+	if err != nil {
+		return err
+	}
+	county, err := s.store.Setting(ctx, "county")
+	if err != nil {
+		return err
+	}
+	b, err := stats.Workbook(r, county)
+	if err != nil {
+		return err
+	}
+	return sendXLSX(c, fmt.Sprintf("信访工作统计-%s.xlsx", p.Key), b)
+}
+
+type statsLink struct{ Label, Href string }
+
+// statsDim is one dimension's table.
+type statsDim struct {
+	Title, Head string
+	Rows        []stats.Row
+}
+
+type statsPage struct {
+	staffLayout
+	stats.Report
+	Prev, Next statsLink
+	Kinds      []statsLink // this month, quarter, year
+	XLSX, JSON string
+	Dims       []statsDim
+	Charts     []template.HTML
+	Trend      template.HTML
+}
+
+func statsHref(p stats.Period) string { return "/staff/stats?period=" + p.Key }
+
+func (s *Server) showStats(c echo.Context) error {
+	p, err := s.statsPeriod(c)
+	if err != nil {
+		return err
+	}
+	r, err := stats.Load(c.Request().Context(), s.store, p, s.today())
+	if err != nil {
+		return err
+	}
+	page := &statsPage{Report: r, XLSX: "/staff/stats.xlsx?period=" + p.Key, JSON: "/api/v1/stats?period=" + p.Key,
+		Prev: statsLink{"‹ " + p.Prev().Label, statsHref(p.Prev())}, Next: statsLink{p.Next().Label + " ›", statsHref(p.Next())}}
+	m := roster.MonthOf(p.From)
+	for _, k := range []stats.Period{stats.MonthPeriod(m), stats.QuarterPeriod(m.Year(), (int(m.Month())-1)/3+1), stats.YearPeriod(m.Year())} {
+		page.Kinds = append(page.Kinds, statsLink{k.Label, statsHref(k)})
+	}
+	page.Dims = []statsDim{{"按领导", "领导", r.Leaders}, {"按责任单位", "责任单位", r.Units}, {"按乡镇", "乡镇", r.Townships}}
+	page.Charts, page.Trend = statsCharts(r)
+	return s.renderStaff(c, http.StatusOK, "staff/stats.html", "stats", r.Period.Label+" 统计", page)
+}
+
+// statsCharts draws the page's bar charts and the trend of the rates.
+func statsCharts(r stats.Report) ([]template.HTML, template.HTML) {
+	c := r.County
+	visits := []chartBar{{"开门接访", c.Open.People}, {"主动约访", c.Invite.People}, {"带案下访", c.Carry.People}, {"上门回访", c.Return.People}}
+	var channels, categories, towns []chartBar
+	for _, t := range r.Channels {
+		channels = append(channels, chartBar{t.Name, t.Count})
+	}
+	for _, t := range r.Categories {
+		categories = append(categories, chartBar{t.Name, t.Count})
+	}
+	for _, t := range r.Townships {
+		towns = append(towns, chartBar{t.Name, t.Cases})
+	}
+	charts := []template.HTML{
+		barChart("chart-visits", r.Period.Label+" 四访接待人次", describe("四访接待人次", visits), visits, "#1f5fa8"),
+		barChart("chart-channels", r.Period.Label+" 信访事项按渠道", describe("信访事项件数按渠道", channels), channels, "#2e7d32"),
+		barChart("chart-categories", r.Period.Label+" 信访事项按类别", describe("信访事项件数按类别", categories), categories, "#8a5a00"),
+	}
+	if len(towns) > 0 {
+		charts = append(charts, barChart("chart-towns", r.Period.Label+" 信访事项按乡镇", describe("信访事项件数按乡镇", towns), towns, "#6a3d9a"))
+	}
+	var months []string
+	series := []chartSeries{{Name: "及时受理率", Color: "#1f5fa8"}, {Name: "按期办结率", Color: "#2e7d32", Dash: "8 4"},
+		{Name: "参评率", Color: "#8a5a00", Dash: "2 3"}, {Name: "满意率", Color: "#b3261e", Dash: "12 3 2 3"}}
+	for _, m := range r.Trend {
+		months = append(months, m.Month)
+		for i, rate := range []stats.Rate{m.Acceptance, m.Handling, m.Evaluation, m.Satisfaction} {
+			var v *float64
+			if x, ok := rate.Value(); ok {
+				v = &x
+			}
+			series[i].Points = append(series[i].Points, v)
+		}
+	}
+	desc := "各月及时受理率、按期办结率、参评率和满意率；数值见下方月度趋势表。"
+	return charts, lineChart("chart-trend", "各项比率月度趋势", desc, months, series)
+}
+
+// describe lists the bars in words for the chart's <desc>.
+func describe(what string, bars []chartBar) string {
+	s := what + "："
+	for i, b := range bars {
+		if i > 0 {
+			s += "，"
+		}
+		s += b.Label + " " + strconv.Itoa(b.Value)
+	}
+	return s + "。"
+}
