@@ -78,7 +78,7 @@ type statsPage struct {
 	XLSX, JSON string
 	Dims       []statsDim
 	Charts     []template.HTML
-	Trend      template.HTML
+	TrendChart template.HTML
 }
 
 func statsHref(p stats.Period) string { return "/staff/stats?period=" + p.Key }
@@ -99,7 +99,7 @@ func (s *Server) showStats(c echo.Context) error {
 		page.Kinds = append(page.Kinds, statsLink{k.Label, statsHref(k)})
 	}
 	page.Dims = []statsDim{{"按领导", "领导", r.Leaders}, {"按责任单位", "责任单位", r.Units}, {"按乡镇", "乡镇", r.Townships}}
-	page.Charts, page.Trend = statsCharts(r)
+	page.Charts, page.TrendChart = statsCharts(r)
 	return s.renderStaff(c, http.StatusOK, "staff/stats.html", "stats", r.Period.Label+" 统计", page)
 }
 

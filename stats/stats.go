@@ -235,30 +235,40 @@ func (t *tally) forCase(c visits.Case, fn func(*Figures)) {
 	t.each(c.Leader, true, c.Unit, true, c.Township, true, fn)
 }
 
-// AcceptanceCounts reports whether case c's 受理告知 belongs to [from, to]
-// seen on asOf, and whether it was in time (docs/statistics.md, 及时受理率).
-func AcceptanceCounts(c visits.Case, from, to, asOf roster.Date, cal roster.Calendar) (counts, onTime bool) {
-	if c.IsDispute() {
-		return false, false
+// clocks are a petition's 受理告知 and 办理 deadlines as the case page shows
+// them (visits.Case.Deadlines), computed once per case.
+type clocks struct {
+	acceptance visits.Deadline
+	handling   visits.Deadline // Kind "" before acceptance
+}
+
+func clocksOf(c *visits.Case, cal roster.Calendar) clocks {
+	var k clocks
+	for i, d := range c.Deadlines(cal) {
+		switch {
+		case i == 0:
+			k.acceptance = d
+		case d.Kind == visits.DeadlineHandling:
+			k.handling = d
+		}
 	}
-	d := c.Deadlines(cal)[0]
+	return k
+}
+
+// acceptanceCounts reports whether a 受理告知 deadline belongs to [from, to]
+// seen on asOf, and whether it was met in time (docs/statistics.md, 及时受理率).
+func acceptanceCounts(d visits.Deadline, from, to, asOf roster.Date) (counts, onTime bool) {
 	if d.Due < from || d.Due > to || !d.Met && asOf <= d.Due {
 		return false, false
 	}
 	return true, d.Met && d.MetOn <= d.Due
 }
 
-// HandlingCounts reports whether case c's 办理期限 belongs to [from, to]
-// seen on asOf, and whether it was met in time (docs/statistics.md, 按期办结率).
-func HandlingCounts(c visits.Case, from, to, asOf roster.Date, cal roster.Calendar) (counts, onTime bool) {
-	if c.IsDispute() || c.Accepted == 0 {
+// handlingCounts reports whether a 办理 deadline belongs to [from, to] seen on
+// asOf, and whether it was met in time (docs/statistics.md, 按期办结率).
+func handlingCounts(h visits.Deadline, from, to, asOf roster.Date) (counts, onTime bool) {
+	if h.Kind == "" {
 		return false, false
-	}
-	var h visits.Deadline
-	for _, d := range c.Deadlines(cal) {
-		if d.Kind == visits.DeadlineHandling {
-			h = d
-		}
 	}
 	due := h.Due >= from && h.Due <= to && (h.Met || asOf > h.Due)
 	done := h.Met && h.MetOn >= from && h.MetOn <= to
@@ -335,7 +345,13 @@ func Compute(in Input) Report {
 	// Cases: received, 受理告知, 办理, evaluation.
 	channels, categories := map[visits.Channel]int{}, map[visits.Category]int{}
 	evals := evaluations(byID, in.Visits, in.AsOf)
-	for _, c := range in.Cases {
+	clock := make([]clocks, len(in.Cases))
+	for i := range in.Cases {
+		if !in.Cases[i].IsDispute() {
+			clock[i] = clocksOf(&in.Cases[i], in.Cal)
+		}
+	}
+	for i, c := range in.Cases {
 		if c.IsDispute() {
 			if c.FromFinding != 0 && p.Contains(c.Received) {
 				t.each(c.Leader, true, "", false, c.Township, true, func(f *Figures) { f.Sweep.Escalated++ })
@@ -347,10 +363,10 @@ func Compute(in Input) Report {
 			categories[c.Category]++
 			t.forCase(c, func(f *Figures) { f.Cases++ })
 		}
-		if counts, ok := AcceptanceCounts(c, p.From, p.To, in.AsOf, in.Cal); counts {
+		if counts, ok := acceptanceCounts(clock[i].acceptance, p.From, p.To, in.AsOf); counts {
 			t.forCase(c, func(f *Figures) { f.Acceptance.add(ok) })
 		}
-		if counts, ok := HandlingCounts(c, p.From, p.To, in.AsOf, in.Cal); counts {
+		if counts, ok := handlingCounts(clock[i].handling, p.From, p.To, in.AsOf); counts {
 			t.forCase(c, func(f *Figures) { f.Handling.add(ok) })
 		}
 		if p.Contains(c.Replied) {
@@ -469,7 +485,7 @@ func Compute(in Input) Report {
 	for _, cat := range visits.Categories {
 		rep.Categories = append(rep.Categories, Tally{string(cat), categories[cat]})
 	}
-	rep.Trend = trend(in, byID, evals)
+	rep.Trend = trend(in, clock, evals)
 	return rep
 }
 
@@ -500,19 +516,19 @@ func TrendMonths(p Period, asOf roster.Date) []roster.Month {
 	return out
 }
 
-func trend(in Input, byID map[int64]*visits.Case, evals map[int64]visits.Satisfaction) []Month {
+func trend(in Input, clock []clocks, evals map[int64]visits.Satisfaction) []Month {
 	out := []Month{}
 	for _, m := range TrendMonths(in.Period, in.AsOf) {
 		mp := MonthPeriod(m)
 		x := Month{Month: m.String()}
-		for _, c := range in.Cases {
+		for i, c := range in.Cases {
 			if c.IsDispute() {
 				continue
 			}
-			if counts, ok := AcceptanceCounts(c, mp.From, mp.To, in.AsOf, in.Cal); counts {
+			if counts, ok := acceptanceCounts(clock[i].acceptance, mp.From, mp.To, in.AsOf); counts {
 				x.Acceptance.add(ok)
 			}
-			if counts, ok := HandlingCounts(c, mp.From, mp.To, in.AsOf, in.Cal); counts {
+			if counts, ok := handlingCounts(clock[i].handling, mp.From, mp.To, in.AsOf); counts {
 				x.Handling.add(ok)
 			}
 			if mp.Contains(c.Replied) {

@@ -17,24 +17,25 @@ import (
 // fields and the title stay empty. A case received years ago may still finish
 // within the period, so there is no lower bound.
 func (s *Store) StatCases(ctx context.Context, to roster.Date) ([]visits.Case, error) {
+	// Only what the statistics and the 受理告知 and 办理 clocks read: every
+	// column costs the driver time on each of thousands of rows.
 	return queryAll(ctx, s.q, "stat cases", func(sc scanner) (visits.Case, error) {
 		var c visits.Case
 		var leader *string
 		var finding *int64
-		var d [9]string
-		err := sc.Scan(&c.ID, &c.Kind, &c.Code, &c.Category, &c.Township, &d[0], &c.Channel, &c.GroupSize, &leader, &c.Unit,
-			&c.State, &d[1], &d[2], &c.ExtensionDays, &d[3], &d[4], &d[5], &d[6], &d[7], &d[8], &finding)
+		var d [6]string
+		err := sc.Scan(&c.ID, &c.Kind, &c.Category, &c.Township, &d[0], &c.Channel, &leader, &c.Unit,
+			&c.State, &d[1], &d[2], &c.ExtensionDays, &d[3], &d[4], &finding)
 		if leader != nil {
 			c.Leader = *leader
 		}
 		if finding != nil {
 			c.FromFinding = *finding
 		}
-		c.Received, c.Accepted, c.Replied, c.Extended = readDate(d[0]), readDate(d[1]), readDate(d[2]), readDate(d[3])
-		c.ReviewAsked, c.Reviewed, c.Rechecked, c.Reopened, c.Closed = readDate(d[4]), readDate(d[5]), readDate(d[6]), readDate(d[7]), readDate(d[8])
+		c.Received, c.Accepted, c.Replied, c.Reopened, c.Closed = readDate(d[0]), readDate(d[1]), readDate(d[2]), readDate(d[3]), readDate(d[4])
 		return c, err
-	}, `SELECT id, kind, code, category, township, received_on, channel, group_size, leader_id, unit,
-		state, accepted_on, replied_on, extension_days, extended_on, review_asked_on, reviewed_on, rechecked_on, reopened_on, closed_on, from_finding
+	}, `SELECT id, kind, category, township, received_on, channel, leader_id, unit,
+		state, accepted_on, replied_on, extension_days, reopened_on, closed_on, from_finding
 		FROM cases WHERE received_on <= ? ORDER BY id`, to.String())
 }
 
@@ -88,11 +89,9 @@ type StatRegistration struct {
 	Date         roster.Date
 	Township     string
 	GroupSize    int
-	Category     visits.Category
 	SkippedLevel bool
 	Repeat       bool
 	ReceivedBy   string
-	Case         int64
 }
 
 // StatRegistrations returns the desk registrations dated in [from, to].
@@ -101,14 +100,10 @@ func (s *Store) StatRegistrations(ctx context.Context, from, to roster.Date) ([]
 		var r StatRegistration
 		var date string
 		var skipped, repeat int
-		var caseID *int64
-		err := sc.Scan(&r.Session, &date, &r.Township, &r.GroupSize, &r.Category, &skipped, &repeat, &r.ReceivedBy, &caseID)
+		err := sc.Scan(&r.Session, &date, &r.Township, &r.GroupSize, &skipped, &repeat, &r.ReceivedBy)
 		r.Date, r.SkippedLevel, r.Repeat = readDate(date), skipped == 1, repeat == 1
-		if caseID != nil {
-			r.Case = *caseID
-		}
 		return r, err
-	}, `SELECT session_id, date, township, group_size, category, skipped_level, repeat_visit, received_by, case_id
+	}, `SELECT session_id, date, township, group_size, skipped_level, repeat_visit, received_by
 		FROM desk_visits WHERE date >= ? AND date <= ? ORDER BY id`, from.String(), to.String())
 }
 
