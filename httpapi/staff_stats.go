@@ -64,6 +64,12 @@ func (s *Server) exportStats(c echo.Context) error {
 
 type statsLink struct{ Label, Href string }
 
+// statsChart is a chart and its visible caption.
+type statsChart struct {
+	Caption string
+	SVG     template.HTML
+}
+
 // statsDim is one dimension's table.
 type statsDim struct {
 	Title, Head string
@@ -77,7 +83,7 @@ type statsPage struct {
 	Kinds      []statsLink // this month, quarter, year
 	XLSX, JSON string
 	Dims       []statsDim
-	Charts     []template.HTML
+	Charts     []statsChart
 	TrendChart template.HTML
 }
 
@@ -104,7 +110,7 @@ func (s *Server) showStats(c echo.Context) error {
 }
 
 // statsCharts draws the page's bar charts and the trend of the rates.
-func statsCharts(r stats.Report) ([]template.HTML, template.HTML) {
+func statsCharts(r stats.Report) ([]statsChart, template.HTML) {
 	c := r.County
 	visits := []chartBar{{"开门接访", c.Open.People}, {"主动约访", c.Invite.People}, {"带案下访", c.Carry.People}, {"上门回访", c.Return.People}}
 	var channels, categories, towns []chartBar
@@ -117,13 +123,16 @@ func statsCharts(r stats.Report) ([]template.HTML, template.HTML) {
 	for _, t := range r.Townships {
 		towns = append(towns, chartBar{t.Name, t.Cases})
 	}
-	charts := []template.HTML{
-		barChart("chart-visits", r.Period.Label+" 四访接待人次", describe("四访接待人次", visits), visits, "#1f5fa8"),
-		barChart("chart-channels", r.Period.Label+" 信访事项按渠道", describe("信访事项件数按渠道", channels), channels, "#2e7d32"),
-		barChart("chart-categories", r.Period.Label+" 信访事项按类别", describe("信访事项件数按类别", categories), categories, "#8a5a00"),
-	}
-	if len(towns) > 0 {
-		charts = append(charts, barChart("chart-towns", r.Period.Label+" 信访事项按乡镇", describe("信访事项件数按乡镇", towns), towns, "#6a3d9a"))
+	var charts []statsChart
+	for _, c := range []struct {
+		id, what string
+		bars     []chartBar
+		color    string
+	}{{"chart-visits", "四访接待人次", visits, "#1f5fa8"}, {"chart-channels", "信访事项件数（按渠道）", channels, "#2e7d32"},
+		{"chart-categories", "信访事项件数（按类别）", categories, "#8a5a00"}, {"chart-towns", "信访事项件数（按乡镇）", towns, "#6a3d9a"}} {
+		if len(c.bars) > 0 {
+			charts = append(charts, statsChart{c.what, barChart(c.id, r.Period.Label+" "+c.what, describe(c.what, c.bars), c.bars, c.color)})
+		}
 	}
 	var months []string
 	series := []chartSeries{{Name: "及时受理率", Color: "#1f5fa8"}, {Name: "按期办结率", Color: "#2e7d32", Dash: "8 4"},
