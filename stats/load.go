@@ -37,6 +37,9 @@ func Read(ctx context.Context, st *store.Store, p Period, asOf roster.Date) (Inp
 	if in.Visits, err = st.StatVisits(ctx, from, max(p.To, asOf)); err != nil {
 		return in, err
 	}
+	if in.Evaluations, err = st.Evaluations(ctx, store.EvaluationFilter{From: from, To: asOf}); err != nil {
+		return in, err
+	}
 	if in.Registrations, err = st.StatRegistrations(ctx, p.From, p.To); err != nil {
 		return in, err
 	}

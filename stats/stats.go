@@ -136,7 +136,6 @@ type Roster struct {
 type Report struct {
 	Period     Period      `json:"period"`
 	AsOf       roster.Date `json:"as_of"`
-	Source     string      `json:"satisfaction_source"`
 	County     Figures     `json:"county"`
 	Leaders    []Row       `json:"leaders"`
 	Units      []Row       `json:"units"`
@@ -157,13 +156,15 @@ type Input struct {
 	// a return visit after the period still evaluates a case replied in it.
 	Visits        []store.StatVisit
 	Registrations []store.StatRegistration // dated in the period
-	Tasks         []store.StatTask         // the period's months
-	Rosters       []roster.Definition
-	Assignments   []store.StoredAssignment // the period's year
-	Attendance    []store.Attendance       // the period
-	Changes       []store.AssignmentChange // duties dated in the period
-	People        []roster.Person
-	Townships     [][2]string // id, name in county order
+	// Evaluations (满意度评价) answered from the trend's first month through AsOf.
+	Evaluations []visits.Evaluation
+	Tasks       []store.StatTask // the period's months
+	Rosters     []roster.Definition
+	Assignments []store.StoredAssignment // the period's year
+	Attendance  []store.Attendance       // the period
+	Changes     []store.AssignmentChange // duties dated in the period
+	People      []roster.Person
+	Townships   [][2]string // id, name in county order
 }
 
 // unspecified names the group of rows without a leader or unit.
@@ -279,7 +280,8 @@ func handlingCounts(h visits.Deadline, from, to, asOf roster.Date) (counts, onTi
 }
 
 // evaluations maps a case to the satisfaction of its latest done return
-// visit on or after its handling opinion, up to asOf.
+// visit on or after its handling opinion, up to asOf: the 办理 stage's
+// answer where no 满意度评价 was recorded.
 func evaluations(cases map[int64]*visits.Case, vs []store.StatVisit, asOf roster.Date) map[int64]visits.Satisfaction {
 	type seen struct {
 		on roster.Date
@@ -306,6 +308,42 @@ func evaluations(cases map[int64]*visits.Case, vs []store.StatVisit, asOf roster
 		out[id] = b.s
 	}
 	return out
+}
+
+// answers are the petitioners' answers by case and stage: the 满意度评价
+// recorded, and for the 办理 stage without one, the return visit's.
+type answers struct {
+	recorded map[evalKey]visits.Satisfaction
+	visited  map[int64]visits.Satisfaction
+}
+
+type evalKey struct {
+	id    int64
+	stage visits.EvalStage
+}
+
+func (a answers) of(id int64, stage visits.EvalStage) (visits.Satisfaction, bool) {
+	if s, ok := a.recorded[evalKey{id, stage}]; ok {
+		return s, true
+	}
+	if stage == visits.StageHandle {
+		s, ok := a.visited[id]
+		return s, ok
+	}
+	return "", false
+}
+
+// evaluate counts case c's stages that fell due in [from, to] (参评率) and
+// their answers (满意率).
+func (a answers) evaluate(c *visits.Case, from, to roster.Date, add func(evaluated, satisfied bool)) {
+	for _, stage := range visits.EvalStages {
+		due, ok := visits.EvaluationDue(*c, stage)
+		if !ok || due < from || due > to {
+			continue
+		}
+		s, evaluated := a.of(c.ID, stage)
+		add(evaluated, satisfied(s))
+	}
 }
 
 // satisfied: 满意 and 基本满意 both count as satisfied.
@@ -344,7 +382,12 @@ func Compute(in Input) Report {
 
 	// Cases: received, 受理告知, 办理, evaluation.
 	channels, categories := map[visits.Channel]int{}, map[visits.Category]int{}
-	evals := evaluations(byID, in.Visits, in.AsOf)
+	ans := answers{recorded: map[evalKey]visits.Satisfaction{}, visited: evaluations(byID, in.Visits, in.AsOf)}
+	for _, e := range in.Evaluations {
+		if e.AnsweredOn <= in.AsOf {
+			ans.recorded[evalKey{e.Case, e.Stage}] = e.Answer
+		}
+	}
 	clock := make([]clocks, len(in.Cases))
 	for i := range in.Cases {
 		if !in.Cases[i].IsDispute() {
@@ -369,15 +412,14 @@ func Compute(in Input) Report {
 		if counts, ok := handlingCounts(clock[i].handling, p.From, p.To, in.AsOf); counts {
 			t.forCase(c, func(f *Figures) { f.Handling.add(ok) })
 		}
-		if p.Contains(c.Replied) {
-			s, evaluated := evals[c.ID]
+		ans.evaluate(&in.Cases[i], p.From, p.To, func(evaluated, ok bool) {
 			t.forCase(c, func(f *Figures) {
 				f.Evaluation.add(evaluated)
 				if evaluated {
-					f.Satisfaction.add(satisfied(s))
+					f.Satisfaction.add(ok)
 				}
 			})
-		}
+		})
 	}
 
 	// The four visits. 开门接访 counts the desk's registrations; a session
@@ -477,7 +519,7 @@ func Compute(in Input) Report {
 	// The roster.
 	r := computeRoster(in, t)
 
-	rep := Report{Period: p, AsOf: in.AsOf, Source: "return_visits", County: t.county,
+	rep := Report{Period: p, AsOf: in.AsOf, County: t.county,
 		Leaders: t.leaders.rows(), Units: t.units.rows(), Townships: t.towns.rows(), Roster: r}
 	for _, ch := range visits.Channels {
 		rep.Channels = append(rep.Channels, Tally{string(ch), channels[ch]})
@@ -485,7 +527,7 @@ func Compute(in Input) Report {
 	for _, cat := range visits.Categories {
 		rep.Categories = append(rep.Categories, Tally{string(cat), categories[cat]})
 	}
-	rep.Trend = trend(in, clock, evals)
+	rep.Trend = trend(in, clock, ans)
 	return rep
 }
 
@@ -516,7 +558,7 @@ func TrendMonths(p Period, asOf roster.Date) []roster.Month {
 	return out
 }
 
-func trend(in Input, clock []clocks, evals map[int64]visits.Satisfaction) []Month {
+func trend(in Input, clock []clocks, ans answers) []Month {
 	out := []Month{}
 	for _, m := range TrendMonths(in.Period, in.AsOf) {
 		mp := MonthPeriod(m)
@@ -531,13 +573,12 @@ func trend(in Input, clock []clocks, evals map[int64]visits.Satisfaction) []Mont
 			if counts, ok := handlingCounts(clock[i].handling, mp.From, mp.To, in.AsOf); counts {
 				x.Handling.add(ok)
 			}
-			if mp.Contains(c.Replied) {
-				s, evaluated := evals[c.ID]
+			ans.evaluate(&in.Cases[i], mp.From, mp.To, func(evaluated, ok bool) {
 				x.Evaluation.add(evaluated)
 				if evaluated {
-					x.Satisfaction.add(satisfied(s))
+					x.Satisfaction.add(ok)
 				}
-			}
+			})
 		}
 		out = append(out, x)
 	}

@@ -49,6 +49,11 @@ type genReg struct {
 	repeat, skipped  bool
 }
 
+type evalKey struct {
+	id    int64
+	stage visits.EvalStage
+}
+
 type genFinding struct{ resolved, rolled bool }
 
 type genTask struct {
@@ -73,6 +78,7 @@ type World struct {
 	cases    []genCase
 	visits   []genVisit
 	regs     []genReg
+	evals    map[evalKey]visits.Satisfaction // 满意度评价 recorded
 	tasks    []genTask
 	duties   []genDuty
 	replaced []string // the people taken off, one per replacement
@@ -91,7 +97,7 @@ var (
 func Generate(t testing.TB, st *store.Store) *World {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(14, 2027))
-	w := &World{AsOf: asOf}
+	w := &World{AsOf: asOf, evals: map[evalKey]visits.Satisfaction{}}
 	var err error
 	if w.cal, err = planner.Calendar(ctx, st, roster.MustDate("2023-01-01"), roster.MustDate("2029-12-31")); err != nil {
 		t.Fatal(err)
@@ -161,6 +167,25 @@ func Generate(t testing.TB, st *store.Store) *World {
 			}
 			g.id = c.ID
 			w.cases = append(w.cases, g)
+		}
+		// 满意度评价 at 受理 and 办理 for some cases, answered a few days later.
+		answers := []visits.Satisfaction{visits.Satisfied, visits.Satisfied, visits.FairlySatisfed, visits.Dissatisfied}
+		for _, c := range w.cases {
+			for _, st := range []struct {
+				stage visits.EvalStage
+				due   roster.Date
+			}{{visits.StageAccept, max(c.accepted, c.rejected)}, {visits.StageHandle, c.replied}} {
+				on := st.due.AddDays(rng.IntN(12))
+				if st.due == 0 || on > asOf || rng.IntN(5) < 2 {
+					continue
+				}
+				a := answers[rng.IntN(len(answers))]
+				if _, err := tx.CreateEvaluation(ctx, visits.Evaluation{Case: c.id, Stage: st.stage, Answer: a,
+					Source: visits.SourceStaff, AnsweredOn: on, RecordedBy: "gen"}, "gen"); err != nil {
+					return err
+				}
+				w.evals[evalKey{c.id, st.stage}] = a
+			}
 		}
 		// Visits: a 开门接访 session most working days, registrations at the desk.
 		var sessions []genVisit
@@ -494,12 +519,9 @@ func (w *World) Expect(p stats.Period) *Expected {
 		}
 		// 及时受理: 15 days, the last day moved off holidays.
 		due := visits.DueAfter(c.received, 15, w.cal)
-		decided := c.accepted
-		if decided == 0 {
-			decided = c.rejected
-		}
-		if in(due) && (decided != 0 || w.AsOf > due) {
-			all(&c.leader, &c.unit, &c.town, func(f *stats.Figures) { inc(&f.Acceptance, decided != 0 && decided <= due) })
+		decision := max(c.accepted, c.rejected)
+		if in(due) && (decision != 0 || w.AsOf > due) {
+			all(&c.leader, &c.unit, &c.town, func(f *stats.Figures) { inc(&f.Acceptance, decision != 0 && decision <= due) })
 		}
 		// 按期办结: 60 days from acceptance (or reopening), the extension counted from day 60.
 		if c.accepted != 0 {
@@ -516,12 +538,26 @@ func (w *World) Expect(p stats.Period) *Expected {
 				all(&c.leader, &c.unit, &c.town, func(f *stats.Figures) { inc(&f.Handling, met && c.replied <= hdue) })
 			}
 		}
-		if in(c.replied) {
-			x, ok := latest[c.id]
+		// 参评: each stage due in the period; 办理 falls back to the return visit.
+		decided := c.accepted
+		if decided == 0 {
+			decided = c.rejected
+		}
+		for _, st := range []struct {
+			stage visits.EvalStage
+			due   roster.Date
+		}{{visits.StageAccept, decided}, {visits.StageHandle, c.replied}} {
+			if !in(st.due) {
+				continue
+			}
+			a, ok := w.evals[evalKey{c.id, st.stage}]
+			if x, visited := latest[c.id]; !ok && visited && st.stage == visits.StageHandle {
+				a, ok = x.sat, true
+			}
 			all(&c.leader, &c.unit, &c.town, func(f *stats.Figures) {
 				inc(&f.Evaluation, ok)
 				if ok {
-					inc(&f.Satisfaction, x.sat != visits.Dissatisfied)
+					inc(&f.Satisfaction, a != visits.Dissatisfied)
 				}
 			})
 		}
