@@ -135,7 +135,7 @@ func (r Repeats) Empty() bool { return len(r.Registrations) == 0 && len(r.Cases)
 // matter within the configured window. It writes nothing.
 func (s *Service) FindRepeats(ctx context.Context, c Call, in RegistrationInput) (Repeats, error) {
 	var out Repeats
-	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if err := in.clean(); err != nil {
 			return err
 		}
@@ -149,8 +149,9 @@ func (s *Service) FindRepeats(ctx context.Context, c Call, in RegistrationInput)
 func findRepeats(ctx context.Context, e Env, in RegistrationInput, exclude int64) (Repeats, error) {
 	q := store.RepeatQuery{Name: in.Visitor.Name, IDNumber: in.Visitor.IDNumber, Phone: in.Visitor.Phone,
 		Township: in.Township, Category: in.Category, Since: e.Today.AddDays(-e.Cfg.Visits.RepeatWindowDays), Exclude: exclude}
+	matter := visits.NewMatter(in.Matter)
 	if in.Matter != "" {
-		q.Similar = func(text string) bool { return visits.Similarity(text, in.Matter) >= visits.SimilarMatter }
+		q.Similar = func(text string) bool { return matter.Similarity(text) >= visits.SimilarMatter }
 	}
 	regs, cases, err := e.Tx.RepeatCandidates(ctx, q, 4*MaxRepeats)
 	if err != nil {
@@ -161,7 +162,7 @@ func findRepeats(ctx context.Context, e Env, in RegistrationInput, exclude int64
 		return idTok(v) || (in.Visitor.Phone != "" && samePhone(v.Phone, in.Visitor.Phone) && sameName(v.Name, in.Visitor.Name))
 	}
 	similar := func(township string, cat visits.Category, text string) bool {
-		return township == in.Township && cat == in.Category && visits.Similarity(text, in.Matter) >= visits.SimilarMatter
+		return township == in.Township && cat == in.Category && matter.Similarity(text) >= visits.SimilarMatter
 	}
 	linked := map[int64]bool{}
 	regs = slices.DeleteFunc(regs, func(r visits.Registration) bool {
@@ -173,7 +174,7 @@ func findRepeats(ctx context.Context, e Env, in RegistrationInput, exclude int64
 	})
 	cases = slices.DeleteFunc(cases, func(k visits.Case) bool {
 		return !linked[k.ID] && !samePerson(visits.Visitor{Name: k.Petitioner.Name, Phone: k.Petitioner.Phone}) &&
-			!(k.Received >= q.Since && similar(k.Township, k.Category, k.Title+"\n"+k.Content))
+			!(k.Received >= q.Since && similar(k.Township, k.Category, k.Title+" "+k.Content))
 	})
 	regs, cases = regs[:min(len(regs), MaxRepeats)], cases[:min(len(cases), MaxRepeats)]
 	views, err := viewRegistrations(ctx, e.Tx, regs)
@@ -181,8 +182,14 @@ func findRepeats(ctx context.Context, e Env, in RegistrationInput, exclude int64
 		return Repeats{}, err
 	}
 	out := Repeats{Registrations: views, Cases: make([]CaseView, len(cases))}
-	for i, k := range cases {
-		out.Cases[i] = ViewCase(k, e.Today, e.Cal)
+	if len(cases) > 0 {
+		cal, err := e.calendar(ctx)
+		if err != nil {
+			return Repeats{}, err
+		}
+		for i, k := range cases {
+			out.Cases[i] = ViewCase(k, e.Today, cal)
+		}
 	}
 	return out, nil
 }
@@ -210,7 +217,7 @@ func digitsOf(s string) string {
 // saving; a linked one counts as 重复信访.
 func (s *Service) RegisterVisit(ctx context.Context, c Call, in RegistrationInput) (RegistrationView, error) {
 	var out RegistrationView
-	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if err := in.clean(); err != nil {
 			return err
 		}
@@ -445,7 +452,7 @@ func (s *Service) changeRegistration(ctx context.Context, c Call, id int64, in D
 // Registration is one registration as staff see it (masked).
 func (s *Service) Registration(ctx context.Context, c Call, id int64) (RegistrationView, error) {
 	var out RegistrationView
-	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		r, err := e.Tx.Registration(ctx, id)
 		if err != nil {
 			return err
@@ -496,7 +503,7 @@ type DeskDay struct {
 // registrations) with every registration, masked.
 func (s *Service) Desk(ctx context.Context, c Call, date roster.Date) (DeskDay, error) {
 	out := DeskDay{Date: date, Sessions: []DeskSession{}}
-	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
+	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if out.Date == 0 {
 			out.Date = e.Today
 		}

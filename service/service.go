@@ -46,6 +46,7 @@ type Env struct {
 	Actor string
 	Out   Outbox
 	Cfg   config.Config
+	noCal bool // Cal is not built yet (runLight)
 }
 
 // NewEnv builds a use case's Env inside tx, with a calendar wide enough for
@@ -76,6 +77,28 @@ func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, 
 		}
 		return fn(ctx, e)
 	})
+}
+
+// runLight is run for use cases that need no official calendar (most of the
+// desk's), which saves building four years of it; such an Env has noCal set
+// and loads the calendar itself if it turns out to need one (e.calendar).
+func (s *Service) runLight(ctx context.Context, c Call, fn func(ctx context.Context, e Env) error) error {
+	return s.st.WithTx(ctx, func(tx *store.Store) error {
+		out := Outbox{Job: "action:" + c.Actor, Period: c.Now.UTC().Format(time.RFC3339Nano), Channels: s.channels}
+		return fn(ctx, Env{Tx: tx, Today: s.Today(c.Now), Actor: c.Actor, Out: out, Cfg: s.cfg, noCal: true})
+	})
+}
+
+// calendar is e.Cal, built on first use in a runLight Env.
+func (e *Env) calendar(ctx context.Context) (roster.Calendar, error) {
+	if e.noCal {
+		cal, err := CaseCalendar(ctx, e.Tx, e.Today)
+		if err != nil {
+			return cal, err
+		}
+		e.Cal, e.noCal = cal, false
+	}
+	return e.Cal, nil
 }
 
 // Outbox queues messages in the use case's transaction, so a message is sent only if it commits.

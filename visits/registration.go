@@ -227,20 +227,32 @@ const SimilarMatter = 0.3
 // coefficient over letters and digits): 1 for the same text, 0 for nothing
 // shared. Chinese has no spaces to split words on, and pairs of characters
 // catch the same place and party named in different sentences.
-func Similarity(a, b string) float64 {
-	pa, pb := pairs(a), pairs(b)
-	if len(pa) == 0 || len(pb) == 0 {
+func Similarity(a, b string) float64 { return NewMatter(a).Similarity(b) }
+
+// Matter is a text prepared for comparing with many others.
+type Matter struct {
+	pairs map[[2]rune]int
+	total int
+}
+
+// NewMatter prepares text for Similarity.
+func NewMatter(text string) Matter {
+	m := Matter{pairs: pairs(text)}
+	for _, n := range m.pairs {
+		m.total += n
+	}
+	return m
+}
+
+// Similarity is Similarity(m's text, text).
+func (m Matter) Similarity(text string) float64 {
+	other := pairs(text)
+	if m.total == 0 || len(other) == 0 {
 		return 0
 	}
-	shared := 0
-	for p, n := range pa {
-		shared += min(n, pb[p])
-	}
-	total := 0
-	for _, n := range pa {
-		total += n
-	}
-	for _, n := range pb {
+	shared, total := 0, m.total
+	for p, n := range other {
+		shared += min(n, m.pairs[p])
 		total += n
 	}
 	return 2 * float64(shared) / float64(total)
