@@ -253,10 +253,14 @@ func TestBrowserStaffFlow(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 }
 
-// shot loads url at the given width and saves a full-page PNG.
+// shot loads url at the given width and saves a full-page PNG; the page
+// must not scroll sideways (a wide table scrolls inside its own box).
 func shot(t *testing.T, ctx context.Context, url, file string, width int64) {
 	t.Helper()
 	step(t, ctx, "open "+url, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	if w := evalJS[float64](t, ctx, `document.documentElement.scrollWidth`); w > float64(width) {
+		t.Errorf("%s is %.0f px wide at %d px", url, w, width)
+	}
 	saveScreenshot(t, ctx, file)
 }
 

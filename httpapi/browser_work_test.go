@@ -83,6 +83,12 @@ func TestBrowserWorkPages(t *testing.T) {
 	}
 	sw, _ := f.store.LatestSweep(context.Background())
 	shot(t, ctx, base+fmt.Sprintf("/staff/cases/%d", k.ID), filepath.Join(shots, "case-1280.png"), 1280)
+	// The demo hands 2026-0903 to a unit: the case page with its 交办 section fits a phone.
+	handed, err := f.store.CaseByCode(context.Background(), "2026-0903")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, base+fmt.Sprintf("/staff/cases/%d", handed.ID), filepath.Join(shots, "case-handed-390.png"), 390)
 	shot(t, ctx, base+"/staff/sweeps/"+string(sw.Month), filepath.Join(shots, "sweep-1280.png"), 1280)
 	t.Logf("screenshots in %s", shots)
 }
