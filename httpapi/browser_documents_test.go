@@ -82,24 +82,54 @@ func TestBrowserPrintsEveryCaseDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A hand-over of the long case, and today's 开门接访 session with three visits.
+	ctx0 := context.Background()
+	h, err := f.store.CreateHandover(ctx0, visits.Handover{Case: k.ID, Unit: "d02", Handed: f.today, Due: f.today.AddDays(20)}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := f.store.CreateVisit(ctx0, visits.Visit{Kind: visits.KindOpen, Leader: "L01", Shadow: "D01", Date: f.today,
+		Start: 8*60 + 30, End: 17*60 + 30, Place: "县群众来访接待中心", State: visits.VisitConfirmed, CreatedBy: "test"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var regs []visits.Registration
+	for i, name := range []string{"张三", "李四", "王五"} {
+		g, err := f.store.CreateRegistration(ctx0, visits.Registration{Session: session.ID, Date: f.today, Visitor: visits.Visitor{Name: name,
+			IDNumber: "11010519491231002X", Phone: "13912345678", Address: "城关镇解放路1号"}, Township: "t01", GroupSize: 1 + i,
+			Matter: long, Category: "征地拆迁", State: visits.DeskWaiting, Arrived: f.now.Add(time.Duration(i) * 10 * time.Minute), CreatedBy: "editor"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs = append(regs, g)
+	}
+	casePage := func(id int64) string { return fmt.Sprintf("/staff/cases/%d", id) }
 	login(t, ctx, f.srv.URL, "editor")
 	for _, doc := range []struct {
 		kind  string
 		id    int64
 		title string
 		want  []string
+		page  string // where it is issued: the case page unless set
 	}{
-		{"accept", k.ID, "受理告知书", []string{"示信受〔2026〕1号", "欧阳某某等8人：", "2026年10月9日来访反映", "2026年10月10日依法受理"}},
-		{"extension", k.ID, "延期办理告知书", []string{"示信延〔2026〕1号", "延长30日", "详见案卷"}},
-		{"opinion", k.ID, "信访处理意见书", []string{"示信意〔2026〕1号", "经调查核实", "处理意见", "请求本机关的上一级机关复查"}},
-		{"review", k.ID, "复查意见书", []string{"示信复查〔2026〕1号", "2026年11月5日提出复查请求", "复查意见"}},
-		{"recheck", k.ID, "复核意见书", []string{"示信复核〔2026〕1号", "2026年11月12日提出复核请求", "最终意见"}},
-		{"reject", r.ID, "不予受理告知书", []string{"示信不受〔2026〕1号", "李某：", "2026年11月25日来信反映", "决定不予受理"}},
+		{"accept", k.ID, "受理告知书", []string{"示信受〔2026〕1号", "欧阳某某等8人：", "2026年10月9日来访反映", "2026年10月10日依法受理"}, ""},
+		{"extension", k.ID, "延期办理告知书", []string{"示信延〔2026〕1号", "延长30日", "详见案卷"}, ""},
+		{"opinion", k.ID, "信访处理意见书", []string{"示信意〔2026〕1号", "经调查核实", "处理意见", "请求本机关的上一级机关复查"}, ""},
+		{"review", k.ID, "复查意见书", []string{"示信复查〔2026〕1号", "2026年11月5日提出复查请求", "复查意见"}, ""},
+		{"recheck", k.ID, "复核意见书", []string{"示信复核〔2026〕1号", "2026年11月12日提出复核请求", "最终意见"}, ""},
+		{"reject", r.ID, "不予受理告知书", []string{"示信不受〔2026〕1号", "李某：", "2026年11月25日来信反映", "决定不予受理"}, ""},
+		{"handover", h.ID, "交办单", []string{"示信交〔2026〕1号", "县公安局：", "2026-0201", "欧阳某某等8人", "2026年12月21日前", "办结报告"}, casePage(k.ID)},
+		{"registration", regs[0].ID, "群众来访登记表", []string{"示信登〔2026〕1号", "张三", "11010519491231002X", "13912345678", "城关镇解放路1号", "登记人：editor"}, "/staff/desk"},
+		{"session", session.ID, "领导接访登记表", []string{"示信接〔2026〕1号", "李志远", "林振华", "共3批6人次", "张三", "李四", "王五"}, "/staff/desk"},
 	} {
 		t.Run(doc.kind, func(t *testing.T) {
-			step(t, ctx, "issue "+doc.title, chromedp.Navigate(fmt.Sprintf("%s/staff/cases/%d", f.srv.URL, doc.id)),
-				chromedp.WaitVisible(chromedp.CSS(`#documents`)),
-				chromedp.Click(chromedp.CSS(fmt.Sprintf(`#documents form:has(input[value=%q]) button`, doc.kind))),
+			page := doc.page
+			if page == "" {
+				page = casePage(doc.id)
+			}
+			button := fmt.Sprintf(`form:has(input[name=kind][value=%q]):has(input[name=subject][value="%d"]) button`, doc.kind, doc.id)
+			step(t, ctx, "issue "+doc.title, chromedp.Navigate(f.srv.URL+page),
+				chromedp.WaitVisible(chromedp.CSS(button)), chromedp.Click(chromedp.CSS(button)),
 				chromedp.WaitVisible(chromedp.CSS(`main.sheet h1.title`)))
 			pdf := printA4(t, ctx)
 			os.WriteFile(filepath.Join(dir, "document-"+doc.kind+".pdf"), pdf, 0o644)
@@ -112,7 +142,7 @@ func TestBrowserPrintsEveryCaseDocument(t *testing.T) {
 				t.Errorf("%s: pdfinfo counts %d pages", doc.title, pages)
 			}
 			flat := strings.Join(strings.Fields(text), "")
-			for _, want := range append(doc.want, doc.title, "示例县群众工作部", "2026年12月1日", "（盖章）", "案件编号") {
+			for _, want := range append(doc.want, doc.title, "示例县群众工作部", "2026年12月1日", "（盖章）") {
 				if !strings.Contains(flat, want) {
 					t.Errorf("%s as printed lacks %q:\n%s", doc.title, want, text)
 				}

@@ -115,6 +115,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/cases/:id/handovers/:hid/withdraw", s.postHandoverWithdraw, editor)
 	e.GET("/staff/handovers", s.showHandoverList, viewer)
 	e.POST("/staff/cases/:id/documents", s.postCaseDocument, editor)
+	e.POST("/staff/documents", s.postDocument, editor)               // the desk's registration forms
 	e.GET("/staff/documents/:kind/:subject", s.showDocument, editor) // :subject is ID or ID.docx
 	e.GET("/staff/visits", s.showVisitsCalendar, viewer)
 	e.POST("/staff/visits", s.postVisit, editor)

@@ -41,18 +41,51 @@ func documentSubject(c echo.Context) (kind service.DocKind, subject int64, docx 
 	return kind, subject, docx, nil
 }
 
-// postCaseDocument issues one of the case's documents and opens it for printing;
-// a refusal re-renders the case page with the message.
+// postCaseDocument issues one of the case's documents (or the 交办单 of one
+// of its hand-overs, subject) and opens it for printing; a refusal
+// re-renders the case page with the message.
 func (s *Server) postCaseDocument(c echo.Context) error {
 	id, err := apiPathID(c, "id")
 	if err != nil {
 		return err
 	}
 	kind := service.DocKind(strings.TrimSpace(c.FormValue("kind")))
-	if _, err := s.svc.IssueDocument(c.Request().Context(), s.call(c), kind, id); err != nil {
+	subject := id
+	if v := strings.TrimSpace(c.FormValue("subject")); v != "" {
+		if subject, err = strconv.ParseInt(v, 10, 64); err != nil || subject <= 0 {
+			return fault.InvalidField("subject", "编号应为正整数")
+		}
+	}
+	// The subject must be this case, or one of its hand-overs.
+	if kind == service.DocHandover {
+		h, herr := s.svc.Handover(c.Request().Context(), s.call(c), subject)
+		if err = herr; err == nil && h.Case != id {
+			err = fault.Missing("subject", "该交办不属于此案件")
+		}
+	} else if subject != id {
+		err = fault.Missing("subject", "该文书不属于此案件")
+	}
+	if err == nil {
+		_, err = s.svc.IssueDocument(c.Request().Context(), s.call(c), kind, subject)
+	}
+	if err != nil {
 		return refusedForm(c, err, "document", s.renderCasePage)
 	}
-	return c.Redirect(http.StatusSeeOther, documentPath(kind, id, ""))
+	return c.Redirect(http.StatusSeeOther, documentPath(kind, subject, ""))
+}
+
+// postDocument issues the document of kind of any subject (the desk's
+// registration forms) and opens it for printing.
+func (s *Server) postDocument(c echo.Context) error {
+	kind := service.DocKind(strings.TrimSpace(c.FormValue("kind")))
+	subject, err := strconv.ParseInt(strings.TrimSpace(c.FormValue("subject")), 10, 64)
+	if err != nil || subject <= 0 {
+		return fault.InvalidField("subject", "编号应为正整数")
+	}
+	if _, err := s.svc.IssueDocument(c.Request().Context(), s.call(c), kind, subject); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, documentPath(kind, subject, ""))
 }
 
 // readDocument reads the issued document the path names; docx: the .docx is asked for.
@@ -62,7 +95,7 @@ func (s *Server) readDocument(c echo.Context) (d service.IssuedDocument, docx bo
 		return d, docx, err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	d, err = s.svc.ReadDocument(c.Request().Context(), s.today(), kind, subject)
+	d, err = s.svc.ReadDocument(c.Request().Context(), s.call(c), kind, subject)
 	return d, docx, err
 }
 
@@ -77,8 +110,11 @@ func (s *Server) showDocument(c echo.Context) error {
 	}
 	kind, subject := service.DocKind(d.Kind), d.Subject
 	var b bytes.Buffer
-	links := []paper.Link{{Label: "‹ 返回案件", Href: fmt.Sprintf("/staff/cases/%d", subject)},
-		{Label: "下载 Word 文件（.docx，可在 WPS 或 Word 中编辑）", Href: documentPath(kind, subject, ".docx")}}
+	back := paper.Link{Label: "‹ 返回接访台", Href: "/staff/desk?date=" + d.Doc.Date.String()}
+	if d.Case != 0 {
+		back = paper.Link{Label: "‹ 返回案件", Href: fmt.Sprintf("/staff/cases/%d", d.Case)}
+	}
+	links := []paper.Link{back, {Label: "下载 Word 文件（.docx，可在 WPS 或 Word 中编辑）", Href: documentPath(kind, subject, ".docx")}}
 	if err := paper.HTML(&b, d.Doc, paper.Page{Stylesheet: "/static/paper.css", Links: links}); err != nil {
 		return fmt.Errorf("httpapi: document %s/%d: %w", kind, subject, err)
 	}

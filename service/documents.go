@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"zhiban/config"
 	"zhiban/fault"
 	"zhiban/paper"
 	"zhiban/roster"
@@ -16,49 +17,77 @@ import (
 // DocKind names a kind of official document.
 type DocKind string
 
-// The case documents of the Regulations on Petition Work.
+// The case documents of the Regulations on Petition Work, the 交办单 of a
+// hand-over and the desk's two registration forms.
 const (
-	DocAccept    DocKind = "accept"    // 受理告知书 (art. 23)
-	DocReject    DocKind = "reject"    // 不予受理告知书 (art. 23)
-	DocOpinion   DocKind = "opinion"   // 信访处理意见书 (art. 32)
-	DocExtension DocKind = "extension" // 延期办理告知书 (art. 34)
-	DocReview    DocKind = "review"    // 复查意见书 (art. 35)
-	DocRecheck   DocKind = "recheck"   // 复核意见书 (art. 36)
+	DocAccept       DocKind = "accept"       // 受理告知书 (art. 23)
+	DocReject       DocKind = "reject"       // 不予受理告知书 (art. 23)
+	DocOpinion      DocKind = "opinion"      // 信访处理意见书 (art. 32)
+	DocExtension    DocKind = "extension"    // 延期办理告知书 (art. 34)
+	DocReview       DocKind = "review"       // 复查意见书 (art. 35)
+	DocRecheck      DocKind = "recheck"      // 复核意见书 (art. 36)
+	DocHandover     DocKind = "handover"     // 交办单, of a hand-over
+	DocRegistration DocKind = "registration" // 群众来访登记表, of a desk registration
+	DocSession      DocKind = "session"      // 领导接访登记表, of a 开门接访 session
 )
 
 // docKind is what a kind of document is called, its code in the 文号, and
-// how a case (or later a registration or session) makes one.
+// how its subject (a case, hand-over, registration or session) lays it out.
 type docKind struct {
 	title, code string
-	// supports refuses a case whose state the document cannot speak of.
+	// A case letter: supports refuses a case it cannot speak of, body writes it.
 	supports func(k visits.Case) error
-	// body fills in the addressee, paragraphs and notes.
-	body func(k visits.Case, cal roster.Calendar) paper.Doc
+	body     func(k visits.Case, cal roster.Calendar) paper.Doc
+	// Any other document: lay builds the document of subject id; fresh: it
+	// is being issued now, so a subject whose state the document cannot
+	// speak of is refused.
+	lay func(ctx context.Context, r docEnv, id int64, fresh bool) (laid, error)
+	// reveals: the document shows sealed personal data in full, so every
+	// read of it is audited as a reveal.
+	reveals bool
+}
+
+// laid is a document's layout and the case it belongs to (0: none).
+type laid struct {
+	doc   paper.Doc
+	case_ int64
+}
+
+// docEnv is what laying out a document reads.
+type docEnv struct {
+	st    *store.Store
+	cal   roster.Calendar
+	today roster.Date
+	cfg   config.Config
 }
 
 // CaseDocKinds are the documents a case can have, in the order a case meets them.
 var CaseDocKinds = []DocKind{DocAccept, DocReject, DocExtension, DocOpinion, DocReview, DocRecheck}
 
 var docKinds = map[DocKind]docKind{
-	DocAccept: {"受理告知书", "受", needDate(func(k visits.Case) roster.Date { return k.Accepted }, "案件尚未受理，不能出具受理告知书"), acceptBody},
-	DocReject: {"不予受理告知书", "不受", func(k visits.Case) error {
+	DocAccept: {title: "受理告知书", code: "受", supports: needDate(func(k visits.Case) roster.Date { return k.Accepted },
+		"案件尚未受理，不能出具受理告知书"), body: acceptBody},
+	DocReject: {title: "不予受理告知书", code: "不受", supports: func(k visits.Case) error {
 		if k.State != visits.StateRejected {
 			return stateRefusal("案件未作不予受理决定，不能出具不予受理告知书")
 		}
 		return nil
-	}, rejectBody},
-	DocOpinion: {"信访处理意见书", "意", needDate(func(k visits.Case) roster.Date { return k.Replied },
-		"案件尚未出具处理意见（办理中“出具处理意见”一步），不能出具信访处理意见书"), opinionBody},
-	DocExtension: {"延期办理告知书", "延", func(k visits.Case) error {
+	}, body: rejectBody},
+	DocOpinion: {title: "信访处理意见书", code: "意", supports: needDate(func(k visits.Case) roster.Date { return k.Replied },
+		"案件尚未出具处理意见（办理中“出具处理意见”一步），不能出具信访处理意见书"), body: opinionBody},
+	DocExtension: {title: "延期办理告知书", code: "延", supports: func(k visits.Case) error {
 		if k.ExtensionDays == 0 {
 			return stateRefusal("案件没有延长办理期限，不能出具延期办理告知书")
 		}
 		return nil
-	}, extensionBody},
-	DocReview: {"复查意见书", "复查", needDate(func(k visits.Case) roster.Date { return k.Reviewed },
-		"案件尚未出具复查意见，不能出具复查意见书"), reviewBody},
-	DocRecheck: {"复核意见书", "复核", needDate(func(k visits.Case) roster.Date { return k.Rechecked },
-		"案件尚未出具复核意见，不能出具复核意见书"), recheckBody},
+	}, body: extensionBody},
+	DocReview: {title: "复查意见书", code: "复查", supports: needDate(func(k visits.Case) roster.Date { return k.Reviewed },
+		"案件尚未出具复查意见，不能出具复查意见书"), body: reviewBody},
+	DocRecheck: {title: "复核意见书", code: "复核", supports: needDate(func(k visits.Case) roster.Date { return k.Rechecked },
+		"案件尚未出具复核意见，不能出具复核意见书"), body: recheckBody},
+	DocHandover:     {title: "交办单", code: "交", lay: layHandover},
+	DocRegistration: {title: "群众来访登记表", code: "登", lay: layRegistration, reveals: true},
+	DocSession:      {title: "领导接访登记表", code: "接", lay: laySession},
 }
 
 // Title is the document's name, e.g. 受理告知书; "" for an unknown kind.
@@ -85,7 +114,26 @@ func docKindOf(kind DocKind) (docKind, error) {
 	return dk, nil
 }
 
-// supportsCase refuses a document the case cannot have now.
+// layout builds the document of subject id; fresh: it is being issued now.
+func (dk docKind) layout(ctx context.Context, r docEnv, id int64, fresh bool) (laid, error) {
+	if dk.body == nil {
+		return dk.lay(ctx, r, id, fresh)
+	}
+	k, err := r.st.Case(ctx, id)
+	if err != nil {
+		return laid{}, err
+	}
+	if fresh {
+		if err := dk.supportsCase(k); err != nil {
+			return laid{}, err
+		}
+	}
+	d := dk.body(k, r.cal)
+	d.Notes = append(d.Notes, "案件编号："+k.Code)
+	return laid{doc: d, case_: k.ID}, nil
+}
+
+// supportsCase refuses a case letter the case cannot have now.
 func (dk docKind) supportsCase(k visits.Case) error {
 	if k.IsDispute() {
 		return stateRefusal("矛盾纠纷不是信访事项，不出具信访文书")
@@ -93,22 +141,20 @@ func (dk docKind) supportsCase(k visits.Case) error {
 	return dk.supports(k)
 }
 
-// IssuedDocument is an issued document: its record (kind, 文号, date) and its layout.
+// IssuedDocument is an issued document: its record (kind, 文号, date), its
+// layout, and the case it belongs to (0 for a session's form).
 type IssuedDocument struct {
 	store.Document
 	Title string    `json:"title"`
+	Case  int64     `json:"case,omitempty"`
 	Doc   paper.Doc `json:"doc"`
 }
 
-// FileName is the document's download name, e.g. 受理告知书-2027-0042.docx.
-func (d IssuedDocument) FileName(code, ext string) string {
-	return d.Title + "-" + code + ext
-}
-
-// IssueDocument gives case id its document of kind: the first time it
-// takes the kind's next 文号 of the year of today (the county's date of
-// c.Now) and audits it; again, it returns the same document. A document
-// the case's state cannot speak of is refused.
+// IssueDocument gives subject id (a case, hand-over, registration or
+// session, as kind says) its document of kind: the first time it takes the
+// kind's next 文号 of the year of today (the county's date of c.Now) and
+// audits it; again, it returns the same document. A document the subject's
+// state cannot speak of is refused.
 func (s *Service) IssueDocument(ctx context.Context, c Call, kind DocKind, id int64) (IssuedDocument, error) {
 	dk, err := docKindOf(kind)
 	if err != nil {
@@ -116,66 +162,93 @@ func (s *Service) IssueDocument(ctx context.Context, c Call, kind DocKind, id in
 	}
 	var out IssuedDocument
 	err = s.run(ctx, c, func(ctx context.Context, e Env) error {
-		k, err := e.Tx.Case(ctx, id)
+		doc, err := e.Tx.Document(ctx, string(kind), id)
+		fresh := errors.Is(err, store.ErrNotFound)
+		if err != nil && !fresh {
+			return err
+		}
+		l, err := dk.layout(ctx, docEnv{st: e.Tx, cal: e.Cal, today: e.Today, cfg: s.cfg}, id, fresh)
 		if err != nil {
 			return err
 		}
-		if existing, err := e.Tx.Document(ctx, string(kind), id); err == nil {
-			out, err = s.layCase(ctx, e.Tx, dk, existing, k, e.Cal)
-			return err
+		if fresh {
+			prefix, err := s.docPrefix(ctx, e.Tx)
+			if err != nil {
+				return err
+			}
+			if doc, _, err = e.Tx.IssueDocument(ctx, string(kind), id, e.Today, e.Actor, func(year, seq int) string {
+				return fmt.Sprintf("%s%s〔%d〕%d号", prefix, dk.code, year, seq)
+			}); err != nil {
+				return err
+			}
 		}
-		if err := dk.supportsCase(k); err != nil {
-			return err
+		if dk.reveals {
+			if err := auditReveal(ctx, e.Tx, e.Actor, kind, id); err != nil {
+				return err
+			}
 		}
-		prefix, err := s.docPrefix(ctx, e.Tx)
-		if err != nil {
-			return err
-		}
-		doc, _, err := e.Tx.IssueDocument(ctx, string(kind), id, e.Today, e.Actor, func(year, seq int) string {
-			return fmt.Sprintf("%s%s〔%d〕%d号", prefix, dk.code, year, seq)
-		})
-		if err != nil {
-			return err
-		}
-		out, err = s.layCase(ctx, e.Tx, dk, doc, k, e.Cal)
+		out, err = s.finish(ctx, e.Tx, dk, doc, l)
 		return err
 	})
 	return out, err
 }
 
-// ReadDocument returns case id's issued document of kind as it prints on
-// today; one not issued yet is not found.
-func (s *Service) ReadDocument(ctx context.Context, today roster.Date, kind DocKind, id int64) (IssuedDocument, error) {
+// auditReveal records that a document showing sealed data in full was read.
+func auditReveal(ctx context.Context, tx *store.Store, actor string, kind DocKind, id int64) error {
+	return tx.Audit(ctx, actor, "reveal", "document", fmt.Sprintf("%s/%d", kind, id), "", "visitor.id_number,visitor.phone")
+}
+
+// ReadDocument returns subject id's issued document of kind as it prints on
+// the county's date of c.Now; one not issued yet is not found. Reading a
+// document that shows sealed data in full is audited.
+func (s *Service) ReadDocument(ctx context.Context, c Call, kind DocKind, id int64) (IssuedDocument, error) {
 	dk, err := docKindOf(kind)
 	if err != nil {
 		return IssuedDocument{}, err
 	}
-	doc, err := s.st.Document(ctx, string(kind), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return IssuedDocument{}, fault.Missing("kind", "该案件尚未出具"+dk.title+"，请先在案件页出具")
-	} else if err != nil {
-		return IssuedDocument{}, err
+	read := func(st *store.Store) (IssuedDocument, error) {
+		doc, err := st.Document(ctx, string(kind), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return IssuedDocument{}, fault.Missing("kind", "尚未出具"+dk.title+"，请先出具")
+		} else if err != nil {
+			return IssuedDocument{}, err
+		}
+		today := s.Today(c.Now)
+		cal, err := CaseCalendar(ctx, st, today)
+		if err != nil {
+			return IssuedDocument{}, err
+		}
+		l, err := dk.layout(ctx, docEnv{st: st, cal: cal, today: today, cfg: s.cfg}, id, false)
+		if err != nil {
+			return IssuedDocument{}, err
+		}
+		return s.finish(ctx, st, dk, doc, l)
 	}
-	k, err := s.st.Case(ctx, id)
-	if err != nil {
-		return IssuedDocument{}, err
+	if !dk.reveals {
+		// A plain read: no write transaction, so PostgreSQL's caches keep their version.
+		return read(s.st)
 	}
-	cal, err := CaseCalendar(ctx, s.st, today)
-	if err != nil {
-		return IssuedDocument{}, err
-	}
-	return s.layCase(ctx, s.st, dk, doc, k, cal)
+	var out IssuedDocument
+	err = s.st.WithTx(ctx, func(tx *store.Store) error {
+		if out, err = read(tx); err != nil {
+			return err
+		}
+		return auditReveal(ctx, tx, c.Actor, kind, id)
+	})
+	return out, err
 }
 
 // CaseDocument is a document the case page offers: issued (with its 文号)
-// or issuable now.
+// or issuable now. Subject is the case, or the hand-over of a 交办单.
 type CaseDocument struct {
-	Kind   DocKind `json:"kind"`
-	Title  string  `json:"title"`
-	Number string  `json:"number,omitempty"`
+	Kind    DocKind `json:"kind"`
+	Subject int64   `json:"subject"`
+	Title   string  `json:"title"`
+	Number  string  `json:"number,omitempty"`
 }
 
-// CaseDocuments lists case k's issued documents and those its state supports now.
+// CaseDocuments lists case k's issued documents and those its state
+// supports now, then a 交办单 for each of its hand-overs.
 func (s *Service) CaseDocuments(ctx context.Context, k visits.Case) ([]CaseDocument, error) {
 	kinds := make([]string, len(CaseDocKinds))
 	for i, kd := range CaseDocKinds {
@@ -193,8 +266,30 @@ func (s *Service) CaseDocuments(ctx context.Context, k visits.Case) ([]CaseDocum
 	for _, kd := range CaseDocKinds {
 		dk := docKinds[kd]
 		if n, ok := numbers[kd]; ok || dk.supportsCase(k) == nil {
-			out = append(out, CaseDocument{Kind: kd, Title: dk.title, Number: n})
+			out = append(out, CaseDocument{Kind: kd, Subject: k.ID, Title: dk.title, Number: n})
 		}
+	}
+	hs, err := s.st.Handovers(ctx, store.HandoverFilter{Case: k.ID})
+	if err != nil {
+		return nil, err
+	}
+	us, err := handoverUnits(ctx, s.st)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(hs) - 1; i >= 0; i-- { // oldest first
+		h := hs[i]
+		d := CaseDocument{Kind: DocHandover, Subject: h.ID, Title: "交办单（" + us.name(h.Unit) + "）"}
+		doc, err := s.st.Document(ctx, string(DocHandover), h.ID)
+		switch {
+		case err == nil:
+			d.Number = doc.Number
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		case handoverRefusal(h) != nil:
+			continue
+		}
+		out = append(out, d)
 	}
 	return out, nil
 }
@@ -223,16 +318,19 @@ func (s *Service) docIssuer(ctx context.Context, st *store.Store) (string, error
 	return county + "群众工作部", err
 }
 
-// layCase lays out case k's document doc.
-func (s *Service) layCase(ctx context.Context, st *store.Store, dk docKind, doc store.Document, k visits.Case, cal roster.Calendar) (IssuedDocument, error) {
+// finish heads and signs a laid-out document: title, 文号, issuer, the seal
+// and, unless the layout dated it, the date it was issued.
+func (s *Service) finish(ctx context.Context, st *store.Store, dk docKind, doc store.Document, l laid) (IssuedDocument, error) {
 	issuer, err := s.docIssuer(ctx, st)
 	if err != nil {
 		return IssuedDocument{}, err
 	}
-	p := dk.body(k, cal)
-	p.Title, p.Number, p.Issuer, p.Date, p.Seal = dk.title, doc.Number, issuer, doc.IssuedOn, true
-	p.Notes = append(p.Notes, "案件编号："+k.Code)
-	return IssuedDocument{Document: doc, Title: dk.title, Doc: p}, nil
+	p := l.doc
+	p.Title, p.Number, p.Issuer, p.Seal = dk.title, doc.Number, issuer, true
+	if p.Date == 0 {
+		p.Date = doc.IssuedOn
+	}
+	return IssuedDocument{Document: doc, Title: dk.title, Case: l.case_, Doc: p}, nil
 }
 
 // The letters' wording: short official Chinese, the case's own dates and the

@@ -87,11 +87,11 @@ func TestCaseDocumentsFollowTheState(t *testing.T) {
 	if err != nil || len(docs) != 5 {
 		t.Errorf("case documents: %+v %v", docs, err)
 	}
-	read, err := f.svc.ReadDocument(ctx, roster.MustDate("2026-12-05"), service.DocAccept, k.ID)
+	read, err := f.svc.ReadDocument(ctx, f.at("2026-12-05"), service.DocAccept, k.ID)
 	if err != nil || read.Number != acc.Number || read.Doc.Date != acc.Doc.Date {
 		t.Errorf("read back: %q %s %v", read.Number, read.Doc.Date, err)
 	}
-	_, err = f.svc.ReadDocument(ctx, roster.MustDate("2026-12-05"), service.DocReject, k.ID)
+	_, err = f.svc.ReadDocument(ctx, f.at("2026-12-05"), service.DocReject, k.ID)
 	wantFault(t, err, fault.NotFound, "")
 	_, err = f.svc.IssueDocument(ctx, f.call, "nonsense", k.ID)
 	wantFault(t, err, fault.Invalid, "kind")
