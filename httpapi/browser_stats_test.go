@@ -1,12 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -41,6 +44,23 @@ func TestBrowserStatsPage(t *testing.T) {
 				t.Errorf("the page is %d px wide at %d px", w, width)
 			}
 		}
+	}
+	// Printed on A4 (the navigation and forms hidden, nothing cut at the right edge).
+	shot(t, ctx, srv.URL+"/staff/stats?period=2027", filepath.Join(shots, "stats-2027-794.png"), 794)
+	pdf := printA4(t, ctx)
+	if err := os.WriteFile(filepath.Join(shots, "stats-2027-print.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "emulate print", chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return chromedp.Void{}, err
+	}))
+	saveScreenshot(t, ctx, filepath.Join(shots, "stats-2027-print.png"))
+	if v := evalJS[string](t, ctx, `getComputedStyle(document.querySelector('.staff-bar')).display`); v != "none" {
+		t.Errorf("the navigation prints (display %q)", v)
+	}
+	if w := evalJS[int](t, ctx, `Math.max(...[...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right))`); w > 794 {
+		t.Errorf("a table reaches %d px on A4 (794 px)", w)
 	}
 	t.Logf("screenshots in %s", shots)
 }

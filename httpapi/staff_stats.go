@@ -26,13 +26,18 @@ func (s *Server) statsPeriod(c echo.Context) (stats.Period, error) {
 	return p, nil
 }
 
-// showStatsJSON serves the figures of /staff/stats as JSON.
-func (s *Server) showStatsJSON(c echo.Context) error {
+// statsReport is the report of the period the request asks for, as of today.
+func (s *Server) statsReport(c echo.Context) (stats.Report, error) {
 	p, err := s.statsPeriod(c)
 	if err != nil {
-		return err
+		return stats.Report{}, err
 	}
-	r, err := stats.Load(c.Request().Context(), s.store, p, s.today())
+	return stats.Load(c.Request().Context(), s.store, p, s.today())
+}
+
+// showStatsJSON serves the figures of /staff/stats as JSON.
+func (s *Server) showStatsJSON(c echo.Context) error {
+	r, err := s.statsReport(c)
 	if err != nil {
 		return err
 	}
@@ -42,16 +47,11 @@ func (s *Server) showStatsJSON(c echo.Context) error {
 
 // exportStats sends the figures as a workbook.
 func (s *Server) exportStats(c echo.Context) error {
-	ctx := c.Request().Context()
-	p, err := s.statsPeriod(c)
+	r, err := s.statsReport(c)
 	if err != nil {
 		return err
 	}
-	r, err := stats.Load(ctx, s.store, p, s.today())
-	if err != nil {
-		return err
-	}
-	county, err := s.store.Setting(ctx, "county")
+	county, err := s.store.Setting(c.Request().Context(), "county")
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) exportStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendXLSX(c, fmt.Sprintf("信访工作统计-%s.xlsx", p.Key), b)
+	return sendXLSX(c, fmt.Sprintf("信访工作统计-%s.xlsx", r.Period.Key), b)
 }
 
 type statsLink struct{ Label, Href string }
@@ -90,14 +90,11 @@ type statsPage struct {
 func statsHref(p stats.Period) string { return "/staff/stats?period=" + p.Key }
 
 func (s *Server) showStats(c echo.Context) error {
-	p, err := s.statsPeriod(c)
+	r, err := s.statsReport(c)
 	if err != nil {
 		return err
 	}
-	r, err := stats.Load(c.Request().Context(), s.store, p, s.today())
-	if err != nil {
-		return err
-	}
+	p := r.Period
 	page := &statsPage{Report: r, XLSX: "/staff/stats.xlsx?period=" + p.Key, JSON: "/api/v1/stats?period=" + p.Key,
 		Prev: statsLink{"‹ " + p.Prev().Label, statsHref(p.Prev())}, Next: statsLink{p.Next().Label + " ›", statsHref(p.Next())}}
 	m := roster.MonthOf(p.From)

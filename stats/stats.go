@@ -114,6 +114,7 @@ type Month struct {
 
 // PersonDuties are one leader's duties: in the period and across every roster in its year.
 type PersonDuties struct {
+	Key       string `json:"key"` // the leader's id
 	Name      string `json:"name"`
 	Planned   int    `json:"planned"` // duties due by the as-of date, rosters that receive the public
 	Signed    int    `json:"signed"`
@@ -607,7 +608,7 @@ func computeRoster(in Input, t *tally) Roster {
 	person := func(id string) *PersonDuties {
 		pd, ok := per[id]
 		if !ok {
-			pd = &PersonDuties{Name: id, ByRoster: make([]int, len(in.Rosters))}
+			pd = &PersonDuties{Key: id, Name: id, ByRoster: make([]int, len(in.Rosters))}
 			per[id] = pd
 		}
 		return pd

@@ -71,6 +71,15 @@ func TestIndicatorsMatchTheRawRows(t *testing.T) {
 				t.Errorf("roster: planned %d signed %d replaced %d swaps %d; want %d %d %d %d", r.Roster.Planned, r.Roster.Signed,
 					r.Roster.Replacements, r.Roster.Swaps, e.Planned, e.Signed, e.Replacements, e.Swaps)
 			}
+			if len(r.Roster.People) != len(e.People) {
+				t.Errorf("roster: %d people, want %d", len(r.Roster.People), len(e.People))
+			}
+			for _, got := range r.Roster.People {
+				want := e.People[got.Key]
+				if want == nil || got.Planned != want.Planned || got.Signed != want.Signed || got.Replaced != want.Replaced || got.YearTotal != want.YearTotal {
+					t.Errorf("roster %s: %+v, want %+v", got.Key, got, want)
+				}
+			}
 			for _, m := range r.Trend {
 				mp, _ := stats.ParsePeriod(m.Month)
 				em := w.Expect(mp).County

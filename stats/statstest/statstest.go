@@ -447,6 +447,7 @@ type Expected struct {
 	Channels, Categories  map[string]int
 	Planned, Signed       int
 	Replacements, Swaps   int
+	People                map[string]*stats.PersonDuties // by leader id: Planned, Signed, Replaced, YearTotal
 }
 
 func (e *Expected) at(m map[string]*stats.Figures, k string) *stats.Figures {
@@ -466,7 +467,13 @@ func inc(r *stats.Rate, ok bool) {
 // Expect computes the figures of p from the generated rows.
 func (w *World) Expect(p stats.Period) *Expected {
 	e := &Expected{Leaders: map[string]*stats.Figures{}, Units: map[string]*stats.Figures{}, Towns: map[string]*stats.Figures{},
-		Channels: map[string]int{}, Categories: map[string]int{}}
+		Channels: map[string]int{}, Categories: map[string]int{}, People: map[string]*stats.PersonDuties{}}
+	person := func(id string) *stats.PersonDuties {
+		if e.People[id] == nil {
+			e.People[id] = &stats.PersonDuties{}
+		}
+		return e.People[id]
+	}
 	in := func(d roster.Date) bool { return d != 0 && d >= p.From && d <= p.To }
 	all := func(leader *string, unit *string, town *string, fn func(*stats.Figures)) {
 		fn(&e.County)
@@ -649,19 +656,25 @@ func (w *World) Expect(p stats.Period) *Expected {
 		})
 	}
 	for _, d := range w.duties {
+		if d.key.Date.Year() == p.From.Year() {
+			person(d.person).YearTotal++
+		}
 		if !d.receives || !in(d.key.Date) || d.key.Date > w.AsOf {
 			continue
 		}
 		e.Planned++
+		person(d.person).Planned++
 		if d.signed {
 			e.Signed++
+			person(d.person).Signed++
 		}
 		inc(&e.County.Duties, d.signed)
 		inc(&e.at(e.Leaders, d.person).Duties, d.signed)
 	}
-	for _, day := range w.repDays {
+	for i, day := range w.repDays {
 		if in(day) {
 			e.Replacements++
+			person(w.replaced[i]).Replaced++
 		}
 	}
 	for _, days := range w.swapDays {
