@@ -156,7 +156,7 @@ type Input struct {
 	// Visits dated from the trend's first month through max(Period.To, AsOf):
 	// a return visit after the period still evaluates a case replied in it.
 	Visits        []store.StatVisit
-	Registrations []store.StatRegistration // dated in the period
+	Registrations store.StatRegistrations // dated in the period
 	// Evaluations (满意度评价) answered from the trend's first month through AsOf.
 	Evaluations []visits.Evaluation
 	Tasks       []store.StatTask // the period's months
@@ -425,17 +425,10 @@ func Compute(in Input) Report {
 
 	// The four visits. 开门接访 counts the desk's registrations; a session
 	// with none counts its recorded walk-ins.
-	sessions := map[int64]store.StatVisit{}
-	registered := map[int64]bool{}
-	for _, r := range in.Registrations {
-		registered[r.Session] = true
-	}
+	registered := in.Registrations.Sessions
 	for _, v := range in.Visits {
 		if !p.Contains(v.Date) {
 			continue
-		}
-		if v.Kind == visits.KindOpen {
-			sessions[v.ID] = v
 		}
 		if v.State != visits.VisitDone {
 			continue
@@ -459,21 +452,14 @@ func Compute(in Input) Report {
 			t.each(v.Leader, true, "", false, v.Township, v.Township != "", func(f *Figures) { f.Return.add(1, people) })
 		}
 	}
-	for _, r := range in.Registrations {
-		if !p.Contains(r.Date) {
-			continue
-		}
-		leader := r.ReceivedBy
-		if leader == "" {
-			leader = sessions[r.Session].Leader
-		}
-		t.each(leader, leader != "", "", false, r.Township, true, func(f *Figures) {
-			f.Open.add(1, r.GroupSize)
-			if r.Repeat {
-				f.Repeat++
+	for _, g := range in.Registrations.Groups {
+		t.each(g.Leader, g.Leader != "", "", false, g.Township, true, func(f *Figures) {
+			f.Open.add(g.Batches, g.People)
+			if g.Repeat {
+				f.Repeat += g.Batches
 			}
-			if r.SkippedLevel {
-				f.SkippedLevel++
+			if g.SkippedLevel {
+				f.SkippedLevel += g.Batches
 			}
 		})
 	}

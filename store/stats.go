@@ -83,28 +83,49 @@ func (s *Store) StatVisits(ctx context.Context, from, to roster.Date) ([]StatVis
 	return out, err
 }
 
-// StatRegistration is one desk registration (批次) without the visitor.
-type StatRegistration struct {
-	Session      int64
-	Date         roster.Date
-	Township     string
-	GroupSize    int
-	SkippedLevel bool
-	Repeat       bool
-	ReceivedBy   string
+// StatRegistrations are the desk registrations (批次) of a period counted
+// in SQL by what the statistics group them by; the visitor is never read.
+type StatRegistrations struct {
+	Groups   []StatDeskGroup
+	Sessions map[int64]bool // the 开门接访 sessions with any registration
 }
 
-// StatRegistrations returns the desk registrations dated in [from, to].
-func (s *Store) StatRegistrations(ctx context.Context, from, to roster.Date) ([]StatRegistration, error) {
-	return queryAll(ctx, s.q, "stat registrations", func(sc scanner) (StatRegistration, error) {
-		var r StatRegistration
-		var date string
-		var skipped, repeat int
-		err := sc.Scan(&r.Session, &date, &r.Township, &r.GroupSize, &skipped, &repeat, &r.ReceivedBy)
-		r.Date, r.SkippedLevel, r.Repeat = readDate(date), skipped == 1, repeat == 1
-		return r, err
-	}, `SELECT session_id, date, township, group_size, skipped_level, repeat_visit, received_by
-		FROM desk_visits WHERE date >= ? AND date <= ? ORDER BY id`, from.String(), to.String())
+// StatDeskGroup counts the registrations of one leader, township and kind.
+type StatDeskGroup struct {
+	Leader       string // who received them, or the session's 值班领导 when not recorded
+	Township     string
+	Repeat       bool
+	SkippedLevel bool
+	Batches      int
+	People       int // SUM(group_size)
+}
+
+// StatRegistrations counts the desk registrations dated in [from, to].
+func (s *Store) StatRegistrations(ctx context.Context, from, to roster.Date) (StatRegistrations, error) {
+	out := StatRegistrations{Sessions: map[int64]bool{}}
+	var err error
+	out.Groups, err = queryAll(ctx, s.q, "stat registrations", func(sc scanner) (StatDeskGroup, error) {
+		var g StatDeskGroup
+		var repeat, skipped int
+		err := sc.Scan(&g.Leader, &g.Township, &repeat, &skipped, &g.Batches, &g.People)
+		g.Repeat, g.SkippedLevel = repeat == 1, skipped == 1
+		return g, err
+	}, `SELECT CASE WHEN d.received_by <> '' THEN d.received_by ELSE v.leader_id END, d.township, d.repeat_visit, d.skipped_level,
+			COUNT(*), SUM(d.group_size)
+		FROM desk_visits d JOIN visits v ON v.id = d.session_id
+		WHERE d.date >= ? AND d.date <= ?
+		GROUP BY CASE WHEN d.received_by <> '' THEN d.received_by ELSE v.leader_id END, d.township, d.repeat_visit, d.skipped_level
+		ORDER BY 1, 2, 3, 4`, from.String(), to.String())
+	if err != nil {
+		return out, err
+	}
+	err = queryEach(ctx, s.q, "stat desk sessions", func(sc scanner) error {
+		var id int64
+		err := sc.Scan(&id)
+		out.Sessions[id] = true
+		return err
+	}, `SELECT DISTINCT session_id FROM desk_visits WHERE date >= ? AND date <= ?`, from.String(), to.String())
+	return out, err
 }
 
 // StatTask is one township's sweep task of a month, with its findings.
