@@ -61,7 +61,12 @@ func apiDecode(c echo.Context, dst any) error {
 	return nil
 }
 
+// apiIdent reports whether s looks like a field name (a letter first, as no
+// ID number or phone does), so it may be echoed.
 func apiIdent(s string) bool {
+	if s == "" || len(s) > 40 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.') {
 			return false

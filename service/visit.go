@@ -67,6 +67,10 @@ func resolveCases(ctx context.Context, tx *store.Store, ids []int64, codes []str
 	for _, code := range codes {
 		k, err := tx.CaseByCode(ctx, code)
 		if errors.Is(err, store.ErrNotFound) {
+			if _, _, bad := visits.ParseCode(code); bad != nil {
+				// Not a code at all: maybe a number typed in the wrong box, never echoed.
+				return nil, fault.InvalidField("cases", "案件编号应为“年份-序号”，如 2027-0042")
+			}
 			return nil, fault.InvalidField("cases", fmt.Sprintf("案件 %s 不存在", code))
 		}
 		if err != nil {
