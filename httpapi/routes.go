@@ -156,6 +156,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/staff/fairness", s.showFairness, viewer)
 	e.GET("/staff/stats", s.showStats, viewer)
 	e.GET("/staff/stats.xlsx", s.exportStats, viewer)
+	e.GET("/staff/stats/report", s.showStatsReport, viewer)      // the 通报 or yearly report, A4
+	e.GET("/staff/stats/report.docx", s.showStatsReport, viewer) // the same as .docx
 	e.GET("/staff/absences", s.showAbsences, viewer)
 	e.POST("/staff/absences/preview", s.previewAbsence, editor)
 	e.POST("/staff/absences", s.createAbsence, editor)

@@ -1,14 +1,18 @@
 package httpapi
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"zhiban/fault"
+	"zhiban/paper"
 	"zhiban/roster"
 	"zhiban/stats"
 )
@@ -79,12 +83,49 @@ type statsDim struct {
 type statsPage struct {
 	staffLayout
 	stats.Report
-	Prev, Next statsLink
-	Kinds      []statsLink // this month, quarter, year
-	XLSX, JSON string
-	Dims       []statsDim
-	Charts     []statsChart
-	TrendChart template.HTML
+	Prev, Next  statsLink
+	Kinds       []statsLink // this month, quarter, year
+	XLSX, JSON  string
+	PrintReport string // the 通报 or yearly report
+	Dims        []statsDim
+	Charts      []statsChart
+	TrendChart  template.HTML
+}
+
+// showStatsReport lays out the period's figures as the leaders' 通报 (month,
+// quarter) or the yearly report (art. 41): an A4 page to print, or .docx.
+func (s *Server) showStatsReport(c echo.Context) error {
+	r, err := s.statsReport(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	county, err := s.store.Setting(ctx, "county")
+	if err != nil {
+		return err
+	}
+	issuer, err := s.svc.DocumentIssuer(ctx)
+	if err != nil {
+		return err
+	}
+	doc := stats.ReportDoc(r, county, issuer, s.today())
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if strings.HasSuffix(c.Path(), ".docx") {
+		b, err := paper.DOCX(doc)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s.docx"; filename*=UTF-8''%s`,
+			r.Period.Key, url.PathEscape(doc.Title+".docx")))
+		return c.Blob(http.StatusOK, docxType, b)
+	}
+	var b bytes.Buffer
+	links := []paper.Link{{Label: "‹ 返回统计", Href: statsHref(r.Period)},
+		{Label: "下载 Word 文件（.docx）", Href: "/staff/stats/report.docx?period=" + r.Period.Key}}
+	if err := paper.HTML(&b, doc, paper.Page{Stylesheet: "/static/paper.css", Links: links}); err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, b.Bytes())
 }
 
 func statsHref(p stats.Period) string { return "/staff/stats?period=" + p.Key }
@@ -95,7 +136,7 @@ func (s *Server) showStats(c echo.Context) error {
 		return err
 	}
 	p := r.Period
-	page := &statsPage{Report: r, XLSX: "/staff/stats.xlsx?period=" + p.Key, JSON: "/api/v1/stats?period=" + p.Key,
+	page := &statsPage{Report: r, XLSX: "/staff/stats.xlsx?period=" + p.Key, PrintReport: "/staff/stats/report?period=" + p.Key, JSON: "/api/v1/stats?period=" + p.Key,
 		Prev: statsLink{"‹ " + p.Prev().Label, statsHref(p.Prev())}, Next: statsLink{p.Next().Label + " ›", statsHref(p.Next())}}
 	m := roster.MonthOf(p.From)
 	for _, k := range []stats.Period{stats.MonthPeriod(m), stats.QuarterPeriod(m.Year(), (int(m.Month())-1)/3+1), stats.YearPeriod(m.Year())} {

@@ -170,7 +170,11 @@ func document(d Doc) string {
 		label := textWidth * 24 / 100
 		b.WriteString(table([]int{label, textWidth - label}, rows, 24, 0))
 	}
-	if t := d.Table; t != nil {
+	rows := func() {
+		t := d.Table
+		if t == nil {
+			return
+		}
 		if t.Caption != "" {
 			b.WriteString(para(`<w:jc w:val="left"/>`, run(t.Caption, 24)))
 		}
@@ -181,9 +185,15 @@ func document(d Doc) string {
 		}
 		b.WriteString(table(widths, append([][]string{t.Head}, t.Rows...), 21, 1))
 	}
+	if !d.TableLast {
+		rows()
+	}
 	for _, p := range d.Body {
 		// 首行缩进两字: 640 twips at 16 pt.
 		b.WriteString(para(`<w:ind w:firstLineChars="200" w:firstLine="640"/>`, run(p, 0)))
+	}
+	if d.TableLast {
+		rows()
 	}
 	// The signature: an empty line, the issuer and the date right-aligned
 	// with four characters' space (GB/T 9704 7.3.5), the seal over both.

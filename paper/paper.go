@@ -12,16 +12,18 @@ import (
 
 // Doc is one official document.
 type Doc struct {
-	Title     string      `json:"title"`               // 受理告知书
-	Number    string      `json:"number,omitempty"`    // 文号, e.g. 临信受〔2027〕12号; or a form's 编号
-	Addressee string      `json:"addressee,omitempty"` // 主送: the person or unit written to, without the colon
-	Fields    []Field     `json:"fields,omitempty"`    // a form's labelled cells
-	Table     *Table      `json:"table,omitempty"`     // a form's rows
-	Body      []string    `json:"body,omitempty"`      // paragraphs, each indented two characters
-	Issuer    string      `json:"issuer"`              // 发文机关署名
-	Date      roster.Date `json:"date"`                // 成文日期
-	Seal      bool        `json:"seal"`                // leave the 印章 area
-	Notes     []string    `json:"notes,omitempty"`     // 附注 below the date, e.g. how to ask for review
+	Title     string  `json:"title"`               // 受理告知书
+	Number    string  `json:"number,omitempty"`    // 文号, e.g. 临信受〔2027〕12号; or a form's 编号
+	Addressee string  `json:"addressee,omitempty"` // 主送: the person or unit written to, without the colon
+	Fields    []Field `json:"fields,omitempty"`    // a form's labelled cells
+	Table     *Table  `json:"table,omitempty"`     // a form's rows
+	// TableLast prints Table after Body, as a report's 附表 (a form's comes first).
+	TableLast bool        `json:"table_last,omitempty"`
+	Body      []string    `json:"body,omitempty"`  // paragraphs, each indented two characters
+	Issuer    string      `json:"issuer"`          // 发文机关署名
+	Date      roster.Date `json:"date"`            // 成文日期
+	Seal      bool        `json:"seal"`            // leave the 印章 area
+	Notes     []string    `json:"notes,omitempty"` // 附注 below the date, e.g. how to ask for review
 }
 
 // Field is one labelled row of a form.

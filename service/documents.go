@@ -307,6 +307,9 @@ func (s *Service) docPrefix(ctx context.Context, st *store.Store) (string, error
 	return string(first) + "信", nil
 }
 
+// DocumentIssuer is the organ that signs the office's documents and reports.
+func (s *Service) DocumentIssuer(ctx context.Context) (string, error) { return s.docIssuer(ctx, s.st) }
+
 // docIssuer is documents.issuer, publish.organizer, or the county's 群众工作部.
 func (s *Service) docIssuer(ctx context.Context, st *store.Store) (string, error) {
 	for _, v := range []string{s.cfg.Documents.Issuer, s.cfg.Publish.Organizer} {
