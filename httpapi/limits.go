@@ -29,6 +29,8 @@ func bodyLimit(path string) int64 {
 	switch path {
 	case "/staff/login":
 		return loginBodyLimit
+	case "/evaluate":
+		return evaluateBodyLimit
 	case "/staff/import/preview":
 		return importPreviewLimit
 	case "/staff/import/apply":

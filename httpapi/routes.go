@@ -29,6 +29,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// 到岗签到: the signed link is the leader's credential; no login, no cache.
 	e.Match(public, "/signin", s.showSignin)
 	e.POST("/signin", s.postSignin)
+	// 满意度评价 by code: a write, so never pubcache; same-origin POST, throttled per address.
+	e.Match(public, "/evaluate", s.showEvaluate)
+	e.POST("/evaluate", s.postEvaluate)
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).
@@ -56,6 +59,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/api/v1/cases/:id/leader", s.setCaseLeader, apiWrite)
 	e.POST("/api/v1/cases/:id/reveal", s.revealPhone, apiWrite)
 	e.POST("/api/v1/cases/:id/handovers", s.handOverCase, apiWrite) // 交办单
+	// 满意度评价 (staff_evaluations.go)
+	e.GET("/api/v1/cases/:id/evaluations", s.listCaseEvaluations, apiRead)
+	e.POST("/api/v1/cases/:id/evaluations", s.recordEvaluationJSON, apiWrite)
+	e.POST("/api/v1/cases/:id/evaluation-code", s.issueEvaluationCodeJSON, apiWrite)
 	e.GET("/api/v1/handovers", s.listHandovers, apiRead)
 	e.GET("/api/v1/handovers/:id", s.showHandover, apiRead)
 	e.POST("/api/v1/handovers/:id/decline", s.declineHandover, apiWrite)
@@ -113,6 +120,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.POST("/staff/cases/:id/handovers/:hid/decline", s.postHandoverDecline, editor)
 	e.POST("/staff/cases/:id/handovers/:hid/report", s.postHandoverReport, editor)
 	e.POST("/staff/cases/:id/handovers/:hid/withdraw", s.postHandoverWithdraw, editor)
+	e.POST("/staff/cases/:id/evaluations", s.postEvaluation, editor)
+	e.POST("/staff/cases/:id/evaluation-code", s.postEvaluationCode, editor)
 	e.GET("/staff/handovers", s.showHandoverList, viewer)
 	e.POST("/staff/cases/:id/documents", s.postCaseDocument, editor)
 	e.POST("/staff/documents", s.postDocument, editor)               // the desk's registration forms

@@ -122,7 +122,8 @@ type casePage struct {
 	CanReveal    bool       // an editor may ask for the full phone
 	Phone        string     // the full phone, after an audited reveal
 	Handovers    service.CaseHandovers
-	Documents    []service.CaseDocument // editors: issued documents and those the state supports
+	Documents    []service.CaseDocument  // editors: issued documents and those the state supports
+	Evaluations  service.CaseEvaluations // 满意度评价 (staff_evaluations.go)
 }
 
 func (s *Server) showCasePage(c echo.Context) error {
@@ -175,6 +176,9 @@ func (s *Server) renderCase(c echo.Context, status int, r *refusal, phone string
 		}
 	}
 	if p.Handovers, err = s.svc.ReadCaseHandovers(ctx, s.call(c), id); err != nil {
+		return err
+	}
+	if p.Evaluations, err = s.svc.ReadCaseEvaluations(ctx, s.call(c), id); err != nil {
 		return err
 	}
 	p.Deadlines = service.DeadlinesOn(k, today)

@@ -78,7 +78,16 @@ func goldenPages() []goldenPage {
 			form: dutyAbsence, wants: []string{"建议接替"}},
 		{name: "staff_import", path: fixed("/staff/import"), templates: []string{"staff/import.html"}},
 		{name: "staff_desk", path: deskWithQueue, templates: []string{"staff/desk.html"}, wants: []string{"值班领导", "跟班领导", "重复信访", "已等", "交办"}},
+		// 满意度评价: the public page, and last (it makes a code) the slip of a case's 评价码.
+		{name: "evaluate", anonymous: true, path: fixed("/evaluate"), templates: []string{"evaluate.html"}, wants: []string{"评价码", "满意"}},
+		{name: "staff_evaluation_code", method: http.MethodPost, path: evaluationCodeHref, templates: []string{"staff/evaluation_code.html"},
+			form: func(*testing.T, *staffFixture) url.Values { return url.Values{"stage": {"accept"}} }, wants: []string{"满意度评价码", "/evaluate"}},
 	}
+}
+
+// evaluationCodeHref makes the 受理 评价码 of the demo's accepted case 2026-0900.
+func evaluationCodeHref(t *testing.T, f *staffFixture) string {
+	return caseHref("2026-0900")(t, f) + "/evaluation-code"
 }
 
 func caseHref(code string) func(*testing.T, *staffFixture) string {
@@ -120,6 +129,8 @@ var volatileParts = []struct {
 	{regexp.MustCompile(`(<meta name="csrf-token" content=")[^"]*(")`), "${1}CSRF${2}"},
 	{regexp.MustCompile(`(name="csrf" value=")[^"]*(")`), "${1}CSRF${2}"},
 	{regexp.MustCompile(`(name="t" value=")[^"]*(")`), "${1}SIGNIN-TOKEN${2}"}, // signed with the installation's random key
+	// A random 评价码.
+	{regexp.MustCompile(`\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b`), "EVAL-CODE"},
 	{regexp.MustCompile(`\b20\d\d-\d\d-\d\d \d\d:\d\d:\d\d\b`), ""},
 	{regexp.MustCompile(`20\d\d年\d\d?月\d\d?日 \d\d:\d\d`), ""},
 }

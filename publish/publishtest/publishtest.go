@@ -84,6 +84,7 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 	}
 	s.Registration = seedDesk(tb, st, today, s.Case)
 	s.add(seedHandover(tb, st, today, s.Case)...)
+	s.add(seedEvaluation(tb, st, today, s.Case)...)
 	v := s.Registration.Visitor
 	s.add(v.Name, v.IDNumber, v.Phone, v.Address, s.Registration.Matter, s.Registration.Representatives[0],
 		secret.MaskID(v.IDNumber), secret.MaskPhone(v.Phone))
@@ -132,6 +133,22 @@ func seedHandover(tb testing.TB, st *store.Store, today roster.Date, k visits.Ca
 		tb.Fatal(err)
 	}
 	return []string{h.Report, "承诺补发款项"}
+}
+
+// seedEvaluation records a 满意度评价 of k and prints a 评价码 for it; it
+// returns the code (a credential: never public, never in a log).
+func seedEvaluation(tb testing.TB, st *store.Store, today roster.Date, k visits.Case) []string {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := st.CreateEvaluation(ctx, visits.Evaluation{Case: k.ID, Stage: visits.StageAccept, Answer: visits.Dissatisfied,
+		Source: visits.SourceStaff, AnsweredOn: today, RecordedBy: "test"}, "test"); err != nil {
+		tb.Fatal(err)
+	}
+	code := store.EvaluationCode{Case: k.ID, Stage: visits.StageHandle, Hash: "seeded", Code: "QWERTYUPASDF", Made: today, Expires: today.AddDays(90)}
+	if err := st.PutEvaluationCode(ctx, code, "test"); err != nil {
+		tb.Fatal(err)
+	}
+	return []string{code.Code, "QWER-TYUP-ASDF"}
 }
 
 func (s *Seeded) add(strs ...string) {
