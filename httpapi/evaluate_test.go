@@ -119,7 +119,8 @@ func TestEvaluatePage(t *testing.T) {
 	me := publicClient("127.0.0.3")
 	private := []string{petName, petPhone, petAddr, petText, "2026-0", code}
 
-	resp, page := roundTrip(t, me, mustRequest(t, http.MethodGet, f.srv.URL+"/evaluate"))
+	get, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/evaluate", nil)
+	resp, page := roundTrip(t, me, get)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(string(page), "评价码") ||
 		!strings.Contains(string(page), `name="website"`) || resp.Header.Get("X-Frame-Options") != "DENY" {
 		t.Fatalf("GET: %d %v\n%s", resp.StatusCode, resp.Header, page)
@@ -211,13 +212,4 @@ func TestEvaluateGuessingIsThrottled(t *testing.T) {
 func guess(i int) string {
 	const digits = "23456789"
 	return fmt.Sprintf("%c%c%c%c", digits[i>>9&7], digits[i>>6&7], digits[i>>3&7], digits[i&7])
-}
-
-func mustRequest(t *testing.T, method, u string) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest(method, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return req
 }
