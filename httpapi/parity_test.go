@@ -64,7 +64,7 @@ type parityRow struct {
 var formLabels = map[string]string{
 	"title": "标题", "township": "乡镇", "on": "日期", "date": "日期", "place": "地点", "reason": "原因",
 	"cases": "关联案件", "leader": "领导", "version": "版本", "days": "延长天数", "person": "人员",
-	"unit": "责任单位", "due": "办结期限", "report": "办结报告",
+	"unit": "责任单位", "due": "办结期限", "report": "办结报告", "answer": "评价结果",
 	// Conflicts carry no label on forms.
 	"state": "",
 }
@@ -516,6 +516,7 @@ func parityRows() []parityRow {
 		slot("replace a roster slot with someone outside the pool", 400, "person", false, func(*testing.T, *parityEnv, store.StoredAssignment) string { return "L999" }),
 		slot("replace a roster slot with a stale version", 409, "", true, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 	}
+	rows = append(rows, evaluationParityRows()...)
 	return append(append(append(rows, attendanceParityRows()...), handoverParityRows()...), deskParityRows()...)
 }
 
@@ -817,6 +818,7 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 		Outbox      []store.Delivery
 		Handovers   []visits.Handover
 		Desk        []visits.Registration
+		Evaluations []visits.Evaluation
 	}
 	var errs []error
 	must := func(err error) {
@@ -845,6 +847,8 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 	state.Handovers, err = e.st.Handovers(ctx, store.HandoverFilter{})
 	must(err)
 	state.Desk, err = e.st.Registrations(ctx, store.RegistrationFilter{})
+	must(err)
+	state.Evaluations, err = e.st.Evaluations(ctx, store.EvaluationFilter{})
 	must(err)
 	if len(errs) > 0 {
 		t.Fatal(errs)

@@ -1,11 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"zhiban/roster"
+	"zhiban/visits"
 )
 
 // Staff record the petitioner's answer on the case page: a refusal
@@ -60,4 +64,46 @@ func slipCode(page string) string {
 	}
 	code, _, _ := strings.Cut(rest, "<")
 	return code
+}
+
+// evaluationParityRows run 满意度评价 through the API and the case page alike.
+func evaluationParityRows() []parityRow {
+	const code = "2026-0900" // accepted, not yet evaluated
+	evaluated := func(t *testing.T, e *parityEnv, versions int) {
+		k := e.caseByCode(t, code)
+		ev := visits.Evaluation{Case: k.ID, Stage: visits.StageAccept, Answer: visits.Satisfied, Source: visits.SourceStaff,
+			AnsweredOn: roster.MustDate(parityToday), RecordedBy: "other"}
+		if _, err := e.st.CreateEvaluation(context.Background(), ev, "other"); err != nil {
+			t.Fatal(err)
+		}
+		for v := 1; v < versions; v++ {
+			if _, err := e.st.SaveEvaluation(context.Background(), ev, v, "other"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	row := func(name string, status int, field string, body map[string]any, setup func(*testing.T, *parityEnv)) parityRow {
+		return parityRow{name: name, status: status, field: field, setup: setup,
+			api: func(t *testing.T, e *parityEnv) parityReq {
+				return parityReq{"POST", fmt.Sprintf("/api/v1/cases/%d/evaluations", e.caseByCode(t, code).ID), body}
+			},
+			form: func(t *testing.T, e *parityEnv) parityReq {
+				form := url.Values{}
+				for k, v := range body {
+					form.Set(k, fmt.Sprint(v))
+				}
+				return parityReq{"POST", fmt.Sprintf("/staff/cases/%d/evaluations", e.caseByCode(t, code).ID), form}
+			}}
+	}
+	return []parityRow{
+		row("record an evaluation", 201, "", map[string]any{"stage": "accept", "answer": "满意"}, nil),
+		row("record an evaluation of a stage not due", 409, "stage", map[string]any{"stage": "handle", "answer": "满意"}, nil),
+		row("record an evaluation with another answer", 400, "answer", map[string]any{"stage": "accept", "answer": "很好"}, nil),
+		row("record a second evaluation", 409, "", map[string]any{"stage": "accept", "answer": "不满意"},
+			func(t *testing.T, e *parityEnv) { evaluated(t, e, 1) }),
+		row("correct an evaluation", 200, "", map[string]any{"stage": "accept", "answer": "不满意", "version": 1},
+			func(t *testing.T, e *parityEnv) { evaluated(t, e, 1) }),
+		row("correct an evaluation with a stale version", 409, "", map[string]any{"stage": "accept", "answer": "不满意", "version": 1},
+			func(t *testing.T, e *parityEnv) { evaluated(t, e, 2) }),
+	}
 }

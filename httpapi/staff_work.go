@@ -93,6 +93,7 @@ var fieldLabels = map[string]string{
 	"petitioner.phone": "联系电话", "petitioner.address": "住址", "group_size": "来访人数", "representatives": "代表人数",
 	"unit": "责任单位", "person": "人员", "from": "开始日期", "to": "结束日期", "note": "备注", "notes": "备注",
 	"content": "主要诉求", "village": "村", "due": "办结期限", "report": "办结报告", "handover": "交办单",
+	"stage": "评价阶段", "answer": "评价结果",
 }
 
 // fieldLabel prefixes a message with the field's Chinese name ("日期：").
