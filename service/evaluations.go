@@ -498,11 +498,8 @@ func (s *Service) AnswerByCode(ctx context.Context, now time.Time, ip string, in
 // EvaluateOrgan is the organ's name the public evaluation page shows.
 func (s *Service) EvaluateOrgan(ctx context.Context) (string, error) { return s.organ(ctx, s.st) }
 
-// organ is publish.organizer, else the county's 群众工作部, as the public pages say.
+// organ is the organ the 告知书 and 意见书 are issued by (docIssuer), so the
+// public page names the one printed above the code.
 func (s *Service) organ(ctx context.Context, st *store.Store) (string, error) {
-	if s.cfg.Publish.Organizer != "" {
-		return s.cfg.Publish.Organizer, nil
-	}
-	county, err := st.Setting(ctx, "county")
-	return county + "群众工作部", err
+	return s.docIssuer(ctx, st)
 }
