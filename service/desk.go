@@ -73,7 +73,6 @@ func (in *RegistrationInput) clean() error {
 // masked (RevealVisitor shows them, audited), names resolved.
 type RegistrationView struct {
 	visits.Registration
-	SessionLeader  string `json:"-"`
 	ReceivedByName string `json:"received_by_name,omitempty"`
 	CaseCode       string `json:"case_code,omitempty"`
 	StateLabel     string `json:"state_label"`
