@@ -182,6 +182,9 @@ func (s *Service) IssueDocument(ctx context.Context, c Call, kind DocKind, id in
 				return err
 			}
 		}
+		if l.doc, err = withEvaluationCode(ctx, e.Tx, e.Today, e.Actor, kind, id, l.doc, true); err != nil {
+			return err
+		}
 		if dk.reveals {
 			if err := auditReveal(ctx, e.Tx, e.Actor, kind, id); err != nil {
 				return err
@@ -191,6 +194,31 @@ func (s *Service) IssueDocument(ctx context.Context, c Call, kind DocKind, id in
 		return err
 	})
 	return out, err
+}
+
+// evaluatedBy is the 满意度评价 stage a letter invites the petitioner to
+// evaluate. The 信访处理意见书 fills its page: its 办理 code goes on the slip
+// the case page prints.
+var evaluatedBy = map[DocKind]visits.EvalStage{DocAccept: visits.StageAccept, DocReject: visits.StageAccept}
+
+// withEvaluationCode adds the stage's 评价码 to a 受理告知书 or 不予受理告知书:
+// made when the letter is issued (issue), only shown when read.
+func withEvaluationCode(ctx context.Context, st *store.Store, today roster.Date, actor string, kind DocKind, caseID int64,
+	d paper.Doc, issue bool) (paper.Doc, error) {
+	stage, ok := evaluatedBy[kind]
+	if !ok {
+		return d, nil
+	}
+	code, found, err := evaluationCodeIn(ctx, st, today, actor, caseID, stage, issue)
+	if fe := fault.Classify(err); fe != nil && fe.Kind != fault.Internal {
+		return d, nil // the stage is not due (a reopened case): the letter prints without a code
+	}
+	if err != nil || !found {
+		return d, err
+	}
+	// One short line: the opinion letter fills its page.
+	d.Notes = append(d.Notes, fmt.Sprintf("满意度评价码 %s（/evaluate，%s前）", code.Code, paper.ChineseDate(code.Valid)))
+	return d, nil
 }
 
 // auditReveal records that a document showing sealed data in full was read.
@@ -220,6 +248,9 @@ func (s *Service) ReadDocument(ctx context.Context, c Call, kind DocKind, id int
 		}
 		l, err := dk.layout(ctx, docEnv{st: st, cal: cal, today: today, cfg: s.cfg}, id, false)
 		if err != nil {
+			return IssuedDocument{}, err
+		}
+		if l.doc, err = withEvaluationCode(ctx, st, today, c.Actor, kind, id, l.doc, false); err != nil {
 			return IssuedDocument{}, err
 		}
 		return s.finish(ctx, st, dk, doc, l)

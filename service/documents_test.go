@@ -57,6 +57,18 @@ func TestCaseDocumentsFollowTheState(t *testing.T) {
 	if err != nil || again.Number != acc.Number || again.ID != acc.ID {
 		t.Errorf("issued again: %q (%v), want %q", again.Number, err, acc.Number)
 	}
+	// The letter carries the 受理 stage's 评价码: the same on a reprint and a
+	// read, and the petitioner can answer with it.
+	code, err := f.svc.EvaluationCode(ctx, f.call, k.ID, visits.StageAccept)
+	if err != nil || !strings.Contains(text, "评价码 "+code) || !strings.Contains(docText(again), "评价码 "+code) {
+		t.Fatalf("受理告知书 without the 评价码 %q (%v):\n%s", code, err, text)
+	}
+	if read, err := f.svc.ReadDocument(ctx, f.call, service.DocAccept, k.ID); err != nil || !strings.Contains(docText(read), code) {
+		t.Errorf("read without the code: %v", err)
+	}
+	if _, err := f.svc.AnswerByCode(ctx, f.call.Now, "192.0.2.7", service.CodeAnswer{Code: code, Answer: visits.Satisfied}); err != nil {
+		t.Errorf("answer with the printed code: %v", err)
+	}
 	if _, err := f.svc.IssueDocument(ctx, f.call, service.DocExtension, k.ID); err == nil {
 		t.Error("延期办理告知书 without an extension was issued")
 	}

@@ -307,35 +307,46 @@ func (s *Service) IssueEvaluationCode(ctx context.Context, c Call, caseID int64,
 		return out, fault.InvalidField("stage", "评价阶段无效，应为“受理”或“办理”")
 	}
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
-		k, err := e.Tx.Case(ctx, caseID)
-		if err != nil {
-			return err
-		}
-		if _, err := stageDue(k, stage); err != nil {
-			return err
-		}
-		code, err := e.Tx.EvaluationCodeOf(ctx, caseID, stage)
-		switch {
-		case err == nil && code.Expires >= e.Today:
-		case err == nil || errors.Is(err, store.ErrNotFound):
-			plain, err := newCode()
-			if err != nil {
-				return err
-			}
-			code = store.EvaluationCode{Case: caseID, Stage: stage, Hash: codeHash(plain), Code: plain, Made: e.Today,
-				Expires: e.Today.AddDays(CodeValidDays)}
-			if err := e.Tx.PutEvaluationCode(ctx, code, e.Actor); err != nil {
-				return err
-			}
-		default:
-			return err
-		}
-		out = PrintedCode{Code: formatCode(code.Code), Valid: code.Expires, Stage: stage.Label(), Path: "/evaluate"}
-		out.Message = fmt.Sprintf("请对本次%s工作进行满意度评价：访问本机关网站 /evaluate 页面，输入评价码 %s（%s 前有效）。",
-			out.Stage, out.Code, out.Valid)
-		return nil
+		var err error
+		out, _, err = evaluationCodeIn(ctx, e.Tx, e.Today, e.Actor, caseID, stage, true)
+		return err
 	})
 	return out, err
+}
+
+// evaluationCodeIn is IssueEvaluationCode inside tx. With issue false it only
+// reads: found is false when the stage has no valid code yet.
+func evaluationCodeIn(ctx context.Context, tx *store.Store, today roster.Date, actor string, caseID int64,
+	stage visits.EvalStage, issue bool) (out PrintedCode, found bool, err error) {
+	k, err := tx.Case(ctx, caseID)
+	if err != nil {
+		return out, false, err
+	}
+	if _, err := stageDue(k, stage); err != nil {
+		return out, false, err
+	}
+	code, err := tx.EvaluationCodeOf(ctx, caseID, stage)
+	switch {
+	case err == nil && code.Expires >= today:
+	case !issue && (err == nil || errors.Is(err, store.ErrNotFound)):
+		return out, false, nil
+	case err == nil || errors.Is(err, store.ErrNotFound):
+		plain, err := newCode()
+		if err != nil {
+			return out, false, err
+		}
+		code = store.EvaluationCode{Case: caseID, Stage: stage, Hash: codeHash(plain), Code: plain, Made: today,
+			Expires: today.AddDays(CodeValidDays)}
+		if err := tx.PutEvaluationCode(ctx, code, actor); err != nil {
+			return out, false, err
+		}
+	default:
+		return out, false, err
+	}
+	out = PrintedCode{Code: formatCode(code.Code), Valid: code.Expires, Stage: stage.Label(), Path: "/evaluate"}
+	out.Message = fmt.Sprintf("请对本次%s工作进行满意度评价：访问本机关网站 /evaluate 页面，输入评价码 %s（%s 前有效）。",
+		out.Stage, out.Code, out.Valid)
+	return out, true, nil
 }
 
 func newCode() (string, error) {
