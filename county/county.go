@@ -61,12 +61,15 @@ type Pool struct {
 
 // Roster is a roster definition as written in the file.
 type Roster struct {
-	ID         string `yaml:"id" clean:"code"`
-	Name       string `yaml:"name" clean:"name"`
-	Days       string `yaml:"days" clean:"code"`
-	Start      string `yaml:"start" clean:"clock"`
-	End        string `yaml:"end" clean:"clock"`
-	Place      string `yaml:"place" clean:"line"`
+	ID    string `yaml:"id" clean:"code"`
+	Name  string `yaml:"name" clean:"name"`
+	Days  string `yaml:"days" clean:"code"`
+	Start string `yaml:"start" clean:"clock"`
+	End   string `yaml:"end" clean:"clock"`
+	Place string `yaml:"place" clean:"line"`
+	// Unit is the township (乡镇/街道) keeping this roster at its 群众工作站;
+	// empty for the county's own rosters.
+	Unit       string `yaml:"unit,omitempty" clean:"code"`
 	MinGapDays int    `yaml:"min_gap_days"`
 	// ReceivesPublic: nil means yes, except for days: offdays (holiday duty at the 值班室).
 	ReceivesPublic *bool  `yaml:"receives_public,omitempty"`

@@ -122,7 +122,9 @@ func sample() *County {
 		},
 		Pools: []Pool{{ID: "a", Name: "true", Members: []string{"L01", "L02"}}, {ID: "b", Name: "08:30", Members: []string{"D01"}}},
 		Rosters: []Roster{{ID: "r", Name: "值班", Days: "weekly:mon,thu", Start: "08:30", End: "12:00", Place: "- 接待中心",
-			Slots: []Slot{{Role: "值班领导", Pool: "a"}, {Role: "跟班领导", Pool: "b"}}}},
+			Slots: []Slot{{Role: "值班领导", Pool: "a"}, {Role: "跟班领导", Pool: "b"}}},
+			{ID: "t01-duty", Name: "镇值班", Days: "workdays", Start: "08:30", End: "17:30", Place: "镇群众工作站", Unit: "t01",
+				Slots: []Slot{{Role: "值班领导", Pool: "b"}}}},
 		Absences: []Absence{{Person: "L01", From: "2027-03-01", To: "2027-03-01"}, {Person: "D01", From: "2026-12-30", To: "2027-01-03", Kind: "meeting", Reason: "@会议"}},
 		Holidays: []HolidayEntry{{Date: "2027-01-02", Kind: "off", Name: "元旦"}, {Date: "2027-02-20", Kind: "work"}},
 	}

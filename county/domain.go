@@ -47,7 +47,7 @@ func (c *County) Domain() (Domain, error) {
 		end, _ := roster.ParseClock(r.End)
 		def := roster.Definition{
 			ID: r.ID, Name: r.Name, Days: days, Start: start, End: end,
-			Place: r.Place, MinGapDays: r.MinGapDays, ReceivesPublic: r.Public(),
+			Place: r.Place, Unit: r.Unit, MinGapDays: r.MinGapDays, ReceivesPublic: r.Public(),
 		}
 		for _, s := range r.Slots {
 			def.Slots = append(def.Slots, roster.Slot{Role: s.Role, Pool: s.Pool})

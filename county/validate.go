@@ -151,7 +151,7 @@ func (c *checker) county(k *County) {
 	units := c.units(k.Units)
 	people := c.people(k.People, units)
 	pools := c.pools(k.Pools, people)
-	c.rosters(k.Rosters, pools)
+	c.rosters(k.Rosters, pools, units)
 	c.absences(k.Absences, people)
 	c.holidays(k.Holidays)
 }
@@ -344,7 +344,7 @@ func (c *checker) pools(ps []Pool, people map[string]bool) map[string]bool {
 	return ids
 }
 
-func (c *checker) rosters(rs []Roster, pools map[string]bool) {
+func (c *checker) rosters(rs []Roster, pools map[string]bool, units map[string]Unit) {
 	first := map[string]string{}
 	for i, r := range rs {
 		p := fmt.Sprintf("rosters[%d]", i)
@@ -363,6 +363,13 @@ func (c *checker) rosters(rs []Roster, pools map[string]bool) {
 			c.add(p+".end", "结束时间 %s 必须晚于开始时间 %s", end, start)
 		}
 		c.required(p+".place", r.Place)
+		if r.Unit != "" {
+			if u, ok := units[r.Unit]; !ok {
+				c.add(p+".unit", "未知单位 %q", r.Unit)
+			} else if u.Kind != "township" {
+				c.add(p+".unit", "单位 %q 不是乡镇（街道），只有乡镇可以有自己的值班表", r.Unit)
+			}
+		}
 		if r.MinGapDays < 0 || r.MinGapDays > maxMinGapDays {
 			c.add(p+".min_gap_days", "最小间隔天数 %d 无效，应在 0 到 %d 之间", r.MinGapDays, maxMinGapDays)
 		}

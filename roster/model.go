@@ -101,7 +101,8 @@ type Definition struct {
 	Days       DaysRule
 	Start, End Clock
 	Place      string
-	MinGapDays int // two duties of one person are at least this many days apart
+	Unit       string // the township keeping this roster; "" is the county's own
+	MinGapDays int    // two duties of one person are at least this many days apart
 	Slots      []Slot
 	// ReceivesPublic: its first slot (值班领导) receives walk-in petitioners
 	// (开门接访); holiday duty at the 值班室 does not.

@@ -141,16 +141,16 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 		}
 	}
 	for i, r := range c.Rosters {
-		if err := s.execCount(ctx, &n, "roster "+r.ID, `INSERT INTO rosters (id, name, days, start_time, end_time, place, min_gap_days, position, receives_public)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		if err := s.execCount(ctx, &n, "roster "+r.ID, `INSERT INTO rosters (id, name, days, start_time, end_time, place, min_gap_days, position, receives_public, unit_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, days = excluded.days, start_time = excluded.start_time,
 				end_time = excluded.end_time, place = excluded.place, min_gap_days = excluded.min_gap_days, position = excluded.position,
-				receives_public = excluded.receives_public
+				receives_public = excluded.receives_public, unit_id = excluded.unit_id
 			WHERE (rosters.name, rosters.days, rosters.start_time, rosters.end_time, rosters.place, rosters.min_gap_days, rosters.position,
-				rosters.receives_public)
+				rosters.receives_public, rosters.unit_id)
 				IS DISTINCT FROM (excluded.name, excluded.days, excluded.start_time, excluded.end_time, excluded.place, excluded.min_gap_days,
-				excluded.position, excluded.receives_public)`,
-			r.ID, r.Name, r.Days, r.Start, r.End, r.Place, r.MinGapDays, i, boolInt(r.Public())); err != nil {
+				excluded.position, excluded.receives_public, excluded.unit_id)`,
+			r.ID, r.Name, r.Days, r.Start, r.End, r.Place, r.MinGapDays, i, boolInt(r.Public()), nullString(r.Unit)); err != nil {
 			return 0, err
 		}
 		roles := map[string]bool{}
@@ -375,7 +375,7 @@ func (s *Store) ExportCounty(ctx context.Context) (*county.County, error) {
 		return nil, err
 	}
 	for _, d := range defs {
-		r := county.Roster{ID: d.ID, Name: d.Name, Days: d.Days.String(), Start: d.Start.String(), End: d.End.String(), Place: d.Place, MinGapDays: d.MinGapDays}
+		r := county.Roster{ID: d.ID, Name: d.Name, Days: d.Days.String(), Start: d.Start.String(), End: d.End.String(), Place: d.Place, Unit: d.Unit, MinGapDays: d.MinGapDays}
 		if d.ReceivesPublic != r.Public() { // written only when it differs from the default
 			r.ReceivesPublic = &d.ReceivesPublic
 		}

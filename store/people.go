@@ -62,7 +62,7 @@ func (s *Store) Pools(ctx context.Context) ([]roster.Pool, error) {
 // Rosters returns every roster definition with its slots.
 func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT r.id, r.name, r.days, r.start_time, r.end_time, r.place, r.min_gap_days,
-			r.receives_public, COALESCE(sl.role, ''), COALESCE(sl.pool_id, '')
+			r.receives_public, COALESCE(r.unit_id, ''), COALESCE(sl.role, ''), COALESCE(sl.pool_id, '')
 		FROM rosters r LEFT JOIN roster_slots sl ON sl.roster_id = r.id
 		ORDER BY r.position, r.id, sl.position`)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Store) Rosters(ctx context.Context) ([]roster.Definition, error) {
 		var d roster.Definition
 		var days, start, end, role, pool string
 		var public int
-		if err := rows.Scan(&d.ID, &d.Name, &days, &start, &end, &d.Place, &d.MinGapDays, &public, &role, &pool); err != nil {
+		if err := rows.Scan(&d.ID, &d.Name, &days, &start, &end, &d.Place, &d.MinGapDays, &public, &d.Unit, &role, &pool); err != nil {
 			return nil, fmt.Errorf("store: rosters: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].ID != d.ID {

@@ -376,3 +376,39 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 		t.Fatalf("open a newer schema: %v", err)
 	}
 }
+
+// A township's roster keeps its unit through import, read and export, and a
+// later file can move it back to the county.
+func TestRosterUnitRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.OpenDemo(t, storeNow)
+	c := county.Demo()
+	c.Rosters = append(c.Rosters, county.Roster{ID: "t01-duty", Name: "城关镇值班", Days: "workdays", Start: "08:30", End: "17:30",
+		Place: "城关镇群众工作站", Unit: "t01", Slots: []county.Slot{{Role: "值班领导", Pool: c.Pools[0].ID}}})
+	if _, err := st.ImportCounty(ctx, c, "test"); err != nil {
+		t.Fatal(err)
+	}
+	defs, err := st.Rosters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]string{}
+	for _, d := range defs {
+		units[d.ID] = d.Unit
+	}
+	if u, ok := units["t01-duty"]; !ok || u != "t01" || units[c.Rosters[0].ID] != "" {
+		t.Fatalf("roster units %v", units)
+	}
+	out, err := st.ExportCounty(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := out.Rosters[len(out.Rosters)-1]; got.ID != "t01-duty" || got.Unit != "t01" {
+		t.Fatalf("exported %+v", got)
+	}
+	c.Rosters[len(c.Rosters)-1].Unit = ""
+	importChanging(t, st, c, 1)
+	if defs, _ = st.Rosters(ctx); defs[len(defs)-1].Unit != "" {
+		t.Fatalf("unit after moving back to the county: %q", defs[len(defs)-1].Unit)
+	}
+}
