@@ -44,6 +44,7 @@ type Config struct {
 	Metrics    Metrics   `yaml:"metrics"`
 	Privacy    Privacy   `yaml:"privacy"`
 	Documents  Documents `yaml:"documents"`
+	Booking    Booking   `yaml:"booking"`
 
 	// Location is Timezone resolved; set by Load and Validate.
 	Location *time.Location `yaml:"-"`
@@ -258,6 +259,7 @@ func Default() Config {
 		Visits:  Visits{SweepDueDay: 10, CarryVisitsPerLeader: 1, ReturnVisitWithinDays: 15, RepeatWindowDays: 180},
 		Server:  Server{TrustedProxies: []string{}, MaxConnsPerAddress: 64},
 		Log:     Log{Format: "text"},
+		Booking: DefaultBooking,
 	}
 }
 
@@ -357,6 +359,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := c.Notify.validate(); err != nil {
+		return err
+	}
+	if err := c.Booking.validate(); err != nil {
 		return err
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {

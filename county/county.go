@@ -50,6 +50,9 @@ type Person struct {
 	Email     string       `yaml:"email,omitempty" clean:"email"` // private: duty reminders only
 	Active    *bool        `yaml:"active,omitempty"`              // default true
 	Links     roster.Links `yaml:"links,omitempty"`
+	// Categories are the matters (案件类别) the portfolio (分管) covers, for
+	// public booking; none means any matter.
+	Categories []string `yaml:"categories,omitempty" clean:"name"`
 }
 
 // Pool is a named list of people.

@@ -9,6 +9,7 @@ import (
 
 	"zhiban/clean"
 	"zhiban/roster"
+	"zhiban/visits"
 )
 
 // Validate checks a County built in code (not read from a file) with the
@@ -301,6 +302,7 @@ func (c *checker) people(ps []Person, units map[string]Unit) map[string]bool {
 		if x.Email != "" && !roster.ValidEmail(x.Email) {
 			c.add(p+".email", "邮箱 %q 无效：应为一个地址，如 name@example.gov.cn（只用英文字母、数字和符号）", x.Email)
 		}
+		c.categories(p+".categories", x.Categories)
 		if t := x.Links.Township; t != "" {
 			u, ok := units[t]
 			switch {
@@ -421,5 +423,24 @@ func (c *checker) holidays(hs []HolidayEntry) {
 			}
 		}
 		c.enum(p+".kind", h.Kind, holidayKinds)
+	}
+}
+
+// categories checks a person's 分管 categories: known ones, each once.
+func (c *checker) categories(path string, cats []string) {
+	seen := map[string]bool{}
+	for i, cat := range cats {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case !visits.Category(cat).Valid():
+			names := make([]string, len(visits.Categories))
+			for j, v := range visits.Categories {
+				names[j] = string(v)
+			}
+			c.add(p, "未知类别 %q，应为：%s", cat, strings.Join(names, "、"))
+		case seen[cat]:
+			c.add(p, "类别 %q 重复", cat)
+		}
+		seen[cat] = true
 	}
 }

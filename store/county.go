@@ -111,6 +111,9 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 			}
 		}
 	}
+	if err := s.importCategories(ctx, &n, c.People); err != nil {
+		return 0, err
+	}
 	var gone []string
 	err := queryEach(ctx, s.q, "import: list people", func(sc scanner) error {
 		var id string
@@ -355,8 +358,13 @@ func (s *Store) ExportCounty(ctx context.Context) (*county.County, error) {
 	if err != nil {
 		return nil, err
 	}
+	cats, err := s.PersonCategories(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range people {
-		cp := county.Person{ID: p.ID, Name: p.Name, Title: p.Title, Rank: string(p.Rank), Portfolio: p.Portfolio, Phone: p.Phone, Email: p.Email, Links: p.Links}
+		cp := county.Person{ID: p.ID, Name: p.Name, Title: p.Title, Rank: string(p.Rank), Portfolio: p.Portfolio, Phone: p.Phone, Email: p.Email, Links: p.Links,
+			Categories: cats[p.ID]}
 		if !p.Active {
 			f := false
 			cp.Active = &f

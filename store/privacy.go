@@ -137,6 +137,10 @@ var sealedColumns = []sealedColumn{
 	{"desk_visits", "visitor_phone", "来访登记"},
 	{"desk_visits", "visitor_id_number", "来访登记"},
 	{"evaluation_codes", "code_sealed", "评价码"},
+	{"bookings", "visitor_name", "预约"},
+	{"bookings", "visitor_id_number", "预约"},
+	{"bookings", "visitor_phone", "预约"},
+	{"bookings", "representatives", "预约"},
 }
 
 // preparePrivacy runs at start: it refuses a keyring that cannot open the

@@ -75,6 +75,17 @@ func fullDB(t *testing.T, cases int) string {
 		IDNumber: "11010519491231002X", Phone: "13912345678"}, Township: "t01", GroupSize: 1, Matter: "拆迁补偿",
 		Category: "征地拆迁", State: visits.DeskWaiting, Arrived: now, CreatedBy: "test"}, "test")
 	must(err)
+	// A public booking (sealed) and a leader's 分管 categories.
+	_, err = st.CreateBooking(ctx, visits.Booking{Code: "ABCD2345", Roster: "county-duty", Date: today.AddDays(1), Seat: 1,
+		SlotStart: 8*60 + 30, SlotEnd: 9 * 60, Category: "劳资", Township: "t01", GroupSize: 1,
+		Visitor: visits.Visitor{Name: "预约人", IDNumber: "110105194912310038", Phone: "13912345679"}, Consented: now,
+		State: visits.BookingActive, Made: today}, "public")
+	must(err)
+	c, err := st.ExportCounty(ctx)
+	must(err)
+	c.People[0].Categories = []string{"劳资"}
+	_, err = st.ImportCounty(ctx, c, "test")
+	must(err)
 	// A case handed to a unit (交办单).
 	ks, err := st.Cases(ctx, store.CaseFilter{})
 	must(err)
