@@ -197,12 +197,13 @@ func (s *Service) IssueDocument(ctx context.Context, c Call, kind DocKind, id in
 }
 
 // evaluatedBy is the 满意度评价 stage a letter invites the petitioner to
-// evaluate. The 信访处理意见书 fills its page: its 办理 code goes on the slip
-// the case page prints.
-var evaluatedBy = map[DocKind]visits.EvalStage{DocAccept: visits.StageAccept, DocReject: visits.StageAccept}
+// evaluate: the 受理告知书 and 不予受理告知书 the 受理 stage, the 信访处理意见书
+// the 办理 stage.
+var evaluatedBy = map[DocKind]visits.EvalStage{DocAccept: visits.StageAccept, DocReject: visits.StageAccept,
+	DocOpinion: visits.StageHandle}
 
-// withEvaluationCode adds the stage's 评价码 to a 受理告知书 or 不予受理告知书:
-// made when the letter is issued (issue), only shown when read.
+// withEvaluationCode adds the stage's 评价码 to a 受理告知书, 不予受理告知书 or
+// 信访处理意见书: made when the letter is issued (issue), only shown when read.
 func withEvaluationCode(ctx context.Context, st *store.Store, today roster.Date, actor string, kind DocKind, caseID int64,
 	d paper.Doc, issue bool) (paper.Doc, error) {
 	stage, ok := evaluatedBy[kind]
@@ -216,7 +217,7 @@ func withEvaluationCode(ctx context.Context, st *store.Store, today roster.Date,
 	if err != nil || !found {
 		return d, err
 	}
-	// One short line: the opinion letter fills its page.
+	// One short line: the opinion letter's page is nearly full.
 	d.Notes = append(d.Notes, fmt.Sprintf("满意度评价码 %s（/evaluate，%s前）", code.Code, paper.ChineseDate(code.Valid)))
 	return d, nil
 }
@@ -456,12 +457,14 @@ func extensionBody(k visits.Case, cal roster.Calendar) paper.Doc {
 	}}
 }
 
+// opinionBody is short enough to leave a line for the 办理 stage's 评价码
+// under the case number (withEvaluationCode) on the one sheet: the matter and
+// the findings share a paragraph, and the review sentence takes two lines.
 func opinionBody(k visits.Case, _ roster.Calendar) paper.Doc {
 	return paper.Doc{Addressee: addressee(k), Body: []string{
-		matter(k) + "，本机关已于" + paper.ChineseDate(k.Accepted) + "依法受理。",
-		"经调查核实：" + orFillIn(brief(noteOf(k, visits.DutyInvestigate), briefNote)),
+		matter(k) + "，经调查核实：" + orFillIn(brief(noteOf(k, visits.DutyInvestigate), briefNote)),
 		"处理意见：" + orFillIn(brief(noteOf(k, visits.DutyHandle), briefNote)),
-		fmt.Sprintf("如对本处理意见不服，可以自收到本意见书之日起%d日内，请求本机关的上一级机关复查（《信访工作条例》第三十五条）。", visits.ReviewDays),
+		fmt.Sprintf("如不服本处理意见，可自收到本意见书之日起%d日内请求本机关的上一级机关复查（《信访工作条例》第三十五条）。", visits.ReviewDays),
 	}}
 }
 

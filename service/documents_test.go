@@ -92,6 +92,12 @@ func TestCaseDocumentsFollowTheState(t *testing.T) {
 			t.Errorf("%s: %v %q\n%s", kind, err, d.Number, docText(d))
 		}
 	}
+	// The 信访处理意见书 carries the 办理 stage's 评价码, not the 受理 one.
+	op, err := f.svc.ReadDocument(ctx, f.call, service.DocOpinion, k.ID)
+	handle, cerr := f.svc.EvaluationCode(ctx, f.call, k.ID, visits.StageHandle)
+	if err != nil || cerr != nil || !strings.Contains(docText(op), "评价码 "+handle) || strings.Contains(docText(op), code) {
+		t.Errorf("信访处理意见书 without the 办理 评价码 %q (%v %v):\n%s", handle, err, cerr, docText(op))
+	}
 	if _, err := f.svc.IssueDocument(ctx, f.call, service.DocReject, k.ID); err == nil {
 		t.Error("不予受理告知书 for an accepted case was issued")
 	}
