@@ -119,7 +119,7 @@ var rules = []rule{
 		}
 		return importsWhere(f, isSQL)
 	}},
-	{"no transaction is opened outside store and the service layer (service, planner): no WithTx or BeginTx", func(mod string, f goFile) []string {
+	{"no transaction is opened outside store and the service layer (service, planner): no WithTx, ReadTx or BeginTx", func(mod string, f goFile) []string {
 		if under(f.dir, "store") || under(f.dir, "service") || under(f.dir, "planner") || !f.opensTx {
 			return nil
 		}
@@ -299,7 +299,7 @@ func readModule(t *testing.T, root string) []goFile {
 			if !ok {
 				return true
 			}
-			if sel.Sel.Name == "WithTx" || sel.Sel.Name == "BeginTx" {
+			if sel.Sel.Name == "WithTx" || sel.Sel.Name == "BeginTx" || sel.Sel.Name == "ReadTx" {
 				f.opensTx = true
 			}
 			// Without type information a store is recognised by its usual

@@ -36,7 +36,7 @@ func (s *Server) statsReport(c echo.Context) (stats.Report, error) {
 	if err != nil {
 		return stats.Report{}, err
 	}
-	return stats.Load(c.Request().Context(), s.store, p, s.today())
+	return s.svc.Statistics(c.Request().Context(), p, s.today())
 }
 
 // showStatsJSON serves the figures of /staff/stats as JSON.

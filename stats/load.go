@@ -10,7 +10,8 @@ import (
 )
 
 // Load reads the rows of period p, each table once, and computes its report
-// as seen on asOf (the county's today).
+// as seen on asOf (the county's today). For one consistent snapshot pass a
+// Store from Store.ReadTx (service.Statistics does).
 func Load(ctx context.Context, st *store.Store, p Period, asOf roster.Date) (Report, error) {
 	in, err := Read(ctx, st, p, asOf)
 	if err != nil {
@@ -19,7 +20,8 @@ func Load(ctx context.Context, st *store.Store, p Period, asOf roster.Date) (Rep
 	return Compute(in), nil
 }
 
-// Read reads the rows Compute needs for period p as seen on asOf.
+// Read reads the rows Compute needs for period p as seen on asOf; run it in
+// one read transaction (Store.ReadTx) so the rows are of one state.
 func Read(ctx context.Context, st *store.Store, p Period, asOf roster.Date) (Input, error) {
 	in := Input{Period: p, AsOf: asOf}
 	var err error
