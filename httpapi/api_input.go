@@ -133,7 +133,7 @@ func optionalDate(name, v string) (roster.Date, error) {
 }
 
 func (s *Server) call(c echo.Context) service.Call {
-	return service.Call{Actor: actor(c), Now: s.now()}
+	return service.Call{Actor: actor(c), Now: s.now(), Unit: unitOf(c)}
 }
 
 func (s *Server) checkTownship(ctx context.Context, st *store.Store, id string) error {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -13,8 +12,9 @@ import (
 	"zhiban/visits"
 )
 
-func (s *Server) loadSweep(ctx context.Context, month visits.Month) (service.SweepView, error) {
-	return s.svc.Sweep(ctx, month, s.today())
+func (s *Server) loadSweep(c echo.Context, month visits.Month) (service.SweepView, error) {
+	v, err := s.svc.Sweep(c.Request().Context(), month, s.today())
+	return v.ForUnit(unitOf(c)), err
 }
 
 func (s *Server) showCurrentSweep(c echo.Context) error {
@@ -22,7 +22,7 @@ func (s *Server) showCurrentSweep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, v.ForUnit(unitOf(c)))
 }
 
 func sweepMonth(c echo.Context) (visits.Month, error) {
@@ -38,7 +38,7 @@ func (s *Server) showSweep(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.loadSweep(c.Request().Context(), month)
+	v, err := s.loadSweep(c, month)
 	if err != nil {
 		return err
 	}
@@ -61,6 +61,9 @@ func (s *Server) listFindings(c echo.Context) error {
 	}
 	fs, err := s.store.Findings(c.Request().Context(), f)
 	if err != nil {
+		return err
+	}
+	if fs, err = s.svc.FindingsFor(c.Request().Context(), unitOf(c), month, fs); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"findings": fs})

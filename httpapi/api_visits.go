@@ -20,6 +20,9 @@ func (s *Server) listVisits(c echo.Context) error {
 	if f.To, err = apiQueryDate(c, "to"); err != nil {
 		return err
 	}
+	if f, err = service.VisitFilterFor(unitOf(c), f); err != nil {
+		return err
+	}
 	vs, err := s.svc.ListVisits(c.Request().Context(), f)
 	if err != nil {
 		return err
@@ -32,7 +35,7 @@ func (s *Server) showVisit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.store.Visit(c.Request().Context(), id)
+	v, err := s.svc.VisitFor(c.Request().Context(), unitOf(c), id)
 	if err != nil {
 		return err
 	}

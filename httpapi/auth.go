@@ -41,6 +41,14 @@ func actor(c echo.Context) string {
 	return "anonymous"
 }
 
+// unitOf is the township the caller is confined to; "" is county-wide.
+func unitOf(c echo.Context) string {
+	if a := authOf(c); a != nil {
+		return a.User.Unit
+	}
+	return ""
+}
+
 // authenticate finds the caller from a Bearer token or session cookie; nil is anonymous.
 func (s *Server) authenticate(c echo.Context) (*caller, error) {
 	ctx := c.Request().Context()
@@ -68,7 +76,18 @@ func (s *Server) authenticate(c echo.Context) (*caller, error) {
 
 // requireRole admits callers with at least role min: anonymous gets 401 (staff GETs
 // go to login), a missing CSRF token on a session write or a lower role gets 403.
-func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc {
+// A township account (User.Unit) gets 403 too: only requireUnitRole's routes
+// admit it, whose use cases check the township in their transaction.
+func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc { return s.checkRole(min, false) }
+
+// requireUnitRole is requireRole for routes a township account may use too
+// (docs/staff-scope.md): its own rosters, leave, visits and sweep reports.
+func (s *Server) requireUnitRole(min auth.Role) echo.MiddlewareFunc { return s.checkRole(min, true) }
+
+// unitRefusal is the refusal of a township account on a county route.
+const unitRefusal = "没有权限：乡镇账号只能管理本乡镇的值班表、请假、走访和排查报告，此功能由县里办理"
+
+func (s *Server) checkRole(min auth.Role, units bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			a, err := s.authenticate(c)
@@ -88,6 +107,9 @@ func (s *Server) requireRole(min auth.Role) echo.MiddlewareFunc {
 			}
 			if !a.User.Role.AtLeast(min) {
 				return echo.NewHTTPError(http.StatusForbidden, "没有权限："+a.User.Role.Label()+"账号不能进行此操作")
+			}
+			if a.User.Unit != "" && !units {
+				return echo.NewHTTPError(http.StatusForbidden, unitRefusal)
 			}
 			c.Set(authKey, a)
 			return next(c)

@@ -36,7 +36,7 @@ func (s *Server) publishRosterMonth(c echo.Context, rosterID, month string) (pub
 	if err != nil {
 		return publication{}, err
 	}
-	p, err := s.store.PublishMonth(ctx, rosterID, m.String(), actor(c))
+	p, err := planner.PublishMonth(ctx, s.store, rosterID, m.String(), actor(c), unitOf(c))
 	if errors.Is(err, store.ErrNothingToPublish) {
 		return publication{}, fault.InvalidField("month", "该月尚无值班安排，无法公布")
 	}

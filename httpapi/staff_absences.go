@@ -112,7 +112,7 @@ func (s *Server) renderAbsencePreview(c echo.Context, status int, f absenceForm,
 	if err != nil {
 		return err
 	}
-	broken, err := planner.AbsenceImpact(ctx, s.store, ab)
+	broken, err := planner.AbsenceImpact(ctx, s.store, ab, unitOf(c))
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *Server) createAbsence(c echo.Context) error {
 		a := roster.Assignment{Roster: parts[0], Date: d, Role: parts[2], Person: parts[3]}
 		repl = append(repl, planner.Replacement{Assignment: a, Version: ver})
 	}
-	n, err := planner.AddAbsence(ctx, s.store, ab, repl, s.today(), actor(c))
+	n, err := planner.AddAbsence(ctx, s.store, ab, repl, s.today(), actor(c), unitOf(c))
 	if fe := fault.Classify(err); fe != nil && fe.Kind == fault.Conflict {
 		return s.renderAbsencePreview(c, http.StatusConflict, f, ab, "保存失败：预览之后有班次已被他人修改，请假未登记。以下为最新情况，请重新确认。")
 	}
@@ -164,7 +164,7 @@ func (s *Server) deleteAbsence(c echo.Context) error {
 	if err != nil {
 		return fault.InvalidField("id", "编号无效")
 	}
-	if err := planner.DeleteAbsence(c.Request().Context(), s.store, id, actor(c)); err != nil {
+	if err := planner.DeleteAbsence(c.Request().Context(), s.store, id, actor(c), unitOf(c)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/absences?"+s.doneQuery("已删除"))

@@ -36,7 +36,7 @@ func (s *Server) putAssignment(c echo.Context) error {
 		return err
 	}
 	k := roster.Key{Roster: c.Param("roster"), Date: d, Role: role}
-	out, err := planner.Assign(ctx, s.store, planner.Assignment{Key: k, Person: body.Person, Version: body.Version, Pinned: &body.Pinned, Today: s.today()}, actor(c))
+	out, err := planner.Assign(ctx, s.store, planner.Assignment{Key: k, Person: body.Person, Version: body.Version, Pinned: &body.Pinned, Today: s.today(), Unit: unitOf(c)}, actor(c))
 	var stale *planner.Stale
 	if errors.As(err, &stale) {
 		resp := map[string]any{"error": map[string]string{"code": "conflict", "message": s.staleMessage(stale)}}

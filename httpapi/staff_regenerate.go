@@ -60,7 +60,7 @@ func (s *Server) showRegenerate(c echo.Context) error {
 		return s.regenRefused(c, p, err)
 	}
 	if c.QueryParam("preview") == "1" {
-		out, err := planner.PreviewRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c))
+		out, err := planner.PreviewRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c), unitOf(c))
 		if err != nil {
 			return s.regenRefused(c, p, err)
 		}
@@ -80,7 +80,7 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 	if c.FormValue("fingerprint") == "" {
 		return s.renderRegenerate(c, http.StatusBadRequest, p, "请先预览，确认变更后再应用。")
 	}
-	out, err := planner.ApplyRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c), c.FormValue("fingerprint"))
+	out, err := planner.ApplyRegenerate(c.Request().Context(), s.store, from, to, s.today(), actor(c), unitOf(c), c.FormValue("fingerprint"))
 	if errors.Is(err, store.ErrConflict) {
 		p.Out = &out
 		return s.renderRegenerate(c, http.StatusConflict, p, "预览之后数据已有变化，未应用。以下是最新的预览，请再次确认。")

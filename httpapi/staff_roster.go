@@ -303,7 +303,7 @@ func (s *Server) assignSlot(c echo.Context) error {
 		return err
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
-	req := planner.Assignment{Key: k, Person: c.FormValue("person"), Version: version, Today: s.today()}
+	req := planner.Assignment{Key: k, Person: c.FormValue("person"), Version: version, Today: s.today(), Unit: unitOf(c)}
 	a, err := planner.Assign(c.Request().Context(), s.store, req, actor(c))
 	if err != nil {
 		return s.slotRefused(c, k, &slotPage{Chosen: req.Person}, err)
@@ -322,7 +322,7 @@ func (s *Server) pinSlot(c echo.Context) error {
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	pinned := c.FormValue("pinned") == "1"
-	if _, err := planner.Pin(c.Request().Context(), s.store, k, version, pinned, actor(c)); err != nil {
+	if _, err := planner.Pin(c.Request().Context(), s.store, k, version, pinned, actor(c), unitOf(c)); err != nil {
 		return s.slotRefused(c, k, &slotPage{}, err)
 	}
 	msg := "已固定"
@@ -347,7 +347,7 @@ func (s *Server) swapSlots(c echo.Context) error {
 		return s.renderSlot(c, http.StatusBadRequest, k, &slotPage{staffLayout: staffLayout{Error: "请选择要交换的日期"}})
 	}
 	version2, _ := strconv.Atoi(versionS)
-	req := planner.Swap{Key: k, Version: version, Other: d2, OtherVersion: version2, Force: c.FormValue("force") == "1", Today: s.today()}
+	req := planner.Swap{Key: k, Version: version, Other: d2, OtherVersion: version2, Force: c.FormValue("force") == "1", Today: s.today(), Unit: unitOf(c)}
 	if err := planner.SwapSlots(c.Request().Context(), s.store, req, actor(c)); err != nil {
 		return s.slotRefused(c, k, &slotPage{SwapOther: other}, err)
 	}

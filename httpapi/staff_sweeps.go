@@ -83,6 +83,7 @@ func (s *Server) renderSweepPage(c echo.Context, month visits.Month, status int,
 	if err != nil {
 		return err
 	}
+	v = v.ForUnit(unitOf(c))
 	p := &sweepPage{
 		staffLayout: staffLayout{Error: form.Error, Notice: c.QueryParam("done")},
 		Prev:        v.Prev, Next: v.Next,
@@ -244,7 +245,7 @@ func (s *Server) exportSweepReport(c echo.Context, monthS string) error {
 	if err != nil {
 		return fault.InvalidField("month", "月份应为 YYYY-MM，如 2027-01")
 	}
-	name, b, err := s.svc.SweepReport(c.Request().Context(), visits.MonthOf(first), s.today())
+	name, b, err := s.svc.SweepReportFor(c.Request().Context(), unitOf(c), visits.MonthOf(first), s.today())
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"zhiban/fault"
 	"zhiban/service"
 	"zhiban/store"
+	"zhiban/visits"
 )
 
 // safeNext keeps a post-login redirect inside the staff workspace.
@@ -124,7 +125,10 @@ type usersPage struct {
 	staffLayout
 	Users                  []service.Account
 	Roles                  []auth.Role
+	Townships              []visits.Unit // what an account may be confined to
+	UnitNames              map[string]string
 	NewName, NewRole       string
+	NewUnit                string
 	NewToken, NewTokenUser string
 }
 
@@ -134,6 +138,13 @@ func (s *Server) renderUsers(c echo.Context, status int, pg *usersPage) error {
 		return err
 	}
 	pg.Roles = auth.Roles
+	if pg.Townships, err = s.svc.Townships(c.Request().Context()); err != nil {
+		return err
+	}
+	pg.UnitNames = map[string]string{}
+	for _, u := range pg.Townships {
+		pg.UnitNames[u.ID] = u.Name
+	}
 	return s.renderStaff(c, status, "staff/users.html", "users", "用户管理", pg)
 }
 
@@ -148,9 +159,9 @@ func invalidInput(err error) *fault.Error {
 func (s *Server) createUser(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	fail := func(msg string) error {
-		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}, NewName: name, NewRole: c.FormValue("role")})
+		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}, NewName: name, NewRole: c.FormValue("role"), NewUnit: c.FormValue("unit")})
 	}
-	if _, err := s.svc.CreateUser(c.Request().Context(), s.call(c), name, c.FormValue("role"), c.FormValue("password")); err != nil {
+	if _, err := s.svc.CreateUserIn(c.Request().Context(), s.call(c), name, c.FormValue("role"), c.FormValue("unit"), c.FormValue("password")); err != nil {
 		if fe := invalidInput(err); fe != nil {
 			return fail(fe.Msg)
 		}
@@ -163,11 +174,11 @@ func (s *Server) createUser(c echo.Context) error {
 func (s *Server) updateUser(c echo.Context) error {
 	name := c.Param("name")
 	err := s.svc.UpdateUser(c.Request().Context(), s.call(c), name,
-		service.UserUpdate{Password: c.FormValue("password"), Role: c.FormValue("role"), Disabled: c.FormValue("disabled") == "1"})
+		service.UserUpdate{Password: c.FormValue("password"), Role: c.FormValue("role"), Unit: c.FormValue("unit"), Disabled: c.FormValue("disabled") == "1"})
 	// A role outside the form's choices goes to the error page.
 	if fe := invalidInput(err); fe != nil && fe.Field != "role" {
 		msg := fe.Msg
-		if fe.Field == "password" {
+		if fe.Field == "password" || fe.Field == "unit" {
 			msg = name + "：" + msg
 		}
 		return s.renderUsers(c, http.StatusBadRequest, &usersPage{staffLayout: staffLayout{Error: msg}})

@@ -85,6 +85,10 @@ func (s *Server) renderVisitsCalendar(c echo.Context, status int, form visitForm
 	if filter.Kind != "" && !filter.Kind.Valid() {
 		return fault.InvalidField("f_kind", "类型无效")
 	}
+	filter, err := service.VisitFilterFor(unitOf(c), filter)
+	if err != nil {
+		return err
+	}
 	n, err := s.workNames(ctx)
 	if err != nil {
 		return err
@@ -227,7 +231,7 @@ func (s *Server) renderVisitPage(c echo.Context, status int, r *refusal) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	v, err := s.store.Visit(ctx, id)
+	v, err := s.svc.VisitFor(ctx, unitOf(c), id)
 	if err != nil {
 		return err
 	}

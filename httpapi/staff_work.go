@@ -39,6 +39,10 @@ func asFormFailure(err error) (*formFailure, error) {
 	if fe == nil {
 		return nil, err
 	}
+	if fe.Kind == fault.Forbidden {
+		// Another township's thing: the error page, not the thing's page re-rendered.
+		return nil, err
+	}
 	f := &formFailure{Status: kindStatus[fe.Kind], Msg: fe.Msg}
 	if fe.Kind == fault.Invalid || fe.Kind == fault.TooLarge {
 		f.Msg = fieldLabel(fe.Field) + fe.Msg

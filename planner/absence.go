@@ -57,7 +57,11 @@ type BrokenDuty struct {
 }
 
 // AbsenceImpact asks the engine for replacements with every other slot fixed, so only these move.
-func AbsenceImpact(ctx context.Context, st *store.Store, ab roster.Absence) ([]BrokenDuty, error) {
+// A township account (unit != "") may preview only the leave of its township's people (CheckPerson).
+func AbsenceImpact(ctx context.Context, st *store.Store, ab roster.Absence, unit string) ([]BrokenDuty, error) {
+	if err := CheckPerson(ctx, st, unit, ab.Person); err != nil {
+		return nil, err
+	}
 	in, stored, err := Input(ctx, st, ab.From, ab.To)
 	if err != nil {
 		return nil, err
@@ -107,13 +111,17 @@ type Replacement struct {
 var ErrDuplicateAbsence = fault.InvalidField("", "这条请假/出差已登记过")
 
 // AddAbsence records an absence and applies the kept replacements in the same
-// transaction; a duty changed since the preview aborts the whole save.
-func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, today roster.Date, actor string) (int, error) {
+// transaction; a duty changed since the preview aborts the whole save. unit
+// confines the editor to the people of one township (CheckPerson); "" is county-wide.
+func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []Replacement, today roster.Date, actor, unit string) (int, error) {
 	if err := CheckAbsence(ab, today); err != nil {
 		return 0, err
 	}
 	n := 0
 	err := st.WithTx(ctx, func(tx *store.Store) error {
+		if err := CheckPerson(ctx, tx, unit, ab.Person); err != nil {
+			return err
+		}
 		if _, err := tx.AddAbsence(ctx, ab, actor); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return ErrDuplicateAbsence
@@ -129,7 +137,7 @@ func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []
 				return err
 			}
 			pinned := cur.Pinned
-			req := Assignment{Key: r.Assignment.Key(), Person: r.Assignment.Person, Version: r.Version, Pinned: &pinned}
+			req := Assignment{Key: r.Assignment.Key(), Person: r.Assignment.Person, Version: r.Version, Pinned: &pinned, Unit: unit}
 			if _, err := Assign(ctx, tx, req, actor); err != nil {
 				return fmt.Errorf("planner: replace %s %s: %w", req.Key.Date, req.Key.Role, err)
 			}
@@ -141,6 +149,18 @@ func AddAbsence(ctx context.Context, st *store.Store, ab roster.Absence, repl []
 }
 
 // DeleteAbsence removes an absence; the duties it freed stay as they are.
-func DeleteAbsence(ctx context.Context, st *store.Store, id int64, actor string) error {
-	return st.DeleteAbsence(ctx, id, actor)
+// unit confines the editor to the people of one township; "" is county-wide.
+func DeleteAbsence(ctx context.Context, st *store.Store, id int64, actor, unit string) error {
+	return st.WithTx(ctx, func(tx *store.Store) error {
+		if unit != "" {
+			person, err := tx.AbsencePerson(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := CheckPerson(ctx, tx, unit, person); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteAbsence(ctx, id, actor)
+	})
 }

@@ -54,6 +54,8 @@ type Assignment struct {
 	// Today lets the edit open today's 开门接访 for the new leader; zero only
 	// follows sessions that exist (see FollowRoster).
 	Today roster.Date
+	// Unit confines the editor to one township's rosters; "" is county-wide.
+	Unit string
 }
 
 // Assign puts a person on a slot as a manual edit. Outside the pool is invalid, a
@@ -65,6 +67,9 @@ func Assign(ctx context.Context, st *store.Store, req Assignment, actor string) 
 		return out, fault.InvalidField("person", "请选择接替人员")
 	}
 	err := st.WithTx(ctx, func(tx *store.Store) error {
+		if err := CheckRoster(ctx, tx, req.Unit, req.Key.Roster); err != nil {
+			return err
+		}
 		v, err := LoadSlot(ctx, tx, req.Key)
 		if err != nil {
 			return err
@@ -96,9 +101,13 @@ func ruleBreak(prefix string, c *Candidate) error {
 }
 
 // Pin pins or unpins a slot; the generator never moves a pinned slot, so it must keep every rule.
-func Pin(ctx context.Context, st *store.Store, k roster.Key, version int, pinned bool, actor string) (store.StoredAssignment, error) {
+// unit confines the editor to one township's rosters ("" is county-wide).
+func Pin(ctx context.Context, st *store.Store, k roster.Key, version int, pinned bool, actor, unit string) (store.StoredAssignment, error) {
 	var out store.StoredAssignment
 	err := st.WithTx(ctx, func(tx *store.Store) error {
+		if err := CheckRoster(ctx, tx, unit, k.Roster); err != nil {
+			return err
+		}
 		if pinned {
 			v, err := LoadSlot(ctx, tx, k)
 			if err != nil {
@@ -126,6 +135,7 @@ type Swap struct {
 	OtherVersion int
 	Force        bool // the editor confirmed a swap that breaks rules
 	Today        roster.Date
+	Unit         string // confines the editor to one township's rosters; "" is county-wide
 }
 
 // SwapMsg is the refusal of a swap that breaks rules and was not confirmed.
@@ -139,6 +149,9 @@ func SwapSlots(ctx context.Context, st *store.Store, req Swap, actor string) err
 		return fault.InvalidField("other", "请选择要交换的日期")
 	}
 	return st.WithTx(ctx, func(tx *store.Store) error {
+		if err := CheckRoster(ctx, tx, req.Unit, ka.Roster); err != nil {
+			return err
+		}
 		a, err := tx.Assignment(ctx, ka)
 		if err != nil {
 			return err

@@ -101,18 +101,20 @@ type Result struct {
 // Fill generates [from, to]; manual, pinned, past and still-valid slots are kept,
 // so only missing or invalidated slots change. Stale generated slots are removed.
 func Fill(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
-	return replan(ctx, st, from, to, today, actor, true)
+	return replan(ctx, st, from, to, today, actor, true, nil)
 }
 
 // Regenerate re-plans [from, to] for fairness, keeping generated slots only where
 // that costs no fairness. One transaction, so callers can preview inside store.WithTx.
 func Regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Result, error) {
-	return replan(ctx, st, from, to, today, actor, false)
+	return replan(ctx, st, from, to, today, actor, false, nil)
 }
 
 // replan runs the engine and writes in one transaction; keepValid fixes valid
-// generated slots (Fill), else they are only preferred (Regenerate).
-func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Result, error) {
+// generated slots (Fill), else they are only preferred (Regenerate). A non-nil
+// only confines the writes to those rosters (a township clerk's regeneration):
+// the others' stored slots are fixed and their empty ones stay empty.
+func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, keepValid bool, only map[string]bool) (Result, error) {
 	if to < from {
 		return Result{}, fmt.Errorf("planner: 结束日期 %s 早于开始日期 %s", to, from)
 	}
@@ -136,7 +138,7 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 		for _, a := range stored {
 			switch {
 			case a.Date < from:
-			case a.Source == roster.Manual || a.Pinned || a.Date < today:
+			case a.Source == roster.Manual || a.Pinned || a.Date < today || only != nil && !only[a.Roster]:
 				in.Fixed = append(in.Fixed, a.Assignment)
 			case !slots[a.Key()]:
 				remove = append(remove, a.Key())
@@ -171,7 +173,7 @@ func replan(ctx context.Context, st *store.Store, from, to, today roster.Date, a
 		var writes []roster.Assignment
 		for _, a := range plan.Assignments {
 			planned[a.Key()] = true
-			if !fixed[a.Key()] && a.Date >= today {
+			if !fixed[a.Key()] && a.Date >= today && (only == nil || only[a.Roster]) {
 				writes = append(writes, a)
 			}
 		}

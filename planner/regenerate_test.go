@@ -27,7 +27,7 @@ func TestRegenerateAroundLeaveIsRecommended(t *testing.T) {
 		}
 	}
 	for _, r := range [][2]string{{"2026-12-01", "2026-12-31"}, {"2026-12-15", "2026-12-31"}, {"2026-11-29", "2027-01-27"}} {
-		g, err := planner.PreviewRegenerate(ctx, st, roster.MustDate(r[0]), roster.MustDate(r[1]), today, "test")
+		g, err := planner.PreviewRegenerate(ctx, st, roster.MustDate(r[0]), roster.MustDate(r[1]), today, "test", "")
 		if err != nil {
 			t.Fatal(err)
 		}

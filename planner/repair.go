@@ -55,18 +55,18 @@ func Repair(ctx context.Context, tx *store.Store, from, to, today roster.Date, a
 	if err != nil || len(before) == 0 {
 		return Change{From: from, To: to}, err
 	}
-	return measure(ctx, tx, from, before[len(before)-1].Date, today, actor, true)
+	return measure(ctx, tx, from, before[len(before)-1].Date, today, actor, true, nil)
 }
 
 // measure runs replan in tx and compares the stored roster before and after.
-func measure(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string, keepValid bool) (Change, error) {
+func measure(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor string, keepValid bool, only map[string]bool) (Change, error) {
 	c := Change{From: from, To: to, Ran: true}
 	err := tx.WithTx(ctx, func(tx *store.Store) error {
 		before, err := tx.Assignments(ctx, from, to)
 		if err != nil {
 			return err
 		}
-		res, err := replan(ctx, tx, from, to, today, actor, keepValid)
+		res, err := replan(ctx, tx, from, to, today, actor, keepValid, only)
 		if err != nil {
 			return err
 		}
@@ -201,18 +201,19 @@ func CheckRegenRange(from, to, today roster.Date) error {
 var errPreviewOnly = errors.New("planner: preview, roll back")
 
 // PreviewRegenerate runs Regenerate in a rolled-back transaction, so it shows
-// exactly what applying would do now.
-func PreviewRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string) (Regeneration, error) {
-	return regenerate(ctx, st, from, to, today, actor, nil)
+// exactly what applying would do now. A township account (unit != "")
+// regenerates only its township's rosters; "" is county-wide.
+func PreviewRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, unit string) (Regeneration, error) {
+	return regenerate(ctx, st, from, to, today, actor, unit, nil)
 }
 
 // ApplyRegenerate applies a preview in one transaction; if the diff no longer
 // matches its fingerprint, nothing is written and the error is store.ErrConflict.
-func ApplyRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, fingerprint string) (Regeneration, error) {
-	return regenerate(ctx, st, from, to, today, actor, &fingerprint)
+func ApplyRegenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, unit, fingerprint string) (Regeneration, error) {
+	return regenerate(ctx, st, from, to, today, actor, unit, &fingerprint)
 }
 
-func regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor string, fingerprint *string) (Regeneration, error) {
+func regenerate(ctx context.Context, st *store.Store, from, to, today roster.Date, actor, unit string, fingerprint *string) (Regeneration, error) {
 	if err := CheckRegenRange(from, to, today); err != nil {
 		return Regeneration{}, err
 	}
@@ -229,7 +230,16 @@ func regenerate(ctx context.Context, st *store.Store, from, to, today roster.Dat
 		for _, d := range in.Rosters {
 			out.RosterNames[d.ID] = d.Name
 		}
-		if out.Change, err = measure(ctx, tx, from, to, today, actor, false); err != nil {
+		var only map[string]bool
+		if unit != "" {
+			if only, err = UnitRosters(ctx, tx, unit); err != nil {
+				return err
+			}
+			if len(only) == 0 {
+				return denied(ctx, tx, unit, "重新生成：本乡镇没有值班表")
+			}
+		}
+		if out.Change, err = measure(ctx, tx, from, to, today, actor, false, only); err != nil {
 			return err
 		}
 		after, err := tx.Assignments(ctx, from, to)

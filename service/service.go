@@ -36,6 +36,9 @@ func (s *Service) Config() config.Config { return s.cfg }
 type Call struct {
 	Actor string
 	Now   time.Time
+	// Unit confines the actor to one township (a township clerk's account,
+	// store.User.Unit); "" is county-wide: scheduler, CLI, county staff.
+	Unit string
 }
 
 // Env is what a use case runs with.
@@ -44,6 +47,7 @@ type Env struct {
 	Cal   roster.Calendar
 	Today roster.Date
 	Actor string
+	Unit  string // the actor's township; "" is county-wide (Call.Unit)
 	Out   Outbox
 	Cfg   config.Config
 	noCal bool // Cal is not built yet (runLight)
@@ -75,6 +79,7 @@ func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, 
 		if err != nil {
 			return err
 		}
+		e.Unit = c.Unit
 		return fn(ctx, e)
 	})
 }
@@ -85,7 +90,7 @@ func (s *Service) run(ctx context.Context, c Call, fn func(ctx context.Context, 
 func (s *Service) runLight(ctx context.Context, c Call, fn func(ctx context.Context, e Env) error) error {
 	return s.st.WithTx(ctx, func(tx *store.Store) error {
 		out := Outbox{Job: "action:" + c.Actor, Period: c.Now.UTC().Format(time.RFC3339Nano), Channels: s.channels}
-		return fn(ctx, Env{Tx: tx, Today: s.Today(c.Now), Actor: c.Actor, Out: out, Cfg: s.cfg, noCal: true})
+		return fn(ctx, Env{Tx: tx, Today: s.Today(c.Now), Actor: c.Actor, Unit: c.Unit, Out: out, Cfg: s.cfg, noCal: true})
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/notify"
 	"zhiban/roster"
 	"zhiban/store"
@@ -217,6 +218,9 @@ func (s *Service) MarkAttendance(ctx context.Context, c Call, in AttendanceInput
 	var out store.Attendance
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
 		k := in.key()
+		if err := planner.CheckRoster(ctx, e.Tx, e.Unit, k.Roster); err != nil {
+			return err
+		}
 		if in.Date == 0 {
 			return fault.InvalidField("date", "缺少日期")
 		}
@@ -255,6 +259,9 @@ func (s *Service) MarkAttendance(ctx context.Context, c Call, in AttendanceInput
 func (s *Service) UndoAttendance(ctx context.Context, c Call, in AttendanceInput) error {
 	return s.run(ctx, c, func(ctx context.Context, e Env) error {
 		k := in.key()
+		if err := planner.CheckRoster(ctx, e.Tx, e.Unit, k.Roster); err != nil {
+			return err
+		}
 		person := in.Person
 		if person == "" {
 			cur, err := e.Tx.Assignment(ctx, k)

@@ -31,6 +31,9 @@ func (s *Service) FileReport(ctx context.Context, c Call, month visits.Month, to
 		if _, ok := names[township]; !ok {
 			return fault.InvalidField("township", "乡镇不存在")
 		}
+		if err := e.ownTownship(ctx, township, "提交其他乡镇的排查报告"); err != nil {
+			return err
+		}
 		if _, err := tx.Sweep(ctx, month); errors.Is(err, store.ErrNotFound) {
 			return fault.Missing("month", string(month)+" 未开启矛盾大排查")
 		} else if err != nil {
@@ -79,6 +82,9 @@ func (s *Service) EscalateFinding(ctx context.Context, c Call, id int64) (visits
 		if err != nil {
 			return err
 		}
+		if err := e.ownFinding(ctx, f); err != nil {
+			return err
+		}
 		k, ch, err = EscalateFinding(ctx, e, f)
 		return err
 	})
@@ -94,6 +100,9 @@ func (s *Service) LinkFinding(ctx context.Context, c Call, id int64, code string
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
 		var err error
 		if f, err = e.Tx.Finding(ctx, id); err != nil {
+			return err
+		}
+		if err := e.ownFinding(ctx, f); err != nil {
 			return err
 		}
 		if f.Case != 0 {
@@ -134,6 +143,9 @@ func (s *Service) ResolveFinding(ctx context.Context, c Call, id int64) (visits.
 	err := s.run(ctx, c, func(ctx context.Context, e Env) error {
 		f, err := e.Tx.Finding(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := e.ownFinding(ctx, f); err != nil {
 			return err
 		}
 		if f.Resolved {

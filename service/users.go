@@ -12,6 +12,7 @@ import (
 	"zhiban/clean"
 	"zhiban/fault"
 	"zhiban/store"
+	"zhiban/visits"
 )
 
 // Staff account use cases; they need no calendar, so they run in s.tx.
@@ -227,8 +228,13 @@ func (s *Service) ChangePassword(ctx context.Context, now time.Time, u store.Use
 	return sess, err
 }
 
-// CreateUser adds an account: a free, non-empty name without spaces or "/", at most 64 bytes.
+// CreateUser adds a county-wide account: a free, non-empty name without spaces or "/", at most 64 bytes.
 func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string) (store.User, error) {
+	return s.CreateUserIn(ctx, c, name, role, "", pw)
+}
+
+// CreateUserIn is CreateUser for an account confined to township unit ("" is county-wide).
+func (s *Service) CreateUserIn(ctx context.Context, c Call, name, role, unit, pw string) (store.User, error) {
 	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n/") {
 		return store.User{}, fault.InvalidField("name", "用户名不能为空，不能含空格或 /，最多 64 字节")
 	}
@@ -239,21 +245,46 @@ func (s *Service) CreateUser(ctx context.Context, c Call, name, role, pw string)
 	if err != nil {
 		return store.User{}, fault.InvalidField("role", err.Error())
 	}
+	if err := checkUserUnit(ctx, s.st, r, unit); err != nil {
+		return store.User{}, err
+	}
 	hash, err := hashPassword(pw)
 	if err != nil {
 		return store.User{}, err
 	}
-	u, err := s.st.CreateUser(ctx, name, r, hash, c.Actor)
+	u, err := s.st.CreateUnitUser(ctx, name, r, unit, hash, c.Actor)
 	if errors.Is(err, store.ErrConflict) {
 		return u, fault.InvalidField("name", "用户名 "+name+" 已存在")
 	}
 	return u, err
 }
 
-// UserUpdate is an admin's change: a new password when set, else role and disabled.
+// checkUserUnit accepts "" (county-wide) or a township for a viewer or an
+// editor. Admins manage every account, so they are county-wide.
+func checkUserUnit(ctx context.Context, st *store.Store, role auth.Role, unit string) error {
+	if unit == "" {
+		return nil
+	}
+	if role == auth.RoleAdmin {
+		return fault.InvalidField("unit", "管理员管理全县的账号，不能限定乡镇")
+	}
+	units, err := st.Units(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		if u.ID == unit && u.Kind == "township" {
+			return nil
+		}
+	}
+	return fault.InvalidField("unit", "乡镇 "+unit+" 不存在")
+}
+
+// UserUpdate is an admin's change: a new password when set, else role, unit and disabled.
 type UserUpdate struct {
 	Password string
 	Role     string
+	Unit     string // the township the account is confined to; "" is county-wide
 	Disabled bool
 }
 
@@ -279,7 +310,10 @@ func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUp
 		if name == c.Actor && (role != auth.RoleAdmin || in.Disabled) {
 			return fault.InvalidField("", "不能降低或停用自己的管理员账号")
 		}
-		if role == u.Role && in.Disabled == u.Disabled {
+		if err := checkUserUnit(ctx, tx, role, in.Unit); err != nil {
+			return err
+		}
+		if role == u.Role && in.Disabled == u.Disabled && in.Unit == u.Unit {
 			return nil
 		}
 		if u.Role == auth.RoleAdmin && !u.Disabled {
@@ -289,7 +323,7 @@ func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUp
 				return fault.Invalidf("", "%s 是最后一个管理员，不能降低或停用", name)
 			}
 		}
-		return tx.SetUserRole(ctx, name, role, in.Disabled, c.Actor)
+		return tx.SetUserAccess(ctx, name, role, in.Unit, in.Disabled, c.Actor)
 	})
 }
 
@@ -325,6 +359,12 @@ func (s *Service) RevokeToken(ctx context.Context, c Call, name string, id int64
 // User is the account called name; an unknown name is store.ErrNotFound.
 func (s *Service) User(ctx context.Context, name string) (store.User, error) {
 	return s.st.UserByName(ctx, name)
+}
+
+// Townships are the units a staff account may be confined to, in file order.
+func (s *Service) Townships(ctx context.Context) ([]visits.Unit, error) {
+	out, _, err := townships(ctx, s.st)
+	return out, err
 }
 
 // Account is a staff account with its API tokens.

@@ -52,6 +52,9 @@ func (s *Service) CreateVisit(ctx context.Context, c Call, in VisitInput) (visit
 				return err
 			}
 		}
+		if err := e.ownTownship(ctx, v.Township, "安排其他乡镇或县里的走访"); err != nil {
+			return err
+		}
 		if err := leaderFree(ctx, tx, v); err != nil {
 			return err
 		}
@@ -195,6 +198,9 @@ func (s *Service) changeVisit(ctx context.Context, c Call, id int64, in VisitAct
 		}
 		v, err := e.Tx.Visit(ctx, id)
 		if err != nil {
+			return err
+		}
+		if err := e.ownTownship(ctx, v.Township, "修改其他乡镇或县里的走访"); err != nil {
 			return err
 		}
 		if v.Version != in.Version {

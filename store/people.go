@@ -148,6 +148,13 @@ func (s *Store) AddAbsence(ctx context.Context, a roster.Absence, actor string) 
 	return id, err
 }
 
+// AbsencePerson is the person of absence id, or ErrNotFound.
+func (s *Store) AbsencePerson(ctx context.Context, id int64) (string, error) {
+	var person string
+	err := s.q.QueryRowContext(ctx, `SELECT person_id FROM absences WHERE id = ?`, id).Scan(&person)
+	return person, lookupErr(err, fmt.Sprintf("absence %d", id))
+}
+
 // DeleteAbsence removes an absence.
 func (s *Store) DeleteAbsence(ctx context.Context, id int64, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {

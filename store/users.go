@@ -16,17 +16,19 @@ type User struct {
 	Role         auth.Role `json:"role"`
 	PasswordHash string    `json:"-"`
 	Disabled     bool      `json:"disabled"`
+	// Unit is the township the account is confined to; "" is county-wide.
+	Unit      string    `json:"unit,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-const userCols = `id, name, role, password_hash, disabled, created_at, updated_at`
+const userCols = `id, name, role, password_hash, disabled, created_at, updated_at, COALESCE(unit_id, '')`
 
 func scanUser(sc scanner) (User, error) {
 	var u User
 	var disabled int
 	var created, updated string
-	if err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.PasswordHash, &disabled, &created, &updated); err != nil {
+	if err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.PasswordHash, &disabled, &created, &updated, &u.Unit); err != nil {
 		return u, err
 	}
 	u.Disabled = disabled == 1
@@ -34,8 +36,13 @@ func scanUser(sc scanner) (User, error) {
 	return u, nil
 }
 
-// CreateUser adds an account; a taken name is ErrConflict.
+// CreateUser adds a county-wide account; a taken name is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, name string, role auth.Role, passwordHash, actor string) (User, error) {
+	return s.CreateUnitUser(ctx, name, role, "", passwordHash, actor)
+}
+
+// CreateUnitUser adds an account confined to unit ("" is county-wide); a taken name is ErrConflict.
+func (s *Store) CreateUnitUser(ctx context.Context, name string, role auth.Role, unit, passwordHash, actor string) (User, error) {
 	var u User
 	err := s.WithTx(ctx, func(tx *Store) error {
 		if _, err := tx.UserByName(ctx, name); err == nil {
@@ -44,15 +51,15 @@ func (s *Store) CreateUser(ctx context.Context, name string, role auth.Role, pas
 			return err
 		}
 		now := stamp(s.Now())
-		id, err := insertID(ctx, tx.q, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, 0, ?, ?)`, name, string(role), passwordHash, now, now)
+		id, err := insertID(ctx, tx.q, `INSERT INTO users (name, role, password_hash, disabled, created_at, updated_at, unit_id)
+			VALUES (?, ?, ?, 0, ?, ?, ?)`, name, string(role), passwordHash, now, now, nullString(unit))
 		if err != nil {
 			return fmt.Errorf("store: create user %s: %w", name, err)
 		}
 		if u, err = tx.UserByID(ctx, id); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, actor, "create", "user", name, "", "角色 "+string(role))
+		return tx.Audit(ctx, actor, "create", "user", name, "", userState(role, false, unit))
 	})
 	return u, err
 }
@@ -94,29 +101,43 @@ func (s *Store) SetPassword(ctx context.Context, name, passwordHash, actor strin
 
 // SetUserRole changes role and disabled; disabling ends sessions (tokens fail on the disabled user).
 func (s *Store) SetUserRole(ctx context.Context, name string, role auth.Role, disabled bool, actor string) error {
+	u, err := s.UserByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.SetUserAccess(ctx, name, role, u.Unit, disabled, actor)
+}
+
+// SetUserAccess changes role, unit ("" is county-wide) and disabled; disabling
+// or moving to another unit ends sessions (tokens fail on the disabled user).
+func (s *Store) SetUserAccess(ctx context.Context, name string, role auth.Role, unit string, disabled bool, actor string) error {
 	return s.WithTx(ctx, func(tx *Store) error {
 		u, err := tx.UserByName(ctx, name)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.q.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			string(role), boolInt(disabled), stamp(s.Now()), u.ID); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, unit_id = ?, updated_at = ? WHERE id = ?`,
+			string(role), boolInt(disabled), nullString(unit), stamp(s.Now()), u.ID); err != nil {
 			return fmt.Errorf("store: set role %s: %w", name, err)
 		}
-		if disabled {
+		if disabled || unit != u.Unit {
 			if _, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
 				return fmt.Errorf("store: revoke sessions %s: %w", name, err)
 			}
 		}
-		return tx.Audit(ctx, actor, "update", "user", name, userState(u.Role, u.Disabled), userState(role, disabled))
+		return tx.Audit(ctx, actor, "update", "user", name, userState(u.Role, u.Disabled, u.Unit), userState(role, disabled, unit))
 	})
 }
 
-func userState(r auth.Role, disabled bool) string {
-	if disabled {
-		return "角色 " + string(r) + "（已停用）"
+func userState(r auth.Role, disabled bool, unit string) string {
+	s := "角色 " + string(r)
+	if unit != "" {
+		s += "，限 " + unit
 	}
-	return "角色 " + string(r)
+	if disabled {
+		s += "（已停用）"
+	}
+	return s
 }
 
 // Session is a login: the cookie holds the secret, the table its hash.

@@ -22,7 +22,10 @@ import (
 var stdin io.Reader = os.Stdin
 
 const userUsage = `用法:
-  zhiban user add NAME --role admin|editor|viewer   新建用户（密码从终端输入，或从标准输入读取一行）
+  zhiban user add NAME --role admin|editor|viewer [--unit 乡镇编号]
+                                                    新建用户（密码从终端输入，或从标准输入读取一行）；
+                                                    --unit 限定为乡镇账号，只管理该乡镇（不填为全县）
+  zhiban user unit NAME --unit 乡镇编号|""           修改管理范围（空为全县；该用户登录会话失效）
   zhiban user passwd NAME                           修改密码（该用户所有登录会话失效）
   zhiban user token NAME [--label 用途]             生成接口令牌（只显示一次）
   zhiban user list                                  列出用户`
@@ -36,6 +39,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs, com := newFlags("user "+sub, stderr)
 	role := fs.String("role", "", "角色：admin、editor 或 viewer")
 	label := fs.String("label", "", "令牌用途")
+	unit := fs.String("unit", "", "乡镇编号（units 中 kind: township 的 id）；不填为全县")
 	pos, err := parseArgs(fs, args[1:])
 	if err != nil {
 		return err
@@ -62,14 +66,23 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		u, err := svc.CreateUser(ctx, call, pos[0], *role, pw)
+		u, err := svc.CreateUserIn(ctx, call, pos[0], *role, *unit, pw)
 		if err != nil {
 			if _, e := svc.User(ctx, pos[0]); e == nil {
 				return fmt.Errorf("用户 %s 已存在", pos[0])
 			}
 			return userError(pos[0], err)
 		}
-		fmt.Fprintf(stdout, "已新建用户 %s（%s）\n", u.Name, u.Role.Label())
+		fmt.Fprintf(stdout, "已新建用户 %s（%s，%s）\n", u.Name, u.Role.Label(), scopeLabel(u.Unit))
+	case "unit":
+		u, err := svc.User(ctx, pos[0])
+		if err != nil {
+			return userError(pos[0], err)
+		}
+		if err := svc.UpdateUser(ctx, call, pos[0], service.UserUpdate{Role: string(u.Role), Unit: *unit, Disabled: u.Disabled}); err != nil {
+			return userError(pos[0], err)
+		}
+		fmt.Fprintf(stdout, "已将 %s 的管理范围改为%s\n", pos[0], scopeLabel(*unit))
 	case "passwd":
 		if _, err := svc.User(ctx, pos[0]); err != nil {
 			return userError(pos[0], err)
@@ -99,12 +112,20 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			if u.Disabled {
 				state = "（已停用）"
 			}
-			fmt.Fprintf(stdout, "%-16s %s%s\n", u.Name, u.Role, state)
+			fmt.Fprintf(stdout, "%-16s %-6s %s%s\n", u.Name, u.Role, scopeLabel(u.Unit), state)
 		}
 	default:
 		return usageError(userUsage)
 	}
 	return nil
+}
+
+// scopeLabel names an account's scope: 全县, or 乡镇 and the unit's id.
+func scopeLabel(unit string) string {
+	if unit == "" {
+		return "全县"
+	}
+	return "乡镇 " + unit
 }
 
 // userError says in Chinese what an unknown user name means, and gives a
