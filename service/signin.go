@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"zhiban/fault"
-	"zhiban/planner"
 	"zhiban/notify"
+	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/store"
 )

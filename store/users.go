@@ -18,8 +18,8 @@ type User struct {
 	Disabled     bool      `json:"disabled"`
 	// Unit is the township the account is confined to; "" is county-wide.
 	Unit      string    `json:"unit,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 const userCols = `id, name, role, password_hash, disabled, created_at, updated_at, COALESCE(unit_id, '')`
