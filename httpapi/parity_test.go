@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiban/auth"
 	"zhiban/httpapi"
 	"zhiban/planner"
 	"zhiban/roster"
@@ -57,6 +58,9 @@ type parityRow struct {
 	field string
 	// then checks the effect on each database after a success (optional).
 	then func(t *testing.T, e *parityEnv)
+	// as is who sends both requests: "" the county editor, or clerk (the
+	// editor confined to t05, scope_test.go).
+	as string
 }
 
 // formLabels are the Chinese names staff forms prefix a refused field's
@@ -76,7 +80,7 @@ func TestParityAPIAndStaffForms(t *testing.T) {
 	for _, row := range parityRows() {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
-			api, form := tmpl.env(t), tmpl.env(t)
+			api, form := tmpl.envAs(t, row.as), tmpl.envAs(t, row.as)
 			var before [2]string
 			for i, e := range []*parityEnv{api, form} {
 				if row.setup != nil {
@@ -517,6 +521,7 @@ func parityRows() []parityRow {
 		slot("replace a roster slot with a stale version", 409, "", true, func(t *testing.T, e *parityEnv, a store.StoredAssignment) string { return e.eligible(t, a) }),
 	}
 	rows = append(rows, evaluationParityRows()...)
+	rows = append(rows, scopeParityRows()...)
 	return append(append(append(rows, attendanceParityRows()...), handoverParityRows()...), deskParityRows()...)
 }
 
@@ -527,6 +532,9 @@ type parityTemplate struct {
 	now     time.Time
 	cookies []*http.Cookie
 	csrf    string
+	// The clerk of t05's session (parityRow.as).
+	clerkCookies []*http.Cookie
+	clerkCSRF    string
 }
 
 func newParityTemplate(t *testing.T) *parityTemplate {
@@ -557,8 +565,11 @@ func newParityTemplate(t *testing.T) *parityTemplate {
 func (f *staffFixture) parityTemplate(t *testing.T) *parityTemplate {
 	t.Helper()
 	c := f.loggedIn(t, "editor")
+	f.addUser(t, clerk, auth.RoleEditor, ownTown)
+	cl := f.loggedInClerk(t, clerk)
 	u, _ := url.Parse(f.srv.URL)
-	tmpl := &parityTemplate{now: f.clock(), cookies: c.hc.Jar.Cookies(u), csrf: c.csrf}
+	tmpl := &parityTemplate{now: f.clock(), cookies: c.hc.Jar.Cookies(u), csrf: c.csrf,
+		clerkCookies: cl.hc.Jar.Cookies(u), clerkCSRF: cl.csrf}
 	f.srv.Close()
 	if err := f.store.Close(); err != nil {
 		t.Fatal(err)
@@ -599,6 +610,12 @@ type parityEnv struct {
 
 func (p *parityTemplate) env(t *testing.T) *parityEnv {
 	t.Helper()
+	return p.envAs(t, "")
+}
+
+// envAs is env signed in as who: "" the county editor, or clerk.
+func (p *parityTemplate) envAs(t *testing.T, who string) *parityEnv {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "z.db")
 	if storetest.OnPostgres() {
@@ -625,8 +642,12 @@ func (p *parityTemplate) env(t *testing.T) *parityEnv {
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
 	u, _ := url.Parse(srv.URL)
-	jar.SetCookies(u, p.cookies)
-	return &parityEnv{st: st, base: srv.URL, csrf: p.csrf, hc: &http.Client{Jar: jar,
+	cookies, csrf := p.cookies, p.csrf
+	if who == clerk {
+		cookies, csrf = p.clerkCookies, p.clerkCSRF
+	}
+	jar.SetCookies(u, cookies)
+	return &parityEnv{st: st, base: srv.URL, csrf: csrf, hc: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -667,6 +688,8 @@ func (e *parityEnv) sendJSON(t *testing.T, r parityReq) (int, string, string) {
 
 var formError = regexp.MustCompile(`<p class="error" role="alert">([^<]*)</p>`)
 
+var errorPageMessage = regexp.MustCompile(`<h1>出错了</h1>\s*<p>([^<]*)</p>`)
+
 // sendForm posts r as a staff form and returns the status and the page's error message.
 func (e *parityEnv) sendForm(t *testing.T, r parityReq) (int, string, string) {
 	t.Helper()
@@ -679,6 +702,8 @@ func (e *parityEnv) sendForm(t *testing.T, r parityReq) (int, string, string) {
 	msg := ""
 	if m := formError.FindStringSubmatch(raw); m != nil {
 		msg = html.UnescapeString(m[1])
+	} else if m := errorPageMessage.FindStringSubmatch(raw); m != nil && code == http.StatusForbidden {
+		msg = html.UnescapeString(m[1]) // another township's thing: the error page, not the thing's page
 	}
 	return code, msg, raw
 }

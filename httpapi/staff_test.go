@@ -181,10 +181,20 @@ var selfService = map[string]bool{
 // TestEveryWriteRouteChecksRole walks the routes table: every write under
 // /staff or /api refuses an anonymous caller, a viewer, and an editor
 // without the CSRF token. A new route without requireRole fails here.
+// A township editor (the clerk of t05) is refused every write route but the
+// township-owned ones of unitWriteRoutes, which TestTownshipEditorScope runs
+// on t04's thing (refused) and t05's (allowed): a new write route is
+// county-only unless it is listed and tested there.
 func TestEveryWriteRouteChecksRole(t *testing.T) {
 	f := newStaffFixture(t)
 	viewer := f.loggedIn(t, "viewer")
 	editor := f.loggedIn(t, "editor")
+	f.addUser(t, clerk, auth.RoleEditor, ownTown)
+	townEditor := f.loggedInClerk(t, clerk)
+	unitRoutes := map[string]bool{}
+	for _, r := range unitWriteRoutes() {
+		unitRoutes[r.route] = true
+	}
 	anon := f.client(t)
 	param := regexp.MustCompile(`:[a-z_]+|\*`)
 	n := 0
@@ -218,7 +228,25 @@ func TestEveryWriteRouteChecksRole(t *testing.T) {
 			if code := send(editor, ""); code != http.StatusForbidden {
 				t.Errorf("editor without CSRF token: status %d, want 403", code)
 			}
+			if code := send(townEditor, ""); code != http.StatusForbidden {
+				t.Errorf("township editor without CSRF token: status %d, want 403", code)
+			}
+			form := url.Values{"csrf": {townEditor.csrf}}
+			req, _ := http.NewRequest(r.Method, f.srv.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			code, body, _ := townEditor.do(req)
+			refused := code == http.StatusForbidden && strings.Contains(body, "乡镇账号只能管理本乡镇")
+			switch {
+			case unitRoutes[key] && refused:
+				t.Errorf("township editor refused on a township route: %d", code)
+			case !unitRoutes[key] && code != http.StatusForbidden: // admin routes refuse editors first
+				t.Errorf("township editor on a county route: status %d, want 403 (乡镇账号…)", code)
+			}
+			delete(unitRoutes, key)
 		})
+	}
+	for r := range unitRoutes {
+		t.Errorf("unitWriteRoutes lists %s, which is not in the routes table", r)
 	}
 	if n < 10 {
 		t.Fatalf("only %d write routes checked; is the routes table wired?", n)

@@ -2,6 +2,8 @@ package planner
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	"zhiban/roster"
 	"zhiban/store"
@@ -49,7 +51,9 @@ func FollowRoster(ctx context.Context, tx *store.Store, from, to, today roster.D
 	for _, w := range visits.OpenSessions(duties, defs) {
 		want[w.Date] = append(want[w.Date], w)
 	}
-	for day, vs := range have {
+	// Days in order, so the sessions' ids do not depend on map order.
+	for _, day := range slices.Sorted(maps.Keys(have)) {
+		vs := have[day]
 		kept := map[string]bool{}
 		for _, w := range want[day] {
 			i := sessionOf(vs, w.Leader)
