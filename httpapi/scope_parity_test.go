@@ -132,4 +132,3 @@ func scopeParityRows() []parityRow {
 		both("a township editor resolves its own township's finding", http.StatusOK, ownTown, foundIn(ownTown), resolveAPI, resolveForm),
 	}
 }
-

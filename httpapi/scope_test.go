@@ -236,7 +236,9 @@ func unitWriteRoutes() []unitRoute {
 			return scopeReq{method: "POST", path: fmt.Sprintf("/staff/visits/%d/%s", v.ID, act), form: form}
 		}
 	}
-	later := func(t *testing.T, f *staffFixture) roster.Date { return freeDayOf(t, f.store, "L02", f.today.AddDays(3)) }
+	later := func(t *testing.T, f *staffFixture) roster.Date {
+		return freeDayOf(t, f.store, "L02", f.today.AddDays(3))
+	}
 	newVisit := func(api bool) func(*testing.T, *staffFixture, string) scopeReq {
 		return func(t *testing.T, f *staffFixture, town string) scopeReq {
 			d := freeDayOf(t, f.store, "L03", f.today.AddDays(1))

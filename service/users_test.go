@@ -230,3 +230,41 @@ func TestUserManagementRules(t *testing.T) {
 		}
 	}
 }
+
+// An account may be confined to a township: viewers and editors only, and
+// only to a unit of kind township; moving it ends its sessions.
+func TestUserUnits(t *testing.T) {
+	t.Parallel()
+	svc, c := usersFixture(t)
+	ctx := context.Background()
+	for _, bad := range []struct{ role, unit string }{{"admin", "t01"}, {"editor", "t99"}, {"editor", "v01"}, {"editor", "c00"}} {
+		_, err := svc.CreateUserIn(ctx, c, "clerk-"+bad.unit, bad.role, bad.unit, pw)
+		wantFault(t, err, fault.Invalid, "unit")
+	}
+	u, err := svc.CreateUserIn(ctx, c, "clerk", "editor", "t01", pw)
+	if err != nil || u.Unit != "t01" {
+		t.Fatalf("township editor: %+v %v", u, err)
+	}
+	_, sess, err := svc.Login(ctx, "clerk", pw, "10.0.0.1", c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "admin", Unit: "t01"}); wantFault(t, err, fault.Invalid, "unit") == nil {
+		t.Fatal("a township admin was accepted")
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor", Unit: "t02"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := svc.User(ctx, "clerk"); u.Unit != "t02" {
+		t.Fatalf("unit after the move: %q", u.Unit)
+	}
+	if _, _, ok, _ := svc.SessionUser(ctx, sess.Secret, c.Now); ok {
+		t.Fatal("the session survived a move to another township")
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := svc.User(ctx, "clerk"); u.Unit != "" {
+		t.Fatalf("unit after making it county-wide: %q", u.Unit)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"zhiban/county"
 )
 
 func TestUserCommands(t *testing.T) {
@@ -26,5 +28,27 @@ func TestUserCommands(t *testing.T) {
 	}
 	if code, out, _ := zhiban(t, "user", "list", "--db", db); code != 0 || !strings.Contains(out, "小王") || !strings.Contains(out, "editor") {
 		t.Fatalf("user list: %q", out)
+	}
+	// Township accounts (乡镇账号): the unit must be a township of the county file.
+	file := writeFile(t, t.TempDir(), "county.yaml", county.DemoYAML())
+	if code, _, errs := zhiban(t, "import", file, "--db", db); code != 0 {
+		t.Fatalf("import: %s", errs)
+	}
+	stdin = strings.NewReader("correct-horse\n")
+	if code, _, errs := zhiban(t, "user", "add", "小赵", "--role", "editor", "--unit", "t99", "--db", db); code == 0 || !strings.Contains(errs, "乡镇") {
+		t.Fatalf("unknown township accepted: %s", errs)
+	}
+	stdin = strings.NewReader("correct-horse\n")
+	if code, out, errs := zhiban(t, "user", "add", "小赵", "--role", "editor", "--unit", "t02", "--db", db); code != 0 || !strings.Contains(out, "乡镇 t02") {
+		t.Fatalf("user add --unit: %q %s", out, errs)
+	}
+	if code, _, errs := zhiban(t, "user", "unit", "小王", "--unit", "t01", "--db", db); code != 0 {
+		t.Fatalf("user unit: %s", errs)
+	}
+	if code, out, _ := zhiban(t, "user", "list", "--db", db); code != 0 || !strings.Contains(out, "乡镇 t01") || !strings.Contains(out, "乡镇 t02") {
+		t.Fatalf("user list with units: %q", out)
+	}
+	if code, out, errs := zhiban(t, "user", "unit", "小王", "--unit", "", "--db", db); code != 0 || !strings.Contains(out, "全县") {
+		t.Fatalf("user unit back to the county: %q %s", out, errs)
 	}
 }
