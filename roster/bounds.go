@@ -92,14 +92,19 @@ type boundGraph struct {
 
 func (p *problem) boundGraph(g int, fixedState *state) boundGraph {
 	gr := p.groups[g]
-	bg := boundGraph{nm: len(gr.members), fixed: make([]int, len(gr.members))}
-	copy(bg.fixed, fixedState.cnt[g])
-	for _, id := range gr.inst {
+	return p.boundGraphOf(gr.inst, gr.members, fixedState.cnt[g], fixedState)
+}
+
+// boundGraphOf is the graph of instances inst and people members, whose
+// fixed duties among inst are fixed.
+func (p *problem) boundGraphOf(inst, members, fixed []int, fixedState *state) boundGraph {
+	bg := boundGraph{nm: len(members), fixed: append([]int(nil), fixed...)}
+	for _, id := range inst {
 		if fixedState.who[id] >= 0 {
 			continue
 		}
 		var el []int
-		for m, person := range gr.members {
+		for m, person := range members {
 			if fixedState.eligible(id, person) {
 				el = append(el, m)
 			}
@@ -183,58 +188,66 @@ func (bg boundGraph) feasible(lo, hi []int, need int) bool {
 	return f.maxFlow(s, t) == demand
 }
 
-// computeBounds sets bound and alpha of every group from the fixed-only state.
+// computeBounds sets bound and alpha of every group and xgroup from the fixed-only state.
 func (p *problem) computeBounds() {
 	fs := newState(p)
 	fs.placeFixed()
 	for g, gr := range p.groups {
-		nm := len(gr.members)
-		if nm == 0 {
+		if len(gr.members) == 0 {
 			continue
 		}
-		bg := p.boundGraph(g, fs)
-		need := bg.maxMatch()
-		total := need
-		for _, x := range bg.fixed {
-			total += x
+		gr.bound, gr.alpha, gr.hasBound = p.boundGraph(g, fs).bandBound(gr.floor, gr.target)
+	}
+	p.computeCrossBounds(fs)
+}
+
+// bandBound finds the smallest spread s, and the band offset alpha keeping
+// everyone closest to target, for which the counts can all lie in
+// [floor+alpha, floor+alpha+s].
+func (bg boundGraph) bandBound(floor []int, target []float64) (bound, alpha int, ok bool) {
+	nm := bg.nm
+	need := bg.maxMatch()
+	total := need
+	for _, x := range bg.fixed {
+		total += x
+	}
+	lo, hi := make([]int, nm), make([]int, nm)
+	for s := 0; s <= total+1; s++ {
+		// alpha from the smallest that can hold total duties upward
+		sumFloor, amin := 0, -1<<30
+		for m := range floor {
+			sumFloor += floor[m]
+			amin = max(amin, bg.fixed[m]-floor[m]-s)
 		}
-		lo, hi := make([]int, nm), make([]int, nm)
-		for s := 0; s <= total+1 && !gr.hasBound; s++ {
-			// alpha from the smallest that can hold total duties upward
-			sumFloor, amin := 0, -1<<30
-			for m := range gr.floor {
-				sumFloor += gr.floor[m]
-				amin = max(amin, bg.fixed[m]-gr.floor[m]-s)
+		amin = max(amin, ceilDiv(total-sumFloor-nm*s, nm))
+		var best, bestAlpha = -1.0, 0
+		for a := amin; ; a++ {
+			sumLo := 0
+			for m := range lo {
+				lo[m] = floor[m] + a
+				hi[m] = lo[m] + s
+				sumLo += max(lo[m], bg.fixed[m])
 			}
-			amin = max(amin, ceilDiv(total-sumFloor-nm*s, nm))
-			var best, bestAlpha = -1.0, 0
-			for a := amin; ; a++ {
-				sumLo := 0
-				for m := range lo {
-					lo[m] = gr.floor[m] + a
-					hi[m] = lo[m] + s
-					sumLo += max(lo[m], bg.fixed[m])
-				}
-				if sumLo > total {
-					break
-				}
-				if !bg.feasible(lo, hi, need) {
-					continue
-				}
-				// prefer the band that keeps everyone closest to target
-				dev := 0.0
-				for m, t := range gr.target {
-					dev = max(dev, t-float64(lo[m]), float64(hi[m])-t)
-				}
-				if best < 0 || dev < best {
-					best, bestAlpha = dev, a
-				}
+			if sumLo > total {
+				break
 			}
-			if best >= 0 {
-				gr.bound, gr.alpha, gr.hasBound = s, bestAlpha, true
+			if !bg.feasible(lo, hi, need) {
+				continue
 			}
+			// prefer the band that keeps everyone closest to target
+			dev := 0.0
+			for m, t := range target {
+				dev = max(dev, t-float64(lo[m]), float64(hi[m])-t)
+			}
+			if best < 0 || dev < best {
+				best, bestAlpha = dev, a
+			}
+		}
+		if best >= 0 {
+			return s, bestAlpha, true
 		}
 	}
+	return 0, 0, false
 }
 
 func ceilDiv(a, b int) int {

@@ -38,6 +38,11 @@ func solve(p *problem) *state {
 				moved = true
 			}
 		}
+		for x := range p.xgroups {
+			if s.repairCross(x) {
+				moved = true
+			}
+		}
 		if s.balanceTotals() {
 			moved = true
 		}
@@ -321,25 +326,24 @@ func anyOf(n int, f func(int) bool) bool {
 	return false
 }
 
-// totalDev is person's weighted load minus weighted target over every group of pool.
-func (s *state) totalDev(pool, person int) float64 {
+// personDev is person's weighted load minus weighted target over every
+// group they belong to: for someone in one pool, that pool's total; for
+// someone in several, the load of all of them together.
+func (s *state) personDev(person int) float64 {
 	p := s.p
 	var d float64
-	for c := 0; c < 3; c++ {
-		g := p.groupIdx[pool*3+c]
-		if g < 0 {
-			continue
-		}
-		if m := p.groups[g].pos[person]; m >= 0 {
-			d += p.weights[c] * (float64(s.cnt[g][m]) - p.groups[g].target[m])
-		}
+	for _, g := range p.personGroups[person] {
+		gr := p.groups[g]
+		m := gr.pos[person]
+		d += p.weights[gr.class] * (float64(s.cnt[g][m]) - gr.target[m])
 	}
 	return d
 }
 
 // balanceTotals evens the weighted total load of each pool without leaving
 // any class band: a duty moves from the most to the least loaded member while
-// that narrows their gap.
+// that narrows their gap. A member's load counts every pool they sit in, so
+// a person in two pools is not loaded by both.
 func (s *state) balanceTotals() bool {
 	p := s.p
 	moved := false
@@ -355,7 +359,7 @@ func (s *state) balanceTotals() bool {
 			order := append([]int(nil), ms...)
 			dev := make([]float64, len(p.people))
 			for _, q := range ms {
-				dev[q] = s.totalDev(pool, q)
+				dev[q] = s.personDev(q)
 			}
 			sort.SliceStable(order, func(i, j int) bool { return dev[order[i]] > dev[order[j]] })
 			improved := false
@@ -369,7 +373,7 @@ func (s *state) balanceTotals() bool {
 				for i := 0; i < len(order) && !improved; i++ {
 					a := order[i]
 					ma := gr.pos[a]
-					if lo, _ := gr.band(ma); s.cnt[g][ma] <= lo {
+					if lo, _ := gr.band(ma); s.cnt[g][ma] <= lo || !s.crossMayGive(g, a) {
 						continue
 					}
 					for j := len(order) - 1; j > i && !improved; j-- {
@@ -378,7 +382,7 @@ func (s *state) balanceTotals() bool {
 							break
 						}
 						mb := gr.pos[b]
-						if _, hi := gr.band(mb); s.cnt[g][mb] >= hi {
+						if _, hi := gr.band(mb); s.cnt[g][mb] >= hi || !s.crossMayTake(g, b) {
 							continue
 						}
 						path := s.findPath(g, func(m int) bool { return m == ma }, func(m int) bool { return m == mb })
@@ -437,6 +441,9 @@ func (s *state) unfilledReason(id int) string {
 	}
 	if free == 0 {
 		return fmt.Sprintf("值班池 %s 的 %d 人当天全部请假、出差或开会", sl.Pool, len(ms))
+	}
+	if g := p.in.CrossGapDays; g > 1 {
+		return fmt.Sprintf("值班池 %s 当天可到岗的 %d 人已在其他岗位值班、与前后值班间隔不足 %d 天或与其他值班表的值班间隔不足 %d 天", sl.Pool, free, p.rosters[in.roster].MinGapDays, g)
 	}
 	return fmt.Sprintf("值班池 %s 当天可到岗的 %d 人已在其他岗位值班或与前后值班间隔不足 %d 天", sl.Pool, free, p.rosters[in.roster].MinGapDays)
 }

@@ -67,6 +67,9 @@ func (s *state) around(r, person, day, ignore, ideal int) int {
 }
 
 func (s *state) gapOKIgnoring(r, person, day, ignore int) bool {
+	if !s.crossOK(r, person, day) {
+		return false
+	}
 	g := s.p.rosters[r].MinGapDays
 	if g <= 1 {
 		return true

@@ -9,17 +9,19 @@ import (
 
 // Metrics says how good a roster is, beside the bounds no roster can beat.
 type Metrics struct {
-	HardViolations int         `json:"hard_violations"`
-	Assigned       int         `json:"assigned"`
-	Unfilled       int         `json:"unfilled"`
-	AllAtBound     bool        `json:"all_at_bound"`
-	MaxDeviation   float64     `json:"max_deviation"` // largest |count - target| of any person, pool and class
-	BalanceScore   float64     `json:"balance_score"` // Grafana OnCall's mean over pairs of min/max, of load ÷ fair load
-	Classes        []ClassStat `json:"classes"`
-	Totals         []TotalStat `json:"totals"`
-	Pairs          []PairStat  `json:"pairs"`
-	Gaps           []GapStat   `json:"gaps"`
-	Changed        int         `json:"changed"` // slots that differ from the previous plan
+	HardViolations int          `json:"hard_violations"`
+	Assigned       int          `json:"assigned"`
+	Unfilled       int          `json:"unfilled"`
+	AllAtBound     bool         `json:"all_at_bound"`
+	MaxDeviation   float64      `json:"max_deviation"` // largest |count - target| of any person, pool and class
+	BalanceScore   float64      `json:"balance_score"` // Grafana OnCall's mean over pairs of min/max, of load ÷ fair load
+	Classes        []ClassStat  `json:"classes"`
+	Totals         []TotalStat  `json:"totals"`
+	Pairs          []PairStat   `json:"pairs"`
+	Gaps           []GapStat    `json:"gaps"`
+	Cross          []CrossStat  `json:"cross"`   // pools linked by shared members
+	Persons        []PersonStat `json:"persons"` // people in several pools
+	Changed        int          `json:"changed"` // slots that differ from the previous plan
 }
 
 // ClassStat is the fairness of one pool on one day class. Spread is the
@@ -46,6 +48,31 @@ type TotalStat struct {
 	Spread       float64 `json:"spread"` // spread of load − target load
 	MaxDeviation float64 `json:"max_deviation"`
 	BalanceScore float64 `json:"balance_score"`
+}
+
+// CrossStat is the fairness of pools that share members, on one day class:
+// each person's duties over all of them. Spread is the spread of
+// count − ⌊target⌋ over the people, target being their joint fair share (see
+// cross.go); Bound is the smallest spread any valid roster can reach.
+type CrossStat struct {
+	Pools        []string `json:"pools"`
+	Class        string   `json:"class"`
+	People       int      `json:"people"`
+	Slots        int      `json:"slots"`
+	Spread       int      `json:"spread"`
+	Bound        int      `json:"bound"`
+	MaxDeviation float64  `json:"max_deviation"`
+}
+
+// PersonStat is one person's duties over every pool they sit in, beside
+// their fair share, per day class and weighted.
+type PersonStat struct {
+	Person  string     `json:"person"`
+	Pools   []string   `json:"pools"`
+	Counts  [3]int     `json:"counts"`
+	Targets [3]float64 `json:"targets"`
+	Load    float64    `json:"load"`
+	Target  float64    `json:"target"`
 }
 
 // PairStat is the variety of people meeting in two slots of one roster.
@@ -100,7 +127,7 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 func (s *state) metricsWith(as []Assignment) Metrics {
 	p := s.p
-	m := Metrics{Classes: []ClassStat{}, Totals: []TotalStat{}, Pairs: []PairStat{}, Gaps: []GapStat{}}
+	m := Metrics{Classes: []ClassStat{}, Totals: []TotalStat{}, Pairs: []PairStat{}, Gaps: []GapStat{}, Cross: []CrossStat{}, Persons: []PersonStat{}}
 	m.HardViolations = len(Validate(p.in, as))
 	for id := range p.insts {
 		if s.who[id] >= 0 || p.insts[id].fixed {
@@ -205,6 +232,7 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 		balN += n
 		m.Totals = append(m.Totals, ts)
 	}
+	s.crossMetrics(&m)
 	m.BalanceScore = 1
 	if balN > 0 {
 		m.BalanceScore = round3(balSum / float64(balN))
@@ -279,6 +307,59 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 	return m
 }
 
+// crossMetrics adds the cross-pool figures: per xgroup, and per person in several pools.
+func (s *state) crossMetrics(m *Metrics) {
+	p := s.p
+	for _, x := range p.xgroups {
+		st := CrossStat{Class: x.class.String(), People: len(x.members), Slots: len(x.inst), Bound: x.bound}
+		for _, pl := range x.pools {
+			st.Pools = append(st.Pools, p.pools[pl].ID)
+		}
+		lmin, lmax := 0, 0
+		for k, q := range x.members {
+			n := s.xcount(x, q)
+			l := n - x.floor[k]
+			if k == 0 || l < lmin {
+				lmin = l
+			}
+			if k == 0 || l > lmax {
+				lmax = l
+			}
+			st.MaxDeviation = max(st.MaxDeviation, math.Abs(float64(n)-x.target[k]))
+		}
+		st.Spread = lmax - lmin
+		st.MaxDeviation = round3(st.MaxDeviation)
+		if !x.hasBound || st.Spread > x.bound {
+			m.AllAtBound = false
+		}
+		m.Cross = append(m.Cross, st)
+	}
+	for q, gs := range p.personGroups {
+		var pools []string
+		var ps PersonStat
+		for _, g := range gs {
+			gr := p.groups[g]
+			if id := p.pools[gr.pool].ID; len(pools) == 0 || pools[len(pools)-1] != id {
+				pools = append(pools, id)
+			}
+			mi := gr.pos[q]
+			ps.Counts[gr.class] += s.cnt[g][mi]
+			ps.Targets[gr.class] += gr.target[mi]
+		}
+		if len(pools) < 2 {
+			continue
+		}
+		ps.Person, ps.Pools = p.people[q].ID, pools
+		for c := range 3 {
+			ps.Load += p.weights[c] * float64(ps.Counts[c])
+			ps.Target += p.weights[c] * ps.Targets[c]
+			ps.Targets[c] = round3(ps.Targets[c])
+		}
+		ps.Target = round3(ps.Target)
+		m.Persons = append(m.Persons, ps)
+	}
+}
+
 // changed counts previous, non-fixed slots of the period whose person differs in as.
 func (s *state) changed(as []Assignment) int {
 	p := s.p
@@ -333,6 +414,14 @@ func (m Metrics) WriteTable(w io.Writer) {
 		rows = [][]string{{"值班表", "岗位搭配", "天数", "已用搭配", "可能搭配", "最多重复", "重复下限"}}
 		for _, p := range m.Pairs {
 			rows = append(rows, []string{p.Roster, p.RoleA + "+" + p.RoleB, itoa(p.Days), itoa(p.Used), itoa(p.Possible), itoa(p.MaxRepeat), itoa(p.Limit)})
+		}
+		writeRows(w, rows)
+	}
+	if len(m.Cross) > 0 {
+		fmt.Fprintln(w)
+		rows = [][]string{{"跨池（共有人员的值班池）", "日类", "人数", "班次", "差距", "下界", "最大偏差"}}
+		for _, c := range m.Cross {
+			rows = append(rows, []string{strings.Join(c.Pools, "+"), classLabel(c.Class), itoa(c.People), itoa(c.Slots), itoa(c.Spread), itoa(c.Bound), fmt.Sprintf("%.3f", c.MaxDeviation)})
 		}
 		writeRows(w, rows)
 	}

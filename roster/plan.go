@@ -18,6 +18,10 @@ type Input struct {
 	History []Assignment
 	// Weights weigh each day class in the total load; zero means the defaults.
 	Weights ClassWeights
+	// CrossGapDays: two duties of one person in different rosters are at
+	// least this many days apart (nobody on duty at two places within
+	// N days); 0 or 1 adds nothing to the one-duty-a-day rule.
+	CrossGapDays int
 }
 
 // Unfilled is a slot no valid person could take, with the reason.

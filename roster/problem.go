@@ -53,30 +53,33 @@ type group struct {
 
 // problem is Input turned into dense indices, shared by Generate, Validate and the metrics.
 type problem struct {
-	in        Input
-	from, to  Date
-	nDays     int
-	margin    int // days kept on each side of the period for gap checks
-	nExt      int
-	people    []Person
-	pidx      map[string]int
-	rosters   []Definition
-	ridx      map[string]int
-	slotIdx   []map[string]int
-	pools     []Pool
-	poolIdx   map[string]int
-	members   [][]int
-	inPool    [][]bool
-	avail     []bool // person*nDays+day: active and not absent
-	weights   [3]float64
-	insts     []slotInst
-	dayStart  []int   // day -> first instance; instances are in date order
-	rosterDay [][]int // roster -> day -> first instance of that roster, -1 if no duty
-	groups    []*group
-	groupIdx  []int // pool*3+class -> group, -1
-	fixedAsg  map[int]Assignment
-	extras    []Assignment // fixed assignments in the period matching no slot
-	hist      [][]int      // group -> member -> duties before the period
+	in           Input
+	from, to     Date
+	nDays        int
+	margin       int // days kept on each side of the period for gap checks
+	nExt         int
+	people       []Person
+	pidx         map[string]int
+	rosters      []Definition
+	ridx         map[string]int
+	slotIdx      []map[string]int
+	pools        []Pool
+	poolIdx      map[string]int
+	members      [][]int
+	inPool       [][]bool
+	avail        []bool // person*nDays+day: active and not absent
+	weights      [3]float64
+	insts        []slotInst
+	dayStart     []int   // day -> first instance; instances are in date order
+	rosterDay    [][]int // roster -> day -> first instance of that roster, -1 if no duty
+	groups       []*group
+	groupIdx     []int // pool*3+class -> group, -1
+	fixedAsg     map[int]Assignment
+	extras       []Assignment // fixed assignments in the period matching no slot
+	hist         [][]int      // group -> member -> duties before the period
+	xgroups      []*xgroup    // pools sharing members, per day class
+	xOf          []int        // group -> its xgroup, -1 when its pool shares nobody
+	personGroups [][]int      // person -> groups they belong to
 }
 
 func newProblem(in Input) (*problem, error) {
@@ -112,6 +115,7 @@ func newProblem(in Input) (*problem, error) {
 			p.margin = r.MinGapDays
 		}
 	}
+	p.margin = max(p.margin, in.CrossGapDays)
 	p.nExt = p.nDays + 2*p.margin
 	n := len(p.people)
 	for _, pl := range in.Pools {
@@ -281,7 +285,7 @@ func (p *problem) computeTargets() {
 			countHist(a)
 		}
 	}
-	for g, gr := range p.groups {
+	for _, gr := range p.groups {
 		nm := len(gr.members)
 		gr.avail = make([]int, nm)
 		gr.target = make([]float64, nm)
@@ -299,6 +303,11 @@ func (p *problem) computeTargets() {
 				gr.fillable++
 			}
 		}
+	}
+	p.buildCross()
+	joint := p.jointShares()
+	for g, gr := range p.groups {
+		nm := len(gr.members)
 		total := 0
 		for _, a := range gr.avail {
 			total += a
@@ -310,6 +319,17 @@ func (p *problem) computeTargets() {
 		share := make([]float64, nm)
 		for m := range share {
 			share[m] = float64(gr.avail[m]) / float64(total)
+		}
+		if x := joint[g]; x != nil {
+			var sx float64
+			for _, v := range x {
+				sx += v
+			}
+			if sx > 0 {
+				for m := range share {
+					share[m] = x[m] / sx
+				}
+			}
 		}
 		var hsum float64
 		for _, h := range p.hist[g] {
@@ -336,6 +356,18 @@ func (p *problem) computeTargets() {
 				gr.target[m] *= T / sum
 			}
 			gr.floor[m] = int(math.Floor(gr.target[m] + 1e-9))
+		}
+	}
+	for _, x := range p.xgroups {
+		for k, person := range x.members {
+			var t float64
+			for _, g := range x.groups {
+				if m := p.groups[g].pos[person]; m >= 0 {
+					t += p.groups[g].target[m]
+				}
+			}
+			x.target[k] = t
+			x.floor[k] = int(math.Floor(t + 1e-9))
 		}
 	}
 }

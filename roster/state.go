@@ -127,8 +127,12 @@ func (s *state) remove(id int) {
 	}
 }
 
-// gapOK reports whether person may serve roster r on day without breaking its min gap.
+// gapOK reports whether person may serve roster r on day without breaking
+// its min gap or the cross-roster gap.
 func (s *state) gapOK(r, person, day int) bool {
+	if !s.crossOK(r, person, day) {
+		return false
+	}
 	g := s.p.rosters[r].MinGapDays
 	if g <= 1 {
 		return true
@@ -170,4 +174,26 @@ func (s *state) pairsWith(id, person int) int {
 		}
 	}
 	return c
+}
+
+// crossOK reports whether person has no duty in another roster than r within
+// the cross-roster gap of day. A duty of r itself never blocks here, so a
+// swap inside r needs no "ignoring" variant.
+func (s *state) crossOK(r, person, day int) bool {
+	g := s.p.in.CrossGapDays
+	if g <= 1 {
+		return true
+	}
+	base := person * s.p.nExt
+	busy, own := s.busy[base:base+s.p.nExt], s.occ[r][base:base+s.p.nExt]
+	e := s.ext(day)
+	for k := 1; k < g; k++ {
+		if x := e - k; x >= 0 && int(busy[x]) > int(own[x]) {
+			return false
+		}
+		if x := e + k; x < len(busy) && int(busy[x]) > int(own[x]) {
+			return false
+		}
+	}
+	return true
 }

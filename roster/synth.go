@@ -178,3 +178,59 @@ func RegenerateAfterAbsence(in Input, first Plan, start Date, days int) (Regener
 	}
 	return r, nil
 }
+
+// SyntheticTownships builds a county whose pools overlap: the county
+// reception roster (every day: 值班领导 from countyLeaders county leaders,
+// 跟班领导 from 8 department leaders) and townships township rosters (working
+// days, one 值班领导 from a pool of 4–6 township leaders). Every third
+// county leader also sits in one or two township pools, and every second
+// department leader in one, so people serve two or three pools across
+// several rosters; with the holiday calendar, random leave and crossGap as
+// the cross-roster gap. Equal seeds give equal inputs.
+func SyntheticTownships(seed int64, countyLeaders, townships, crossGap int, from, to Date) Input {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x746f776e))
+	in := SyntheticCounty(seed, countyLeaders, 8, from, to)
+	in.Absences = nil
+	in.CrossGapDays = crossGap
+	workdays, _ := ParseDaysRule("workdays")
+	for t := 1; t <= townships; t++ {
+		pool := Pool{ID: fmt.Sprintf("town%03d", t), Name: fmt.Sprintf("乡镇%03d领导", t)}
+		for i := 1; i <= 4+rng.IntN(3); i++ {
+			id := fmt.Sprintf("T%03d-%d", t, i)
+			in.People = append(in.People, Person{ID: id, Name: "乡镇领导" + id, Title: "副镇长", Rank: RankDepartment, Active: true})
+			pool.Members = append(pool.Members, id)
+		}
+		in.Pools = append(in.Pools, pool)
+		in.Rosters = append(in.Rosters, Definition{
+			ID: fmt.Sprintf("town%03d-duty", t), Name: fmt.Sprintf("乡镇%03d值班", t), Unit: fmt.Sprintf("U%03d", t),
+			Days: workdays, Start: 8*60 + 30, End: 17*60 + 30, Place: fmt.Sprintf("乡镇%03d群众工作站", t), MinGapDays: 2,
+			Slots: []Slot{{Role: "值班领导", Pool: pool.ID}},
+		})
+	}
+	link := func(person string, pools int) {
+		for range pools {
+			t := 2 + rng.IntN(townships-1) // pool 0 and 1 are the county's
+			in.Pools[t].Members = append(in.Pools[t].Members, person)
+		}
+	}
+	for i := 1; i <= countyLeaders && townships > 0; i += 3 {
+		link(fmt.Sprintf("C%02d", i), 1+rng.IntN(2))
+	}
+	for i := 1; i <= 8 && townships > 0; i += 2 {
+		link(fmt.Sprintf("D%02d", i), 1)
+	}
+	span := int(to-from) + 1
+	kinds := []AbsenceKind{Leave, Leave, Trip, Meeting}
+	for _, ps := range in.People {
+		for range rng.IntN(3) {
+			start := from + Date(rng.IntN(span))
+			n := 1 + rng.IntN(10)
+			k := kinds[rng.IntN(len(kinds))]
+			if k == Meeting {
+				n = 1 + rng.IntN(2)
+			}
+			in.Absences = append(in.Absences, Absence{Person: ps.ID, From: start, To: start + Date(n-1), Kind: k})
+		}
+	}
+	return in
+}

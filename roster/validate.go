@@ -32,8 +32,9 @@ var absenceLabel = map[AbsenceKind]string{Leave: "请假", Trip: "出差", Meeti
 
 // Validate checks as against every hard rule of in: the slot exists on a duty
 // day, the person is active and in the slot's pool, not absent, not in two
-// slots the same day and not closer than the roster's min gap to another duty
-// (History and Fixed included). Only assignments of as are reported; of two
+// slots the same day, not closer than the roster's min gap to another duty of
+// that roster nor than in.CrossGapDays to a duty of another roster (History
+// and Fixed included). Only assignments of as are reported; of two
 // clashing duties the movable one (not pinned, not fixed, the later one) is
 // blamed, so the scheduler knows which slot to refill.
 func Validate(in Input, as []Assignment) []Violation {
@@ -162,6 +163,10 @@ func Validate(in Input, as []Assignment) []Violation {
 			report(y, reason(x.a))
 		}
 	}
+	maxGap := max(in.CrossGapDays, 1)
+	for _, r := range in.Rosters {
+		maxGap = max(maxGap, r.MinGapDays)
+	}
 	for i := range all {
 		x := all[i]
 		for j := i + 1; j < len(all) && all[j].a.Person == x.a.Person; j++ {
@@ -172,7 +177,16 @@ func Validate(in Input, as []Assignment) []Violation {
 				})
 				continue
 			}
+			gap := int(y.a.Date - x.a.Date)
+			if gap >= maxGap {
+				break
+			}
 			if x.a.Roster != y.a.Roster {
+				if gap < in.CrossGapDays {
+					blame(x, y, func(o Assignment) string {
+						return fmt.Sprintf("%s %s与%s分别在两个值班表值班，相隔少于跨值班表最少间隔 %d 天", nameOf(people, o.Person), monthDay(x.a.Date), monthDay(y.a.Date), in.CrossGapDays)
+					})
+				}
 				continue
 			}
 			ri, ok := ridx[x.a.Roster]
@@ -180,9 +194,8 @@ func Validate(in Input, as []Assignment) []Violation {
 				continue
 			}
 			g := in.Rosters[ri].MinGapDays
-			gap := int(y.a.Date - x.a.Date)
 			if gap >= g {
-				break
+				continue
 			}
 			// Say the dates: "只隔 1 天" for consecutive days reads as one
 			// day off between them.
