@@ -31,6 +31,8 @@ func bodyLimit(path string) int64 {
 		return loginBodyLimit
 	case "/evaluate":
 		return evaluateBodyLimit
+	case "/booking", "/booking/lookup", "/booking/cancel":
+		return bookingBodyLimit
 	case "/staff/import/preview":
 		return importPreviewLimit
 	case "/staff/import/apply":

@@ -26,6 +26,8 @@ const (
 type todayPage struct {
 	publish.TodayPage
 	Subscribe subscribe
+	// BookingCutoff is booking.cutoff when 预约接访 is open, else "".
+	BookingCutoff string
 }
 
 func (s *Server) showTodayPage(c echo.Context) error {
@@ -35,7 +37,7 @@ func (s *Server) showTodayPage(c echo.Context) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		body, err := s.renderBytes("today.html", todayPage{TodayPage: pg, Subscribe: subscribeLinks(base)})
+		body, err := s.renderBytes("today.html", todayPage{TodayPage: pg, Subscribe: subscribeLinks(base), BookingCutoff: s.bookingCutoff()})
 		return body, pg.D.Modified(), err
 	})
 }
@@ -149,4 +151,12 @@ func (s *Server) showQRCode(c echo.Context) error {
 		}
 		return png, time.Time{}, nil
 	})
+}
+
+// bookingCutoff is booking.cutoff when public booking is open, else "".
+func (s *Server) bookingCutoff() string {
+	if !s.cfg.Booking.Enabled {
+		return ""
+	}
+	return s.cfg.Booking.Cutoff
 }

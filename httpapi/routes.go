@@ -32,6 +32,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// 满意度评价 by code: a write, so never pubcache; same-origin POST, throttled per address.
 	e.Match(public, "/evaluate", s.showEvaluate)
 	e.POST("/evaluate", s.postEvaluate)
+	// 预约接访 (booking.go): the public's bookings; never pubcache, same-origin POSTs, throttled.
+	e.Match(public, "/booking", s.showBooking)
+	e.POST("/booking", s.postBooking)
+	e.Match(public, "/booking/lookup", s.showBookingLookup)
+	e.POST("/booking/lookup", s.postBookingLookup)
+	e.POST("/booking/cancel", s.postBookingCancel)
 
 	// Staff workspace. Every route but the login form carries requireRole;
 	// writes also need the session's CSRF token (TestEveryWriteRouteChecksRole).

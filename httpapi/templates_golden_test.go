@@ -82,6 +82,25 @@ func goldenPages() []goldenPage {
 		{name: "evaluate", anonymous: true, path: fixed("/evaluate"), templates: []string{"evaluate.html"}, wants: []string{"评价码", "满意"}},
 		{name: "staff_evaluation_code", method: http.MethodPost, path: evaluationCodeHref, templates: []string{"staff/evaluation_code.html"},
 			form: func(*testing.T, *staffFixture) url.Values { return url.Values{"stage": {"accept"}} }, wants: []string{"满意度评价码", "/evaluate"}},
+		// 预约接访: the form, a refusal keeping the values, a booking made, the lookup form.
+		{name: "booking", anonymous: true, path: fixed("/booking"), templates: []string{"booking.html"}, wants: []string{"选择接访日和领导", "个人信息保护法"}},
+		{name: "booking_refused", anonymous: true, method: http.MethodPost, path: fixed("/booking"), templates: []string{"booking.html"},
+			form: goldenBooking(false), status: http.StatusBadRequest, wants: []string{"请阅读并同意", "金某某"}},
+		{name: "booking_done", anonymous: true, method: http.MethodPost, path: fixed("/booking"), templates: []string{"booking.html"},
+			form: goldenBooking(true), wants: []string{"预约成功", "08:30–09:00"}},
+		{name: "booking_lookup", anonymous: true, path: fixed("/booking/lookup"), templates: []string{"booking_lookup.html"}, wants: []string{"预约码"}},
+	}
+}
+
+// goldenBooking is a booking of the 2nd of December, with consent or without.
+func goldenBooking(consent bool) func(*testing.T, *staffFixture) url.Values {
+	return func(*testing.T, *staffFixture) url.Values {
+		v := url.Values{"day": {"county-duty/2026-12-02"}, "category": {"劳资"}, "township": {"t02"}, "group_size": {"1"},
+			"name": {"金某某"}, "id_number": {"11010519491231002X"}, "phone": {"13912340000"}}
+		if consent {
+			v.Set("consent", "yes")
+		}
+		return v
 	}
 }
 
@@ -129,8 +148,9 @@ var volatileParts = []struct {
 	{regexp.MustCompile(`(<meta name="csrf-token" content=")[^"]*(")`), "${1}CSRF${2}"},
 	{regexp.MustCompile(`(name="csrf" value=")[^"]*(")`), "${1}CSRF${2}"},
 	{regexp.MustCompile(`(name="t" value=")[^"]*(")`), "${1}SIGNIN-TOKEN${2}"}, // signed with the installation's random key
-	// A random 评价码.
+	// A random 评价码, and a random booking code (预约码).
 	{regexp.MustCompile(`\b[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b`), "EVAL-CODE"},
+	{regexp.MustCompile(`class="booking-code"><strong>[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}<`), `class="booking-code"><strong>BOOK-CODE<`},
 	{regexp.MustCompile(`\b20\d\d-\d\d-\d\d \d\d:\d\d:\d\d\b`), ""},
 	{regexp.MustCompile(`20\d\d年\d\d?月\d\d?日 \d\d:\d\d`), ""},
 }

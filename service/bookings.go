@@ -97,7 +97,52 @@ type BookingInput struct {
 	IDNumber        string          `json:"id_number"`
 	Phone           string          `json:"phone"`
 	Consent         bool            `json:"consent"`
+	// Address is the client's (an IPv6 /64 counts as one), for the hourly
+	// limit; Trap is the form's honeypot field, which people leave empty.
+	Address string `json:"-"`
+	Trap    string `json:"-"`
 }
+
+// BookingKey names a booking to look up or cancel, and who asks.
+type BookingKey struct {
+	Code    string `json:"code"`
+	Phone   string `json:"phone"`
+	Address string `json:"-"`
+}
+
+// BookingThrottled refuses an address over booking.per_address_per_hour until Until.
+type BookingThrottled struct{ Until time.Time }
+
+func (e *BookingThrottled) Error() string { return "service: booking requests over the hourly limit" }
+
+// throttleBooking counts one booking, lookup or cancel request of address:
+// past per_address_per_hour the address waits an hour after its last one.
+// The count is in the database (like the 评价码's), so replicas share it.
+func (s *Service) throttleBooking(ctx context.Context, now time.Time, address string) error {
+	if address == "" {
+		return nil
+	}
+	limit := s.cfg.Booking.PerAddressPerHour
+	if err := s.st.PruneLoginFailures(ctx, now.Add(-codeMemory)); err != nil {
+		return err
+	}
+	until, ok, err := s.st.ReserveLoginAttempt(ctx, "booking:"+address, func(n int) time.Duration {
+		if n >= limit {
+			return time.Hour
+		}
+		return 0
+	}, time.Hour, now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &BookingThrottled{Until: until}
+	}
+	return nil
+}
+
+// msgTrap refuses a form whose honeypot was filled (a robot), without saying so.
+const msgTrap = "提交未成功，请刷新页面后重新填写"
 
 func (in *BookingInput) clean() error {
 	fields := []text{
@@ -284,6 +329,12 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 	var out BookingReceipt
 	if !s.cfg.Booking.Enabled {
 		return out, fault.Denied("暂未开放网上预约，请到来访接待中心登记来访")
+	}
+	if in.Trap != "" {
+		return out, fault.InvalidField("", msgTrap)
+	}
+	if err := s.throttleBooking(ctx, c.Now, in.Address); err != nil {
+		return out, err
 	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if err := in.clean(); err != nil {
@@ -546,14 +597,17 @@ func cleanLookup(code, phone *string) error {
 		text{field: "phone", value: phone, max: clean.Phone, narrow: true})
 }
 
-// LookupBooking shows the booking with code to the holder of its phone.
-func (s *Service) LookupBooking(ctx context.Context, c Call, code, phone string) (BookingReceipt, error) {
+// LookupBooking shows the booking k names to the holder of its phone.
+func (s *Service) LookupBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
 	var out BookingReceipt
+	if err := s.throttleBooking(ctx, c.Now, k.Address); err != nil {
+		return out, err
+	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
-		if err := cleanLookup(&code, &phone); err != nil {
+		if err := cleanLookup(&k.Code, &k.Phone); err != nil {
 			return err
 		}
-		b, err := findBooking(ctx, e.Tx, code, phone)
+		b, err := findBooking(ctx, e.Tx, k.Code, k.Phone)
 		if err != nil {
 			return err
 		}
@@ -563,15 +617,18 @@ func (s *Service) LookupBooking(ctx context.Context, c Call, code, phone string)
 	return out, err
 }
 
-// CancelBooking cancels the booking with code for the holder of its phone,
+// CancelBooking cancels the booking k names for the holder of its phone,
 // up to its duty day; the place is free again at once.
-func (s *Service) CancelBooking(ctx context.Context, c Call, code, phone string) (BookingReceipt, error) {
+func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
 	var out BookingReceipt
+	if err := s.throttleBooking(ctx, c.Now, k.Address); err != nil {
+		return out, err
+	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
-		if err := cleanLookup(&code, &phone); err != nil {
+		if err := cleanLookup(&k.Code, &k.Phone); err != nil {
 			return err
 		}
-		b, err := findBooking(ctx, e.Tx, code, phone)
+		b, err := findBooking(ctx, e.Tx, k.Code, k.Phone)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"zhiban/config"
 	"zhiban/config/configtest"
@@ -224,7 +225,7 @@ func TestBookingRefusals(t *testing.T) {
 		t.Fatalf("a second booking: %v", err)
 	}
 	// Cancelling frees the person, not the day's limit of the phone.
-	if _, err := svc.CancelBooking(ctx, bookNow, r.Code, in.Phone); err != nil {
+	if _, err := svc.CancelBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: in.Phone}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Book(ctx, bookNow, booking(mon, 1, "社会保障")); err != nil {
@@ -333,22 +334,22 @@ func TestBookingLookupAndCancel(t *testing.T) {
 	}
 	// The code as people type it: lower case, no hyphen, full-width.
 	typed := strings.ToLower(strings.ReplaceAll(r.Code, "-", ""))
-	got, err := svc.LookupBooking(ctx, bookNow, typed, "139 0000 0001")
+	got, err := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: typed, Phone: "139 0000 0001"})
 	if err != nil || got.Code != r.Code || got.SlotStart != r.SlotStart || got.LeaderName != r.LeaderName {
 		t.Fatalf("lookup: %+v %v", got, err)
 	}
 	// A wrong phone and a wrong code are refused alike.
-	_, e1 := svc.LookupBooking(ctx, bookNow, r.Code, "13900000002")
-	_, e2 := svc.LookupBooking(ctx, bookNow, "ABCD-EFGH", in.Phone)
-	_, e3 := svc.CancelBooking(ctx, bookNow, r.Code, "")
+	_, e1 := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: "13900000002"})
+	_, e2 := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: "ABCD-EFGH", Phone: in.Phone})
+	_, e3 := svc.CancelBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: ""})
 	if e1 == nil || e2 == nil || e3 == nil || e1.Error() != e2.Error() || e2.Error() != e3.Error() || refusalCode(e1) != "not_found" {
 		t.Fatalf("refusals differ: %v / %v / %v", e1, e2, e3)
 	}
-	c, err := svc.CancelBooking(ctx, bookNow, r.Code, in.Phone)
+	c, err := svc.CancelBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: in.Phone})
 	if err != nil || c.State != visits.BookingCancelled || c.CanCancel {
 		t.Fatalf("cancel: %+v %v", c, err)
 	}
-	if _, err := svc.CancelBooking(ctx, bookNow, r.Code, in.Phone); refusalCode(err) != "conflict" {
+	if _, err := svc.CancelBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: in.Phone}); refusalCode(err) != "conflict" {
 		t.Fatalf("cancel twice: %v", err)
 	}
 	// After the duty day it cannot be cancelled.
@@ -357,7 +358,7 @@ func TestBookingLookupAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := service.Call{Actor: service.BookingActor, Now: cst("2026-12-04 10:00")}
-	if _, err := svc.CancelBooking(ctx, later, r2.Code, booking(thu, 2, "").Phone); refusalCode(err) != "conflict" {
+	if _, err := svc.CancelBooking(ctx, later, service.BookingKey{Code: r2.Code, Phone: booking(thu, 2, "").Phone}); refusalCode(err) != "conflict" {
 		t.Fatalf("cancel after the day: %v", err)
 	}
 }
@@ -415,5 +416,42 @@ func TestPurgeBookings(t *testing.T) {
 	}
 	if all, _ := st.Bookings(ctx, store.BookingFilter{}); len(all) != 0 {
 		t.Fatalf("left: %v", all)
+	}
+}
+
+// TestBookingThrottlesAnAddress: an address gets per_address_per_hour
+// booking, lookup and cancel requests, then waits an hour after its last;
+// other addresses are not held up. A filled honeypot is refused.
+func TestBookingThrottlesAnAddress(t *testing.T) {
+	ctx := context.Background()
+	_, svc := bookingFixture(t, func(c *config.Config) { c.Booking.PerAddressPerHour = 3 })
+	in := booking(thu, 1, "社会保障")
+	in.Address = "192.0.2.1"
+	if _, err := svc.Book(ctx, bookNow, in); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: "ABCD-EFGH", Phone: in.Phone, Address: "192.0.2.1"}); refusalCode(err) != "not_found" {
+			t.Fatalf("lookup: %v", err)
+		}
+	}
+	var th *service.BookingThrottled
+	_, err := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: "ABCD-EFGH", Phone: in.Phone, Address: "192.0.2.1"})
+	if !errors.As(err, &th) || !th.Until.Equal(bookNow.Now.Add(time.Hour)) {
+		t.Fatalf("the fourth request: %v", err)
+	}
+	other := booking(thu, 2, "社会保障")
+	other.Address = "192.0.2.2"
+	if _, err := svc.Book(ctx, bookNow, other); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	later := service.Call{Actor: service.BookingActor, Now: bookNow.Now.Add(time.Hour)}
+	if _, err := svc.LookupBooking(ctx, later, service.BookingKey{Code: "ABCD-EFGH", Phone: in.Phone, Address: "192.0.2.1"}); refusalCode(err) != "not_found" {
+		t.Fatalf("an hour later: %v", err)
+	}
+	trap := booking(thu, 3, "社会保障")
+	trap.Trap = "http://spam.example"
+	if _, err := svc.Book(ctx, bookNow, trap); refusalCode(err) != "invalid" {
+		t.Fatalf("honeypot: %v", err)
 	}
 }
