@@ -15,6 +15,11 @@ type County struct {
 	Rosters   []Roster       `yaml:"rosters"`
 	Absences  []Absence      `yaml:"absences,omitempty"`
 	Holidays  []HolidayEntry `yaml:"holidays,omitempty"`
+
+	// CrossRosterGapDays: two duties of one person in different rosters are
+	// at least this many days apart (nobody on duty at two places within N
+	// days); 0, the default, adds nothing to the one-duty-a-day rule.
+	CrossRosterGapDays int `yaml:"cross_roster_gap_days,omitempty"`
 }
 
 // Reception is the reception centre (来访接待中心) and its windows.

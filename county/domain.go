@@ -14,6 +14,8 @@ type Domain struct {
 	Absences []roster.Absence
 	Holidays []roster.HolidayDay
 	Location *time.Location
+	// CrossGapDays is the file's cross_roster_gap_days (roster.Input.CrossGapDays).
+	CrossGapDays int
 }
 
 // Domain validates the county and converts it to domain values. A person
@@ -26,7 +28,7 @@ func (c *County) Domain() (Domain, error) {
 	if err != nil {
 		return Domain{}, err // unreachable after Validate
 	}
-	d := Domain{Location: loc}
+	d := Domain{Location: loc, CrossGapDays: c.CrossRosterGapDays}
 	for _, p := range c.People {
 		active := true
 		if p.Active != nil {

@@ -148,6 +148,9 @@ func (c *checker) county(k *County) {
 			c.add("timezone", "%v", err)
 		}
 	}
+	if g := k.CrossRosterGapDays; g < 0 || g > maxMinGapDays {
+		c.add("cross_roster_gap_days", "跨值班表最少间隔天数 %d 无效，应在 0 到 %d 之间（0 表示不限制）", g, maxMinGapDays)
+	}
 	c.reception(&k.Reception)
 	units := c.units(k.Units)
 	people := c.people(k.People, units)

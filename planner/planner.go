@@ -75,6 +75,9 @@ func Input(ctx context.Context, st *store.Store, from, to roster.Date) (roster.I
 	if in.Rosters, err = st.Rosters(ctx); err != nil {
 		return in, nil, err
 	}
+	if in.CrossGapDays, err = st.CrossGapDays(ctx); err != nil {
+		return in, nil, err
+	}
 	if in.Absences, err = st.Absences(ctx, histFrom, to); err != nil {
 		return in, nil, err
 	}

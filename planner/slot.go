@@ -45,7 +45,8 @@ type SwapOption struct {
 	Person, Name string
 }
 
-// Clash is a stored duty an edit would break a rule with (same day, or within the minimum gap).
+// Clash is a stored duty an edit would break a rule with (same day, within
+// the roster's minimum gap, or within the cross-roster gap in another roster).
 type Clash struct {
 	Roster string      `json:"roster"`
 	Date   roster.Date `json:"date"`
@@ -87,7 +88,11 @@ func LoadSlot(ctx context.Context, st *store.Store, k roster.Key) (*SlotView, er
 	if !found {
 		return nil, fmt.Errorf("planner: roster %s has no role %s: %w", k.Roster, k.Role, store.ErrNotFound)
 	}
-	span := max(def.MinGapDays, 1) + swapWindow
+	cross, err := st.CrossGapDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	span := max(def.MinGapDays, cross, 1) + swapWindow
 	in, stored, err := Input(ctx, st, k.Date, k.Date.AddDays(span))
 	if err != nil {
 		return nil, err
@@ -157,7 +162,7 @@ func clashesOf(in roster.Input, a roster.Assignment, people map[string]roster.Pe
 			continue
 		}
 		dist := max(x.Date.DaysSince(a.Date), a.Date.DaysSince(x.Date))
-		if x.Date == a.Date || x.Roster == a.Roster && dist < gap {
+		if x.Date == a.Date || x.Roster == a.Roster && dist < gap || x.Roster != a.Roster && dist < in.CrossGapDays {
 			out = append(out, Clash{Roster: x.Roster, Date: x.Date, Role: x.Role, Person: x.Person, Name: people[x.Person].Name})
 		}
 	}

@@ -54,6 +54,16 @@ func (s *Store) importCounty(ctx context.Context, c *county.County) (int, error)
 			return 0, err
 		}
 	}
+	// cross_roster_gap_days is stored only when set, so files without it
+	// import as they always did.
+	if g := c.CrossRosterGapDays; g > 0 {
+		if err := s.execCount(ctx, &n, "settings", `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE settings.value <> excluded.value`, crossGapKey, strconv.Itoa(g)); err != nil {
+			return 0, err
+		}
+	} else if err := s.execCount(ctx, &n, "settings", `DELETE FROM settings WHERE key = ?`, crossGapKey); err != nil {
+		return 0, err
+	}
 	r := c.Reception
 	if err := s.execCount(ctx, &n, "reception", `INSERT INTO reception (id, name, address, phone) VALUES (1, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone
@@ -346,6 +356,9 @@ func (s *Store) ExportCounty(ctx context.Context) (*county.County, error) {
 	if c.Timezone, err = s.Setting(ctx, "timezone"); err != nil {
 		return nil, err
 	}
+	if c.CrossRosterGapDays, err = s.CrossGapDays(ctx); err != nil {
+		return nil, err
+	}
 	rec, err := s.Reception(ctx)
 	if err != nil {
 		return nil, err
@@ -437,3 +450,19 @@ func (s *Store) Units(ctx context.Context) ([]county.Unit, error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// crossGapKey is the setting holding the county file's cross_roster_gap_days.
+const crossGapKey = "cross_roster_gap_days"
+
+// CrossGapDays returns the cross-roster gap in days, 0 when none is set.
+func (s *Store) CrossGapDays(ctx context.Context) (int, error) {
+	v, err := s.Setting(ctx, crossGapKey)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	g, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("store: setting %s = %q: %w", crossGapKey, v, err)
+	}
+	return g, nil
+}

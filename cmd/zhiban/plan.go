@@ -55,7 +55,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	in := roster.Input{
 		From: from, To: to,
-		People: d.People, Pools: d.Pools, Rosters: d.Rosters, Absences: d.Absences,
+		People: d.People, Pools: d.Pools, Rosters: d.Rosters, Absences: d.Absences, CrossGapDays: d.CrossGapDays,
 		Calendar: fileCalendar(from.AddDays(-400), to, d.Holidays, known),
 	}
 	if *freezeS != "" && *previous == "" {
