@@ -451,6 +451,16 @@ func TestTownshipClerkReads(t *testing.T) {
 	if _, body := c.get("/staff/sweeps/2026-12"); strings.Contains(body, "两户村民宅基地界址纠纷"+otherTown) || !strings.Contains(body, "两户村民宅基地界址纠纷"+ownTown) {
 		t.Errorf("the sweep page does not keep to %s's findings", ownTown)
 	}
+	// The nav offers the clerk only what a township account may open.
+	_, body = c.get("/staff/absences")
+	if !strings.Contains(body, `href="/staff/visits"`) || strings.Contains(body, `href="/staff/cases"`) {
+		t.Errorf("the clerk's nav: %s", clip(body))
+	}
+	// The roster pages open on the clerk's own roster.
+	req, _ := http.NewRequest(http.MethodGet, c.base+"/staff/roster", nil)
+	if code, _, h := c.do(req); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/staff/roster/"+ownTown+"-duty/") {
+		t.Errorf("/staff/roster sends the clerk to %q", h.Get("Location"))
+	}
 	// County staff still see everything.
 	editor := f.loggedIn(t, "editor")
 	if code, _ := editor.get(fmt.Sprintf("/staff/visits/%d", other.ID)); code != 200 {

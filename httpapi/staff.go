@@ -44,6 +44,9 @@ var staffNav = []navLink{
 	{"users", "用户", "/staff/users", auth.RoleAdmin},
 }
 
+// townshipNav are the nav keys a township account (乡镇账号) may open (routes.go's u* routes).
+var townshipNav = map[string]bool{"roster": true, "absences": true, "fairness": true, "visits": true, "sweeps": true}
+
 type navItem struct {
 	Label, Href string
 	Active      bool
@@ -104,7 +107,7 @@ func (s *Server) renderStaff(c echo.Context, status int, page, nav, title string
 	a := authOf(c)
 	if a != nil {
 		for _, l := range staffNav {
-			if a.User.Role.Rank() >= l.Min.Rank() {
+			if a.User.Role.Rank() >= l.Min.Rank() && (a.User.Unit == "" || townshipNav[l.Key]) {
 				items = append(items, navItem{l.Label, l.Href, l.Key == nav})
 			}
 		}

@@ -92,7 +92,8 @@ func (s *Server) applyRegenerate(c echo.Context) error {
 	if err != nil || len(defs) == 0 {
 		return c.Redirect(http.StatusSeeOther, "/staff/roster")
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+from.String()[:7]+
+	home := planner.HomeRoster(defs, unitOf(c))
+	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(home.ID)+"/"+from.String()[:7]+
 		"?"+s.doneQuery("已重新排班，变更 "+strconv.Itoa(len(out.Diff))+" 个班次"))
 }
 

@@ -67,7 +67,8 @@ func (s *Server) showRosterIndex(c echo.Context) error {
 	if m := c.QueryParam("msg"); m == "password" {
 		q = "?msg=password"
 	}
-	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(defs[0].ID)+"/"+s.today().String()[:7]+q)
+	home := planner.HomeRoster(defs, unitOf(c))
+	return c.Redirect(http.StatusSeeOther, "/staff/roster/"+url.PathEscape(home.ID)+"/"+s.today().String()[:7]+q)
 }
 
 type rosterPage struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"zhiban/fault"
+	"zhiban/roster"
 	"zhiban/store"
 )
 
@@ -120,4 +121,15 @@ func UnitRosters(ctx context.Context, st *store.Store, unit string) (map[string]
 		}
 	}
 	return out, nil
+}
+
+// HomeRoster is the roster a staff member's pages open on: unit's first, else
+// the first of defs (county staff, or a township without a roster). defs is not empty.
+func HomeRoster(defs []roster.Definition, unit string) roster.Definition {
+	for _, d := range defs {
+		if unit != "" && d.Unit == unit {
+			return d
+		}
+	}
+	return defs[0]
 }
