@@ -69,11 +69,29 @@ type FairRow struct {
 	YearTotal, Total   int
 }
 
+// PersonTotal is one person's duties over every roster they serve in, in the
+// measured part of the year, against their fair share (see roster/cross.go).
+type PersonTotal struct {
+	Person, Name string
+	Pools        []string // pool names; two or more: flagged on the page
+	Rosters      []string // names of the rosters served in the year
+	Counts       [3]int   // by roster.DayClass
+	Targets      [3]float64
+	Total        int
+	Load, Target float64 // weighted by day class
+	Dev          float64 // Load − Target
+}
+
+// Multi reports whether the person sits in several pools.
+func (t PersonTotal) Multi() bool { return len(t.Pools) > 1 }
+
 // Fairness is a year's duties per pool and leader, with the engine's bounds and balance.
 type Fairness struct {
 	Year         int
 	Since, Until roster.Date // the stored history counted, and the year's last duty
 	Rows         []FairRow
+	People       []PersonTotal // every pool member, over all their rosters
+	Multi        int           // how many of them sit in several pools
 	Metrics      roster.Metrics
 	PoolNames    map[string]string
 }
@@ -145,5 +163,28 @@ func CountFairness(ctx context.Context, st *store.Store, year int) (Fairness, er
 		}
 	}
 	f.Metrics = roster.ComputeMetrics(in, inYear)
+	served := map[[2]string]bool{}
+	for _, a := range inYear {
+		served[[2]string{a.Person, a.Roster}] = true
+	}
+	for _, ps := range f.Metrics.Persons {
+		t := PersonTotal{Person: ps.Person, Name: people[ps.Person].Name, Counts: ps.Counts, Targets: ps.Targets,
+			Load: ps.Load, Target: ps.Target, Dev: ps.Load - ps.Target}
+		for _, pl := range ps.Pools {
+			t.Pools = append(t.Pools, f.PoolNames[pl])
+		}
+		for _, d := range in.Rosters {
+			if served[[2]string{ps.Person, d.ID}] {
+				t.Rosters = append(t.Rosters, d.Name)
+			}
+		}
+		for _, n := range ps.Counts {
+			t.Total += n
+		}
+		if t.Multi() {
+			f.Multi++
+		}
+		f.People = append(f.People, t)
+	}
 	return f, nil
 }

@@ -20,7 +20,7 @@ type Metrics struct {
 	Pairs          []PairStat   `json:"pairs"`
 	Gaps           []GapStat    `json:"gaps"`
 	Cross          []CrossStat  `json:"cross"`   // pools linked by shared members
-	Persons        []PersonStat `json:"persons"` // people in several pools
+	Persons        []PersonStat `json:"persons"` // everyone in a pool: totals over all their pools
 	Changed        int          `json:"changed"` // slots that differ from the previous plan
 }
 
@@ -65,7 +65,8 @@ type CrossStat struct {
 }
 
 // PersonStat is one person's duties over every pool they sit in, beside
-// their fair share, per day class and weighted.
+// their fair share, per day class and weighted. Pools has two or more
+// entries for a person in several pools.
 type PersonStat struct {
 	Person  string     `json:"person"`
 	Pools   []string   `json:"pools"`
@@ -307,7 +308,7 @@ func (s *state) metricsWith(as []Assignment) Metrics {
 	return m
 }
 
-// crossMetrics adds the cross-pool figures: per xgroup, and per person in several pools.
+// crossMetrics adds the cross-pool figures: per xgroup, and per person over all their pools.
 func (s *state) crossMetrics(m *Metrics) {
 	p := s.p
 	for _, x := range p.xgroups {
@@ -346,7 +347,7 @@ func (s *state) crossMetrics(m *Metrics) {
 			ps.Counts[gr.class] += s.cnt[g][mi]
 			ps.Targets[gr.class] += gr.target[mi]
 		}
-		if len(pools) < 2 {
+		if len(pools) == 0 {
 			continue
 		}
 		ps.Person, ps.Pools = p.people[q].ID, pools
