@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,6 +28,7 @@ import (
 type bookingFixture struct {
 	srv   *httptest.Server
 	store *store.Store
+	logs  *syncBuf // every log line, access log on
 	mu    sync.Mutex
 	now   time.Time
 }
@@ -42,7 +42,7 @@ func (f *bookingFixture) clock() time.Time {
 func newBookingFixture(t testing.TB, edit func(*config.Config)) *bookingFixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &bookingFixture{now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}
+	f := &bookingFixture{now: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC), logs: &syncBuf{}}
 	st := storetest.Open(t)
 	st.Now = f.clock
 	c := county.Demo()
@@ -70,12 +70,13 @@ func newBookingFixture(t testing.TB, edit func(*config.Config)) *bookingFixture 
 	}
 	cfg := testConfig(t, func(c *config.Config) {
 		c.Server.TrustedProxies = []string{"127.0.0.1/32"}
+		c.Log.Access = true
 		if edit != nil {
 			edit(c)
 		}
 	})
 	api, err := httpapi.New(st, httpapi.Options{Config: cfg, Now: f.clock, Version: "test", CacheCheck: -1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}

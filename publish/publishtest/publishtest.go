@@ -85,6 +85,7 @@ func Seed(tb testing.TB, st *store.Store, cfg config.Config, now time.Time) Seed
 	s.Registration = seedDesk(tb, st, today, s.Case)
 	s.add(seedHandover(tb, st, today, s.Case)...)
 	s.add(seedEvaluation(tb, st, today, s.Case)...)
+	s.add(seedBooking(tb, st, today)...)
 	v := s.Registration.Visitor
 	s.add(v.Name, v.IDNumber, v.Phone, v.Address, s.Registration.Matter, s.Registration.Representatives[0],
 		secret.MaskID(v.IDNumber), secret.MaskPhone(v.Phone))
