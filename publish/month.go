@@ -19,6 +19,15 @@ type MonthRow struct {
 	Changed     bool
 	Pending     bool // a working day past the last scheduled one: 尚未排班
 	Duties      []DutyDay
+	Cells       [][]DutyPerson // parallel to MonthPage.Columns
+}
+
+// MonthColumn is one role of one roster: two rosters' roles of the same name
+// stay apart, labelled with the roster's name.
+type MonthColumn struct {
+	RosterID string
+	Role     string
+	Label    string // the role, or 县领导接访·值班领导 when another roster has that role too
 }
 
 // MonthRoster is a roster as the printed month states it: paper has no home
@@ -35,7 +44,7 @@ type MonthPage struct {
 	Month                roster.Month
 	Rosters              []MonthRoster
 	Reception            Reception // name and phone; Windows unused
-	Roles                []string
+	Columns              []MonthColumn
 	Rows                 []MonthRow
 	Unscheduled          string      // instead of the table when the month has no public duty
 	Printed              roster.Date // the day it is printed
@@ -65,7 +74,7 @@ func ParseMonth(s string) (roster.Month, error) {
 // MonthPage returns the printable month m as of today, and when its data last changed.
 func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.Month) (MonthPage, time.Time, error) {
 	first, last := m.First(), m.Last()
-	duties, err := p.Duties(ctx, today, first, last)
+	all, err := p.Duties(ctx, today, first, last)
 	if err != nil {
 		return MonthPage{}, time.Time{}, err
 	}
@@ -86,16 +95,34 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 		return MonthPage{}, time.Time{}, err
 	}
 	reception := Reception{Name: rec.Name, Address: rec.Address, Phone: rec.Phone}
-	var roles []string
-	seen := map[string]bool{}
+	// The county's sheet: a township's roster is on its own page (/township/{id}).
+	duties := countyDuties(defs, all)
+	defs = countyRosters(defs)
+	var cols []MonthColumn
+	col := map[[2]string]int{}
+	roleRosters := map[string]map[string]bool{}
 	byDate := map[roster.Date][]DutyDay{}
 	for _, d := range duties {
 		byDate[d.Date] = append(byDate[d.Date], d)
 		for _, l := range d.Leaders {
-			if !seen[l.Role] {
-				seen[l.Role] = true
-				roles = append(roles, l.Role)
+			k := [2]string{d.RosterID, l.Role}
+			if _, ok := col[k]; !ok {
+				col[k] = len(cols)
+				cols = append(cols, MonthColumn{RosterID: d.RosterID, Role: l.Role, Label: l.Role})
+				if roleRosters[l.Role] == nil {
+					roleRosters[l.Role] = map[string]bool{}
+				}
+				roleRosters[l.Role][d.RosterID] = true
 			}
+		}
+	}
+	names := map[string]string{}
+	for _, d := range duties {
+		names[d.RosterID] = d.RosterName
+	}
+	for i, c := range cols {
+		if len(roleRosters[c.Role]) > 1 {
+			cols[i].Label = names[c.RosterID] + "·" + c.Role
 		}
 	}
 	var lastDuty roster.Date
@@ -104,7 +131,13 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 	}
 	var rows []MonthRow
 	for d := first; d <= last; d++ {
-		r := MonthRow{Date: d, Duties: byDate[d]}
+		r := MonthRow{Date: d, Duties: byDate[d], Cells: make([][]DutyPerson, len(cols))}
+		for _, dd := range r.Duties {
+			for _, l := range dd.Leaders {
+				i := col[[2]string{dd.RosterID, l.Role}]
+				r.Cells[i] = append(r.Cells[i], l)
+			}
+		}
 		r.Class, r.Off = dayClass(cal, d)
 		_, entry := cal.Entry(d)
 		r.Provisional = entry && cal.Provisional(d)
@@ -142,7 +175,7 @@ func (p *Publisher) MonthPage(ctx context.Context, today roster.Date, m roster.M
 		Desc:            countyName + m.Label() + "县领导值班接访安排，可打印",
 		County:          countyName,
 		Month:           m,
-		Roles:           roles,
+		Columns:         cols,
 		Rows:            rows,
 		Printed:         today,
 		Prev:            "/roster/" + m.Prev().String(),
@@ -219,4 +252,38 @@ func (p *Publisher) Range(ctx context.Context, today, from, to roster.Date) (Ran
 		return Range{}, time.Time{}, err
 	}
 	return Range{From: from, To: to, Duties: duties}, last, nil
+}
+
+// countyRosters are the rosters kept by the county itself (no unit).
+func countyRosters(defs []roster.Definition) []roster.Definition {
+	var out []roster.Definition
+	for _, d := range defs {
+		if d.Unit == "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// countyDuties drops the duties of township rosters among defs; old duties
+// of rosters no longer defined stay on the county's sheet.
+func countyDuties(defs []roster.Definition, duties []DutyDay) []DutyDay {
+	town := map[string]bool{}
+	for _, d := range defs {
+		if d.Unit != "" {
+			town[d.ID] = true
+		}
+	}
+	return rosterDuties(duties, func(id string) bool { return !town[id] })
+}
+
+// rosterDuties keeps the duties whose roster keep accepts.
+func rosterDuties(duties []DutyDay, keep func(rosterID string) bool) []DutyDay {
+	var out []DutyDay
+	for _, d := range duties {
+		if keep(d.RosterID) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

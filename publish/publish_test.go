@@ -221,7 +221,7 @@ func TestMonthPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(pg.Rows) != 31 || pg.Title != "示例县2026年12月领导值班接访安排表" || pg.Next != "/roster/2027-01" || pg.NextLabel != "2027年1月" ||
-		pg.Prev != "/roster/2026-11" || pg.Printed != f.today || len(pg.Roles) == 0 {
+		pg.Prev != "/roster/2026-11" || pg.Printed != f.today || len(pg.Columns) == 0 {
 		t.Fatalf("month page %+v", pg)
 	}
 	for _, r := range pg.Rows {
