@@ -45,6 +45,16 @@ func TestBrowserStatsPage(t *testing.T) {
 			}
 		}
 	}
+	// The definitions (docs/statistics.md) read on a phone and a desktop.
+	for _, width := range []int64{390, 1280} {
+		shot(t, ctx, srv.URL+"/staff/stats/definitions", filepath.Join(shots, fmt.Sprintf("stats-definitions-%d.png", width)), width)
+		if w := evalJS[int](t, ctx, `document.documentElement.scrollWidth`); int64(w) > width+1 {
+			t.Errorf("the definitions are %d px wide at %d px", w, width)
+		}
+		if n := evalJS[int](t, ctx, `document.querySelectorAll('article.stats-definitions h2').length`); n < 10 {
+			t.Errorf("the definitions show %d headings", n)
+		}
+	}
 	// Printed on A4 (the navigation and forms hidden, nothing cut at the right edge).
 	shot(t, ctx, srv.URL+"/staff/stats?period=2027", filepath.Join(shots, "stats-2027-794.png"), 794)
 	pdf := printA4(t, ctx)

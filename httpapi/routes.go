@@ -175,8 +175,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/staff/fairness", s.showFairness, uViewer)
 	e.GET("/staff/stats", s.showStats, viewer)
 	e.GET("/staff/stats.xlsx", s.exportStats, viewer)
-	e.GET("/staff/stats/report", s.showStatsReport, viewer)      // the 通报 or yearly report, A4
-	e.GET("/staff/stats/report.docx", s.showStatsReport, viewer) // the same as .docx
+	e.GET("/staff/stats/definitions", s.showStatsDefinitions, viewer) // 统计口径说明: docs/statistics.md
+	e.GET("/staff/stats/report", s.showStatsReport, viewer)           // the 通报 or yearly report, A4
+	e.GET("/staff/stats/report.docx", s.showStatsReport, viewer)      // the same as .docx
 	e.GET("/staff/absences", s.showAbsences, uViewer)
 	e.POST("/staff/absences/preview", s.previewAbsence, uEditor)
 	e.POST("/staff/absences", s.createAbsence, uEditor)

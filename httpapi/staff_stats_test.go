@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"zhiban/auth"
+	"zhiban/docs"
 	"zhiban/httpapi"
 	"zhiban/stats"
 	"zhiban/stats/statstest"
@@ -94,6 +95,7 @@ func TestStatsPageJSONAndWorkbook(t *testing.T) {
 	}
 	var got struct {
 		County stats.Figures `json:"county"`
+		Roster stats.Roster  `json:"roster"`
 		Trend  []struct {
 			Month      string `json:"month"`
 			Acceptance struct {
@@ -110,6 +112,16 @@ func TestStatsPageJSONAndWorkbook(t *testing.T) {
 	if len(got.Trend) != 12 || got.Trend[0].Acceptance.Value == nil {
 		t.Errorf("trend: %+v", got.Trend)
 	}
+	// Fairness across the years: the years, and each pool's spread.
+	fair := w.Expect(p)
+	if !reflect.DeepEqual(got.Roster.Years, fair.Years) || len(got.Roster.Pools) != len(fair.Pools) {
+		t.Errorf("JSON fairness years %v, %d pools; want %v, %d", got.Roster.Years, len(got.Roster.Pools), fair.Years, len(fair.Pools))
+	}
+	for _, pl := range got.Roster.Pools {
+		if e := fair.Pools[pl.Key]; e == nil || !reflect.DeepEqual(pl.Spread, e.Spread) || pl.TotalSpread != e.TotalSpread {
+			t.Errorf("JSON pool %s: spread %v %d", pl.Key, pl.Spread, pl.TotalSpread)
+		}
+	}
 
 	rec = getWith(h, "/staff/stats?period=2027", cookie)
 	page := rec.Body.String()
@@ -117,7 +129,8 @@ func TestStatsPageJSONAndWorkbook(t *testing.T) {
 		t.Fatalf("page: %d %s", rec.Code, page)
 	}
 	for _, s := range []string{"<svg", `role="img"`, "<title id=\"chart-trend-t\">", "<desc", "及时受理率", want.Acceptance.String(),
-		want.Handling.String(), want.Satisfaction.String(), `href="/staff/stats.xlsx?period=2027"`, "2027年第1季度", "2026年"} {
+		want.Handling.String(), want.Satisfaction.String(), `href="/staff/stats.xlsx?period=2027"`, "2027年第1季度", "2026年",
+		"历年值班公平", "2025年", "3年合计", "极差", `href="/staff/stats/definitions"`} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}
@@ -158,6 +171,30 @@ func TestStatsPageJSONAndWorkbook(t *testing.T) {
 		t.Errorf("cases cell %+v, want %d", c, want.Cases)
 	}
 
+	var fairSheet *xlsxtest.Sheet
+	for i := range sheets {
+		if sheets[i].Name == "历年公平" {
+			fairSheet = &sheets[i]
+		}
+	}
+	if fairSheet == nil {
+		t.Fatal("no sheet 历年公平")
+	}
+	spreads := 0
+	for _, row := range fairSheet.Cells {
+		if len(row) > 6 && row[1].Value == "极差" {
+			spreads++
+			for _, pl := range got.Roster.Pools {
+				if pl.Name == row[0].Value && row[6] != (xlsxtest.Cell{Kind: "number", Value: strconv.Itoa(pl.TotalSpread)}) {
+					t.Errorf("历年公平 %s: total spread cell %+v, want %d", pl.Name, row[6], pl.TotalSpread)
+				}
+			}
+		}
+	}
+	if spreads != len(got.Roster.Pools) {
+		t.Errorf("历年公平: %d 极差 rows, want %d", spreads, len(got.Roster.Pools))
+	}
+
 	if rec := getWith(h, "/staff/stats?period=2027-13", cookie); rec.Code != http.StatusBadRequest {
 		t.Errorf("bad period: %d", rec.Code)
 	}
@@ -188,4 +225,34 @@ func parseFloat(s string) float64 {
 		return math.NaN()
 	}
 	return f
+}
+
+// TestStatsDefinitionsPage: staff read docs/statistics.md itself as a page,
+// every heading of the file, with its emphasis and tables turned into HTML
+// and nothing of the Markdown left.
+func TestStatsDefinitionsPage(t *testing.T) {
+	f := newStaffFixture(t)
+	viewer := f.loggedIn(t, "viewer")
+	code, page := viewer.get("/staff/stats/definitions")
+	if code != http.StatusOK {
+		t.Fatalf("definitions: %d %s", code, page)
+	}
+	for _, line := range strings.Split(docs.Statistics, "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok && !strings.Contains(page, ">"+h+"</h2>") {
+			t.Errorf("the page lacks the heading %q", h)
+		}
+	}
+	for _, want := range []string{"<h1>统计口径说明</h1>", "<strong>期满日落在期间内</strong>", "<code>/staff/stats</code>", `<th scope="row">按乡镇</th>`, "极差", `href="/staff/stats"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"**", "|---", "## "} {
+		if strings.Contains(page, bad) {
+			t.Errorf("Markdown %q left on the page", bad)
+		}
+	}
+	if code, _ := f.client(t).get("/staff/stats/definitions"); code == http.StatusOK {
+		t.Error("the definitions are served to an anonymous visitor")
+	}
 }

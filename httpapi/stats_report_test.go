@@ -19,6 +19,12 @@ func TestStatsReportDocument(t *testing.T) {
 		figures := []string{c.title, fmt.Sprintf("共登记信访事项%d件", want.Cases),
 			fmt.Sprintf("及时受理率%s（%d/%d）", want.Acceptance, want.Acceptance.Num, want.Acceptance.Den),
 			fmt.Sprintf("满意率%s", want.Satisfaction), fmt.Sprintf("重复信访%d批", want.Repeat), "各乡镇情况"}
+		if p.Kind == "year" { // fairness across the years, pool by pool
+			figures = append(figures, "2025年至2027年各人员组成员值班班次最多与最少之差")
+			for _, ep := range w.Expect(p).Pools {
+				figures = append(figures, fmt.Sprintf("%d班次（本年%d）", ep.TotalSpread, ep.Spread[len(ep.Spread)-1]))
+			}
+		}
 		rec := getWith(h, "/staff/stats/report?period="+c.period, cookie)
 		page := rec.Body.String()
 		if rec.Code != http.StatusOK {

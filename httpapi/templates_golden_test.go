@@ -72,6 +72,7 @@ func goldenPages() []goldenPage {
 		{name: "staff_slot", path: fixed("/staff/roster/county-duty/slot?date=2026-12-02&role=" + url.QueryEscape("值班领导")), templates: []string{"staff/slot.html"}, wants: []string{"可安排的人员"}},
 		{name: "staff_regenerate", path: fixed("/staff/regenerate?preview=1&from=2026-12-02&to=2026-12-31"), templates: []string{"staff/regenerate.html"}, wants: []string{"公平指标"}},
 		{name: "staff_stats", path: fixed("/staff/stats?period=2026-11"), templates: []string{"staff/stats.html"}, wants: []string{"及时受理率", "<svg", "按乡镇"}},
+		{name: "staff_stats_definitions", path: fixed("/staff/stats/definitions"), templates: []string{"staff/stats_definitions.html"}, wants: []string{"统计口径说明", "极差"}},
 		{name: "staff_fairness", path: fixed("/staff/fairness"), templates: []string{"staff/fairness.html"}, wants: []string{"均衡分"}},
 		{name: "staff_absences", path: fixed("/staff/absences"), templates: []string{"staff/absences.html"}},
 		{name: "staff_absence_preview", method: http.MethodPost, path: fixed("/staff/absences/preview"), templates: []string{"staff/absence_preview.html"},

@@ -90,13 +90,47 @@ func Workbook(r Report, county string) ([]byte, error) {
 		ro.Columns = append(ro.Columns, col(name+"（全年）", 12))
 	}
 	ro.Columns = append(ro.Columns, col("全年合计", 10))
+	for _, y := range r.Roster.Years {
+		ro.Columns = append(ro.Columns, col(fmt.Sprintf("%d年", y), 8))
+	}
+	ro.Columns = append(ro.Columns, col(fmt.Sprintf("%d年合计", len(r.Roster.Years)), 10))
 	for _, p := range r.Roster.People {
 		row := []any{p.Name, p.Planned, p.Signed, p.Replaced}
 		for _, n := range p.ByRoster {
 			row = append(row, n)
 		}
-		ro.Rows = append(ro.Rows, append(row, p.YearTotal))
+		row = append(row, p.YearTotal)
+		for _, n := range p.ByYear {
+			row = append(row, n)
+		}
+		ro.Rows = append(ro.Rows, append(row, p.YearsTotal))
 	}
 	sheets = append(sheets, ro)
+	fair := xlsx.ListSheet{Name: "历年公平", Title: r.Period.Label + " 历年值班公平（按人员组）",
+		Subtitle: sub + "；极差为组内在职成员班次最多与最少之差，“否”的不计入",
+		Columns:  []xlsx.ListColumn{col("人员组", 16), col("姓名", 12), col("在职成员", 9)}}
+	for _, y := range r.Roster.Years {
+		fair.Columns = append(fair.Columns, col(fmt.Sprintf("%d年", y), 8))
+	}
+	fair.Columns = append(fair.Columns, col("合计", 8))
+	for _, pl := range r.Roster.Pools {
+		for _, pp := range pl.People {
+			member := "是"
+			if !pp.Member {
+				member = "否"
+			}
+			row := []any{pl.Name, pp.Name, member}
+			for _, n := range pp.ByYear {
+				row = append(row, n)
+			}
+			fair.Rows = append(fair.Rows, append(row, pp.Total))
+		}
+		row := []any{pl.Name, "极差", ""}
+		for _, n := range pl.Spread {
+			row = append(row, n)
+		}
+		fair.Rows = append(fair.Rows, append(row, pl.TotalSpread))
+	}
+	sheets = append(sheets, fair)
 	return xlsx.ListWorkbook(sheets...)
 }

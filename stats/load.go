@@ -51,8 +51,12 @@ func Read(ctx context.Context, st *store.Store, p Period, asOf roster.Date) (Inp
 	if in.Rosters, err = st.Rosters(ctx); err != nil {
 		return in, err
 	}
+	if in.Pools, err = st.Pools(ctx); err != nil {
+		return in, err
+	}
+	// The period's year and the ones before it fairness may show.
 	y := p.From.Year()
-	yearFrom, yearTo := roster.NewDate(y, time.January, 1), roster.NewDate(y, time.December, 31)
+	yearFrom, yearTo := roster.NewDate(y-FairnessYears+1, time.January, 1), roster.NewDate(y, time.December, 31)
 	if in.Assignments, err = st.Assignments(ctx, yearFrom, yearTo); err != nil {
 		return in, err
 	}

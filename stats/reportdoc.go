@@ -32,7 +32,7 @@ func ReportDoc(r Report, county, issuer string, date roster.Date) paper.Doc {
 			f.Sweep.Tasks, f.Sweep.OnTime, f.Sweep.Nil, f.Sweep.Late, f.Sweep.Missing, f.Sweep.Findings, f.Sweep.Resolved,
 			f.Sweep.Escalated, f.Sweep.Open),
 		fmt.Sprintf("五、领导值班接访。应值班%d人次，到岗签到%d人次，临时替换%d次，互换%d次。",
-			r.Roster.Planned, r.Roster.Signed, r.Roster.Replacements, r.Roster.Swaps),
+			r.Roster.Planned, r.Roster.Signed, r.Roster.Replacements, r.Roster.Swaps) + fairnessSentence(r),
 	}
 	t := &paper.Table{Caption: "各乡镇情况", Head: []string{"乡镇", "接待（批/人次）", "信访事项", "及时受理率", "按期办结率", "满意率", "重复信访"}}
 	for _, row := range r.Townships {
@@ -56,4 +56,18 @@ func tallies(label string, ts []Tally) string {
 		return ""
 	}
 	return "，" + label + "：" + strings.Join(parts, "、")
+}
+
+// fairnessSentence is the yearly report's fairness across the years: each
+// pool's spread over the years shown and in the year itself; "" otherwise.
+func fairnessSentence(r Report) string {
+	ys := r.Roster.Years
+	if r.Period.Kind != "year" || len(ys) == 0 || len(r.Roster.Pools) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, pl := range r.Roster.Pools {
+		parts = append(parts, fmt.Sprintf("%s%d班次（本年%d）", pl.Name, pl.TotalSpread, pl.Spread[len(pl.Spread)-1]))
+	}
+	return fmt.Sprintf("%d年至%d年各人员组成员值班班次最多与最少之差：%s。", ys[0], ys[len(ys)-1], strings.Join(parts, "、"))
 }

@@ -112,15 +112,40 @@ type Month struct {
 	Satisfaction Rate   `json:"satisfaction"`
 }
 
-// PersonDuties are one leader's duties: in the period and across every roster in its year.
+// PersonDuties are one leader's duties: in the period, across every roster
+// in its year, and across the years shown (Roster.Years).
 type PersonDuties struct {
-	Key       string `json:"key"` // the leader's id
-	Name      string `json:"name"`
-	Planned   int    `json:"planned"` // duties due by the as-of date, rosters that receive the public
-	Signed    int    `json:"signed"`
-	Replaced  int    `json:"replaced"`  // duties taken from them by hand (not swaps)
-	ByRoster  []int  `json:"by_roster"` // the year's duties per roster, in Rosters order
-	YearTotal int    `json:"year_total"`
+	Key        string `json:"key"` // the leader's id
+	Name       string `json:"name"`
+	Planned    int    `json:"planned"` // duties due by the as-of date, rosters that receive the public
+	Signed     int    `json:"signed"`
+	Replaced   int    `json:"replaced"`  // duties taken from them by hand (not swaps)
+	ByRoster   []int  `json:"by_roster"` // the year's duties per roster, in Rosters order
+	YearTotal  int    `json:"year_total"`
+	ByYear     []int  `json:"by_year"`     // duties on every roster per year, in Years order
+	YearsTotal int    `json:"years_total"` // the sum of ByYear
+}
+
+// PoolYears is fairness across the years: the duties of one pool's slots
+// (every roster role drawing from it) per person and year, and their spread.
+type PoolYears struct {
+	Key    string       `json:"key"` // the pool's id
+	Name   string       `json:"name"`
+	Roles  []string     `json:"roles"` // "roster·role" of each slot drawing from the pool
+	People []PoolPerson `json:"people"`
+	// Spread is max − min of a year's duties among the pool's members
+	// (Member), in Years order; TotalSpread is that of their totals.
+	Spread      []int `json:"spread"`
+	TotalSpread int   `json:"total_spread"`
+}
+
+// PoolPerson is one person's duties in a pool's slots.
+type PoolPerson struct {
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	Member bool   `json:"member"` // an active member of the pool now: only members count in the spread
+	ByYear []int  `json:"by_year"`
+	Total  int    `json:"total"`
 }
 
 // Roster is the roster's figures.
@@ -131,6 +156,10 @@ type Roster struct {
 	Swaps        int            `json:"swaps"`
 	Rosters      []string       `json:"rosters"`
 	People       []PersonDuties `json:"people"`
+	// Years are the years fairness is shown for, oldest first: the period's
+	// year and the two before it, and the two before those if they hold duties.
+	Years []int       `json:"years"`
+	Pools []PoolYears `json:"pools"`
 }
 
 // Report is every figure of a period.
@@ -161,7 +190,8 @@ type Input struct {
 	Evaluations []visits.Evaluation
 	Tasks       []store.StatTask // the period's months
 	Rosters     []roster.Definition
-	Assignments []store.StoredAssignment // the period's year
+	Pools       []roster.Pool
+	Assignments []store.StoredAssignment // the period's year and the FairnessYears−1 before it
 	Attendance  []store.Attendance       // the period
 	Changes     []store.AssignmentChange // duties dated in the period
 	People      []roster.Person
@@ -572,9 +602,34 @@ func trend(in Input, clock []clocks, ans answers) []Month {
 	return out
 }
 
+// FairnessYears is how many years fairness looks at, at most: the period's
+// year and the four before it. The two before it are always shown.
+const FairnessYears = 5
+
+// fairnessYears are the years shown for the period's year y: y−2 … y, from
+// the earliest of y−4 and y−3 that holds a duty.
+func fairnessYears(y int, as []store.StoredAssignment) []int {
+	first := y - 2
+	for _, a := range as {
+		if yy := a.Date.Year(); a.Person != "" && yy < first && yy > y-FairnessYears {
+			first = yy
+		}
+	}
+	out := []int{}
+	for yy := first; yy <= y; yy++ {
+		out = append(out, yy)
+	}
+	return out
+}
+
 func computeRoster(in Input, t *tally) Roster {
 	p := in.Period
-	r := Roster{People: []PersonDuties{}}
+	r := Roster{People: []PersonDuties{}, Pools: []PoolYears{}}
+	r.Years = fairnessYears(p.From.Year(), in.Assignments)
+	yearCol := make(map[int]int, len(r.Years))
+	for i, y := range r.Years {
+		yearCol[y] = i
+	}
 	receives := map[string]bool{}
 	col := map[string]int{}
 	for i, d := range in.Rosters {
@@ -594,17 +649,25 @@ func computeRoster(in Input, t *tally) Roster {
 	person := func(id string) *PersonDuties {
 		pd, ok := per[id]
 		if !ok {
-			pd = &PersonDuties{Key: id, Name: id, ByRoster: make([]int, len(in.Rosters))}
+			pd = &PersonDuties{Key: id, Name: id, ByRoster: make([]int, len(in.Rosters)), ByYear: make([]int, len(r.Years))}
 			per[id] = pd
 		}
 		return pd
 	}
+	pools := newPoolTally(in, len(r.Years))
 	until := min(p.To, in.AsOf)
 	for _, a := range in.Assignments {
-		if a.Date.Year() != p.From.Year() || a.Person == "" {
+		yi, shown := yearCol[a.Date.Year()]
+		if !shown || a.Person == "" {
 			continue
 		}
 		pd := person(a.Person)
+		pd.ByYear[yi]++
+		pd.YearsTotal++
+		pools.add(a, yi)
+		if a.Date.Year() != p.From.Year() {
+			continue
+		}
 		pd.YearTotal++
 		if i, ok := col[a.Roster]; ok {
 			pd.ByRoster[i]++
@@ -657,7 +720,126 @@ func computeRoster(in Input, t *tally) Roster {
 	for _, id := range rest {
 		r.People = append(r.People, *per[id])
 	}
+	r.Pools = pools.rows()
 	return r
+}
+
+// poolTally counts the duties of each pool's slots per person and year.
+type poolTally struct {
+	in     Input
+	years  int
+	poolOf map[[2]string]string // roster, role → pool
+	counts map[string]map[string][]int
+}
+
+func newPoolTally(in Input, years int) *poolTally {
+	pt := &poolTally{in: in, years: years, poolOf: map[[2]string]string{}, counts: map[string]map[string][]int{}}
+	for _, d := range in.Rosters {
+		for _, sl := range d.Slots {
+			if sl.Pool != "" {
+				pt.poolOf[[2]string{d.ID, sl.Role}] = sl.Pool
+			}
+		}
+	}
+	return pt
+}
+
+func (pt *poolTally) add(a store.StoredAssignment, year int) {
+	pool, ok := pt.poolOf[[2]string{a.Roster, a.Role}]
+	if !ok {
+		return
+	}
+	byPerson := pt.counts[pool]
+	if byPerson == nil {
+		byPerson = map[string][]int{}
+		pt.counts[pool] = byPerson
+	}
+	n := byPerson[a.Person]
+	if n == nil {
+		n = make([]int, pt.years)
+		byPerson[a.Person] = n
+	}
+	n[year]++
+}
+
+// rows are the pools some slot draws from, in county order: their active
+// members in member order (none served: zeros), then anyone else who served
+// their slots, by id; and the spread among the members.
+func (pt *poolTally) rows() []PoolYears {
+	names := make(map[string]string, len(pt.in.People))
+	active := make(map[string]bool, len(pt.in.People))
+	for _, p := range pt.in.People {
+		names[p.ID], active[p.ID] = p.Name, p.Active
+	}
+	roles := map[string][]string{}
+	for _, d := range pt.in.Rosters {
+		for _, sl := range d.Slots {
+			if sl.Pool != "" {
+				roles[sl.Pool] = append(roles[sl.Pool], d.Name+"·"+sl.Role)
+			}
+		}
+	}
+	out := []PoolYears{}
+	for _, pl := range pt.in.Pools {
+		if len(roles[pl.ID]) == 0 {
+			continue
+		}
+		py := PoolYears{Key: pl.ID, Name: pl.Name, Roles: roles[pl.ID], People: []PoolPerson{}, Spread: make([]int, pt.years)}
+		counts := pt.counts[pl.ID]
+		listed := map[string]bool{}
+		row := func(id string, member bool) {
+			pp := PoolPerson{Key: id, Name: id, Member: member, ByYear: make([]int, pt.years)}
+			if n, ok := names[id]; ok {
+				pp.Name = n
+			}
+			copy(pp.ByYear, counts[id])
+			for _, n := range pp.ByYear {
+				pp.Total += n
+			}
+			listed[id] = true
+			py.People = append(py.People, pp)
+		}
+		for _, m := range pl.Members {
+			if active[m] && !listed[m] {
+				row(m, true)
+			}
+		}
+		others := []string{}
+		for id := range counts {
+			if !listed[id] {
+				others = append(others, id)
+			}
+		}
+		sort.Strings(others)
+		for _, id := range others {
+			row(id, false)
+		}
+		for i := range py.Spread {
+			py.Spread[i] = spread(py.People, func(pp PoolPerson) int { return pp.ByYear[i] })
+		}
+		py.TotalSpread = spread(py.People, func(pp PoolPerson) int { return pp.Total })
+		out = append(out, py)
+	}
+	return out
+}
+
+// spread is max − min of f over the members, 0 without any.
+func spread(ps []PoolPerson, f func(PoolPerson) int) int {
+	lo, hi, seen := 0, 0, false
+	for _, pp := range ps {
+		if !pp.Member {
+			continue
+		}
+		v := f(pp)
+		if !seen || v < lo {
+			lo = v
+		}
+		if !seen || v > hi {
+			hi = v
+		}
+		seen = true
+	}
+	return hi - lo
 }
 
 // String is the rate as the page shows it: 93.5%, or — without a denominator.

@@ -76,10 +76,12 @@ func TestIndicatorsMatchTheRawRows(t *testing.T) {
 			}
 			for _, got := range r.Roster.People {
 				want := e.People[got.Key]
-				if want == nil || got.Planned != want.Planned || got.Signed != want.Signed || got.Replaced != want.Replaced || got.YearTotal != want.YearTotal {
+				if want == nil || got.Planned != want.Planned || got.Signed != want.Signed || got.Replaced != want.Replaced || got.YearTotal != want.YearTotal ||
+					!sameCounts(got.ByYear, want.ByYear, len(e.Years)) || got.YearsTotal != want.YearsTotal {
 					t.Errorf("roster %s: %+v, want %+v", got.Key, got, want)
 				}
 			}
+			checkFairness(t, r.Roster, e)
 			for _, m := range r.Trend {
 				mp, _ := stats.ParsePeriod(m.Month)
 				em := w.Expect(mp).County
@@ -87,9 +89,54 @@ func TestIndicatorsMatchTheRawRows(t *testing.T) {
 					t.Errorf("trend %s: %+v, want %+v %+v %+v %+v", m.Month, m, em.Acceptance, em.Handling, em.Evaluation, em.Satisfaction)
 				}
 			}
+			if key == "2027" && (len(r.Roster.Years) != 3 || len(r.Roster.Pools) == 0 || r.Roster.Pools[0].TotalSpread == 0 || r.Roster.People[0].ByYear[0] == 0) {
+				t.Errorf("fairness across the years is too thin to test: %v %+v", r.Roster.Years, r.Roster.Pools)
+			}
 			if key == "2027" && (r.County.Acceptance.Den < 1500 || r.County.Handling.Den < 1000 || r.County.Evaluation.Num == 0 || r.Roster.Swaps == 0 || r.Roster.Replacements == 0) {
 				t.Errorf("the year's data is too thin to test: %+v %+v", r.County, r.Roster)
 			}
 		})
+	}
+}
+
+// sameCounts compares per-year counts, a nil want being n zeros.
+func sameCounts(got, want []int, n int) bool {
+	if want == nil {
+		want = make([]int, n)
+	}
+	return reflect.DeepEqual(got, want)
+}
+
+// checkFairness compares the years shown and each pool's duties per person
+// and year, its members and its spreads with the independent computation.
+func checkFairness(t *testing.T, r stats.Roster, e *statstest.Expected) {
+	t.Helper()
+	if !reflect.DeepEqual(r.Years, e.Years) {
+		t.Errorf("fairness years %v, want %v", r.Years, e.Years)
+	}
+	if len(r.Pools) != len(e.Pools) {
+		t.Errorf("%d pools, want %d", len(r.Pools), len(e.Pools))
+	}
+	for _, pl := range r.Pools {
+		want := e.Pools[pl.Key]
+		if want == nil {
+			t.Errorf("pool %s not expected", pl.Key)
+			continue
+		}
+		if len(pl.People) != len(want.ByYear) {
+			t.Errorf("pool %s: %d people, want %d", pl.Key, len(pl.People), len(want.ByYear))
+		}
+		for _, pp := range pl.People {
+			total := 0
+			for _, n := range want.ByYear[pp.Key] {
+				total += n
+			}
+			if !sameCounts(pp.ByYear, want.ByYear[pp.Key], len(e.Years)) || pp.Total != total || pp.Member != want.Member[pp.Key] {
+				t.Errorf("pool %s, %s: %+v, want %v (member %v)", pl.Key, pp.Key, pp, want.ByYear[pp.Key], want.Member[pp.Key])
+			}
+		}
+		if !reflect.DeepEqual(pl.Spread, want.Spread) || pl.TotalSpread != want.TotalSpread {
+			t.Errorf("pool %s: spread %v, total %d; want %v, %d", pl.Key, pl.Spread, pl.TotalSpread, want.Spread, want.TotalSpread)
+		}
 	}
 }

@@ -84,6 +84,12 @@ type World struct {
 	replaced []string // the people taken off, one per replacement
 	swapDays [][2]roster.Date
 	repDays  []roster.Date
+	// For fairness across the years: the pools, who is active, and which
+	// pool each roster role draws from.
+	pools  []roster.Pool
+	active map[string]bool
+	poolOf map[[2]string]string
+	roles  map[string]int // slots drawing from each pool
 }
 
 var (
@@ -93,7 +99,8 @@ var (
 )
 
 // Generate writes a year of synthetic data through the store: ≥ 2,000
-// cases, ≥ 5,000 desk registrations and visits, 12 sweeps, a year of duties.
+// cases, ≥ 5,000 desk registrations and visits, 12 sweeps, and three years
+// of duties (the year and the two before it), each slot filled from its pool.
 func Generate(t testing.TB, st *store.Store) *World {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(14, 2027))
@@ -122,8 +129,24 @@ func Generate(t testing.TB, st *store.Store) *World {
 	}
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	var leaders []string
+	w.active = map[string]bool{}
 	for _, p := range people {
 		leaders = append(leaders, p.ID)
+		w.active[p.ID] = p.Active
+	}
+	if w.pools, err = st.Pools(ctx); err != nil {
+		t.Fatal(err)
+	}
+	members := map[string][]string{}
+	for _, pl := range w.pools {
+		members[pl.ID] = pl.Members
+	}
+	w.poolOf, w.roles = map[[2]string]string{}, map[string]int{}
+	for _, d := range defs {
+		for _, sl := range d.Slots {
+			w.poolOf[[2]string{d.ID, sl.Role}] = sl.Pool
+			w.roles[sl.Pool]++
+		}
 	}
 	start := roster.MustDate("2026-11-01")
 	span := asOf.DaysSince(start)
@@ -358,18 +381,34 @@ func Generate(t testing.TB, st *store.Store) *World {
 			g.id = c.ID
 			w.cases = append(w.cases, g)
 		}
-		// A year of duties on every roster; sign-ins; replacements and swaps by hand.
-		var plan []roster.Assignment
+		// Three years of duties on every roster, each slot from its pool (a
+		// pool without members: anyone), some people drawn more often in the
+		// earlier years so the spread is not flat; sign-ins; replacements and
+		// swaps by hand in the year itself.
+		var plan, earlier []roster.Assignment
 		receives := map[string]bool{}
 		for _, d := range defs {
 			receives[d.ID] = d.ReceivesPublic
-			for day := roster.NewDate(yearOf, time.January, 1); day <= roster.NewDate(yearOf, time.December, 31); day++ {
+			for day := roster.NewDate(yearOf-2, time.January, 1); day <= roster.NewDate(yearOf, time.December, 31); day++ {
 				for _, sl := range d.Slots {
-					plan = append(plan, roster.Assignment{Roster: d.ID, Date: day, Role: sl.Role, Person: pick(leaders)})
+					from := members[sl.Pool]
+					if len(from) == 0 {
+						from = leaders
+					}
+					who := pick(from)
+					if day.Year() < yearOf && rng.IntN(4) == 0 {
+						who = from[0]
+					}
+					a := roster.Assignment{Roster: d.ID, Date: day, Role: sl.Role, Person: who}
+					if day.Year() == yearOf {
+						plan = append(plan, a)
+					} else {
+						earlier = append(earlier, a)
+					}
 				}
 			}
 		}
-		if _, _, err := tx.SaveGenerated(ctx, plan, nil, "gen"); err != nil {
+		if _, _, err := tx.SaveGenerated(ctx, append(earlier, plan...), nil, "gen"); err != nil {
 			return err
 		}
 		person := map[roster.Key]string{}
@@ -416,8 +455,11 @@ func Generate(t testing.TB, st *store.Store) *World {
 				return err
 			}
 		}
-		for _, a := range plan {
+		for _, a := range append(earlier, plan...) {
 			k := a.Key()
+			if _, ok := person[k]; !ok {
+				person[k] = a.Person
+			}
 			g := genDuty{key: k, person: person[k], receives: receives[k.Roster]}
 			if g.receives && k.Date <= asOf && rng.IntN(10) < 8 {
 				who := g.person
@@ -447,7 +489,17 @@ type Expected struct {
 	Channels, Categories  map[string]int
 	Planned, Signed       int
 	Replacements, Swaps   int
-	People                map[string]*stats.PersonDuties // by leader id: Planned, Signed, Replaced, YearTotal
+	People                map[string]*stats.PersonDuties // by leader id: Planned, Signed, Replaced, YearTotal, ByYear, YearsTotal
+	Years                 []int
+	Pools                 map[string]*ExpectedPool // by pool id
+}
+
+// ExpectedPool is one pool's duties across the years.
+type ExpectedPool struct {
+	ByYear      map[string][]int // by person: members (zeros if none) and others who served
+	Member      map[string]bool
+	Spread      []int
+	TotalSpread int
 }
 
 func (e *Expected) at(m map[string]*stats.Figures, k string) *stats.Figures {
@@ -654,6 +706,76 @@ func (w *World) Expect(p stats.Period) *Expected {
 				}
 			}
 		})
+	}
+	// Fairness across the years: y−2 … y, and y−4, y−3 from the first that holds a duty.
+	y := p.From.Year()
+	first := y - 2
+	for _, d := range w.duties {
+		if yy := d.key.Date.Year(); yy >= y-4 && yy < first {
+			first = yy
+		}
+	}
+	for yy := first; yy <= y; yy++ {
+		e.Years = append(e.Years, yy)
+	}
+	e.Pools = map[string]*ExpectedPool{}
+	for _, pl := range w.pools {
+		if w.roles[pl.ID] == 0 {
+			continue
+		}
+		ep := &ExpectedPool{ByYear: map[string][]int{}, Member: map[string]bool{}}
+		for _, m := range pl.Members {
+			if w.active[m] {
+				ep.Member[m] = true
+				ep.ByYear[m] = make([]int, len(e.Years))
+			}
+		}
+		e.Pools[pl.ID] = ep
+	}
+	for _, d := range w.duties {
+		yi := d.key.Date.Year() - first
+		if yi < 0 || yi >= len(e.Years) {
+			continue
+		}
+		pd := person(d.person)
+		if pd.ByYear == nil {
+			pd.ByYear = make([]int, len(e.Years))
+		}
+		pd.ByYear[yi]++
+		pd.YearsTotal++
+		if ep := e.Pools[w.poolOf[[2]string{d.key.Roster, d.key.Role}]]; ep != nil {
+			if ep.ByYear[d.person] == nil {
+				ep.ByYear[d.person] = make([]int, len(e.Years))
+			}
+			ep.ByYear[d.person][yi]++
+		}
+	}
+	for _, ep := range e.Pools {
+		ep.Spread = make([]int, len(e.Years))
+		for i := range e.Years {
+			lo, hi := 1<<30, -1
+			for id, n := range ep.ByYear {
+				if ep.Member[id] {
+					lo, hi = min(lo, n[i]), max(hi, n[i])
+				}
+			}
+			if hi >= 0 {
+				ep.Spread[i] = hi - lo
+			}
+		}
+		lo, hi := 1<<30, -1
+		for id, n := range ep.ByYear {
+			if ep.Member[id] {
+				total := 0
+				for _, x := range n {
+					total += x
+				}
+				lo, hi = min(lo, total), max(hi, total)
+			}
+		}
+		if hi >= 0 {
+			ep.TotalSpread = hi - lo
+		}
 	}
 	for _, d := range w.duties {
 		if d.key.Date.Year() == p.From.Year() {
