@@ -136,6 +136,11 @@ func (bg boundGraph) network(lo, hi []int, need int) (f *flowNet, src, snk, dema
 	pdBase := instBase + bg.nInst
 	mBase := pdBase + len(pdList)
 	f = newFlow(mBase + bg.nm)
+	nEdges := bg.nInst + len(pdList) + 3*bg.nm + 4
+	for _, el := range bg.edges {
+		nEdges += len(el)
+	}
+	f.to, f.cap, f.next = make([]int, 0, 2*nEdges), make([]int, 0, 2*nEdges), make([]int, 0, 2*nEdges)
 	for i, el := range bg.edges {
 		f.edge(0, instBase+i, 1)
 		for _, m := range el {

@@ -158,25 +158,29 @@ func (s *state) swapDeltaWith(i1, i2 int, ideal [][]int, c *penCache) (dPair, dS
 	if dPair > 0 {
 		return dPair, 0, true
 	}
+	ia, ib := ideal[r][a], ideal[r][b]
+	if c != nil && dPair == 0 {
+		// Spacing decides; a's move alone often rules the swap out, and is
+		// cheaper than the gap checks (many one-slot rosters spend most of
+		// their swap passes here).
+		old := c.current(s, i1, ideal) + c.current(s, i2, ideal)
+		if dSpace = s.around(r, a, d2, d1, ia) - old; dSpace >= 0 {
+			return dPair, dSpace, true
+		}
+		if !s.gapOKIgnoring(r, a, d2, d1) || !s.gapOKIgnoring(r, b, d1, d2) {
+			return 0, 0, false
+		}
+		return dPair, dSpace + s.around(r, b, d1, d2, ib), true
+	}
 	if !s.gapOKIgnoring(r, a, d2, d1) || !s.gapOKIgnoring(r, b, d1, d2) {
 		return 0, 0, false
 	}
-	ia, ib := ideal[r][a], ideal[r][b]
 	if c == nil {
 		dSpace = s.around(r, a, d2, d1, ia) - s.around(r, a, d1, d1, ia) +
 			s.around(r, b, d1, d2, ib) - s.around(r, b, d2, d2, ib)
 		return dPair, dSpace, true
 	}
-	if dPair < 0 {
-		return dPair, 0, true // taken whatever the spacing
-	}
-	// b's new penalty is never negative, so a's move alone can rule the swap out.
-	old := c.current(s, i1, ideal) + c.current(s, i2, ideal)
-	dSpace = s.around(r, a, d2, d1, ia) - old
-	if dSpace >= 0 {
-		return dPair, dSpace, true
-	}
-	return dPair, dSpace + s.around(r, b, d1, d2, ib), true
+	return dPair, 0, true // dPair < 0: taken whatever the spacing
 }
 
 // improvePairs runs swap passes for pair variety, then for spacing.
