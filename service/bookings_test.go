@@ -13,6 +13,7 @@ import (
 	"zhiban/config/configtest"
 	"zhiban/county"
 	"zhiban/fault"
+	"zhiban/planner"
 	"zhiban/roster"
 	"zhiban/service"
 	"zhiban/store"
@@ -453,5 +454,50 @@ func TestBookingThrottlesAnAddress(t *testing.T) {
 	trap.Trap = "http://spam.example"
 	if _, err := svc.Book(ctx, bookNow, trap); refusalCode(err) != "invalid" {
 		t.Fatalf("honeypot: %v", err)
+	}
+}
+
+// TestBookingFollowsASubstitution: a substitute on a booked day keeps the
+// booking on its day and slot; the lookup shows the new leader, and the
+// office is asked (in the edit's transaction) to phone whoever chose the
+// replaced leader, not whoever booked the duty whatever its leader.
+func TestBookingFollowsASubstitution(t *testing.T) {
+	ctx := context.Background()
+	st, svc := bookingFixture(t, nil)
+	in := booking(thu, 1, "社会保障")
+	chosen, err := svc.Book(ctx, bookNow, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anyone := booking(thu, 2, "环境")
+	anyone.AnyLeader = true
+	if _, err := svc.Book(ctx, bookNow, anyone); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := st.Assignment(ctx, roster.Key{Roster: "county-duty", Date: thu, Role: "值班领导"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := planner.Assign(ctx, st, planner.Assignment{Key: cur.Key(), Person: "L06", Version: cur.Version,
+		Today: roster.MustDate("2026-12-02")}, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: chosen.Code, Phone: in.Phone})
+	if err != nil || !got.LeaderChanged || !got.CallVisitor || got.SlotStart != chosen.SlotStart || got.Date != thu ||
+		got.LeaderName == chosen.LeaderName || got.BookedLeaderName != chosen.LeaderName {
+		t.Fatalf("after the substitution: %+v %v", got, err)
+	}
+	bs, err := st.Bookings(ctx, store.BookingFilter{})
+	if err != nil || len(bs) != 2 {
+		t.Fatal(err)
+	}
+	for _, b := range bs {
+		if want := b.BookedLeader != ""; b.CallVisitor != want || (want && !strings.Contains(b.CallReason, "改由")) {
+			t.Errorf("booking %s: call %t (%s), want %t", b.Code, b.CallVisitor, b.CallReason, want)
+		}
+	}
+	audit, err := st.AuditLog(ctx, store.AuditFilter{Entity: "booking", Actor: "editor"})
+	if err != nil || len(audit) != 1 || audit[0].Action != "roster" {
+		t.Errorf("audit of the flag: %+v %v", audit, err)
 	}
 }
