@@ -125,3 +125,57 @@ func TestCrossRosterGapStoredAndKept(t *testing.T) {
 		t.Fatalf("gap after import without it: %d %v", g, err)
 	}
 }
+
+// A swap inside the county roster that puts L01 or L02 within 3 days of
+// their township duty is refused unless the editor confirms it.
+func TestSwapAcrossTheCrossGap(t *testing.T) {
+	ctx := context.Background()
+	st, today := crossCounty(t)
+	in, stored, err := planner.Input(ctx, st, today, today.AddDays(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixed []roster.Assignment
+	for _, x := range stored {
+		fixed = append(fixed, x.Assignment)
+	}
+	var a, b store.StoredAssignment
+	found := false
+	for _, x := range stored {
+		if found || x.Roster != "county-duty" || x.Role != "值班领导" || (x.Person != "L01" && x.Person != "L02") || x.Date <= today {
+			continue
+		}
+		for _, y := range stored {
+			if y.Roster != x.Roster || y.Role != x.Role || y.Person == x.Person || y.Date <= today || y.Date.DaysSince(x.Date) > 30 || x.Date.DaysSince(y.Date) > 30 {
+				continue
+			}
+			trial := in
+			trial.Fixed = nil
+			for _, f := range fixed {
+				if f.Key() != x.Key() && f.Key() != y.Key() {
+					trial.Fixed = append(trial.Fixed, f)
+				}
+			}
+			na, nb := x.Assignment, y.Assignment
+			na.Person, nb.Person = y.Person, x.Person
+			vs := roster.Validate(trial, []roster.Assignment{na, nb})
+			if len(vs) == 1 && strings.Contains(vs[0].Reason, "跨值班表最少间隔 3 天") {
+				a, b, found = x, y, true
+				break
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no county swap that breaks only the cross-roster gap")
+	}
+	req := planner.Swap{Key: a.Key(), Version: a.Version, Other: b.Date, OtherVersion: b.Version, Today: today}
+	err = planner.SwapSlots(ctx, st, req, "ed")
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Kind != fault.Conflict || fe.Msg != planner.SwapMsg {
+		t.Fatalf("swap across the gap: %v", err)
+	}
+	req.Force = true
+	if err := planner.SwapSlots(ctx, st, req, "ed"); err != nil {
+		t.Fatalf("confirmed swap: %v", err)
+	}
+}

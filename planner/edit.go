@@ -167,7 +167,11 @@ func SwapSlots(ctx context.Context, st *store.Store, req Swap, actor string) err
 			return stale(ctx, tx, kb, store.ErrConflict)
 		}
 		lo, hi := min(ka.Date, kb.Date), max(ka.Date, kb.Date)
-		in, stored, err := Input(ctx, tx, lo, hi.AddDays(swapWindow))
+		cross, err := tx.CrossGapDays(ctx)
+		if err != nil {
+			return err
+		}
+		in, stored, err := Input(ctx, tx, lo, hi.AddDays(max(swapWindow, cross)))
 		if err != nil {
 			return err
 		}
