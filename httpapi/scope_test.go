@@ -456,6 +456,18 @@ func TestTownshipClerkReads(t *testing.T) {
 	if !strings.Contains(body, `href="/staff/visits"`) || strings.Contains(body, `href="/staff/cases"`) {
 		t.Errorf("the clerk's nav: %s", clip(body))
 	}
+	// The absences page lists and offers only t05's own duty leaders.
+	d := f.today.AddDays(30)
+	for _, who := range []string{"T04-L3", "T05-L3", "L07"} {
+		if _, err := f.store.AddAbsence(context.Background(), roster.Absence{Person: who, Kind: roster.Leave, From: d, To: d}, "other"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body = c.get("/staff/absences")
+	if !strings.Contains(body, `value="T05-L1"`) || strings.Contains(body, `value="T04-L1"`) || strings.Contains(body, `value="L07"`) ||
+		!strings.Contains(body, "t05镇领导3") || strings.Contains(body, "t04镇领导3") {
+		t.Errorf("the clerk's absences page is not confined to %s's people", ownTown)
+	}
 	// The roster pages open on the clerk's own roster.
 	req, _ := http.NewRequest(http.MethodGet, c.base+"/staff/roster", nil)
 	if code, _, h := c.do(req); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/staff/roster/"+ownTown+"-duty/") {

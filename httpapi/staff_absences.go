@@ -49,17 +49,28 @@ func (s *Server) renderAbsences(c echo.Context, status int, f absenceForm, msg s
 	if err != nil {
 		return err
 	}
+	// A township account lists and picks only the people whose leave it may change.
+	mine := func(string) bool { return true }
+	if unit := unitOf(c); unit != "" {
+		own, err := planner.UnitPeople(ctx, s.store, unit)
+		if err != nil {
+			return err
+		}
+		mine = func(id string) bool { return own[id] }
+	}
 	p := &absencesPage{Kinds: planner.AbsenceKinds, Form: f}
 	p.Error, p.Notice = msg, c.QueryParam("done")
 	byID := map[string]roster.Person{}
 	for _, x := range people {
 		byID[x.ID] = x
-		if x.Active {
+		if x.Active && mine(x.ID) {
 			p.People = append(p.People, x)
 		}
 	}
 	for _, a := range abs {
-		p.Absences = append(p.Absences, absenceRow{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
+		if mine(a.Person) {
+			p.Absences = append(p.Absences, absenceRow{a, byID[a.Person].Name, planner.AbsenceKindLabel(a.Kind)})
+		}
 	}
 	return s.renderStaff(c, status, "staff/absences.html", "absences", "请假/出差", p)
 }

@@ -40,6 +40,9 @@ func (s *Server) showVisitsCalendar(c echo.Context) error {
 	if f.Kind == "" {
 		f.Kind = string(visits.KindInvite)
 	}
+	if f.Township == "" {
+		f.Township = unitOf(c) // a township account plans its own township's visits
+	}
 	return s.renderVisitsCalendar(c, http.StatusOK, f, nil)
 }
 

@@ -77,33 +77,45 @@ func CheckPerson(ctx context.Context, st *store.Store, unit, personID string) er
 }
 
 func servesOnlyIn(ctx context.Context, st *store.Store, unit, personID string) (bool, error) {
+	people, err := UnitPeople(ctx, st, unit)
+	return people[personID], err
+}
+
+// UnitPeople are the people whose leave a township account of unit may
+// change (CheckPerson's rule): every roster they serve in is unit's.
+func UnitPeople(ctx context.Context, st *store.Store, unit string) (map[string]bool, error) {
 	pools, err := st.Pools(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defs, err := st.Rosters(ctx)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	member := map[string]bool{}
-	for _, p := range pools {
-		for _, m := range p.Members {
-			if m == personID {
-				member[p.ID] = true
-			}
-		}
-	}
-	own := false
+	// Which units' rosters draw on each pool ("" for the county's).
+	units := map[string]map[string]bool{}
 	for _, d := range defs {
 		for _, sl := range d.Slots {
-			if !member[sl.Pool] {
-				continue
+			if units[sl.Pool] == nil {
+				units[sl.Pool] = map[string]bool{}
 			}
-			if d.Unit != unit {
-				return false, nil
-			}
-			own = true
+			units[sl.Pool][d.Unit] = true
 		}
+	}
+	own, elsewhere := map[string]bool{}, map[string]bool{}
+	for _, p := range pools {
+		for u := range units[p.ID] {
+			for _, m := range p.Members {
+				if u == unit {
+					own[m] = true
+				} else {
+					elsewhere[m] = true
+				}
+			}
+		}
+	}
+	for m := range elsewhere {
+		delete(own, m)
 	}
 	return own, nil
 }
