@@ -479,3 +479,30 @@ func TestTownshipClerkReads(t *testing.T) {
 		t.Errorf("county editor on t04's visit: %d", code)
 	}
 }
+
+// The users page sets an account's township: only townships, never for an admin.
+func TestUsersPageSetsTheTownship(t *testing.T) {
+	f := newStaffFixture(t)
+	admin := f.loggedIn(t, "admin")
+	ctx := context.Background()
+	if code, body := admin.post("/staff/users", url.Values{"name": {"小赵"}, "role": {"editor"}, "unit": {"t05"}, "password": {testPassword}}); code != http.StatusSeeOther {
+		t.Fatalf("create a township editor: %d %s", code, clip(body))
+	}
+	if u, err := f.store.UserByName(ctx, "小赵"); err != nil || u.Unit != "t05" {
+		t.Fatalf("小赵: %+v %v", u, err)
+	}
+	for _, bad := range []url.Values{{"role": {"admin"}, "unit": {"t05"}}, {"role": {"editor"}, "unit": {"v01"}}} {
+		if code, body := admin.post("/staff/users/小赵", bad); code != http.StatusBadRequest || !strings.Contains(body, "小赵：") {
+			t.Errorf("%v: %d", bad, code)
+		}
+	}
+	if code, _ := admin.post("/staff/users/小赵", url.Values{"role": {"viewer"}, "unit": {""}}); code != http.StatusSeeOther {
+		t.Fatalf("make 小赵 county-wide: %d", code)
+	}
+	if u, _ := f.store.UserByName(ctx, "小赵"); u.Unit != "" || u.Role != auth.RoleViewer {
+		t.Fatalf("小赵 after the update: %+v", u)
+	}
+	if _, body := admin.get("/staff/users"); !strings.Contains(body, `<option value="t05">柳林镇</option>`) || strings.Contains(body, `<option value="v01"`) {
+		t.Error("the users page does not offer exactly the townships")
+	}
+}

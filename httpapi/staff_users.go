@@ -173,8 +173,12 @@ func (s *Server) createUser(c echo.Context) error {
 // updateUser changes a user's role, disables or enables them, or resets the password.
 func (s *Server) updateUser(c echo.Context) error {
 	name := c.Param("name")
-	err := s.svc.UpdateUser(c.Request().Context(), s.call(c), name,
-		service.UserUpdate{Password: c.FormValue("password"), Role: c.FormValue("role"), Unit: c.FormValue("unit"), Disabled: c.FormValue("disabled") == "1"})
+	in := service.UserUpdate{Password: c.FormValue("password"), Role: c.FormValue("role"), Disabled: c.FormValue("disabled") == "1"}
+	if form, _ := c.FormParams(); form.Has("unit") { // a form without the field keeps the unit
+		unit := c.FormValue("unit")
+		in.Unit = &unit
+	}
+	err := s.svc.UpdateUser(c.Request().Context(), s.call(c), name, in)
 	// A role outside the form's choices goes to the error page.
 	if fe := invalidInput(err); fe != nil && fe.Field != "role" {
 		msg := fe.Msg

@@ -284,7 +284,7 @@ func checkUserUnit(ctx context.Context, st *store.Store, role auth.Role, unit st
 type UserUpdate struct {
 	Password string
 	Role     string
-	Unit     string // the township the account is confined to; "" is county-wide
+	Unit     *string // the township the account is confined to, "" county-wide; nil keeps it
 	Disabled bool
 }
 
@@ -310,10 +310,14 @@ func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUp
 		if name == c.Actor && (role != auth.RoleAdmin || in.Disabled) {
 			return fault.InvalidField("", "不能降低或停用自己的管理员账号")
 		}
-		if err := checkUserUnit(ctx, tx, role, in.Unit); err != nil {
+		unit := u.Unit
+		if in.Unit != nil {
+			unit = *in.Unit
+		}
+		if err := checkUserUnit(ctx, tx, role, unit); err != nil {
 			return err
 		}
-		if role == u.Role && in.Disabled == u.Disabled && in.Unit == u.Unit {
+		if role == u.Role && in.Disabled == u.Disabled && unit == u.Unit {
 			return nil
 		}
 		if u.Role == auth.RoleAdmin && !u.Disabled {
@@ -323,7 +327,7 @@ func (s *Service) UpdateUser(ctx context.Context, c Call, name string, in UserUp
 				return fault.Invalidf("", "%s 是最后一个管理员，不能降低或停用", name)
 			}
 		}
-		return tx.SetUserAccess(ctx, name, role, in.Unit, in.Disabled, c.Actor)
+		return tx.SetUserAccess(ctx, name, role, unit, in.Disabled, c.Actor)
 	})
 }
 

@@ -249,10 +249,10 @@ func TestUserUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "admin", Unit: "t01"}); wantFault(t, err, fault.Invalid, "unit") == nil {
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "admin", Unit: ptr("t01")}); wantFault(t, err, fault.Invalid, "unit") == nil {
 		t.Fatal("a township admin was accepted")
 	}
-	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor", Unit: "t02"}); err != nil {
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor", Unit: ptr("t02")}); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := svc.User(ctx, "clerk"); u.Unit != "t02" {
@@ -261,10 +261,18 @@ func TestUserUnits(t *testing.T) {
 	if _, _, ok, _ := svc.SessionUser(ctx, sess.Secret, c.Now); ok {
 		t.Fatal("the session survived a move to another township")
 	}
-	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor"}); err != nil {
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "viewer"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := svc.User(ctx, "clerk"); u.Unit != "t02" || u.Role != "viewer" {
+		t.Fatalf("a role change without a unit moved the account: %+v", u)
+	}
+	if err := svc.UpdateUser(ctx, c, "clerk", service.UserUpdate{Role: "editor", Unit: ptr("")}); err != nil {
 		t.Fatal(err)
 	}
 	if u, _ := svc.User(ctx, "clerk"); u.Unit != "" {
 		t.Fatalf("unit after making it county-wide: %q", u.Unit)
 	}
 }
+
+func ptr(s string) *string { return &s }

@@ -79,7 +79,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return userError(pos[0], err)
 		}
-		if err := svc.UpdateUser(ctx, call, pos[0], service.UserUpdate{Role: string(u.Role), Unit: *unit, Disabled: u.Disabled}); err != nil {
+		if err := svc.UpdateUser(ctx, call, pos[0], service.UserUpdate{Role: string(u.Role), Unit: unit, Disabled: u.Disabled}); err != nil {
 			return userError(pos[0], err)
 		}
 		fmt.Fprintf(stdout, "已将 %s 的管理范围改为%s\n", pos[0], scopeLabel(*unit))
