@@ -69,10 +69,11 @@ const (
 // publicKind classifies path; leader feeds and staff pages are private.
 func publicKind(path string) pathKind {
 	switch {
-	case path == "/", path == "/visits", path == "/display", strings.HasPrefix(path, "/roster/"):
+	case path == "/", path == "/visits", path == "/display", path == "/stations", strings.HasPrefix(path, "/roster/"),
+		strings.HasPrefix(path, "/township/"):
 		return publicPage
 	case path == "/qr.png", path == "/feeds/roster.ics", strings.HasPrefix(path, "/api/v1/public/"),
-		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/static/"), path == "/favicon.ico", path == "/robots.txt":
+		strings.HasPrefix(path, "/feeds/township/"), strings.HasPrefix(path, "/feeds/roster/"), strings.HasPrefix(path, "/static/"), path == "/favicon.ico", path == "/robots.txt":
 		return publicData
 	}
 	return privatePath

@@ -36,11 +36,22 @@ func (s *Server) showRosterFeed(c echo.Context) error {
 
 func (s *Server) showTownshipFeed(c echo.Context) error {
 	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
-	if !ok {
+	if !ok || !publicID(id) {
 		return echo.ErrNotFound
 	}
 	return s.serveCached(c, "feed:township:"+id, icsType, "public, max-age=300", feedBuilder(func(ctx context.Context) (ical.Feed, time.Time, error) {
 		return s.pub.TownshipFeed(ctx, s.today(), id)
+	}))
+}
+
+// showOneRosterFeed is one roster's public feed, a township's roster as well as the county's.
+func (s *Server) showOneRosterFeed(c echo.Context) error {
+	id, ok := strings.CutSuffix(c.Param("file"), ".ics")
+	if !ok || !publicID(id) {
+		return echo.ErrNotFound
+	}
+	return s.serveCached(c, "feed:roster:"+id, icsType, "public, max-age=300", feedBuilder(func(ctx context.Context) (ical.Feed, time.Time, error) {
+		return s.pub.OneRosterFeed(ctx, s.today(), id)
 	}))
 }
 

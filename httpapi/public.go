@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
@@ -159,4 +161,53 @@ func (s *Server) bookingCutoff() string {
 		return ""
 	}
 	return s.cfg.Booking.Cutoff
+}
+
+// townshipPage is /township/{id} with its feed as absolute links.
+type townshipPage struct {
+	publish.TownshipPage
+	Subscribe subscribe
+}
+
+// showTownshipPage is a township's public page: its station's roster and the visits to it.
+func (s *Server) showTownshipPage(c echo.Context) error {
+	id := c.Param("id")
+	if !publicID(id) {
+		return echo.ErrNotFound
+	}
+	base := s.publicBase(c)
+	return s.serveCached(c, s.publicKey(c, "township:"+id), htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		pg, last, err := s.pub.TownshipPage(ctx, s.today(), id)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		u := base + pg.Feed
+		body, err := s.renderBytes("township.html", townshipPage{TownshipPage: pg,
+			Subscribe: subscribe{HTTPS: u, Webcal: webcal(u), Page: base + "/township/" + id}})
+		return body, last, err
+	})
+}
+
+// showStationsPage is today's duty at every township station, ?q= searching by name.
+func (s *Server) showStationsPage(c echo.Context) error {
+	q, err := publish.ParseStationQuery(c.QueryParam("q"))
+	if err != nil {
+		return err
+	}
+	return s.serveCached(c, "stations:"+q, htmlType, "public, max-age=60", func(ctx context.Context) ([]byte, time.Time, error) {
+		pg, last, err := s.pub.StationsPage(ctx, s.today(), q)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		body, err := s.renderBytes("stations.html", pg)
+		return body, last, err
+	})
+}
+
+// publicID is a unit or roster id as the county file allows (no space,
+// control character or / ? # %), so odd guesses never reach the cache.
+func publicID(id string) bool {
+	return id != "" && len(id) <= 100 && utf8.ValidString(id) && strings.IndexFunc(id, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("/?#%", r)
+	}) < 0
 }

@@ -19,6 +19,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Match(public, "/qr.png", s.showQRCode)
 	e.Match(public, "/feeds/roster.ics", s.showRosterFeed)
 	e.Match(public, "/feeds/township/:file", s.showTownshipFeed)
+	e.Match(public, "/feeds/roster/:file", s.showOneRosterFeed)
+	e.Match(public, "/township/:id", s.showTownshipPage) // a township's 群众工作站
+	e.Match(public, "/stations", s.showStationsPage)     // every station today, ?q= by township
 	e.Match(public, "/feeds/leader/:file", s.showLeaderFeed)
 	e.Match(public, "/api/v1/public/today", s.showTodayJSON)
 	e.Match(public, "/api/v1/public/range", s.showRangeJSON)

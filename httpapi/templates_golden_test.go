@@ -44,6 +44,8 @@ func goldenPages() []goldenPage {
 		{name: "today", anonymous: true, path: fixed("/"), templates: []string{"today.html"}, wants: []string{"值班领导", "跟班领导"}},
 		{name: "roster_month", anonymous: true, path: fixed("/roster/2026-12"), templates: []string{"roster_month.html"}, wants: []string{"2026"}},
 		{name: "visits", anonymous: true, path: fixed("/visits"), templates: []string{"visits.html"}, wants: []string{"带案下访"}},
+		{name: "township", anonymous: true, path: fixed("/township/t02"), templates: []string{"township.html"}, wants: []string{"漕河镇群众工作站", "带案下访"}},
+		{name: "stations", anonymous: true, path: fixed("/stations?q=" + url.QueryEscape("城关")), templates: []string{"stations.html"}, wants: []string{"城关"}},
 		{name: "display", anonymous: true, path: fixed("/display"), templates: []string{"display.html"}, wants: []string{"今日接访领导", "接待窗口"}},
 		{name: "signin", anonymous: true, path: signinToday, templates: []string{"signin.html"}, wants: []string{"确认到岗签到"}},
 		{name: "error_404", anonymous: true, path: fixed("/no-such-page"), status: http.StatusNotFound, templates: []string{"error.html"}, wants: []string{"页面不存在"}},

@@ -69,8 +69,8 @@ func (p *Publisher) feedURL(path string) string {
 }
 
 // dutyEvents returns live and cancelled duty events in the window for keep
-// ("" keeps everyone); a live row wins over its tombstone.
-func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster.Date, keep string) ([]ical.Event, time.Time, error) {
+// ("" keeps everyone) of the rosters in only (nil: all); a live row wins over its tombstone.
+func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster.Date, keep string, only func(rosterID string) bool) ([]ical.Event, time.Time, error) {
 	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
 	live, err := p.st.Assignments(ctx, from, to)
 	if err != nil {
@@ -100,7 +100,7 @@ func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster
 	var last time.Time
 	liveUID := map[string]bool{}
 	for _, a := range live {
-		if keep != "" && a.Person != keep || !view.Visible(a.Roster, a.Date) {
+		if keep != "" && a.Person != keep || only != nil && !only(a.Roster) || !view.Visible(a.Roster, a.Date) {
 			continue
 		}
 		uid := dutyUID(a.ID, a.Person, fc.domain)
@@ -119,7 +119,7 @@ func (p *Publisher) dutyEvents(ctx context.Context, fc feedContext, today roster
 	latest := map[string]int{} // UID → index in events of its newest tombstone
 	seen := map[string]int{}   // UID → tombstones met so far, oldest first
 	for _, g := range gone {
-		if keep != "" && g.Person != keep {
+		if keep != "" && g.Person != keep || only != nil && !only(g.Roster) {
 			continue
 		}
 		uid := dutyUID(g.AssignmentID, g.Person, fc.domain)
@@ -208,21 +208,35 @@ func (p *Publisher) visitEvents(vs []Visit, domain string) []ical.Event {
 	return out
 }
 
-// RosterFeed is the whole public roster as a feed, and when it last changed.
+// RosterFeed is the county's public roster as a feed, and when it last
+// changed: the rosters the county keeps itself (no unit). A township's roster
+// is in its own feed and in /feeds/township/{id}.ics, so twenty stations do
+// not flood the county leaders' calendar.
 func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Feed, time.Time, error) {
 	fc, err := p.loadFeedContext(ctx)
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
-	events, last, err := p.dutyEvents(ctx, fc, today, "")
+	town := map[string]bool{}
+	var defs []roster.Definition
+	for _, d := range fc.rosters {
+		if d.Unit != "" {
+			town[d.ID] = true
+		} else {
+			defs = append(defs, d)
+		}
+	}
+	// Old duties of rosters no longer defined stay in the county's feed.
+	only := func(r string) bool { return !town[r] }
+	events, last, err := p.dutyEvents(ctx, fc, today, "", only)
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
 	// Several rosters are named by roster: not all are county leaders.
 	name, desc := fc.county+"领导值班接访", fc.county+"县领导值班接访安排（"+fc.reception.Name+"）"
-	if len(fc.rosters) > 1 {
-		names := make([]string, len(fc.rosters))
-		for i, d := range fc.rosters {
+	if len(defs) > 1 {
+		names := make([]string, len(defs))
+		for i, d := range defs {
 			names[i] = d.Name
 		}
 		name, desc = fc.county+"值班安排", fc.county+"值班安排："+strings.Join(names, "、")
@@ -238,51 +252,82 @@ func (p *Publisher) RosterFeed(ctx context.Context, today roster.Date) (ical.Fee
 	}, last, nil
 }
 
-// TownshipFeed is one township's public case visits; ErrNotFound if id is not a township.
+// OneRosterFeed is roster id's public feed (/feeds/roster/{id}.ics); ErrNotFound if no such roster.
+func (p *Publisher) OneRosterFeed(ctx context.Context, today roster.Date, id string) (ical.Feed, time.Time, error) {
+	fc, err := p.loadFeedContext(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	def, ok := fc.rosterBy[id]
+	if !ok {
+		return ical.Feed{}, time.Time{}, fmt.Errorf("publish: roster %s: %w", id, store.ErrNotFound)
+	}
+	events, last, err := p.dutyEvents(ctx, fc, today, "", func(r string) bool { return r == id })
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	page := "/"
+	if def.Unit != "" {
+		page = "/township/" + def.Unit
+	}
+	return ical.Feed{
+		Name:        fc.county + def.Name,
+		Description: fmt.Sprintf("%s%s：%s–%s，%s", fc.county, def.Name, def.Start, def.End, def.Place),
+		URL:         p.feedURL(page),
+		ProductID:   productID(fc.county),
+		Location:    p.cfg.Location,
+		Today:       today,
+		Events:      events,
+	}, last, nil
+}
+
+// TownshipFeed is one township's public feed: its own rosters' duties and the
+// county leaders' 带案下访 to it; ErrNotFound if id is not a township.
 func (p *Publisher) TownshipFeed(ctx context.Context, today roster.Date, id string) (ical.Feed, time.Time, error) {
-	units, err := p.st.Units(ctx)
+	name, err := p.township(ctx, id)
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
-	name := ""
-	for _, u := range units {
-		if u.ID == id && u.Kind == "township" {
-			name = u.Name
+	fc, err := p.loadFeedContext(ctx)
+	if err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
+	mine := unitRosters(fc.rosters, id)
+	var events []ical.Event
+	var last time.Time
+	if len(mine) > 0 {
+		if events, last, err = p.dutyEvents(ctx, fc, today, "", func(r string) bool { return mine[r] }); err != nil {
+			return ical.Feed{}, time.Time{}, err
 		}
-	}
-	if name == "" {
-		return ical.Feed{}, time.Time{}, fmt.Errorf("publish: township %s: %w", id, store.ErrNotFound)
-	}
-	county, err := p.county(ctx)
-	if err != nil {
-		return ical.Feed{}, time.Time{}, err
-	}
-	domain, err := p.st.FeedDomain(ctx)
-	if err != nil {
-		return ical.Feed{}, time.Time{}, err
 	}
 	vs, err := p.Visits(ctx, today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead))
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
-	var mine []Visit
-	var last time.Time
+	var own []Visit
 	for _, v := range vs {
 		if v.TownshipID == id {
-			mine = append(mine, v)
+			own = append(own, v)
 			if v.Updated.After(last) {
 				last = v.Updated
 			}
 		}
 	}
+	events = append(events, p.visitEvents(own, fc.domain)...)
+	feedName, desc := fc.county+name+"县领导带案下访", fc.county+"县级领导到"+name+"带案下访的安排"
+	url := p.feedURL("/visits")
+	if len(mine) > 0 {
+		feedName, desc = fc.county+name+"值班与带案下访", fc.county+name+"群众工作站值班安排和县级领导到"+name+"带案下访的安排"
+		url = p.feedURL("/township/" + id)
+	}
 	return ical.Feed{
-		Name:        county + name + "县领导带案下访",
-		Description: county + "县级领导到" + name + "带案下访的安排",
-		URL:         p.feedURL("/visits"),
-		ProductID:   productID(county),
+		Name:        feedName,
+		Description: desc,
+		URL:         url,
+		ProductID:   productID(fc.county),
 		Location:    p.cfg.Location,
 		Today:       today,
-		Events:      p.visitEvents(mine, domain),
+		Events:      events,
 	}, last, nil
 }
 
@@ -293,7 +338,7 @@ func (p *Publisher) LeaderFeed(ctx context.Context, today roster.Date, personID 
 		return ical.Feed{}, time.Time{}, err
 	}
 	person := fc.people[personID]
-	events, last, err := p.dutyEvents(ctx, fc, today, personID)
+	events, last, err := p.dutyEvents(ctx, fc, today, personID, nil)
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}

@@ -153,17 +153,41 @@ type TodayPage struct {
 	// ProvisionalNote explains 暂定 when a day shown rests on the unconfirmed calendar.
 	ProvisionalNote string
 	Site            Site
+	// Stations is today's duty at every township station (群众工作站).
+	Stations []Station
 }
 
 // TodayPage returns the data of "/" for the county date today.
 func (p *Publisher) TodayPage(ctx context.Context, today roster.Date) (TodayPage, error) {
-	d, err := p.Today(ctx, today)
+	all, err := p.Today(ctx, today)
+	if err != nil {
+		return TodayPage{}, err
+	}
+	// The county's rosters in full; each township station in one line (Stations).
+	defs, err := p.st.Rosters(ctx)
+	if err != nil {
+		return TodayPage{}, err
+	}
+	town := map[string]bool{}
+	for _, def := range defs {
+		if def.Unit != "" {
+			town[def.ID] = true
+		}
+	}
+	d := all
+	if len(town) > 0 {
+		d = only(all, func(r string) bool { return !town[r] })
+		if !d.DutyDay && d.OffReason == "" {
+			d.OffReason = p.offReason(ctx, today)
+		}
+	}
+	stations, err := p.stations(ctx, all, "")
 	if err != nil {
 		return TodayPage{}, err
 	}
 	// One roster keeps the county leaders' familiar headline; several are named by roster.
 	pg := TodayPage{Title: d.County + "领导值班接访", Desc: d.County + "今日值班领导、本周值班安排、带案下访、接待窗口与订阅方式",
-		D: d, Sections: Sections(d), Multi: len(d.Rosters) > 1, AutoPublish: p.cfg.Publish.Auto,
+		D: d, Sections: Sections(d), Stations: stations, Multi: len(d.Rosters) > 1, AutoPublish: p.cfg.Publish.Auto,
 		MonthPath: "/roster/" + roster.MonthOf(d.Date).String(), MonthLabel: roster.MonthOf(d.Date).Label()}
 	var names []string
 	for _, r := range d.Rosters {

@@ -2,7 +2,12 @@ package publish
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
+	"zhiban/ical"
+	"zhiban/store"
 
 	"zhiban/config"
 	"zhiban/county"
@@ -85,5 +90,101 @@ func TestMonthPageKeepsRostersColumnsApart(t *testing.T) {
 		if len(r.Cells[di]) != 1 || r.Cells[di][0].ID == "N01" {
 			t.Errorf("day column today = %+v, want one county leader", r.Cells[di])
 		}
+	}
+}
+
+// Each township's page and feed show its own roster and never another's;
+// the county's page and feed keep the township rosters out of their sections.
+func TestTownshipPagesAndFeedsShowOnlyTheirRoster(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, autoPublish)
+	withTownshipRosters(t, f)
+	ctx := context.Background()
+	for _, tc := range []struct{ id, own, other, ownRoster string }{
+		{"t01", "周晓东", "吴春燕", "t01-duty"}, {"t02", "吴春燕", "周晓东", "t02-duty"},
+	} {
+		pg, _, err := f.pub.TownshipPage(ctx, f.today, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Sections) != 1 || pg.Sections[0].ID != tc.ownRoster || pg.Sections[0].Today == nil ||
+			pg.Sections[0].Today.Leaders[0].Name != tc.own || len(pg.Sections[0].Week) != 1 {
+			t.Errorf("%s page sections = %+v", tc.id, pg.Sections)
+		}
+		b, _ := json.Marshal(pg)
+		if strings.Contains(string(b), tc.other) || strings.Contains(string(b), "钱夜班") {
+			t.Errorf("%s page shows another roster: %s", tc.id, b)
+		}
+		if l := f.leaks(t, pg); len(l) > 0 {
+			t.Errorf("%s page shows %q", tc.id, l)
+		}
+		feed, _, err := f.pub.TownshipFeed(ctx, f.today, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := feedText(t, feed)
+		if strings.Count(body, "SUMMARY:值班领导："+tc.own) != 2 || strings.Contains(body, tc.other) || strings.Contains(body, "钱夜班") {
+			t.Errorf("%s feed: want two duties of %s only:\n%s", tc.id, tc.own, body)
+		}
+		one, _, err := f.pub.OneRosterFeed(ctx, f.today, tc.ownRoster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := feedText(t, one); strings.Count(body, "SUMMARY:值班领导："+tc.own) != 2 || strings.Contains(body, tc.other) {
+			t.Errorf("roster feed %s:\n%s", tc.ownRoster, body)
+		}
+	}
+	if _, _, err := f.pub.TownshipPage(ctx, f.today, "no-such"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown township: %v, want not found", err)
+	}
+	if _, _, err := f.pub.OneRosterFeed(ctx, f.today, "no-such"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown roster: %v, want not found", err)
+	}
+	county, _, err := f.pub.RosterFeed(ctx, f.today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := feedText(t, county); strings.Contains(body, "周晓东") || strings.Contains(body, "吴春燕") || !strings.Contains(body, "钱夜班") {
+		t.Errorf("county feed should keep county rosters only")
+	}
+	home, err := f.pub.TodayPage(ctx, f.today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range home.Sections {
+		if s.ID == "t01-duty" || s.ID == "t02-duty" {
+			t.Errorf("township roster %s has a county section", s.ID)
+		}
+	}
+	if len(home.Stations) != 2 || home.Stations[0].Township != "城关镇" || home.Stations[0].Today == nil ||
+		home.Stations[1].Today.Leaders[0].Name != "吴春燕" {
+		t.Errorf("stations = %+v", home.Stations)
+	}
+	st, _, err := f.pub.StationsPage(ctx, f.today, "漕河")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Stations) != 1 || st.Stations[0].TownshipID != "t02" || st.Total != 2 {
+		t.Errorf("search 漕河 = %+v", st.Stations)
+	}
+}
+
+func feedText(t *testing.T, f ical.Feed) string {
+	t.Helper()
+	b, err := ical.Build(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), "\r\n ", "")
+}
+
+func TestParseStationQuery(t *testing.T) {
+	for _, bad := range []string{"\xff", "城关\x00", strings.Repeat("镇", 21)} {
+		if _, err := ParseStationQuery(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if q, err := ParseStationQuery("  城关 "); err != nil || q != "城关" {
+		t.Errorf("got %q, %v", q, err)
 	}
 }
