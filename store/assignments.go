@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"zhiban/roster"
@@ -76,18 +77,50 @@ func (s *Store) Assignment(ctx context.Context, k roster.Key) (StoredAssignment,
 func (s *Store) SaveGenerated(ctx context.Context, plan []roster.Assignment, remove []roster.Key, actor string) (written, removed int, err error) {
 	err = s.WithTx(ctx, func(tx *Store) error {
 		now := stamp(s.Now())
-		for _, a := range plan {
-			r, err := tx.q.ExecContext(ctx, `INSERT INTO assignments (roster_id, date, role, person_id, source, pinned, version, updated_by, updated_at)
-				VALUES (?, ?, ?, ?, 'generated', 0, 1, ?, ?)
-				ON CONFLICT (roster_id, date, role) DO UPDATE SET person_id = excluded.person_id,
+		// Rows go in batches: one statement per row spent most of a
+		// 150-roster year parsing SQL. A batch never holds a slot twice
+		// (PostgreSQL refuses that), so later rows still win as before.
+		const batch = 64
+		var rows []roster.Assignment
+		flush := func() error {
+			if len(rows) == 0 {
+				return nil
+			}
+			var q strings.Builder
+			q.WriteString(`INSERT INTO assignments (roster_id, date, role, person_id, source, pinned, version, updated_by, updated_at) VALUES `)
+			args := make([]any, 0, 6*len(rows))
+			for i, a := range rows {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString(`(?, ?, ?, ?, 'generated', 0, 1, ?, ?)`)
+				args = append(args, a.Roster, a.Date.String(), a.Role, a.Person, actor, now)
+			}
+			q.WriteString(` ON CONFLICT (roster_id, date, role) DO UPDATE SET person_id = excluded.person_id,
 					version = assignments.version + 1, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-				WHERE assignments.source = 'generated' AND assignments.pinned = 0 AND assignments.person_id <> excluded.person_id`,
-				a.Roster, a.Date.String(), a.Role, a.Person, actor, now)
+				WHERE assignments.source = 'generated' AND assignments.pinned = 0 AND assignments.person_id <> excluded.person_id`)
+			r, err := tx.q.ExecContext(ctx, q.String(), args...)
 			if err != nil {
-				return fmt.Errorf("store: save %s/%s/%s: %w", a.Roster, a.Date, a.Role, err)
+				return fmt.Errorf("store: save %d assignments from %s/%s/%s: %w", len(rows), rows[0].Roster, rows[0].Date, rows[0].Role, err)
 			}
 			n, _ := r.RowsAffected()
 			written += int(n)
+			rows = rows[:0]
+			return nil
+		}
+		inBatch := map[roster.Key]bool{}
+		for _, a := range plan {
+			if inBatch[a.Key()] || len(rows) == batch {
+				if err := flush(); err != nil {
+					return err
+				}
+				clear(inBatch)
+			}
+			inBatch[a.Key()] = true
+			rows = append(rows, a)
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		for _, k := range remove {
 			r, err := tx.q.ExecContext(ctx, `DELETE FROM assignments WHERE roster_id = ? AND date = ? AND role = ?
