@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,9 +15,23 @@ import (
 // newTownshipFixture is the demo county plus the rosters of 城关镇 (t01) and
 // 漕河镇 (t02), each with its own leader on duty today and tomorrow.
 func newTownshipFixture(t *testing.T, now time.Time) *fixture {
+	return newTownshipsFixture(t, now, 0)
+}
+
+// newTownshipsFixture adds extra townships (第1镇…) with a roster each, on
+// duty today except every third, to the two of newTownshipFixture.
+func newTownshipsFixture(t *testing.T, now time.Time, extra int) *fixture {
 	t.Helper()
 	f := newFixture(t, now)
 	c := county.Demo()
+	for i := 1; i <= extra; i++ {
+		u, name := fmt.Sprintf("z%02d", i), fmt.Sprintf("第%d镇", i)
+		c.Units = append(c.Units, county.Unit{ID: u, Name: name, Kind: "township", Parent: "c00"})
+		c.People = append(c.People, county.Person{ID: u + "-1", Name: fmt.Sprintf("%s王%d", name, i), Title: name + "副镇长", Rank: "department"})
+		c.Pools = append(c.Pools, county.Pool{ID: u + "-leaders", Name: name + "领导", Members: []string{u + "-1"}})
+		c.Rosters = append(c.Rosters, county.Roster{ID: u + "-duty", Name: name + "领导值班", Unit: u, Days: "weekly:mon,wed,fri",
+			Start: "08:30", End: "17:30", Place: name + "群众工作站", Slots: []county.Slot{{Role: "值班领导", Pool: u + "-leaders"}}})
+	}
 	c.People = append(c.People,
 		county.Person{ID: "T01", Name: "周晓东", Title: "城关镇党委副书记", Rank: "department"},
 		county.Person{ID: "T02", Name: "吴春燕", Title: "漕河镇副镇长", Rank: "department"})
@@ -41,6 +56,14 @@ func newTownshipFixture(t *testing.T, now time.Time) *fixture {
 		as = append(as,
 			roster.Assignment{Roster: "t01-duty", Date: d, Role: "值班领导", Person: "T01"},
 			roster.Assignment{Roster: "t02-duty", Date: d, Role: "值班领导", Person: "T02"})
+	}
+	for i := 1; i <= extra; i++ {
+		if i%3 != 0 {
+			u := fmt.Sprintf("z%02d", i)
+			as = append(as, roster.Assignment{Roster: u + "-duty", Date: today, Role: "值班领导", Person: u + "-1"})
+		}
+		u := fmt.Sprintf("z%02d", i)
+		as = append(as, roster.Assignment{Roster: u + "-duty", Date: today.AddDays(2), Role: "值班领导", Person: u + "-1"})
 	}
 	if _, _, err := f.store.SaveGenerated(ctx, as, nil, "test"); err != nil {
 		t.Fatal(err)
