@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -102,6 +104,9 @@ func (s *Server) postBooking(c echo.Context) error {
 			return s.bookingRefused(c, p, fault.InvalidField("group_size", "请填写来访人数（1人或以上的整数）"))
 		}
 	}
+	if form, err := s.bookingForm.get(req.Context(), s.svc, s.now()); err == nil {
+		bi.Known = form.Days
+	}
 	done, err := s.svc.Book(req.Context(), service.Call{Actor: service.BookingActor, Now: s.now()}, bi)
 	if err != nil {
 		return s.bookingRefused(c, p, err)
@@ -144,7 +149,7 @@ func (s *Server) renderBooking(c echo.Context, status int, p bookingPage) error 
 	// A booking page holds what the visitor typed: never kept by a browser or a proxy.
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if p.Done == nil {
-		form, err := s.svc.BookingForm(c.Request().Context(), service.Call{Actor: service.BookingActor, Now: s.now()})
+		form, err := s.bookingForm.get(c.Request().Context(), s.svc, s.now())
 		if err != nil {
 			return err
 		}
@@ -224,6 +229,34 @@ func (s *Server) renderBookingLookup(c echo.Context, status int, p bookingLookup
 	p.Title = "查询或取消预约"
 	p.Desc = "凭预约码和手机号码查询或取消接访预约"
 	return s.render(c, status, "booking_lookup.html", p)
+}
+
+// bookingFormCache keeps the booking page's choices for a second: in the
+// 17:00 rush every refused attempt re-renders the form, and places left a
+// second old are only shown (Book checks them in its transaction). A new
+// minute of the clock (a cutoff passing) rebuilds it at once.
+type bookingFormCache struct {
+	mu    sync.Mutex
+	built time.Time // wall clock, for the age
+	now   time.Time // the service clock it was built for, to the minute
+	form  service.BookingForm
+}
+
+const bookingFormAge = time.Second
+
+func (b *bookingFormCache) get(ctx context.Context, svc *service.Service, now time.Time) (service.BookingForm, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	minute := now.Truncate(time.Minute)
+	if !b.built.IsZero() && time.Since(b.built) < bookingFormAge && b.now.Equal(minute) {
+		return b.form, nil
+	}
+	form, err := svc.BookingForm(ctx, service.Call{Actor: service.BookingActor, Now: now})
+	if err != nil {
+		return form, err
+	}
+	b.built, b.now, b.form = time.Now(), minute, form
+	return form, nil
 }
 
 // addressKey is the counted client address: IPv4 as is, IPv6 by its /64

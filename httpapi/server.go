@@ -46,6 +46,8 @@ type Server struct {
 	metrics *serverMetrics     // nil: no /metrics
 	// noticeKey signs redirect notices and keys login-name hashes in the log.
 	noticeKey []byte
+	// bookingForm is the booking page's choices, built at most once a second (booking.go).
+	bookingForm bookingFormCache
 }
 
 // Options are what New needs besides the store.

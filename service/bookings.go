@@ -101,6 +101,9 @@ type BookingInput struct {
 	// limit; Trap is the form's honeypot field, which people leave empty.
 	Address string `json:"-"`
 	Trap    string `json:"-"`
+	// Known are the open days the caller read a moment ago (the page's
+	// form), used only for a refusal's offers, which are advice; nil reads them.
+	Known []BookingDay `json:"-"`
 }
 
 // BookingKey names a booking to look up or cancel, and who asks.
@@ -123,9 +126,6 @@ func (s *Service) throttleBooking(ctx context.Context, now time.Time, address st
 		return nil
 	}
 	limit := s.cfg.Booking.PerAddressPerHour
-	if err := s.st.PruneLoginFailures(ctx, now.Add(-codeMemory)); err != nil {
-		return err
-	}
 	until, ok, err := s.st.ReserveLoginAttempt(ctx, "booking:"+address, func(n int) time.Duration {
 		if n >= limit {
 			return time.Hour
@@ -210,7 +210,7 @@ func (s *Service) BookingForm(ctx context.Context, c Call) (BookingForm, error) 
 	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		var err error
-		if out.Days, err = bookingDays(ctx, e, c.Now); err != nil {
+		if out.Days, err = bookingDays(ctx, e, c.Now, e.Today, e.Today.AddDays(b.DaysAhead)); err != nil {
 			return err
 		}
 		out.Townships, _, err = townships(ctx, e.Tx)
@@ -219,25 +219,20 @@ func (s *Service) BookingForm(ctx context.Context, c Call) (BookingForm, error) 
 	return out, err
 }
 
-// bookingDays are the duty days open for booking on now: published duties
-// of rosters receiving the public, from tomorrow to days_ahead, before their
-// cutoff, with their 值班领导 and free places (full days too).
-func bookingDays(ctx context.Context, e Env, now time.Time) ([]BookingDay, error) {
+// bookingDays are the duty days of [from, to] open for booking on now:
+// published duties of rosters receiving the public, from tomorrow to
+// days_ahead, before their cutoff, with their 值班领导 and free places
+// (full days too).
+func bookingDays(ctx context.Context, e Env, now time.Time, from, to roster.Date) ([]BookingDay, error) {
 	cfg := e.Cfg.Booking
-	from, to := e.Today.AddDays(1), e.Today.AddDays(cfg.DaysAhead)
-	defs, err := e.Tx.Rosters(ctx)
-	if err != nil {
-		return nil, err
+	from, to = max(from, e.Today.AddDays(1)), min(to, e.Today.AddDays(cfg.DaysAhead))
+	out := []BookingDay{}
+	if to < from {
+		return out, nil
 	}
-	head := map[string]roster.Definition{}
-	for _, d := range defs {
-		if d.ReceivesPublic && len(d.Slots) > 0 {
-			head[d.ID] = d
-		}
-	}
-	duties, err := e.Tx.Duties(ctx, from, to)
-	if err != nil {
-		return nil, err
+	duties, err := e.Tx.BookableDuties(ctx, from, to)
+	if err != nil || len(duties) == 0 {
+		return out, err
 	}
 	var pubs map[[2]string]store.Publication
 	if !e.Cfg.Publish.Auto {
@@ -249,24 +244,11 @@ func bookingDays(ctx context.Context, e Env, now time.Time) ([]BookingDay, error
 	if err != nil {
 		return nil, err
 	}
-	people, err := e.Tx.People(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]roster.Person{}
-	for _, p := range people {
-		byID[p.ID] = p
-	}
 	cats, err := e.Tx.PersonCategories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []BookingDay{}
 	for _, d := range duties {
-		def, ok := head[d.Roster]
-		if !ok || d.Role != def.Slots[0].Role {
-			continue
-		}
 		if pubs != nil {
 			if _, ok := pubs[[2]string{d.Roster, roster.MonthOf(d.Date).String()}]; !ok {
 				continue // an unpublished month is for staff only
@@ -276,19 +258,12 @@ func bookingDays(ctx context.Context, e Env, now time.Time) ([]BookingDay, error
 		if !now.Before(closes) {
 			continue
 		}
-		p := byID[d.Person]
-		out = append(out, BookingDay{Roster: d.Roster, RosterName: def.Name, Date: d.Date,
-			Weekday: "星期" + roster.WeekdayCN(d.Date.Weekday()), Start: def.Start.String(), End: def.End.String(),
-			Place: def.Place, Leader: p.ID, LeaderName: p.Name, LeaderTitle: p.Title, Portfolio: p.Portfolio,
-			Categories: append([]string{}, cats[p.ID]...),
+		out = append(out, BookingDay{Roster: d.Roster, RosterName: d.RosterName, Date: d.Date,
+			Weekday: "星期" + roster.WeekdayCN(d.Date.Weekday()), Start: d.Start.String(), End: d.End.String(),
+			Place: d.Place, Leader: d.Person, LeaderName: d.Name, LeaderTitle: d.Title, Portfolio: d.Portfolio,
+			Categories: append([]string{}, cats[d.Person]...),
 			Places:     max(0, cfg.Capacity-counts[roster.Key{Roster: d.Roster, Date: d.Date}]), Closes: closes})
 	}
-	slices.SortStableFunc(out, func(a, b BookingDay) int {
-		if a.Date != b.Date {
-			return int(a.Date - b.Date)
-		}
-		return strings.Compare(a.Roster, b.Roster)
-	})
 	return out, nil
 }
 
@@ -336,6 +311,15 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 	if err := s.throttleBooking(ctx, c.Now, in.Address); err != nil {
 		return out, err
 	}
+	// A full day is refused before the write transaction (which checks
+	// again): in the 17:00 rush most attempts end here, and on PostgreSQL
+	// reads outside a transaction run in parallel instead of queueing for
+	// the write lock.
+	if in.Known != nil {
+		if seats, err := s.st.ActiveSeats(ctx, in.Roster, in.Date); err == nil && freeSeat(seats, s.cfg.Booking.Capacity) == 0 {
+			return out, fullDay(in.Date, offers(in.Known, in.Category, in.AnyLeader, in.Roster+"/"+in.Date.String()))
+		}
+	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if err := in.clean(); err != nil {
 			return err
@@ -351,10 +335,8 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 		if err := b.Validate(); err != nil {
 			return err
 		}
-		if err := CheckTownship(ctx, e.Tx, b.Township); err != nil {
-			return err
-		}
-		days, err := bookingDays(ctx, e, c.Now)
+		// The day booked alone: every day is read only for a refusal's offers.
+		days, err := bookingDays(ctx, e, c.Now, b.Date, b.Date)
 		if err != nil {
 			return err
 		}
@@ -364,14 +346,43 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 			return notBookable(e, b.Date, c.Now)
 		}
 		day := days[i]
+		offered := func(anyLeader bool) ([]BookingDay, error) {
+			if in.Known != nil {
+				return offers(in.Known, b.Category, anyLeader, key), nil
+			}
+			all, err := bookingDays(ctx, e, c.Now, e.Today, e.Today.AddDays(cfg.DaysAhead))
+			return offers(all, b.Category, anyLeader, key), err
+		}
 		if !in.AnyLeader {
 			b.BookedLeader = day.Leader
 			if !visits.Covers(day.Categories, b.Category) {
+				items, err := offered(false)
+				if err != nil {
+					return err
+				}
 				return &fault.Error{Kind: fault.Conflict, Code: "outside_portfolio", Field: "category",
 					Msg: fmt.Sprintf("%s（%s）分管%s，不含“%s”类事项。请预约分管该类事项的领导（见下列接访日），或选择“由当日值班领导接待”",
 						day.LeaderName, day.LeaderTitle, strings.Join(day.Categories, "、"), b.Category),
-					Items: offers(days, b.Category, false, key)}
+					Items: items}
 			}
+		}
+		// A full day is said first: in the 17:00 rush most attempts end here.
+		seats, err := e.Tx.ActiveSeats(ctx, b.Roster, b.Date)
+		if err != nil {
+			return err
+		}
+		b.Seat = freeSeat(seats, cfg.Capacity)
+		if b.Seat == 0 {
+			items, err := offered(in.AnyLeader)
+			if err != nil {
+				return err
+			}
+			return fullDay(b.Date, items)
+		}
+		if ok, err := e.Tx.IsTownship(ctx, b.Township); err != nil {
+			return err
+		} else if !ok {
+			return fault.InvalidField("township", "乡镇不存在")
 		}
 		byPhone, byID, err := e.Tx.BookingsMade(ctx, b.Visitor.Phone, b.Visitor.IDNumber, e.Today)
 		if err != nil {
@@ -398,21 +409,12 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 		if err := checkBookingRepeats(ctx, e, b); err != nil {
 			return err
 		}
-		seats, err := e.Tx.ActiveSeats(ctx, b.Roster, b.Date)
-		if err != nil {
+		start, err1 := roster.ParseClock(day.Start)
+		end, err2 := roster.ParseClock(day.End)
+		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
-		b.Seat = freeSeat(seats, cfg.Capacity)
-		if b.Seat == 0 {
-			return &fault.Error{Kind: fault.Conflict, Code: "full", Field: "duty",
-				Msg:   fmt.Sprintf("%d月%d日的预约已满，请选择其他接访日（见下列）", int(b.Date.Month()), b.Date.Day()),
-				Items: offers(days, b.Category, in.AnyLeader, key)}
-		}
-		def, err := rosterDef(ctx, e.Tx, b.Roster)
-		if err != nil {
-			return err
-		}
-		b.SlotStart, b.SlotEnd = visits.BookingSlot(b.Seat, cfg.Capacity, cfg.SlotMinutes, def.Start, def.End)
+		b.SlotStart, b.SlotEnd = visits.BookingSlot(b.Seat, cfg.Capacity, cfg.SlotMinutes, start, end)
 		if b.Code, err = freeBookingCode(ctx, e.Tx); err != nil {
 			return err
 		}
@@ -424,6 +426,13 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 		return err
 	})
 	return out, err
+}
+
+// fullDay refuses a day without a free place, offering others.
+func fullDay(date roster.Date, offered []BookingDay) error {
+	return &fault.Error{Kind: fault.Conflict, Code: "full", Field: "duty",
+		Msg:   fmt.Sprintf("%d月%d日的预约已满，请选择其他接访日（见下列）", int(date.Month()), date.Day()),
+		Items: offered}
 }
 
 // notBookable says why date cannot be booked on now.
@@ -651,9 +660,13 @@ func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (Book
 }
 
 // PurgeBookings deletes the bookings whose duty day is more than
-// booking.retention_days past.
+// booking.retention_days past, and forgets the request counts of addresses
+// (throttleBooking) idle for a day.
 func (s *Service) PurgeBookings(ctx context.Context, c Call) (int, error) {
 	n := 0
+	if err := s.st.PruneLoginFailures(ctx, c.Now.Add(-codeMemory)); err != nil {
+		return 0, err
+	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		var err error
 		n, err = e.Tx.PurgeBookings(ctx, e.Today.AddDays(-e.Cfg.Booking.RetentionDays), e.Actor)

@@ -290,3 +290,44 @@ func (s *Store) importCategories(ctx context.Context, n *int, people []county.Pe
 	}
 	return nil
 }
+
+// BookableDuty is a 值班领导's duty on a roster receiving the public, with
+// what the booking page shows of the roster and the leader.
+type BookableDuty struct {
+	Roster, RosterName string
+	Date               roster.Date
+	Start, End         roster.Clock
+	Place              string
+	Person             string
+	Name, Title        string
+	Portfolio          string
+}
+
+// BookableDuties returns the 值班领导 duties (each roster's first slot) of
+// rosters receiving the public in [from, to], by date and roster: one query,
+// as the booking page and every booking read it.
+func (s *Store) BookableDuties(ctx context.Context, from, to roster.Date) ([]BookableDuty, error) {
+	return queryAll(ctx, s.q, "bookable duties", func(sc scanner) (BookableDuty, error) {
+		var d BookableDuty
+		var date, start, end string
+		err := sc.Scan(&d.Roster, &d.RosterName, &date, &start, &end, &d.Place, &d.Person, &d.Name, &d.Title, &d.Portfolio)
+		d.Date, d.Start, d.End = readDate(date), readClock(start), readClock(end)
+		return d, err
+	}, `SELECT a.roster_id, r.name, a.date, r.start_time, r.end_time, r.place, a.person_id, p.name, p.title, p.portfolio
+		FROM assignments a
+		JOIN rosters r ON r.id = a.roster_id
+		JOIN roster_slots sl ON sl.roster_id = a.roster_id AND sl.role = a.role
+		JOIN people p ON p.id = a.person_id
+		WHERE a.date >= ? AND a.date <= ? AND r.receives_public = 1
+			AND sl.position = (SELECT MIN(s2.position) FROM roster_slots s2 WHERE s2.roster_id = a.roster_id)
+		ORDER BY a.date, a.roster_id`, dateCol(from), dateCol(to))
+}
+
+// IsTownship reports whether id is a unit of kind township.
+func (s *Store) IsTownship(ctx context.Context, id string) (bool, error) {
+	var n int
+	if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE id = ? AND kind = 'township'`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: township %s: %w", id, err)
+	}
+	return n > 0, nil
+}
