@@ -62,6 +62,8 @@ type Jobs struct {
 	// SigninCheck is when the office hears of a roster receiving the public
 	// that no duty leader signed in to (到岗签到).
 	SigninCheck string `yaml:"signin_check"`
+	// PurgeBookings deletes the bookings booking.retention_days after their duty day.
+	PurgeBookings string `yaml:"purge_bookings"`
 }
 
 // Notify configures where reminders go.
@@ -245,14 +247,15 @@ func Default() Config {
 		PublicURL:   "", // derived from each request; see config.example.yaml
 		HorizonDays: 60,
 		Jobs: Jobs{
-			CatchUpDays:  7,
-			ExtendRoster: "10 0 * * *",
-			DutyReminder: "0 17 * * *",
-			HolidayCheck: "0 9 1 * *",
-			OpenSweep:    "0 8 1 * *",
-			PlanVisits:   "0 7 25 * *",
-			FollowUps:    "30 7 * * *",
-			SigninCheck:  "0 9 * * *",
+			CatchUpDays:   7,
+			ExtendRoster:  "10 0 * * *",
+			DutyReminder:  "0 17 * * *",
+			HolidayCheck:  "0 9 1 * *",
+			OpenSweep:     "0 8 1 * *",
+			PlanVisits:    "0 7 25 * *",
+			FollowUps:     "30 7 * * *",
+			SigninCheck:   "0 9 * * *",
+			PurgeBookings: "20 3 * * *",
 		},
 		Notify:  Notify{Log: true, RemindDaysAhead: 5, Webhook: Webhook{Format: "text"}, SMTP: SMTP{Port: 25, TLS: "auto"}},
 		Publish: Publish{Auto: true, VisitorNotice: slices.Clone(DefaultVisitorNotice)},
@@ -533,13 +536,14 @@ func (s SMTP) validate() error {
 // JobSpecs maps each job's config key to its cron spec.
 func (c *Config) JobSpecs() map[string]string {
 	return map[string]string{
-		"jobs.extend_roster": c.Jobs.ExtendRoster,
-		"jobs.duty_reminder": c.Jobs.DutyReminder,
-		"jobs.holiday_check": c.Jobs.HolidayCheck,
-		"jobs.open_sweep":    c.Jobs.OpenSweep,
-		"jobs.plan_visits":   c.Jobs.PlanVisits,
-		"jobs.follow_ups":    c.Jobs.FollowUps,
-		"jobs.signin_check":  c.Jobs.SigninCheck,
+		"jobs.extend_roster":  c.Jobs.ExtendRoster,
+		"jobs.duty_reminder":  c.Jobs.DutyReminder,
+		"jobs.holiday_check":  c.Jobs.HolidayCheck,
+		"jobs.open_sweep":     c.Jobs.OpenSweep,
+		"jobs.plan_visits":    c.Jobs.PlanVisits,
+		"jobs.follow_ups":     c.Jobs.FollowUps,
+		"jobs.signin_check":   c.Jobs.SigninCheck,
+		"jobs.purge_bookings": c.Jobs.PurgeBookings,
 	}
 }
 

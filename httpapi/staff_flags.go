@@ -44,6 +44,8 @@ func (s *Server) showFlags(c echo.Context) error {
 			r.Href, r.Link = fmt.Sprintf("/staff/cases/%d", f.Case), "查看案件"
 		case f.Month != "":
 			r.Href, r.Link = "/staff/sweeps/"+string(f.Month), "查看排查 "+string(f.Month)
+		case f.Entity == "booking": // the call is due before the duty day, On
+			r.Href, r.Link = fmt.Sprintf("/staff/desk?date=%s#b%s", f.On, f.EntityID), "查看当日预约"
 		}
 		rows = append(rows, r)
 	}

@@ -3,67 +3,85 @@ package planner
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"zhiban/roster"
 	"zhiban/store"
 	"zhiban/visits"
 )
 
-// followBookings keeps the public's bookings (预约接访) of [from, to] with
-// their duty as the roster changes, in the caller's transaction: a booking
-// stays on its roster's day and slot (the lookup shows whoever is on duty
-// now), and one whose chosen leader is no longer the 值班领导 is flagged
-// for the office to phone the visitor (CallVisitor), once.
-func followBookings(ctx context.Context, tx *store.Store, from, to roster.Date, actor string) error {
-	bs, err := tx.Bookings(ctx, store.BookingFilter{From: from, To: to, State: visits.BookingActive})
+// FlagCallVisitor is the follow-up flag asking the office to phone a
+// visitor whose booked duty changed.
+const FlagCallVisitor = "call_visitor"
+
+// FollowBookings makes the active bookings (预约接访) of duty days in
+// [from, to] follow their duty's 值班领导, in the caller's transaction: a
+// booking whose visitor now expects someone else, or nobody (the day is no
+// longer a duty day), is marked for a call and the office gets a flag to
+// phone the visitor. A booking of whoever is on duty is called only when
+// the day stops or starts being a duty day. The flag names the booking's
+// code and the leaders, never the visitor. It returns the bookings marked.
+func FollowBookings(ctx context.Context, tx *store.Store, from, to roster.Date, actor string) (int, error) {
+	bs, err := tx.BookingDuties(ctx, from, to)
 	if err != nil || len(bs) == 0 {
-		return err
+		return 0, err
 	}
 	defs, err := tx.Rosters(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	head := map[string]string{}
+	type day struct {
+		roster string
+		date   roster.Date
+	}
+	head, names := map[string]string{}, map[string]string{}
 	for _, d := range defs {
+		names[d.ID] = d.Name
 		if len(d.Slots) > 0 {
 			head[d.ID] = d.Slots[0].Role
 		}
 	}
-	duties, err := tx.Duties(ctx, from, to)
+	duties, err := tx.Duties(ctx, bs[0].Date, bs[len(bs)-1].Date)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	onDuty := map[roster.Key]string{}
+	leader := map[day]string{}
 	for _, d := range duties {
-		if d.Role == head[d.Roster] {
-			onDuty[roster.Key{Roster: d.Roster, Date: d.Date}] = d.Person
+		if r, ok := head[d.Roster]; ok && d.Role == r {
+			leader[day{d.Roster, d.Date}] = d.Person
 		}
 	}
-	var names map[string]string
+	people, err := tx.People(ctx)
+	if err != nil {
+		return 0, err
+	}
+	person := map[string]string{}
+	for _, p := range people {
+		person[p.ID] = p.Name
+	}
+	name := func(id string) string {
+		if n := person[id]; n != "" {
+			return n
+		}
+		return id
+	}
+	n := 0
 	for _, b := range bs {
-		now := onDuty[roster.Key{Roster: b.Roster, Date: b.Date}]
-		if b.BookedLeader == "" || b.BookedLeader == now || b.CallVisitor {
+		now := leader[day{b.Roster, b.Date}]
+		if !b.Follow(now, name) {
 			continue
 		}
-		if names == nil {
-			people, err := tx.People(ctx)
-			if err != nil {
-				return err
-			}
-			names = map[string]string{}
-			for _, p := range people {
-				names[p.ID] = p.Name
-			}
+		v, err := tx.SaveBookingDuty(ctx, b, actor)
+		if err != nil {
+			return n, err
 		}
-		b.CallVisitor = true
-		if now == "" {
-			b.CallReason = fmt.Sprintf("值班调整：%s 当日不再值班，暂无值班领导", names[b.BookedLeader])
-		} else {
-			b.CallReason = fmt.Sprintf("值班调整：%s 改由 %s 接待", names[b.BookedLeader], names[now])
+		msg := fmt.Sprintf("%d月%d日%s的预约 %s：%s", int(b.Date.Month()), b.Date.Day(), names[b.Roster],
+			visits.FormatBookingCode(b.Code), b.CallReason)
+		if _, err := tx.Flag(ctx, store.Flag{Kind: FlagCallVisitor, Entity: "booking", EntityID: strconv.FormatInt(b.ID, 10),
+			Level: "v" + strconv.Itoa(v), On: b.Date, Message: msg, Leader: now}); err != nil {
+			return n, err
 		}
-		if _, err := tx.SaveBooking(ctx, b, b.Version, "roster", actor); err != nil {
-			return err
-		}
+		n++
 	}
-	return nil
+	return n, nil
 }

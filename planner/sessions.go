@@ -19,14 +19,15 @@ type SessionsDone struct{ Opened, Cancelled, Updated int }
 // and a missing session is opened on today and on any later day whose
 // sessions exist already; other future days get theirs on the day (follow-ups).
 // Days before today are history. A zero today only follows days that have sessions.
-// Bookings of the days follow too (followBookings).
+// The day's bookings follow as well (FollowBookings).
 func FollowRoster(ctx context.Context, tx *store.Store, from, to, today roster.Date, actor, createdBy string) (SessionsDone, error) {
 	var done SessionsDone
 	from = max(from, today)
 	if to < from {
 		return done, nil
 	}
-	if err := followBookings(ctx, tx, from, to, actor); err != nil {
+	// Every path that writes assignments ends here, so bookings follow too.
+	if _, err := FollowBookings(ctx, tx, from, to, actor); err != nil {
 		return done, err
 	}
 	existing, err := tx.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: from, To: to})

@@ -18,7 +18,7 @@ func Standard(svc *service.Service) []Job {
 
 // VisitJobs returns the jobs of the four visits, cases and the dispute sweep.
 func VisitJobs(svc *service.Service) []Job {
-	return []Job{OpenSweepJob(svc), PlanVisitsJob(svc), FollowUpsJob(svc)}
+	return []Job{OpenSweepJob(svc), PlanVisitsJob(svc), FollowUpsJob(svc), PurgeBookingsJob(svc)}
 }
 
 // ExtendRoster fills every roster to the horizon daily, keeping history, pins and

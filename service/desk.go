@@ -492,19 +492,25 @@ type DeskSession struct {
 	People        int                `json:"people"` // 人次
 }
 
-// DeskDay is the desk on one date: the sessions and their queues.
+// DeskDay is the desk on one date: the sessions and their queues, and the
+// day's bookings (预约接访), received first.
 type DeskDay struct {
 	Date     roster.Date   `json:"date"`
 	Sessions []DeskSession `json:"sessions"`
+	Bookings []DeskBooking `json:"bookings"`
 }
 
 // Desk returns date's 开门接访 sessions (cancelled ones only if they hold
 // registrations) with every registration, masked.
 func (s *Service) Desk(ctx context.Context, c Call, date roster.Date) (DeskDay, error) {
-	out := DeskDay{Date: date, Sessions: []DeskSession{}}
+	out := DeskDay{Date: date, Sessions: []DeskSession{}, Bookings: []DeskBooking{}}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		if out.Date == 0 {
 			out.Date = e.Today
+		}
+		var err error
+		if out.Bookings, err = deskBookings(ctx, e.Tx, out.Date); err != nil {
+			return err
 		}
 		sessions, err := e.Tx.Visits(ctx, store.VisitFilter{Kind: visits.KindOpen, From: out.Date, To: out.Date})
 		if err != nil {

@@ -19,6 +19,7 @@ var FlagKinds = []Choice{
 	{"unassigned_finding", "待指定包保领导"},
 	{"dissatisfied", "回访不满意"},
 	{"handover_overdue", "交办超期"},
+	{"call_visitor", "预约变动待电话"}, // planner.FlagCallVisitor
 }
 
 // FlagKindLabel is the Chinese name of a flag kind, or kind when unknown.
