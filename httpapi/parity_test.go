@@ -522,6 +522,7 @@ func parityRows() []parityRow {
 	}
 	rows = append(rows, evaluationParityRows()...)
 	rows = append(rows, scopeParityRows()...)
+	rows = append(rows, bookingParityRows()...)
 	return append(append(append(rows, attendanceParityRows()...), handoverParityRows()...), deskParityRows()...)
 }
 
@@ -844,6 +845,7 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 		Handovers   []visits.Handover
 		Desk        []visits.Registration
 		Evaluations []visits.Evaluation
+		Bookings    []visits.Booking
 	}
 	var errs []error
 	must := func(err error) {
@@ -874,6 +876,8 @@ func (e *parityEnv) snapshot(t *testing.T) string {
 	state.Desk, err = e.st.Registrations(ctx, store.RegistrationFilter{})
 	must(err)
 	state.Evaluations, err = e.st.Evaluations(ctx, store.EvaluationFilter{})
+	must(err)
+	state.Bookings, err = e.st.Bookings(ctx, store.BookingFilter{})
 	must(err)
 	if len(errs) > 0 {
 		t.Fatal(errs)

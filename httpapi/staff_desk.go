@@ -38,6 +38,10 @@ type deskPage struct {
 	Repeats     *service.Repeats
 	Revealed    int64 // the registration whose visitor an editor just revealed
 	Visitor     visits.Visitor
+	// Bookings are the day's bookings (预约接访), received first, by slot.
+	Bookings        []service.DeskBooking
+	RevealedBooking int64 // the booking whose visitor an editor just revealed
+	Booked          service.BookedVisitor
 	Overdue     []service.UnitOverdue // units holding handed-over cases past due (today's desk only)
 }
 
@@ -69,6 +73,9 @@ type deskExtras struct {
 	repeats  *service.Repeats // the possible repeats a registration found
 	revealed int64            // the registration whose visitor was revealed
 	visitor  visits.Visitor
+	// revealedBooking is the booking whose visitor was revealed.
+	revealedBooking int64
+	booked          service.BookedVisitor
 }
 
 // renderDesk renders the desk with what a write adds.
@@ -79,7 +86,8 @@ func (s *Server) renderDesk(c echo.Context, status int, x deskExtras) error {
 		return err
 	}
 	today := s.today()
-	if date == 0 || c.Request().Method == http.MethodPost {
+	// A write re-renders today's desk, or the day its form names (a booking's).
+	if date == 0 || c.Request().Method == http.MethodPost && c.QueryParam("date") == "" {
 		date = today
 	}
 	day, err := s.svc.Desk(ctx, s.call(c), date)
@@ -94,7 +102,7 @@ func (s *Server) renderDesk(c echo.Context, status int, x deskExtras) error {
 	p := &deskPage{staffLayout: staffLayout{Notice: c.QueryParam("done")}, Date: date, Today: today, Prev: date - 1, Next: date + 1,
 		IsToday: date == today, CanEdit: a != nil && a.User.Role.AtLeast(auth.RoleEditor), Townships: n.Townships,
 		Categories: visits.Categories, Outcomes: visits.DeskOutcomes, Form: url.Values{}, Repeats: x.repeats,
-		Revealed: x.revealed, Visitor: x.visitor}
+		Revealed: x.revealed, Visitor: x.visitor, Bookings: day.Bookings, RevealedBooking: x.revealedBooking, Booked: x.booked}
 	if r := x.refused; r != nil {
 		p.Error, p.Form, p.FormName = r.Msg, r.Form, r.FormName
 	}

@@ -342,6 +342,9 @@ func (p *Publisher) LeaderFeed(ctx context.Context, today roster.Date, personID 
 	if err != nil {
 		return ical.Feed{}, time.Time{}, err
 	}
+	if events, last, err = p.withBookings(ctx, fc, events, last, today); err != nil {
+		return ical.Feed{}, time.Time{}, err
+	}
 	// Duty days stay TRANSPARENT as in the public feed: an all-day duty
 	// marked busy would block the leader's whole day for meeting invites.
 	agenda, agendaLast, err := p.agendaEvents(ctx, fc.domain, personID, today)

@@ -260,3 +260,61 @@ func chineseNumber(s string) int {
 	}
 	return total + cur
 }
+
+// withBookings adds to each live duty event in events (a leader's, from
+// dutyEvents) the bookings (预约接访) of its roster and day: how many, and
+// each one's slot, category and group size — never who booked. A booking's
+// change (made, cancelled) moves the event's and the feed's modified time.
+func (p *Publisher) withBookings(ctx context.Context, fc feedContext, events []ical.Event, last time.Time, today roster.Date) ([]ical.Event, time.Time, error) {
+	from, to := today.AddDays(-feedDaysBack), today.AddDays(feedDaysAhead)
+	digests, err := p.st.BookingDigests(ctx, from, to)
+	if err != nil || len(digests) == 0 {
+		return events, last, err
+	}
+	type day struct {
+		roster string
+		date   roster.Date
+	}
+	byDay := map[day][]store.BookingDigest{}
+	for _, d := range digests {
+		k := day{d.Roster, d.Date}
+		byDay[k] = append(byDay[k], d)
+	}
+	live, err := p.st.Assignments(ctx, from, to)
+	if err != nil {
+		return nil, last, err
+	}
+	dutyOf := map[string]day{}
+	for _, a := range live {
+		if _, ok := byDay[day{a.Roster, a.Date}]; ok {
+			dutyOf[dutyUID(a.ID, a.Person, fc.domain)] = day{a.Roster, a.Date}
+		}
+	}
+	for i, e := range events {
+		k, ok := dutyOf[e.UID]
+		if !ok || e.Cancelled {
+			continue
+		}
+		var lines []string
+		people := 0
+		for _, d := range byDay[k] {
+			if d.UpdatedAt.After(events[i].Updated) {
+				events[i].Updated = d.UpdatedAt
+			}
+			if d.UpdatedAt.After(last) {
+				last = d.UpdatedAt
+			}
+			if d.State != visits.BookingActive {
+				continue
+			}
+			people += d.GroupSize
+			lines = append(lines, fmt.Sprintf("%s–%s %s %d人", d.SlotStart, d.SlotEnd, d.Category, d.GroupSize))
+		}
+		if len(lines) == 0 {
+			events[i].Description += "\n预约接访：暂无预约"
+			continue
+		}
+		events[i].Description += fmt.Sprintf("\n预约接访：%d 批，共 %d 人（预约者优先接待）\n%s", len(lines), people, strings.Join(lines, "\n"))
+	}
+	return events, last, nil
+}
