@@ -194,3 +194,49 @@ func bookingParityRows() []parityRow {
 		called("booking: 已电话告知 on a stale version", http.StatusConflict, -1),
 	}
 }
+
+// The visitor's lookup after a substitute names the new leader and says the
+// office will call; after the day stops being a duty day it says so and
+// names no leader.
+func TestBookingLookupAfterTheDutyChanged(t *testing.T) {
+	t.Parallel()
+	f := newStaffFixture(t)
+	ctx := context.Background()
+	b := seedDeskBookings(t, f.store, f.today.AddDays(1))
+	anon := f.client(t)
+	lookup := func() string {
+		t.Helper()
+		code, body := anon.post("/booking/lookup", url.Values{"code": {b.Code}, "phone": {bookedPhone}})
+		if code != http.StatusOK {
+			t.Fatalf("lookup: %d\n%s", code, body)
+		}
+		return body
+	}
+	duty, err := f.store.Assignment(ctx, roster.Key{Roster: b.Roster, Date: b.Date, Role: "值班领导"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _ := f.store.Person(ctx, duty.Person)
+	if body := lookup(); !strings.Contains(body, "改由"+now.Name+"接待") || !strings.Contains(body, "工作人员会电话与您联系") {
+		t.Fatalf("lookup after a substitute:\n%s", body)
+	}
+	err = f.store.WithTx(ctx, func(tx *store.Store) error {
+		if _, _, err := tx.SaveGenerated(ctx, nil, []roster.Key{duty.Key()}, "test"); err != nil {
+			return err
+		}
+		_, err := planner.FollowRoster(ctx, tx, b.Date, b.Date, f.today, "test", "test")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Assignment(ctx, duty.Key()); err == nil {
+		t.Skip("the fixture's duty is not generated; cannot remove it")
+	}
+	if got, _ := f.store.Booking(ctx, b.ID); !got.CallVisitor || !strings.Contains(got.CallReason, "不再安排开门接访") {
+		t.Fatalf("booking on a lost day: %+v", got)
+	}
+	if body := lookup(); !strings.Contains(body, "该日已不再安排开门接访") || strings.Contains(body, "改由") {
+		t.Fatalf("lookup on a lost day:\n%s", body)
+	}
+}

@@ -42,7 +42,7 @@ type deskPage struct {
 	Bookings        []service.DeskBooking
 	RevealedBooking int64 // the booking whose visitor an editor just revealed
 	Booked          service.BookedVisitor
-	Overdue     []service.UnitOverdue // units holding handed-over cases past due (today's desk only)
+	Overdue         []service.UnitOverdue // units holding handed-over cases past due (today's desk only)
 }
 
 type deskSessionView struct {

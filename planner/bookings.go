@@ -7,7 +7,6 @@ import (
 
 	"zhiban/roster"
 	"zhiban/store"
-	"zhiban/visits"
 )
 
 // FlagCallVisitor is the follow-up flag asking the office to phone a
@@ -20,7 +19,7 @@ const FlagCallVisitor = "call_visitor"
 // longer a duty day), is marked for a call and the office gets a flag to
 // phone the visitor. A booking of whoever is on duty is called only when
 // the day stops or starts being a duty day. The flag names the booking's
-// code and the leaders, never the visitor. It returns the bookings marked.
+// day, slot and the leaders, never the visitor or the code. It returns the bookings marked.
 func FollowBookings(ctx context.Context, tx *store.Store, from, to roster.Date, actor string) (int, error) {
 	bs, err := tx.BookingDuties(ctx, from, to)
 	if err != nil || len(bs) == 0 {
@@ -75,8 +74,9 @@ func FollowBookings(ctx context.Context, tx *store.Store, from, to roster.Date, 
 		if err != nil {
 			return n, err
 		}
-		msg := fmt.Sprintf("%d月%d日%s的预约 %s：%s", int(b.Date.Month()), b.Date.Day(), names[b.Roster],
-			visits.FormatBookingCode(b.Code), b.CallReason)
+		// The code is a credential with the phone: the desk shows it, not the flag.
+		msg := fmt.Sprintf("%d月%d日%s %s–%s 的预约（第%d位）：%s", int(b.Date.Month()), b.Date.Day(), names[b.Roster],
+			b.SlotStart, b.SlotEnd, b.Seat, b.CallReason)
 		if _, err := tx.Flag(ctx, store.Flag{Kind: FlagCallVisitor, Entity: "booking", EntityID: strconv.FormatInt(b.ID, 10),
 			Level: "v" + strconv.Itoa(v), On: b.Date, Message: msg, Leader: now}); err != nil {
 			return n, err

@@ -51,7 +51,7 @@ func TestBookingFollowsSubstituteToLookupAndDesk(t *testing.T) {
 	}
 	l01, _ := st.Person(ctx, "L01")
 	l03, _ := st.Person(ctx, "L03")
-	got, err := svc.LookupBooking(ctx, bookNow, r.Code, in.Phone)
+	got, err := svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: in.Phone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,10 +84,10 @@ func TestBookingFollowsSubstituteToLookupAndDesk(t *testing.T) {
 		}
 	}
 	flags, err := svc.Flags(ctx, "call_visitor", 10)
-	if err != nil || len(flags.Lines) != 1 || flags.Lines[0].KindLabel != "预约变动待电话" || !strings.Contains(flags.Lines[0].Message, r.Code) {
+	if err != nil || len(flags.Lines) != 1 || flags.Lines[0].KindLabel != "预约变动待电话" || !strings.Contains(flags.Lines[0].Message, "08:30–09:00") {
 		t.Fatalf("flags %+v %v", flags, err)
 	}
-	if strings.Contains(flags.Lines[0].Message, "预约人1") || strings.Contains(flags.Lines[0].Message, in.Phone[7:]) {
+	if strings.Contains(flags.Lines[0].Message, "预约人1") || strings.Contains(flags.Lines[0].Message, r.Code[:4]) || strings.Contains(flags.Lines[0].Message, in.Phone[7:]) {
 		t.Fatalf("flag shows the visitor: %s", flags.Lines[0].Message)
 	}
 
@@ -126,7 +126,7 @@ func TestBookingFollowsSubstituteToLookupAndDesk(t *testing.T) {
 	if log[0].Action != "called" || log[0].Actor != "ed" {
 		t.Fatalf("audit of the call: %+v", log[0])
 	}
-	got, _ = svc.LookupBooking(ctx, bookNow, r.Code, in.Phone)
+	got, _ = svc.LookupBooking(ctx, bookNow, service.BookingKey{Code: r.Code, Phone: in.Phone})
 	if got.CallVisitor || got.LeaderName != l01.Name {
 		t.Fatalf("lookup after the call: %+v", got)
 	}

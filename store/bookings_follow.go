@@ -14,11 +14,13 @@ import (
 
 // BookingDuty is an active booking as following its duty sees it.
 type BookingDuty struct {
-	ID      int64
-	Code    string
-	Roster  string
-	Date    roster.Date
-	Version int
+	ID        int64
+	Roster    string
+	Date      roster.Date
+	Seat      int
+	SlotStart roster.Clock
+	SlotEnd   roster.Clock
+	Version   int
 	visits.BookingFollow
 }
 
@@ -26,12 +28,12 @@ type BookingDuty struct {
 func (s *Store) BookingDuties(ctx context.Context, from, to roster.Date) ([]BookingDuty, error) {
 	return queryAll(ctx, s.q, "booking duties", func(sc scanner) (BookingDuty, error) {
 		var b BookingDuty
-		var date string
+		var date, start, end string
 		var call int
-		err := sc.Scan(&b.ID, &b.Code, &b.Roster, &date, &b.Version, &b.BookedLeader, &b.Following, &call, &b.CallReason)
-		b.Date, b.CallVisitor = readDate(date), call == 1
+		err := sc.Scan(&b.ID, &b.Roster, &date, &b.Seat, &start, &end, &b.Version, &b.BookedLeader, &b.Following, &call, &b.CallReason)
+		b.Date, b.SlotStart, b.SlotEnd, b.CallVisitor = readDate(date), readClock(start), readClock(end), call == 1
 		return b, err
-	}, `SELECT id, code, roster_id, date, version, booked_leader, following, call_visitor, call_reason
+	}, `SELECT id, roster_id, date, seat, slot_start, slot_end, version, booked_leader, following, call_visitor, call_reason
 		FROM bookings WHERE state = 'booked' AND date >= ? AND date <= ? ORDER BY date, roster_id, seat, id`, dateCol(from), dateCol(to))
 }
 
@@ -51,7 +53,7 @@ func (s *Store) SaveBookingDuty(ctx context.Context, b BookingDuty, actor string
 		}
 		version = b.Version + 1
 		return tx.Audit(ctx, actor, "roster", "booking", itoa(b.ID), "",
-			fmt.Sprintf("%s %s/%s 领导=%s 现为=%s 待电话=%t %s", b.Code, b.Roster, b.Date, b.BookedLeader, b.Following, b.CallVisitor, b.CallReason))
+			fmt.Sprintf("%s/%s 第%d位 领导=%s 现为=%s 待电话=%t %s", b.Roster, b.Date, b.Seat, b.BookedLeader, b.Following, b.CallVisitor, b.CallReason))
 	})
 	return version, err
 }
