@@ -455,6 +455,7 @@ func deskWithQueue(t *testing.T, f *staffFixture) string {
 	if _, err = svc.StartReception(ctx, call, receiving.ID, service.DeskAct{}); err != nil {
 		t.Fatal(err)
 	}
+	seedDeskBookings(t, f.store, f.today)
 	return "/staff/desk"
 }
 

@@ -19,7 +19,7 @@ import (
 const (
 	bookedName  = "司马预约"
 	bookedPhone = "13955556666"
-	bookedID    = "11010519491231002X"
+	bookedID    = "320102198001011238"
 )
 
 // seedDeskBookings books the first county-duty 值班领导 duty on or after

@@ -80,7 +80,7 @@ func goldenPages() []goldenPage {
 		{name: "staff_absence_preview", method: http.MethodPost, path: fixed("/staff/absences/preview"), templates: []string{"staff/absence_preview.html"},
 			form: dutyAbsence, wants: []string{"建议接替"}},
 		{name: "staff_import", path: fixed("/staff/import"), templates: []string{"staff/import.html"}},
-		{name: "staff_desk", path: deskWithQueue, templates: []string{"staff/desk.html"}, wants: []string{"值班领导", "跟班领导", "重复信访", "已等", "交办"}},
+		{name: "staff_desk", path: deskWithQueue, templates: []string{"staff/desk.html"}, wants: []string{"值班领导", "跟班领导", "重复信访", "已等", "交办", "预约来访", "待电话告知"}},
 		// 满意度评价: the public page, and last (it makes a code) the slip of a case's 评价码.
 		{name: "evaluate", anonymous: true, path: fixed("/evaluate"), templates: []string{"evaluate.html"}, wants: []string{"评价码", "满意"}},
 		{name: "staff_evaluation_code", method: http.MethodPost, path: evaluationCodeHref, templates: []string{"staff/evaluation_code.html"},
