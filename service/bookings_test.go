@@ -492,7 +492,7 @@ func TestBookingFollowsASubstitution(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range bs {
-		if want := b.BookedLeader != ""; b.CallVisitor != want || (want && !strings.Contains(b.CallReason, "改由")) {
+		if want := b.BookedLeader != ""; b.CallVisitor != want || (want && !strings.Contains(b.CallReason, "改为")) {
 			t.Errorf("booking %s: call %t (%s), want %t", b.Code, b.CallVisitor, b.CallReason, want)
 		}
 	}
