@@ -120,22 +120,12 @@ func (e *BookingThrottled) Error() string { return "service: booking requests ov
 
 // throttleBooking counts one booking, lookup or cancel request of address:
 // past per_address_per_hour the address waits an hour after its last one.
-// The count is in the database (like the 评价码's), so replicas share it.
-func (s *Service) throttleBooking(ctx context.Context, now time.Time, address string) error {
+// The count is per process (addressThrottle): each replica limits separately.
+func (s *Service) throttleBooking(now time.Time, address string) error {
 	if address == "" {
 		return nil
 	}
-	limit := s.cfg.Booking.PerAddressPerHour
-	until, ok, err := s.st.ReserveLoginAttempt(ctx, "booking:"+address, func(n int) time.Duration {
-		if n >= limit {
-			return time.Hour
-		}
-		return 0
-	}, time.Hour, now)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	if until, ok := s.bookingThrottle.reserve(address, s.cfg.Booking.PerAddressPerHour, now); !ok {
 		return &BookingThrottled{Until: until}
 	}
 	return nil
@@ -208,7 +198,9 @@ func (s *Service) BookingForm(ctx context.Context, c Call) (BookingForm, error) 
 	if !b.Enabled {
 		return out, nil
 	}
-	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
+	// Read only, outside the write lock: the page shows the places left,
+	// which Book checks again in its transaction.
+	err := s.readLight(ctx, c, func(ctx context.Context, e Env) error {
 		var err error
 		if out.Days, err = bookingDays(ctx, e, c.Now, e.Today, e.Today.AddDays(b.DaysAhead)); err != nil {
 			return err
@@ -308,7 +300,7 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 	if in.Trap != "" {
 		return out, fault.InvalidField("", msgTrap)
 	}
-	if err := s.throttleBooking(ctx, c.Now, in.Address); err != nil {
+	if err := s.throttleBooking(c.Now, in.Address); err != nil {
 		return out, err
 	}
 	// A full day is refused before the write transaction (which checks
@@ -335,12 +327,24 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 		if err := b.Validate(); err != nil {
 			return err
 		}
+		key := b.Roster + "/" + b.Date.String()
+		// A full day the caller saw open a moment ago is said first, before
+		// anything else is read: in the 17:00 rush the attempts that passed
+		// the check above in the same instant end here, and on PostgreSQL
+		// every statement is one more wait for those queued on the write lock.
+		seats, err := e.Tx.ActiveSeats(ctx, b.Roster, b.Date)
+		if err != nil {
+			return err
+		}
+		b.Seat = freeSeat(seats, cfg.Capacity)
+		if b.Seat == 0 && slices.ContainsFunc(in.Known, func(d BookingDay) bool { return d.Key() == key }) {
+			return fullDay(b.Date, offers(in.Known, b.Category, in.AnyLeader, key))
+		}
 		// The day booked alone: every day is read only for a refusal's offers.
 		days, err := bookingDays(ctx, e, c.Now, b.Date, b.Date)
 		if err != nil {
 			return err
 		}
-		key := b.Roster + "/" + b.Date.String()
 		i := slices.IndexFunc(days, func(d BookingDay) bool { return d.Key() == key })
 		if i < 0 {
 			return notBookable(e, b.Date, c.Now)
@@ -366,12 +370,6 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 					Items: items}
 			}
 		}
-		// A full day is said first: in the 17:00 rush most attempts end here.
-		seats, err := e.Tx.ActiveSeats(ctx, b.Roster, b.Date)
-		if err != nil {
-			return err
-		}
-		b.Seat = freeSeat(seats, cfg.Capacity)
 		if b.Seat == 0 {
 			items, err := offered(in.AnyLeader)
 			if err != nil {
@@ -609,7 +607,7 @@ func cleanLookup(code, phone *string) error {
 // LookupBooking shows the booking k names to the holder of its phone.
 func (s *Service) LookupBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
 	var out BookingReceipt
-	if err := s.throttleBooking(ctx, c.Now, k.Address); err != nil {
+	if err := s.throttleBooking(c.Now, k.Address); err != nil {
 		return out, err
 	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
@@ -630,7 +628,7 @@ func (s *Service) LookupBooking(ctx context.Context, c Call, k BookingKey) (Book
 // up to its duty day; the place is free again at once.
 func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
 	var out BookingReceipt
-	if err := s.throttleBooking(ctx, c.Now, k.Address); err != nil {
+	if err := s.throttleBooking(c.Now, k.Address); err != nil {
 		return out, err
 	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
@@ -660,13 +658,9 @@ func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (Book
 }
 
 // PurgeBookings deletes the bookings whose duty day is more than
-// booking.retention_days past, and forgets the request counts of addresses
-// (throttleBooking) idle for a day.
+// booking.retention_days past.
 func (s *Service) PurgeBookings(ctx context.Context, c Call) (int, error) {
 	n := 0
-	if err := s.st.PruneLoginFailures(ctx, c.Now.Add(-codeMemory)); err != nil {
-		return 0, err
-	}
 	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
 		var err error
 		n, err = e.Tx.PurgeBookings(ctx, e.Today.AddDays(-e.Cfg.Booking.RetentionDays), e.Actor)

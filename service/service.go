@@ -22,11 +22,13 @@ type Service struct {
 	st       *store.Store
 	cfg      config.Config
 	channels []string
+	// bookingThrottle is the per-address limit of the public booking pages.
+	bookingThrottle *addressThrottle
 }
 
 // New returns the service; channels are the notification channels (none when unconfigured).
 func New(st *store.Store, cfg config.Config, channels []string) *Service {
-	return &Service{st: st, cfg: cfg, channels: channels}
+	return &Service{st: st, cfg: cfg, channels: channels, bookingThrottle: &addressThrottle{}}
 }
 
 // Config is the configuration the service was built with.
@@ -91,6 +93,15 @@ func (s *Service) runLight(ctx context.Context, c Call, fn func(ctx context.Cont
 	return s.st.WithTx(ctx, func(tx *store.Store) error {
 		out := Outbox{Job: "action:" + c.Actor, Period: c.Now.UTC().Format(time.RFC3339Nano), Channels: s.channels}
 		return fn(ctx, Env{Tx: tx, Today: s.Today(c.Now), Actor: c.Actor, Unit: c.Unit, Out: out, Cfg: s.cfg, noCal: true})
+	})
+}
+
+// readLight is runLight for a use case that only reads: one read-only
+// transaction (store.ReadTx), without the write lock on PostgreSQL, so it
+// never waits behind writers; a write in fn fails there.
+func (s *Service) readLight(ctx context.Context, c Call, fn func(ctx context.Context, e Env) error) error {
+	return s.st.ReadTx(ctx, func(tx *store.Store) error {
+		return fn(ctx, Env{Tx: tx, Today: s.Today(c.Now), Actor: c.Actor, Unit: c.Unit, Cfg: s.cfg, noCal: true})
 	})
 }
 
