@@ -26,7 +26,8 @@ type Booking struct {
 	PerPhonePerDay int `yaml:"per_phone_per_day"`
 	PerIDPerDay    int `yaml:"per_id_per_day"`
 	// PerAddressPerHour caps the booking, lookup and cancel requests of one
-	// client address (IPv6: one /64) in an hour.
+	// client address (IPv6: one /64) in an hour, counted in each process's
+	// memory: with several replicas each limits separately.
 	PerAddressPerHour int `yaml:"per_address_per_hour"`
 	// RetentionDays: a booking is deleted this many days after its duty day.
 	RetentionDays int `yaml:"retention_days"`

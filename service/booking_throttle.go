@@ -1,6 +1,7 @@
 package service
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -56,4 +57,23 @@ func (t *addressThrottle) reserve(address string, limit int, now time.Time) (unt
 		t.pruneAt = 2 * len(t.seen)
 	}
 	return time.Time{}, true
+}
+
+// dutyGates let one booking of a duty day at a time into its transaction
+// in this process; the others wait here, holding no database connection
+// (on PostgreSQL a transaction waiting for the write lock holds one of the
+// pool's few), and most of them then find the day full without a
+// transaction. The transaction still checks every rule: this only queues.
+// A fixed set of mutexes, a day's picked by hash, bounds the memory
+// whatever days a request names.
+type dutyGates struct {
+	seed  maphash.Seed
+	gates [64]sync.Mutex
+}
+
+func newDutyGates() *dutyGates { return &dutyGates{seed: maphash.MakeSeed()} }
+
+// of is the gate of a duty day's key.
+func (g *dutyGates) of(key string) *sync.Mutex {
+	return &g.gates[maphash.String(g.seed, key)%uint64(len(g.gates))]
 }

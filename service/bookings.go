@@ -303,10 +303,13 @@ func (s *Service) Book(ctx context.Context, c Call, in BookingInput) (BookingRec
 	if err := s.throttleBooking(c.Now, in.Address); err != nil {
 		return out, err
 	}
-	// A full day is refused before the write transaction (which checks
-	// again): in the 17:00 rush most attempts end here, and on PostgreSQL
-	// reads outside a transaction run in parallel instead of queueing for
-	// the write lock.
+	// One attempt of a day at a time goes on (dutyGates), and a full day is
+	// refused before the write transaction (which checks again): in the
+	// 17:00 rush most attempts end here, and on PostgreSQL reads outside a
+	// transaction run in parallel instead of queueing for the write lock.
+	gate := s.bookingGates.of(in.Roster + "/" + in.Date.String())
+	gate.Lock()
+	defer gate.Unlock()
 	if in.Known != nil {
 		if seats, err := s.st.ActiveSeats(ctx, in.Roster, in.Date); err == nil && freeSeat(seats, s.cfg.Booking.Capacity) == 0 {
 			return out, fullDay(in.Date, offers(in.Known, in.Category, in.AnyLeader, in.Roster+"/"+in.Date.String()))

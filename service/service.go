@@ -24,11 +24,12 @@ type Service struct {
 	channels []string
 	// bookingThrottle is the per-address limit of the public booking pages.
 	bookingThrottle *addressThrottle
+	bookingGates    *dutyGates
 }
 
 // New returns the service; channels are the notification channels (none when unconfigured).
 func New(st *store.Store, cfg config.Config, channels []string) *Service {
-	return &Service{st: st, cfg: cfg, channels: channels, bookingThrottle: &addressThrottle{}}
+	return &Service{st: st, cfg: cfg, channels: channels, bookingThrottle: &addressThrottle{}, bookingGates: newDutyGates()}
 }
 
 // Config is the configuration the service was built with.
