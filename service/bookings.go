@@ -609,27 +609,32 @@ func cleanLookup(code, phone *string) error {
 
 // LookupBooking shows the booking k names to the holder of its phone.
 func (s *Service) LookupBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
-	var out BookingReceipt
-	if err := s.throttleBooking(c.Now, k.Address); err != nil {
-		return out, err
-	}
-	err := s.runLight(ctx, c, func(ctx context.Context, e Env) error {
-		if err := cleanLookup(&k.Code, &k.Phone); err != nil {
-			return err
-		}
-		b, err := findBooking(ctx, e.Tx, k.Code, k.Phone)
-		if err != nil {
-			return err
-		}
-		out, err = receipt(ctx, e, b)
-		return err
+	return s.withBooking(ctx, c, k, func(ctx context.Context, e Env, b visits.Booking) (visits.Booking, error) {
+		return b, nil
 	})
-	return out, err
 }
 
 // CancelBooking cancels the booking k names for the holder of its phone,
 // up to its duty day; the place is free again at once.
 func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (BookingReceipt, error) {
+	return s.withBooking(ctx, c, k, func(ctx context.Context, e Env, b visits.Booking) (visits.Booking, error) {
+		switch {
+		case b.State == visits.BookingCancelled:
+			return b, fault.Conflicts("该预约已经取消", nil)
+		case b.Date < e.Today:
+			return b, fault.Conflicts("接访日已过，预约不能再取消", nil)
+		}
+		version := b.Version
+		b.State, b.Cancelled = visits.BookingCancelled, c.Now.UTC()
+		return e.Tx.SaveBooking(ctx, b, version, "cancel", e.Actor)
+	})
+}
+
+// withBooking is the visitor's side of a booking: throttled per address,
+// the code and phone checked, then act on the booking they name; the
+// receipt shows what act left.
+func (s *Service) withBooking(ctx context.Context, c Call, k BookingKey,
+	act func(context.Context, Env, visits.Booking) (visits.Booking, error)) (BookingReceipt, error) {
 	var out BookingReceipt
 	if err := s.throttleBooking(c.Now, k.Address); err != nil {
 		return out, err
@@ -642,19 +647,10 @@ func (s *Service) CancelBooking(ctx context.Context, c Call, k BookingKey) (Book
 		if err != nil {
 			return err
 		}
-		switch {
-		case b.State == visits.BookingCancelled:
-			return fault.Conflicts("该预约已经取消", nil)
-		case b.Date < e.Today:
-			return fault.Conflicts("接访日已过，预约不能再取消", nil)
-		}
-		version := b.Version
-		b.State, b.Cancelled = visits.BookingCancelled, c.Now.UTC()
-		saved, err := e.Tx.SaveBooking(ctx, b, version, "cancel", e.Actor)
-		if err != nil {
+		if b, err = act(ctx, e, b); err != nil {
 			return err
 		}
-		out, err = receipt(ctx, e, saved)
+		out, err = receipt(ctx, e, b)
 		return err
 	})
 	return out, err
